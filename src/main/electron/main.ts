@@ -1,0 +1,83 @@
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registerIpcAdapter } from '../api/ipc-adapter';
+import { CONTENT_SECURITY_POLICY } from '../api/security';
+import { createCore } from '../app/core';
+import { resolveDataDir } from '../app/paths';
+import { APP_VERSION } from '../app/version';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(here, '../renderer/index.html');
+
+function isTrustedUrl(url: string): boolean {
+  if (rendererDevUrl && !app.isPackaged) return url.startsWith(new URL(rendererDevUrl).origin + '/');
+  return url.split(/[?#]/)[0] === pathToFileURL(rendererFile).href;
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 880,
+    minHeight: 560,
+    title: 'Baton',
+    show: false,
+    icon: join(here, '../../resources/icon.png'),
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // Navigation is locked: the window only ever shows our renderer; links open in the user's browser.
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isTrustedUrl(url)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  if (rendererDevUrl && !app.isPackaged) void win.loadURL(rendererDevUrl);
+  else void win.loadFile(rendererFile);
+  return win;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  const dataDir = resolveDataDir(undefined, app.getPath('userData'));
+  const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      });
+    });
+    registerIpcAdapter({ ipcMain, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, isTrustedUrl });
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => core.close());
+}

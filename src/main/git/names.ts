@@ -1,0 +1,87 @@
+import { tmpdir } from 'node:os';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import { gitError, type GitError } from './errors';
+import { runGit, stripNewline } from './exec';
+
+const SLUG_MAX = 40;
+
+/** A session prefix derived from a project name: `My Project ü!` → `my-project-u`. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX)
+    .replace(/-+$/, '');
+  return slug.length > 0 ? slug : 'project';
+}
+
+/**
+ * Branch for a worker or orchestrator worktree. The directory keeps the name
+ * exactly as given (spaces and all, so people recognise it), but a ref cannot
+ * hold whitespace, so each whitespace run becomes one `-` in the branch. Two
+ * names differing only in whitespace therefore share a branch; `create`
+ * reports that as `branch_checked_out` rather than silently sharing it.
+ */
+export function branchNameFor(prefix: string, name: string): string {
+  return `baton/${prefix}-${name.replace(/\s+/g, '-')}`;
+}
+
+/** Why git would reject a name, in words; git itself only says "not valid". */
+function refProblem(name: string): string {
+  if (/\s/.test(name)) return 'it contains whitespace';
+  if (name.startsWith('-')) return 'it starts with "-"';
+  if (name.includes('..')) return 'it contains ".."';
+  if (/\.lock(\/|$)/.test(name)) return 'a part of it ends with ".lock"';
+  if (name.includes('@{')) return 'it contains "@{"';
+  if (/[~^:?*[\\\x00-\x1f\x7f]/.test(name)) return 'it contains one of ~ ^ : ? * [ \\ or a control character';
+  if (/(^|\/)\./.test(name)) return 'a part of it starts with "."';
+  if (/\/\/|^\/|\/$|\.$/.test(name)) return 'it has an empty part or ends with "/" or "."';
+  return 'git does not accept it as a branch name';
+}
+
+/** Returns the name unchanged when git accepts it as a branch name. */
+export async function validateBranchName(name: string): Promise<Result<string, GitError>> {
+  const invalid = (gitMessage?: string): Result<string, GitError> =>
+    err(
+      gitError(
+        'invalid_name',
+        'invalid',
+        `"${name}" cannot be used as a branch name: ${refProblem(name)}. Choose another name.`,
+        gitMessage,
+      ),
+    );
+  if (name.length === 0) return invalid();
+  // Run outside any repository: inside one, `--branch @{-1}` is expanded to the
+  // previously checked-out branch and "succeeds".
+  const run = await runGit(['check-ref-format', '--branch', name], { cwd: tmpdir() });
+  if (!run.ok) return run;
+  if (run.value.code !== 0) return invalid(run.value.stderr);
+  if (stripNewline(run.value.stdout.toString('utf8')) !== name) return invalid();
+  return ok(name);
+}
+
+// Characters that are always valid in a single ref component, whatever git's
+// other rules (no dots, so no `..`, `.lock` or leading dot).
+const SAFE_COMPONENT = /^[A-Za-z0-9_-]+$/;
+
+/** Checks that `id` can be one component of a ref such as `refs/baton/preserved/<id>`. */
+export async function validateRefComponent(id: string, what: string): Promise<Result<string, GitError>> {
+  if (SAFE_COMPONENT.test(id)) return ok(id);
+  const invalid = (gitMessage?: string): Result<string, GitError> =>
+    err(
+      gitError(
+        'invalid_name',
+        'invalid',
+        `The ${what} "${id}" cannot be used in a git ref name: ${id.includes('/') ? 'it contains "/"' : refProblem(id)}.`,
+        gitMessage,
+      ),
+    );
+  if (id.length === 0 || id.includes('/')) return invalid();
+  const run = await runGit(['check-ref-format', `refs/baton/preserved/${id}`], { cwd: tmpdir() });
+  if (!run.ok) return run;
+  return run.value.code === 0 ? ok(id) : invalid(run.value.stderr);
+}

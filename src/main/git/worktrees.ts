@@ -1,0 +1,106 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { RepoContext } from './context';
+import { createWorktree, type CreatedWorktree, type CreateWorktreeInput } from './create';
+import { gitError, type GitError } from './errors';
+import { findWorktree } from './context';
+import { resolveUnder } from './paths';
+import { listPreservedRefs, preserveWorktree, restorePreserved, type Preserved, type PreservedEntry } from './preserve';
+import { reconcileWorktrees, type Reconciliation } from './reconcile';
+import { releaseWorktree, type Released } from './release';
+import { commonGitDir, inspectRepository } from './repo';
+import { listWorktrees, type WorktreeInfo } from './worktree-list';
+
+export interface WorktreeManagerOptions {
+  /** Any folder inside the project's repository. */
+  repoPath: string;
+  /** `<dataDir>/worktrees`, shared by all projects; created when missing. */
+  worktreeRoot: string;
+}
+
+export interface WorktreeManager {
+  /** Repository top level, realpath'd. */
+  readonly repoPath: string;
+  /** Worktree root, realpath'd. */
+  readonly worktreeRoot: string;
+  create(input: CreateWorktreeInput): Promise<Result<CreatedWorktree, GitError>>;
+  list(): Promise<Result<WorktreeInfo[], GitError>>;
+  reconcile(known: readonly string[]): Promise<Result<Reconciliation, GitError>>;
+  preserve(worktreePath: string, sessionId: string): Promise<Result<Preserved, GitError>>;
+  listPreserved(): Promise<Result<PreservedEntry[], GitError>>;
+  restore(ref: string, targetWorktreePath: string): Promise<Result<{ files: string[] }, GitError>>;
+  release(worktreePath: string, sessionId: string): Promise<Result<Released, GitError>>;
+}
+
+export async function createWorktreeManager(options: WorktreeManagerOptions): Promise<Result<WorktreeManager, GitError>> {
+  const repo = await inspectRepository(options.repoPath);
+  if (!repo.ok) return repo;
+  if (!path.isAbsolute(options.worktreeRoot)) {
+    return err(gitError('invalid_path', 'invalid', `The worktree folder "${options.worktreeRoot}" is not an absolute path.`));
+  }
+  try {
+    await mkdir(options.worktreeRoot, { recursive: true });
+  } catch (e) {
+    return err(
+      gitError(
+        'permission_denied',
+        'needs_you',
+        `Could not create the worktree folder "${options.worktreeRoot}" (${(e as Error).message}); check that Baton's data folder is writable.`,
+      ),
+    );
+  }
+  const commonDir = await commonGitDir(repo.value.topLevel);
+  if (!commonDir.ok) return commonDir;
+  const ctx: RepoContext = {
+    repoPath: repo.value.topLevel,
+    commonDir: commonDir.value,
+    realRoot: await realpath(options.worktreeRoot),
+  };
+  return ok(managerFor(ctx));
+}
+
+function managerFor(ctx: RepoContext): WorktreeManager {
+  // git's own checks (is this branch checked out? is this path taken?) are not
+  // atomic across processes, so this manager's mutations run one at a time.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  const registeredWorktree = async (p: string): Promise<Result<string, GitError>> => {
+    if (!path.isAbsolute(p)) return err(gitError('invalid_path', 'invalid', `The path "${p}" is not absolute; pass a full path.`));
+    const listed = await listWorktrees(ctx.repoPath);
+    if (!listed.ok) return listed;
+    const entry = await findWorktree(listed.value, p);
+    if (!entry || entry.prunable || entry.bare) {
+      return err(gitError('not_a_worktree', 'invalid', `"${p}" is not a worktree of the repository "${ctx.repoPath}".`));
+    }
+    return ok(entry.path);
+  };
+
+  return {
+    repoPath: ctx.repoPath,
+    worktreeRoot: ctx.realRoot,
+    create: (input) => serial(() => createWorktree(ctx, input)),
+    list: () => listWorktrees(ctx.repoPath),
+    reconcile: (known) => reconcileWorktrees(ctx, known),
+    preserve: (worktreePath, sessionId) =>
+      serial(async () => {
+        const wt = await registeredWorktree(worktreePath);
+        return wt.ok ? preserveWorktree(ctx.repoPath, wt.value, sessionId) : wt;
+      }),
+    listPreserved: () => listPreservedRefs(ctx.repoPath),
+    restore: (ref, targetWorktreePath) =>
+      serial(async () => {
+        const wt = await registeredWorktree(targetWorktreePath);
+        return wt.ok ? restorePreserved(ctx.repoPath, ref, wt.value) : wt;
+      }),
+    release: (worktreePath, sessionId) => serial(() => releaseWorktree(ctx, worktreePath, sessionId)),
+  };
+}
+
+export { resolveUnder };

@@ -1,0 +1,74 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startBrowserServer, newToken } from './api/ws-server';
+import { createCore } from './app/core';
+import { resolveDataDir } from './app/paths';
+import { APP_VERSION } from './app/version';
+
+/**
+ * Browser mode: the same brain as the Electron app, its renderer served on
+ * 127.0.0.1 behind a per-launch token.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`Usage: npm run serve -- [--port N] [--data-dir DIR] [--token T]
+
+  --port N        listen on 127.0.0.1:N (default: a free port)
+  --data-dir DIR  where Baton keeps its database and worktrees (default: $BATON_HOME or ~/.baton)
+  --token T       reuse a token across restarts (default: a new random one; also BATON_TOKEN)`);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`baton: --port must be a number from 0 to 65535, got "${values.port}".`);
+    process.exitCode = 2;
+    return;
+  }
+  const dataDir = resolveDataDir(values['data-dir']);
+  const token = values.token ?? process.env.BATON_TOKEN ?? newToken();
+  const core = createCore({ dataDir, mode: 'browser', version: APP_VERSION });
+  const here = dirname(fileURLToPath(import.meta.url));
+  let server;
+  try {
+    server = await startBrowserServer({
+      router: core.router,
+      hub: core.hub,
+      ctx: { via: 'ws' },
+      token,
+      port,
+      staticDir: join(here, '../renderer'),
+    });
+  } catch (e) {
+    core.close();
+    const reason = e instanceof Error ? e.message : String(e);
+    console.error(`baton: could not listen on 127.0.0.1:${port} (${reason}). Pick another --port.`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`Baton ${APP_VERSION} (browser mode), data in ${dataDir}`);
+  console.log(`Open ${server.url}`);
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    console.log(`\nbaton: ${signal}, shutting down`);
+    void server.close().then(() => {
+      core.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,19 @@
+import type { Result } from '../../../shared/result';
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; attempt: number; since: number }
+  | { kind: 'disconnected'; reason: 'token_rejected' | 'unreachable'; message: string };
+
+/** How the client reaches main: the Electron bridge or the browser-mode WebSocket. */
+export interface Transport {
+  invoke(name: string, input: unknown): Promise<Result<unknown>>;
+  subscribe(name: string, callback: (payload: unknown) => void): () => void;
+  /** Called with the current state at once, then on every change. */
+  onState(callback: (state: ConnectionState) => void): () => void;
+  /** After a reconnect events may have been missed: reload by query. */
+  onResync(callback: () => void): () => void;
+  /** Try to reconnect now instead of waiting for the next attempt. */
+  retryNow(): void;
+}

@@ -1,0 +1,193 @@
+import { ErrorCode } from '../../../shared/errors';
+import { fail, type Result } from '../../../shared/result';
+import { HTTP_PATHS, ServerFrame, type ClientFrame } from '../../../shared/wire';
+import type { ConnectionState, Transport } from './transport';
+
+const CALL_TIMEOUT_MS = 30_000;
+const QUEUE_TIMEOUT_MS = 15_000;
+/** After this long without a connection the status bar says disconnected (attempts go on). */
+const GIVE_UP_MS = 20_000;
+
+interface Pending {
+  resolve: (r: Result<unknown>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Browser mode: one WebSocket carrying calls and events. It reconnects with
+ * backoff after the server restarts, resubscribes, and tells listeners to
+ * resync, since events sent while it was away are gone.
+ */
+export function createWsTransport(opts: { token: string; host: string }): Transport {
+  const { token, host } = opts;
+  let ws: WebSocket | null = null;
+  let state: ConnectionState = { kind: 'connecting' };
+  let nextId = 1;
+  let attempt = 0;
+  let downSince = 0;
+  let everConnected = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const pending = new Map<number, Pending>();
+  const queue: { frame: ClientFrame; p: Pending }[] = [];
+  const subs = new Map<string, Set<(payload: unknown) => void>>();
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  const resyncListeners = new Set<() => void>();
+
+  const setState = (s: ConnectionState): void => {
+    state = s;
+    for (const l of stateListeners) l(s);
+  };
+  const sendRaw = (frame: ClientFrame): void => ws?.send(JSON.stringify(frame));
+
+  function connect(): void {
+    retryTimer = null;
+    const socket = new WebSocket(`ws://${host}${HTTP_PATHS.socket}?token=${encodeURIComponent(token)}`);
+    ws = socket;
+    socket.onmessage = (ev) => onFrame(typeof ev.data === 'string' ? ev.data : '');
+    socket.onclose = () => {
+      if (ws !== socket) return;
+      ws = null;
+      for (const [id, p] of pending) {
+        clearTimeout(p.timer);
+        p.resolve(fail(ErrorCode.disconnected, 'The connection to Baton was lost before it answered; try again.'));
+        pending.delete(id);
+      }
+      void scheduleReconnect();
+    };
+  }
+
+  function onFrame(text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) return;
+    const f = parsed.data;
+    if (f.t === 'hello') {
+      const wasReconnect = everConnected;
+      everConnected = true;
+      attempt = 0;
+      for (const name of subs.keys()) sendRaw({ t: 'sub', name });
+      setState({ kind: 'connected' });
+      for (const { frame, p } of queue.splice(0)) {
+        if (frame.t === 'call') pending.set(frame.id, p);
+        sendRaw(frame);
+      }
+      if (wasReconnect) for (const l of resyncListeners) l();
+    } else if (f.t === 'result') {
+      const p = pending.get(f.id);
+      if (!p) return;
+      pending.delete(f.id);
+      clearTimeout(p.timer);
+      p.resolve(f.ok ? { ok: true, value: f.value } : { ok: false, error: f.error });
+    } else if (f.t === 'event') {
+      for (const cb of subs.get(f.name) ?? []) cb(f.payload);
+    } else {
+      console.warn('[baton] server said:', f.error.message);
+    }
+  }
+
+  async function scheduleReconnect(): Promise<void> {
+    if (retryTimer) return;
+    attempt += 1;
+    if (attempt === 1) downSince = Date.now();
+    // A 401 means the server is up but with another token (it restarted without --token): retrying cannot help.
+    const health = await probe();
+    if (health === 'unauthorized') {
+      setState({
+        kind: 'disconnected',
+        reason: 'token_rejected',
+        message: 'Baton restarted with a new token. Open the address it printed in the terminal.',
+      });
+      return;
+    }
+    if (Date.now() - downSince > GIVE_UP_MS) {
+      setState({
+        kind: 'disconnected',
+        reason: 'unreachable',
+        message: 'Baton is not answering. Start it again (npm run serve); this page reconnects by itself.',
+      });
+    } else {
+      setState({ kind: 'reconnecting', attempt, since: downSince });
+    }
+    if (health === 'up') {
+      connect();
+      return;
+    }
+    const delay = Math.min(250 * 2 ** Math.min(attempt - 1, 4), 4000);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  async function probe(): Promise<'up' | 'unauthorized' | 'down'> {
+    try {
+      const res = await fetch(HTTP_PATHS.health, { headers: { 'x-baton-token': token }, cache: 'no-store' });
+      if (res.status === 401) return 'unauthorized';
+      return res.ok ? 'up' : 'down';
+    } catch {
+      return 'down';
+    }
+  }
+
+  connect();
+
+  return {
+    invoke(name, input) {
+      return new Promise((resolve) => {
+        const id = nextId++;
+        const frame: ClientFrame = { t: 'call', id, name, input, token };
+        const connected = ws?.readyState === WebSocket.OPEN && state.kind === 'connected';
+        const timer = setTimeout(
+          () => {
+            pending.delete(id);
+            const i = queue.findIndex((q) => q.frame.t === 'call' && q.frame.id === id);
+            if (i >= 0) queue.splice(i, 1);
+            resolve(fail(ErrorCode.timeout, `Baton did not answer ${name} in time; check it is running and try again.`));
+          },
+          connected ? CALL_TIMEOUT_MS : QUEUE_TIMEOUT_MS,
+        );
+        const p: Pending = { resolve, timer };
+        if (connected) {
+          pending.set(id, p);
+          sendRaw(frame);
+        } else {
+          queue.push({ frame, p });
+        }
+      });
+    },
+    subscribe(name, cb) {
+      let set = subs.get(name);
+      if (!set) {
+        set = new Set();
+        subs.set(name, set);
+        if (state.kind === 'connected') sendRaw({ t: 'sub', name });
+      }
+      set.add(cb);
+      return () => {
+        set.delete(cb);
+        if (set.size === 0) {
+          subs.delete(name);
+          if (state.kind === 'connected') sendRaw({ t: 'unsub', name });
+        }
+      };
+    },
+    onState(cb) {
+      stateListeners.add(cb);
+      cb(state);
+      return () => stateListeners.delete(cb);
+    },
+    onResync(cb) {
+      resyncListeners.add(cb);
+      return () => resyncListeners.delete(cb);
+    },
+    retryNow() {
+      if (ws || state.kind === 'connected') return;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      attempt = 0;
+      void scheduleReconnect();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Api } from '../../../shared/contracts';
+import type { Transport } from '../api/transport';
+import { createAppSlice, type AppSlice } from './app';
+import { createConnectionSlice, type ConnectionSlice } from './connection';
+import { createProjectsSlice, type ProjectsSlice } from './projects';
+
+export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice;
+
+export interface StoreDeps {
+  api: Api;
+}
+
+export type BatonStore = StoreApi<BatonState>;
+
+export function createBatonStore(deps: StoreDeps): BatonStore {
+  return createStore<BatonState>()((...a) => ({
+    ...createConnectionSlice(...a),
+    ...createAppSlice(deps)(...a),
+    ...createProjectsSlice(deps)(...a),
+  }));
+}
+
+/**
+ * The renderer mirrors main: load by query, follow by event, and reload
+ * everything after a reconnect, since events sent meanwhile are gone.
+ */
+export function connectStore(store: BatonStore, transport: Transport): () => void {
+  const s = () => store.getState();
+  const reloadAll = (): void => {
+    void s().loadStatus();
+    void s().loadProjects();
+  };
+  const offs = [
+    transport.onState((c) => s().setConnection(c)),
+    transport.onResync(reloadAll),
+    transport.subscribe('app.statusChanged', () => void s().loadStatus()),
+    transport.subscribe('projects.changed', () => void s().loadProjects()),
+  ];
+  reloadAll();
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import type { Result } from './result';
+
+/**
+ * The contract is declared once here, as data (zod schemas), so that main can
+ * validate every input at runtime and both sides derive their types from it.
+ */
+export interface ProcedureDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+}
+
+export interface EventDef<P extends z.ZodType = z.ZodType> {
+  readonly payload: P;
+}
+
+export interface DomainDef {
+  readonly procedures: Readonly<Record<string, ProcedureDef>>;
+  readonly events: Readonly<Record<string, EventDef>>;
+}
+
+export const procedure = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<I, O> => ({
+  input,
+  output,
+});
+
+export const event = <P extends z.ZodType>(payload: P): EventDef<P> => ({ payload });
+
+export const domain = <D extends DomainDef>(def: D): D => def;
+
+export type ContractDef = Readonly<Record<string, DomainDef>>;
+
+/** Wire names are `<domain>.<name>`, e.g. `projects.list`. */
+export type ProcedureName<C extends ContractDef> = {
+  [D in keyof C & string]: `${D}.${keyof C[D]['procedures'] & string}`;
+}[keyof C & string];
+
+export type EventName<C extends ContractDef> = {
+  [D in keyof C & string]: `${D}.${keyof C[D]['events'] & string}`;
+}[keyof C & string];
+
+type Split<N extends string> = N extends `${infer D}.${infer P}` ? [D, P] : never;
+
+export type ProcedureOf<C extends ContractDef, N extends ProcedureName<C>> = C[Split<N>[0]]['procedures'][Split<N>[1]];
+export type EventOf<C extends ContractDef, N extends EventName<C>> = C[Split<N>[0]]['events'][Split<N>[1]];
+
+export type InputOf<C extends ContractDef, N extends ProcedureName<C>> = z.input<ProcedureOf<C, N>['input']>;
+export type OutputOf<C extends ContractDef, N extends ProcedureName<C>> = z.output<ProcedureOf<C, N>['output']>;
+export type PayloadOf<C extends ContractDef, N extends EventName<C>> = z.output<EventOf<C, N>['payload']>;
+
+/** The renderer's typed client: `api.projects.list(input)`. */
+export type ClientOf<C extends ContractDef> = {
+  [D in keyof C]: {
+    [P in keyof C[D]['procedures']]: (
+      input: z.input<C[D]['procedures'][P]['input']>,
+    ) => Promise<Result<z.output<C[D]['procedures'][P]['output']>>>;
+  };
+};
+
+/** Main's handler table: a missing handler fails to compile. */
+export type HandlersOf<C extends ContractDef, Ctx> = {
+  [D in keyof C]: {
+    [P in keyof C[D]['procedures']]: (
+      input: z.output<C[D]['procedures'][P]['input']>,
+      ctx: Ctx,
+    ) =>
+      | Result<z.input<C[D]['procedures'][P]['output']>>
+      | Promise<Result<z.input<C[D]['procedures'][P]['output']>>>;
+  };
+};
+
+export function splitName(name: string): [string, string] | null {
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return null;
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+export function lookupProcedure(contract: ContractDef, name: string): ProcedureDef | undefined {
+  const parts = splitName(name);
+  if (!parts) return undefined;
+  const d = Object.hasOwn(contract, parts[0]) ? contract[parts[0]] : undefined;
+  return d && Object.hasOwn(d.procedures, parts[1]) ? d.procedures[parts[1]] : undefined;
+}
+
+export function lookupEvent(contract: ContractDef, name: string): EventDef | undefined {
+  const parts = splitName(name);
+  if (!parts) return undefined;
+  const d = Object.hasOwn(contract, parts[0]) ? contract[parts[0]] : undefined;
+  return d && Object.hasOwn(d.events, parts[1]) ? d.events[parts[1]] : undefined;
+}
+
+export function procedureNames(contract: ContractDef): string[] {
+  return Object.entries(contract).flatMap(([d, def]) => Object.keys(def.procedures).map((p) => `${d}.${p}`));
+}

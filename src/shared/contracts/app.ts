@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { domain, event, procedure } from '../contract';
+
+export const StoreStatus = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ready'), path: z.string() }),
+  z.object({
+    state: z.literal('error'),
+    path: z.string(),
+    reason: z.enum(['corrupt', 'newer_version', 'unreadable']),
+    message: z.string(),
+  }),
+]);
+export type StoreStatus = z.infer<typeof StoreStatus>;
+
+export const AppStatus = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  platform: z.string(),
+  dataDir: z.string(),
+  store: StoreStatus,
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
+export const appContract = domain({
+  procedures: {
+    status: procedure(z.object({}).strict(), AppStatus),
+  },
+  events: {
+    /** Sent when something the whole app shows changed (the store became available, a setting moved). */
+    statusChanged: event(AppStatus),
+  },
+});

@@ -1,0 +1,15 @@
+import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
+import { appContract } from './app';
+import { projectsContract } from './projects';
+
+/** Every procedure and event Baton has, by domain. */
+export const contract = {
+  app: appContract,
+  projects: projectsContract,
+} as const;
+
+export type Contract = typeof contract;
+export type Api = ClientOf<Contract>;
+export type BatonProcedure = ProcedureName<Contract>;
+export type BatonEvent = EventName<Contract>;
+export type BatonPayload<N extends BatonEvent> = PayloadOf<Contract, N>;
