@@ -16,7 +16,7 @@ export function validatePathSegment(segment: string, what: string): Result<strin
   if (segment.includes('\0')) {
     return err(gitError('invalid_name', 'invalid', `The ${what} contains a NUL character; remove it.`));
   }
-  if (/[/\\]/.test(segment) || segment.includes('..')) {
+  if (/[/\\]/.test(segment) || segment === '..') {
     return err(
       gitError(
         'path_escape',
@@ -24,6 +24,9 @@ export function validatePathSegment(segment: string, what: string): Result<strin
         `The ${what} "${segment}" contains "/", "\\" or "..", which could point outside Baton's worktree folder; use a plain name.`,
       ),
     );
+  }
+  if (segment.includes('..')) {
+    return err(gitError('invalid_name', 'invalid', `The ${what} "${segment}" contains "..", which git does not allow in branch names.`));
   }
   if (segment.startsWith('.')) {
     return err(

@@ -2,11 +2,9 @@ import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
-import type { RepoContext } from './context';
+import { findWorktree, type RepoContext } from './context';
 import { createWorktree, type CreatedWorktree, type CreateWorktreeInput } from './create';
 import { gitError, type GitError } from './errors';
-import { findWorktree } from './context';
-import { resolveUnder } from './paths';
 import { listPreservedRefs, preserveWorktree, restorePreserved, type Preserved, type PreservedEntry } from './preserve';
 import { reconcileWorktrees, type Reconciliation } from './reconcile';
 import { releaseWorktree, type Released } from './release';
@@ -102,5 +100,3 @@ function managerFor(ctx: RepoContext): WorktreeManager {
     release: (worktreePath, sessionId) => serial(() => releaseWorktree(ctx, worktreePath, sessionId)),
   };
 }
-
-export { resolveUnder };

@@ -28,7 +28,7 @@ export function openDatabase(path: string, list: readonly Migration[] = migratio
   if (problem) return err(problem);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    const db = new Database(path, nativeBindingOption());
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -71,6 +71,12 @@ export function migrate(db: Db, list: readonly Migration[] = migrations): void {
   }
 }
 
+/** Under Electron, the copy of the addon built for Electron's ABI (scripts/electron-sqlite.mjs). */
+function nativeBindingOption(): { nativeBinding?: string } {
+  const binding = process.versions.electron ? process.env.BATON_SQLITE_BINDING : undefined;
+  return binding ? { nativeBinding: binding } : {};
+}
+
 function inspectExisting(path: string, latest: number): StoreOpenError | null {
   let size: number;
   try {
@@ -98,7 +104,7 @@ function inspectExisting(path: string, latest: number): StoreOpenError | null {
   }
   let ro: Db | undefined;
   try {
-    ro = new Database(path, { readonly: true, fileMustExist: true });
+    ro = new Database(path, { readonly: true, fileMustExist: true, ...nativeBindingOption() });
     ro.prepare('SELECT COUNT(*) FROM sqlite_master').get();
     const version = schemaVersion(ro);
     if (version > latest) {

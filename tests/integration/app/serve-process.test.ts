@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { buildOnce } from '../../support/build';
+
+const SERVE = resolve(__dirname, '../../../out/main/serve.js');
+let dir: string;
+
+beforeAll(() => buildOnce(), 120_000);
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function launch(args: string[]) {
+  const proc = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; out: string }>((res) => proc.on('exit', (code) => res({ code, out })));
+  const url = new Promise<string>((res, rej) => {
+    const t = setInterval(() => {
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearInterval(t);
+        res(m[1]);
+      }
+    }, 20);
+    void exited.then(() => {
+      clearInterval(t);
+      rej(new Error(`exited: ${out}`));
+    });
+  });
+  url.catch(() => {}); // a test that expects an early exit does not await the URL
+  return { proc, url, exited, output: () => out };
+}
+
+async function call(url: string, name: string, input: unknown) {
+  const u = new URL(url);
+  const token = u.searchParams.get('token') ?? '';
+  const ws = new WebSocket(`ws://${u.host}/ws?token=${token}`);
+  await new Promise((r) => ws.once('open', r));
+  const answer = new Promise<Record<string, unknown>>((res) =>
+    ws.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as Record<string, unknown>;
+      if (f.t === 'result') res(f);
+    }),
+  );
+  ws.send(JSON.stringify({ t: 'call', id: 1, name, input, token }));
+  const r = await answer;
+  ws.close();
+  return r;
+}
+
+describe('browser-mode server process', () => {
+  it('prints its URL with a token, serves the real contract, and shuts down cleanly on Ctrl+C', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-serve-'));
+    const s = launch(['--data-dir', dir]);
+    const url = await s.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    const status = await call(url, 'app.status', {});
+    expect(status).toMatchObject({ ok: true, value: { mode: 'browser', dataDir: dir, store: { state: 'ready' } } });
+    expect(await call(url, 'projects.list', {})).toEqual({ t: 'result', id: 1, ok: true, value: [] });
+    s.proc.kill('SIGINT');
+    const { code, out } = await s.exited;
+    expect(code).toBe(0);
+    expect(out).toContain('shutting down');
+    expect(existsSync(join(dir, 'baton.db'))).toBe(true);
+  });
+
+  it('starts on a corrupt database, reports it, and refuses domain calls with a clear error', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-serve-'));
+    writeFileSync(join(dir, 'baton.db'), 'garbage');
+    const s = launch(['--data-dir', dir]);
+    const url = await s.url;
+    expect(await call(url, 'app.status', {})).toMatchObject({ ok: true, value: { store: { state: 'error', reason: 'corrupt' } } });
+    expect(await call(url, 'projects.list', {})).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
+    s.proc.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+
+  it('rejects a bad --port with a clear message', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-serve-'));
+    const s = launch(['--data-dir', dir, '--port', 'eighty']);
+    const { code, out } = await s.exited;
+    expect(code).toBe(2);
+    expect(out).toContain('--port must be a number');
+  });
+});

@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, schemaVersion } from '../../../src/main/store/db';
+import { LATEST_VERSION, migrations } from '../../../src/main/store/migrations';
+
+let dir: string;
+let dbPath: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-store-'));
+  dbPath = join(dir, 'baton.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const digest = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('migrations', () => {
+  it('are numbered contiguously from 1, one file each, named after their version', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    const files = readdirSync(join(__dirname, '../../../src/main/store/migrations')).filter((f) => /^\d{3}_/.test(f)).sort();
+    expect(files.map((f) => Number(f.slice(0, 3)))).toEqual(migrations.map((m) => m.version));
+    expect(files.map((f) => f.replace(/^\d{3}_|\.ts$/g, ''))).toEqual(migrations.map((m) => m.name));
+  });
+
+  it('bring an empty database to the latest version with WAL, foreign keys and a busy timeout', () => {
+    const r = openDatabase(dbPath);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const db = r.value;
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(tables(db)).toEqual(expect.arrayContaining(['schema_version', 'app_meta', 'projects']));
+    db.close();
+  });
+
+  for (let from = 0; from < migrations.length; from++) {
+    it(`bring a database at version ${from} to the latest, keeping its data`, () => {
+      const old = new Database(dbPath);
+      migrate(old, migrations.slice(0, from));
+      expect(schemaVersion(old)).toBe(from);
+      if (from >= 1) old.prepare("INSERT INTO app_meta (key, value) VALUES ('marker', 'kept')").run();
+      old.close();
+
+      const r = openDatabase(dbPath);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(schemaVersion(r.value)).toBe(LATEST_VERSION);
+      const versions = (r.value.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((x) => x.version);
+      expect(versions).toEqual(migrations.map((m) => m.version));
+      if (from >= 1) expect(r.value.prepare("SELECT value FROM app_meta WHERE key='marker'").get()).toEqual({ value: 'kept' });
+      r.value.close();
+    });
+  }
+
+  it('reopening a current database applies nothing', () => {
+    const a = openDatabase(dbPath);
+    if (a.ok) a.value.close();
+    const b = openDatabase(dbPath);
+    expect(b.ok).toBe(true);
+    if (b.ok) {
+      expect((b.value.prepare('SELECT COUNT(*) AS n FROM schema_version').get() as { n: number }).n).toBe(LATEST_VERSION);
+      b.value.close();
+    }
+  });
+
+  it('a failing migration rolls back whole: the version it failed at is not recorded', () => {
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM no_such_table;' }];
+    const r = openDatabase(dbPath, broken);
+    expect(r.ok).toBe(false);
+    const db = new Database(dbPath);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(tables(db)).not.toContain('half');
+    db.close();
+  });
+});
+
+describe('a database Baton cannot trust is reported and left byte-for-byte untouched', () => {
+  it('a file that is not SQLite at all', () => {
+    writeFileSync(dbPath, 'not a database\n'.repeat(100));
+    const before = digest(dbPath);
+    const r = openDatabase(dbPath);
+    expect(r.ok ? null : r.error.reason).toBe('corrupt');
+    if (!r.ok) expect(r.error.message).toContain(dbPath);
+    expect(digest(dbPath)).toBe(before);
+  });
+
+  it('a SQLite header over damaged pages', () => {
+    const r0 = openDatabase(dbPath);
+    if (r0.ok) {
+      r0.value.pragma('wal_checkpoint(TRUNCATE)');
+      r0.value.pragma('journal_mode = DELETE');
+      r0.value.close();
+    }
+    const bytes = readFileSync(dbPath);
+    for (let i = 100; i < bytes.length; i++) bytes[i] = (i * 131) & 0xff;
+    writeFileSync(dbPath, bytes);
+    const before = digest(dbPath);
+    const r = openDatabase(dbPath);
+    expect(r.ok ? null : r.error.reason).toBe('corrupt');
+    expect(digest(dbPath)).toBe(before);
+  });
+
+  it('a database from a newer Baton', () => {
+    const db = new Database(dbPath);
+    migrate(db);
+    db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'future', 'x')").run(LATEST_VERSION + 5);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = digest(dbPath);
+    const mtime = statSync(dbPath).mtimeMs;
+    const r = openDatabase(dbPath);
+    expect(r.ok ? null : r.error.reason).toBe('newer_version');
+    if (!r.ok) expect(r.error.message).toMatch(/newer Baton/);
+    expect(digest(dbPath)).toBe(before);
+    expect(statSync(dbPath).mtimeMs).toBe(mtime);
+  });
+
+  it('a path that is not a file', () => {
+    mkdirSync(dbPath);
+    const r = openDatabase(dbPath);
+    expect(r.ok ? null : r.error.reason).toBe('unreadable');
+    expect(statSync(dbPath).isDirectory()).toBe(true);
+  });
+});
