@@ -12,6 +12,7 @@ if (!executablePath) {
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalSetup: './tests/e2e/support/global-setup.ts',
   outputDir: 'test-results/e2e-artifacts',
   fullyParallel: false,
   workers: 1,

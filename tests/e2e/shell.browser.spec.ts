@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
@@ -59,6 +60,8 @@ test('a corrupt database shows the error screen with its path and is left untouc
   mkdirSync(dataDir, { recursive: true });
   const dbPath = join(dataDir, 'baton.db');
   writeFileSync(dbPath, 'this is not a database, it is a grocery list\n');
+  const digest = () => createHash('sha256').update(readFileSync(dbPath)).digest('hex');
+  const before = digest();
   server = await startServer({ dataDir });
   await page.goto(server.url);
   const screen = page.getByTestId('store-error');
@@ -66,4 +69,5 @@ test('a corrupt database shows the error screen with its path and is left untouc
   await expect(screen).toHaveAttribute('data-reason', 'corrupt');
   await expect(screen).toContainText(dbPath);
   await page.screenshot({ path: screenshotPath('store-error-corrupt') });
+  expect(digest()).toBe(before);
 });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(__dirname, '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorktreeManager, type WorktreeManager } from '../../../src/main/git/worktrees';
@@ -70,6 +70,9 @@ describe('preserve', () => {
     const { manager, repo } = await setup();
     const dir = await worker(manager, 'alpha');
     await makeDirty(dir);
+    // A stat-only change makes the index stale: a plain `git status` would now rewrite it.
+    const later = new Date(Date.now() + 5_000);
+    await utimes(path.join(dir, 'keep.txt'), later, later);
     const gitDir = (await sh(dir, ['rev-parse', '--absolute-git-dir'])).trim();
     const indexBefore = sha(await readFile(path.join(gitDir, 'index')));
     const indexMtime = (await stat(path.join(gitDir, 'index'))).mtimeMs;

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorktreeManager, type WorktreeManager } from '../../../src/main/git/worktrees';
-import { cleanupAll, makeRepo, sh, tempDir, type Fixture } from './helpers';
+import { cleanupAll, makeRepo, sh, tempDir, tryGit, type Fixture } from './helpers';
 
 afterEach(cleanupAll);
 
@@ -33,8 +33,17 @@ describe('create', () => {
     expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toBe('hello\n');
     expect(await branchOf(dir)).toBe('baton/proj-alpha');
     expect((await sh(repo, ['rev-parse', 'baton/proj-alpha'])).trim()).toBe((await sh(repo, ['rev-parse', 'main'])).trim());
-    // The new branch must not track its base, or `git pull` in it would pull the base.
-    expect((await sh(repo, ['config', '--get-regexp', '^branch\\.baton/']).catch(() => '')).trim()).toBe('');
+  });
+
+  it('does not make a branch created from a remote-tracking base track it', async () => {
+    const { manager, repo } = await setup();
+    await sh(repo, ['remote', 'add', 'origin', repo]);
+    await sh(repo, ['fetch', '-q', 'origin']);
+    const r = await manager.create({ prefix: 'proj', name: 'alpha', baseBranch: 'origin/main', role: 'worker' });
+    expect(r).toMatchObject({ ok: true, value: { reusedBranch: false } });
+    // With an upstream of origin/main, a plain `git pull`/`git push` in the worktree would target main.
+    const upstream = await tryGit(repo, ['config', '--get', 'branch.baton/proj-alpha.merge']);
+    expect(upstream).toMatchObject({ code: 1, stdout: '' });
   });
 
   it('creates the orchestrator on its canonical branch and path', async () => {
@@ -61,6 +70,14 @@ describe('create', () => {
     const again = await manager.create(input);
     expect(again).toEqual({ ok: true, value: { path: path.join(root, 'proj', 'alpha'), branch: 'baton/proj-alpha', reusedBranch: true } });
     expect(await readFile(path.join(root, 'proj', 'alpha', 'work.txt'), 'utf8')).toBe('in progress');
+  });
+
+  it('serializes concurrent creates of the same worktree', async () => {
+    const { manager, root } = await setup();
+    const input = { prefix: 'proj', name: 'alpha', baseBranch: 'main', role: 'worker' } as const;
+    const results = await Promise.all([manager.create(input), manager.create(input), manager.create(input)]);
+    expect(results.map((r) => r.ok && r.value.path)).toEqual(Array(3).fill(path.join(root, 'proj', 'alpha')));
+    expect(results.map((r) => r.ok && r.value.reusedBranch)).toEqual([false, true, true]);
   });
 
   it('reuses an existing branch that is not checked out', async () => {

@@ -1,0 +1,51 @@
+import { _electron as electron, expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { screenshotPath } from './support/server';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function electronBinary(): { path: string } | { why: string } {
+  try {
+    const p = createRequire(import.meta.url)('electron') as unknown;
+    return typeof p === 'string' ? { path: p } : { why: 'the electron package did not name a binary' };
+  } catch (e) {
+    return { why: (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '' };
+  }
+}
+
+const bin = electronBinary();
+const skipReason = 'why' in bin ? `Electron's binary is not installed (${bin.why}); the desktop window cannot be tested here.` : '';
+if (skipReason) console.log(`[e2e] electron spec skipped: ${skipReason}`);
+test.skip(!!skipReason, skipReason);
+
+test('the desktop window opens with a locked-down renderer and the empty states', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'baton-electron-'));
+  const app = await electron.launch({
+    args: [join(root, 'out/main/index.js')],
+    env: { ...process.env, BATON_HOME: home },
+  });
+  try {
+    const win = await app.firstWindow();
+    await expect(win.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+    await expect(win.getByTestId('projects-empty')).toBeVisible();
+    // The renderer has no Node and sees only the bridge's two functions.
+    expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(await win.evaluate(() => Object.keys((globalThis as unknown as { baton: object }).baton).sort())).toEqual(['invoke', 'subscribe']);
+    // Sandboxed renderers have no `process`; navigation away from the app is refused.
+    expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+    const before = win.url();
+    await win.evaluate(() => {
+      (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
+    });
+    await win.waitForTimeout(500);
+    expect(win.url()).toBe(before);
+    await win.screenshot({ path: screenshotPath('electron-empty') });
+  } finally {
+    await app.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

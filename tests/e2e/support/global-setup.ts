@@ -1,0 +1,5 @@
+import { buildOnce } from '../../support/build';
+
+export default function globalSetup(): void {
+  buildOnce();
+}
