@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       staticDir: join(here, '../renderer'),
     });
   } catch (e) {
-    core.close();
+    await core.close();
     const reason = e instanceof Error ? e.message : String(e);
     console.error(`baton: could not listen on 127.0.0.1:${port} (${reason}). Pick another --port.`);
     process.exitCode = 1;
@@ -62,10 +62,10 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     console.log(`\nbaton: ${signal}, shutting down`);
-    void server.close().then(() => {
-      core.close();
-      process.exit(0);
-    });
+    void server
+      .close()
+      .then(() => core.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -79,5 +79,5 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => core.close());
+  app.on('will-quit', () => void core.close());
 }

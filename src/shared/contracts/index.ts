@@ -1,11 +1,13 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
 import { appContract } from './app';
 import { projectsContract } from './projects';
+import { worktreesContract } from './worktrees';
 
 /** Every procedure and event Baton has, by domain. */
 export const contract = {
   app: appContract,
   projects: projectsContract,
+  worktrees: worktreesContract,
 } as const;
 
 export type Contract = typeof contract;

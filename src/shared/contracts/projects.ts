@@ -1,5 +1,24 @@
 import { z } from 'zod';
 import { domain, event, procedure } from '../contract';
+import { HARNESS_IDS } from '../harness';
+
+const Id = z.string().min(1).max(100);
+const AbsolutePath = z.string().trim().min(1, 'Enter the folder of a git repository.').max(4096);
+
+/** A session prefix: names branches `baton/<prefix>-…` and folders, so it stays a plain slug. */
+export const Prefix = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Use 1–40 lowercase letters, digits or dashes, starting with a letter or digit.');
+
+export const EnvKey = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'Use letters, digits and underscores, not starting with a digit.');
+
+export const CopyFile = z.object({
+  path: z.string().trim().min(1).max(1024),
+  mode: z.enum(['copy', 'symlink']),
+});
+export type CopyFile = z.infer<typeof CopyFile>;
 
 /** What the sidebar and board need, and nothing else: never the project's config or env. */
 export const ProjectSummary = z.object({
@@ -13,9 +32,62 @@ export const ProjectSummary = z.object({
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
+/** The settings page's view: env keys only, never their values (they are write-only). */
+export const ProjectSettings = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  prefix: z.string(),
+  baseBranch: z.string(),
+  branches: z.array(z.string()),
+  orchestratorAgent: z.enum(HARNESS_IDS),
+  workerAgent: z.enum(HARNESS_IDS),
+  envKeys: z.array(z.string()),
+  setupCommands: z.array(z.string()),
+  copyFiles: z.array(CopyFile),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
+export const PathInspection = z.object({
+  topLevel: z.string(),
+  currentBranch: z.string().nullable(),
+  suggestedName: z.string(),
+  existingProjectId: z.string().nullable(),
+});
+export type PathInspection = z.infer<typeof PathInspection>;
+
+export const ProjectPatch = z
+  .object({
+    name: z.string().trim().min(1, 'The name cannot be empty.').max(100),
+    prefix: Prefix,
+    baseBranch: z.string().min(1).max(250),
+    orchestratorAgent: z.enum(HARNESS_IDS),
+    workerAgent: z.enum(HARNESS_IDS),
+    setupCommands: z.array(z.string().trim().min(1).max(2000)).max(20),
+    copyFiles: z.array(CopyFile).max(50),
+  })
+  .partial()
+  .strict();
+export type ProjectPatch = z.infer<typeof ProjectPatch>;
+
 export const projectsContract = domain({
   procedures: {
     list: procedure(z.object({}).strict(), z.array(ProjectSummary)),
+    /** Checks a path for the Add dialog's inline validation, without adding anything. */
+    inspect: procedure(z.object({ path: AbsolutePath }).strict(), PathInspection),
+    /** Adding a repository that is already a project opens that project (`existed: true`). */
+    add: procedure(
+      z.object({ path: AbsolutePath, name: z.string().trim().min(1).max(100).optional() }).strict(),
+      z.object({ project: ProjectSummary, existed: z.boolean() }),
+    ),
+    get: procedure(z.object({ id: Id }).strict(), ProjectSettings),
+    update: procedure(z.object({ id: Id, patch: ProjectPatch }).strict(), ProjectSettings),
+    setEnv: procedure(
+      z.object({ id: Id, key: EnvKey, value: z.string().max(32_768) }).strict(),
+      z.object({ envKeys: z.array(z.string()) }),
+    ),
+    deleteEnv: procedure(z.object({ id: Id, key: EnvKey }).strict(), z.object({ envKeys: z.array(z.string()) })),
+    remove: procedure(z.object({ id: Id }).strict(), z.object({ removed: z.boolean() })),
   },
   events: {
     changed: event(z.object({ projectId: z.string().optional() })),

@@ -1,0 +1,93 @@
+import type { Db } from '../store/db';
+
+export interface WorktreeErrorFact {
+  code: string;
+  kind: 'invalid' | 'transient' | 'needs_you';
+  message: string;
+  gitMessage?: string;
+}
+
+export interface WorktreeRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  role: 'worker' | 'orchestrator';
+  branch: string;
+  path: string;
+  state: 'active' | 'releasing' | 'released';
+  lastError: WorktreeErrorFact | null;
+  setupState: 'none' | 'running' | 'ok' | 'failed';
+  setupLog: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  id: string;
+  project_id: string;
+  name: string;
+  role: WorktreeRecord['role'];
+  branch: string;
+  path: string;
+  state: WorktreeRecord['state'];
+  last_error: string | null;
+  setup_state: WorktreeRecord['setupState'];
+  setup_log: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const toRecord = (r: Row): WorktreeRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  role: r.role,
+  branch: r.branch,
+  path: r.path,
+  state: r.state,
+  lastError: r.last_error ? (JSON.parse(r.last_error) as WorktreeErrorFact) : null,
+  setupState: r.setup_state,
+  setupLog: r.setup_log,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The only module that writes the worktrees table. */
+export function createWorktreesRepository(db: Db) {
+  const now = () => new Date().toISOString();
+  return {
+    get(id: string): WorktreeRecord | null {
+      const r = db.prepare<[string], Row>('SELECT * FROM worktrees WHERE id = ?').get(id);
+      return r ? toRecord(r) : null;
+    },
+    listLive(projectId: string): WorktreeRecord[] {
+      return db
+        .prepare<[string], Row>("SELECT * FROM worktrees WHERE project_id = ? AND state != 'released' ORDER BY created_at, id")
+        .all(projectId)
+        .map(toRecord);
+    },
+    hasLive(projectId: string): boolean {
+      return !!db.prepare("SELECT 1 FROM worktrees WHERE project_id = ? AND state != 'released'").get(projectId);
+    },
+    insert(w: Omit<WorktreeRecord, 'createdAt' | 'updatedAt'>): void {
+      const t = now();
+      db.prepare(
+        `INSERT INTO worktrees (id, project_id, name, role, branch, path, state, last_error, setup_state, setup_log, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(w.id, w.projectId, w.name, w.role, w.branch, w.path, w.state, w.lastError ? JSON.stringify(w.lastError) : null, w.setupState, w.setupLog, t, t);
+    },
+    setState(id: string, state: WorktreeRecord['state'], lastError: WorktreeErrorFact | null): void {
+      db.prepare('UPDATE worktrees SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(
+        state,
+        lastError ? JSON.stringify(lastError) : null,
+        now(),
+        id,
+      );
+    },
+    setSetup(id: string, setupState: WorktreeRecord['setupState'], setupLog: string): void {
+      db.prepare('UPDATE worktrees SET setup_state = ?, setup_log = ?, updated_at = ? WHERE id = ?').run(setupState, setupLog, now(), id);
+    },
+  };
+}
+
+export type WorktreesRepository = ReturnType<typeof createWorktreesRepository>;

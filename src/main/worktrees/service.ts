@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { PreservedView, WorktreePanel, WorktreeView } from '../../shared/contracts/worktrees';
+import { err, fail, ok, type Result } from '../../shared/result';
+import { worktreeStatus } from '../../shared/worktrees';
+import { createWorktreeManager, type GitError, type WorktreeManager } from '../git';
+import type { ProjectsRepository } from '../projects/repository';
+import { runSetup } from './setup';
+import type { WorktreeErrorFact, WorktreeRecord, WorktreesRepository } from './repository';
+
+export interface WorktreesServiceDeps {
+  dataDir: string;
+  projects: ProjectsRepository;
+  worktrees: WorktreesRepository;
+  onChanged: (projectId: string) => void;
+}
+
+const asFact = (e: GitError): WorktreeErrorFact => ({
+  code: e.code,
+  kind: e.kind,
+  message: e.message,
+  ...(e.gitMessage ? { gitMessage: e.gitMessage } : {}),
+});
+
+export function createWorktreesService(deps: WorktreesServiceDeps) {
+  const managers = new Map<string, Promise<Result<WorktreeManager, GitError>>>();
+  const pending = new Set<Promise<unknown>>();
+
+  function manager(projectId: string, repoPath: string): Promise<Result<WorktreeManager, GitError>> {
+    let m = managers.get(projectId);
+    if (!m) {
+      m = createWorktreeManager({ repoPath, worktreeRoot: join(deps.dataDir, 'worktrees') });
+      managers.set(projectId, m);
+      // A failure (repository moved, say) is not cached: the next call tries again.
+      void m.then((r) => {
+        if (!r.ok) managers.delete(projectId);
+      });
+    }
+    return m;
+  }
+
+  const view = (w: WorktreeRecord, registered: boolean | null): WorktreeView => ({
+    id: w.id,
+    projectId: w.projectId,
+    name: w.name,
+    role: w.role,
+    branch: w.branch,
+    path: w.path,
+    status: worktreeStatus({ state: w.state, hasError: w.lastError !== null, registered }),
+    lastError: w.lastError,
+    setup: { state: w.setupState, log: w.setupLog },
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  });
+
+  async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
+    const project = deps.projects.get(projectId);
+    if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+    const m = await manager(projectId, project.path);
+    if (!m.ok) return err({ code: m.error.code, message: m.error.message });
+    return fn(m.value);
+  }
+
+  return {
+    list(projectId: string): Promise<Result<WorktreePanel>> {
+      return withProject(projectId, async (m) => {
+        const live = deps.worktrees.listLive(projectId);
+        const rec = await m.reconcile(live.filter((w) => w.state !== 'released').map((w) => w.path));
+        const preserved = await m.listPreserved();
+        const present = new Set(rec.ok ? rec.value.present : []);
+        const views = live.map((w) => view(w, rec.ok ? present.has(w.path) : null));
+        const refs: PreservedView[] = preserved.ok ? preserved.value : [];
+        return ok({ worktrees: views, preserved: refs, unregistered: rec.ok ? rec.value.unregistered : [] });
+      });
+    },
+
+    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker'): Promise<Result<WorktreeView>> {
+      return withProject(projectId, async (m) => {
+        const project = deps.projects.get(projectId);
+        if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+        const created = await m.create({ prefix: project.prefix, name, baseBranch: project.baseBranch, role });
+        if (!created.ok) return err({ code: created.error.code, message: created.error.message });
+        const hasSetup = project.setupCommands.length > 0 || project.copyFiles.length > 0;
+        const id = randomUUID();
+        deps.worktrees.insert({
+          id,
+          projectId,
+          name: role === 'orchestrator' ? 'orchestrator' : name,
+          role,
+          branch: created.value.branch,
+          path: created.value.path,
+          state: 'active',
+          lastError: null,
+          setupState: hasSetup ? 'running' : 'none',
+          setupLog: '',
+        });
+        deps.onChanged(projectId);
+        if (hasSetup) {
+          const env = { ...process.env, ...deps.projects.envForAgent(projectId) };
+          const task = runSetup({ repoPath: project.path, worktreePath: created.value.path, copyFiles: project.copyFiles, commands: project.setupCommands, env })
+            .then((outcome) => {
+              deps.worktrees.setSetup(id, outcome.ok ? 'ok' : 'failed', outcome.log);
+              deps.onChanged(projectId);
+            })
+            .catch((e: unknown) => {
+              deps.worktrees.setSetup(id, 'failed', `Setup could not run: ${(e as Error).message}`);
+              deps.onChanged(projectId);
+            })
+            .finally(() => pending.delete(task));
+          pending.add(task);
+        }
+        const row = deps.worktrees.get(id);
+        return row ? ok(view(row, true)) : fail('internal', 'The worktree was created but could not be read back.');
+      });
+    },
+
+    async release(worktreeId: string): Promise<Result<WorktreeView>> {
+      const w = deps.worktrees.get(worktreeId);
+      if (!w) return fail('worktree_not_found', `There is no worktree with id ${worktreeId}.`);
+      if (w.state === 'released') return ok(view(w, false));
+      return withProject(w.projectId, async (m) => {
+        // Recorded before acting: a crash mid-release leaves a row that says so, and Retry continues.
+        deps.worktrees.setState(w.id, 'releasing', null);
+        deps.onChanged(w.projectId);
+        const r = await m.release(w.path, w.id);
+        if (r.ok) deps.worktrees.setState(w.id, 'released', null);
+        else deps.worktrees.setState(w.id, 'releasing', asFact(r.error));
+        deps.onChanged(w.projectId);
+        const after = deps.worktrees.get(w.id);
+        if (!after) return fail('internal', 'The worktree row vanished during release.');
+        return r.ok ? ok(view(after, false)) : err({ code: r.error.code, message: r.error.message });
+      });
+    },
+
+    async restore(worktreeId: string, ref: string): Promise<Result<{ files: string[] }>> {
+      const w = deps.worktrees.get(worktreeId);
+      if (!w || w.state !== 'active') return fail('worktree_not_found', 'Restore into an active worktree of this project.');
+      return withProject(w.projectId, async (m) => {
+        const r = await m.restore(ref, w.path);
+        if (!r.ok) return err({ code: r.error.code, message: r.error.message });
+        deps.onChanged(w.projectId);
+        return ok(r.value);
+      });
+    },
+
+    /** Waits for setup runs still going (shutdown, tests). */
+    async idle(): Promise<void> {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+export type WorktreesService = ReturnType<typeof createWorktreesService>;

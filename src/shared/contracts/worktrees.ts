@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { domain, event, procedure } from '../contract';
+
+const Id = z.string().min(1).max(100);
+
+export const WorktreeErrorView = z.object({
+  code: z.string(),
+  kind: z.enum(['invalid', 'transient', 'needs_you']),
+  message: z.string(),
+  gitMessage: z.string().optional(),
+});
+
+export const WorktreeView = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  name: z.string(),
+  role: z.enum(['worker', 'orchestrator']),
+  branch: z.string(),
+  path: z.string(),
+  status: z.enum(['active', 'missing', 'releasing', 'release_failed', 'released']),
+  lastError: WorktreeErrorView.nullable(),
+  setup: z.object({ state: z.enum(['none', 'running', 'ok', 'failed']), log: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WorktreeView = z.infer<typeof WorktreeView>;
+
+export const PreservedView = z.object({
+  sessionId: z.string(),
+  ref: z.string(),
+  commit: z.string(),
+  date: z.string(),
+  message: z.string(),
+});
+export type PreservedView = z.infer<typeof PreservedView>;
+
+export const WorktreePanel = z.object({
+  worktrees: z.array(WorktreeView),
+  preserved: z.array(PreservedView),
+  /** Folders under Baton's worktree root that git does not know: left by a crash, safe to inspect. */
+  unregistered: z.array(z.string()),
+});
+export type WorktreePanel = z.infer<typeof WorktreePanel>;
+
+export const worktreesContract = domain({
+  procedures: {
+    list: procedure(z.object({ projectId: Id }).strict(), WorktreePanel),
+    create: procedure(z.object({ projectId: Id, name: z.string().trim().min(1).max(100) }).strict(), WorktreeView),
+    /** Preserves uncommitted work, removes the worktree, verifies it is gone. Calling it again retries. */
+    release: procedure(z.object({ worktreeId: Id }).strict(), WorktreeView),
+    restore: procedure(
+      z.object({ worktreeId: Id, ref: z.string().regex(/^refs\/baton\/preserved\/[^\s]+$/).max(300) }).strict(),
+      z.object({ files: z.array(z.string()) }),
+    ),
+  },
+  events: {
+    changed: event(z.object({ projectId: z.string() })),
+  },
+});
