@@ -22,6 +22,8 @@ export interface CoreOptions {
   dataDir: string;
   mode: AppStatus['mode'];
   version: string;
+  /** The desktop shell's native folder picker; absent in browser mode. */
+  pickFolder?: (title: string) => Promise<string | null>;
 }
 
 export interface Core {
@@ -42,9 +44,16 @@ export function createCore(opts: CoreOptions): Core {
     platform: process.platform,
     dataDir: opts.dataDir,
     store: storeStatus(dbPath, opened),
+    capabilities: { folderPicker: !!opts.pickFolder },
   });
   const hub = createEventHub(contract);
-  const app: HandlersOf<Contract, CallContext>['app'] = { status: () => ok(status()) };
+  const app: HandlersOf<Contract, CallContext>['app'] = {
+    status: () => ok(status()),
+    pickFolder: async ({ title }) =>
+      opts.pickFolder
+        ? ok({ path: await opts.pickFolder(title ?? 'Choose a git repository') })
+        : fail('not_supported', 'There is no folder picker in browser mode; type the folder path instead.'),
+  };
 
   if (!opened.ok) {
     console.error(`[baton] ${opened.error.message}`);

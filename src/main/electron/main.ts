@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerIpcAdapter } from '../api/ipc-adapter';
@@ -53,7 +53,13 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const dataDir = resolveDataDir(undefined, app.getPath('userData'));
-  const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION });
+  const pickFolder = async (title: string): Promise<string | null> => {
+    const parent = BrowserWindow.getFocusedWindow();
+    const options = { title, properties: ['openDirectory' as const] };
+    const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  };
+  const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION, pickFolder });
 
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

@@ -120,20 +120,10 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
   const exists = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: ctx.repoPath });
   if (!exists.ok) return exists;
   const reusedBranch = exists.value.code === 0;
-  if (!reusedBranch) {
-    // A leading "-" would be read by `git worktree add` as an option.
-    if (input.baseBranch.length === 0 || input.baseBranch.startsWith('-')) {
-      return err(gitError('base_not_found', 'invalid', `"${input.baseBranch}" is not a valid base branch; choose an existing branch.`));
-    }
-    const base = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${input.baseBranch}^{commit}`], {
-      cwd: ctx.repoPath,
-    });
-    if (!base.ok) return base;
-    if (base.value.code !== 0) {
-      return err(
-        gitError('base_not_found', 'invalid', `The base branch "${input.baseBranch}" does not exist in this repository; choose an existing branch.`),
-      );
-    }
+  // A leading "-" would be read by `git worktree add` as an option. Whether the
+  // base exists is left to `git worktree add`, which fails before creating anything.
+  if (!reusedBranch && (input.baseBranch.length === 0 || input.baseBranch.startsWith('-'))) {
+    return err(baseNotFound(input.baseBranch));
   }
 
   // --no-track: a worker branched from origin/main must not get origin/main as
@@ -144,6 +134,7 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
   const added = await git(args, { cwd: ctx.repoPath }, (stderr) => {
     const other = /already checked out at '([^']+)'/.exec(stderr);
     if (other?.[1]) return checkedOutElsewhere(branch, other[1], stderr);
+    if (/not a valid object name|invalid reference/i.test(stderr)) return baseNotFound(input.baseBranch, stderr);
     return classifyGitFailure(`create the worktree "${dir}"`, stderr, dir);
   });
   if (!added.ok) return added;
@@ -156,6 +147,15 @@ function checkedOutElsewhere(branch: string, otherPath: string, gitMessage?: str
     'needs_you',
     `Branch ${branch} is already checked out in the worktree "${otherPath}"; a branch can be checked out in only one worktree. ` +
       'Release that session (or switch that worktree to another branch), then retry.',
+    gitMessage,
+  );
+}
+
+function baseNotFound(base: string, gitMessage?: string): GitError {
+  return gitError(
+    'base_not_found',
+    'invalid',
+    `The base branch "${base}" does not exist in this repository; choose an existing branch.`,
     gitMessage,
   );
 }

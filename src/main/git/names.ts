@@ -6,6 +6,10 @@ import { runGit, stripNewline } from './exec';
 
 const SLUG_MAX = 40;
 
+// Characters that are always valid in a single ref component, whatever git's
+// other rules (no dots, so no `..`, `.lock` or leading dot).
+const SAFE_COMPONENT = /^[A-Za-z0-9_-]+$/;
+
 /** A session prefix derived from a project name: `My Project ü!` → `my-project-u`. */
 export function slugify(name: string): string {
   const slug = name
@@ -55,6 +59,7 @@ export async function validateBranchName(name: string): Promise<Result<string, G
       ),
     );
   if (name.length === 0) return invalid();
+  if (isPlainBranchName(name)) return ok(name);
   // Run outside any repository: inside one, `--branch @{-1}` is expanded to the
   // previously checked-out branch and "succeeds".
   const run = await runGit(['check-ref-format', '--branch', name], { cwd: tmpdir() });
@@ -64,9 +69,14 @@ export async function validateBranchName(name: string): Promise<Result<string, G
   return ok(name);
 }
 
-// Characters that are always valid in a single ref component, whatever git's
-// other rules (no dots, so no `..`, `.lock` or leading dot).
-const SAFE_COMPONENT = /^[A-Za-z0-9_-]+$/;
+/**
+ * Names git always accepts (every part made of safe characters, not starting
+ * with "-"), checked without starting a process: validation runs on every
+ * create, and most Baton branch names look like this.
+ */
+function isPlainBranchName(name: string): boolean {
+  return !name.startsWith('-') && name.split('/').every((part) => SAFE_COMPONENT.test(part));
+}
 
 /** Checks that `id` can be one component of a ref such as `refs/baton/preserved/<id>`. */
 export async function validateRefComponent(id: string, what: string): Promise<Result<string, GitError>> {

@@ -69,20 +69,28 @@ export async function releaseWorktree(
   // Preserve before touching anything: from here on, a failure can lose files.
   const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId);
   if (!preserved.ok) return preserved;
+  const owner = await gitdirOwner(dir);
+  // git's registration of a linked worktree is exactly this admin folder.
+  const adminDir = owner !== 'none' && owner !== 'repository' && isInside(owner, path.join(ctx.commonDir, 'worktrees')) ? owner : null;
 
   const removed = await git(['worktree', 'remove', '--force', dir], { cwd: ctx.repoPath }, (stderr) => {
     const e = classifyGitFailure(`remove the worktree "${dir}"`, stderr, dir);
     return { ...e, message: `${e.message} Its uncommitted work is saved under ${ref}.` };
   });
   if (!removed.ok) return removed;
-  const verified = await verifyGone(ctx, dir, ref);
+  const verified = await verifyGone(ctx, dir, ref, adminDir);
   if (!verified.ok) return verified;
   const pruned = await git(['worktree', 'prune'], { cwd: ctx.repoPath }, pruneFailure);
   if (!pruned.ok) return pruned;
   return ok({ path: dir, preserved: preserved.value, alreadyReleased: false });
 }
 
-async function verifyGone(ctx: RepoContext, dir: string, ref: string): Promise<Result<void, GitError>> {
+/**
+ * Checks that the folder and git's registration are both gone. When the admin
+ * folder is known, its absence is the registration check (what `git worktree
+ * list` reads), which saves starting git.
+ */
+async function verifyGone(ctx: RepoContext, dir: string, ref: string, adminDir: string | null = null): Promise<Result<void, GitError>> {
   if ((await pathKind(dir)) !== 'missing') {
     return err(
       gitError(
@@ -92,6 +100,7 @@ async function verifyGone(ctx: RepoContext, dir: string, ref: string): Promise<R
       ),
     );
   }
+  if (adminDir !== null && (await pathKind(adminDir)) === 'missing') return ok(undefined);
   const listed = await listWorktrees(ctx.repoPath);
   if (!listed.ok) return listed;
   const still = await findWorktree(listed.value, dir);

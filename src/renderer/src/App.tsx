@@ -1,22 +1,24 @@
 import { useState } from 'react';
 import { selectStoreError } from './stores/app';
+import { selectSelectedProject } from './stores/projects';
 import { useBaton } from './stores/react';
+import { AddProjectDialog } from './components/AddProjectDialog';
 import { BoardEmpty } from './components/Board';
+import { ProjectView } from './components/ProjectView';
 import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { StoreErrorScreen } from './components/StoreErrorScreen';
 
 export function App() {
   const storeError = useBaton(selectStoreError);
-  const projects = useBaton((s) => s.projects);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [, setAdding] = useState(false);
-  const selected = projects.find((p) => p.id === selectedId) ?? null;
+  const selected = useBaton(selectSelectedProject);
+  const selectProject = useBaton((s) => s.selectProject);
+  const [adding, setAdding] = useState(false);
 
   if (storeError) {
     return (
       <div className="frame">
-        <div style={{ gridColumn: '1 / -1' }}>
+        <div className="frame-full">
           <StoreErrorScreen error={storeError} />
         </div>
         <StatusBar />
@@ -26,16 +28,21 @@ export function App() {
 
   return (
     <div className="frame">
-      <Sidebar onAddProject={() => setAdding(true)} selectedId={selectedId} onSelect={setSelectedId} />
-      <main className="main">
-        <header className="main-header">
-          <h1>{selected ? selected.name : 'Board'}</h1>
-        </header>
-        <div className="main-body">
-          <BoardEmpty onAddProject={() => setAdding(true)} />
-        </div>
-      </main>
+      <Sidebar onAddProject={() => setAdding(true)} selectedId={selected?.id ?? null} onSelect={selectProject} />
+      {selected ? (
+        <ProjectView key={selected.id} project={selected} />
+      ) : (
+        <main className="main">
+          <header className="main-header">
+            <h1>Board</h1>
+          </header>
+          <div className="main-body">
+            <BoardEmpty onAddProject={() => setAdding(true)} />
+          </div>
+        </main>
+      )}
       <StatusBar />
+      <AddProjectDialog open={adding} onClose={() => setAdding(false)} />
     </div>
   );
 }

@@ -128,12 +128,13 @@ describe('create', () => {
   });
 
   it('reports a missing base branch without creating anything', async () => {
-    const { manager, repo } = await setup();
+    const { manager, repo, root } = await setup();
     for (const baseBranch of ['nope', '-x', '']) {
       const r = await manager.create({ prefix: 'proj', name: 'alpha', baseBranch, role: 'worker' });
-      expect(r).toMatchObject({ ok: false, error: { code: 'base_not_found' } });
+      expect(r).toMatchObject({ ok: false, error: { code: 'base_not_found', kind: 'invalid' } });
     }
     expect((await sh(repo, ['branch', '--list', 'baton/*'])).trim()).toBe('');
+    await expect(stat(path.join(root, 'proj', 'alpha'))).rejects.toThrow();
   });
 
   it('handles names with spaces and non-ASCII characters', async () => {

@@ -4,8 +4,9 @@ import type { Transport } from '../api/transport';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
+import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
 
-export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice;
+export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice & WorktreesSlice;
 
 export interface StoreDeps {
   api: Api;
@@ -18,6 +19,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createConnectionSlice(...a),
     ...createAppSlice(deps)(...a),
     ...createProjectsSlice(deps)(...a),
+    ...createWorktreesSlice(deps)(...a),
   }));
 }
 
@@ -30,12 +32,17 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   const reloadAll = (): void => {
     void s().loadStatus();
     void s().loadProjects();
+    for (const projectId of Object.keys(s().worktreePanels)) void s().loadWorktrees(projectId);
   };
   const offs = [
     transport.onState((c) => s().setConnection(c)),
     transport.onResync(reloadAll),
     transport.subscribe('app.statusChanged', () => void s().loadStatus()),
     transport.subscribe('projects.changed', () => void s().loadProjects()),
+    transport.subscribe('worktrees.changed', (payload) => {
+      const projectId = (payload as { projectId?: unknown }).projectId;
+      if (typeof projectId === 'string' && projectId in s().worktreePanels) void s().loadWorktrees(projectId);
+    }),
   ];
   reloadAll();
   return () => offs.forEach((off) => off());
