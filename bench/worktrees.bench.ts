@@ -10,7 +10,7 @@ import { createWorktreeManager, type WorktreeManager } from '../src/main/git/wor
 const run = promisify(execFile);
 const FILES = 5_000;
 const DIRS = 50;
-const WORKTREES = 6;
+const WORKTREES = 50;
 
 let base = '';
 afterAll(async () => {

@@ -159,7 +159,10 @@ export async function preserveWorktree(
   );
   if (!commit.ok) return commit;
   const sha = stripNewline(commit.value);
-  const update = await git(['update-ref', '-m', 'baton: preserve', ref, sha], { cwd: repoPath }, fail);
+  // The reflog keeps every earlier snapshot of this session: preserving again
+  // overwrites the ref, and a worktree damaged by an interrupted removal must
+  // not be able to replace the good snapshot without trace.
+  const update = await git(['update-ref', '--create-reflog', '-m', 'baton: preserve', ref, sha], { cwd: repoPath }, fail);
   if (!update.ok) return update;
   return ok({ ref, commit: sha, files, empty: files.length === 0 });
 }

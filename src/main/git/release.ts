@@ -53,15 +53,19 @@ export async function releaseWorktree(
 
   if (!entry && kind === 'missing') return ok({ path: dir, preserved: null, alreadyReleased: true });
 
-  if (entry && kind === 'missing') {
-    // The folder vanished on its own; there is nothing to preserve, only the registration to drop.
+  // A prunable registration has lost its folder or the folder's `.git` file:
+  // git can no longer read that worktree, so there is nothing to preserve.
+  if (entry && (kind === 'missing' || entry.prunable)) {
+    if (entry.locked) return err(lockedError(dir, entry.lockReason));
     const pruned = await git(['worktree', 'prune'], { cwd: ctx.repoPath }, pruneFailure);
     if (!pruned.ok) return pruned;
-    const verified = await verifyGone(ctx, dir, ref);
-    return verified.ok ? ok({ path: dir, preserved: null, alreadyReleased: false }) : verified;
+    if (kind === 'missing') {
+      const verified = await verifyGone(ctx, dir, ref);
+      return verified.ok ? ok({ path: dir, preserved: null, alreadyReleased: false }) : verified;
+    }
   }
 
-  if (!entry) {
+  if (!entry || entry.prunable) {
     const leftover = await removeLeftover(ctx, dir, ref);
     return leftover.ok ? ok({ path: dir, preserved: null, alreadyReleased: false }) : leftover;
   }
@@ -107,16 +111,20 @@ async function verifyGone(ctx: RepoContext, dir: string, ref: string, adminDir: 
   if (still) {
     return err(
       still.locked
-        ? gitError(
-            'worktree_locked',
-            'needs_you',
-            `The worktree "${dir}" is locked${still.lockReason ? ` (${still.lockReason})` : ''}, so git keeps its registration. ` +
-              `Unlock it with \`git worktree unlock ${dir}\` if nothing still needs it, then retry.`,
-          )
+        ? lockedError(dir, still.lockReason)
         : gitError('git_failed', 'needs_you', `git still lists the worktree "${dir}" after removing it; run \`git worktree prune\` and retry.`),
     );
   }
   return ok(undefined);
+}
+
+function lockedError(dir: string, reason: string | null): GitError {
+  return gitError(
+    'worktree_locked',
+    'needs_you',
+    `The worktree "${dir}" is locked${reason ? ` (${reason})` : ''}, so git keeps its registration. ` +
+      `Unlock it with \`git worktree unlock ${dir}\` if nothing still needs it, then retry.`,
+  );
 }
 
 /**
