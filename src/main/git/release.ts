@@ -72,7 +72,7 @@ export async function releaseWorktree(
 
   // Preserve before touching anything: from here on, a failure can lose files.
   const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId);
-  if (!preserved.ok) return preserved;
+  if (!preserved.ok) return entry.locked ? err(lockedError(dir, entry.lockReason)) : preserved;
   const owner = await gitdirOwner(dir);
   // git's registration of a linked worktree is exactly this admin folder.
   const adminDir = owner !== 'none' && owner !== 'repository' && isInside(owner, path.join(ctx.commonDir, 'worktrees')) ? owner : null;

@@ -121,7 +121,7 @@ describe('preserve', () => {
   });
 
   it('overwrites the ref with the current state when preserving again', async () => {
-    const { manager } = await setup();
+    const { manager, repo } = await setup();
     const dir = await worker(manager, 'alpha');
     await writeFile(path.join(dir, 'first.txt'), 'first');
     const first = await manager.preserve(dir, 's1');
@@ -140,6 +140,9 @@ describe('preserve', () => {
     expect(entry?.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Math.abs(Date.parse(entry?.date ?? '') - Date.now())).toBeLessThan(60_000);
     expect(entry?.message).toBe('Baton: uncommitted work of session s1');
+    // The overwritten snapshot stays reachable through the ref's reflog.
+    const reflog = await sh(repo, ['reflog', 'show', '--format=%H', 'refs/baton/preserved/s1']);
+    expect(reflog.trim().split('\n')).toEqual([second.value.commit, first.value.commit]);
   });
 
   it('rejects session ids that cannot be a ref component', async () => {

@@ -97,6 +97,19 @@ describe('release', () => {
     expect(await registered(repo, dir)).toBe(false);
   });
 
+  it('finishes a worktree whose .git file is gone once its work was preserved', async () => {
+    const { manager, repo } = await setup();
+    const dir = await dirtyWorker(manager, 'alpha');
+    expect((await manager.preserve(dir, 's')).ok).toBe(true);
+    await rm(path.join(dir, '.git'));
+    const listed = await manager.list();
+    expect(listed.ok && listed.value.find((w) => w.path === dir)?.prunable).toBe(true);
+    expect(await manager.release(dir, 's')).toMatchObject({ ok: true, value: { preserved: null } });
+    expect(await exists(dir)).toBe(false);
+    expect(await registered(repo, dir)).toBe(false);
+    await expectPreservedWork(repo, 's');
+  });
+
   it('handles concurrent releases of the same worktree', async () => {
     const { manager, repo } = await setup();
     const dir = await dirtyWorker(manager, 'alpha');

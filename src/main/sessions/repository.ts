@@ -1,0 +1,155 @@
+import { canTransition, type SessionState, type Trigger } from '../../shared/session-state';
+import type { Db } from '../store/db';
+
+export interface SessionRecord {
+  id: string;
+  projectId: string;
+  role: 'worker' | 'orchestrator';
+  harness: string;
+  command: { command: string; args: string[] };
+  title: string;
+  worktreeId: string | null;
+  cwd: string;
+  state: SessionState;
+  stateDetail: string | null;
+  agentSessionId: string | null;
+  agentInfo: Record<string, unknown> | null;
+  host: { pid: number; startTime: string; nonce: string; socket: string } | null;
+  lastAppliedSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  id: string;
+  project_id: string;
+  role: SessionRecord['role'];
+  harness: string;
+  command: string;
+  title: string;
+  worktree_id: string | null;
+  cwd: string;
+  state: SessionState;
+  state_detail: string | null;
+  agent_session_id: string | null;
+  agent_info: string | null;
+  host_pid: number | null;
+  host_start_time: string | null;
+  host_nonce: string | null;
+  host_socket: string | null;
+  last_applied_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const toRecord = (r: Row): SessionRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  role: r.role,
+  harness: r.harness,
+  command: JSON.parse(r.command) as SessionRecord['command'],
+  title: r.title,
+  worktreeId: r.worktree_id,
+  cwd: r.cwd,
+  state: r.state,
+  stateDetail: r.state_detail,
+  agentSessionId: r.agent_session_id,
+  agentInfo: r.agent_info ? (JSON.parse(r.agent_info) as Record<string, unknown>) : null,
+  host:
+    r.host_pid !== null && r.host_nonce && r.host_socket
+      ? { pid: r.host_pid, startTime: r.host_start_time ?? '', nonce: r.host_nonce, socket: r.host_socket }
+      : null,
+  lastAppliedSeq: r.last_applied_seq,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class IllegalTransition extends Error {
+  readonly code = 'illegal_transition';
+  constructor(
+    readonly from: SessionState,
+    readonly to: SessionState,
+    readonly trigger: Trigger,
+  ) {
+    super(`A session cannot go from ${from} to ${to} on ${trigger}.`);
+  }
+}
+
+/** The only module that writes `sessions` and `session_transitions`. */
+export function createSessionsRepository(db: Db) {
+  const now = () => new Date().toISOString();
+  const getStmt = db.prepare<[string], Row>('SELECT * FROM sessions WHERE id = ?');
+  const setState = db.prepare('UPDATE sessions SET state = ?, state_detail = ?, updated_at = ? WHERE id = ? AND state = ?');
+  const addTransition = db.prepare(
+    'INSERT INTO session_transitions (session_id, from_state, to_state, trigger, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+
+  const transition = db.transaction((id: string, to: SessionState, trigger: Trigger, detail: string | null): SessionRecord => {
+    const row = getStmt.get(id);
+    if (!row) throw new Error(`No session ${id}`);
+    if (!canTransition(row.state, to, trigger)) throw new IllegalTransition(row.state, to, trigger);
+    const t = now();
+    setState.run(to, detail, t, id, row.state);
+    addTransition.run(id, row.state, to, trigger, detail, t);
+    return toRecord({ ...row, state: to, state_detail: detail, updated_at: t });
+  });
+
+  return {
+    get(id: string): SessionRecord | null {
+      const r = getStmt.get(id);
+      return r ? toRecord(r) : null;
+    },
+    list(projectId?: string): SessionRecord[] {
+      const rows = projectId
+        ? db.prepare<[string], Row>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at, id').all(projectId)
+        : db.prepare<[], Row>('SELECT * FROM sessions ORDER BY created_at, id').all();
+      return rows.map(toRecord);
+    },
+    listInStates(states: readonly SessionState[]): SessionRecord[] {
+      const marks = states.map(() => '?').join(', ');
+      return db.prepare<SessionState[], Row>(`SELECT * FROM sessions WHERE state IN (${marks}) ORDER BY created_at, id`).all(...states).map(toRecord);
+    },
+    insert(s: Pick<SessionRecord, 'id' | 'projectId' | 'role' | 'harness' | 'command' | 'title' | 'worktreeId' | 'cwd'>): SessionRecord {
+      const t = now();
+      db.prepare(
+        `INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      ).run(s.id, s.projectId, s.role, s.harness, JSON.stringify(s.command), s.title, s.worktreeId, s.cwd, t, t);
+      const created = getStmt.get(s.id);
+      if (!created) throw new Error('insert failed');
+      return toRecord(created);
+    },
+    /** Rejects illegal moves (nothing written); writes the state and a transition row in one transaction. */
+    transition(id: string, to: SessionState, trigger: Trigger, detail: string | null = null): SessionRecord {
+      return transition(id, to, trigger, detail);
+    },
+    setHost(id: string, host: SessionRecord['host']): void {
+      db.prepare('UPDATE sessions SET host_pid = ?, host_start_time = ?, host_nonce = ?, host_socket = ?, updated_at = ? WHERE id = ?').run(
+        host?.pid ?? null,
+        host?.startTime ?? null,
+        host?.nonce ?? null,
+        host?.socket ?? null,
+        now(),
+        id,
+      );
+    },
+    setAgent(id: string, agentSessionId: string | null, agentInfo: Record<string, unknown> | null): void {
+      db.prepare('UPDATE sessions SET agent_session_id = ?, agent_info = ?, updated_at = ? WHERE id = ?').run(
+        agentSessionId,
+        agentInfo ? JSON.stringify(agentInfo) : null,
+        now(),
+        id,
+      );
+    },
+    transitions(id: string): { from: SessionState; to: SessionState; trigger: Trigger; detail: string | null }[] {
+      return db
+        .prepare<[string], { from_state: SessionState; to_state: SessionState; trigger: Trigger; detail: string | null }>(
+          'SELECT from_state, to_state, trigger, detail FROM session_transitions WHERE session_id = ? ORDER BY id',
+        )
+        .all(id)
+        .map((r) => ({ from: r.from_state, to: r.to_state, trigger: r.trigger, detail: r.detail }));
+    },
+  };
+}
+
+export type SessionsRepository = ReturnType<typeof createSessionsRepository>;
