@@ -1,0 +1,224 @@
+import { asRpc, idKey, isNotification, isObject, isRequest, isResponse, type JournalRecord } from './journal';
+
+export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'interrupted';
+
+export type TranscriptItem =
+  | { type: 'user'; seq: number; text: string }
+  | { type: 'agent'; seq: number; text: string }
+  | { type: 'thought'; seq: number; text: string }
+  | {
+      type: 'tool';
+      seq: number;
+      toolCallId: string;
+      title: string;
+      kind: string;
+      status: ToolStatus;
+      content: string[];
+      locations: string[];
+    }
+  | { type: 'plan'; seq: number; entries: { content: string; status: string; priority?: string }[] }
+  | {
+      type: 'permission';
+      seq: number;
+      requestKey: string;
+      title: string;
+      toolCallId: string | null;
+      options: { optionId: string; name: string; kind: string }[];
+      outcome: { kind: 'selected'; optionId: string; name: string } | { kind: 'cancelled' } | null;
+    }
+  | { type: 'turn_end'; seq: number; stopReason: string }
+  | { type: 'error'; seq: number; text: string }
+  | { type: 'diagnostic'; seq: number; text: string }
+  | { type: 'exit'; seq: number; code: number | null; signal: string | null; stderrTail: string[] }
+  | { type: 'marker'; seq: number; marker: string; text: string };
+
+export interface Transcript {
+  items: TranscriptItem[];
+  /** A turn is open: a prompt was sent and no response (stop reason) has come back. */
+  turnOpen: boolean;
+  /** An agent→client request (permission) waits for an answer. */
+  pendingPermission: boolean;
+  lastSeq: number;
+}
+
+const text = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (isObject(v) && typeof v.text === 'string') return v.text;
+  return '';
+};
+
+function contentToStrings(content: unknown): string[] {
+  if (!Array.isArray(content)) return [];
+  const out: string[] = [];
+  for (const c of content) {
+    if (!isObject(c)) continue;
+    if (c.type === 'content') out.push(text(c.content));
+    else if (c.type === 'diff') out.push(`diff ${String(c.path ?? '')}`);
+    else if (c.type === 'terminal') out.push(`terminal ${String(c.terminalId ?? '')}`);
+    else out.push(text(c));
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+const promptText = (prompt: unknown): string => (Array.isArray(prompt) ? prompt.map(text).filter(Boolean).join('\n') : '');
+
+/**
+ * Folds journal records into what the session view shows. Pure: the same
+ * records always give the same transcript, so main, tests and the renderer agree.
+ */
+export function buildTranscript(records: readonly JournalRecord[]): Transcript {
+  const items: TranscriptItem[] = [];
+  const tools = new Map<string, Extract<TranscriptItem, { type: 'tool' }>>();
+  const permissions = new Map<string, Extract<TranscriptItem, { type: 'permission' }>>();
+  const prompts = new Set<string>();
+  const loads = new Set<string>();
+  let turnOpen = false;
+  let lastSeq = 0;
+
+  const appendChunk = (type: 'agent' | 'thought', seq: number, chunk: string) => {
+    const last = items.at(-1);
+    if (last && last.type === type) last.text += chunk;
+    else items.push({ type, seq, text: chunk });
+  };
+
+  for (const r of records) {
+    lastSeq = Math.max(lastSeq, r.seq);
+    if (r.dir === 'host') {
+      foldHost(r, items, tools);
+      if (isObject(r.msg) && isObject(r.msg.exit)) turnOpen = false;
+      continue;
+    }
+    const m = asRpc(r.msg);
+    if (!m) continue;
+    if (r.dir === 'out' && isRequest(m)) {
+      if (m.method === 'session/prompt') {
+        prompts.add(idKey(m.id));
+        turnOpen = true;
+        items.push({ type: 'user', seq: r.seq, text: promptText(isObject(m.params) ? m.params.prompt : undefined) });
+      } else if (m.method === 'session/load') loads.add(idKey(m.id));
+      continue;
+    }
+    if (r.dir === 'out' && isResponse(m)) {
+      const p = permissions.get(idKey(m.id));
+      if (p) {
+        const outcome = isObject(m.result) && isObject(m.result.outcome) ? m.result.outcome : null;
+        if (outcome?.outcome === 'selected' && typeof outcome.optionId === 'string') {
+          const name = p.options.find((o) => o.optionId === outcome.optionId)?.name ?? outcome.optionId;
+          p.outcome = { kind: 'selected', optionId: outcome.optionId, name };
+        } else p.outcome = { kind: 'cancelled' };
+      }
+      continue;
+    }
+    if (r.dir !== 'in') continue;
+    if (isResponse(m)) {
+      const key = idKey(m.id);
+      if (prompts.delete(key)) {
+        turnOpen = prompts.size > 0;
+        if (m.error) items.push({ type: 'error', seq: r.seq, text: m.error.message });
+        const stopReason = isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : m.error ? 'error' : 'end_turn';
+        items.push({ type: 'turn_end', seq: r.seq, stopReason });
+      } else if (loads.delete(key) && m.error) {
+        items.push({ type: 'diagnostic', seq: r.seq, text: `The agent could not load the previous conversation: ${m.error.message}` });
+      }
+      continue;
+    }
+    if (isRequest(m) && m.method === 'session/request_permission' && isObject(m.params)) {
+      const tc = isObject(m.params.toolCall) ? m.params.toolCall : {};
+      const options = Array.isArray(m.params.options)
+        ? m.params.options.filter(isObject).map((o) => ({ optionId: String(o.optionId ?? ''), name: String(o.name ?? o.optionId ?? ''), kind: String(o.kind ?? '') }))
+        : [];
+      const item: Extract<TranscriptItem, { type: 'permission' }> = {
+        type: 'permission',
+        seq: r.seq,
+        requestKey: idKey(m.id),
+        title: typeof tc.title === 'string' ? tc.title : 'The agent asks for permission',
+        toolCallId: typeof tc.toolCallId === 'string' ? tc.toolCallId : null,
+        options,
+        outcome: null,
+      };
+      permissions.set(item.requestKey, item);
+      items.push(item);
+      continue;
+    }
+    // Updates that arrive while a session/load is pending are the agent replaying history we already hold.
+    if (isNotification(m) && m.method === 'session/update' && loads.size === 0 && isObject(m.params) && isObject(m.params.update)) {
+      foldUpdate(r.seq, m.params.update, items, tools, appendChunk);
+    }
+    // Extension notifications (`_vendor/...`) and anything unknown are ignored on purpose.
+  }
+
+  const pendingPermission = [...permissions.values()].some((p) => p.outcome === null);
+  if (!turnOpen) for (const p of permissions.values()) if (p.outcome === null) p.outcome = { kind: 'cancelled' };
+  return { items, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
+}
+
+function foldUpdate(
+  seq: number,
+  u: Record<string, unknown>,
+  items: TranscriptItem[],
+  tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>,
+  appendChunk: (type: 'agent' | 'thought', seq: number, chunk: string) => void,
+): void {
+  switch (u.sessionUpdate) {
+    case 'agent_message_chunk':
+      appendChunk('agent', seq, text(u.content));
+      return;
+    case 'agent_thought_chunk':
+      appendChunk('thought', seq, text(u.content));
+      return;
+    case 'user_message_chunk':
+      return; // Our own prompt is already shown from the request we sent.
+    case 'tool_call':
+    case 'tool_call_update': {
+      const id = typeof u.toolCallId === 'string' ? u.toolCallId : '';
+      let tool = tools.get(id);
+      if (!tool) {
+        tool = { type: 'tool', seq, toolCallId: id, title: '', kind: 'other', status: 'pending', content: [], locations: [] };
+        tools.set(id, tool);
+        items.push(tool);
+      }
+      if (typeof u.title === 'string') tool.title = u.title;
+      if (typeof u.kind === 'string') tool.kind = u.kind;
+      // An update may carry no status (content or _meta only): the previous status stands.
+      if (typeof u.status === 'string') tool.status = u.status as ToolStatus;
+      if (Array.isArray(u.content)) tool.content = contentToStrings(u.content);
+      if (Array.isArray(u.locations)) tool.locations = u.locations.filter(isObject).map((l) => String(l.path ?? ''));
+      return;
+    }
+    case 'plan':
+      items.push({
+        type: 'plan',
+        seq,
+        entries: Array.isArray(u.entries)
+          ? u.entries.filter(isObject).map((e) => ({ content: String(e.content ?? ''), status: String(e.status ?? ''), ...(typeof e.priority === 'string' ? { priority: e.priority } : {}) }))
+          : [],
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>): void {
+  const msg = r.msg;
+  if (!isObject(msg)) return;
+  if (isObject(msg.exit)) {
+    const e = msg.exit;
+    items.push({
+      type: 'exit',
+      seq: r.seq,
+      code: typeof e.code === 'number' ? e.code : null,
+      signal: typeof e.signal === 'string' ? e.signal : null,
+      stderrTail: Array.isArray(msg.stderrTail) ? msg.stderrTail.map(String) : [],
+    });
+    return;
+  }
+  if (typeof msg.marker === 'string') {
+    if (msg.marker === 'interrupted') {
+      for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
+    }
+    items.push({ type: 'marker', seq: r.seq, marker: msg.marker, text: typeof msg.text === 'string' ? msg.text : msg.marker });
+    return;
+  }
+  if (typeof msg.diagnostic === 'string') items.push({ type: 'diagnostic', seq: r.seq, text: msg.diagnostic });
+}

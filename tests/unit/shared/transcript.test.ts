@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../../src/shared/journal';
+import { buildTranscript } from '../../../src/shared/transcript';
+
+let seq = 0;
+const rec = (dir: JournalRecord['dir'], msg: unknown): JournalRecord => ({ v: 1, seq: ++seq, ts: seq, dir, msg });
+const update = (u: Record<string, unknown>) => rec('in', { jsonrpc: '2.0', method: 'session/update', params: { sessionId: 's', update: u } });
+const prompt = (id: string, text: string) => rec('out', { jsonrpc: '2.0', id, method: 'session/prompt', params: { sessionId: 's', prompt: [{ type: 'text', text }] } });
+const respond = (id: string, result: unknown) => rec('in', { jsonrpc: '2.0', id, result });
+
+describe('buildTranscript', () => {
+  it('merges chunks, folds tool updates without status, and keeps updates that arrive after the prompt response', () => {
+    seq = 0;
+    const t = buildTranscript([
+      prompt('m1:1', 'Fix the bug'),
+      update({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: 'Thinking' } }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Look' } }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'ing now.' } }),
+      update({ sessionUpdate: 'tool_call', toolCallId: 't1', title: 'Read file', kind: 'read', status: 'pending' }),
+      update({ sessionUpdate: 'tool_call_update', toolCallId: 't1', content: [{ type: 'content', content: { type: 'text', text: 'file body' } }], _meta: { x: 1 } }),
+      update({ sessionUpdate: 'tool_call_update', toolCallId: 't1', status: 'completed' }),
+      rec('in', { jsonrpc: '2.0', method: '_vendor/telemetry', params: { anything: true } }),
+      respond('m1:1', { stopReason: 'end_turn' }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Late words.' } }),
+    ]);
+    expect(t.items.map((i) => i.type)).toEqual(['user', 'thought', 'agent', 'tool', 'turn_end', 'agent']);
+    expect(t.items[2]).toMatchObject({ text: 'Looking now.' });
+    expect(t.items[3]).toMatchObject({ toolCallId: 't1', status: 'completed', content: ['file body'], kind: 'read' });
+    expect(t.items.at(-1)).toMatchObject({ text: 'Late words.' });
+    expect(t.turnOpen).toBe(false);
+  });
+
+  it('tracks a pending permission request and its outcome', () => {
+    seq = 0;
+    const ask = rec('in', {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'session/request_permission',
+      params: { sessionId: 's', toolCall: { toolCallId: 't2', title: 'Run rm -rf build' }, options: [{ optionId: 'allow', name: 'Allow once', kind: 'allow_once' }, { optionId: 'deny', name: 'Reject', kind: 'reject_once' }] },
+    });
+    const open = buildTranscript([prompt('m1:2', 'go'), ask]);
+    expect(open.turnOpen).toBe(true);
+    expect(open.pendingPermission).toBe(true);
+    const answered = buildTranscript([prompt('m1:2', 'go'), ask, rec('out', { jsonrpc: '2.0', id: 7, result: { outcome: { outcome: 'selected', optionId: 'allow' } } })]);
+    expect(answered.pendingPermission).toBe(false);
+    expect(answered.items[1]).toMatchObject({ type: 'permission', outcome: { kind: 'selected', name: 'Allow once' } });
+  });
+
+  it('hides history replayed during session/load, and says when a load failed', () => {
+    seq = 0;
+    const t = buildTranscript([
+      prompt('a:1', 'first'),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'original' } }),
+      respond('a:1', { stopReason: 'end_turn' }),
+      rec('out', { jsonrpc: '2.0', id: 'b:1', method: 'session/load', params: { sessionId: 's' } }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'original' } }),
+      update({ sessionUpdate: 'tool_call', toolCallId: 'old', title: 'replayed', status: 'completed' }),
+      rec('in', { jsonrpc: '2.0', id: 'b:1', error: { code: -32000, message: 'no such session' } }),
+    ]);
+    expect(t.items.filter((i) => i.type === 'agent')).toHaveLength(1);
+    expect(t.items.some((i) => i.type === 'tool')).toBe(false);
+    expect(t.items.at(-1)).toMatchObject({ type: 'diagnostic' });
+  });
+
+  it('an interrupted marker marks open tool calls interrupted; the completed one stays completed', () => {
+    seq = 0;
+    const t = buildTranscript([
+      prompt('a:1', 'go'),
+      update({ sessionUpdate: 'tool_call', toolCallId: 'done', title: 'ok', status: 'completed' }),
+      update({ sessionUpdate: 'tool_call', toolCallId: 'open', title: 'running', status: 'in_progress' }),
+      rec('host', { marker: 'interrupted', text: 'The session host died mid-turn.' }),
+    ]);
+    expect(t.items.find((i) => i.type === 'tool' && i.toolCallId === 'done')).toMatchObject({ status: 'completed' });
+    expect(t.items.find((i) => i.type === 'tool' && i.toolCallId === 'open')).toMatchObject({ status: 'interrupted' });
+  });
+});
