@@ -12,6 +12,7 @@ export const m002: Migration = {
       base_branch        TEXT NOT NULL,
       orchestrator_agent TEXT NOT NULL,
       worker_agent       TEXT NOT NULL,
+      custom_command     TEXT NOT NULL DEFAULT '',
       setup_commands     TEXT NOT NULL DEFAULT '[]',
       copy_files         TEXT NOT NULL DEFAULT '[]',
       created_at         TEXT NOT NULL,

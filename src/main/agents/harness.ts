@@ -1,0 +1,84 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { HarnessId } from '../../shared/harness';
+import { fail, ok, type Result } from '../../shared/result';
+import { splitCommandLine } from './command-line';
+
+export interface ResolvedAgent {
+  command: string;
+  args: string[];
+}
+
+interface HarnessSpec {
+  bin: string;
+  args: string[];
+  install: string;
+}
+
+/** How each known harness is started; `custom` is whatever command line the user gives. */
+const SPECS: Record<Exclude<HarnessId, 'custom'>, HarnessSpec> = {
+  'claude-code': { bin: 'claude-agent-acp', args: [], install: 'npm install -g @agentclientprotocol/claude-agent-acp' },
+  codex: { bin: 'codex-acp', args: [], install: 'npm install -g @agentclientprotocol/codex-acp' },
+  gemini: { bin: 'gemini', args: ['--acp'], install: 'npm install -g @google/gemini-cli' },
+};
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds a command on PATH (or checks an explicit path), like `which`. */
+export function findExecutable(cmd: string, path = process.env.PATH ?? ''): string | null {
+  if (cmd.includes('/') || isAbsolute(cmd)) return isExecutable(cmd) ? cmd : null;
+  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const full = join(dir, cmd + ext);
+      if (isExecutable(full)) return full;
+    }
+  }
+  return null;
+}
+
+export function resolveHarness(id: HarnessId, customCommand = ''): Result<ResolvedAgent> {
+  if (id === 'custom') {
+    const split = splitCommandLine(customCommand);
+    if (!split.ok) return fail('invalid_command', split.message);
+    const [cmd = '', ...args] = split.argv;
+    const found = findExecutable(cmd);
+    if (!found) return fail('agent_not_found', `"${cmd}" was not found on PATH. Check the custom command in the project's settings.`);
+    return ok({ command: found, args });
+  }
+  const spec = SPECS[id];
+  const found = findExecutable(spec.bin);
+  if (!found) return fail('agent_not_found', `${spec.bin} is not installed on this machine. Install it with: ${spec.install}`);
+  return ok({ command: found, args: spec.args });
+}
+
+export interface HarnessDetection {
+  id: HarnessId;
+  available: boolean;
+  detail: string;
+}
+
+export function detectHarnesses(customCommand = ''): HarnessDetection[] {
+  return (['claude-code', 'codex', 'gemini', 'custom'] as const).map((id) => {
+    const r = resolveHarness(id, customCommand);
+    return { id, available: r.ok, detail: r.ok ? `${r.value.command} ${r.value.args.join(' ')}`.trim() : r.error.message };
+  });
+}
+
+/** What an agent's process gets: a minimal safe environment plus the project's own variables, never Baton's. */
+export function agentEnvironment(projectEnv: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const SAFE = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE'];
+  const env: Record<string, string> = {};
+  for (const k of SAFE) {
+    const v = base[k];
+    if (typeof v === 'string') env[k] = v;
+  }
+  return { ...env, ...projectEnv };
+}
