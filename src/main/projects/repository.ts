@@ -10,6 +10,7 @@ export interface ProjectRecord {
   baseBranch: string;
   orchestratorAgent: HarnessId;
   workerAgent: HarnessId;
+  customCommand: string;
   setupCommands: string[];
   copyFiles: CopyFile[];
 }
@@ -22,11 +23,12 @@ interface ProjectRow {
   base_branch: string;
   orchestrator_agent: string;
   worker_agent: string;
+  custom_command: string;
   setup_commands: string;
   copy_files: string;
 }
 
-const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, setup_commands, copy_files';
+const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files';
 
 const toRecord = (r: ProjectRow): ProjectRecord => ({
   id: r.id,
@@ -36,6 +38,7 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
   baseBranch: r.base_branch,
   orchestratorAgent: r.orchestrator_agent as HarnessId,
   workerAgent: r.worker_agent as HarnessId,
+  customCommand: r.custom_command,
   setupCommands: JSON.parse(r.setup_commands) as string[],
   copyFiles: JSON.parse(r.copy_files) as CopyFile[],
 });
@@ -78,14 +81,14 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.id, p.name, p.path, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), t, t);
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(p.id, p.name, p.path, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), t, t);
     },
     update(p: ProjectRecord): void {
       db.prepare(
-        `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?,
+        `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?, custom_command = ?,
            setup_commands = ?, copy_files = ?, updated_at = ? WHERE id = ?`,
-      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
+      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
     },
     remove(id: string): boolean {
       return db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;

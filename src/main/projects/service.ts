@@ -48,6 +48,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       branches: branches.ok ? branches.value : [p.baseBranch],
       orchestratorAgent: p.orchestratorAgent,
       workerAgent: p.workerAgent,
+      customCommand: p.customCommand,
       envKeys: repo.envKeys(p.id),
       setupCommands: p.setupCommands,
       copyFiles: p.copyFiles,
@@ -82,6 +83,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
         baseBranch,
         orchestratorAgent: DEFAULT_HARNESS,
         workerAgent: DEFAULT_HARNESS,
+        customCommand: '',
         setupCommands: [],
         copyFiles: [],
       };

@@ -42,6 +42,8 @@ export const ProjectSettings = z.object({
   branches: z.array(z.string()),
   orchestratorAgent: z.enum(HARNESS_IDS),
   workerAgent: z.enum(HARNESS_IDS),
+  /** The command line for the `custom` harness, e.g. `node my-agent.mjs --acp`. */
+  customCommand: z.string(),
   envKeys: z.array(z.string()),
   setupCommands: z.array(z.string()),
   copyFiles: z.array(CopyFile),
@@ -63,6 +65,7 @@ export const ProjectPatch = z
     baseBranch: z.string().min(1).max(250),
     orchestratorAgent: z.enum(HARNESS_IDS),
     workerAgent: z.enum(HARNESS_IDS),
+    customCommand: z.string().max(4000),
     setupCommands: z.array(z.string().trim().min(1).max(2000)).max(20),
     copyFiles: z.array(CopyFile).max(50),
   })

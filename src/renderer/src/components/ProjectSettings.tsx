@@ -4,7 +4,7 @@ import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../shared/har
 import { useBaton, useServices } from '../stores/react';
 import { EnvEditor } from './EnvEditor';
 
-type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent'>> & {
+type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand'>> & {
   setupCommands: string;
   copyFiles: CopyFile[];
 };
@@ -15,6 +15,7 @@ const draftOf = (s: Settings): Draft => ({
   baseBranch: s.baseBranch,
   orchestratorAgent: s.orchestratorAgent,
   workerAgent: s.workerAgent,
+  customCommand: s.customCommand,
   setupCommands: s.setupCommands.join('\n'),
   copyFiles: s.copyFiles,
 });
@@ -58,6 +59,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       baseBranch: draft.baseBranch,
       orchestratorAgent: draft.orchestratorAgent,
       workerAgent: draft.workerAgent,
+      customCommand: draft.customCommand,
       setupCommands: draft.setupCommands.split('\n').map((l) => l.trim()).filter(Boolean),
       copyFiles: draft.copyFiles.filter((f) => f.path.trim()),
     };
@@ -123,6 +125,17 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
             {agentSelect('workerAgent')}
           </label>
         </div>
+        <label className="field">
+          <span className="field-label">Custom agent command</span>
+          <input
+            className="input mono"
+            placeholder="node /path/to/my-agent.mjs --acp"
+            value={draft.customCommand}
+            onChange={(e) => set('customCommand', e.target.value)}
+            spellCheck={false}
+          />
+          <span className="field-help">Used when an agent above is “Custom command”: any program that speaks ACP on stdio. Split like a shell would, but never run through one.</span>
+        </label>
       </section>
 
       <section className="card">
