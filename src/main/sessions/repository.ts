@@ -141,6 +141,10 @@ export function createSessionsRepository(db: Db) {
         id,
       );
     },
+    /** Written by the projection, in the same transaction as the events it applied. */
+    setLastApplied(id: string, seq: number): void {
+      db.prepare('UPDATE sessions SET last_applied_seq = ? WHERE id = ?').run(seq, id);
+    },
     transitions(id: string): { from: SessionState; to: SessionState; trigger: Trigger; detail: string | null }[] {
       return db
         .prepare<[string], { from_state: SessionState; to_state: SessionState; trigger: Trigger; detail: string | null }>(

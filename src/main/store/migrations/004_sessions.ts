@@ -44,7 +44,8 @@ export const m004: Migration = {
       id              TEXT PRIMARY KEY,
       session_id      TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
       idempotency_key TEXT NOT NULL UNIQUE,
-      request_id      TEXT NOT NULL,
+      -- The JSON-RPC id the prompt went out with; known once the host has journaled it.
+      request_id      TEXT,
       prompt          TEXT NOT NULL,
       status          TEXT NOT NULL CHECK (status IN ('dispatching', 'running', 'ended', 'failed', 'interrupted')),
       stop_reason     TEXT,

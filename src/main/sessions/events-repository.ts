@@ -1,0 +1,29 @@
+import type { JournalRecord } from '../../shared/journal';
+import type { Db } from '../store/db';
+
+interface Row {
+  seq: number;
+  ts: number;
+  dir: JournalRecord['dir'];
+  msg: string;
+}
+
+/** The only module that writes `events`: a projection of each journal, keyed by (session, seq). */
+export function createEventsRepository(db: Db) {
+  const insert = db.prepare('INSERT OR IGNORE INTO events (session_id, seq, ts, dir, msg) VALUES (?, ?, ?, ?, ?)');
+  const range = db.prepare<[string, number, number], Row>('SELECT seq, ts, dir, msg FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+  return {
+    /** Returns how many rows were new; a line applied twice is a no-op. */
+    insert(sessionId: string, r: JournalRecord): boolean {
+      return insert.run(sessionId, r.seq, r.ts, r.dir, JSON.stringify(r.msg)).changes > 0;
+    },
+    list(sessionId: string, afterSeq = 0, limit = 1_000_000): JournalRecord[] {
+      return range.all(sessionId, afterSeq, limit).map((r) => ({ v: 1, seq: r.seq, ts: r.ts, dir: r.dir, msg: JSON.parse(r.msg) as unknown }));
+    },
+    count(sessionId: string): number {
+      return (db.prepare('SELECT COUNT(*) AS n FROM events WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    },
+  };
+}
+
+export type EventsRepository = ReturnType<typeof createEventsRepository>;

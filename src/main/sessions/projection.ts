@@ -1,0 +1,66 @@
+import { asRpc, idKey, isObject, isRequest, isResponse, type JournalRecord } from '../../shared/journal';
+import type { Db } from '../store/db';
+import type { EventsRepository } from './events-repository';
+import type { SessionsRepository } from './repository';
+import type { TurnsRepository } from './turns-repository';
+
+export interface ProjectionResult {
+  /** Records applied now, in seq order; the caller broadcasts only these, after the commit. */
+  applied: JournalRecord[];
+  duplicates: number;
+  /** A hole in the sequence: nothing after it was applied; ask the host again from `expected`. */
+  gap: { expected: number; got: number } | null;
+}
+
+/** The prompt's turn id rides in `_meta`, so the journal itself ties a request to its checkpointed turn. */
+export const TURN_META_KEY = 'batonTurnId';
+
+export function createProjector(deps: { db: Db; sessions: SessionsRepository; events: EventsRepository; turns: TurnsRepository }) {
+  const { sessions, events, turns } = deps;
+
+  const apply = deps.db.transaction((sessionId: string, records: readonly JournalRecord[]): ProjectionResult => {
+    const session = sessions.get(sessionId);
+    if (!session) throw new Error(`No session ${sessionId}`);
+    let last = session.lastAppliedSeq;
+    const applied: JournalRecord[] = [];
+    let duplicates = 0;
+    let gap: ProjectionResult['gap'] = null;
+    for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+      if (r.seq <= last) {
+        duplicates++;
+        continue;
+      }
+      if (r.seq !== last + 1) {
+        gap = { expected: last + 1, got: r.seq };
+        break;
+      }
+      events.insert(sessionId, r);
+      applyTurnEffects(sessionId, r);
+      applied.push(r);
+      last = r.seq;
+    }
+    if (applied.length > 0) sessions.setLastApplied(sessionId, last);
+    return { applied, duplicates, gap };
+  });
+
+  function applyTurnEffects(sessionId: string, r: JournalRecord): void {
+    const m = asRpc(r.msg);
+    if (!m) return;
+    if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt' && isObject(m.params) && isObject(m.params._meta)) {
+      const turnId = m.params._meta[TURN_META_KEY];
+      if (typeof turnId === 'string') turns.markRunning(turnId, idKey(m.id));
+    } else if (r.dir === 'in' && isResponse(m)) {
+      const turn = turns.byRequestId(sessionId, idKey(m.id));
+      if (!turn) return;
+      if (m.error) turns.finish(turn.id, 'failed', m.error.message);
+      else turns.finish(turn.id, 'ended', isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : 'end_turn');
+    }
+  }
+
+  return {
+    /** Applies records idempotently in one transaction: duplicates are skipped, a gap stops the batch. */
+    apply: (sessionId: string, records: readonly JournalRecord[]) => apply(sessionId, records),
+  };
+}
+
+export type Projector = ReturnType<typeof createProjector>;

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEventsRepository } from '../../../src/main/sessions/events-repository';
+import { createProjector } from '../../../src/main/sessions/projection';
+import { createSessionsRepository } from '../../../src/main/sessions/repository';
+import { createTurnsRepository } from '../../../src/main/sessions/turns-repository';
+import { openDatabase, type Db } from '../../../src/main/store/db';
+import type { JournalRecord } from '../../../src/shared/journal';
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-proj-'));
+  const r = openDatabase(join(dir, 'baton.db'));
+  if (!r.ok) throw new Error(r.error.message);
+  db = r.value;
+  db.prepare(
+    "INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/p', 'p', 'main', 'custom', 'custom', 'x', 'x')",
+  ).run();
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const rec = (seq: number, dir: JournalRecord['dir'], msg: unknown): JournalRecord => ({ v: 1, seq, ts: seq, dir, msg });
+
+describe('journal projection', () => {
+  it('applies lines idempotently, stops at a gap, and moves the turn from dispatching to running to ended', () => {
+    const sessions = createSessionsRepository(db);
+    const events = createEventsRepository(db);
+    const turns = createTurnsRepository(db);
+    const projector = createProjector({ db, sessions, events, turns });
+    sessions.insert({ id: 's', projectId: 'p', role: 'worker', harness: 'custom', command: { command: 'x', args: [] }, title: 't', worktreeId: null, cwd: '/' });
+    turns.insertDispatching({ id: 'turn-1', sessionId: 's', idempotencyKey: 'k1', prompt: 'hi' });
+
+    const lines = [
+      rec(1, 'out', { jsonrpc: '2.0', id: 'e1:5', method: 'session/prompt', params: { sessionId: 'a', prompt: [], _meta: { batonTurnId: 'turn-1' } } }),
+      rec(2, 'in', { jsonrpc: '2.0', method: 'session/update', params: {} }),
+      rec(3, 'in', { jsonrpc: '2.0', id: 'e1:5', result: { stopReason: 'end_turn' } }),
+    ];
+    expect(projector.apply('s', lines.slice(0, 1)).applied).toHaveLength(1);
+    expect(turns.get('turn-1')).toMatchObject({ status: 'running', requestId: 'string:e1:5' });
+
+    const withGap = projector.apply('s', [lines[0]!, lines[2]!]);
+    expect(withGap).toMatchObject({ duplicates: 1, gap: { expected: 2, got: 3 } });
+    expect(withGap.applied).toHaveLength(0);
+
+    const rest = projector.apply('s', lines);
+    expect(rest.applied.map((r) => r.seq)).toEqual([2, 3]);
+    expect(rest.duplicates).toBe(1);
+    expect(turns.get('turn-1')).toMatchObject({ status: 'ended', stopReason: 'end_turn' });
+    expect(sessions.get('s')?.lastAppliedSeq).toBe(3);
+    expect(events.list('s').map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(projector.apply('s', lines).applied).toHaveLength(0);
+    expect(events.count('s')).toBe(3);
+  });
+});
