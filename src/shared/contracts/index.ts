@@ -1,6 +1,7 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
 import { appContract } from './app';
 import { projectsContract } from './projects';
+import { sessionsContract } from './sessions';
 import { worktreesContract } from './worktrees';
 
 /** Every procedure and event Baton has, by domain. */
@@ -8,6 +9,7 @@ export const contract = {
   app: appContract,
   projects: projectsContract,
   worktrees: worktreesContract,
+  sessions: sessionsContract,
 } as const;
 
 export type Contract = typeof contract;

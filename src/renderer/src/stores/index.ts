@@ -1,12 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../shared/contracts';
+import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
+import { createSessionsSlice, type SessionsSlice } from './sessions';
 import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
 
-export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice & WorktreesSlice;
+export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice & WorktreesSlice & SessionsSlice;
 
 export interface StoreDeps {
   api: Api;
@@ -20,6 +22,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createAppSlice(deps)(...a),
     ...createProjectsSlice(deps)(...a),
     ...createWorktreesSlice(deps)(...a),
+    ...createSessionsSlice(deps)(...a),
   }));
 }
 
@@ -32,6 +35,8 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   const reloadAll = (): void => {
     void s().loadStatus();
     void s().loadProjects();
+    void s().loadSessions();
+    for (const id of Object.keys(s().records)) void s().loadRecords(id);
     for (const projectId of Object.keys(s().worktreePanels)) void s().loadWorktrees(projectId);
   };
   const offs = [
@@ -39,6 +44,14 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     transport.onResync(reloadAll),
     transport.subscribe('app.statusChanged', () => void s().loadStatus()),
     transport.subscribe('projects.changed', () => void s().loadProjects()),
+    transport.subscribe('sessions.changed', (payload) => {
+      const id = (payload as { sessionId?: unknown }).sessionId;
+      if (typeof id === 'string') void s().loadSession(id);
+    }),
+    transport.subscribe('sessions.records', (payload) => {
+      const p = payload as { sessionId?: unknown; records?: unknown };
+      if (typeof p.sessionId === 'string' && Array.isArray(p.records)) s().receiveRecords(p.sessionId, p.records as JournalRecord[]);
+    }),
     transport.subscribe('worktrees.changed', (payload) => {
       const projectId = (payload as { projectId?: unknown }).projectId;
       if (typeof projectId === 'string' && projectId in s().worktreePanels) void s().loadWorktrees(projectId);

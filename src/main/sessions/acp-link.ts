@@ -1,0 +1,70 @@
+import { client, type AnyMessage, type ClientContext, type RequestPermissionRequest, type RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import { idKey, isObject } from '../../shared/journal';
+
+export interface AcpLinkOptions {
+  /** Unique per main-process connection: our request ids never collide with an earlier process's in the journal. */
+  epoch: string;
+  /** Writes one JSON-RPC message to the host, which journals it before the agent sees it. */
+  send: (msg: AnyMessage) => void;
+  onPermission: (requestKey: string, params: RequestPermissionRequest, signal: AbortSignal) => Promise<RequestPermissionResponse>;
+}
+
+export interface AcpLink {
+  /** The SDK's typed handle for calling the agent (initialize, session/new, prompt, cancel…). */
+  readonly agent: ClientContext;
+  /** Hands the SDK an agent→client message; call only after the record is committed to the projection. */
+  deliver(msg: unknown): void;
+  close(): void;
+}
+
+/**
+ * The ACP SDK's client over the host socket. The SDK numbers its requests
+ * from 0 on every connection, so ids are namespaced with the epoch on the way
+ * out and unwrapped on the way in; responses to an earlier process's requests
+ * (after a restart) are left to the projection and never reach the SDK.
+ */
+export function createAcpLink(opts: AcpLinkOptions): AcpLink {
+  const prefix = `${opts.epoch}:`;
+  let controller!: ReadableStreamDefaultController<AnyMessage>;
+  let closed = false;
+  const readable = new ReadableStream<AnyMessage>({
+    start(c) {
+      controller = c;
+    },
+  });
+  const writable = new WritableStream<AnyMessage>({
+    write(msg) {
+      const m = msg as unknown as Record<string, unknown>;
+      const isRequest = typeof m.method === 'string' && m.id !== undefined && m.id !== null;
+      opts.send(isRequest ? ({ ...m, id: `${prefix}${typeof m.id === 'number' ? 'n' : 's'}${String(m.id)}` } as unknown as AnyMessage) : msg);
+    },
+  });
+
+  const app = client({ name: 'baton' })
+    .onRequest('session/request_permission', (ctx) => opts.onPermission(idKey(ctx.requestId), ctx.params, ctx.signal))
+    // Updates are folded from the journal by the projection; the SDK only needs not to reject them.
+    .onNotification('session/update', () => {})
+    .onNotification('*', () => {});
+  const conn = app.connect({ readable, writable });
+
+  return {
+    agent: conn.agent,
+    deliver(msg) {
+      if (closed || !isObject(msg)) return;
+      const isResponse = msg.method === undefined && msg.id !== undefined;
+      if (isResponse) {
+        if (typeof msg.id !== 'string' || !msg.id.startsWith(prefix)) return;
+        const raw = msg.id.slice(prefix.length);
+        const id = raw[0] === 'n' ? Number(raw.slice(1)) : raw.slice(1);
+        controller.enqueue({ ...msg, id } as unknown as AnyMessage);
+        return;
+      }
+      controller.enqueue(msg as unknown as AnyMessage);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      conn.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import type { JournalRecord } from '../../shared/journal';
+import type { SessionState, Trigger } from '../../shared/session-state';
+import { createAcpLink, type AcpLink } from './acp-link';
+import type { HostLink } from './host-port';
+import type { Projector } from './projection';
+import type { SessionRecord, SessionsRepository } from './repository';
+import { exitReason, signalOf, type RecordSignal } from './triggers';
+import type { TurnsRepository } from './turns-repository';
+
+export interface LiveDeps {
+  sessionId: string;
+  link: HostLink;
+  epoch: string;
+  projector: Projector;
+  sessions: SessionsRepository;
+  turns: TurnsRepository;
+  /** Called after each committed batch: broadcast records, then session changes. */
+  onApplied: (records: JournalRecord[], changed: boolean) => void;
+  onExit: () => void;
+  /** A named crash point for fault-injection tests. */
+  debugPoint: (name: string) => void;
+}
+
+export interface PendingPermission {
+  resolve: (r: RequestPermissionResponse) => void;
+  params: RequestPermissionRequest;
+}
+
+/**
+ * One attached session: host records in, projected and committed, then given
+ * to the ACP SDK and broadcast. State changes follow from the records
+ * themselves, so a live session and a reattached one obey the same rules.
+ */
+export class LiveSession {
+  readonly acp: AcpLink;
+  readonly permissions = new Map<string, PendingPermission>();
+  private queue: JournalRecord[] = [];
+  private scheduled = false;
+  private exited = false;
+
+  constructor(private readonly deps: LiveDeps) {
+    this.acp = createAcpLink({
+      epoch: deps.epoch,
+      send: (msg) => deps.link.send(msg),
+      onPermission: (requestKey, params, signal) =>
+        new Promise<RequestPermissionResponse>((resolve) => {
+          this.permissions.set(requestKey, { resolve, params });
+          signal.addEventListener('abort', () => this.permissions.delete(requestKey), { once: true });
+        }),
+    });
+    deps.link.onClose(() => this.onClose());
+  }
+
+  attach(fromSeq: number): void {
+    this.deps.link.attach(fromSeq, (r) => this.enqueue(r));
+  }
+
+  /** Agent→client requests already projected before a restart were never answered: hand them to the SDK again. */
+  redeliver(records: readonly JournalRecord[]): void {
+    for (const r of records) this.acp.deliver(r.msg);
+  }
+
+  answer(requestKey: string, optionId: string | null): boolean {
+    const p = this.permissions.get(requestKey);
+    if (!p) return false;
+    this.permissions.delete(requestKey);
+    p.resolve(optionId ? { outcome: { outcome: 'selected', optionId } } : { outcome: { outcome: 'cancelled' } });
+    return true;
+  }
+
+  cancelPermissions(): void {
+    for (const key of [...this.permissions.keys()]) this.answer(key, null);
+  }
+
+  detach(): void {
+    this.acp.close();
+    this.deps.link.detach();
+  }
+
+  /** Stops the agent and its descendants; the host journals the exit, which moves the state. */
+  async stopHost(graceMs: number): Promise<void> {
+    await this.deps.link.stop(graceMs);
+  }
+
+  async detachAndStop(link: HostLink, graceMs: number): Promise<void> {
+    this.acp.close();
+    await link.stop(graceMs);
+  }
+
+  private enqueue(r: JournalRecord): void {
+    this.queue.push(r);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Batching per tick: one transaction for a burst of updates instead of one per line.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0);
+    if (batch.length === 0) return;
+    const { deps } = this;
+    const result = deps.projector.apply(deps.sessionId, batch);
+    deps.debugPoint('after_projection_commit');
+    let changed = false;
+    for (const r of result.applied) {
+      const signal = signalOf(r);
+      if (signal) changed = this.onSignal(signal) || changed;
+      if (r.dir === 'in') this.acp.deliver(r.msg);
+    }
+    deps.debugPoint('before_broadcast');
+    if (result.applied.length > 0 || changed) deps.onApplied(result.applied, changed);
+  }
+
+  private onSignal(s: RecordSignal): boolean {
+    const { sessions, sessionId, turns } = this.deps;
+    const state = sessions.get(sessionId)?.state;
+    if (!state) return false;
+    switch (s.kind) {
+      case 'prompt_sent':
+        return state === 'idle' && this.move('busy', 'prompt_sent');
+      case 'permission_requested':
+        return state === 'busy' && this.move('waiting_input', 'permission_requested');
+      case 'permission_answered':
+        return state === 'waiting_input' && this.move('busy', 'permission_answered');
+      case 'response': {
+        if (!turns.byRequestId(sessionId, s.requestKey)) return false;
+        if (turns.open(sessionId).length > 0) return false;
+        return (state === 'busy' || state === 'waiting_input') && this.move('idle', 'turn_ended', s.error);
+      }
+      case 'exit': {
+        this.exited = true;
+        for (const t of turns.open(sessionId)) turns.finish(t.id, 'failed', 'The agent exited during the turn.');
+        const clean = s.code === 0 && !s.signal;
+        const to: SessionState = state === 'stopping' || (state === 'idle' && clean) ? 'stopped' : 'failed';
+        const moved = this.move(to, 'process_exited', to === 'failed' ? exitReason(s) : null);
+        setImmediate(() => this.deps.onExit());
+        return moved;
+      }
+    }
+  }
+
+  /** Moves only when the table allows it from the current state; a stale signal is not an error. */
+  private move(to: SessionState, trigger: Trigger, detail: string | null = null): boolean {
+    try {
+      this.deps.sessions.transition(this.deps.sessionId, to, trigger, detail);
+      return true;
+    } catch (e) {
+      console.warn(`[baton] session ${this.deps.sessionId}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  private onClose(): void {
+    this.acp.close();
+    this.cancelPermissionsSilently();
+    if (!this.exited) setImmediate(() => this.deps.onExit());
+  }
+
+  private cancelPermissionsSilently(): void {
+    this.permissions.clear();
+  }
+
+  current(): SessionRecord | null {
+    return this.deps.sessions.get(this.deps.sessionId);
+  }
+}

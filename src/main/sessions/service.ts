@@ -1,0 +1,324 @@
+import type { InitializeResponse, NewSessionResponse } from '@agentclientprotocol/sdk';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { HarnessId } from '../../shared/harness';
+import { asRpc, idKey, isRequest, type JournalRecord } from '../../shared/journal';
+import { err, fail, ok, type Result } from '../../shared/result';
+import type { SessionState, Trigger } from '../../shared/session-state';
+import { agentEnvironment, resolveHarness } from '../agents/harness';
+import { slugify } from '../git';
+import type { ProjectsRepository } from '../projects/repository';
+import type { WorktreesRepository } from '../worktrees/repository';
+import type { WorktreesService } from '../worktrees/service';
+import type { EventsRepository } from './events-repository';
+import type { HostPort } from './host-port';
+import { LiveSession } from './live';
+import { TURN_META_KEY, type Projector } from './projection';
+import type { SessionRecord, SessionsRepository } from './repository';
+import type { TurnsRepository } from './turns-repository';
+
+export interface SessionsServiceDeps {
+  dataDir: string;
+  host: HostPort;
+  projector: Projector;
+  sessions: SessionsRepository;
+  events: EventsRepository;
+  turns: TurnsRepository;
+  projects: ProjectsRepository;
+  worktrees: WorktreesRepository;
+  worktreesService: WorktreesService;
+  emitChanged: (sessionId: string, projectId: string) => void;
+  emitRecords: (sessionId: string, records: JournalRecord[]) => void;
+  debugPoint: (name: string) => void;
+  initTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+const CLIENT_INFO = { name: 'baton', title: 'Baton', version: '0.1.0' };
+
+export function createSessionsService(deps: SessionsServiceDeps) {
+  const live = new Map<string, LiveSession>();
+  const epoch = randomBytes(4).toString('hex');
+  const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
+  const stopGraceMs = deps.stopGraceMs ?? 3000;
+  const background = new Set<Promise<unknown>>();
+
+  const track = (p: Promise<unknown>): void => {
+    const t = p.catch((e: unknown) => console.error('[baton] session task failed:', e)).finally(() => background.delete(t));
+    background.add(t);
+  };
+
+  function summary(s: SessionRecord): SessionSummary {
+    const wt = s.worktreeId ? deps.worktrees.get(s.worktreeId) : null;
+    return {
+      id: s.id,
+      projectId: s.projectId,
+      role: s.role,
+      harness: s.harness,
+      title: s.title,
+      state: s.state,
+      stateDetail: s.stateDetail,
+      branch: wt?.branch ?? null,
+      worktreePath: wt?.path ?? s.cwd,
+      lastSeq: s.lastAppliedSeq,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+    };
+  }
+
+  const changed = (id: string): void => {
+    const s = deps.sessions.get(id);
+    if (s) deps.emitChanged(id, s.projectId);
+  };
+
+  function move(id: string, to: SessionState, trigger: Trigger, detail: string | null = null): boolean {
+    try {
+      deps.sessions.transition(id, to, trigger, detail);
+      changed(id);
+      return true;
+    } catch (e) {
+      console.warn(`[baton] session ${id}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  function attachLive(s: SessionRecord, link: Parameters<typeof makeLive>[1]): LiveSession {
+    const l = makeLive(s, link);
+    live.set(s.id, l);
+    return l;
+  }
+
+  function makeLive(s: SessionRecord, link: import('./host-port').HostLink): LiveSession {
+    return new LiveSession({
+      sessionId: s.id,
+      link,
+      epoch,
+      projector: deps.projector,
+      sessions: deps.sessions,
+      turns: deps.turns,
+      debugPoint: deps.debugPoint,
+      onApplied: (records, stateChanged) => {
+        if (records.length > 0) deps.emitRecords(s.id, records);
+        if (stateChanged || records.length > 0) changed(s.id);
+      },
+      onExit: () => {
+        live.delete(s.id);
+        changed(s.id);
+      },
+    });
+  }
+
+  /** Spawns the host and agent, initializes ACP and opens the agent session; then sends the first prompt, if any. */
+  async function start(id: string, trigger: Trigger, firstPrompt: string | null): Promise<void> {
+    const s0 = deps.sessions.get(id);
+    if (!s0) return;
+    if (!move(id, 'starting', trigger)) return;
+    const project = deps.projects.get(s0.projectId);
+    if (!project) {
+      move(id, 'failed', 'spawn_failed', 'The project was removed.');
+      return;
+    }
+    deps.debugPoint('mid_spawn');
+    const launched = await deps.host.launch({
+      sessionId: id,
+      dataDir: deps.dataDir,
+      cwd: s0.cwd,
+      command: s0.command.command,
+      args: s0.command.args,
+      env: agentEnvironment(deps.projects.envForAgent(project.id)),
+    });
+    if (!launched.ok) {
+      move(id, 'failed', 'spawn_failed', launched.error.message);
+      return;
+    }
+    deps.sessions.setHost(id, launched.value);
+    const connected = await deps.host.connect(id, deps.dataDir, launched.value);
+    if (!connected.ok) {
+      move(id, 'failed', 'spawn_failed', connected.error.message);
+      return;
+    }
+    const l = attachLive(s0, connected.value.link);
+    l.attach(deps.sessions.get(id)?.lastAppliedSeq ?? 0);
+
+    const init = await withTimeout<InitializeResponse>(
+      l.acp.agent.request('initialize', {
+        protocolVersion: 1,
+        clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+        clientInfo: CLIENT_INFO,
+      }),
+      initTimeoutMs,
+    );
+    if (!init.ok) {
+      move(id, 'failed', 'init_timeout', init.error === 'timeout' ? `The agent did not answer initialize within ${Math.round(initTimeoutMs / 1000)} s.` : `The agent failed to initialize: ${init.error}`);
+      await l.detachAndStop(connected.value.link, stopGraceMs);
+      return;
+    }
+    const caps = init.value.agentCapabilities ?? {};
+    if ((init.value.authMethods?.length ?? 0) > 0 && process.env.BATON_AUTH_METHOD) {
+      await l.acp.agent.request('authenticate', { methodId: process.env.BATON_AUTH_METHOD }).catch(() => undefined);
+    }
+    const created = await withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+    if (!created.ok) {
+      move(id, 'failed', 'spawn_failed', `The agent could not open a session: ${created.error}`);
+      await l.detachAndStop(connected.value.link, stopGraceMs);
+      return;
+    }
+    deps.sessions.setAgent(id, created.value.sessionId, {
+      loadSession: caps.loadSession === true,
+      resume: !!caps.sessionCapabilities?.resume,
+      agentInfo: init.value.agentInfo ?? null,
+    });
+    if (!move(id, 'idle', 'connected')) return;
+    if (firstPrompt) {
+      const r = dispatch(id, firstPrompt, `first:${id}`);
+      if (!r.ok) console.warn(`[baton] first prompt of ${id}: ${r.error.message}`);
+    }
+  }
+
+  /** Checkpoint, then dispatch: the turn row is committed before the prompt leaves main. */
+  function dispatch(id: string, text: string, idempotencyKey: string): Result<{ turnId: string; duplicate: boolean }> {
+    const existing = deps.turns.byKey(idempotencyKey);
+    if (existing) return ok({ turnId: existing.id, duplicate: true });
+    const s = deps.sessions.get(id);
+    const l = live.get(id);
+    if (!s) return fail('session_not_found', `There is no session ${id}.`);
+    if (s.state !== 'idle' || !l || !s.agentSessionId) {
+      const why = s.state === 'busy' || s.state === 'waiting_input' ? 'it is working on a turn; wait for it or Cancel' : `it is ${s.state}`;
+      return fail('session_not_ready', `The agent cannot take a prompt now: ${why}.`);
+    }
+    const turn = deps.turns.insertDispatching({ id: randomUUID(), sessionId: id, idempotencyKey, prompt: text });
+    deps.debugPoint('after_turn_checkpoint');
+    deps.debugPoint('before_prompt_send');
+    l.acp.agent
+      .request('session/prompt', { sessionId: s.agentSessionId, prompt: [{ type: 'text', text }], _meta: { [TURN_META_KEY]: turn.id } })
+      .catch(() => undefined); // The outcome arrives through the journal, whichever process is attached then.
+    return ok({ turnId: turn.id, duplicate: false });
+  }
+
+  /** Agent→client requests in the journal that no response answered. */
+  function unansweredRequests(id: string): JournalRecord[] {
+    const records = deps.events.list(id);
+    const answered = new Set(records.filter((r) => r.dir === 'out').map((r) => idKey(asRpc(r.msg)?.id)));
+    return records.filter((r) => {
+      const m = asRpc(r.msg);
+      return r.dir === 'in' && m !== null && isRequest(m) && !answered.has(idKey(m.id));
+    });
+  }
+
+  return {
+    list(projectId?: string): SessionSummary[] {
+      return deps.sessions.list(projectId).map(summary);
+    },
+
+    get(id: string): Result<SessionSummary> {
+      const s = deps.sessions.get(id);
+      return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${id}.`);
+    },
+
+    async create(input: { projectId: string; harness?: HarnessId; title?: string; prompt: string }): Promise<Result<SessionSummary>> {
+      const project = deps.projects.get(input.projectId);
+      if (!project) return fail('project_not_found', `There is no project ${input.projectId}.`);
+      const harness = input.harness ?? project.workerAgent;
+      const resolved = resolveHarness(harness, project.customCommand);
+      if (!resolved.ok) return resolved;
+      const id = randomUUID();
+      const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
+      const wt = await deps.worktreesService.create(project.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`);
+      if (!wt.ok) return err({ code: wt.error.code, message: `Could not create the session's worktree: ${wt.error.message}` });
+      const s = deps.sessions.insert({ id, projectId: project.id, role: 'worker', harness, command: resolved.value, title, worktreeId: wt.value.id, cwd: wt.value.path });
+      changed(id);
+      track(start(id, 'spawn', input.prompt));
+      return ok(summary(s));
+    },
+
+    records(id: string, afterSeq: number, limit: number): Result<{ records: JournalRecord[]; lastSeq: number }> {
+      const s = deps.sessions.get(id);
+      if (!s) return fail('session_not_found', `There is no session ${id}.`);
+      return ok({ records: deps.events.list(id, afterSeq, limit), lastSeq: s.lastAppliedSeq });
+    },
+
+    prompt: dispatch,
+
+    cancel(id: string): Result<{ cancelled: boolean }> {
+      const s = deps.sessions.get(id);
+      const l = live.get(id);
+      if (!s || !l || !s.agentSessionId) return ok({ cancelled: false });
+      // Pending permission requests are answered `cancelled`, as ACP requires, then the turn is cancelled.
+      l.cancelPermissions();
+      void l.acp.agent.notify('session/cancel', { sessionId: s.agentSessionId }).catch(() => undefined);
+      return ok({ cancelled: true });
+    },
+
+    async stop(id: string): Promise<Result<SessionSummary>> {
+      const s = deps.sessions.get(id);
+      if (!s) return fail('session_not_found', `There is no session ${id}.`);
+      const l = live.get(id);
+      if (s.state === 'stopped' || s.state === 'stopping') return ok(summary(s));
+      // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
+      if (!move(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped')) return fail('illegal_state', `A ${s.state} session cannot be stopped.`);
+      if (l) {
+        l.cancelPermissions();
+        await l.stopHost(stopGraceMs);
+      } else if (deps.sessions.get(id)?.state === 'stopping') {
+        const connected = s.host ? await deps.host.connect(id, deps.dataDir, s.host) : null;
+        if (connected?.ok) await connected.value.link.stop(stopGraceMs);
+        move(id, 'stopped', 'reconciliation', 'The session host was already gone.');
+      }
+      const after = deps.sessions.get(id);
+      return after ? ok(summary(after)) : fail('session_not_found', `There is no session ${id}.`);
+    },
+
+    answerPermission(id: string, requestKey: string, optionId: string | null): Result<{ answered: boolean }> {
+      const l = live.get(id);
+      return ok({ answered: l ? l.answer(requestKey, optionId) : false });
+    },
+
+    retry(id: string): Result<SessionSummary> {
+      const s = deps.sessions.get(id);
+      if (!s) return fail('session_not_found', `There is no session ${id}.`);
+      if (s.state !== 'failed') return fail('illegal_state', 'Only a failed session can be retried.');
+      const last = deps.turns.last(id);
+      const firstPrompt = last && last.status !== 'ended' ? last.prompt : last ? null : null;
+      track(start(id, 'retry', firstPrompt));
+      return ok(summary(s));
+    },
+
+    /** Reattaches to live hosts after a restart: catch up from the last applied seq, re-offer unanswered requests. */
+    async reattach(s: SessionRecord): Promise<boolean> {
+      if (!s.host) return false;
+      const connected = await deps.host.connect(s.id, deps.dataDir, s.host);
+      if (!connected.ok) return false;
+      const l = attachLive(s, connected.value.link);
+      l.redeliver(unansweredRequests(s.id));
+      l.attach(s.lastAppliedSeq);
+      return true;
+    },
+
+    isLive: (id: string) => live.has(id),
+
+    /** Lets go of every host without stopping it: the agents keep working while Baton is away. */
+    async shutdown(): Promise<void> {
+      await Promise.allSettled([...background]);
+      for (const l of live.values()) l.detach();
+      live.clear();
+    },
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;
+
+const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === 'failed' || s === 'interrupted';
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ ok: false; error: string }>((res) => {
+    timer = setTimeout(() => res({ ok: false, error: 'timeout' }), ms);
+  });
+  try {
+    return await Promise.race([p.then((value) => ({ ok: true as const, value })), timeout]);
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

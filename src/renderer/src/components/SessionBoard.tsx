@@ -1,0 +1,61 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { displayStatus, type DisplayStatus } from '../../../shared/session-state';
+import { selectProjectSessions } from '../stores/sessions';
+import { useBaton } from '../stores/react';
+
+export const STATUS_TONE: Record<DisplayStatus, string> = {
+  Starting: 'pill-muted',
+  Working: 'pill-accent',
+  'Needs you': 'pill-warn',
+  Idle: 'pill-ok',
+  Stopping: 'pill-muted',
+  Done: 'pill-muted',
+  Failed: 'pill-danger',
+  Interrupted: 'pill-danger',
+  Retiring: 'pill-muted',
+  Retired: 'pill-muted',
+};
+
+export function StatusPill({ session }: { session: Pick<SessionSummary, 'state'> }) {
+  const status = displayStatus({ state: session.state });
+  return (
+    <span className={`pill ${STATUS_TONE[status]}`} data-testid="session-status" data-status={status}>
+      {status}
+    </span>
+  );
+}
+
+export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
+  const select = useMemo(() => selectProjectSessions(projectId), [projectId]);
+  const sessions = useBaton(useShallow(select));
+  const openSession = useBaton((s) => s.openSession);
+  if (sessions.length === 0) {
+    return (
+      <div className="empty-inline" data-testid="project-board">
+        No sessions yet.{' '}
+        <button className="btn btn-primary btn-sm" onClick={onNew}>
+          New session
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="board" data-testid="project-board">
+      {sessions.map((s) => (
+        <button key={s.id} className="session-card" data-testid="session-card" onClick={() => openSession(s.id)}>
+          <div className="session-card-top">
+            <span className="session-card-title">{s.title}</span>
+            <StatusPill session={s} />
+          </div>
+          <div className="muted small mono">{s.branch ?? s.worktreePath}</div>
+          <div className="muted small">
+            {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {s.harness}
+          </div>
+          {s.stateDetail && (s.state === 'failed' || s.state === 'interrupted') && <div className="row-error small">{s.stateDetail.split('\n')[0]}</div>}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { domain, event, procedure } from '../contract';
+import { HARNESS_IDS } from '../harness';
+import { SESSION_STATES } from '../session-state';
+
+const Id = z.string().min(1).max(100);
+
+export const SessionSummary = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  role: z.enum(['worker', 'orchestrator']),
+  harness: z.string(),
+  title: z.string(),
+  state: z.enum(SESSION_STATES),
+  /** Why the session is in its state (a failure's reason, say), for people. */
+  stateDetail: z.string().nullable(),
+  branch: z.string().nullable(),
+  worktreePath: z.string().nullable(),
+  lastSeq: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const JournalRecordSchema = z.object({
+  v: z.number(),
+  seq: z.number().int(),
+  ts: z.number(),
+  dir: z.enum(['in', 'out', 'host']),
+  msg: z.unknown(),
+});
+
+export const sessionsContract = domain({
+  procedures: {
+    list: procedure(z.object({ projectId: Id.optional() }).strict(), z.array(SessionSummary)),
+    get: procedure(z.object({ id: Id }).strict(), SessionSummary),
+    /** The card appears at once (pending); the agent starts in the background. */
+    create: procedure(
+      z
+        .object({
+          projectId: Id,
+          harness: z.enum(HARNESS_IDS).optional(),
+          title: z.string().trim().min(1).max(120).optional(),
+          prompt: z.string().trim().min(1, 'Say what the agent should do.').max(200_000),
+        })
+        .strict(),
+      SessionSummary,
+    ),
+    /** Journal records after `afterSeq`, for the transcript; page with `limit`. */
+    records: procedure(
+      z.object({ id: Id, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(50_000).default(10_000) }).strict(),
+      z.object({ records: z.array(JournalRecordSchema), lastSeq: z.number().int() }),
+    ),
+    /** The idempotency key makes a retried send (after a reconnect, a double click) one turn. */
+    prompt: procedure(
+      z.object({ id: Id, text: z.string().trim().min(1).max(200_000), idempotencyKey: z.string().min(8).max(100) }).strict(),
+      z.object({ turnId: z.string(), duplicate: z.boolean() }),
+    ),
+    cancel: procedure(z.object({ id: Id }).strict(), z.object({ cancelled: z.boolean() })),
+    stop: procedure(z.object({ id: Id }).strict(), SessionSummary),
+    answerPermission: procedure(
+      z.object({ id: Id, requestKey: z.string().min(1).max(200), optionId: z.string().max(200).nullable() }).strict(),
+      z.object({ answered: z.boolean() }),
+    ),
+    retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
+  },
+  events: {
+    changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
+    /** New journal records, sent only after they are committed to the events table. */
+    records: event(z.object({ sessionId: z.string(), records: z.array(JournalRecordSchema) })),
+  },
+});
