@@ -1,0 +1,27 @@
+/**
+ * Named crash points at commit boundaries, for fault-injection tests. Off
+ * unless BATON_DEBUG_POINT names one (optionally `name:N` = on its Nth hit);
+ * then the process kills itself on the spot, as a power cut or kill -9 would.
+ */
+export const DEBUG_POINTS = [
+  'after_journal_append',
+  'after_projection_commit',
+  'before_broadcast',
+  'after_turn_checkpoint',
+  'before_prompt_send',
+  'mid_spawn',
+  'mid_journal_write',
+] as const;
+export type DebugPoint = (typeof DEBUG_POINTS)[number];
+
+export function createDebugPoints(spec = process.env.BATON_DEBUG_POINT): (name: string) => void {
+  if (!spec) return () => {};
+  const [target, nth] = spec.split(':');
+  let hits = 0;
+  const wanted = Math.max(1, Number(nth ?? 1) || 1);
+  return (name) => {
+    if (name !== target) return;
+    hits++;
+    if (hits >= wanted) process.kill(process.pid, 'SIGKILL');
+  };
+}
