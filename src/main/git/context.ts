@@ -4,7 +4,7 @@ import { samePath } from './paths';
 
 /** What every manager operation needs to know about its repository, resolved once. */
 export interface RepoContext {
-  /** Top level of the repository's work tree, realpath'd. */
+  /** The repository's main working tree, realpath'd (see createWorktreeManager). */
   repoPath: string;
   /** The shared `.git` directory, realpath'd; linked worktrees are registered under `<commonDir>/worktrees`. */
   commonDir: string;

@@ -82,7 +82,12 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
   if (!planned.ok) return planned;
   const { dir, branch } = planned.value;
 
-  let listed = await listWorktrees(ctx.repoPath);
+  // Independent reads run side by side: starting git dominates their cost.
+  const [firstList, branchCheck] = await Promise.all([
+    listWorktrees(ctx.repoPath),
+    runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: ctx.repoPath }),
+  ]);
+  let listed = firstList;
   if (!listed.ok) return listed;
   // A registration whose directory was deleted blocks both its path and its
   // branch; dropping it is safe because there are no files left to lose.
@@ -95,11 +100,14 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
   const atTarget = await findWorktree(listed.value, dir);
   if (atTarget) {
     if (atTarget.branch === branch && !atTarget.prunable) return ok({ path: dir, branch, reusedBranch: true });
+    const current = atTarget.branch ? `branch ${atTarget.branch}` : 'a detached HEAD';
+    const missing = atTarget.prunable ? ' (its folder is missing and it is locked)' : '';
     return err(
       gitError(
         'path_in_use',
         'needs_you',
-        `"${dir}" is already a worktree on ${atTarget.branch ? `branch ${atTarget.branch}` : 'a detached HEAD'}${atTarget.prunable ? ' whose folder is missing' : ''}, not on ${branch}. Release that session first or choose another name.`,
+        `"${dir}" is already a worktree on ${current}${missing}, not on ${branch}. ` +
+          'Release that session first or choose another name.',
       ),
     );
   }
@@ -117,9 +125,8 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
     );
   }
 
-  const exists = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: ctx.repoPath });
-  if (!exists.ok) return exists;
-  const reusedBranch = exists.value.code === 0;
+  if (!branchCheck.ok) return branchCheck;
+  const reusedBranch = branchCheck.value.code === 0;
   // A leading "-" would be read by `git worktree add` as an option. Whether the
   // base exists is left to `git worktree add`, which fails before creating anything.
   if (!reusedBranch && (input.baseBranch.length === 0 || input.baseBranch.startsWith('-'))) {

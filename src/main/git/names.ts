@@ -41,7 +41,8 @@ function refProblem(name: string): string {
   if (name.includes('..')) return 'it contains ".."';
   if (/\.lock(\/|$)/.test(name)) return 'a part of it ends with ".lock"';
   if (name.includes('@{')) return 'it contains "@{"';
-  if (/[~^:?*[\\\x00-\x1f\x7f]/.test(name)) return 'it contains one of ~ ^ : ? * [ \\ or a control character';
+  if (/[~^:?*[\\]/.test(name)) return 'it contains one of ~ ^ : ? * [ \\';
+  if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'it contains a control character';
   if (/(^|\/)\./.test(name)) return 'a part of it starts with "."';
   if (/\/\/|^\/|\/$|\.$/.test(name)) return 'it has an empty part or ends with "/" or "."';
   return 'git does not accept it as a branch name';

@@ -32,13 +32,13 @@ export interface PreservedEntry {
 // Signing is off so a configured gpg prompt cannot hang an unattended release.
 const SNAPSHOT_IDENTITY = ['-c', 'user.name=Baton', '-c', 'user.email=baton@localhost'];
 
-interface StatusSummary {
+export interface StatusSummary {
   head: string;
   branch: string | null;
   dirty: boolean;
 }
 
-async function statusSummary(worktreePath: string): Promise<Result<StatusSummary, GitError>> {
+export async function statusSummary(worktreePath: string): Promise<Result<StatusSummary, GitError>> {
   // --no-optional-locks: plain `status` rewrites the worktree's index to refresh
   // stat data, which would both touch the index and race an agent's own git.
   const out = await git(
@@ -133,11 +133,13 @@ export async function preserveWorktree(
   repoPath: string,
   worktreePath: string,
   sessionId: string,
+  /** The worktree's status when the caller already started reading it. */
+  pendingStatus?: Promise<Result<StatusSummary, GitError>>,
 ): Promise<Result<Preserved, GitError>> {
   const id = await validateRefComponent(sessionId, 'session id');
   if (!id.ok) return id;
   const ref = `${PRESERVED_PREFIX}${sessionId}`;
-  const status = await statusSummary(worktreePath);
+  const status = await (pendingStatus ?? statusSummary(worktreePath));
   if (!status.ok) return status;
   const { head, branch, dirty } = status.value;
 

@@ -7,7 +7,7 @@ import { git } from './exec';
 import { findWorktree, pathKind, type RepoContext } from './context';
 import { validateRefComponent } from './names';
 import { isInside, realpathDeep, resolveUnder, samePath } from './paths';
-import { PRESERVED_PREFIX, preserveWorktree, refExists, type Preserved } from './preserve';
+import { PRESERVED_PREFIX, preserveWorktree, refExists, statusSummary, type Preserved } from './preserve';
 import { listWorktrees } from './worktree-list';
 
 export interface Released {
@@ -37,19 +37,22 @@ export async function releaseWorktree(
     return err(gitError('invalid_path', 'invalid', `The path "${worktreePath}" is not absolute; pass a full path.`));
   }
 
-  const listed = await listWorktrees(ctx.repoPath);
-  if (!listed.ok) return listed;
-  const main = listed.value.find((e) => e.isMain);
-  if (main && (await samePath(main.path, worktreePath))) {
-    return err(
-      gitError('main_worktree', 'invalid', `"${worktreePath}" is the repository's main working tree; Baton never removes it.`),
-    );
-  }
+  const mainWorktree = err(
+    gitError('main_worktree', 'invalid', `"${worktreePath}" is the repository's main working tree; Baton never removes it.`),
+  );
+  if (await samePath(ctx.repoPath, worktreePath)) return mainWorktree;
   const target = await resolveUnder(worktreePath, ctx.realRoot);
   if (!target.ok) return target;
   const dir = target.value;
-  const entry = await findWorktree(listed.value, dir);
   const kind = await pathKind(dir);
+  // The status is read while git lists the worktrees (it is read-only and
+  // usually needed); on this path, process start-up is most of the cost.
+  const status = kind === 'directory' ? statusSummary(dir) : undefined;
+  const listed = await listWorktrees(ctx.repoPath);
+  if (!listed.ok) return listed;
+  const main = listed.value.find((e) => e.isMain);
+  if (main && (await samePath(main.path, dir))) return mainWorktree;
+  const entry = await findWorktree(listed.value, dir);
 
   if (!entry && kind === 'missing') return ok({ path: dir, preserved: null, alreadyReleased: true });
 
@@ -71,7 +74,7 @@ export async function releaseWorktree(
   }
 
   // Preserve before touching anything: from here on, a failure can lose files.
-  const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId);
+  const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId, status);
   if (!preserved.ok) return entry.locked ? err(lockedError(dir, entry.lockReason)) : preserved;
   const owner = await gitdirOwner(dir);
   // git's registration of a linked worktree is exactly this admin folder.

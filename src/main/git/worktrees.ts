@@ -19,7 +19,7 @@ export interface WorktreeManagerOptions {
 }
 
 export interface WorktreeManager {
-  /** Repository top level, realpath'd. */
+  /** The repository's main working tree (or the given checkout if the main one is bare), realpath'd. */
   readonly repoPath: string;
   /** Worktree root, realpath'd. */
   readonly worktreeRoot: string;
@@ -51,8 +51,13 @@ export async function createWorktreeManager(options: WorktreeManagerOptions): Pr
   }
   const commonDir = await commonGitDir(repo.value.topLevel);
   if (!commonDir.ok) return commonDir;
+  // Opened from a linked worktree, the manager still works from the main one,
+  // so "the main working tree" means the same thing for every project.
+  const listed = await listWorktrees(repo.value.topLevel);
+  if (!listed.ok) return listed;
+  const main = listed.value.find((e) => e.isMain && !e.bare && !e.prunable);
   const ctx: RepoContext = {
-    repoPath: repo.value.topLevel,
+    repoPath: main ? await realpath(main.path) : repo.value.topLevel,
     commonDir: commonDir.value,
     realRoot: await realpath(options.worktreeRoot),
   };

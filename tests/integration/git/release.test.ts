@@ -127,6 +127,18 @@ describe('release', () => {
     expect(await sh(repo, ['for-each-ref', 'refs/baton/'])).toBe('');
   });
 
+  it('refuses the main working tree even when opened from a linked worktree', async () => {
+    const { repo, root, base } = await setup();
+    const linked = path.join(base, 'linked');
+    await sh(repo, ['worktree', 'add', '-q', '-b', 'linked', linked]);
+    const manager = await createWorktreeManager({ repoPath: path.join(linked, 'src'), worktreeRoot: root });
+    if (!manager.ok) throw new Error(manager.error.message);
+    expect(manager.value.repoPath).toBe(repo);
+    expect(await manager.value.release(repo, 's')).toMatchObject({ ok: false, error: { code: 'main_worktree' } });
+    const created = await manager.value.create({ prefix: 'p', name: 'w', baseBranch: 'main', role: 'worker' });
+    expect(created.ok).toBe(true);
+  });
+
   it('refuses a worktree outside the worktree root, directly or through a symlink', async () => {
     const { manager, repo, root, base } = await setup();
     const outside = path.join(base, 'outside');
@@ -185,6 +197,8 @@ describe('release', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'worktree_locked', kind: 'needs_you' } });
       if (!r.ok) expect(r.error.gitMessage).toMatch(/locked working tree, lock reason: left by a crashed tool/);
       expect(await exists(path.join(dir, 'src', 'a.ts'))).toBe(true);
+      expect(await registered(repo, dir)).toBe(true);
+      await expectPreservedWork(repo, 'sess-1');
 
       await rm(path.join(admin, 'locked'));
       expect((await manager.release(dir, 'sess-1')).ok).toBe(true);

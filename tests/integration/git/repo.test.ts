@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectRepository } from '../../../src/main/git/repo';
@@ -59,6 +59,17 @@ describe('inspectRepository', () => {
     await sh(repo, ['checkout', '-q', '--detach']);
     const r = await inspectRepository(repo);
     expect(r.ok && r.value.currentBranch).toBe(null);
+  });
+
+  it.runIf(process.getuid?.() === 0)('explains git\'s refusal of a repository owned by someone else', async () => {
+    const { repo } = await makeRepo();
+    await chown(repo, 12345, 12345);
+    const r = await inspectRepository(repo);
+    expect(r).toMatchObject({ ok: false, error: { code: 'unsafe_repository', kind: 'needs_you' } });
+    if (!r.ok) {
+      expect(r.error.gitMessage).toMatch(/dubious ownership/);
+      expect(r.error.message).toContain(`safe.directory ${repo}`);
+    }
   });
 
   it('refuses the inside of the .git directory', async () => {

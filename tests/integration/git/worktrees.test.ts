@@ -117,6 +117,15 @@ describe('create', () => {
     expect(await readFile(path.join(root, 'proj', 'alpha', 'README.md'), 'utf8')).toBe('hello\n');
   });
 
+  it('refuses a path that is already a worktree on another branch', async () => {
+    const { manager, repo, root } = await setup();
+    const dir = path.join(root, 'proj', 'alpha');
+    await sh(repo, ['worktree', 'add', '-q', '--detach', dir, 'main']);
+    const r = await manager.create({ prefix: 'proj', name: 'alpha', baseBranch: 'main', role: 'worker' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'path_in_use', kind: 'needs_you' } });
+    if (!r.ok) expect(r.error.message).toContain('detached HEAD');
+  });
+
   it('refuses a non-empty folder that is not a worktree', async () => {
     const { manager, root, repo } = await setup();
     await mkdir(path.join(root, 'proj', 'alpha'), { recursive: true });
