@@ -61,6 +61,7 @@ describe('inspectRepository', () => {
     expect(r.ok && r.value.currentBranch).toBe(null);
   });
 
+  if (process.getuid?.() !== 0) console.log('[git] skipped the foreign-owner test: it needs root to chown a repository.');
   it.runIf(process.getuid?.() === 0)('explains git\'s refusal of a repository owned by someone else', async () => {
     const { repo } = await makeRepo();
     await chown(repo, 12345, 12345);
