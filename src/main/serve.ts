@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
   console.log(`Baton ${APP_VERSION} (browser mode), data in ${dataDir}`);
   console.log(`Open ${server.url}`);
 

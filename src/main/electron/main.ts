@@ -69,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
     registerIpcAdapter({ ipcMain, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, isTrustedUrl });
+    void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -11,7 +11,7 @@ import type { ProjectsRepository } from '../projects/repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
-import type { HostPort } from './host-port';
+import type { HostLink, HostPort } from './host-port';
 import { LiveSession } from './live';
 import { TURN_META_KEY, type Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -82,13 +82,13 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     }
   }
 
-  function attachLive(s: SessionRecord, link: Parameters<typeof makeLive>[1]): LiveSession {
+  function attachLive(s: SessionRecord, link: HostLink): LiveSession {
     const l = makeLive(s, link);
     live.set(s.id, l);
     return l;
   }
 
-  function makeLive(s: SessionRecord, link: import('./host-port').HostLink): LiveSession {
+  function makeLive(s: SessionRecord, link: HostLink): LiveSession {
     return new LiveSession({
       sessionId: s.id,
       link,
@@ -283,16 +283,15 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return ok(summary(s));
     },
 
-    /** Reattaches to live hosts after a restart: catch up from the last applied seq, re-offer unanswered requests. */
-    async reattach(s: SessionRecord): Promise<boolean> {
-      if (!s.host) return false;
-      const connected = await deps.host.connect(s.id, deps.dataDir, s.host);
-      if (!connected.ok) return false;
-      const l = attachLive(s, connected.value.link);
+    /** Reattaches to a live host after a restart: catch up from the last applied seq, re-offer unanswered requests. */
+    reattach(s: SessionRecord, link: HostLink): void {
+      const l = attachLive(s, link);
       l.redeliver(unansweredRequests(s.id));
       l.attach(s.lastAppliedSeq);
-      return true;
     },
+
+    /** Moves a session and tells the renderers; used by reconciliation. */
+    move,
 
     isLive: (id: string) => live.has(id),
 

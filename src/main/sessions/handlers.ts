@@ -1,0 +1,18 @@
+import type { HandlersOf } from '../../shared/contract';
+import type { Contract } from '../../shared/contracts';
+import { ok } from '../../shared/result';
+import type { SessionsService } from './service';
+
+export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Contract, Ctx>['sessions'] {
+  return {
+    list: ({ projectId }) => ok(service.list(projectId)),
+    get: ({ id }) => service.get(id),
+    create: (input) => service.create(input),
+    records: ({ id, afterSeq, limit }) => service.records(id, afterSeq, limit),
+    prompt: ({ id, text, idempotencyKey }) => service.prompt(id, text, idempotencyKey),
+    cancel: ({ id }) => service.cancel(id),
+    stop: ({ id }) => service.stop(id),
+    answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
+    retry: ({ id }) => service.retry(id),
+  };
+}

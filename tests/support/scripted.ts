@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCRIPTED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/scripted-agent/agent.mjs');
+
+/** Writes a script for the scripted ACP agent and returns the custom command line that runs it. */
+export function scriptedCommand(dir: string, script: unknown, name = 'script.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(script));
+  return `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${path}"`;
+}
+
+export async function waitUntil<T>(fn: () => T | Promise<T>, pred: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  let last: T = await fn();
+  while (!pred(last)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await fn();
+  }
+  return last;
+}
