@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+
+const SERVE = resolve(dirname(fileURLToPath(import.meta.url)), '../../out/main/serve.js');
+
+/** The real app (browser mode) as a child process, and a contract client over its WebSocket. */
+export interface AppProcess {
+  proc: ChildProcess;
+  port: number;
+  output(): string;
+  call<T = unknown>(name: string, input: unknown): Promise<T>;
+  close(): void;
+}
+
+export async function startApp(opts: { dataDir: string; token: string; env?: Record<string, string>; port?: number }): Promise<AppProcess> {
+  const proc = spawn(process.execPath, [SERVE, '--data-dir', opts.dataDir, '--token', opts.token, '--port', String(opts.port ?? 0)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((res, rej) => {
+    const t = setInterval(() => {
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearInterval(t);
+        res(m[1]);
+      }
+    }, 20);
+    proc.once('exit', (code) => {
+      clearInterval(t);
+      rej(new Error(`app exited with ${code}: ${out}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${opts.token}`);
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  let id = 0;
+  const waiting = new Map<number, (f: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void>();
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString()) as { t: string; id: number; ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    if (f.t === 'result') waiting.get(f.id)?.(f);
+  });
+  return {
+    proc,
+    port,
+    output: () => out,
+    call<T>(name: string, input: unknown) {
+      const myId = ++id;
+      return new Promise<T>((res, rej) => {
+        waiting.set(myId, (f) => (f.ok ? res(f.value as T) : rej(new Error(`${name}: ${f.error?.code}: ${f.error?.message}`))));
+        ws.send(JSON.stringify({ t: 'call', id: myId, name, input, token: opts.token }));
+      });
+    },
+    close() {
+      ws.terminate();
+    },
+  };
+}
+
+export async function killApp(app: AppProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  app.close();
+  if (app.proc.exitCode !== null || app.proc.signalCode !== null) return;
+  const gone = new Promise<void>((r) => app.proc.once('exit', () => r()));
+  app.proc.kill(signal);
+  await gone;
+}
