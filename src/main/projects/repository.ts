@@ -50,8 +50,8 @@ export function createProjectsRepository(db: Db) {
   const byPath = db.prepare<[string], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE path = ?`);
   const summaries = db.prepare<[], ProjectRow & { active: number; total: number }>(`
     SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
-      (SELECT COUNT(*) FROM worktrees w WHERE w.project_id = p.id AND w.state != 'released') AS active,
-      (SELECT COUNT(*) FROM worktrees w WHERE w.project_id = p.id) AS total
+      (SELECT COUNT(*) FROM sessions s WHERE s.project_id = p.id AND s.state NOT IN ('stopped', 'retired')) AS active,
+      (SELECT COUNT(*) FROM sessions s WHERE s.project_id = p.id) AS total
     FROM projects p ORDER BY p.name COLLATE NOCASE, p.id`);
   const envKeysStmt = db.prepare<[string], { key: string }>('SELECT key FROM project_env WHERE project_id = ? ORDER BY key');
 
