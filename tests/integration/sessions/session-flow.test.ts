@@ -46,6 +46,7 @@ describe('agent sessions over ACP with real processes', () => {
     const created = await h.must('sessions.create', { projectId: project.id, prompt: 'Fix the bug', harness: 'custom' });
     expect(created.state).toBe('pending');
     expect(created.branch).toMatch(/^baton\/flow-fix-the-bug-/);
+    expect((await h.must('projects.list', {}))[0]!.sessionCounts).toEqual({ active: 1, total: 1 });
 
     await waitUntil(() => state(created.id), (s) => s === 'waiting_input', 20_000, 'waiting_input');
     const asking = await transcriptOf(created.id);
