@@ -9,6 +9,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
+          host: resolve(__dirname, 'src/main/host/index.ts'),
         },
       },
     },

@@ -1,0 +1,38 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { isRecordObject, type HostConfig } from './protocol';
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isStringMap = (v: unknown): v is Record<string, string> => isRecordObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** Checks the config's shape; a message naming the first bad field otherwise. */
+export function parseConfig(raw: unknown): HostConfig | string {
+  if (!isRecordObject(raw)) return 'the config is not a JSON object';
+  if (raw.v !== 1) return `unsupported config version ${String(raw.v)}`;
+  for (const k of ['sessionId', 'dataDir', 'cwd', 'command', 'socketPath', 'launchId'] as const) {
+    if (typeof raw[k] !== 'string' || raw[k] === '') return `"${k}" must be a non-empty string`;
+  }
+  if (!/^[\w.-]{1,128}$/.test(raw.sessionId as string)) return '"sessionId" may hold only letters, digits, ".", "_" and "-"';
+  if (!isStringArray(raw.args)) return '"args" must be an array of strings';
+  if (!isStringMap(raw.env)) return '"env" must map names to strings';
+  const fsync = raw.fsyncIntervalMs ?? 100;
+  if (typeof fsync !== 'number' || !Number.isFinite(fsync) || fsync < 0) return '"fsyncIntervalMs" must be a number >= 0';
+  return { ...(raw as unknown as HostConfig), fsyncIntervalMs: fsync };
+}
+
+/**
+ * Reads `--config <path>` from argv. The file holds the agent's environment
+ * (project secrets), so it is deleted as soon as it has been read.
+ */
+export function loadConfig(argv: string[]): HostConfig | string {
+  const i = argv.indexOf('--config');
+  const path = i >= 0 ? argv[i + 1] : undefined;
+  if (!path) return 'usage: host --config <path to JSON config>';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return `cannot read the config ${path}: ${(e as Error).message}`;
+  }
+  rmSync(path, { force: true });
+  return parseConfig(raw);
+}

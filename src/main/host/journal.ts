@@ -1,0 +1,218 @@
+import { appendFileSync, closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { headerSeq, parseRecordLine, scanJournal, type JournalDiagnostic } from './journal-read';
+import { JOURNAL_VERSION, type Direction } from './protocol';
+
+export interface JournalLine {
+  seq: number;
+  /** The record as written, without its newline. */
+  text: string;
+}
+
+export interface OpenedJournal {
+  journal: Journal;
+  /** What the scan skipped; a torn tail has already been cut off and saved aside. */
+  diagnostics: JournalDiagnostic[];
+  torn: { bytes: number; preview: string } | null;
+}
+
+const INDEX_EVERY = 256;
+const RING_MAX_LINES = 4096;
+const RING_MAX_BYTES = 16 * 1024 * 1024;
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The session's append-only journal, written by this process alone. Every
+ * record is written with one synchronous write before anyone sees it: once
+ * `append` returns, the bytes are in the kernel and survive a crash of this
+ * process (ADR 0005). fdatasync runs after every record, or grouped every
+ * `fsyncIntervalMs`, for power loss.
+ */
+export class Journal {
+  private seq: number;
+  private size: number;
+  private dirty = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Sparse seq → byte offset, so catch-up reads start near the first line it needs. */
+  private readonly index: Array<[number, number]> = [];
+  /** The newest lines in memory: a live reader is served from here, not the file. */
+  private ring: JournalLine[] = [];
+  private ringBytes = 0;
+  private reader: FileHandle | null = null;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    lastSeq: number,
+    size: number,
+    private readonly fsyncIntervalMs: number,
+  ) {
+    this.seq = lastSeq;
+    this.size = size;
+  }
+
+  /**
+   * Opens (creating) the journal and continues after its last valid record.
+   * A torn tail is cut off, so the next record starts on a line of its own,
+   * and its bytes are appended to `tornPath`: nothing is thrown away, and it
+   * was never forwarded, because records are written before they are sent.
+   */
+  static open(path: string, tornPath: string, fsyncIntervalMs: number): OpenedJournal {
+    const index: Array<[number, number]> = [];
+    let count = 0;
+    const scan = scanJournal(path, 0, (rec, _text, offset) => {
+      if (count++ % INDEX_EVERY === 0) index.push([rec.seq, offset]);
+    });
+    const fd = openSync(path, 'a+');
+    let torn: OpenedJournal['torn'] = null;
+    if (scan.size > scan.completeBytes) {
+      const bytes = scan.size - scan.completeBytes;
+      const tail = Buffer.allocUnsafe(bytes);
+      readSync(fd, tail, 0, bytes, scan.completeBytes);
+      appendFileSync(tornPath, Buffer.concat([tail, Buffer.from('\n')]));
+      ftruncateSync(fd, scan.completeBytes);
+      fdatasyncSync(fd);
+      torn = { bytes, preview: scan.diagnostics.find((d) => d.kind === 'torn')?.preview ?? '' };
+    }
+    const journal = new Journal(path, fd, scan.lastSeq, scan.completeBytes, fsyncIntervalMs);
+    journal.index.push(...index);
+    return { journal, diagnostics: scan.diagnostics, torn };
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Journals one message; returns the line. The message must be JSON-serializable. */
+  append(dir: Direction, msg: unknown): JournalLine {
+    return this.appendJson(dir, JSON.stringify(msg));
+  }
+
+  /**
+   * Journals a message given as JSON text, spliced in unchanged: the agent's
+   * exact bytes are kept and a large message is not parsed twice. The caller
+   * has already checked that it is one line of valid JSON.
+   */
+  appendJson(dir: Direction, msgJson: string): JournalLine {
+    const seq = this.seq + 1;
+    const text = `{"v":${JOURNAL_VERSION},"seq":${seq},"ts":${Date.now()},"dir":"${dir}","msg":${msgJson}}`;
+    const bytes = Buffer.from(`${text}\n`, 'utf8');
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    this.seq = seq;
+    if ((seq - 1) % INDEX_EVERY === 0 || this.index.length === 0) this.index.push([seq, this.size]);
+    this.size += bytes.length;
+    this.remember({ seq, text }, bytes.length);
+    this.scheduleSync();
+    return { seq, text };
+  }
+
+  /** Lines with seq > afterSeq, from memory when they are recent, else from the file; at most about maxBytes. */
+  async linesAfter(afterSeq: number, maxBytes: number): Promise<JournalLine[]> {
+    const first = this.ring[0];
+    if (!first || first.seq > afterSeq + 1) {
+      const fromFile = await this.readFile(afterSeq, first ? first.seq - 1 : this.seq, maxBytes);
+      // Empty means the file holds nothing in that range (a hole left by an old crash): go on from memory.
+      if (fromFile.length > 0 || !first) return fromFile;
+    }
+    return this.fromRing(afterSeq, maxBytes);
+  }
+
+  private fromRing(afterSeq: number, maxBytes: number): JournalLine[] {
+    const ring = this.ring;
+    const first = ring[0];
+    if (!first) return [];
+    const out: JournalLine[] = [];
+    let bytes = 0;
+    // The ring is contiguous (this process wrote it), so the start is an index, not a search.
+    for (let i = Math.max(0, afterSeq + 1 - first.seq); i < ring.length && bytes < maxBytes; i++) {
+      const l = ring[i] as JournalLine;
+      out.push(l);
+      bytes += l.text.length;
+    }
+    return out;
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.dirty) return;
+    this.dirty = false;
+    fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      void this.reader?.close().catch(() => undefined);
+      this.reader = null;
+    }
+  }
+
+  private remember(line: JournalLine, bytes: number): void {
+    this.ring.push(line);
+    this.ringBytes += bytes;
+    let drop = 0;
+    while (this.ring.length - drop > 1 && (this.ring.length - drop > RING_MAX_LINES || this.ringBytes > RING_MAX_BYTES)) {
+      this.ringBytes -= Buffer.byteLength((this.ring[drop] as JournalLine).text) + 1;
+      drop++;
+    }
+    // Dropped in batches: shifting one element per append would be quadratic under a burst.
+    if (drop > 0) this.ring = this.ring.slice(drop);
+  }
+
+  private scheduleSync(): void {
+    if (this.fsyncIntervalMs <= 0) {
+      fdatasyncSync(this.fd);
+      return;
+    }
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      try {
+        this.flush();
+      } catch {
+        // The next write reports a failing disk; a timer must not crash the host.
+      }
+    }, this.fsyncIntervalMs);
+    this.timer.unref();
+  }
+
+  private async readFile(afterSeq: number, untilSeq: number, maxBytes: number): Promise<JournalLine[]> {
+    if (untilSeq <= afterSeq) return [];
+    let start = 0;
+    for (const [seq, offset] of this.index) {
+      if (seq > afterSeq + 1) break;
+      start = offset;
+    }
+    this.reader ??= await open(this.path, 'r');
+    const out: JournalLine[] = [];
+    let bytes = 0;
+    let carry = '';
+    // A multi-byte character may straddle two reads.
+    const decoder = new StringDecoder('utf8');
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let pos = start;
+    const end = this.size;
+    while (pos < end && bytes < maxBytes) {
+      const { bytesRead } = await this.reader.read(buf, 0, Math.min(READ_CHUNK, end - pos), pos);
+      if (bytesRead <= 0) break;
+      pos += bytesRead;
+      const parts = (carry + decoder.write(buf.subarray(0, bytesRead))).split('\n');
+      carry = parts.pop() ?? '';
+      for (const text of parts) {
+        const seq = headerSeq(text) ?? parseRecordLine(text)?.seq ?? null;
+        if (seq === null || seq <= afterSeq) continue;
+        if (seq > untilSeq) return out;
+        out.push({ seq, text });
+        bytes += text.length;
+        if (bytes >= maxBytes) return out;
+      }
+    }
+    return out;
+  }
+}

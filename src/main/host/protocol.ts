@@ -1,0 +1,110 @@
+/**
+ * The session host's two contracts, shared by the host and main's runtime:
+ * the journal line format (ADR 0005) and the socket frames (ADR 0004).
+ * Types and constants only: the host imports nothing from the app, and the
+ * app reads these shapes from here so both sides cannot drift apart.
+ */
+
+/** Bumped when a journal record changes shape; readers reject lines with another `v`. */
+export const JOURNAL_VERSION = 1;
+/** Bumped when a socket frame changes shape; main refuses a host that says another number. */
+export const SOCKET_PROTOCOL = 1;
+/** Lines longer than this (agent stdout or main's `send`) are journaled as diagnostics, never forwarded. */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+export type Direction = 'in' | 'out' | 'host';
+
+/** One journal line. `in` = agent→client, `out` = client→agent, `host` = the host's own facts. */
+export interface JournalRecord {
+  v: number;
+  seq: number;
+  ts: number;
+  dir: Direction;
+  msg: unknown;
+}
+
+/** `msg` of the host record journaled when the agent is gone; its presence means the session's process ended. */
+export interface ExitMessage {
+  exit: { code: number | null; signal: string | null };
+  stderrTail: string[];
+  /** Why the agent ended: it exited by itself, main asked to stop it, or it never started. */
+  cause: 'exited' | 'stopped' | 'spawn_failed' | 'host_failed';
+  /** Set when the agent could not be started: what failed and why, naming the command. */
+  error?: string;
+  /** Descendants still running after the agent ended, signalled by the host. */
+  reaped: number[];
+}
+
+/** `msg` of a host diagnostic: something a person may need to see, never protocol. */
+export interface DiagnosticMessage {
+  diagnostic: string;
+  kind: 'non_json' | 'oversized' | 'torn_journal' | 'bad_send' | 'host_error' | 'stderr_overflow';
+  bytes?: number;
+  preview?: string;
+}
+
+/**
+ * `<dataDir>/sessions/<id>/host.json`, written atomically once the host
+ * listens and the agent runs. All of pid, startTime and nonce must match a
+ * live process and the socket's hello for main to trust it.
+ */
+export interface HostFile {
+  v: number;
+  protocol: number;
+  sessionId: string;
+  pid: number;
+  /** As the OS reports it (Linux: field 22 of /proc/<pid>/stat): a reused pid has another. */
+  startTime: string;
+  startedAt: number;
+  nonce: string;
+  socket: string;
+  agentPid: number | null;
+  /** The launcher's token, so it can tell this host's file from an older one. */
+  launchId: string;
+}
+
+/** First frame on every connection. */
+export interface HelloFrame {
+  t: 'hello';
+  protocol: number;
+  sessionId: string;
+  nonce: string;
+  pid: number;
+  startedAt: number;
+  agentPid: number | null;
+  lastSeq: number;
+}
+
+export type HostFrame =
+  | HelloFrame
+  | { t: 'record'; record: JournalRecord }
+  /** Every record up to `seq` has been sent since the last attach; what follows is live. */
+  | { t: 'caught_up'; seq: number }
+  | { t: 'error'; code: 'bad_frame' | 'bad_send' | 'not_running'; message: string }
+  /** Sent just before the host closes the connection. */
+  | { t: 'bye'; reason: 'replaced' | 'exited' };
+
+export type MainFrame =
+  /** Stream every record with seq > fromSeq from the journal, then live ones. Repeating it restarts the stream. */
+  | { t: 'attach'; fromSeq: number }
+  /** One JSON-RPC message for the agent, as a single line of JSON; journaled `out` before the agent sees it. */
+  | { t: 'send'; line: string }
+  /** SIGTERM the agent and every descendant, SIGKILL what is left after graceMs, journal the exit, exit. */
+  | { t: 'stop'; graceMs: number };
+
+/** The host's config file (`host --config <path>`), written by main's launcher with mode 0600. */
+export interface HostConfig {
+  v: number;
+  sessionId: string;
+  dataDir: string;
+  cwd: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  socketPath: string;
+  launchId: string;
+  /** 0 = fdatasync after every record; N > 0 = at most N ms after a write (group commit). */
+  fsyncIntervalMs: number;
+}
+
+export const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

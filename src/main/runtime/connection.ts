@@ -1,0 +1,213 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { fail, ok, type Result } from '../../shared/result';
+import { LineSplitter } from '../host/lines';
+import { isRecordObject, MAX_LINE_BYTES, SOCKET_PROTOCOL, type ExitMessage, type HelloFrame, type HostFrame, type JournalRecord, type MainFrame } from '../host/protocol';
+import { processLiveness, readHostFile, type HostIdentity } from './liveness';
+
+export type CloseReason = 'closed' | 'exited' | 'replaced' | 'lost';
+
+export interface HostConnection {
+  readonly hello: HelloFrame;
+  readonly identity: HostIdentity;
+  /**
+   * Streams every journal record with seq > fromSeq, in seq order, each once,
+   * then live ones as the host writes them. Resolves with the seq reached
+   * when catch-up is done. Calling it again restarts the stream from there.
+   */
+  attach(fromSeq: number, onRecord: (r: JournalRecord) => void): Promise<number>;
+  /** One JSON-RPC message for the agent (an object, or one line of JSON); the host journals it before forwarding. */
+  send(message: string | object): void;
+  /** Stops the agent and every process it started; resolves when the host has gone, with its exit record if seen. */
+  stop(graceMs: number): Promise<{ exit: ExitMessage | null; timedOut: boolean }>;
+  /** Lets go of the host without stopping it. */
+  close(): void;
+  onClose(cb: (reason: CloseReason) => void): void;
+  /** The host refused a frame (a bad send, say): nothing was forwarded. */
+  onHostError(cb: (e: { code: string; message: string }) => void): void;
+  readonly closed: Promise<CloseReason>;
+}
+
+export interface ConnectOptions {
+  /** How long to wait for the socket and its hello. */
+  timeoutMs?: number;
+}
+
+const FRAME_LIMIT = 3 * MAX_LINE_BYTES;
+
+/**
+ * Connects to a session host and proves it is the one we mean: its pid is
+ * alive with the recorded start time, and the hello on its socket carries
+ * the recorded nonce. Anything else is `host_gone` (a stale host.json, a
+ * reused pid, a dead socket) or `protocol_mismatch`.
+ */
+export async function connectHost(target: string | HostIdentity, opts: ConnectOptions = {}): Promise<Result<HostConnection>> {
+  const identity = typeof target === 'string' ? readHostFile(target) : target;
+  if (!identity) return fail('host_gone', `No readable host.json in ${String(target)}.`);
+  const live = processLiveness(identity);
+  if (!live.alive) return fail('host_gone', `The session host is gone: ${live.reason}.`);
+  const timeoutMs = opts.timeoutMs ?? 3000;
+
+  const sock = netConnect(identity.socket);
+  const reader = new FrameReader();
+  sock.on('data', (d: Buffer) => reader.push(d));
+  const hello = await new Promise<HelloFrame | string>((resolve) => {
+    const timer = setTimeout(() => resolve(`no hello within ${timeoutMs} ms`), timeoutMs);
+    const settle = (v: HelloFrame | string) => {
+      clearTimeout(timer);
+      reader.handler = null;
+      resolve(v);
+    };
+    sock.once('error', (e: NodeJS.ErrnoException) => settle(`its socket ${identity.socket} refused: ${e.code ?? e.message}`));
+    sock.once('close', () => settle('its socket closed before saying hello'));
+    reader.handler = (f) => settle(f.t === 'hello' ? f : `its first frame was ${f.t}, not hello`);
+  });
+  if (typeof hello === 'string' || hello.nonce !== identity.nonce || hello.pid !== identity.pid) {
+    sock.destroy();
+    const why = typeof hello === 'string' ? hello : `the socket is answered by another host (pid ${hello.pid})`;
+    return fail('host_gone', `The session host is gone: ${why}.`);
+  }
+  if (hello.protocol !== SOCKET_PROTOCOL) {
+    sock.destroy();
+    return fail('protocol_mismatch', `The session host speaks protocol ${hello.protocol}; this Baton speaks ${SOCKET_PROTOCOL}.`);
+  }
+  if (sock.destroyed) return fail('host_gone', 'The session host closed the connection.');
+  return ok(new Connection(sock, hello, identity, reader));
+}
+
+/** One splitter for the connection's whole life, so no partial frame is lost when the hello handler hands over. */
+class FrameReader {
+  /** Frames that arrived while no handler was set, in order. */
+  private queued: HostFrame[] = [];
+  private h: ((f: HostFrame) => void) | null = null;
+  private readonly splitter = new LineSplitter(
+    FRAME_LIMIT,
+    (line) => {
+      if (line.length === 0) return;
+      let f: unknown;
+      try {
+        f = JSON.parse(line.toString('utf8'));
+      } catch {
+        f = { t: 'error', code: 'bad_frame', message: 'The host sent a frame that is not JSON.' };
+      }
+      if (isRecordObject(f)) this.dispatch(f as unknown as HostFrame);
+    },
+    () => this.dispatch({ t: 'error', code: 'bad_frame', message: 'The host sent an oversized frame.' }),
+  );
+
+  push(d: Buffer): void {
+    this.splitter.push(d);
+  }
+
+  set handler(h: ((f: HostFrame) => void) | null) {
+    this.h = h;
+    while (this.h && this.queued.length > 0) this.h(this.queued.shift() as HostFrame);
+  }
+
+  private dispatch(f: HostFrame): void {
+    if (this.h) this.h(f);
+    else this.queued.push(f);
+  }
+}
+
+class Connection implements HostConnection {
+  private delivered = 0;
+  private onRecord: ((r: JournalRecord) => void) | null = null;
+  private caughtUp: ((seq: number) => void) | null = null;
+  private closeCbs: Array<(r: CloseReason) => void> = [];
+  private errorCbs: Array<(e: { code: string; message: string }) => void> = [];
+  private reason: CloseReason = 'lost';
+  private isClosed = false;
+  private exit: ExitMessage | null = null;
+  readonly closed: Promise<CloseReason>;
+
+  constructor(
+    private readonly sock: Socket,
+    readonly hello: HelloFrame,
+    readonly identity: HostIdentity,
+    reader: FrameReader,
+  ) {
+    this.closed = new Promise((resolve) => {
+      sock.on('close', () => {
+        this.isClosed = true;
+        this.caughtUp?.(this.delivered);
+        this.caughtUp = null;
+        resolve(this.reason);
+        for (const cb of this.closeCbs.splice(0)) cb(this.reason);
+      });
+    });
+    // A socket error is followed by 'close', which is where it is reported.
+    sock.on('error', () => undefined);
+    reader.handler = (f) => this.onFrame(f);
+  }
+
+  attach(fromSeq: number, onRecord: (r: JournalRecord) => void): Promise<number> {
+    this.delivered = fromSeq;
+    this.onRecord = onRecord;
+    if (this.isClosed) return Promise.resolve(fromSeq);
+    const done = new Promise<number>((resolve) => (this.caughtUp = resolve));
+    this.write({ t: 'attach', fromSeq });
+    return done;
+  }
+
+  send(message: string | object): void {
+    this.write({ t: 'send', line: typeof message === 'string' ? message : JSON.stringify(message) });
+  }
+
+  async stop(graceMs: number): Promise<{ exit: ExitMessage | null; timedOut: boolean }> {
+    if (this.isClosed) return { exit: this.exit, timedOut: false };
+    this.write({ t: 'stop', graceMs });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The host SIGKILLs after graceMs; a host still here well after that is stuck.
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs + 10_000)));
+    const r = await Promise.race([this.closed, timeout]);
+    clearTimeout(timer);
+    return { exit: this.exit, timedOut: r === 'timeout' };
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    if (this.reason === 'lost') this.reason = 'closed';
+    this.sock.end();
+    // end() waits for the host to close its side; a host that never does must not hold us.
+    setTimeout(() => this.sock.destroy(), 1000).unref();
+  }
+
+  onClose(cb: (reason: CloseReason) => void): void {
+    if (this.isClosed) queueMicrotask(() => cb(this.reason));
+    else this.closeCbs.push(cb);
+  }
+
+  onHostError(cb: (e: { code: string; message: string }) => void): void {
+    this.errorCbs.push(cb);
+  }
+
+  private write(frame: MainFrame): void {
+    if (!this.isClosed && !this.sock.destroyed) this.sock.write(`${JSON.stringify(frame)}\n`);
+  }
+
+  private onFrame(f: HostFrame): void {
+    switch (f.t) {
+      case 'record': {
+        const r = f.record;
+        // Exactly once, in order: a record at or below what was delivered is a repeat.
+        if (!this.onRecord || r.seq <= this.delivered) return;
+        this.delivered = r.seq;
+        if (r.dir === 'host' && isRecordObject(r.msg) && isRecordObject(r.msg.exit)) this.exit = r.msg as unknown as ExitMessage;
+        this.onRecord(r);
+        return;
+      }
+      case 'caught_up':
+        this.caughtUp?.(f.seq);
+        this.caughtUp = null;
+        return;
+      case 'bye':
+        this.reason = f.reason;
+        return;
+      case 'error':
+        for (const cb of this.errorCbs) cb({ code: f.code, message: f.message });
+        return;
+      default:
+        return;
+    }
+  }
+}

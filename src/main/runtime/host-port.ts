@@ -1,0 +1,50 @@
+import { fail, ok, type Result } from '../../shared/result';
+import type { JournalRecord } from '../../shared/journal';
+import { sessionDir } from '../host/paths';
+import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/host-port';
+import { connectHost, type HostConnection } from './connection';
+import { readJournal, sessionJournalPath } from './journal';
+import { launchHost, type LaunchHostOptions } from './launch';
+import { readHostFile } from './liveness';
+
+const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });
+
+function linkOf(conn: HostConnection): HostLink {
+  return {
+    attach: (fromSeq, onRecord) => void conn.attach(fromSeq, onRecord as (r: JournalRecord) => void),
+    send: (msg) => conn.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
+    stop: async (graceMs) => {
+      await conn.stop(graceMs);
+    },
+    detach: () => conn.close(),
+    onClose: (cb) => conn.onClose(() => cb()),
+  };
+}
+
+/** The sessions domain's HostPort, over real host processes. */
+export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 'readyTimeoutMs' | 'fsyncIntervalMs'> = {}): HostPort {
+  return {
+    async launch(opts: LaunchOptions): Promise<Result<HostInfo>> {
+      const r = await launchHost({ ...defaults, ...opts });
+      return r.ok ? ok(identityOf(r.value)) : r;
+    },
+
+    async connect(sessionId, dataDir, expected) {
+      const onDisk = readHostFile(sessionDir(dataDir, sessionId));
+      // The database's record of the host wins; host.json naming another host means the one we knew is gone.
+      if (expected && onDisk && (onDisk.pid !== expected.pid || onDisk.nonce !== expected.nonce)) {
+        return fail('host_gone', `The session host ${expected.pid} was replaced by ${onDisk.pid}.`);
+      }
+      const target = expected ?? onDisk;
+      if (!target) return fail('host_gone', `Session ${sessionId} has no host.`);
+      const r = await connectHost(identityOf(target));
+      if (!r.ok) return r;
+      return ok({ info: identityOf(target), link: linkOf(r.value) });
+    },
+
+    readJournal(sessionId, dataDir) {
+      const r = readJournal(sessionJournalPath(dataDir, sessionId));
+      return { records: r.records, diagnostics: r.diagnostics.map((d) => d.message) };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail, ok, type Result } from '../../shared/result';
+import { lastRecord } from '../host/journal-read';
+import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
+import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
+import { processLiveness, readHostFile } from './liveness';
+
+export interface LaunchHostOptions {
+  sessionId: string;
+  dataDir: string;
+  cwd: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The built host entry; defaults to out/main/host.js next to the running main bundle. */
+  hostScript?: string;
+  /** How long to wait for host.json and the socket. */
+  readyTimeoutMs?: number;
+  /** Passed to the host; see HostConfig.fsyncIntervalMs. */
+  fsyncIntervalMs?: number;
+}
+
+/** The variables a host process needs to run node and find temp space; never main's own secrets. */
+const HOST_ENV = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SystemRoot', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA'];
+
+/** Where the built host is: beside the main bundle, one level up from a chunk, or out/main from the sources (tests). */
+export function defaultHostScript(): string | null {
+  if (process.env.BATON_HOST_SCRIPT) return process.env.BATON_HOST_SCRIPT;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'host.js'), join(here, '..', 'host.js'), resolve(here, '../../../out/main/host.js')];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Starts a session host, detached in its own process group with its stdio
+ * ignored, so it outlives this process; resolves once it has written
+ * host.json for this launch and listens on its socket. A failure names the
+ * agent's command and why (from the host's journal, else its log).
+ */
+export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>> {
+  const script = o.hostScript ?? defaultHostScript();
+  if (!script || !existsSync(script)) return fail('host_missing', `The session host script was not found (${script ?? 'out/main/host.js'}); build the app first.`);
+  const dir = sessionDir(o.dataDir, o.sessionId);
+  mkdirSync(dir, { recursive: true });
+  const existing = readHostFile(dir);
+  if (existing && processLiveness(existing).alive) return fail('host_running', `A session host (pid ${existing.pid}) is already running session ${o.sessionId}.`);
+
+  const launchId = randomUUID();
+  const config: HostConfig = {
+    v: 1,
+    sessionId: o.sessionId,
+    dataDir: o.dataDir,
+    cwd: o.cwd,
+    command: o.command,
+    args: o.args,
+    env: o.env,
+    socketPath: socketPathFor(dir, o.sessionId),
+    launchId,
+    fsyncIntervalMs: o.fsyncIntervalMs ?? 100,
+  };
+  const configPath = hostConfigPath(dir);
+  // It holds the agent's environment: created fresh so mode 0600 applies; the host deletes it once read.
+  rmSync(configPath, { force: true });
+  writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
+
+  const env: Record<string, string> = {};
+  for (const k of HOST_ENV) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  const journalStart = lastRecord(journalPath(dir))?.seq ?? 0;
+
+  const child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
+  let exited: { code: number | null; signal: string | null } | null = null;
+  let spawnError: Error | null = null;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
+  child.once('error', (e) => (spawnError = e));
+  child.unref();
+
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 10_000);
+  for (;;) {
+    const info = readHostFile(dir);
+    if (info && info.launchId === launchId && socketReady(info.socket)) return ok(info);
+    if (spawnError) return fail('host_failed', `The session host could not be started: ${(spawnError as Error).message}`);
+    if (exited) return fail(...whyHostEnded(dir, o.command, journalStart, exited));
+    if (Date.now() > deadline) {
+      if (child.pid) tryKill(child.pid);
+      return fail('timeout', `The session host for "${o.command}" did not come up within ${o.readyTimeoutMs ?? 10_000} ms.`);
+    }
+    await sleep(15);
+  }
+}
+
+function socketReady(path: string): boolean {
+  if (process.platform === 'win32') return true;
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Reads why a host ended before it was ready: the journal's exit record first, then the tail of its log. */
+function whyHostEnded(dir: string, command: string, journalStart: number, exit: { code: number | null; signal: string | null }): [string, string] {
+  const last = lastRecord(journalPath(dir));
+  if (last && last.seq > journalStart && last.dir === 'host' && isRecordObject(last.msg) && typeof last.msg.error === 'string') {
+    return [last.msg.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', last.msg.error];
+  }
+  let tail = '';
+  try {
+    tail = readFileSync(hostLogPath(dir), 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    // No log: the host died before it could open one.
+  }
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return ['host_failed', `The session host for "${command}" ${how} before it was ready${tail ? `: ${tail}` : '.'}`];
+}
