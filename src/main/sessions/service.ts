@@ -154,10 +154,19 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return;
     }
     const caps = init.value.agentCapabilities ?? {};
-    if ((init.value.authMethods?.length ?? 0) > 0 && process.env.BATON_AUTH_METHOD) {
-      await l.acp.agent.request('authenticate', { methodId: process.env.BATON_AUTH_METHOD }).catch(() => undefined);
+    const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+    let created = await newSession();
+    const method = init.value.authMethods?.[0];
+    if (!created.ok && created.error !== 'timeout' && method) {
+      // The agent asked for authentication (it refused session/new): authenticate with its first method, then retry once.
+      const auth = await withTimeout(l.acp.agent.request('authenticate', { methodId: method.id }), initTimeoutMs);
+      if (!auth.ok) {
+        move(id, 'failed', 'spawn_failed', `The agent needs you to sign in (${method.name}): ${auth.error}. Sign in with the agent's own CLI, then Retry.`);
+        await l.detachAndStop(connected.value.link, stopGraceMs);
+        return;
+      }
+      created = await newSession();
     }
-    const created = await withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
     if (!created.ok) {
       move(id, 'failed', 'spawn_failed', `The agent could not open a session: ${created.error}`);
       await l.detachAndStop(connected.value.link, stopGraceMs);
