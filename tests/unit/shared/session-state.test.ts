@@ -18,7 +18,11 @@ describe('execution state machine table', () => {
     const queue = ['pending'];
     while (queue.length) {
       const s = queue.shift() as keyof typeof TRANSITIONS;
-      for (const to of Object.keys(TRANSITIONS[s])) if (!seen.has(to)) (seen.add(to), queue.push(to));
+      for (const to of Object.keys(TRANSITIONS[s])) {
+        if (seen.has(to)) continue;
+        seen.add(to);
+        queue.push(to);
+      }
     }
     expect([...seen].sort()).toEqual([...SESSION_STATES].sort());
     for (const s of SESSION_STATES) if (s !== 'retired') expect(Object.keys(TRANSITIONS[s]).length, s).toBeGreaterThan(0);
