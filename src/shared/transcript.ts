@@ -85,7 +85,12 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
     lastSeq = Math.max(lastSeq, r.seq);
     if (r.dir === 'host') {
       foldHost(r, items, tools);
-      if (isObject(r.msg) && isObject(r.msg.exit)) turnOpen = false;
+      // An exit or an interruption ends every open request: their answers can never come.
+      if (isObject(r.msg) && (isObject(r.msg.exit) || r.msg.marker === 'interrupted')) {
+        turnOpen = false;
+        prompts.clear();
+        loads.clear();
+      }
       continue;
     }
     const m = asRpc(r.msg);

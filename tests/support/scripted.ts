@@ -15,7 +15,7 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, pred: (v: T) => boo
   const end = Date.now() + ms;
   let last: T = await fn();
   while (!pred(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 500)}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(-1200)}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await fn();
   }

@@ -89,7 +89,8 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
   child.stderr.on('error', () => undefined);
 
   return new Promise((resolve) => {
-    child.once('error', (e: NodeJS.ErrnoException) => {
+    // Kept for the child's whole life: an 'error' with no listener (a failed kill, say) would crash the host.
+    child.on('error', (e: NodeJS.ErrnoException) => {
       if (child.pid === undefined) resolve({ ok: false, error: `Cannot start "${spec.command}": ${e.code ?? ''} ${e.message}`.trim() });
     });
     child.once('spawn', () => {

@@ -120,7 +120,12 @@ export class MainConnection {
       return;
     }
     if (f.t === 'attach' && Number.isSafeInteger(f.fromSeq) && (f.fromSeq as number) >= 0) {
-      this.sentSeq = f.fromSeq as number;
+      const last = this.host.lastSeq();
+      // Main believes in records the journal never had: say so, rather than silently skip the next ones.
+      if ((f.fromSeq as number) > last) this.write({ t: 'error', code: 'ahead', message: `attach from ${String(f.fromSeq)}, but the journal ends at ${last}; streaming from ${last}.` });
+      this.sentSeq = Math.min(f.fromSeq as number, last);
+      // Written before any record of the new stream: the pump checks the generation before every write.
+      this.write({ t: 'attached', fromSeq: this.sentSeq });
       this.generation++;
       this.caughtUpSent = false;
       this.kick();
@@ -147,13 +152,11 @@ export class MainConnection {
         // A new attach while we were reading restarts from its own fromSeq.
         if (generation !== this.generation || this.closed) continue;
         if (lines.length === 0) break;
-        let flowing = true;
-        for (const l of lines) {
-          // The record's text goes out exactly as journaled, never re-serialized.
-          flowing = this.sock.write(`{"t":"record","record":${l.text}}\n`);
-          this.sentSeq = l.seq;
-        }
-        if (!flowing) await this.waitDrain();
+        // One write per batch; each record's text goes out exactly as journaled, never re-serialized.
+        let chunk = '';
+        for (const l of lines) chunk += `{"t":"record","record":${l.text}}\n`;
+        this.sentSeq = (lines[lines.length - 1] as JournalLine).seq;
+        if (!this.sock.write(chunk)) await this.waitDrain();
       }
       if (!this.caughtUpSent && this.sentSeq !== null) {
         this.caughtUpSent = true;

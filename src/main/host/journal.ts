@@ -39,7 +39,7 @@ export class Journal {
   /** The newest lines in memory: a live reader is served from here, not the file. */
   private ring: JournalLine[] = [];
   private ringBytes = 0;
-  private reader: FileHandle | null = null;
+  private reader: Promise<FileHandle> | null = null;
 
   private constructor(
     readonly path: string,
@@ -147,7 +147,7 @@ export class Journal {
       this.flush();
     } finally {
       closeSync(this.fd);
-      void this.reader?.close().catch(() => undefined);
+      void this.reader?.then((h) => h.close()).catch(() => undefined);
       this.reader = null;
     }
   }
@@ -155,13 +155,14 @@ export class Journal {
   private remember(line: JournalLine, bytes: number): void {
     this.ring.push(line);
     this.ringBytes += bytes;
+    if (this.ring.length <= 2 * RING_MAX_LINES && this.ringBytes <= RING_MAX_BYTES) return;
+    // Trimmed down to half the byte budget in one go: dropping one line per append would copy the ring every time.
     let drop = 0;
-    while (this.ring.length - drop > 1 && (this.ring.length - drop > RING_MAX_LINES || this.ringBytes > RING_MAX_BYTES)) {
+    while (this.ring.length - drop > 1 && (this.ring.length - drop > RING_MAX_LINES || this.ringBytes > RING_MAX_BYTES / 2)) {
       this.ringBytes -= Buffer.byteLength((this.ring[drop] as JournalLine).text) + 1;
       drop++;
     }
-    // Dropped in batches: shifting one element per append would be quadratic under a burst.
-    if (drop > 0) this.ring = this.ring.slice(drop);
+    this.ring = this.ring.slice(drop);
   }
 
   private scheduleSync(): void {
@@ -189,7 +190,9 @@ export class Journal {
       if (seq > afterSeq + 1) break;
       start = offset;
     }
-    this.reader ??= await open(this.path, 'r');
+    // One handle, opened once even if two readers (an old and a new connection) start together.
+    this.reader ??= open(this.path, 'r');
+    const reader = await this.reader;
     const out: JournalLine[] = [];
     let bytes = 0;
     let carry = '';
@@ -199,7 +202,7 @@ export class Journal {
     let pos = start;
     const end = this.size;
     while (pos < end && bytes < maxBytes) {
-      const { bytesRead } = await this.reader.read(buf, 0, Math.min(READ_CHUNK, end - pos), pos);
+      const { bytesRead } = await reader.read(buf, 0, Math.min(READ_CHUNK, end - pos), pos);
       if (bytesRead <= 0) break;
       pos += bytesRead;
       const parts = (carry + decoder.write(buf.subarray(0, bytesRead))).split('\n');

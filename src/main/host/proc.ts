@@ -112,12 +112,14 @@ export function descendantsOf(root: number, table: ProcInfo[] = listProcesses())
  */
 export function processesWithEnv(entry: string, table: ProcInfo[] = listProcesses()): ProcInfo[] {
   if (!hasProc) return [];
-  const needle = Buffer.from(`${entry}\0`);
+  // environ is NUL-separated: match a whole entry, at the start or after a NUL.
+  const first = Buffer.from(`${entry}\0`);
+  const inner = Buffer.from(`\0${entry}\0`);
   const out: ProcInfo[] = [];
   for (const p of table) {
     try {
       const env = readFileSync(`/proc/${p.pid}/environ`);
-      if (env.indexOf(needle) === 0 || env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0) out.push(p);
+      if (env.indexOf(first) === 0 || env.indexOf(inner) >= 0) out.push(p);
     } catch {
       // Another user's process or gone already: not ours either way.
     }

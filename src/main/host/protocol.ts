@@ -12,6 +12,9 @@ export const SOCKET_PROTOCOL = 1;
 /** Lines longer than this (agent stdout or main's `send`) are journaled as diagnostics, never forwarded. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
+/** Added to the agent's environment as `<sessionId>.<nonce>`; how the host finds every process the agent started. */
+export const HOST_TAG_VAR = 'BATON_HOST_TAG';
+
 export type Direction = 'in' | 'out' | 'host';
 
 /** One journal line. `in` = agent→client, `out` = client→agent, `host` = the host's own facts. */
@@ -77,10 +80,13 @@ export interface HelloFrame {
 
 export type HostFrame =
   | HelloFrame
+  /** Answers each attach, before any record of its stream: what came before it belongs to an older stream. */
+  | { t: 'attached'; fromSeq: number }
   | { t: 'record'; record: JournalRecord }
   /** Every record up to `seq` has been sent since the last attach; what follows is live. */
   | { t: 'caught_up'; seq: number }
-  | { t: 'error'; code: 'bad_frame' | 'bad_send' | 'not_running'; message: string }
+  /** `ahead`: attach asked for records after a seq the journal has not reached; the stream starts from the journal's end. */
+  | { t: 'error'; code: 'bad_frame' | 'bad_send' | 'ahead'; message: string }
   /** Sent just before the host closes the connection. */
   | { t: 'bye'; reason: 'replaced' | 'exited' };
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { descendantsOf, listProcesses, processesWithEnv, type ProcInfo } from './proc';
 
 export interface ReapTarget {
@@ -64,6 +65,7 @@ function currentPgid(): number {
  * shutdown is caught too. Returns every pid that was signalled.
  */
 export async function reapTree(target: ReapTarget, graceMs: number): Promise<number[]> {
+  if (process.platform === 'win32') return reapWindows(target);
   const signalled = new Set<number>();
   // Remembered across rounds: once a tool's leader is dead, its group is the only way to its orphans.
   const groups = new Set<number>();
@@ -88,4 +90,11 @@ export async function reapTree(target: ReapTarget, graceMs: number): Promise<num
     procs = findTree(target, groups);
   }
   return [...signalled];
+}
+
+/** Windows has no process groups to signal: taskkill walks the tree itself. */
+function reapWindows(target: ReapTarget): Promise<number[]> {
+  const pid = target.agentPid;
+  if (pid === null) return Promise.resolve([]);
+  return new Promise((resolve) => execFile('taskkill', ['/T', '/F', '/PID', String(pid)], () => resolve([pid])));
 }

@@ -8,7 +8,7 @@ import { Journal } from './journal';
 import { previewOf } from './lines';
 import { hostFilePath, hostLockPath, journalPath, sessionDir, tornPath } from './paths';
 import { processStartTime } from './proc';
-import { isRecordObject, JOURNAL_VERSION, MAX_LINE_BYTES, SOCKET_PROTOCOL, type DiagnosticMessage, type ExitMessage, type HelloFrame, type HostConfig } from './protocol';
+import { HOST_TAG_VAR, isRecordObject, JOURNAL_VERSION, MAX_LINE_BYTES, SOCKET_PROTOCOL, type DiagnosticMessage, type ExitMessage, type HelloFrame, type HostConfig } from './protocol';
 import { findTree, reapTree } from './reap';
 
 /** How the host process ends; index.ts turns it into an exit code. */
@@ -32,6 +32,8 @@ export class SessionHost {
   private finished = false;
   private readonly nonce = randomBytes(16).toString('hex');
   private readonly startedAt = Date.now();
+  /** Put in the agent's environment; inherited by everything it starts, so a tool that lost its parent is still ours. */
+  private readonly tag: string;
   private readonly envTag: string;
   private readonly dir: string;
   private resolveDone!: (o: HostOutcome) => void;
@@ -42,7 +44,8 @@ export class SessionHost {
     private readonly log: Log,
   ) {
     this.dir = sessionDir(cfg.dataDir, cfg.sessionId);
-    this.envTag = `BATON_HOST_TAG=${cfg.sessionId}.${this.nonce}`;
+    this.tag = `${cfg.sessionId}.${this.nonce}`;
+    this.envTag = `${HOST_TAG_VAR}=${this.tag}`;
   }
 
   async start(): Promise<void> {
@@ -71,7 +74,7 @@ export class SessionHost {
 
     await this.listen();
     const started = await startAgent(
-      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, BATON_HOST_TAG: this.envTag.slice('BATON_HOST_TAG='.length) } },
+      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, [HOST_TAG_VAR]: this.tag } },
       {
         onLine: (line) => this.fromAgent(line),
         onOversized: (bytes, preview) =>
@@ -265,7 +268,8 @@ export class SessionHost {
         r();
       });
     });
-    if (process.platform !== 'win32') rmSync(this.cfg.socketPath, { force: true });
+    // Only a socket we listened on is ours to remove: a host that failed early may share the path with a live one.
+    if (this.server && process.platform !== 'win32') rmSync(this.cfg.socketPath, { force: true });
     try {
       this.journal?.close();
     } catch (e) {

@@ -64,6 +64,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
   if (action.kind === 'move') {
     if (action.stopHost && connected?.ok) await connected.value.link.stop(2000);
     else if (connected?.ok) connected.value.link.detach();
+    if (action.to === 'interrupted') deps.service.interruptTurns(s.id);
     if (action.marker && !hostAlive) {
       const marker = appendMarker(deps.dataDir, s.id, { marker: action.marker, text: action.detail });
       project(deps, s.id, [marker]);

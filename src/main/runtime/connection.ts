@@ -111,6 +111,8 @@ class FrameReader {
 
 class Connection implements HostConnection {
   private delivered = 0;
+  /** Attaches sent and not yet answered by `attached`; records meanwhile belong to an abandoned stream. */
+  private pendingAttaches = 0;
   private onRecord: ((r: JournalRecord) => void) | null = null;
   private caughtUp: ((seq: number) => void) | null = null;
   private closeCbs: Array<(r: CloseReason) => void> = [];
@@ -141,10 +143,14 @@ class Connection implements HostConnection {
   }
 
   attach(fromSeq: number, onRecord: (r: JournalRecord) => void): Promise<number> {
+    // An earlier attach's promise settles with where it got to; only the newest stream goes on.
+    this.caughtUp?.(this.delivered);
+    this.caughtUp = null;
     this.delivered = fromSeq;
     this.onRecord = onRecord;
     if (this.isClosed) return Promise.resolve(fromSeq);
     const done = new Promise<number>((resolve) => (this.caughtUp = resolve));
+    this.pendingAttaches++;
     this.write({ t: 'attach', fromSeq });
     return done;
   }
@@ -190,13 +196,18 @@ class Connection implements HostConnection {
       case 'record': {
         const r = f.record;
         // Exactly once, in order: a record at or below what was delivered is a repeat.
-        if (!this.onRecord || r.seq <= this.delivered) return;
+        if (!this.onRecord || this.pendingAttaches > 0 || r.seq <= this.delivered) return;
         this.delivered = r.seq;
         if (r.dir === 'host' && isRecordObject(r.msg) && isRecordObject(r.msg.exit)) this.exit = r.msg as unknown as ExitMessage;
         this.onRecord(r);
         return;
       }
+      case 'attached':
+        this.pendingAttaches = Math.max(0, this.pendingAttaches - 1);
+        if (this.pendingAttaches === 0) this.delivered = f.fromSeq;
+        return;
       case 'caught_up':
+        if (this.pendingAttaches > 0) return;
         this.caughtUp?.(f.seq);
         this.caughtUp = null;
         return;

@@ -1,5 +1,4 @@
 import { fail, ok, type Result } from '../../shared/result';
-import type { JournalRecord } from '../../shared/journal';
 import { sessionDir } from '../host/paths';
 import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/host-port';
 import { connectHost, type HostConnection } from './connection';
@@ -11,7 +10,7 @@ const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startT
 
 function linkOf(conn: HostConnection): HostLink {
   return {
-    attach: (fromSeq, onRecord) => void conn.attach(fromSeq, onRecord as (r: JournalRecord) => void),
+    attach: (fromSeq, onRecord) => void conn.attach(fromSeq, onRecord),
     send: (msg) => conn.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
     stop: async (graceMs) => {
       await conn.stop(graceMs);

@@ -1,7 +1,7 @@
 /** Main's side of the session host (ADR 0004): launch it, find it again, talk to it, read its journal. */
 export { connectHost, type CloseReason, type ConnectOptions, type HostConnection } from './connection';
 export { createHostPort } from './host-port';
-export { lastRecord, lastValidSeq, readJournal, sessionJournalPath, type JournalDiagnostic } from './journal';
+export { appendHostRecord, lastRecord, lastValidSeq, readJournal, sessionJournalPath, type JournalDiagnostic } from './journal';
 export { defaultHostScript, launchHost, type LaunchHostOptions } from './launch';
 export { processLiveness, readHostFile, type HostIdentity, type Liveness } from './liveness';
 export type { ExitMessage, HelloFrame, HostFile, JournalRecord } from '../host/protocol';

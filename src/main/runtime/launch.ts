@@ -115,8 +115,13 @@ function tryKill(pid: number): void {
 /** Reads why a host ended before it was ready: the journal's exit record first, then the tail of its log. */
 function whyHostEnded(dir: string, command: string, journalStart: number, exit: { code: number | null; signal: string | null }): [string, string] {
   const last = lastRecord(journalPath(dir));
-  if (last && last.seq > journalStart && last.dir === 'host' && isRecordObject(last.msg) && typeof last.msg.error === 'string') {
-    return [last.msg.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', last.msg.error];
+  const msg = last && last.seq > journalStart && last.dir === 'host' && isRecordObject(last.msg) ? last.msg : null;
+  if (msg && typeof msg.error === 'string') return [msg.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', msg.error];
+  if (msg && isRecordObject(msg.exit)) {
+    const e = msg.exit;
+    const how = typeof e.signal === 'string' ? `was killed by ${e.signal}` : `exited with code ${String(e.code)}`;
+    const tail = Array.isArray(msg.stderrTail) ? msg.stderrTail.slice(-5).join('\n') : '';
+    return ['spawn_failed', `"${command}" ${how} right after it started${tail ? `:\n${tail}` : '.'}`];
   }
   let tail = '';
   try {

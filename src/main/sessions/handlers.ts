@@ -14,5 +14,6 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     stop: ({ id }) => service.stop(id),
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
+    continue: ({ id }) => service.continue(id),
   };
 }

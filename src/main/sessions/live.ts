@@ -38,6 +38,8 @@ export class LiveSession {
   private queue: JournalRecord[] = [];
   private scheduled = false;
   private exited = false;
+  /** Set on detach: records still in flight belong to whichever process attaches next. */
+  private detached = false;
 
   constructor(private readonly deps: LiveDeps) {
     this.acp = createAcpLink({
@@ -74,6 +76,8 @@ export class LiveSession {
   }
 
   detach(): void {
+    this.detached = true;
+    this.queue = [];
     this.acp.close();
     this.deps.link.detach();
   }
@@ -89,6 +93,7 @@ export class LiveSession {
   }
 
   private enqueue(r: JournalRecord): void {
+    if (this.detached) return;
     this.queue.push(r);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -98,6 +103,7 @@ export class LiveSession {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.detached) return;
     const batch = this.queue.splice(0);
     if (batch.length === 0) return;
     const { deps } = this;
@@ -155,7 +161,7 @@ export class LiveSession {
   private onClose(): void {
     this.acp.close();
     this.cancelPermissionsSilently();
-    if (!this.exited) setImmediate(() => this.deps.onExit());
+    if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit());
   }
 
   private cancelPermissionsSilently(): void {

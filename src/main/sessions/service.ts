@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
 import { asRpc, idKey, isRequest, type JournalRecord } from '../../shared/journal';
+import { buildTranscript } from '../../shared/transcript';
 import { err, fail, ok, type Result } from '../../shared/result';
 import type { SessionState, Trigger } from '../../shared/session-state';
 import { agentEnvironment, resolveHarness } from '../agents/harness';
@@ -109,14 +110,14 @@ export function createSessionsService(deps: SessionsServiceDeps) {
   }
 
   /** Spawns the host and agent, initializes ACP and opens the agent session; then sends the first prompt, if any. */
-  async function start(id: string, trigger: Trigger, firstPrompt: string | null): Promise<void> {
+  async function start(id: string, trigger: Trigger, firstPrompt: string | null, prior: string | null = null, promptKey?: string): Promise<OpenedHow | null> {
     const s0 = deps.sessions.get(id);
-    if (!s0) return;
-    if (!move(id, 'starting', trigger)) return;
+    if (!s0) return null;
+    if (!move(id, 'starting', trigger)) return null;
     const project = deps.projects.get(s0.projectId);
     if (!project) {
       move(id, 'failed', 'spawn_failed', 'The project was removed.');
-      return;
+      return null;
     }
     deps.debugPoint('mid_spawn');
     const launched = await deps.host.launch({
@@ -129,13 +130,13 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     });
     if (!launched.ok) {
       move(id, 'failed', 'spawn_failed', launched.error.message);
-      return;
+      return null;
     }
     deps.sessions.setHost(id, launched.value);
     const connected = await deps.host.connect(id, deps.dataDir, launched.value);
     if (!connected.ok) {
       move(id, 'failed', 'spawn_failed', connected.error.message);
-      return;
+      return null;
     }
     const l = attachLive(s0, connected.value.link);
     l.attach(deps.sessions.get(id)?.lastAppliedSeq ?? 0);
@@ -151,9 +152,20 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     if (!init.ok) {
       move(id, 'failed', 'init_timeout', init.error === 'timeout' ? `The agent did not answer initialize within ${Math.round(initTimeoutMs / 1000)} s.` : `The agent failed to initialize: ${init.error}`);
       await l.detachAndStop(connected.value.link, stopGraceMs);
-      return;
+      return null;
     }
     const caps = init.value.agentCapabilities ?? {};
+    const info = { loadSession: caps.loadSession === true, resume: !!caps.sessionCapabilities?.resume, agentInfo: init.value.agentInfo ?? null };
+    // An earlier conversation comes back the best way the agent offers: resume, else load (replayed history is
+    // journaled but hidden by the transcript fold), else a new session that the caller primes with context.
+    if (prior && info.resume) {
+      const r = await withTimeout(l.acp.agent.request('session/resume', { sessionId: prior, cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+      if (r.ok) return opened(id, prior, info, 'resume', firstPrompt, promptKey);
+    }
+    if (prior && info.loadSession) {
+      const r = await withTimeout(l.acp.agent.request('session/load', { sessionId: prior, cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+      if (r.ok) return opened(id, prior, info, 'load', firstPrompt, promptKey);
+    }
     const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
     let created = await newSession();
     const method = init.value.authMethods?.[0];
@@ -163,25 +175,39 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       if (!auth.ok) {
         move(id, 'failed', 'spawn_failed', `The agent needs you to sign in (${method.name}): ${auth.error}. Sign in with the agent's own CLI, then Retry.`);
         await l.detachAndStop(connected.value.link, stopGraceMs);
-        return;
+        return null;
       }
       created = await newSession();
     }
     if (!created.ok) {
       move(id, 'failed', 'spawn_failed', `The agent could not open a session: ${created.error}`);
       await l.detachAndStop(connected.value.link, stopGraceMs);
-      return;
+      return null;
     }
-    deps.sessions.setAgent(id, created.value.sessionId, {
-      loadSession: caps.loadSession === true,
-      resume: !!caps.sessionCapabilities?.resume,
-      agentInfo: init.value.agentInfo ?? null,
-    });
-    if (!move(id, 'idle', 'connected')) return;
+    return opened(id, created.value.sessionId, info, 'new', prior ? primed(id, firstPrompt) : firstPrompt, promptKey);
+  }
+
+  function opened(id: string, agentSessionId: string, info: Record<string, unknown>, how: OpenedHow, firstPrompt: string | null, promptKey?: string): OpenedHow | null {
+    deps.sessions.setAgent(id, agentSessionId, info);
+    if (!move(id, 'idle', 'connected', how === 'new' ? null : `Resumed the agent's conversation with session/${how}.`)) return null;
     if (firstPrompt) {
-      const r = dispatch(id, firstPrompt, `first:${id}`);
+      const r = dispatch(id, firstPrompt, promptKey ?? `first:${id}:${randomUUID()}`);
       if (!r.ok) console.warn(`[baton] first prompt of ${id}: ${r.error.message}`);
     }
+    return how;
+  }
+
+  /** A new agent session knows nothing of the old one: give it the original request and the last completed step. */
+  function primed(id: string, next: string | null): string | null {
+    if (!next) return null;
+    const t = buildTranscript(deps.events.list(id));
+    const original = t.items.find((i) => i.type === 'user');
+    const lastTool = [...t.items].reverse().find((i) => i.type === 'tool' && i.status === 'completed');
+    const parts = ['(Baton) This continues an earlier conversation that could not be resumed.'];
+    if (original?.type === 'user') parts.push(`Original request:\n${original.text}`);
+    if (lastTool?.type === 'tool') parts.push(`Last completed step: ${lastTool.title}${lastTool.content.length ? `\n${lastTool.content.join('\n').slice(0, 4000)}` : ''}`);
+    parts.push(next);
+    return parts.join('\n\n');
   }
 
   /** Checkpoint, then dispatch: the turn row is committed before the prompt leaves main. */
@@ -246,7 +272,31 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return ok({ records: deps.events.list(id, afterSeq, limit), lastSeq: s.lastAppliedSeq });
     },
 
-    prompt: dispatch,
+    /** Idle with its host gone (after a restart): the agent is started again and its conversation resumed first. */
+    async prompt(id: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>> {
+      const s = deps.sessions.get(id);
+      if (s && s.state === 'idle' && !live.has(id) && !deps.turns.byKey(idempotencyKey)) {
+        const how = await start(id, 'resume_requested', text, s.agentSessionId, idempotencyKey);
+        const turn = deps.turns.byKey(idempotencyKey);
+        if (!how || !turn) return fail('resume_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
+        return ok({ turnId: turn.id, duplicate: false });
+      }
+      return dispatch(id, text, idempotencyKey);
+    },
+
+    /** Continue an interrupted session: resume or reload the conversation when the agent can, else prime a new one. */
+    async continue(id: string): Promise<Result<{ how: OpenedHow }>> {
+      const s = deps.sessions.get(id);
+      if (!s) return fail('session_not_found', `There is no session ${id}.`);
+      if (s.state !== 'interrupted') return fail('illegal_state', 'Only an interrupted session can be continued.');
+      const how = await start(id, 'continue_requested', 'Your previous turn was interrupted before it finished. Continue where you left off.', s.agentSessionId);
+      return how ? ok({ how }) : fail('continue_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
+    },
+
+    /** A turn that was open when its host died will never end by itself. */
+    interruptTurns(id: string): void {
+      for (const t of deps.turns.open(id)) deps.turns.finish(t.id, 'interrupted', 'The session host stopped during the turn.');
+    },
 
     cancel(id: string): Result<{ cancelled: boolean }> {
       const s = deps.sessions.get(id);
@@ -314,6 +364,9 @@ export function createSessionsService(deps: SessionsServiceDeps) {
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
+
+/** How an agent conversation was (re)opened: fresh, or an earlier one resumed or reloaded. */
+export type OpenedHow = 'new' | 'resume' | 'load';
 
 const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === 'failed' || s === 'interrupted';
 

@@ -63,6 +63,8 @@ export const sessionsContract = domain({
       z.object({ answered: z.boolean() }),
     ),
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
+    /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
+    continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),

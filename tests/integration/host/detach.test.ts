@@ -130,6 +130,20 @@ describe('session host: main goes away and comes back', () => {
     const again: JournalRecord[] = [];
     await conn.attach(0, (r) => again.push(r));
     expect(again).toEqual(disk);
+
+    // Restarting while a stream is in full flow: nothing of the old stream leaks into the new one.
+    const abandoned: JournalRecord[] = [];
+    void conn.attach(3000, (r) => abandoned.push(r));
+    await new Promise((r) => setTimeout(r, 5));
+    const restarted: JournalRecord[] = [];
+    await conn.attach(10, (r) => restarted.push(r));
+    expect(restarted).toEqual(disk.slice(10));
+
+    // Main claiming more than the journal holds is told so, and streamed from the journal's real end.
+    const errors: string[] = [];
+    conn.onHostError((e) => errors.push(e.code));
+    expect(await conn.attach(disk.length + 5, () => undefined)).toBe(disk.length);
+    expect(errors).toEqual(['ahead']);
   });
 
   it('a new main connection replaces the old one', async () => {

@@ -139,6 +139,8 @@ export class Peer {
   readonly records: JournalRecord[] = [];
   private waiters: Array<() => void> = [];
   private n = 0;
+  /** Request ids must not collide with an earlier peer's, whose answers are in the journal too. */
+  private readonly prefix = `t${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(
     readonly conn: HostConnection,
@@ -155,7 +157,7 @@ export class Peer {
 
   /** Sends a request and resolves with the agent's response message. */
   async request(method: string, params: unknown, timeoutMs = 10_000): Promise<{ id: unknown; result?: Record<string, unknown>; error?: { code: number; message: string } }> {
-    const id = `test-${++this.n}`;
+    const id = `${this.prefix}-${++this.n}`;
     this.conn.send({ jsonrpc: '2.0', id, method, params });
     const r = await this.waitFor((x) => x.dir === 'in' && msgOf(x).id === id && msgOf(x).method === undefined, timeoutMs, `response to ${method}`);
     return r.msg as { id: unknown; result?: Record<string, unknown> };
@@ -171,9 +173,13 @@ export class Peer {
 
   async waitFor(pred: (r: JournalRecord) => boolean, timeoutMs = 10_000, what = 'a record'): Promise<JournalRecord> {
     const deadline = Date.now() + timeoutMs;
+    let checked = 0;
     for (;;) {
-      const hit = this.records.find(pred);
-      if (hit) return hit;
+      // Only records not looked at yet: a long burst must not make every wake rescan all of them.
+      for (; checked < this.records.length; checked++) {
+        const r = this.records[checked] as JournalRecord;
+        if (pred(r)) return r;
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; last records: ${JSON.stringify(this.records.slice(-3))}`);
       await new Promise<void>((r) => {

@@ -73,4 +73,15 @@ describe('buildTranscript', () => {
     expect(t.items.find((i) => i.type === 'tool' && i.toolCallId === 'done')).toMatchObject({ status: 'completed' });
     expect(t.items.find((i) => i.type === 'tool' && i.toolCallId === 'open')).toMatchObject({ status: 'interrupted' });
   });
+
+  it('a turn cut off by an interruption or an exit stays closed once the next turn ends', () => {
+    for (const cut of [{ marker: 'interrupted', text: 'gone' }, { exit: { code: null, signal: 'SIGKILL' } }]) {
+      seq = 0;
+      const before = [prompt('a:1', 'go'), rec('host', cut)];
+      expect(buildTranscript(before).turnOpen).toBe(false);
+      const next = buildTranscript([...before, prompt('b:1', 'continue'), respond('b:1', { stopReason: 'end_turn' })]);
+      expect(next.turnOpen).toBe(false);
+      expect(next.items.at(-1)).toMatchObject({ type: 'turn_end', stopReason: 'end_turn' });
+    }
+  });
 });
