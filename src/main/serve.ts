@@ -62,10 +62,20 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
+    // No dialog in a terminal: the setting decides, and leaving agents running is the default.
+    const stopAgents = core.settings().quitBehavior === 'stop_all';
+    const open = core.openSessionCount();
     console.log(`\nbaton: ${signal}, shutting down`);
+    if (open > 0) {
+      console.log(
+        stopAgents
+          ? `baton: stopping ${open} agent session(s) (Settings → When quitting: Stop all agents).`
+          : `baton: ${open} agent session(s) keep running; the next start picks them up. To stop them on quit, set Settings → When quitting → Stop all agents.`,
+      );
+    }
     void server
       .close()
-      .then(() => core.close())
+      .then(() => core.close({ stopAgents }))
       .then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -55,6 +55,8 @@ export const TRANSITIONS: Table = {
   idle: {
     busy: ['prompt_sent', 'reconciliation'],
     waiting_input: ['reconciliation'],
+    // The journal (the truth) shows a turn open that the database never saw start, and the host is gone.
+    interrupted: ['reconciliation'],
     // Detached idle sessions (host gone, turn ended) restart their agent on the next prompt.
     starting: ['resume_requested'],
     stopping: ['user_stopped'],

@@ -1,5 +1,5 @@
 import type { HandlersOf } from '../../shared/contract';
-import type { AppStatus } from '../../shared/contracts/app';
+import type { AppSettings, AppStatus, ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
 import { fail, ok } from '../../shared/result';
@@ -9,6 +9,7 @@ import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
 import { createProjectsService } from '../projects/service';
 import { createDebugPoints } from '../recovery/debug-points';
+import { createDivergencesRepository } from '../recovery/divergences-repository';
 import { reconcileSessions } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort } from '../runtime';
@@ -23,6 +24,7 @@ import { openDatabase, storeStatus } from '../store/db';
 import { worktreesHandlers } from '../worktrees/handlers';
 import { createWorktreesRepository } from '../worktrees/repository';
 import { createWorktreesService, type WorktreesService } from '../worktrees/service';
+import { createMetaRepository, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
 
 export interface CallContext {
@@ -44,15 +46,26 @@ export interface Core {
   hub: EventHub;
   status(): AppStatus;
   /** Reattaches or reconciles every session that was not terminal (startup, "Reconcile now"). */
-  recover(): Promise<void>;
-  /** Waits for background work (worktree setup) to settle, then closes the database. */
-  close(): Promise<void>;
+  recover(): Promise<ReconcileReport | null>;
+  /** The app's own settings (what quitting does to running agents). */
+  settings(): AppSettings;
+  /** Sessions whose agent is still running or could be resumed; the quit dialog asks only when there are some. */
+  openSessionCount(): number;
+  /**
+   * Waits for background work to settle, lets go of every host (or stops them
+   * all with `stopAgents`), writes the clean-shutdown marker, closes the database.
+   */
+  close(opts?: { stopAgents?: boolean }): Promise<void>;
 }
 
 /** The brain without any transport: everything here runs under plain Node. */
 export function createCore(opts: CoreOptions): Core {
   const dbPath = databasePath(opts.dataDir);
   const opened = openDatabase(dbPath);
+  const meta = opened.ok ? createMetaRepository(opened.value) : null;
+  const lastShutdown: LastShutdown = meta ? meta.beginRun() : 'first_run';
+  let lastReconcile: ReconcileReport | null = null;
+  let reconciling: Promise<ReconcileReport> | null = null;
   const status = (): AppStatus => ({
     version: opts.version,
     mode: opts.mode,
@@ -60,6 +73,8 @@ export function createCore(opts: CoreOptions): Core {
     dataDir: opts.dataDir,
     store: storeStatus(dbPath, opened),
     capabilities: { folderPicker: !!opts.pickFolder },
+    recovery: { lastShutdown, lastReconcile, reconciling: reconciling !== null },
+    settings: meta ? meta.settings() : { quitBehavior: 'ask' },
   });
   const hub = createEventHub(contract);
   const app: HandlersOf<Contract, CallContext>['app'] = {
@@ -68,7 +83,16 @@ export function createCore(opts: CoreOptions): Core {
       opts.pickFolder
         ? ok({ path: await opts.pickFolder(title ?? 'Choose a git repository') })
         : fail('not_supported', 'There is no folder picker in browser mode; type the folder path instead.'),
+    updateSettings: (patch) => {
+      if (!meta) return fail(ErrorCode.storeUnavailable, opened.ok ? '' : opened.error.message);
+      const next = meta.saveSettings(patch);
+      hub.emit('app.statusChanged', status());
+      return ok(next);
+    },
+    reconcile: async () => (opened.ok ? ok(await recover()) : fail(ErrorCode.storeUnavailable, opened.error.message)),
   };
+  // Set once the store is open; the app procedures above are declared first so both branches share them.
+  let recover: () => Promise<ReconcileReport> = () => Promise.reject(new Error('The store is not open.'));
 
   if (!opened.ok) {
     console.error(`[baton] ${opened.error.message}`);
@@ -80,7 +104,9 @@ export function createCore(opts: CoreOptions): Core {
       router: createRouter(contract, { app, projects: unavailable('projects'), worktrees: unavailable('worktrees'), sessions: unavailable('sessions') }),
       hub,
       status,
-      recover: async () => {},
+      recover: async () => null,
+      settings: () => status().settings,
+      openSessionCount: () => 0,
       close: async () => {},
     };
   }
@@ -103,6 +129,7 @@ export function createCore(opts: CoreOptions): Core {
   const sessionsRepo = createSessionsRepository(db);
   const eventsRepo = createEventsRepository(db);
   const turnsRepo = createTurnsRepository(db);
+  const divergencesRepo = createDivergencesRepository(db);
   const host = opts.host ?? createHostPort();
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo });
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
@@ -113,6 +140,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsRepo,
     events: eventsRepo,
     turns: turnsRepo,
+    divergences: divergencesRepo,
     projects: projectsRepo,
     worktrees: worktreesRepo,
     worktreesService: worktrees,
@@ -128,17 +156,41 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
   };
 
+  // One reconcile at a time: "Reconcile now" during the startup one joins it rather than racing it.
+  recover = () => {
+    reconciling ??= (async () => {
+      try {
+        hub.emit('app.statusChanged', status());
+        const report = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, emitRecords });
+        lastReconcile = report;
+        if (report.reattached || report.moved.length || report.divergences) {
+          console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved, ${report.divergences} divergence(s)`);
+        }
+        return report;
+      } finally {
+        reconciling = null;
+        hub.emit('app.statusChanged', status());
+      }
+    })();
+    return reconciling;
+  };
+
+  let closed = false;
   return {
     router: createRouter(contract, handlers),
     hub,
     status,
-    recover: async () => {
-      const report = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, service: sessions, emitRecords });
-      if (report.reattached || report.moved.length) console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved`);
-    },
-    async close() {
+    recover: () => recover(),
+    settings: () => meta?.settings() ?? { quitBehavior: 'ask' },
+    openSessionCount: () => sessionsRepo.listInStates(['starting', 'idle', 'busy', 'waiting_input']).length,
+    async close(closeOpts) {
+      if (closed) return;
+      closed = true;
+      await reconciling?.catch(() => undefined);
+      if (closeOpts?.stopAgents) await sessions.stopAll();
       await sessions.shutdown();
       await worktrees.idle();
+      meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },
   };

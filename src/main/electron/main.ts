@@ -86,5 +86,43 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void core.close());
+  // Quitting leaves agents working by default; the setting or the dialog may stop them. The database closes last.
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    quitting = true;
+    void decideQuit()
+      .then((choice) => {
+        if (choice === 'cancel') {
+          quitting = false;
+          return;
+        }
+        return core.close({ stopAgents: choice === 'stop_all' }).finally(() => app.exit(0));
+      })
+      .catch((err: unknown) => {
+        console.error('[baton] quit failed:', err);
+        app.exit(1);
+      });
+  });
+
+  async function decideQuit(): Promise<'leave_running' | 'stop_all' | 'cancel'> {
+    const behavior = core.settings().quitBehavior;
+    const open = core.openSessionCount();
+    if (open === 0 || behavior !== 'ask') return behavior === 'stop_all' ? 'stop_all' : 'leave_running';
+    const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+    const options = {
+      type: 'question' as const,
+      message: `${open} agent session${open === 1 ? ' is' : 's are'} still open.`,
+      detail: 'Agents can keep working while Baton is closed; the board catches up when you open it again.',
+      buttons: ['Quit and leave agents running', 'Stop all agents and quit', 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      checkboxLabel: 'Remember my choice (change it in Settings)',
+    };
+    const r = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    const choice = (['leave_running', 'stop_all', 'cancel'] as const)[r.response] ?? 'cancel';
+    if (r.checkboxChecked && choice !== 'cancel') await core.router.call('app.updateSettings', { quitBehavior: choice }, { via: 'ipc' });
+    return choice;
+  }
 }

@@ -20,6 +20,10 @@ export function createEventsRepository(db: Db) {
     list(sessionId: string, afterSeq = 0, limit = 1_000_000): JournalRecord[] {
       return range.all(sessionId, afterSeq, limit).map((r) => ({ v: 1, seq: r.seq, ts: r.ts, dir: r.dir, msg: JSON.parse(r.msg) as unknown }));
     },
+    /** Drops the lines after `seq`: only for a database found ahead of, or contradicting, its journal (which wins). */
+    removeAfter(sessionId: string, seq: number): number {
+      return db.prepare('DELETE FROM events WHERE session_id = ? AND seq > ?').run(sessionId, seq).changes;
+    },
     count(sessionId: string): number {
       return (db.prepare('SELECT COUNT(*) AS n FROM events WHERE session_id = ?').get(sessionId) as { n: number }).n;
     },

@@ -15,5 +15,6 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
     continue: ({ id }) => service.continue(id),
+    acknowledgeDivergence: ({ id }) => service.acknowledgeDivergence(id),
   };
 }

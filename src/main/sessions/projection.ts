@@ -57,7 +57,18 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     }
   }
 
+  const realign = deps.db.transaction((sessionId: string, keepThrough: number): number => {
+    const removed = events.removeAfter(sessionId, keepThrough);
+    sessions.setLastApplied(sessionId, keepThrough);
+    return removed;
+  });
+
   return {
+    /**
+     * The journal won a disagreement: forget what was applied after `keepThrough`,
+     * in one transaction, so the journal's own lines can be applied in its place.
+     */
+    realign: (sessionId: string, keepThrough: number) => realign(sessionId, keepThrough),
     /** Applies records idempotently in one transaction: duplicates are skipped, a gap stops the batch. */
     apply: (sessionId: string, records: readonly JournalRecord[]) => apply(sessionId, records),
   };

@@ -5,10 +5,11 @@ import type { HarnessId } from '../../shared/harness';
 import { asRpc, idKey, isRequest, type JournalRecord } from '../../shared/journal';
 import { buildTranscript } from '../../shared/transcript';
 import { err, fail, ok, type Result } from '../../shared/result';
-import type { SessionState, Trigger } from '../../shared/session-state';
+import { LIVE_STATES, type SessionState, type Trigger } from '../../shared/session-state';
 import { agentEnvironment, resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectsRepository } from '../projects/repository';
+import type { DivergencesRepository } from '../recovery/divergences-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
@@ -25,6 +26,7 @@ export interface SessionsServiceDeps {
   sessions: SessionsRepository;
   events: EventsRepository;
   turns: TurnsRepository;
+  divergences: DivergencesRepository;
   projects: ProjectsRepository;
   worktrees: WorktreesRepository;
   worktreesService: WorktreesService;
@@ -51,6 +53,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
 
   function summary(s: SessionRecord): SessionSummary {
     const wt = s.worktreeId ? deps.worktrees.get(s.worktreeId) : null;
+    const d = deps.divergences.open(s.id);
     return {
       id: s.id,
       projectId: s.projectId,
@@ -62,6 +65,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       branch: wt?.branch ?? null,
       worktreePath: wt?.path ?? s.cwd,
       lastSeq: s.lastAppliedSeq,
+      divergence: d ? { detail: d.detail, detectedAt: d.detectedAt } : null,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
     };
@@ -184,17 +188,18 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       await l.detachAndStop(connected.value.link, stopGraceMs);
       return null;
     }
-    return opened(id, created.value.sessionId, info, 'new', prior ? primed(id, firstPrompt) : firstPrompt, promptKey);
+    return opened(id, created.value.sessionId, info, prior ? 'new' : null, prior ? primed(id, firstPrompt) : firstPrompt, promptKey);
   }
 
-  function opened(id: string, agentSessionId: string, info: Record<string, unknown>, how: OpenedHow, firstPrompt: string | null, promptKey?: string): OpenedHow | null {
+  /** `how` is null for a first start; otherwise it says how an earlier conversation came back, for the person who asked. */
+  function opened(id: string, agentSessionId: string, info: Record<string, unknown>, how: OpenedHow | null, firstPrompt: string | null, promptKey?: string): OpenedHow | null {
     deps.sessions.setAgent(id, agentSessionId, info);
-    if (!move(id, 'idle', 'connected', how === 'new' ? null : `Resumed the agent's conversation with session/${how}.`)) return null;
+    if (!move(id, 'idle', 'connected', how ? OPENED_DETAIL[how] : null)) return null;
     if (firstPrompt) {
       const r = dispatch(id, firstPrompt, promptKey ?? `first:${id}:${randomUUID()}`);
       if (!r.ok) console.warn(`[baton] first prompt of ${id}: ${r.error.message}`);
     }
-    return how;
+    return how ?? 'new';
   }
 
   /** A new agent session knows nothing of the old one: give it the original request and the last completed step. */
@@ -240,7 +245,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     });
   }
 
-  return {
+  const api = {
     list(projectId?: string): SessionSummary[] {
       return deps.sessions.list(projectId).map(summary);
     },
@@ -291,6 +296,20 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       if (s.state !== 'interrupted') return fail('illegal_state', 'Only an interrupted session can be continued.');
       const how = await start(id, 'continue_requested', 'Your previous turn was interrupted before it finished. Continue where you left off.', s.agentSessionId);
       return how ? ok({ how }) : fail('continue_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
+    },
+
+    acknowledgeDivergence(id: string): Result<SessionSummary> {
+      if (!deps.sessions.get(id)) return fail('session_not_found', `There is no session ${id}.`);
+      if (deps.divergences.acknowledge(id) > 0) changed(id);
+      const s = deps.sessions.get(id);
+      return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${id}.`);
+    },
+
+    /** Stops every session that is not finished (the quit dialog's "Stop all agents"); returns how many were asked to stop. */
+    async stopAll(): Promise<number> {
+      const open = deps.sessions.listInStates(LIVE_STATES);
+      const results = await Promise.all(open.map((s) => api.stop(s.id)));
+      return results.filter((r) => r.ok).length;
     },
 
     /** A turn that was open when its host died will never end by itself. */
@@ -361,12 +380,19 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       live.clear();
     },
   };
+  return api;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-/** How an agent conversation was (re)opened: fresh, or an earlier one resumed or reloaded. */
+/** How an earlier agent conversation came back: resumed, reloaded, or replaced by a new one primed with context. */
 export type OpenedHow = 'new' | 'resume' | 'load';
+
+const OPENED_DETAIL: Record<OpenedHow, string> = {
+  resume: "Continued: the agent resumed its conversation (session/resume).",
+  load: "Continued: the agent reloaded its conversation (session/load).",
+  new: 'Continued in a new agent conversation: this agent cannot resume or reload one, so it was given the original request and the last completed step.',
+};
 
 const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === 'failed' || s === 'interrupted';
 

@@ -12,6 +12,23 @@ export const StoreStatus = z.discriminatedUnion('state', [
 ]);
 export type StoreStatus = z.infer<typeof StoreStatus>;
 
+/** What quitting the app does to running agents: ask each time, leave them working (the default answer), or stop them all. */
+export const QuitBehavior = z.enum(['ask', 'leave_running', 'stop_all']);
+export type QuitBehavior = z.infer<typeof QuitBehavior>;
+
+export const AppSettings = z.object({ quitBehavior: QuitBehavior });
+export type AppSettings = z.infer<typeof AppSettings>;
+
+export const ReconcileReport = z.object({
+  at: z.string(),
+  reattached: z.number().int(),
+  moved: z.array(z.object({ sessionId: z.string(), to: z.string() })),
+  divergences: z.number().int(),
+  /** Sessions whose host process is alive but did not answer; left untouched, looked at again next time. */
+  unreachable: z.number().int(),
+});
+export type ReconcileReport = z.infer<typeof ReconcileReport>;
+
 export const AppStatus = z.object({
   version: z.string(),
   mode: z.enum(['electron', 'browser']),
@@ -20,6 +37,14 @@ export const AppStatus = z.object({
   store: StoreStatus,
   /** What this shell can do beyond the contract: a native folder picker exists only in the desktop app. */
   capabilities: z.object({ folderPicker: z.boolean() }),
+  recovery: z.object({
+    /** How the previous run ended: a clean quit writes a marker; its absence means a crash or kill. */
+    lastShutdown: z.enum(['clean', 'unclean', 'first_run']),
+    /** The newest reconcile (startup or "Reconcile now"); null until the first has finished. */
+    lastReconcile: ReconcileReport.nullable(),
+    reconciling: z.boolean(),
+  }),
+  settings: AppSettings,
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -28,6 +53,9 @@ export const appContract = domain({
     status: procedure(z.object({}).strict(), AppStatus),
     /** Opens the native folder picker (desktop only); `path` is null when the user cancels. */
     pickFolder: procedure(z.object({ title: z.string().max(200).optional() }).strict(), z.object({ path: z.string().nullable() })),
+    updateSettings: procedure(AppSettings.partial().strict(), AppSettings),
+    /** Looks at every session that is not finished again, from its host and journal (what startup does). */
+    reconcile: procedure(z.object({}).strict(), ReconcileReport),
   },
   events: {
     /** Sent when something the whole app shows changed (the store became available, a setting moved). */

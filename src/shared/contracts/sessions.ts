@@ -17,6 +17,8 @@ export const SessionSummary = z.object({
   branch: z.string().nullable(),
   worktreePath: z.string().nullable(),
   lastSeq: z.number().int(),
+  /** The database and the journal disagreed at a reconcile; the journal won. Shown until acknowledged. */
+  divergence: z.object({ detail: z.string(), detectedAt: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -65,6 +67,7 @@ export const sessionsContract = domain({
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
     continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),
+    acknowledgeDivergence: procedure(z.object({ id: Id }).strict(), SessionSummary),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),

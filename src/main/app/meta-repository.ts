@@ -1,0 +1,57 @@
+import { QuitBehavior, type AppSettings } from '../../shared/contracts/app';
+import type { Db } from '../store/db';
+
+/** How the previous run of Baton ended, read once at startup. */
+export type LastShutdown = 'clean' | 'unclean' | 'first_run';
+
+const RUN_STATE = 'run_state';
+const SETTINGS = 'settings';
+const DEFAULT_SETTINGS: AppSettings = { quitBehavior: 'ask' };
+
+/** The only module that writes `app_meta`: the run marker and the app's own settings. */
+export function createMetaRepository(db: Db) {
+  const get = (key: string): string | null => (db.prepare<[string], { value: string }>('SELECT value FROM app_meta WHERE key = ?').get(key)?.value ?? null);
+  const set = (key: string, value: string): void => {
+    db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  };
+  const settings = (): AppSettings => {
+    const raw = get(SETTINGS);
+    if (!raw) return DEFAULT_SETTINGS;
+    try {
+      const parsed = JSON.parse(raw) as Partial<AppSettings>;
+      const q = QuitBehavior.safeParse(parsed.quitBehavior);
+      return { quitBehavior: q.success ? q.data : DEFAULT_SETTINGS.quitBehavior };
+    } catch {
+      return DEFAULT_SETTINGS;
+    }
+  };
+  const beginRun = db.transaction((): LastShutdown => {
+      const prev = get(RUN_STATE);
+      set(RUN_STATE, JSON.stringify({ state: 'running', pid: process.pid, at: new Date().toISOString() }));
+      if (prev === null) return 'first_run';
+      try {
+        return (JSON.parse(prev) as { state?: string }).state === 'clean' ? 'clean' : 'unclean';
+      } catch {
+        return 'unclean';
+      }
+  });
+  return {
+    /**
+     * Reads how the last run ended and marks this one as running, in one
+     * transaction: a crash from here on is seen as unclean by the next start.
+     */
+    beginRun: (): LastShutdown => beginRun(),
+    /** The clean-shutdown marker: written last, after every session was let go or stopped. */
+    endRun(stoppedAgents: boolean): void {
+      set(RUN_STATE, JSON.stringify({ state: 'clean', stoppedAgents, at: new Date().toISOString() }));
+    },
+    settings,
+    saveSettings(patch: Partial<AppSettings>): AppSettings {
+      const next = { ...settings(), ...patch };
+      set(SETTINGS, JSON.stringify(next));
+      return next;
+    },
+  };
+}
+
+export type MetaRepository = ReturnType<typeof createMetaRepository>;

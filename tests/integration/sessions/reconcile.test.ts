@@ -1,0 +1,162 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../src/main/app/core';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import type { JournalRecord } from '../../../src/shared/journal';
+import { buildOnce } from '../../support/build';
+import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { scriptedCommand, waitUntil } from '../../support/scripted';
+
+let h: Harness;
+const others: Core[] = [];
+beforeAll(() => buildOnce(), 120_000);
+afterEach(async () => {
+  for (const c of others.splice(0)) {
+    const list = await c.router.call('sessions.list', {}, { via: 'test' });
+    if (list.ok) for (const s of list.value as SessionSummary[]) await c.router.call('sessions.stop', { id: s.id }, { via: 'test' });
+    await c.close();
+  }
+  await h.cleanup();
+});
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function newCore(): { core: Core; call: <T>(name: string, input: unknown) => Promise<T> } {
+  const core = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
+  others.push(core);
+  const call = async <T>(name: string, input: unknown): Promise<T> => {
+    const r = await core.router.call(name, input, { via: 'test' });
+    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+    return r.value as T;
+  };
+  return { core, call };
+}
+
+/** A session whose turn ended, then Baton went away and the host and agent died: only the journal and the database are left. */
+async function finishedSessionWithHostGone(): Promise<{ s: SessionSummary; journal: string }> {
+  h = createHarness();
+  const repo = makeRepo(h.tempDir());
+  const { project } = await h.must('projects.add', { path: repo, name: 'rec' });
+  const command = scriptedCommand(h.tempDir(), {
+    prompts: [{ steps: [{ type: 'text', text: 'one ' }, { type: 'tool_call', id: 't1', title: 'Read', status: 'pending' }, { type: 'tool_update', id: 't1', status: 'completed', content: 'body' }, { type: 'text', text: 'two' }] }],
+  });
+  await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
+  const s = await h.must('sessions.create', { projectId: project.id, prompt: 'work', harness: 'custom' });
+  await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq > 8, 20_000, 'the turn to end');
+  const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', s.id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
+  await h.core.close();
+  for (const pid of [host.pid, host.agentPid]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'host gone');
+  return { s, journal: join(h.dataDir, 'sessions', s.id, 'journal.jsonl') };
+}
+
+const journalRecords = (path: string): JournalRecord[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalRecord);
+
+describe('reconcile: the journal wins a disagreement, and people are told', () => {
+  it('a database ahead of its journal is cut back to it; the card shows the divergence until acknowledged', async () => {
+    const { s, journal } = await finishedSessionWithHostGone();
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    // The journal lost its last three lines (a disk that lied about a flush, a restored backup).
+    writeFileSync(journal, lines.slice(0, -3).join('\n') + '\n');
+    const { core, call } = newCore();
+    const report = await core.recover();
+    expect(report?.divergences).toBe(1);
+
+    const after = await call<SessionSummary>('sessions.get', { id: s.id });
+    expect(after.divergence?.detail).toMatch(/does not have/);
+    // The lines lost included the turn's end: by the journal, a turn was open when the host died.
+    expect(after.state).toBe('interrupted');
+    const projected = (await call<{ records: JournalRecord[] }>('sessions.records', { id: s.id, afterSeq: 0, limit: 10_000 })).records;
+    const disk = journalRecords(journal);
+    expect(projected.map((r) => r.seq)).toEqual(projected.map((_, i) => i + 1));
+    expect(projected.map((r) => JSON.stringify([r.dir, r.msg]))).toEqual(disk.map((r) => JSON.stringify([r.dir, r.msg])));
+    expect(after.lastSeq).toBe(disk.length);
+
+    const acked = await call<SessionSummary>('sessions.acknowledgeDivergence', { id: s.id });
+    expect(acked.divergence).toBeNull();
+    // A second reconcile finds nothing more to say.
+    expect((await call<{ divergences: number }>('app.reconcile', {})).divergences).toBe(0);
+  });
+
+  it('a line the journal contradicts is replaced from the journal on, and nothing else is touched', async () => {
+    const { s, journal } = await finishedSessionWithHostGone();
+    const records = journalRecords(journal);
+    const target = records.findIndex((r) => JSON.stringify(r.msg).includes('"one "'));
+    expect(target).toBeGreaterThan(0);
+    // The database recorded one version of this line; the journal (the truth) says another.
+    const edited = records.map((r, i) => (i === target ? { ...r, msg: JSON.parse(JSON.stringify(r.msg).replace('"one "', '"uno "')) as unknown } : r));
+    writeFileSync(journal, edited.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const { core, call } = newCore();
+    expect((await core.recover())?.divergences).toBe(1);
+
+    const after = await call<SessionSummary>('sessions.get', { id: s.id });
+    expect(after.divergence?.detail).toContain(`Line ${records[target]!.seq}`);
+    const projected = (await call<{ records: JournalRecord[] }>('sessions.records', { id: s.id, afterSeq: 0, limit: 10_000 })).records;
+    expect(projected.map((r) => JSON.stringify(r.msg))).toEqual(edited.map((r) => JSON.stringify(r.msg)));
+    expect(after.state).toBe('idle');
+  });
+
+  it('a database that agrees with its journal is left alone', async () => {
+    const { s } = await finishedSessionWithHostGone();
+    const { core, call } = newCore();
+    const report = await core.recover();
+    expect(report?.divergences).toBe(0);
+    expect((await call<SessionSummary>('sessions.get', { id: s.id })).divergence).toBeNull();
+  });
+});
+
+describe('quitting and the clean-shutdown marker', () => {
+  it('a clean close is remembered; a process that never closed is reported as an unclean shutdown', async () => {
+    h = createHarness();
+    expect(h.core.status().recovery.lastShutdown).toBe('first_run');
+    await h.core.close();
+    const second = newCore();
+    expect(second.core.status().recovery.lastShutdown).toBe('clean');
+    // The second run is never closed (as if killed): the next start says so.
+    const third = newCore();
+    expect(third.core.status().recovery.lastShutdown).toBe('unclean');
+  });
+
+  it('settings are validated, kept, and "Stop all agents" on close stops every agent and its host', async () => {
+    h = createHarness();
+    const bad = await h.call('app.updateSettings', { quitBehavior: 'explode' } as never);
+    expect(bad.ok ? null : bad.error.code).toBe('invalid_input');
+    expect(await h.must('app.updateSettings', { quitBehavior: 'stop_all' })).toEqual({ quitBehavior: 'stop_all' });
+    expect(h.core.settings().quitBehavior).toBe('stop_all');
+
+    const repo = makeRepo(h.tempDir());
+    const { project } = await h.must('projects.add', { path: repo, name: 'quit' });
+    const command = scriptedCommand(h.tempDir(), { prompts: [{ steps: [{ type: 'tool_call', id: 'long', title: 'Long', status: 'in_progress' }, { type: 'hang' }] }] });
+    await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
+    const s = await h.must('sessions.create', { projectId: project.id, prompt: 'work', harness: 'custom' });
+    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'busy', 20_000, 'busy');
+    const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', s.id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
+    expect(h.core.openSessionCount()).toBe(1);
+
+    await h.core.close({ stopAgents: true });
+    await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'every process stopped');
+    const { core, call } = newCore();
+    expect(core.status().recovery.lastShutdown).toBe('clean');
+    expect(core.status().settings.quitBehavior).toBe('stop_all');
+    expect((await call<SessionSummary>('sessions.get', { id: s.id })).state).toBe('stopped');
+  });
+
+  it('"Reconcile now" while one runs joins it rather than racing it', async () => {
+    h = createHarness();
+    const [a, b] = await Promise.all([h.must('app.reconcile', {}), h.must('app.reconcile', {})]);
+    expect(a).toEqual(b);
+    expect(h.core.status().recovery.lastReconcile).toEqual(a);
+  });
+});
