@@ -5,6 +5,9 @@ import { ErrorCode } from '../../shared/errors';
 import { fail, ok } from '../../shared/result';
 import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
+import { orchestratorHandlers } from '../orchestrator/handlers';
+import { createReplacementsRepository } from '../orchestrator/repository';
+import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
 import { createProjectsService } from '../projects/service';
@@ -101,7 +104,13 @@ export function createCore(opts: CoreOptions): Core {
     const unavailable = <D extends keyof Contract>(d: D) =>
       Object.fromEntries(Object.keys(contract[d].procedures).map((p) => [p, down])) as unknown as HandlersOf<Contract, CallContext>[D];
     return {
-      router: createRouter(contract, { app, projects: unavailable('projects'), worktrees: unavailable('worktrees'), sessions: unavailable('sessions') }),
+      router: createRouter(contract, {
+        app,
+        projects: unavailable('projects'),
+        worktrees: unavailable('worktrees'),
+        sessions: unavailable('sessions'),
+        orchestrator: unavailable('orchestrator'),
+      }),
       hub,
       status,
       recover: async () => null,
@@ -132,6 +141,7 @@ export function createCore(opts: CoreOptions): Core {
   const divergencesRepo = createDivergencesRepository(db);
   const host = opts.host ?? createHostPort();
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo });
+  const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
@@ -146,7 +156,19 @@ export function createCore(opts: CoreOptions): Core {
     worktreesService: worktrees,
     emitChanged: (sessionId, projectId) => hub.emit('sessions.changed', { sessionId, projectId }),
     emitRecords,
-    debugPoint: createDebugPoints(),
+    debugPoint,
+  });
+  const orchestrator: OrchestratorService = createOrchestratorService({
+    replacements: createReplacementsRepository(db),
+    sessions: sessionsRepo,
+    events: eventsRepo,
+    sessionsService: sessions,
+    projects: projectsRepo,
+    worktrees: worktreesRepo,
+    worktreesService: worktrees,
+    debugPoint,
+    emitChanged: (projectId) => hub.emit('orchestrator.changed', { projectId }),
+    ...(process.env.BATON_VERIFY_TIMEOUT_MS ? { verifyTimeoutMs: Number(process.env.BATON_VERIFY_TIMEOUT_MS) } : {}),
   });
 
   const handlers: HandlersOf<Contract, CallContext> = {
@@ -154,6 +176,7 @@ export function createCore(opts: CoreOptions): Core {
     projects: projectsHandlers(projectsRepo, projects),
     worktrees: worktreesHandlers(worktrees),
     sessions: sessionsHandlers(sessions),
+    orchestrator: orchestratorHandlers(orchestrator),
   };
 
   // One reconcile at a time: "Reconcile now" during the startup one joins it rather than racing it.
@@ -163,6 +186,8 @@ export function createCore(opts: CoreOptions): Core {
         hub.emit('app.statusChanged', status());
         const report = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, emitRecords });
         lastReconcile = report;
+        // After reconcile, so a saga sees every session's true state; a no-op on later reconciles.
+        orchestrator.resumeInterrupted();
         if (report.reattached || report.moved.length || report.divergences) {
           console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved, ${report.divergences} divergence(s)`);
         }
@@ -187,6 +212,7 @@ export function createCore(opts: CoreOptions): Core {
       if (closed) return;
       closed = true;
       await reconciling?.catch(() => undefined);
+      await orchestrator.halt();
       if (closeOpts?.stopAgents) await sessions.stopAll();
       await sessions.shutdown();
       await worktrees.idle();

@@ -235,6 +235,17 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     return ok({ turnId: turn.id, duplicate: false });
   }
 
+  /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
+  async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
+    const end = Date.now() + ms;
+    let st = deps.sessions.get(id)?.state;
+    while (!done(st) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      st = deps.sessions.get(id)?.state;
+    }
+    return st;
+  }
+
   /** Agent→client requests in the journal that no response answered. */
   function unansweredRequests(id: string): JournalRecord[] {
     const records = deps.events.list(id);
@@ -305,6 +316,66 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${id}.`);
     },
 
+    /**
+     * Inserts a session under the given id (unless it exists: a saga resumed
+     * after a crash re-creates nothing) in an existing worktree, starts it,
+     * and resolves once its agent is ready or has failed.
+     */
+    async launch(input: { id: string; projectId: string; role: SessionRecord['role']; harness: HarnessId; title: string; worktreeId: string; cwd: string; firstPrompt: string | null }): Promise<Result<SessionSummary>> {
+      const project = deps.projects.get(input.projectId);
+      if (!project) return fail('project_not_found', `There is no project ${input.projectId}.`);
+      if (!deps.sessions.get(input.id)) {
+        const resolved = resolveHarness(input.harness, project.customCommand);
+        if (!resolved.ok) return resolved;
+        deps.sessions.insert({ id: input.id, projectId: project.id, role: input.role, harness: input.harness, command: resolved.value, title: input.title, worktreeId: input.worktreeId, cwd: input.cwd });
+        changed(input.id);
+      }
+      if (deps.sessions.get(input.id)?.state === 'pending') await start(input.id, 'spawn', input.firstPrompt);
+      const s = deps.sessions.get(input.id);
+      return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${input.id}.`);
+    },
+
+    /** Running with its agent initialized and its host attached. */
+    isUp(id: string): boolean {
+      const s = deps.sessions.get(id);
+      return !!s && live.has(id) && (s.state === 'idle' || s.state === 'busy' || s.state === 'waiting_input');
+    },
+
+    /**
+     * The first half of retiring a session: its open turn is cancelled (and
+     * given a moment to end), its host and every agent process stopped, then
+     * it is marked `retiring`. Repeating it is harmless.
+     */
+    async beginRetire(id: string, turnGraceMs = 5000): Promise<Result<SessionSummary>> {
+      const s0 = deps.sessions.get(id);
+      if (!s0) return fail('session_not_found', `There is no session ${id}.`);
+      if (s0.state === 'retiring' || s0.state === 'retired') {
+        // A retry after a crash: the host may still be there.
+        const connected = s0.host ? await deps.host.connect(id, deps.dataDir, s0.host) : null;
+        if (connected?.ok) await connected.value.link.stop(stopGraceMs);
+        return ok(summary(s0));
+      }
+      if ((s0.state === 'busy' || s0.state === 'waiting_input') && live.has(id)) {
+        api.cancel(id);
+        await waitForState(id, (st) => st !== 'busy' && st !== 'waiting_input', turnGraceMs);
+      }
+      const stopped = await api.stop(id);
+      if (!stopped.ok) return stopped;
+      const st = await waitForState(id, (x) => x !== 'stopping', stopGraceMs + 5000);
+      if (st === 'stopping') return fail('stop_failed', 'The old session did not stop in time; its processes may still be running. Retry stops it again.');
+      if (!move(id, 'retiring', 'retire_requested')) return fail('illegal_state', `A ${String(st)} session cannot be retired.`);
+      const s = deps.sessions.get(id);
+      return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${id}.`);
+    },
+
+    finishRetire(id: string): Result<SessionSummary> {
+      const s0 = deps.sessions.get(id);
+      if (!s0) return fail('session_not_found', `There is no session ${id}.`);
+      if (s0.state !== 'retired' && !move(id, 'retired', 'retired')) return fail('illegal_state', `A ${s0.state} session cannot be marked retired.`);
+      const s = deps.sessions.get(id);
+      return s ? ok(summary(s)) : fail('session_not_found', `There is no session ${id}.`);
+    },
+
     /** Stops every session that is not finished (the quit dialog's "Stop all agents"); returns how many were asked to stop. */
     async stopAll(): Promise<number> {
       const open = deps.sessions.listInStates(LIVE_STATES);
@@ -331,7 +402,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       const s = deps.sessions.get(id);
       if (!s) return fail('session_not_found', `There is no session ${id}.`);
       const l = live.get(id);
-      if (s.state === 'stopped' || s.state === 'stopping') return ok(summary(s));
+      if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'retired') return ok(summary(s));
       // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
       if (!move(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped')) return fail('illegal_state', `A ${s.state} session cannot be stopped.`);
       if (l) {

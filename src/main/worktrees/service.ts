@@ -114,7 +114,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       });
     },
 
-    async release(worktreeId: string): Promise<Result<WorktreeView>> {
+    /** `preserveAs` names the ref the uncommitted work is kept under (`refs/baton/preserved/<preserveAs>`); by default the worktree's id. */
+    async release(worktreeId: string, preserveAs?: string): Promise<Result<WorktreeView>> {
       const w = deps.worktrees.get(worktreeId);
       if (!w) return fail('worktree_not_found', `There is no worktree with id ${worktreeId}.`);
       if (w.state === 'released') return ok(view(w, false));
@@ -122,13 +123,26 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
         // Recorded before acting: a crash mid-release leaves a row that says so, and Retry continues.
         deps.worktrees.setState(w.id, 'releasing', null);
         deps.onChanged(w.projectId);
-        const r = await m.release(w.path, w.id);
+        const r = await m.release(w.path, preserveAs ?? w.id);
         if (r.ok) deps.worktrees.setState(w.id, 'released', null);
         else deps.worktrees.setState(w.id, 'releasing', asFact(r.error));
         deps.onChanged(w.projectId);
         const after = deps.worktrees.get(w.id);
         if (!after) return fail('internal', 'The worktree row vanished during release.');
         return r.ok ? ok(view(after, false)) : err({ code: r.error.code, message: r.error.message });
+      });
+    },
+
+    /** Snapshots the worktree's uncommitted work (tracked and untracked, not ignored) without touching its branch. */
+    async preserve(worktreeId: string, as: string): Promise<Result<{ ref: string | null }>> {
+      const w = deps.worktrees.get(worktreeId);
+      if (!w) return fail('worktree_not_found', `There is no worktree with id ${worktreeId}.`);
+      // Already released: whatever it held was preserved on the way out.
+      if (w.state === 'released') return ok({ ref: null });
+      return withProject(w.projectId, async (m) => {
+        const r = await m.preserve(w.path, as);
+        if (!r.ok) return err({ code: r.error.code, message: r.error.message });
+        return ok({ ref: r.value.ref });
       });
     },
 

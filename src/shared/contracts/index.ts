@@ -1,5 +1,6 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
 import { appContract } from './app';
+import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
 import { sessionsContract } from './sessions';
 import { worktreesContract } from './worktrees';
@@ -10,6 +11,7 @@ export const contract = {
   projects: projectsContract,
   worktrees: worktreesContract,
   sessions: sessionsContract,
+  orchestrator: orchestratorContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { OrchestratorStatus, ReplacementView } from '../../shared/contracts/orchestrator';
+import type { SessionSummary } from '../../shared/contracts/sessions';
+import { duplicateOrchestrators, newestActiveOrchestrator } from '../../shared/orchestrator';
+import { fail, ok, type Result } from '../../shared/result';
+import type { ReplacementsRepository } from './repository';
+import { runReplacement, type SagaDeps } from './saga';
+
+export interface OrchestratorServiceDeps extends Omit<SagaDeps, 'replacements' | 'changed' | 'verifyTimeoutMs' | 'halted'> {
+  replacements: ReplacementsRepository;
+  emitChanged: (projectId: string) => void;
+  verifyTimeoutMs?: number;
+}
+
+/**
+ * A project's orchestrator: started once, replaced by a durable saga, never
+ * two at a time. Which session is "the" orchestrator is always
+ * newestActiveOrchestrator over stored sessions, never a remembered id.
+ */
+export function createOrchestratorService(deps: OrchestratorServiceDeps) {
+  let halted = false;
+  const saga: SagaDeps = { ...deps, changed: deps.emitChanged, verifyTimeoutMs: deps.verifyTimeoutMs ?? 90_000, halted: () => halted };
+  /** Sagas running in this process, by replacement id: a second caller awaits the same run. */
+  const running = new Map<string, Promise<unknown>>();
+  /** Start requests in flight, by project: two clicks start one orchestrator. */
+  const starting = new Map<string, Promise<Result<SessionSummary>>>();
+
+  const summaries = (projectId: string): SessionSummary[] => deps.sessionsService.list(projectId);
+
+  function drive(id: string): void {
+    if (running.has(id)) return;
+    const p = runReplacement(saga, id)
+      .catch((e: unknown) => console.error(`[baton] replacement ${id} failed unexpectedly:`, e))
+      .finally(() => running.delete(id));
+    running.set(id, p);
+  }
+
+  async function startNew(projectId: string): Promise<Result<SessionSummary>> {
+    const project = deps.projects.get(projectId);
+    if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
+    const current = newestActiveOrchestrator(summaries(projectId), projectId);
+    if (current) return ok(current);
+    const open = deps.replacements.openFor(projectId);
+    if (open) return fail('replacement_open', `A replacement of this project's orchestrator is ${open.status === 'failed' ? `stuck at "${open.phase}"; Retry it` : 'under way'}.`);
+    // A first orchestrator is a replacement with nothing to replace: the same saga, the same guarantees.
+    const { replacement } = deps.replacements.openOrInsert({ id: randomUUID(), projectId, oldSessionId: null });
+    deps.emitChanged(projectId);
+    drive(replacement.id);
+    await running.get(replacement.id);
+    const after = deps.replacements.get(replacement.id);
+    const now = newestActiveOrchestrator(summaries(projectId), projectId);
+    if (now) return ok(now);
+    return fail('orchestrator_failed', after?.lastError ? `The orchestrator could not start (${after.lastError.phase}): ${after.lastError.message}` : 'The orchestrator could not start.');
+  }
+
+  return {
+    status(projectId: string): Result<OrchestratorStatus> {
+      const project = deps.projects.get(projectId);
+      if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
+      const all = summaries(projectId);
+      return ok({
+        projectId,
+        current: newestActiveOrchestrator(all, projectId),
+        duplicates: duplicateOrchestrators(all, projectId).map((s) => s.id),
+        replacement: deps.replacements.openFor(projectId) ?? deps.replacements.newestFor(projectId),
+        configuredAgent: project.orchestratorAgent,
+      });
+    },
+
+    /** Idempotent: an active orchestrator is returned as it is; concurrent calls share one start. */
+    start(projectId: string): Promise<Result<SessionSummary>> {
+      let p = starting.get(projectId);
+      if (!p) {
+        p = startNew(projectId).finally(() => starting.delete(projectId));
+        starting.set(projectId, p);
+      }
+      return p;
+    },
+
+    /** The saga starts in the background; its progress arrives as `orchestrator.changed` events. */
+    replace(projectId: string): Result<ReplacementView> {
+      if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
+      const old = newestActiveOrchestrator(summaries(projectId), projectId);
+      const { replacement, created } = deps.replacements.openOrInsert({ id: randomUUID(), projectId, oldSessionId: old?.id ?? null });
+      if (created) {
+        deps.emitChanged(projectId);
+        drive(replacement.id);
+      }
+      return ok(deps.replacements.get(replacement.id) ?? replacement);
+    },
+
+    /** Resumes from the recorded phase, whether or not the old session is still active. */
+    retry(replacementId: string): Result<ReplacementView> {
+      const r = deps.replacements.get(replacementId);
+      if (!r) return fail('replacement_not_found', `There is no replacement ${replacementId}.`);
+      if (r.status === 'done') return ok(r);
+      if (r.status === 'failed') deps.replacements.resume(r.id);
+      deps.emitChanged(r.projectId);
+      drive(r.id);
+      return ok(deps.replacements.get(r.id) ?? r);
+    },
+
+    /** Ends every active orchestrator but the newest; their worktree is kept when the current one shares it. */
+    async retireDuplicates(projectId: string): Promise<Result<{ retired: number }>> {
+      const all = summaries(projectId);
+      const current = newestActiveOrchestrator(all, projectId);
+      let retired = 0;
+      for (const d of duplicateOrchestrators(all, projectId)) {
+        const began = await deps.sessionsService.beginRetire(d.id);
+        if (!began.ok) return began;
+        const rec = deps.sessions.get(d.id);
+        const shared = !!rec?.worktreeId && rec.worktreeId === (current ? deps.sessions.get(current.id)?.worktreeId : null);
+        if (rec?.worktreeId && !shared) {
+          const released = await deps.worktreesService.release(rec.worktreeId, rec.id);
+          if (!released.ok) return fail(released.error.code, `Could not release the duplicate's worktree: ${released.error.message}`);
+        }
+        const done = deps.sessionsService.finishRetire(d.id);
+        if (!done.ok) return done;
+        retired++;
+      }
+      if (retired > 0) deps.emitChanged(projectId);
+      return ok({ retired });
+    },
+
+    /** At startup: replacements a crash interrupted carry on from their recorded phase. */
+    resumeInterrupted(): number {
+      const open = deps.replacements.listRunning();
+      for (const r of open) drive(r.id);
+      return open.length;
+    },
+
+    /** Waits for running sagas (tests). */
+    async idle(): Promise<void> {
+      await Promise.allSettled([...running.values()]);
+    },
+
+    /** Shutdown: sagas stop after their current phase (which is committed) and resume at the next start. */
+    async halt(): Promise<void> {
+      halted = true;
+      await Promise.allSettled([...running.values(), ...starting.values()]);
+    },
+  };
+}
+
+export type OrchestratorService = ReturnType<typeof createOrchestratorService>;

@@ -1,0 +1,59 @@
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import type { JournalRecord } from '../../../src/shared/journal';
+import { buildTranscript } from '../../../src/shared/transcript';
+import { git, type Harness } from '../../support/core-harness';
+import { SCRIPTED_AGENT, waitUntil } from '../../support/scripted';
+
+/** Anything that can call the contract: the in-process harness or a child app process. */
+export type Caller = <T>(name: string, input: unknown) => Promise<T>;
+
+export const fromHarness =
+  (h: Harness): Caller =>
+  async <T>(name: string, input: unknown): Promise<T> => {
+    const r = await h.core.router.call(name, input, { via: 'test' });
+    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+    return r.value as T;
+  };
+
+/** An orchestrator agent that answers every prompt and keeps no turn open. */
+export const ORCHESTRATOR_SCRIPT = { default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } };
+
+/**
+ * Puts an executable named like a real harness's binary (e.g. `claude-agent-acp`)
+ * in `dir`, running the scripted agent, so switching harness is tested for real.
+ */
+export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string): string {
+  const path = join(dir, bin);
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}" "$@"\n`);
+  chmodSync(path, 0o755);
+  return dir;
+}
+
+export async function waitReplacement(call: Caller, projectId: string, pred: (r: ReplacementView) => boolean, what: string, ms = 30_000): Promise<ReplacementView> {
+  const st = await waitUntil(() => call<OrchestratorStatus>('orchestrator.status', { projectId }), (s) => !!s.replacement && pred(s.replacement), ms, what);
+  return st.replacement as ReplacementView;
+}
+
+export async function orchestratorTranscript(call: Caller, id: string) {
+  return buildTranscript((await call<{ records: JournalRecord[] }>('sessions.records', { id, afterSeq: 0, limit: 50_000 })).records);
+}
+
+/** Leaves uncommitted work in a worktree: a modified tracked file and an untracked one. */
+export function dirty(worktree: string): void {
+  writeFileSync(join(worktree, 'README.md'), '# changed by the old orchestrator\n');
+  writeFileSync(join(worktree, 'notes.txt'), 'plans that were never committed\n');
+}
+
+/** What the preserved ref holds for the files `dirty` wrote. */
+export function preservedFiles(repo: string, ref: string): { readme: string; notes: string } {
+  return { readme: git(repo, 'show', `${ref}:README.md`), notes: git(repo, 'show', `${ref}:notes.txt`) };
+}
+
+export async function orchestrators(call: Caller, projectId: string): Promise<SessionSummary[]> {
+  return (await call<SessionSummary[]>('sessions.list', { projectId })).filter((s) => s.role === 'orchestrator');
+}
+
+export const gone = (p: string): boolean => !existsSync(p);
