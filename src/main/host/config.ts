@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { isHostDebugPoint } from './debug-point';
 import { isRecordObject, type HostConfig } from './protocol';
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -16,6 +17,8 @@ export function parseConfig(raw: unknown): HostConfig | string {
   if (!isStringMap(raw.env)) return '"env" must map names to strings';
   const fsync = raw.fsyncIntervalMs ?? 100;
   if (typeof fsync !== 'number' || !Number.isFinite(fsync) || fsync < 0) return '"fsyncIntervalMs" must be a number >= 0';
+  // A misspelt crash point must fail loudly: a fault-injection test that silently injects nothing proves nothing.
+  if (raw.debugPoint !== undefined && (typeof raw.debugPoint !== 'string' || !isHostDebugPoint(raw.debugPoint))) return `"debugPoint" must name a host debug point, got ${JSON.stringify(raw.debugPoint)}`;
   return { ...(raw as unknown as HostConfig), fsyncIntervalMs: fsync };
 }
 

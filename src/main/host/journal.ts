@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import type { HostFaults } from './debug-point';
 import { headerSeq, parseRecordLine, scanJournal, type JournalDiagnostic } from './journal-read';
 import { JOURNAL_VERSION, type Direction } from './protocol';
 
@@ -40,6 +41,8 @@ export class Journal {
   private ring: JournalLine[] = [];
   private ringBytes = 0;
   private reader: Promise<FileHandle> | null = null;
+  /** Crash points for fault-injection tests; null in normal runs. */
+  faults: HostFaults | null = null;
 
   private constructor(
     readonly path: string,
@@ -98,8 +101,10 @@ export class Journal {
     const seq = this.seq + 1;
     const text = `{"v":${JOURNAL_VERSION},"seq":${seq},"ts":${Date.now()},"dir":"${dir}","msg":${msgJson}}`;
     const bytes = Buffer.from(`${text}\n`, 'utf8');
+    this.faults?.beforeWrite(this.fd, bytes);
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    this.faults?.afterAppend(this.fd);
     this.seq = seq;
     if ((seq - 1) % INDEX_EVERY === 0 || this.index.length === 0) this.index.push([seq, this.size]);
     this.size += bytes.length;

@@ -111,6 +111,8 @@ export interface HostConfig {
   launchId: string;
   /** 0 = fdatasync after every record; N > 0 = at most N ms after a write (group commit). */
   fsyncIntervalMs: number;
+  /** Tests only: a crash point (`after_journal_append[:N]`, `mid_journal_write[:N]`), see debug-point.ts. */
+  debugPoint?: string;
 }
 
 export const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

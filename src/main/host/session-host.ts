@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { startAgent, type RunningAgent } from './agent';
 import { MainConnection } from './connection';
+import { createHostFaults } from './debug-point';
 import { acquireLock, writeHostFile, type Log } from './files';
 import { Journal } from './journal';
 import { previewOf } from './lines';
@@ -61,6 +62,7 @@ export class SessionHost {
 
     const opened = Journal.open(journalPath(this.dir), tornPath(this.dir), cfg.fsyncIntervalMs);
     const journal = (this.journal = opened.journal);
+    journal.faults = createHostFaults(cfg.debugPoint, log);
     log(`journal open at seq ${journal.lastSeq}`);
     if (opened.torn) {
       this.diagnostic({

@@ -2,6 +2,11 @@
  * Named crash points at commit boundaries, for fault-injection tests. Off
  * unless BATON_DEBUG_POINT names one (optionally `name:N` = on its Nth hit);
  * then the process kills itself on the spot, as a power cut or kill -9 would.
+ *
+ * `after_journal_append` and `mid_journal_write` are the session host's
+ * (src/main/host/debug-point.ts): main never hits them itself, it forwards
+ * the spec in the config of every host it launches (runtime/launch.ts), and
+ * that host counts its own hits, one per journal record.
  */
 export const DEBUG_POINTS = [
   'after_journal_append',

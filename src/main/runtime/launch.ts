@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, ok, type Result } from '../../shared/result';
+import { isHostDebugPoint } from '../host/debug-point';
 import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
@@ -22,6 +23,14 @@ export interface LaunchHostOptions {
   readyTimeoutMs?: number;
   /** Passed to the host; see HostConfig.fsyncIntervalMs. */
   fsyncIntervalMs?: number;
+  /** Tests only: a host crash point; defaults to BATON_DEBUG_POINT when that names one (src/main/host/debug-point.ts). */
+  debugPoint?: string;
+}
+
+/** The host gets a minimal environment, so a host-side crash point set for main travels in its config instead. */
+function hostDebugPoint(explicit: string | undefined): string | undefined {
+  const spec = explicit ?? process.env.BATON_DEBUG_POINT;
+  return spec && isHostDebugPoint(spec) ? spec : undefined;
 }
 
 /** The variables a host process needs to run node and find temp space; never main's own secrets. */
@@ -64,6 +73,8 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
     launchId,
     fsyncIntervalMs: o.fsyncIntervalMs ?? 100,
   };
+  const debugPoint = hostDebugPoint(o.debugPoint);
+  if (debugPoint) config.debugPoint = debugPoint;
   const configPath = hostConfigPath(dir);
   // It holds the agent's environment: created fresh so mode 0600 applies; the host deletes it once read.
   rmSync(configPath, { force: true });

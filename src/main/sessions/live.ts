@@ -132,7 +132,9 @@ export class LiveSession {
         return state === 'waiting_input' && this.move('busy', 'permission_answered');
       case 'response': {
         if (!turns.byRequestId(sessionId, s.requestKey)) return false;
-        if (turns.open(sessionId).length > 0) return false;
+        // Only a prompt the agent has received keeps the session busy. A turn still `dispatching` is not one:
+        // its prompt is not in the journal, and after a crash between checkpoint and send it never will be.
+        if (turns.open(sessionId).some((t) => t.status === 'running')) return false;
         return (state === 'busy' || state === 'waiting_input') && this.move('idle', 'turn_ended', s.error);
       }
       case 'exit': {

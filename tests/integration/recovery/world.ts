@@ -1,0 +1,167 @@
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync, realpathSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPidAlive, processStartTime } from '../../../src/main/host/proc';
+import type { AppStatus } from '../../../src/shared/contracts/app';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import type { JournalRecord } from '../../../src/shared/journal';
+import type { SessionState } from '../../../src/shared/session-state';
+import { killApp, startApp, type AppProcess, type StartOptions } from '../../support/app-process';
+import { makeRepo } from '../../support/core-harness';
+import { scriptedCommand, waitUntil } from '../../support/scripted';
+
+export interface DbSession {
+  id: string;
+  state: SessionState;
+  hostPid: number | null;
+  hostStartTime: string | null;
+  lastAppliedSeq: number;
+}
+
+export interface DbTurn {
+  id: string;
+  sessionId: string;
+  status: string;
+  prompt: string;
+}
+
+/**
+ * One Baton data dir, one git repository and every process started for them.
+ * The app runs as a real child process (out/main/serve.js); everything it
+ * leaves behind (hosts, agents) is found by the temp dir in its command line.
+ */
+export class RecoveryWorld {
+  readonly base = realpathSync(mkdtempSync(join(tmpdir(), 'baton-recovery-')));
+  readonly dataDir = join(this.base, 'data');
+  readonly repo: string;
+  readonly token = `recovery-token-${Math.random().toString(36).slice(2)}-0123456789`;
+  app: AppProcess | null = null;
+  projectId = '';
+
+  constructor() {
+    mkdirSync(join(this.base, 'repo'));
+    this.repo = makeRepo(join(this.base, 'repo'));
+  }
+
+  /** Starts the app (with extra env, e.g. a debug point) and waits for its startup reconcile to finish. */
+  async start(env: Record<string, string> = {}, opts: Pick<StartOptions, 'onSpawn'> = {}): Promise<AppProcess> {
+    const app = await startApp({ dataDir: this.dataDir, token: this.token, env: { BATON_DEBUG_POINT: '', ...env }, ...opts });
+    this.app = app;
+    await waitUntil(() => app.call<AppStatus>('app.status', {}), (s) => s.recovery.lastReconcile !== null && !s.recovery.reconciling, 30_000, 'the startup reconcile');
+    return app;
+  }
+
+  get running(): AppProcess {
+    if (!this.app) throw new Error('the app is not running');
+    return this.app;
+  }
+
+  call<T>(name: string, input: unknown): Promise<T> {
+    return this.running.call<T>(name, input);
+  }
+
+  /** SIGKILL, as a power cut or kill -9 would; resolves once the process is gone. */
+  async crash(): Promise<void> {
+    if (this.app) await killApp(this.app, 'SIGKILL');
+    this.app = null;
+  }
+
+  async addProject(script: unknown): Promise<string> {
+    const { project } = await this.call<{ project: { id: string } }>('projects.add', { path: this.repo });
+    this.projectId = project.id;
+    const command = scriptedCommand(this.base, script);
+    await this.call('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
+    return project.id;
+  }
+
+  get(id: string): Promise<SessionSummary> {
+    return this.call<SessionSummary>('sessions.get', { id });
+  }
+
+  async records(id: string): Promise<JournalRecord[]> {
+    const out: JournalRecord[] = [];
+    for (;;) {
+      const page = await this.call<{ records: JournalRecord[] }>('sessions.records', { id, afterSeq: out.at(-1)?.seq ?? 0, limit: 50_000 });
+      out.push(...page.records);
+      if (page.records.length < 50_000) return out;
+    }
+  }
+
+  /** host.json as the host wrote it; null when it never got that far. */
+  hostFile(id: string): { pid: number; agentPid: number | null; startTime: string } | null {
+    try {
+      return JSON.parse(readFileSync(join(this.dataDir, 'sessions', id, 'host.json'), 'utf8')) as { pid: number; agentPid: number | null; startTime: string };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The database as the dead process left it, read through its own file (never while it runs a write). */
+  readDb(): { sessions: DbSession[]; turns: DbTurn[] } {
+    const db = new Database(join(this.dataDir, 'baton.db'), { readonly: true, fileMustExist: true });
+    try {
+      const sessions = db
+        .prepare<[], { id: string; state: SessionState; host_pid: number | null; host_start_time: string | null; last_applied_seq: number }>('SELECT id, state, host_pid, host_start_time, last_applied_seq FROM sessions ORDER BY created_at, id')
+        .all()
+        .map((r) => ({ id: r.id, state: r.state, hostPid: r.host_pid, hostStartTime: r.host_start_time, lastAppliedSeq: r.last_applied_seq }));
+      const turns = db
+        .prepare<[], { id: string; session_id: string; status: string; prompt: string }>('SELECT id, session_id, status, prompt FROM turns ORDER BY created_at, rowid')
+        .all()
+        .map((r) => ({ id: r.id, sessionId: r.session_id, status: r.status, prompt: r.prompt }));
+      return { sessions, turns };
+    } finally {
+      db.close();
+    }
+  }
+
+  /** The host the database names is this very process: alive, and started when it was recorded. */
+  static hostAlive(s: DbSession): boolean {
+    return s.hostPid !== null && isPidAlive(s.hostPid) && processStartTime(s.hostPid) === s.hostStartTime;
+  }
+
+  /** SIGKILLs a session's host; its agent then sees stdin close and exits, as it would after a real crash. */
+  async killHost(id: string): Promise<boolean> {
+    const info = this.hostFile(id);
+    if (!info || !isPidAlive(info.pid)) return false;
+    kill(info.pid);
+    await waitUntil(() => isPidAlive(info.pid), (a) => !a, 10_000, `host ${info.pid} to die`);
+    return true;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.crash().catch(() => undefined);
+    // Hosts, agents and tools are detached from us; the temp dir in their command lines gives them away.
+    for (let round = 0; round < 3 && killAllMentioning(this.base) > 0; round++) await new Promise((r) => setTimeout(r, 100));
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+export function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function killAllMentioning(text: string): number {
+  let n = 0;
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (commandLine(pid).includes(text) && isPidAlive(pid)) {
+      kill(pid);
+      n++;
+    }
+  }
+  return n;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
