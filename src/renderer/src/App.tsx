@@ -3,9 +3,11 @@ import { selectStoreError } from './stores/app';
 import { selectSelectedProject } from './stores/projects';
 import { useBaton } from './stores/react';
 import { AddProjectDialog } from './components/AddProjectDialog';
+import { AppSettingsDialog } from './components/AppSettingsDialog';
 import { BoardEmpty } from './components/Board';
 import { ProjectView } from './components/ProjectView';
 import { Sidebar } from './components/Sidebar';
+import { StartupNotice } from './components/StartupNotice';
 import { StatusBar } from './components/StatusBar';
 import { StoreErrorScreen } from './components/StoreErrorScreen';
 
@@ -14,6 +16,7 @@ export function App() {
   const selected = useBaton(selectSelectedProject);
   const selectProject = useBaton((s) => s.selectProject);
   const [adding, setAdding] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   if (storeError) {
     return (
@@ -28,21 +31,25 @@ export function App() {
 
   return (
     <div className="frame">
-      <Sidebar onAddProject={() => setAdding(true)} selectedId={selected?.id ?? null} onSelect={selectProject} />
-      {selected ? (
-        <ProjectView key={selected.id} project={selected} />
-      ) : (
-        <main className="main">
-          <header className="main-header">
-            <h1>Board</h1>
-          </header>
-          <div className="main-body">
-            <BoardEmpty onAddProject={() => setAdding(true)} />
-          </div>
-        </main>
-      )}
+      <Sidebar onAddProject={() => setAdding(true)} onOpenSettings={() => setSettingsOpen(true)} selectedId={selected?.id ?? null} onSelect={selectProject} />
+      <div className="main-column">
+        <StartupNotice />
+        {selected ? (
+          <ProjectView key={selected.id} project={selected} />
+        ) : (
+          <main className="main">
+            <header className="main-header">
+              <h1>Board</h1>
+            </header>
+            <div className="main-body">
+              <BoardEmpty onAddProject={() => setAdding(true)} />
+            </div>
+          </main>
+        )}
+      </div>
       <StatusBar />
       <AddProjectDialog open={adding} onClose={() => setAdding(false)} />
+      <AppSettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }

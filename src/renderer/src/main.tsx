@@ -5,6 +5,7 @@ import { createApi, pickTransport } from './api/client';
 import { connectStore, createBatonStore } from './stores';
 import { ServicesContext } from './stores/react';
 import './styles/app.css';
+import './styles/recovery.css';
 
 const transport = pickTransport();
 const api = createApi(transport);

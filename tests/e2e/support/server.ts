@@ -40,6 +40,28 @@ export async function startServer(opts: { dataDir?: string; port?: number; token
   return { url, port: Number(new URL(url).port), token, dataDir, proc };
 }
 
+/**
+ * Kills the server (SIGKILL: a crash, no clean-shutdown marker), runs
+ * `whileDown`, then starts it again on the same port, data directory and
+ * token, as a person restarting Baton would, so an open page reconnects by
+ * itself. The port can stay busy for a moment: a few quick attempts cover it.
+ */
+export async function restartServer(s: RunningServer, whileDown?: () => Promise<void> | void): Promise<RunningServer> {
+  await stopServer(s, 'SIGKILL');
+  await whileDown?.();
+  let last: unknown;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await startServer({ port: s.port, token: s.token, dataDir: s.dataDir });
+    } catch (e) {
+      last = e;
+      if (!String(e).includes('could not listen')) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw last;
+}
+
 export async function stopServer(s: RunningServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
   const exited = new Promise<void>((res) => s.proc.once('exit', () => res()));

@@ -4,6 +4,7 @@ import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { displayStatus, type DisplayStatus } from '../../../shared/session-state';
 import { selectProjectSessions } from '../stores/sessions';
 import { useBaton } from '../stores/react';
+import { SessionCard } from './SessionCard';
 
 export const STATUS_TONE: Record<DisplayStatus, string> = {
   Starting: 'pill-muted',
@@ -30,7 +31,6 @@ export function StatusPill({ session }: { session: Pick<SessionSummary, 'state'>
 export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
   const select = useMemo(() => selectProjectSessions(projectId), [projectId]);
   const sessions = useBaton(useShallow(select));
-  const openSession = useBaton((s) => s.openSession);
   if (sessions.length === 0) {
     return (
       <div className="empty-inline" data-testid="project-board">
@@ -44,17 +44,7 @@ export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: (
   return (
     <div className="board" data-testid="project-board">
       {sessions.map((s) => (
-        <button key={s.id} className="session-card" data-testid="session-card" onClick={() => openSession(s.id)}>
-          <div className="session-card-top">
-            <span className="session-card-title">{s.title}</span>
-            <StatusPill session={s} />
-          </div>
-          <div className="muted small mono">{s.branch ?? s.worktreePath}</div>
-          <div className="muted small">
-            {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {s.harness}
-          </div>
-          {s.stateDetail && (s.state === 'failed' || s.state === 'interrupted') && <div className="row-error small">{s.stateDetail.split('\n')[0]}</div>}
-        </button>
+        <SessionCard key={s.id} session={s} />
       ))}
     </div>
   );

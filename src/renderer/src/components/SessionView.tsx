@@ -1,8 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { buildTranscript } from '../../../shared/transcript';
 import { useBaton, useServices } from '../stores/react';
+import { SessionBanners } from './SessionBanners';
 import { StatusPill } from './SessionBoard';
+import { Spinner } from './RecoveryControls';
 import { TranscriptList } from './Transcript';
 
 const EMPTY: never[] = [];
@@ -15,19 +17,25 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  // One key per text: sending the same text again after a lost connection cannot start a second turn.
+  const promptKey = useRef<string | null>(null);
 
   async function send() {
     setSending(true);
     setError(null);
-    const r = await api.sessions.prompt({ id: session.id, text, idempotencyKey: crypto.randomUUID() });
+    promptKey.current ??= crypto.randomUUID();
+    const r = await api.sessions.prompt({ id: session.id, text, idempotencyKey: promptKey.current });
     setSending(false);
-    if (r.ok) setText('');
-    else setError(r.error.message);
+    if (r.ok) {
+      setText('');
+      promptKey.current = null;
+    }
+    else setError(`The prompt was not sent: ${r.error.message} Your text is kept; send it again when the session is Idle.`);
   }
 
   const act = async (p: Promise<{ ok: boolean; error?: { message: string } }>) => {
     const r = await p;
-    if (!r.ok) setError(r.error?.message ?? 'Failed');
+    if (!r.ok) setError(`${r.error?.message ?? 'Baton did not say why.'} Check the session’s status, then try again.`);
   };
 
   const working = session.state === 'busy' || session.state === 'waiting_input';
@@ -42,11 +50,6 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <StatusPill session={session} />
         <span className="muted small mono">{session.branch}</span>
         <span className="statusbar-spacer" />
-        {session.state === 'failed' && (
-          <button className="btn btn-sm" onClick={() => void act(api.sessions.retry({ id: session.id }))}>
-            Retry
-          </button>
-        )}
         <button className="btn btn-sm" disabled={!working} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
         </button>
@@ -54,11 +57,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
           Stop
         </button>
       </div>
-      {session.stateDetail && (session.state === 'failed' || session.state === 'interrupted') && (
-        <div className="banner" role="alert">
-          <pre className="detail">{session.stateDetail}</pre>
-        </div>
-      )}
+      <SessionBanners session={session} />
       <TranscriptList items={transcript.items} canAnswer={session.state === 'waiting_input'} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
       <form
         className="prompt-box"
@@ -72,7 +71,10 @@ export function SessionView({ session }: { session: SessionSummary }) {
           rows={2}
           placeholder={session.state === 'idle' ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            promptKey.current = null;
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim()) void send();
           }}
@@ -82,6 +84,12 @@ export function SessionView({ session }: { session: SessionSummary }) {
           Send
         </button>
       </form>
+      {sending && session.state === 'starting' && (
+        // An idle session whose host is gone (after a restart) starts its agent again before the prompt goes out.
+        <div className="notice notice-progress prompt-progress" role="status">
+          <Spinner /> Starting the agent again and resuming its conversation; your prompt goes out as soon as it is ready…
+        </div>
+      )}
       {error && (
         <div className="banner" role="alert">
           {error}

@@ -1,8 +1,8 @@
 import { useBaton } from '../stores/react';
 import { selectProjects } from '../stores/projects';
-import { BatonMark, PlusIcon } from './icons';
+import { BatonMark, GearIcon, PlusIcon } from './icons';
 
-export function Sidebar(props: { onAddProject: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
+export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
   const projects = useBaton(selectProjects);
   const loaded = useBaton((s) => s.projectsLoaded);
   return (
@@ -42,6 +42,11 @@ export function Sidebar(props: { onAddProject: () => void; selectedId: string | 
           ))}
         </ul>
       )}
+      <div className="sidebar-footer">
+        <button className="sidebar-footer-btn" onClick={props.onOpenSettings}>
+          <GearIcon /> Settings
+        </button>
+      </div>
     </nav>
   );
 }

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionState } from '../api/transport';
 import { useBaton, useServices } from '../stores/react';
+import { ReconcileControl } from './ReconcileControl';
 
 const LABELS: Record<ConnectionState['kind'], { text: string; dot: string }> = {
   connecting: { text: 'Connecting…', dot: 'dot-warn' },
@@ -29,6 +30,7 @@ export function StatusBar() {
         </button>
       )}
       <span className="statusbar-spacer" />
+      <ReconcileControl />
       {info.mode && <span>{info.mode === 'browser' ? 'Browser mode' : 'Desktop'}</span>}
       {info.dataDir && (
         <span className="mono" title="Data directory">

@@ -1,9 +1,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
 import { useEffect, useMemo, useRef } from 'react';
-import type { TranscriptItem } from '../../../shared/transcript';
+import type { ToolStatus, TranscriptItem } from '../../../shared/transcript';
 
 const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
+
+const TOOL_STATUS: Record<ToolStatus, string> = {
+  pending: 'pending',
+  in_progress: 'running',
+  completed: 'done',
+  failed: 'failed',
+  // Running when its host died: it may or may not have finished, and nothing will report it now.
+  interrupted: 'interrupted',
+};
+
+/** Markers are lines recovery appended to the journal; each reads as a divider across the transcript. */
+const MARKER_LABEL: Record<string, string> = { interrupted: 'Interrupted', divergence: 'Transcript rebuilt' };
 
 /** Long transcripts stay smooth: only the rows on screen are rendered. */
 export function TranscriptList(props: { items: TranscriptItem[]; onAnswer: (requestKey: string, optionId: string | null) => void; canAnswer: boolean }) {
@@ -55,14 +67,23 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
       return <div className="msg msg-thought">{item.text}</div>;
     case 'tool':
       return (
-        <details className="tool" data-testid="tool-call" data-status={item.status}>
+        <details className={`tool tool-card-${item.status}`} data-testid="tool-call" data-status={item.status}>
           <summary>
             <span className={`tool-dot tool-${item.status}`} />
             <span className="tool-title">{item.title || item.toolCallId}</span>
-            <span className="muted small">
-              {item.kind} · {item.status.replace('_', ' ')}
-            </span>
+            {item.status === 'interrupted' ? (
+              <span className="muted small">
+                {item.kind} · <span className="pill pill-danger">Interrupted</span>
+              </span>
+            ) : (
+              <span className="muted small">
+                {item.kind} · {TOOL_STATUS[item.status] ?? item.status}
+              </span>
+            )}
           </summary>
+          {item.status === 'interrupted' && (
+            <div className="muted small">It was still running when its session host stopped, so its result was never reported.</div>
+          )}
           {item.locations.length > 0 && <div className="muted small mono">{item.locations.join(', ')}</div>}
           {item.content.length > 0 && <pre className="log">{item.content.join('\n')}</pre>}
         </details>
@@ -107,7 +128,16 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
           {item.stderrTail.length > 0 && <pre className="log">{item.stderrTail.join('\n')}</pre>}
         </div>
       );
-    case 'marker':
-      return <div className="marker small">{item.text}</div>;
+    case 'marker': {
+      const label = MARKER_LABEL[item.marker] ?? item.marker;
+      return (
+        <div className={`marker marker-${item.marker}`} role="separator" aria-label={`${label}: ${item.text}`} data-testid="marker" data-marker={item.marker}>
+          <span className="marker-text">
+            <strong>{label}</strong>
+            {item.text !== item.marker && <span> · {item.text}</span>}
+          </span>
+        </div>
+      );
+    }
   }
 }

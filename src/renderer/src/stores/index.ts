@@ -1,14 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../shared/contracts';
+import { AppStatus } from '../../../shared/contracts/app';
 import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
+import { createRecoverySlice, type RecoverySlice } from './recovery';
+import { createSessionActionsSlice, type SessionActionsSlice } from './session-actions';
 import { createSessionsSlice, type SessionsSlice } from './sessions';
 import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
 
-export type BatonState = ConnectionSlice & AppSlice & ProjectsSlice & WorktreesSlice & SessionsSlice;
+export type BatonState = ConnectionSlice & AppSlice & RecoverySlice & ProjectsSlice & WorktreesSlice & SessionsSlice & SessionActionsSlice;
 
 export interface StoreDeps {
   api: Api;
@@ -22,7 +25,9 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createAppSlice(deps)(...a),
     ...createProjectsSlice(deps)(...a),
     ...createWorktreesSlice(deps)(...a),
+    ...createRecoverySlice(deps)(...a),
     ...createSessionsSlice(deps)(...a),
+    ...createSessionActionsSlice(deps)(...a),
   }));
 }
 
@@ -41,8 +46,16 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   };
   const offs = [
     transport.onState((c) => s().setConnection(c)),
-    transport.onResync(reloadAll),
-    transport.subscribe('app.statusChanged', () => void s().loadStatus()),
+    transport.onResync(() => {
+      s().resetStartupNotice();
+      reloadAll();
+    }),
+    transport.subscribe('app.statusChanged', (payload) => {
+      // The event carries the whole status; a payload this build cannot read is fetched instead.
+      const status = AppStatus.safeParse(payload);
+      if (status.success) s().receiveStatus(status.data);
+      else void s().loadStatus();
+    }),
     transport.subscribe('projects.changed', () => void s().loadProjects()),
     transport.subscribe('sessions.changed', (payload) => {
       const id = (payload as { sessionId?: unknown }).sessionId;

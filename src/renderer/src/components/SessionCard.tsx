@@ -1,0 +1,41 @@
+import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { displayStatus } from '../../../shared/session-state';
+import { useBaton } from '../stores/react';
+import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
+import { StatusPill } from './SessionBoard';
+
+/**
+ * One session on the board. The title is the button that opens it, stretched
+ * over the whole card, so the card's own buttons (Continue, Retry,
+ * Acknowledge) can sit inside it without nesting buttons.
+ */
+export function SessionCard({ session: s }: { session: SessionSummary }) {
+  const openSession = useBaton((st) => st.openSession);
+  const status = displayStatus({ state: s.state });
+  const needsAction = s.state === 'failed' || s.state === 'interrupted';
+  const titleId = `session-card-title-${s.id}`;
+  return (
+    <article className={`session-card ${needsAction ? 'session-card-attention' : ''}`} data-testid="session-card" data-status={status} aria-labelledby={titleId}>
+      <div className="session-card-top">
+        <button id={titleId} className="session-card-open session-card-title" onClick={() => openSession(s.id)}>
+          {s.title}
+        </button>
+        <StatusPill session={s} />
+      </div>
+      <div className="muted small mono">{s.branch ?? s.worktreePath}</div>
+      <div className="muted small">
+        {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {s.harness}
+      </div>
+      {s.stateDetail && needsAction && (
+        <div className="row-error small clamp-2" title={s.stateDetail}>
+          {s.stateDetail.split('\n')[0]}
+        </div>
+      )}
+      {s.divergence && <DivergenceNotice session={s} compact />}
+      <ActionOutcome sessionId={s.id} compact />
+      {needsAction && (
+        <div className="session-card-actions">{s.state === 'interrupted' ? <ContinueButton sessionId={s.id} small /> : <RetryButton sessionId={s.id} small />}</div>
+      )}
+    </article>
+  );
+}

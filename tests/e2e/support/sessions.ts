@@ -1,0 +1,104 @@
+import { expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCRIPTED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/scripted-agent/agent.mjs');
+
+const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@x' };
+
+/** A one-commit git repository at `<work>/<name>`. */
+export function makeRepo(work: string, name: string): string {
+  const repo = join(work, name);
+  mkdirSync(repo);
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo, env: gitEnv });
+  writeFileSync(join(repo, 'README.md'), `# ${name}\n`);
+  execFileSync('git', ['add', '-A'], { cwd: repo, env: gitEnv });
+  execFileSync('git', ['commit', '-q', '-m', 'init'], { cwd: repo, env: gitEnv });
+  return repo;
+}
+
+/** Adds the repository as a project whose agent is the scripted ACP agent running `scriptPath`, through the UI. */
+export async function addProjectWithScriptedAgent(page: Page, repo: string, scriptPath: string): Promise<void> {
+  await page.getByTestId('projects-empty').getByRole('button', { name: 'Add project' }).click();
+  await page.getByLabel('Repository folder').fill(repo);
+  await expect(page.getByTestId('path-check')).toHaveAttribute('data-state', 'ok');
+  await page.getByTestId('add-project-dialog').getByRole('button', { name: 'Add project' }).click();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Custom agent command').fill(`"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved')).toBeVisible();
+}
+
+/** Starts a session with the custom (scripted) agent and waits for its view. */
+export async function startSession(page: Page, prompt: string): Promise<void> {
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByTestId('new-session-dialog');
+  await dialog.getByLabel('Agent').selectOption('custom');
+  await dialog.getByLabel('First prompt').fill(prompt);
+  await dialog.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('session-view')).toBeVisible();
+}
+
+export const sessionIds = (dataDir: string): string[] => {
+  const dir = join(dataDir, 'sessions');
+  return existsSync(dir) ? readdirSync(dir) : [];
+};
+
+export const journalPath = (dataDir: string, sessionId: string): string => join(dataDir, 'sessions', sessionId, 'journal.jsonl');
+
+interface HostFile {
+  pid: number;
+  agentPid: number | null;
+}
+
+export function readHost(dataDir: string, sessionId: string): HostFile | null {
+  const file = join(dataDir, 'sessions', sessionId, 'host.json');
+  if (!existsSync(file)) return null;
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const o = json as Partial<HostFile>;
+  return typeof o.pid === 'number' ? { pid: o.pid, agentPid: typeof o.agentPid === 'number' ? o.agentPid : null } : null;
+}
+
+/** Only processes this test started: a pid from an old host.json may belong to someone else by now. */
+const ours = (pid: number, marks: string[]): boolean => {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return marks.some((m) => cmd.includes(m));
+  } catch {
+    return false;
+  }
+};
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Kills a session's host, then its agent, with SIGKILL: a crash, not a stop,
+ * so nothing gets journaled on the way out. Resolves once both are gone.
+ */
+export async function killHost(dataDir: string, sessionId: string): Promise<void> {
+  const host = readHost(dataDir, sessionId);
+  if (!host) return;
+  const pids = [host.pid, host.agentPid].filter((p): p is number => p !== null && ours(p, [dataDir, 'scripted-agent']));
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  await expect.poll(() => pids.filter(alive).length, { timeout: 5_000 }).toBe(0);
+}
+
+/** Cleanup: every host (and agent) the data directory knows of. */
+export async function killAllHosts(dataDir: string): Promise<void> {
+  for (const id of sessionIds(dataDir)) await killHost(dataDir, id);
+}
