@@ -24,6 +24,10 @@ import { createSessionsRepository } from '../sessions/repository';
 import { createSessionsService, type SessionsService } from '../sessions/service';
 import { createTurnsRepository } from '../sessions/turns-repository';
 import { openDatabase, storeStatus } from '../store/db';
+import { tasksHandlers } from '../tasks/handlers';
+import { createTasksRepository } from '../tasks/repository';
+import { createTasksService, type TasksService } from '../tasks/service';
+import { createWakesRepository } from '../tasks/wakes-repository';
 import { worktreesHandlers } from '../worktrees/handlers';
 import { createWorktreesRepository } from '../worktrees/repository';
 import { createWorktreesService, type WorktreesService } from '../worktrees/service';
@@ -110,6 +114,7 @@ export function createCore(opts: CoreOptions): Core {
         worktrees: unavailable('worktrees'),
         sessions: unavailable('sessions'),
         orchestrator: unavailable('orchestrator'),
+        tasks: unavailable('tasks'),
       }),
       hub,
       status,
@@ -158,6 +163,19 @@ export function createCore(opts: CoreOptions): Core {
     emitRecords,
     debugPoint,
   });
+  const tasksRepo = createTasksRepository(db);
+  const tasks: TasksService = createTasksService({
+    tasks: tasksRepo,
+    wakes: createWakesRepository(db),
+    sessions: sessionsRepo,
+    sessionsService: sessions,
+    projects: projectsRepo,
+    emitChanged: (projectId) => hub.emit('tasks.changed', { projectId }),
+  });
+  // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
+  hub.listen((name, payload) => {
+    if (name === 'sessions.changed') tasks.onSessionChanged((payload as { sessionId: string }).sessionId);
+  });
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: createReplacementsRepository(db),
     sessions: sessionsRepo,
@@ -167,6 +185,7 @@ export function createCore(opts: CoreOptions): Core {
     worktrees: worktreesRepo,
     worktreesService: worktrees,
     debugPoint,
+    openTasks: (projectId) => tasksRepo.openTitles(projectId),
     emitChanged: (projectId) => hub.emit('orchestrator.changed', { projectId }),
     ...(process.env.BATON_VERIFY_TIMEOUT_MS ? { verifyTimeoutMs: Number(process.env.BATON_VERIFY_TIMEOUT_MS) } : {}),
   });
@@ -177,6 +196,7 @@ export function createCore(opts: CoreOptions): Core {
     worktrees: worktreesHandlers(worktrees),
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
+    tasks: tasksHandlers(tasks),
   };
 
   // One reconcile at a time: "Reconcile now" during the startup one joins it rather than racing it.
@@ -188,6 +208,7 @@ export function createCore(opts: CoreOptions): Core {
         lastReconcile = report;
         // After reconcile, so a saga sees every session's true state; a no-op on later reconciles.
         orchestrator.resumeInterrupted();
+        tasks.deliverPending();
         if (report.reattached || report.moved.length || report.divergences) {
           console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved, ${report.divergences} divergence(s)`);
         }
@@ -213,6 +234,7 @@ export function createCore(opts: CoreOptions): Core {
       closed = true;
       await reconciling?.catch(() => undefined);
       await orchestrator.halt();
+      await tasks.close();
       if (closeOpts?.stopAgents) await sessions.stopAll();
       await sessions.shutdown();
       await worktrees.idle();

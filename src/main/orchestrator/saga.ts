@@ -24,6 +24,8 @@ export interface SagaDeps {
   changed: (projectId: string) => void;
   /** How long verify waits for the new agent to be up. */
   verifyTimeoutMs: number;
+  /** The open tasks, for the new orchestrator's handoff. */
+  openTasks?: (projectId: string) => string[];
   /** True once the app is shutting down: the saga stops between phases and resumes at the next start. */
   halted: () => boolean;
 }

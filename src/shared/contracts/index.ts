@@ -3,6 +3,7 @@ import { appContract } from './app';
 import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
 import { sessionsContract } from './sessions';
+import { tasksContract } from './tasks';
 import { worktreesContract } from './worktrees';
 
 /** Every procedure and event Baton has, by domain. */
@@ -12,6 +13,7 @@ export const contract = {
   worktrees: worktreesContract,
   sessions: sessionsContract,
   orchestrator: orchestratorContract,
+  tasks: tasksContract,
 } as const;
 
 export type Contract = typeof contract;

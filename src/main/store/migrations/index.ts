@@ -4,9 +4,10 @@ import { m003 } from './003_worktrees';
 import { m004 } from './004_sessions';
 import { m005 } from './005_recovery';
 import { m006 } from './006_orchestrator';
+import { m007 } from './007_tasks';
 import type { Migration } from './types';
 
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 
 export const LATEST_VERSION = migrations.length;

@@ -1,0 +1,223 @@
+import type { TaskPriority, TaskView, WakeView } from '../../shared/contracts/tasks';
+import { newestActiveOrchestrator } from '../../shared/orchestrator';
+import { fail, ok, type Result } from '../../shared/result';
+import type { SessionState } from '../../shared/session-state';
+import type { ProjectsRepository } from '../projects/repository';
+import type { SessionsRepository } from '../sessions/repository';
+import type { SessionsService } from '../sessions/service';
+import type { TasksRepository } from './repository';
+import { describeReasons, type WakeReason, type WakesRepository } from './wakes-repository';
+
+export interface TasksServiceDeps {
+  tasks: TasksRepository;
+  wakes: WakesRepository;
+  sessions: SessionsRepository;
+  sessionsService: SessionsService;
+  projects: ProjectsRepository;
+  emitChanged: (projectId: string) => void;
+  /** How long a claim lasts without a live worker (the orchestrator may heartbeat it). */
+  leaseMs?: number;
+  /** How often leases are extended for live workers and expired ones returned to the queue. */
+  tickMs?: number;
+}
+
+export interface WaitResult {
+  changes: WakeReason[];
+  summary: string;
+}
+
+const FINISHED: readonly SessionState[] = ['failed', 'stopped', 'interrupted', 'retired'];
+const WAIT_MAX_MS = 10 * 60_000;
+
+/**
+ * The task queue and the orchestrator's wake-ups. A wake is stored first
+ * (one pending per project; new reasons join it), then delivered exactly once:
+ * to a parked `wait_for_changes` call, or as a prompt when the orchestrator is
+ * idle. Busy, waiting on a person, or missing: it stays stored until then.
+ */
+export function createTasksService(deps: TasksServiceDeps) {
+  const leaseMs = deps.leaseMs ?? Number(process.env.BATON_LEASE_MS ?? 15 * 60_000);
+  const tickMs = deps.tickMs ?? 5000;
+  const waiters = new Map<string, { projectId: string; resolve: (r: WaitResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  /** Deliveries run one at a time per project, so a wake can never go out twice. */
+  const chains = new Map<string, Promise<void>>();
+  const lastState = new Map<string, SessionState>();
+  let closed = false;
+
+  for (const s of deps.sessions.list()) lastState.set(s.id, s.state);
+
+  const changed = (projectId: string): void => deps.emitChanged(projectId);
+
+  function notify(projectId: string, reason: Omit<WakeReason, 'at'>): void {
+    deps.wakes.add(projectId, reason);
+    changed(projectId);
+    void deliver(projectId);
+  }
+
+  function deliver(projectId: string): Promise<void> {
+    const next = (chains.get(projectId) ?? Promise.resolve())
+      .then(() => deliverNow(projectId))
+      .catch((e: unknown) => console.error(`[baton] wake delivery for ${projectId} failed:`, e));
+    chains.set(projectId, next);
+    void next.finally(() => {
+      if (chains.get(projectId) === next) chains.delete(projectId);
+    });
+    return next;
+  }
+
+  async function deliverNow(projectId: string): Promise<void> {
+    if (closed) return;
+    const wake = deps.wakes.pending(projectId);
+    if (!wake) return;
+    const orch = newestActiveOrchestrator(deps.sessionsService.list(projectId), projectId);
+    if (!orch) return; // The board says the project needs an orchestrator; the wake waits for one.
+    const parked = waiters.get(orch.id);
+    if (parked) {
+      if (deps.wakes.markDelivered(wake.id, orch.id, 'wait_for_changes', wake.reasons.length)) {
+        waiters.delete(orch.id);
+        clearTimeout(parked.timer);
+        parked.resolve({ changes: wake.reasons, summary: describeReasons(wake.reasons) });
+      }
+      changed(projectId);
+      return;
+    }
+    // Busy: delivered when the turn ends. Waiting on a person: never cancel what they must answer.
+    if (orch.state !== 'idle') return;
+    // The idempotency key is the wake: a restart between prompt and mark sends nothing twice.
+    const r = await deps.sessionsService.prompt(orch.id, wakePrompt(wake.reasons), `wake:${wake.id}`);
+    if (r.ok) deps.wakes.markDelivered(wake.id, orch.id, 'prompt', wake.reasons.length);
+    else console.warn(`[baton] wake for ${projectId} not delivered yet: ${r.error.message}`);
+    changed(projectId);
+  }
+
+  function onSessionChanged(sessionId: string): void {
+    const s = deps.sessions.get(sessionId);
+    if (!s) return;
+    const before = lastState.get(sessionId);
+    lastState.set(sessionId, s.state);
+    if (before === s.state) return;
+    if (s.role === 'orchestrator') {
+      // It may have become idle, been answered, or just started: a stored wake can go now.
+      void deliver(s.projectId);
+      return;
+    }
+    const run = deps.tasks.runForWorker(sessionId);
+    const turnEnded = (before === 'busy' || before === 'waiting_input') && s.state === 'idle';
+    const ended = before !== undefined && !FINISHED.includes(before) && FINISHED.includes(s.state);
+    if (!turnEnded && !ended) return;
+    if (ended && run && run.status === 'running' && (s.state === 'failed' || s.state === 'interrupted')) {
+      deps.tasks.needsAttention(run.id, `Its worker session ${s.state === 'failed' ? 'failed' : 'was interrupted'}: ${s.stateDetail ?? ''}`.trim());
+    }
+    notify(s.projectId, { kind: 'worker_ended', sessionId, ...(run ? { runId: run.id } : {}), title: s.title });
+  }
+
+  function tick(): void {
+    if (closed) return;
+    const live = deps.tasks.runningWithWorkers().filter((r) => {
+      const w = r.workerSessionId ? deps.sessions.get(r.workerSessionId) : null;
+      return !!w && !FINISHED.includes(w.state);
+    });
+    deps.tasks.extendLeases(
+      live.map((r) => r.id),
+      leaseMs,
+    );
+    for (const r of deps.tasks.expireLeases()) notify(r.projectId, { kind: 'lease_expired', runId: r.id });
+  }
+  const timer = setInterval(tick, tickMs);
+  timer.unref();
+
+  return {
+    list(projectId: string, status?: TaskView['status']): Result<TaskView[]> {
+      if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
+      return ok(deps.tasks.list(projectId, status));
+    },
+
+    add(input: { projectId: string; title: string; body: string; priority: TaskPriority }): Result<TaskView> {
+      if (!deps.projects.get(input.projectId)) return fail('project_not_found', `There is no project ${input.projectId}.`);
+      const task = deps.tasks.add(input);
+      notify(input.projectId, { kind: 'enqueued', ...(task.run ? { runId: task.run.id } : {}), title: task.title });
+      return ok(task);
+    },
+
+    retry(runId: string): Result<TaskView> {
+      const r = deps.tasks.retry(runId);
+      if (r.ok) notify(r.value.projectId, { kind: 'retried', ...(r.value.run ? { runId: r.value.run.id } : {}), title: r.value.title });
+      return r;
+    },
+
+    recover(runId: string): Result<TaskView> {
+      const r = deps.tasks.recover(runId);
+      if (r.ok) notify(r.value.projectId, { kind: 'recovered', runId, title: r.value.title });
+      return r;
+    },
+
+    cancel(taskId: string): Result<TaskView> {
+      const r = deps.tasks.cancel(taskId);
+      if (r.ok) changed(r.value.projectId);
+      return r;
+    },
+
+    wake(projectId: string): Result<WakeView> {
+      if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
+      const pending = deps.wakes.pending(projectId);
+      const orch = newestActiveOrchestrator(deps.sessionsService.list(projectId), projectId);
+      const waitingFor: WakeView['waitingFor'] = !pending ? null : !orch ? 'orchestrator' : orch.state === 'waiting_input' ? 'answer' : 'idle_orchestrator';
+      return ok({ pending: !!pending, summary: pending ? describeReasons(pending.reasons) : null, waitingFor, lastDeliveredAt: deps.wakes.lastDeliveredAt(projectId) });
+    },
+
+    /**
+     * The orchestrator's `wait_for_changes` tool: returns a stored wake at once,
+     * else parks until one arrives or the (bounded) timeout passes.
+     */
+    waitForChanges(orchestratorId: string, timeoutMs: number): Promise<WaitResult> {
+      const s = deps.sessions.get(orchestratorId);
+      if (!s) return Promise.resolve({ changes: [], summary: 'Unknown session.' });
+      const wake = deps.wakes.pending(s.projectId);
+      if (wake && deps.wakes.markDelivered(wake.id, s.id, 'wait_for_changes', wake.reasons.length)) {
+        changed(s.projectId);
+        return Promise.resolve({ changes: wake.reasons, summary: describeReasons(wake.reasons) });
+      }
+      const ms = Math.max(0, Math.min(timeoutMs, WAIT_MAX_MS));
+      waiters.get(s.id)?.resolve({ changes: [], summary: 'Replaced by a newer wait_for_changes call.' });
+      return new Promise<WaitResult>((resolve) => {
+        const timer = setTimeout(() => {
+          waiters.delete(s.id);
+          resolve({ changes: [], summary: `No changes in ${Math.round(ms / 1000)} s.` });
+        }, ms);
+        waiters.set(s.id, { projectId: s.projectId, resolve, timer });
+        changed(s.projectId);
+      });
+    },
+
+    isParked: (orchestratorId: string) => waiters.has(orchestratorId),
+    notify,
+    onSessionChanged,
+    /** After reconcile at startup: wakes stored before a restart go out now (or when their orchestrator is ready). */
+    deliverPending(): void {
+      for (const projectId of deps.wakes.projectsWithPending()) void deliver(projectId);
+    },
+    tick,
+    leaseMs,
+
+    /** Stops the ticker, answers parked waits, and waits for deliveries in flight: nothing is left running. */
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(timer);
+      for (const [id, w] of waiters) {
+        clearTimeout(w.timer);
+        w.resolve({ changes: [], summary: 'Baton is shutting down; call wait_for_changes again.' });
+        waiters.delete(id);
+      }
+      await Promise.allSettled([...chains.values()]);
+    },
+  };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;
+
+function wakePrompt(reasons: readonly WakeReason[]): string {
+  const lines = [`(Baton) Wake-up: ${describeReasons(reasons)}.`];
+  for (const r of reasons.slice(0, 20)) lines.push(`- ${r.kind.replace('_', ' ')}${r.title ? `: ${r.title}` : ''}${r.runId ? ` (run ${r.runId})` : ''}${r.sessionId ? ` (worker ${r.sessionId})` : ''}`);
+  lines.push('Read the queue with list_tasks, claim work with claim_next_run, and act on finished workers.');
+  return lines.join('\n');
+}
