@@ -25,3 +25,47 @@ export function inProcessTransport(core: Core): Transport & { resync(): void } {
     },
   };
 }
+
+/**
+ * Like `inProcessTransport`, but `restart(core)` moves it onto another core
+ * (a restarted main on the same data directory) the way the WebSocket
+ * transport reconnects: subscriptions carry over, then listeners resync.
+ */
+export function restartableTransport(first: Core): Transport & { restart(next: Core): void } {
+  let core = first;
+  const resyncs = new Set<() => void>();
+  const subs = new Set<{ name: string; cb: (payload: unknown) => void; off: () => void }>();
+  const listen = (sub: { name: string; cb: (payload: unknown) => void }) =>
+    core.hub.listen((n, payload) => {
+      if (n === sub.name) sub.cb(structuredClone(payload));
+    });
+  return {
+    invoke: (name, input) => core.router.call(name, structuredClone(input), { via: 'test' }),
+    subscribe(name, cb) {
+      const sub = { name, cb, off: () => {} };
+      sub.off = listen(sub);
+      subs.add(sub);
+      return () => {
+        sub.off();
+        subs.delete(sub);
+      };
+    },
+    onState(cb: (s: ConnectionState) => void) {
+      cb({ kind: 'connected' });
+      return () => {};
+    },
+    onResync(cb) {
+      resyncs.add(cb);
+      return () => resyncs.delete(cb);
+    },
+    retryNow() {},
+    restart(next) {
+      core = next;
+      for (const sub of subs) {
+        sub.off();
+        sub.off = listen(sub);
+      }
+      for (const cb of resyncs) cb();
+    },
+  };
+}
