@@ -83,6 +83,24 @@ export default tseslint.config(
     },
   },
   {
+    // The command line is a client of the contract: shared, plus src/main/app for the headless brain.
+    files: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The command line runs under plain Node.' }],
+          patterns: [
+            {
+              regex: '(^|/)(main/(?!app/)|renderer/|preload/)',
+              message: 'The command line imports src/shared, and src/main/app for the headless brain; nothing else.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/main/host/**'],
     rules: {
       'no-restricted-imports': [

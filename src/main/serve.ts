@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -5,6 +6,7 @@ import { startBrowserServer, newToken } from './api/ws-server';
 import { createCore } from './app/core';
 import { resolveDataDir } from './app/paths';
 import { APP_VERSION } from './app/version';
+import { startAppControl } from './control';
 
 /**
  * Browser mode: the same brain as the Electron app, its renderer served on
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const token = values.token ?? process.env.BATON_TOKEN ?? newToken();
+  // Private from the start: the database holds project secrets, and the control socket lives here.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const core = createCore({ dataDir, mode: 'browser', version: APP_VERSION });
   const here = dirname(fileURLToPath(import.meta.url));
   let server;
@@ -54,6 +58,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // CallContext has no control transport yet (asked for); nothing reads `via` today.
+  const control = await startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ws' }, version: APP_VERSION });
   void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
   console.log(`Baton ${APP_VERSION} (browser mode), data in ${dataDir}`);
   console.log(`Open ${server.url}`);
@@ -73,8 +79,7 @@ async function main(): Promise<void> {
           : `baton: ${open} agent session(s) keep running; the next start picks them up. To stop them on quit, set Settings → When quitting → Stop all agents.`,
       );
     }
-    void server
-      .close()
+    void Promise.all([control.close(), server.close()])
       .then(() => core.close({ stopAgents }))
       .then(() => process.exit(0));
   };

@@ -6,6 +6,7 @@ import { CONTENT_SECURITY_POLICY } from '../api/security';
 import { createCore } from '../app/core';
 import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
+import { startAppControl } from '../control';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -60,6 +61,8 @@ if (!app.requestSingleInstanceLock()) {
     return r.canceled ? null : (r.filePaths[0] ?? null);
   };
   const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION, pickFolder });
+  // Listening before the window exists: `baton` works while the app starts; closed on quit before the database.
+  const control = startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, version: APP_VERSION });
 
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -98,7 +101,10 @@ if (!app.requestSingleInstanceLock()) {
           quitting = false;
           return;
         }
-        return core.close({ stopAgents: choice === 'stop_all' }).finally(() => app.exit(0));
+        return control
+          .then((c) => c.close())
+          .then(() => core.close({ stopAgents: choice === 'stop_all' }))
+          .finally(() => app.exit(0));
       })
       .catch((err: unknown) => {
         console.error('[baton] quit failed:', err);

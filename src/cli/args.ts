@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { TASK_PRIORITIES, TaskView, type TaskPriority } from '../shared/contracts/tasks';
+import type { Result } from '../shared/result';
+
+export const TASK_STATUSES = TaskView.shape.status.options;
+export type TaskStatus = TaskView['status'];
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'status' }
+  | { kind: 'task_add'; project: string; title: string; body?: string; priority?: TaskPriority }
+  | { kind: 'task_list'; project?: string; status?: TaskStatus }
+  | { kind: 'session_list'; project?: string }
+  | { kind: 'orchestrator_replace'; project: string }
+  | { kind: 'orchestrator_retry'; project: string };
+
+export interface Invocation {
+  command: Command;
+  json: boolean;
+  dataDir?: string;
+}
+
+export const USAGE = `Usage: baton [--json] [--data-dir DIR] <command>
+
+Commands:
+  status                              the app, and per project its sessions, orchestrator and open tasks
+  task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]
+                                      queue a task for the project's orchestrator
+  task list [<project>] [--status open|done|canceled]
+  session list [<project>]
+  orchestrator replace <project>      replace the project's orchestrator, showing each phase
+  orchestrator retry <project>        resume a failed replacement from the phase it failed in
+
+<project> is a project's id, name or prefix, or the start of one when only one project matches.
+
+Options:
+  --json          print the contract's values as JSON instead of tables
+  --data-dir DIR  Baton's data directory (default: $BATON_HOME, else ~/.baton)
+  -h, --help      show this help
+
+baton talks to the running app through its control socket (<data-dir>/control.sock).
+When Baton is not running, it opens the data directory itself for the one command;
+agents keep running either way.`;
+
+const usage = (message: string): { ok: false; error: { code: 'usage'; message: string } } => ({ ok: false, error: { code: 'usage', message } });
+
+const oneOf = <T extends string>(values: readonly T[], v: string): v is T => (values as readonly string[]).includes(v);
+
+/** Flags may come anywhere (`baton status --json`); which ones a command accepts is checked after. */
+export function parseInvocation(argv: readonly string[]): Result<Invocation> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        body: { type: 'string' },
+        priority: { type: 'string' },
+        status: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    return usage(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  const base = { json: values.json === true, ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}) };
+  if (values['data-dir'] === '') return usage('--data-dir needs a directory.');
+  if (values.help || positionals.length === 0) return { ok: true, value: { ...base, command: { kind: 'help' } } };
+
+  const command = commandOf(positionals);
+  if (!command.ok) return command;
+  const c = command.value;
+  if ((values.body !== undefined || values.priority !== undefined) && c.kind !== 'task_add') return usage('--body and --priority belong to `task add`.');
+  if (values.status !== undefined && c.kind !== 'task_list') return usage('--status belongs to `task list`.');
+  if (c.kind === 'task_add') {
+    if (values.priority !== undefined) {
+      if (!oneOf(TASK_PRIORITIES, values.priority)) return usage(`--priority must be one of ${TASK_PRIORITIES.join(', ')}; got "${values.priority}".`);
+      c.priority = values.priority;
+    }
+    if (values.body !== undefined) c.body = values.body;
+  }
+  if (c.kind === 'task_list' && values.status !== undefined) {
+    if (!oneOf(TASK_STATUSES, values.status)) return usage(`--status must be one of ${TASK_STATUSES.join(', ')}; got "${values.status}".`);
+    c.status = values.status;
+  }
+  return { ok: true, value: { ...base, command: c } };
+}
+
+function commandOf(words: readonly string[]): Result<Command> {
+  const [first, second, ...rest] = words;
+  const atMost = (n: number, what: string): string | null => (rest.length > n ? `Too many arguments for \`${what}\`: ${rest.slice(n).join(' ')}` : null);
+  switch (first) {
+    case 'status':
+      return second === undefined ? { ok: true, value: { kind: 'status' } } : usage(`\`status\` takes no arguments; got "${second}".`);
+    case 'task': {
+      if (second === 'add') {
+        const [project, title] = rest;
+        if (project === undefined || title === undefined) return usage('Usage: baton task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]');
+        const extra = atMost(2, 'task add');
+        return extra ? usage(`${extra} (quote the title)`) : { ok: true, value: { kind: 'task_add', project, title } };
+      }
+      if (second === 'list') {
+        const extra = atMost(1, 'task list');
+        return extra ? usage(extra) : { ok: true, value: { kind: 'task_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
+      }
+      return usage(second === undefined ? '`task` needs a subcommand: add or list.' : `Unknown task subcommand "${second}"; use add or list.`);
+    }
+    case 'session':
+    case 'sessions': {
+      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list.' : `Unknown session subcommand "${second}"; use list.`);
+      const extra = atMost(1, 'session list');
+      return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
+    }
+    case 'orchestrator': {
+      if (second !== 'replace' && second !== 'retry') {
+        return usage(second === undefined ? '`orchestrator` needs a subcommand: replace or retry.' : `Unknown orchestrator subcommand "${second}"; use replace or retry.`);
+      }
+      const [project] = rest;
+      if (project === undefined) return usage(`Usage: baton orchestrator ${second} <project>`);
+      const extra = atMost(1, `orchestrator ${second}`);
+      if (extra) return usage(extra);
+      return { ok: true, value: { kind: second === 'replace' ? 'orchestrator_replace' : 'orchestrator_retry', project } };
+    }
+    default:
+      return usage(`Unknown command "${first ?? ''}".`);
+  }
+}

@@ -1,0 +1,80 @@
+import { resolveDataDir } from '../main/app/paths';
+import type { Result } from '../shared/result';
+import { typedCall } from './api';
+import { parseInvocation, USAGE, type Command } from './args';
+import { openBackend } from './backend';
+import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
+import { orchestratorReplace, orchestratorRetry } from './orchestrator';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: Io = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+};
+
+/** Exit codes: 0 done, 1 the command failed, 2 it was not understood. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const inv = parseInvocation(argv);
+  if (!inv.ok) {
+    io.stderr(`baton: ${inv.error.message}\nRun \`baton --help\` for usage.\n`);
+    return 2;
+  }
+  const { command, json } = inv.value;
+  if (command.kind === 'help') {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
+  const dataDir = resolveDataDir(inv.value.dataDir);
+  const backend = await openBackend(dataDir, (line) => io.stderr(line + '\n'));
+  if (!backend.ok) {
+    io.stderr(`baton: ${backend.error.message}\n`);
+    return 1;
+  }
+  const ctx: CommandContext = {
+    call: typedCall(backend.value),
+    backend: backend.value,
+    json,
+    out: (line) => io.stdout(line + '\n'),
+    err: (line) => io.stderr(line + '\n'),
+  };
+  // Ctrl+C mid-command: a headless brain still closes cleanly (a running saga stops after its committed phase).
+  let onSigint: () => void = () => undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => (onSigint = () => resolve('interrupted')));
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await Promise.race([dispatch(ctx, command), interrupted]);
+    if (result === 'interrupted') {
+      io.stderr('baton: interrupted' + (backend.value.kind === 'headless' ? '; closing (work under way resumes when Baton starts)' : '') + '\n');
+      return 130;
+    }
+    if (!result.ok) {
+      io.stderr(`baton: ${result.error.message}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await backend.value.close();
+  }
+}
+
+function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): Promise<Result<void>> {
+  switch (c.kind) {
+    case 'status':
+      return status(ctx);
+    case 'task_add':
+      return taskAdd(ctx, c);
+    case 'task_list':
+      return taskList(ctx, c);
+    case 'session_list':
+      return sessionList(ctx, c);
+    case 'orchestrator_replace':
+      return orchestratorReplace(ctx, c.project);
+    case 'orchestrator_retry':
+      return orchestratorRetry(ctx, c.project);
+  }
+}
