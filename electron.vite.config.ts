@@ -11,6 +11,7 @@ export default defineConfig({
           serve: resolve(__dirname, 'src/main/serve.ts'),
           host: resolve(__dirname, 'src/main/host/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
+          'mcp-bridge': resolve(__dirname, 'src/main/mcp/bridge.ts'),
         },
       },
     },

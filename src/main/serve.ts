@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     return;
   }
   // CallContext has no control transport yet (asked for); nothing reads `via` today.
-  const control = await startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ws' }, version: APP_VERSION });
+  const control = await startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ws' }, version: APP_VERSION, onTool: (req) => core.callTool(req) });
   void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
   console.log(`Baton ${APP_VERSION} (browser mode), data in ${dataDir}`);
   console.log(`Open ${server.url}`);

@@ -2,7 +2,7 @@ import type { HandlersOf } from '../../shared/contract';
 import type { AppSettings, AppStatus, ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
-import { fail, ok } from '../../shared/result';
+import { fail, ok, type Result } from '../../shared/result';
 import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
@@ -27,6 +27,7 @@ import { openDatabase, storeStatus } from '../store/db';
 import { tasksHandlers } from '../tasks/handlers';
 import { createTasksRepository } from '../tasks/repository';
 import { createTasksService, type TasksService } from '../tasks/service';
+import { createOrchestratorTools, type OrchestratorTools } from '../tasks/tools';
 import { createWakesRepository } from '../tasks/wakes-repository';
 import { worktreesHandlers } from '../worktrees/handlers';
 import { createWorktreesRepository } from '../worktrees/repository';
@@ -56,6 +57,8 @@ export interface Core {
   recover(): Promise<ReconcileReport | null>;
   /** The app's own settings (what quitting does to running agents). */
   settings(): AppSettings;
+  /** An orchestrator's MCP tool call, arriving over the control socket from its bridge. */
+  callTool(req: { sessionId: string; token: string; name: string; args: unknown }): Promise<Result<unknown>>;
   /** Sessions whose agent is still running or could be resumed; the quit dialog asks only when there are some. */
   openSessionCount(): number;
   /**
@@ -121,6 +124,7 @@ export function createCore(opts: CoreOptions): Core {
       recover: async () => null,
       settings: () => status().settings,
       openSessionCount: () => 0,
+      callTool: async () => fail(ErrorCode.storeUnavailable, opened.error.message),
       close: async () => {},
     };
   }
@@ -162,6 +166,8 @@ export function createCore(opts: CoreOptions): Core {
     emitChanged: (sessionId, projectId) => hub.emit('sessions.changed', { sessionId, projectId }),
     emitRecords,
     debugPoint,
+    // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
+    mcpServersFor: (s) => tools.mcpServersFor(s),
   });
   const tasksRepo = createTasksRepository(db);
   const tasks: TasksService = createTasksService({
@@ -171,6 +177,14 @@ export function createCore(opts: CoreOptions): Core {
     sessionsService: sessions,
     projects: projectsRepo,
     emitChanged: (projectId) => hub.emit('tasks.changed', { projectId }),
+  });
+  const tools: OrchestratorTools = createOrchestratorTools({
+    dataDir: opts.dataDir,
+    secret: (meta as NonNullable<typeof meta>).secret('mcp'),
+    tasks,
+    tasksRepo,
+    sessions: sessionsRepo,
+    sessionsService: sessions,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   hub.listen((name, payload) => {
@@ -228,6 +242,7 @@ export function createCore(opts: CoreOptions): Core {
     status,
     recover: () => recover(),
     settings: () => meta?.settings() ?? { quitBehavior: 'ask' },
+    callTool: (req) => tools.call(req),
     openSessionCount: () => sessionsRepo.listInStates(['starting', 'idle', 'busy', 'waiting_input']).length,
     async close(closeOpts) {
       if (closed) return;

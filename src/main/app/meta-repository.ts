@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { QuitBehavior, type AppSettings } from '../../shared/contracts/app';
 import type { Db } from '../store/db';
 
@@ -46,6 +47,15 @@ export function createMetaRepository(db: Db) {
       set(RUN_STATE, JSON.stringify({ state: 'clean', stoppedAgents, at: new Date().toISOString() }));
     },
     settings,
+    /** A random secret kept on this machine, created on first use (the MCP tool tokens derive from it). */
+    secret(name: string): string {
+      const key = `secret:${name}`;
+      const existing = get(key);
+      if (existing) return existing;
+      const value = randomBytes(32).toString('base64url');
+      db.prepare('INSERT OR IGNORE INTO app_meta (key, value) VALUES (?, ?)').run(key, value);
+      return get(key) ?? value;
+    },
     saveSettings(patch: Partial<AppSettings>): AppSettings {
       const next = { ...settings(), ...patch };
       set(SETTINGS, JSON.stringify(next));

@@ -62,7 +62,7 @@ if (!app.requestSingleInstanceLock()) {
   };
   const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION, pickFolder });
   // Listening before the window exists: `baton` works while the app starts; closed on quit before the database.
-  const control = startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, version: APP_VERSION });
+  const control = startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, version: APP_VERSION, onTool: (req) => core.callTool(req) });
 
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

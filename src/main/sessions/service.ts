@@ -33,6 +33,8 @@ export interface SessionsServiceDeps {
   emitChanged: (sessionId: string, projectId: string) => void;
   emitRecords: (sessionId: string, records: JournalRecord[]) => void;
   debugPoint: (name: string) => void;
+  /** MCP servers an agent session is given (the orchestrator's tools); none by default. */
+  mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
   initTimeoutMs?: number;
   stopGraceMs?: number;
 }
@@ -159,18 +161,19 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return null;
     }
     const caps = init.value.agentCapabilities ?? {};
+    const mcpServers = deps.mcpServersFor?.(s0) ?? [];
     const info = { loadSession: caps.loadSession === true, resume: !!caps.sessionCapabilities?.resume, agentInfo: init.value.agentInfo ?? null };
     // An earlier conversation comes back the best way the agent offers: resume, else load (replayed history is
     // journaled but hidden by the transcript fold), else a new session that the caller primes with context.
     if (prior && info.resume) {
-      const r = await withTimeout(l.acp.agent.request('session/resume', { sessionId: prior, cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+      const r = await withTimeout(l.acp.agent.request('session/resume', { sessionId: prior, cwd: s0.cwd, mcpServers }), initTimeoutMs);
       if (r.ok) return opened(id, prior, info, 'resume', firstPrompt, promptKey);
     }
     if (prior && info.loadSession) {
-      const r = await withTimeout(l.acp.agent.request('session/load', { sessionId: prior, cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+      const r = await withTimeout(l.acp.agent.request('session/load', { sessionId: prior, cwd: s0.cwd, mcpServers }), initTimeoutMs);
       if (r.ok) return opened(id, prior, info, 'load', firstPrompt, promptKey);
     }
-    const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers: [] }), initTimeoutMs);
+    const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers }), initTimeoutMs);
     let created = await newSession();
     const method = init.value.authMethods?.[0];
     if (!created.ok && created.error !== 'timeout' && method) {

@@ -37,7 +37,7 @@ const WAIT_MAX_MS = 10 * 60_000;
  */
 export function createTasksService(deps: TasksServiceDeps) {
   const leaseMs = deps.leaseMs ?? Number(process.env.BATON_LEASE_MS ?? 15 * 60_000);
-  const tickMs = deps.tickMs ?? 5000;
+  const tickMs = deps.tickMs ?? Number(process.env.BATON_TASK_TICK_MS ?? 5000);
   const waiters = new Map<string, { projectId: string; resolve: (r: WaitResult) => void; timer: ReturnType<typeof setTimeout> }>();
   /** Deliveries run one at a time per project, so a wake can never go out twice. */
   const chains = new Map<string, Promise<void>>();
@@ -190,6 +190,8 @@ export function createTasksService(deps: TasksServiceDeps) {
     },
 
     isParked: (orchestratorId: string) => waiters.has(orchestratorId),
+    /** A run moved without a wake (claimed, completed): the task panel follows. */
+    notifyChanged: changed,
     notify,
     onSessionChanged,
     /** After reconcile at startup: wakes stored before a restart go out now (or when their orchestrator is ready). */

@@ -1,0 +1,160 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { displayStatus } from '../../shared/session-state';
+import { fail, ok, type Result } from '../../shared/result';
+import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
+import { buildTranscript } from '../../shared/transcript';
+import type { SessionRecord, SessionsRepository } from '../sessions/repository';
+import type { SessionsService } from '../sessions/service';
+import type { TasksRepository } from './repository';
+import type { TasksService } from './service';
+
+export interface ToolsDeps {
+  dataDir: string;
+  /** A machine-local secret (app_meta): tool tokens are derived from it, so main can re-issue them after a restart. */
+  secret: string;
+  tasks: TasksService;
+  tasksRepo: TasksRepository;
+  sessions: SessionsRepository;
+  sessionsService: SessionsService;
+}
+
+/** ACP's stdio MCP server entry, as session/new, session/load and session/resume take it. */
+export interface McpServerEntry {
+  name: string;
+  command: string;
+  args: string[];
+  env: { name: string; value: string }[];
+}
+
+const LAST_MESSAGES = 3;
+
+export function defaultBridgeScript(): string | null {
+  if (process.env.BATON_MCP_BRIDGE_SCRIPT) return process.env.BATON_MCP_BRIDGE_SCRIPT;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'mcp-bridge.js'), join(here, '..', 'mcp-bridge.js'), resolve(here, '../../../out/main/mcp-bridge.js')];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/**
+ * The orchestrator's tools, run in main. Every call names its session and
+ * carries that session's token; everything it can see or touch is that
+ * session's project, never another's.
+ */
+export function createOrchestratorTools(deps: ToolsDeps) {
+  const tokenFor = (sessionId: string): string => createHmac('sha256', deps.secret).update(`mcp:${sessionId}`).digest('base64url');
+
+  function caller(sessionId: string, token: string): Result<SessionRecord> {
+    const expected = Buffer.from(tokenFor(sessionId));
+    const given = Buffer.from(token);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return fail('forbidden', 'This tool token does not belong to that session.');
+    const s = deps.sessions.get(sessionId);
+    if (!s || s.role !== 'orchestrator') return fail('forbidden', 'Only an orchestrator session can use these tools.');
+    if (s.state === 'retired' || s.state === 'retiring') return fail('forbidden', 'This orchestrator was replaced; its tools are closed.');
+    return ok(s);
+  }
+
+  /** A worker of the caller's own project, or an error that says nothing about other projects. */
+  function worker(orch: SessionRecord, sessionId: string): Result<SessionRecord> {
+    const w = deps.sessions.get(sessionId);
+    if (!w || w.projectId !== orch.projectId || w.role !== 'worker') return fail('worker_not_found', `This project has no worker ${sessionId}.`);
+    return ok(w);
+  }
+
+  const handlers: { [N in OrchestratorToolName]: (orch: SessionRecord, args: ToolInput<N>) => Promise<Result<unknown>> | Result<unknown> } = {
+    list_tasks: (orch, a) => deps.tasks.list(orch.projectId, a.status),
+    wait_for_changes: async (orch, a) => ok(await deps.tasks.waitForChanges(orch.id, (a.timeoutSeconds ?? 120) * 1000)),
+    claim_next_run: (orch) => {
+      const claimed = deps.tasksRepo.claimNext(orch.projectId, orch.id, deps.tasks.leaseMs);
+      if (claimed) deps.tasks.notifyChanged(orch.projectId);
+      return ok(claimed ? { run: claimed.run, task: claimed.task, claimToken: claimed.token } : null);
+    },
+    heartbeat_run: (orch, a) => inProject(orch, a.runId, () => deps.tasksRepo.heartbeat(a.runId, a.claimToken, deps.tasks.leaseMs)),
+    complete_run: (orch, a) => inProject(orch, a.runId, () => changedAfter(orch, deps.tasksRepo.complete(a.runId, a.claimToken, a.summary))),
+    fail_run: (orch, a) => inProject(orch, a.runId, () => changedAfter(orch, deps.tasksRepo.fail(a.runId, a.claimToken, a.summary))),
+    spawn_worker: async (orch, a) => {
+      const run = deps.tasksRepo.run(a.runId);
+      if (!run || run.projectId !== orch.projectId) return fail('run_not_found', `This project has no run ${a.runId}.`);
+      const held = deps.tasksRepo.heartbeat(a.runId, a.claimToken, deps.tasks.leaseMs);
+      if (!held.ok) return held;
+      const task = deps.tasksRepo.task(run.taskId);
+      const prompt = a.prompt ?? [task?.title, task?.body].filter(Boolean).join('\n\n');
+      const created = await deps.sessionsService.create({ projectId: orch.projectId, prompt, title: a.title ?? task?.title ?? 'Worker' });
+      if (!created.ok) return created;
+      const attached = deps.tasksRepo.attachWorker(a.runId, a.claimToken, created.value.id);
+      if (!attached.ok) {
+        // The claim was lost meanwhile: a worker nobody's run owns must not keep going.
+        await deps.sessionsService.stop(created.value.id);
+        return attached;
+      }
+      deps.tasks.notifyChanged(orch.projectId);
+      return ok({ worker: created.value, run: attached.value });
+    },
+    send_to_worker: async (orch, a) => {
+      const w = worker(orch, a.sessionId);
+      if (!w.ok) return w;
+      return deps.sessionsService.prompt(w.value.id, a.text, `orchestrator:${orch.id}:${Date.now()}:${Math.random().toString(36).slice(2)}`);
+    },
+    worker_status: (orch, a) => {
+      const w = worker(orch, a.sessionId);
+      if (!w.ok) return w;
+      const rec = deps.sessionsService.records(w.value.id, 0, 1_000_000);
+      const t = buildTranscript(rec.ok ? rec.value.records : []);
+      const said = t.items.filter((i) => i.type === 'agent').slice(-LAST_MESSAGES);
+      return ok({
+        sessionId: w.value.id,
+        state: w.value.state,
+        status: displayStatus({ state: w.value.state }),
+        detail: w.value.stateDetail,
+        turnOpen: t.turnOpen,
+        lastMessages: said.map((m) => (m.type === 'agent' ? m.text : '')),
+        run: deps.tasksRepo.runForWorker(w.value.id),
+      });
+    },
+    stop_worker: async (orch, a) => {
+      const w = worker(orch, a.sessionId);
+      if (!w.ok) return w;
+      return deps.sessionsService.stop(w.value.id);
+    },
+  };
+
+  function inProject(orch: SessionRecord, runId: string, fn: () => Result<unknown>): Result<unknown> {
+    const run = deps.tasksRepo.run(runId);
+    if (!run || run.projectId !== orch.projectId) return fail('run_not_found', `This project has no run ${runId}.`);
+    return fn();
+  }
+
+  function changedAfter<T>(orch: SessionRecord, r: Result<T>): Result<T> {
+    if (r.ok) deps.tasks.notifyChanged(orch.projectId);
+    return r;
+  }
+
+  return {
+    tokenFor,
+
+    async call(req: { sessionId: string; token: string; name: string; args: unknown }): Promise<Result<unknown>> {
+      const who = caller(req.sessionId, req.token);
+      if (!who.ok) return who;
+      if (!(req.name in ORCHESTRATOR_TOOLS)) return fail('unknown_tool', `There is no tool "${req.name}".`);
+      const name = req.name as OrchestratorToolName;
+      const parsed = ORCHESTRATOR_TOOLS[name].input.safeParse(req.args ?? {});
+      if (!parsed.success) return fail('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+      const handler = handlers[name] as (orch: SessionRecord, args: unknown) => Promise<Result<unknown>> | Result<unknown>;
+      return handler(who.value, parsed.data);
+    },
+
+    /** What an orchestrator session is given in session/new, /load and /resume: Baton's MCP server, bound to it. */
+    mcpServersFor(s: SessionRecord): McpServerEntry[] {
+      if (s.role !== 'orchestrator') return [];
+      const script = defaultBridgeScript();
+      if (!script) return [];
+      const env = [{ name: MCP_TOKEN_VAR, value: tokenFor(s.id) }];
+      if (process.versions.electron) env.push({ name: 'ELECTRON_RUN_AS_NODE', value: '1' });
+      return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id], env }];
+    },
+  };
+}
+
+export type OrchestratorTools = ReturnType<typeof createOrchestratorTools>;

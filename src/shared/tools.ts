@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The orchestrator's tools, declared once: the MCP bridge lists them to the
+ * agent, and main validates and runs them, scoped to the calling
+ * orchestrator's own project.
+ */
+const RunId = z.string().min(1).max(100).describe('The run id, from list_tasks or claim_next_run.');
+const ClaimToken = z.string().min(1).max(200).describe('The claim token claim_next_run returned for this run.');
+const SessionId = z.string().min(1).max(100).describe("A worker session id (from spawn_worker or a run's workerSessionId).");
+
+export const ORCHESTRATOR_TOOLS = {
+  list_tasks: {
+    description: "Lists this project's tasks with their newest run (status, worker, summary). Optionally only open, done or canceled ones.",
+    input: z.object({ status: z.enum(['open', 'done', 'canceled']).optional() }),
+  },
+  wait_for_changes: {
+    description:
+      'Waits until something needs you: a run enqueued, retried, recovered or back in the queue, or a worker ending its turn. Returns at once if something already happened, else after timeoutSeconds (default 120, at most 600) with no changes.',
+    input: z.object({ timeoutSeconds: z.number().int().min(0).max(600).optional() }),
+  },
+  claim_next_run: {
+    description: 'Claims the next queued run (highest priority, oldest first). Returns the run, its task and a claim token you need to spawn a worker for it, complete it or fail it; or null when the queue is empty.',
+    input: z.object({}),
+  },
+  heartbeat_run: {
+    description: "Extends a claimed run's lease. Not needed while a worker serves the run: its life keeps the lease.",
+    input: z.object({ runId: RunId, claimToken: ClaimToken }),
+  },
+  complete_run: {
+    description: 'Marks a claimed run completed with a summary of what was done; its task becomes done.',
+    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }),
+  },
+  fail_run: {
+    description: 'Marks a claimed run failed with a summary of why. People can retry it from the task panel.',
+    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }),
+  },
+  spawn_worker: {
+    description: "Starts a worker session for a claimed run, in its own worktree and branch, with the run's task as its first prompt (or the prompt you give).",
+    input: z.object({ runId: RunId, claimToken: ClaimToken, prompt: z.string().min(1).max(200_000).optional(), title: z.string().min(1).max(120).optional() }),
+  },
+  send_to_worker: {
+    description: 'Sends a message to one of this project\'s workers as its next prompt (it must be idle).',
+    input: z.object({ sessionId: SessionId, text: z.string().min(1).max(200_000) }),
+  },
+  worker_status: {
+    description: "Reads a worker's state and its last messages.",
+    input: z.object({ sessionId: SessionId }),
+  },
+  stop_worker: {
+    description: 'Stops a worker session and every process it started.',
+    input: z.object({ sessionId: SessionId }),
+  },
+} as const;
+
+export type OrchestratorToolName = keyof typeof ORCHESTRATOR_TOOLS;
+export const ORCHESTRATOR_TOOL_NAMES = Object.keys(ORCHESTRATOR_TOOLS) as OrchestratorToolName[];
+export type ToolInput<N extends OrchestratorToolName> = z.infer<(typeof ORCHESTRATOR_TOOLS)[N]['input']>;
+
+/** The environment variable carrying an orchestrator session's tool token to its MCP bridge. */
+export const MCP_TOKEN_VAR = 'BATON_MCP_TOKEN';

@@ -1,0 +1,47 @@
+import type { Core } from '../../../src/main/app/core';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import type { JournalRecord } from '../../../src/shared/journal';
+import { buildTranscript } from '../../../src/shared/transcript';
+import { MCP_TOKEN_VAR } from '../../../src/shared/tools';
+import type { Caller } from '../orchestrator/helpers';
+
+/**
+ * The tool token Baton gave an orchestrator, read where the agent got it: the
+ * MCP server entry of the session/new request in its journal.
+ */
+export async function toolToken(call: Caller, sessionId: string): Promise<string> {
+  const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: sessionId, afterSeq: 0, limit: 10_000 });
+  for (const r of records) {
+    const m = r.msg as { method?: string; params?: { mcpServers?: { env?: { name: string; value: string }[] }[] } };
+    if (r.dir !== 'out' || m.method !== 'session/new') continue;
+    const v = m.params?.mcpServers?.[0]?.env?.find((e) => e.name === MCP_TOKEN_VAR)?.value;
+    if (v) return v;
+  }
+  throw new Error(`no MCP token in the journal of ${sessionId}`);
+}
+
+/** Calls an orchestrator tool the way its MCP bridge does (the control socket hands it to this same function). */
+export function toolCaller(core: Core, sessionId: string, token: string) {
+  return async <T = unknown>(name: string, args: unknown = {}): Promise<T> => {
+    const r = await core.callTool({ sessionId, token, name, args });
+    if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code}: ${r.error.message}`), { code: r.error.code });
+    return r.value as T;
+  };
+}
+
+/** The prompts an orchestrator received, in order (what the user or a wake sent it). */
+export async function prompts(call: Caller, sessionId: string): Promise<string[]> {
+  const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: sessionId, afterSeq: 0, limit: 50_000 });
+  return buildTranscript(records).items.flatMap((i) => (i.type === 'user' ? [i.text] : []));
+}
+
+export async function cancels(call: Caller, sessionId: string): Promise<number> {
+  const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: sessionId, afterSeq: 0, limit: 50_000 });
+  return records.filter((r) => r.dir === 'out' && (r.msg as { method?: string }).method === 'session/cancel').length;
+}
+
+export const wakePrompts = (all: string[]): string[] => all.filter((p) => p.startsWith('(Baton) Wake-up'));
+
+export async function state(call: Caller, id: string): Promise<SessionSummary['state']> {
+  return (await call<SessionSummary>('sessions.get', { id })).state;
+}
