@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { removeDir, restartServer, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
-import { addProjectWithScriptedAgent, journalPath, killAllHosts, killHost, makeRepo, sessionIds, startSession } from './support/sessions';
+import { addProjectWithScriptedAgent, journalPath, killAllHosts, killHost, makeRepo, SCRIPTED_AGENT, sessionIds, startSession } from './support/sessions';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -205,4 +205,56 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
   await page.reload();
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByTestId('app-settings-dialog').getByRole('radio', { name: /^Stop all agents/ })).toBeChecked();
+});
+
+test('a session whose agent fails to start shows Failed with the reason, and Retry starts it again', async ({ page }) => {
+  test.setTimeout(90_000);
+  const repo = makeRepo(work, 'flaky');
+  const script = writeScript({ prompts: [{ match: 'hello', steps: [{ type: 'text', text: 'Hello from the second start.' }] }] });
+  // Fails its first start (a transient fault: a port in use, a token refresh), then runs the scripted agent.
+  const wrapper = join(work, 'flaky-scripted-agent.mjs');
+  writeFileSync(
+    wrapper,
+    `import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+const [marker, agent, script] = process.argv.slice(2);
+if (!existsSync(marker)) {
+  writeFileSync(marker, '');
+  process.stderr.write('flaky agent: could not reach the model service (first start fails on purpose)\\n');
+  process.exit(3);
+}
+const child = spawn(process.execPath, [agent, '--script', script], { stdio: 'inherit' });
+child.on('exit', (code) => process.exit(code ?? 1));
+`,
+  );
+  const command = `"${process.execPath}" "${wrapper}" "${join(work, 'failed-once')}" "${SCRIPTED_AGENT}" "${script}"`;
+
+  await page.goto(server!.url);
+  await addProjectWithScriptedAgent(page, repo, script, command);
+  await startSession(page, 'Say hello');
+  const view = page.getByTestId('session-view');
+  await expect(view.getByTestId('session-status')).toHaveText('Failed', { timeout: 20_000 });
+  const banner = view.getByTestId('failed-banner');
+  await expect(banner).toBeVisible();
+  // The reason, with the agent's own last words.
+  await expect(banner).toContainText('exited with code 3');
+  await expect(banner).toContainText('could not reach the model service');
+  await page.screenshot({ path: screenshotPath('recovery-failed-session') });
+
+  await view.getByRole('button', { name: '← Board' }).click();
+  const card = page.getByTestId('session-card');
+  await expect(card).toHaveAttribute('data-status', 'Failed');
+  await expect(card).toContainText('exited with code 3');
+  await card.getByRole('button', { name: 'Retry' }).click();
+  await expect(card).toHaveAttribute('data-status', /Idle|Working/, { timeout: 20_000 });
+  await expect(card.getByRole('button', { name: 'Retry' })).toBeHidden();
+
+  await card.getByRole('button', { name: 'Say hello' }).click();
+  await expect(view.getByTestId('session-status')).toHaveText('Idle', { timeout: 20_000 });
+  if (!(await view.getByText('Hello from the second start.').isVisible())) {
+    // Retry after a failed first start opens the agent without the first prompt: send it again.
+    await view.getByLabel('Prompt').fill('Say hello');
+    await view.getByRole('button', { name: 'Send' }).click();
+  }
+  await expect(view).toContainText('Hello from the second start.', { timeout: 20_000 });
 });

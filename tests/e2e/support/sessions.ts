@@ -19,14 +19,17 @@ export function makeRepo(work: string, name: string): string {
   return repo;
 }
 
-/** Adds the repository as a project whose agent is the scripted ACP agent running `scriptPath`, through the UI. */
-export async function addProjectWithScriptedAgent(page: Page, repo: string, scriptPath: string): Promise<void> {
+/** The custom agent command line that runs the scripted ACP agent with `scriptPath`. */
+export const scriptedAgentCommand = (scriptPath: string): string => `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`;
+
+/** Adds the repository as a project whose custom agent is `command` (default: the scripted agent running `scriptPath`), through the UI. */
+export async function addProjectWithScriptedAgent(page: Page, repo: string, scriptPath: string, command = scriptedAgentCommand(scriptPath)): Promise<void> {
   await page.getByTestId('projects-empty').getByRole('button', { name: 'Add project' }).click();
   await page.getByLabel('Repository folder').fill(repo);
   await expect(page.getByTestId('path-check')).toHaveAttribute('data-state', 'ok');
   await page.getByTestId('add-project-dialog').getByRole('button', { name: 'Add project' }).click();
   await page.getByRole('tab', { name: 'Settings' }).click();
-  await page.getByLabel('Custom agent command').fill(`"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`);
+  await page.getByLabel('Custom agent command').fill(command);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../../../shared/contracts/sessions';
-import { selectSessionAction } from '../stores/session-actions';
+import { FAILED_HINT, selectSessionAction } from '../stores/session-actions';
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
 
@@ -32,7 +32,7 @@ export function SessionBanners({ session }: { session: Facts }) {
           <div className="notice-text">
             <strong>Failed</strong>
             {session.stateDetail ? <pre className="detail">{session.stateDetail}</pre> : <span>The agent stopped unexpectedly.</span>}
-            <span className="notice-hint">Retry starts the agent again; if it keeps failing, check the agent command in the project’s Settings.</span>
+            <span className="notice-hint">{FAILED_HINT}</span>
           </div>
           <RetryButton sessionId={session.id} />
         </div>

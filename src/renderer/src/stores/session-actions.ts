@@ -34,13 +34,16 @@ export const CONTINUED: Record<ContinueHow, string> = {
   new: 'New conversation: this agent cannot resume or reload one, so a fresh conversation was primed with the original request and the last completed step.',
 };
 
+/** Retry runs the command the session was created with: a corrected project command needs a new session. */
+export const FAILED_HINT = 'Retry starts the agent again with the same command. If the command itself is wrong, correct it in the project’s Settings and start a new session.';
+
 /** What a failed action means for the person, and what they can do next. */
 export function actionFailure(kind: SessionActionKind, error: AppError, stateAfter: string | undefined): { message: string; hint: string } {
   const what = kind === 'continue' ? 'continue' : kind === 'retry' ? 'start' : 'acknowledge the rebuilt transcript of';
   const message = `Could not ${what} this session: ${error.message}`;
   if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
   if (kind === 'acknowledge') return { message, hint: 'Try Acknowledge again.' };
-  if (stateAfter === 'failed') return { message, hint: 'Retry starts the agent again; if it keeps failing, check the agent command in the project’s Settings.' };
+  if (stateAfter === 'failed') return { message, hint: FAILED_HINT };
   if (stateAfter === 'interrupted') return { message, hint: 'Press Continue to try again; if it keeps failing, Stop the session and start a new one.' };
   return { message, hint: 'The session has moved on meanwhile; its status shows where it is now.' };
 }
@@ -76,9 +79,10 @@ export const createSessionActionsSlice =
         put(id, 'retry', { kind: 'retry', phase: 'running' });
         const r = await deps.api.sessions.retry({ id });
         if (!r.ok) return failed(id, 'retry', r.error);
-        // Success shows in the status itself (Starting, then Idle or Working): no message to keep.
+        // Success shows in the status itself (Starting, then Idle or Working): no message to keep. The answer is the
+        // summary from before the restart began, so the session is read again rather than taken from it.
         put(id, 'retry', null);
-        get().receiveSummaries([r.value], false);
+        await get().loadSession(id);
       },
       async acknowledgeDivergence(id) {
         if (running(id, 'acknowledge')) return;
