@@ -11,6 +11,7 @@ import { createOrchestratorService, type OrchestratorService } from '../orchestr
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
 import { createProjectsService } from '../projects/service';
+import { createCatchUp, holdLaunchesDuringCatchUp } from '../recovery/catch-up';
 import { createDebugPoints } from '../recovery/debug-points';
 import { createDivergencesRepository } from '../recovery/divergences-repository';
 import { reconcileSessions } from '../recovery/reconcile';
@@ -152,9 +153,11 @@ export function createCore(opts: CoreOptions): Core {
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo });
   const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
+  const emitChanged = (sessionId: string, projectId: string) => hub.emit('sessions.changed', { sessionId, projectId });
+  const catchUp = createCatchUp({ dataDir: opts.dataDir, sessions: sessionsRepo, projector, emitRecords, emitChanged });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
-    host,
+    host: holdLaunchesDuringCatchUp(host, catchUp),
     projector,
     sessions: sessionsRepo,
     events: eventsRepo,
@@ -163,7 +166,7 @@ export function createCore(opts: CoreOptions): Core {
     projects: projectsRepo,
     worktrees: worktreesRepo,
     worktreesService: worktrees,
-    emitChanged: (sessionId, projectId) => hub.emit('sessions.changed', { sessionId, projectId }),
+    emitChanged,
     emitRecords,
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
@@ -214,11 +217,14 @@ export function createCore(opts: CoreOptions): Core {
   };
 
   // One reconcile at a time: "Reconcile now" during the startup one joins it rather than racing it.
+  // lastReconcile is published as soon as every state is decided (the board is accurate); `reconciling`
+  // stays true, and the promise pending, until every journal the database was behind on is projected.
   recover = () => {
     reconciling ??= (async () => {
       try {
         hub.emit('app.statusChanged', status());
-        const report = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, emitRecords });
+        const run = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp });
+        const report = run.report;
         lastReconcile = report;
         // After reconcile, so a saga sees every session's true state; a no-op on later reconciles.
         orchestrator.resumeInterrupted();
@@ -226,6 +232,8 @@ export function createCore(opts: CoreOptions): Core {
         if (report.reattached || report.moved.length || report.divergences) {
           console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved, ${report.divergences} divergence(s)`);
         }
+        hub.emit('app.statusChanged', status());
+        await run.caughtUp;
         return report;
       } finally {
         reconciling = null;
@@ -247,6 +255,8 @@ export function createCore(opts: CoreOptions): Core {
     async close(closeOpts) {
       if (closed) return;
       closed = true;
+      // Catch-up stops between two batches; the next start picks it up where it stopped.
+      await catchUp.stop();
       await reconciling?.catch(() => undefined);
       await orchestrator.halt();
       await tasks.close();

@@ -1,15 +1,16 @@
 import type { ReconcileReport } from '../../shared/contracts/app';
 import type { JournalRecord } from '../../shared/journal';
-import { LIVE_STATES } from '../../shared/session-state';
-import { buildTranscript } from '../../shared/transcript';
-import { appendHostRecord, processLiveness } from '../runtime';
+import { LIVE_STATES, type SessionState } from '../../shared/session-state';
+import { appendHostRecord, processLiveness, sessionJournalPath } from '../runtime';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
+import type { CatchUp, CatchUpJob } from './catch-up';
 import { decideRecovery } from './decide';
 import type { DivergencesRepository } from './divergences-repository';
+import { readJournalRange, readJournalTail } from './journal-tail';
 
 export interface ReconcileDeps {
   dataDir: string;
@@ -19,7 +20,14 @@ export interface ReconcileDeps {
   events: EventsRepository;
   divergences: DivergencesRepository;
   service: SessionsService;
-  emitRecords: (sessionId: string, records: JournalRecord[]) => void;
+  catchUp: CatchUp;
+}
+
+export interface ReconcileRun {
+  /** Known once every session's state is decided and committed: the board is accurate. */
+  report: ReconcileReport;
+  /** Resolves once every journal the database was behind on has been projected (or catch-up was stopped). */
+  caughtUp: Promise<void>;
 }
 
 /**
@@ -29,61 +37,117 @@ export interface ReconcileDeps {
  */
 const TAIL_CHECK = 64;
 
+/** States a reconcile leaves sessions in whose hosts are gone: their catch-up may have been cut short. */
+const SETTLED_STATES: readonly SessionState[] = ['interrupted', 'stopped', 'failed'];
+
 /**
- * Startup (and "Reconcile now"): every session that was not terminal is
- * decided from its host's liveness and its journal, never from memory.
+ * Startup (and "Reconcile now"), in two phases. First every session that was
+ * not terminal is decided from its host's liveness, the end of its journal
+ * and the database, never from memory, and its state committed: that is
+ * when the board is accurate, whatever the journals' length. Then what the
+ * database missed is projected in the background (catch-up.ts), including
+ * the interrupted markers, which are appended there: a journal is read whole
+ * only there, never before a decision.
  */
-export async function reconcileSessions(deps: ReconcileDeps): Promise<ReconcileReport> {
+export async function reconcileSessions(deps: ReconcileDeps): Promise<ReconcileRun> {
   const report: ReconcileReport = { at: new Date().toISOString(), reattached: 0, moved: [], divergences: 0, unreachable: 0 };
   const candidates = deps.sessions.listInStates(LIVE_STATES).filter((s) => !deps.service.isLive(s.id));
-  await Promise.all(candidates.map((s) => reconcileOne(deps, s, report)));
-  return report;
+  const jobs: CatchUpJob[] = [];
+  await Promise.all(candidates.map(async (s) => {
+    const job = await reconcileOne(deps, s, report);
+    if (job) jobs.push(job);
+  }));
+  const decided = new Set(candidates.map((s) => s.id));
+  const first = deps.catchUp.enqueue(jobs);
+  const caughtUp = (async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await Promise.all([first, deps.catchUp.enqueue(unfinishedCatchUps(deps, decided))]);
+  })();
+  return { report, caughtUp };
 }
 
-async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport): Promise<void> {
+async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport): Promise<CatchUpJob | null> {
   const connected = s.host ? await deps.host.connect(s.id, deps.dataDir, s.host) : null;
   const hostAlive = connected?.ok === true;
   if (!hostAlive && s.host && processLiveness(s.host).alive) {
     // The process is there but its socket did not answer: never write its journal from here.
     console.warn(`[baton] session ${s.id}: host ${s.host.pid} is alive but unreachable; left as it is.`);
     report.unreachable++;
-    return;
+    return null;
   }
-  const journal = deps.host.readJournal(s.id, deps.dataDir);
-  if (realignWithJournal(deps, s, journal.records)) report.divergences++;
-  // With the host gone the file is complete: apply what the database missed. A live host streams it instead.
-  if (!hostAlive) project(deps, s.id, journal.records.filter((r) => r.seq > (deps.sessions.get(s.id)?.lastAppliedSeq ?? 0)));
-  const transcript = buildTranscript(journal.records);
-  const exitRecord = [...journal.records].reverse().find((r) => r.dir === 'host' && typeof r.msg === 'object' && r.msg !== null && 'exit' in r.msg);
-  const exit = exitRecord ? (exitRecord.msg as { exit: { code: number | null; signal: string | null } }).exit : null;
+  const path = sessionJournalPath(deps.dataDir, s.id);
+  const tail = readJournalTail(path);
+  if (realignWithJournal(deps, s, path, tail.lastSeq)) report.divergences++;
   const current = deps.sessions.get(s.id) ?? s;
   const action = decideRecovery({
     state: current.state,
     hostAlive,
-    journal: { turnOpen: transcript.turnOpen, pendingPermission: transcript.pendingPermission, exit },
+    journal: { turnOpen: tail.turnOpen, pendingPermission: tail.pendingPermission, exit: tail.exit },
   });
+  // With the host gone the file is complete and ours to apply; a live host streams it instead.
+  const job: CatchUpJob | null = hostAlive ? null : { sessionId: s.id, throughSeq: tail.lastSeq };
 
   if (action.kind === 'reattach' && connected?.ok) {
     if (action.to) deps.service.move(s.id, action.to, 'reconciliation', 'Reattached after a restart.');
     deps.service.reattach(deps.sessions.get(s.id) ?? current, connected.value.link);
     report.reattached++;
-    return;
+    return null;
   }
   if (action.kind === 'move') {
     if (action.stopHost && connected?.ok) await connected.value.link.stop(2000);
     else if (connected?.ok) connected.value.link.detach();
-    if (action.to === 'interrupted') deps.service.interruptTurns(s.id);
-    if (action.marker && !hostAlive) {
-      // Under the host's lock, after repairing a torn tail: never interleaved with a host, never glued to half a line.
-      const marker = appendHostRecord(deps.dataDir, s.id, { marker: action.marker, text: action.detail });
-      if (marker.ok) project(deps, s.id, deps.host.readJournal(s.id, deps.dataDir).records.filter((r) => r.seq > (deps.sessions.get(s.id)?.lastAppliedSeq ?? 0)));
-      else console.warn(`[baton] session ${s.id}: could not append the ${action.marker} marker: ${marker.error.message}`);
+    if (action.to === 'interrupted') {
+      // Turn rows are finished by the lines still to be applied; only what stays open after them was interrupted.
+      if (job) job.finish = () => deps.service.interruptTurns(s.id);
+      else deps.service.interruptTurns(s.id);
+    }
+    if (action.marker && job) {
+      const marker = action.marker;
+      job.prepare = () => appendMarker(deps, s.id, marker, action.detail);
     }
     deps.service.move(s.id, action.to, action.trigger, action.detail);
     report.moved.push({ sessionId: s.id, to: action.to });
-    return;
+  } else if (connected?.ok) connected.value.link.detach();
+  return job && (job.prepare || job.throughSeq > current.lastAppliedSeq) ? job : null;
+}
+
+/**
+ * Under the host's lock, after repairing a torn tail: never interleaved with a
+ * host, never glued to half a line. Returns the marker's seq.
+ */
+function appendMarker(deps: ReconcileDeps, sessionId: string, marker: string, text: string): number | null {
+  const r = appendHostRecord(deps.dataDir, sessionId, { marker, text });
+  if (r.ok) return r.value.seq;
+  console.warn(`[baton] session ${sessionId}: could not append the ${marker} marker: ${r.error.message}`);
+  return null;
+}
+
+/**
+ * A reconcile commits states before it projects, so a crash (or a quit)
+ * during catch-up leaves sessions already interrupted, stopped or failed with
+ * lines, or even their marker, still to come. Nothing else would ever
+ * reconcile them again, so every start looks at their journals' last lines.
+ */
+function unfinishedCatchUps(deps: ReconcileDeps, skip: ReadonlySet<string>): CatchUpJob[] {
+  const jobs: CatchUpJob[] = [];
+  for (const s of deps.sessions.listInStates(SETTLED_STATES)) {
+    if (skip.has(s.id) || deps.service.isLive(s.id) || deps.catchUp.pending(s.id)) continue;
+    const tail = readJournalTail(sessionJournalPath(deps.dataDir, s.id));
+    const interrupted = s.state === 'interrupted';
+    // Every move to interrupted comes with a marker; one still missing was cut off before it was appended.
+    const needsMarker = interrupted && tail.lastSeq > 0 && !tail.interruptedMarker;
+    if (tail.lastSeq <= s.lastAppliedSeq && !needsMarker) {
+      if (interrupted) deps.service.interruptTurns(s.id);
+      continue;
+    }
+    jobs.push({
+      sessionId: s.id,
+      throughSeq: tail.lastSeq,
+      ...(needsMarker ? { prepare: () => appendMarker(deps, s.id, 'interrupted', 'The session host was gone while a turn was open. Continue picks it up.') } : {}),
+      ...(interrupted ? { finish: () => deps.service.interruptTurns(s.id) } : {}),
+    });
   }
-  if (connected?.ok) connected.value.link.detach();
+  return jobs;
 }
 
 /**
@@ -91,16 +155,16 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
  * journal does not have, or holds a line the journal contradicts, is cut back
  * to the last line both agree on (the journal's lines are applied after it),
  * and the disagreement is recorded for people to see. Returns whether it was.
+ * Only the lines around the database's last one are read, by bisection.
  */
-function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, records: JournalRecord[]): boolean {
+function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, path: string, journalSeq: number): boolean {
   const dbSeq = s.lastAppliedSeq;
-  const journalSeq = records.at(-1)?.seq ?? 0;
   if (dbSeq === 0) return false;
-  const bySeq = new Map<number, JournalRecord>();
   const common = Math.min(dbSeq, journalSeq);
-  for (let i = records.length - 1; i >= 0 && (records[i] as JournalRecord).seq > common - TAIL_CHECK; i--) bySeq.set((records[i] as JournalRecord).seq, records[i] as JournalRecord);
+  const from = Math.max(0, common - TAIL_CHECK);
+  const bySeq = new Map<number, JournalRecord>(readJournalRange(path, from, common).map((r) => [r.seq, r]));
   let realignFrom = dbSeq > journalSeq ? journalSeq + 1 : null;
-  for (const mine of deps.events.list(s.id, Math.max(0, common - TAIL_CHECK), TAIL_CHECK)) {
+  for (const mine of deps.events.list(s.id, from, TAIL_CHECK)) {
     if (mine.seq > common) break;
     const theirs = bySeq.get(mine.seq);
     if (!theirs || theirs.dir !== mine.dir || JSON.stringify(theirs.msg) !== JSON.stringify(mine.msg)) {
@@ -117,10 +181,4 @@ function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, records: Jour
   deps.divergences.record({ sessionId: s.id, dbSeq, journalSeq, realignedFrom: realignFrom, detail });
   console.warn(`[baton] session ${s.id}: divergence: ${detail}`);
   return true;
-}
-
-function project(deps: ReconcileDeps, sessionId: string, records: JournalRecord[]): void {
-  if (records.length === 0) return;
-  const r = deps.projector.apply(sessionId, records);
-  if (r.applied.length > 0) deps.emitRecords(sessionId, r.applied);
 }

@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedSessions, type SeededSession } from '../../../bench/support/seed-sessions';
+import { ENDINGS } from '../../../bench/support/synthetic-journals';
 import { createCore, type Core } from '../../../src/main/app/core';
+import { databasePath } from '../../../src/main/app/paths';
+import { createHostPort } from '../../../src/main/runtime';
+import { createTurnsRepository } from '../../../src/main/sessions/turns-repository';
+import { openDatabase } from '../../../src/main/store/db';
+import { fail } from '../../../src/shared/result';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildOnce } from '../../support/build';
@@ -160,3 +167,135 @@ describe('quitting and the clean-shutdown marker', () => {
     expect(h.core.status().recovery.lastReconcile).toEqual(a);
   });
 });
+
+/** Sessions whose hosts are gone, with long journals the database applied only half of (bench/support). */
+async function seeded(count: number, lines: number): Promise<SeededSession[]> {
+  h = createHarness();
+  const repo = makeRepo(h.tempDir());
+  const { project } = await h.must('projects.add', { path: repo, name: 'catch-up' });
+  await h.core.close();
+  return seedSessions({ dataDir: h.dataDir, projectId: project.id, cwd: repo, count, linesPerSession: lines });
+}
+
+/** Resolves at the first status that carries a finished reconcile's report: every state is decided then. */
+const boardReady = (core: Core): Promise<void> =>
+  new Promise((resolve) => {
+    const stop = core.hub.listen((name) => {
+      if (name === 'app.statusChanged' && core.status().recovery.lastReconcile) {
+        stop();
+        resolve();
+      }
+    });
+  });
+
+/** Every session is in the recovery table's state and holds its whole journal (an interrupted one, its one marker). */
+async function expectCaughtUp(core: Core, sessions: readonly SeededSession[]): Promise<void> {
+  for (const seed of sessions) {
+    const r = await core.router.call('sessions.records', { id: seed.id, afterSeq: 0, limit: 10_000 }, { via: 'test' });
+    const got = await core.router.call('sessions.get', { id: seed.id }, { via: 'test' });
+    if (!r.ok || !got.ok) throw new Error('sessions.records / sessions.get failed');
+    const { records } = r.value as { records: JournalRecord[] };
+    const disk = journalRecords(join(h.dataDir, 'sessions', seed.id, 'journal.jsonl'));
+    const markers = disk.filter((x) => x.dir === 'host' && JSON.stringify(x.msg).includes('"marker":"interrupted"'));
+    expect((got.value as SessionSummary).state).toBe(seed.expected);
+    expect(markers.length).toBe(seed.expected === 'interrupted' ? 1 : 0);
+    expect((got.value as SessionSummary).lastSeq).toBe(disk.length);
+    expect(records.map((x) => JSON.stringify([x.seq, x.dir, x.msg]))).toEqual(disk.map((x) => JSON.stringify([x.seq, x.dir, x.msg])));
+  }
+}
+
+function expectNoOpenTurns(sessions: readonly SeededSession[]): void {
+  const db = openDatabase(databasePath(h.dataDir));
+  if (!db.ok) throw new Error(db.error.message);
+  const turns = createTurnsRepository(db.value);
+  for (const s of sessions) expect(turns.open(s.id)).toEqual([]);
+  db.value.close();
+}
+
+describe('reconcile in two phases: the board first, then the journals', () => {
+  it('states are decided and broadcast before any missing line is projected; recover() resolves once every line is', async () => {
+    const sessions = await seeded(8, 1500);
+    const { core, call } = newCore();
+    const changed = new Set<string>();
+    core.hub.listen((name, payload) => name === 'sessions.changed' && changed.add((payload as { sessionId: string }).sessionId));
+    let atBoard: SessionSummary[] = [];
+    const ready = boardReady(core).then(async () => {
+      expect(core.status().recovery.reconciling).toBe(true);
+      atBoard = await call<SessionSummary[]>('sessions.list', {});
+    });
+    const report = await core.recover();
+    await ready;
+    expect(core.status().recovery.reconciling).toBe(false);
+    for (const seed of sessions) {
+      const s = atBoard.find((x) => x.id === seed.id);
+      expect(s?.state).toBe(seed.expected);
+      expect(s?.lastSeq).toBe(seed.dbSeq);
+    }
+    const moved = sessions.filter((s) => ENDINGS[s.ending].db !== s.expected);
+    expect(report?.moved.map((m) => m.sessionId).sort()).toEqual(moved.map((s) => s.id).sort());
+    for (const s of sessions) expect(changed.has(s.id)).toBe(true);
+    await expectCaughtUp(core, sessions);
+    await closeCore(core);
+    expectNoOpenTurns(sessions);
+  });
+
+  it('a quit during catch-up stops between batches; the next start finishes it, interrupted markers included', async () => {
+    const sessions = await seeded(8, 1500);
+    const first = newCore().core;
+    const closed = boardReady(first).then(() => closeCore(first));
+    await first.recover();
+    await closed;
+    const behind = await readBehind(sessions);
+    expect(behind).toBeGreaterThan(0);
+
+    const { core } = newCore();
+    const report = await core.recover();
+    // The interrupted ones were decided by the first start; only the sessions still live were reconciled again.
+    expect(report?.moved).toEqual([]);
+    await expectCaughtUp(core, sessions);
+    await closeCore(core);
+    expectNoOpenTurns(sessions);
+  });
+
+  it('a session is not launched again until its own catch-up is done, and it goes to the front of the queue', async () => {
+    const sessions = await seeded(8, 1500);
+    const failed = sessions.find((s) => s.expected === 'failed') as SeededSession;
+    let atLaunch: { lastSeq: number; othersBehind: number } | null = null;
+    const real = createHostPort();
+    const core = createCore({
+      dataDir: h.dataDir,
+      mode: 'browser',
+      version: 'test',
+      host: {
+        ...real,
+        launch: async (o) => {
+          const list = (await core.router.call('sessions.list', {}, { via: 'test' })) as { ok: true; value: SessionSummary[] };
+          const bySeed = (s: SeededSession) => list.value.find((x) => x.id === s.id)?.lastSeq ?? 0;
+          atLaunch = { lastSeq: bySeed(failed), othersBehind: sessions.filter((s) => s !== failed && bySeed(s) < s.journalSeq).length };
+          return fail('host_failed', `not launching ${o.sessionId} in this test`);
+        },
+      },
+    });
+    others.push(core);
+    const retried = boardReady(core).then(() => core.router.call('sessions.retry', { id: failed.id }, { via: 'test' }));
+    await core.recover();
+    expect((await retried).ok).toBe(true);
+    await waitUntil(() => atLaunch, (x) => x !== null, 10_000, 'the launch');
+    expect(atLaunch).toEqual({ lastSeq: failed.journalSeq, othersBehind: expect.any(Number) as number });
+    expect((atLaunch as unknown as { othersBehind: number }).othersBehind).toBeGreaterThan(0);
+  });
+});
+
+/** Closed by the test itself: afterEach has nothing left to stop in it. */
+async function closeCore(core: Core): Promise<void> {
+  others.splice(others.indexOf(core), 1);
+  await core.close();
+}
+
+async function readBehind(sessions: readonly SeededSession[]): Promise<number> {
+  const { core } = newCore();
+  const list = await core.router.call('sessions.list', {}, { via: 'test' });
+  await closeCore(core);
+  if (!list.ok) throw new Error(list.error.message);
+  return sessions.filter((s) => ((list.value as SessionSummary[]).find((x) => x.id === s.id)?.lastSeq ?? 0) < s.journalSeq).length;
+}

@@ -1,0 +1,100 @@
+import { closeSync } from 'node:fs';
+import { asRpc, idKey, isObject, isRequest, isResponse, type JournalRecord } from '../../shared/journal';
+import { parseRecordLine } from '../host/journal-read';
+import { JournalCursor, lineHead, linesBackward, openJournal } from './journal-lines';
+
+/** What recovery needs to know about a journal, read from its end. */
+export interface JournalTail {
+  /** The last valid record's seq; 0 for a missing or empty journal. */
+  lastSeq: number;
+  /** A prompt went out and neither its response, an exit, nor an interrupted marker came after it. */
+  turnOpen: boolean;
+  /** In that open turn, the agent asked for permission and no answer went back. */
+  pendingPermission: boolean;
+  /** The newest host run ended with this exit record (only recovery markers after it). */
+  exit: { code: number | null; signal: string | null } | null;
+  /** An interrupted marker follows the newest agent or client record: recovery has already appended one. */
+  interruptedMarker: boolean;
+}
+
+const QUOTED_ID = Buffer.from('"id"');
+
+/**
+ * An agent→client line that cannot be a request or a response: JSON-RPC
+ * requires both to carry an `"id"` member, so a line without those four bytes
+ * is a notification (a session/update, almost always) and is skipped unparsed.
+ */
+const isNotificationLine = (line: Buffer): boolean => lineHead(line)?.dir === 'in' && line.indexOf(QUOTED_ID) === -1;
+
+/**
+ * Reads a journal backwards from its end, only as far as it must: to the
+ * newest prompt (answered or not) or the newest exit or interrupted marker,
+ * whichever comes first. For a board of hundreds of sessions this is a few
+ * KiB each, not whole files. Agrees with the transcript fold
+ * (src/shared/transcript.ts) on turnOpen for journals whose prompts do not
+ * overlap, which is the only kind main writes (it prompts an idle session).
+ */
+export function readJournalTail(path: string): JournalTail {
+  const tail: JournalTail = { lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false };
+  const j = openJournal(path);
+  if (!j) return tail;
+  /** Responses (by request id) seen so far, i.e. newer than the line at hand. */
+  const responded = new Set<string>();
+  const answered = new Set<string>();
+  let permissionAsked = false;
+  let turnKnown = false;
+  // An exit is the last record of its host run; only recovery's own host records may follow it.
+  let exitOpen = true;
+  try {
+    for (const line of linesBackward(j.fd, j.size)) {
+      if (turnKnown && !exitOpen) break;
+      if (line.length === 0) continue;
+      if (tail.lastSeq > 0 && isNotificationLine(line)) {
+        exitOpen = false;
+        continue;
+      }
+      const r = parseRecordLine(line.toString('utf8'));
+      if (!r) continue;
+      if (tail.lastSeq === 0) tail.lastSeq = r.seq;
+      if (r.dir === 'host') {
+        const msg = isObject(r.msg) ? r.msg : {};
+        if (isObject(msg.exit)) {
+          if (exitOpen) tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
+          exitOpen = false;
+          turnKnown = true;
+        } else if (msg.marker === 'interrupted') {
+          turnKnown = true;
+          if (exitOpen) tail.interruptedMarker = true;
+        }
+        else if (isObject(msg.started)) exitOpen = false;
+        continue;
+      }
+      exitOpen = false;
+      if (turnKnown) continue;
+      const m = asRpc(r.msg);
+      if (!m) continue;
+      if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+        // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
+        tail.turnOpen = !responded.has(idKey(m.id));
+        tail.pendingPermission = tail.turnOpen && permissionAsked;
+        turnKnown = true;
+      } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
+      else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
+      else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
+    }
+  } finally {
+    closeSync(j.fd);
+  }
+  return tail;
+}
+
+/** Records with afterSeq < seq ≤ throughSeq, found by bisection rather than by reading from the top. */
+export function readJournalRange(path: string, afterSeq: number, throughSeq: number): JournalRecord[] {
+  if (throughSeq <= afterSeq) return [];
+  const cursor = JournalCursor.open(path, afterSeq, throughSeq);
+  try {
+    return cursor.next(Number.MAX_SAFE_INTEGER);
+  } finally {
+    cursor.close();
+  }
+}
