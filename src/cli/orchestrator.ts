@@ -9,6 +9,8 @@ import { printJson, resolveProject, type CommandContext } from './commands';
 /** Events wake the loop at once; the poll covers an event lost to a reconnect or a saga that says nothing for a while. */
 const POLL_MS = 1000;
 
+const OLD_ONLY_PHASES: readonly ReplacementPhase[] = ['stop_old', 'preserve', 'release', 'retire'];
+
 export async function orchestratorReplace(ctx: CommandContext, query: string): Promise<Result<void>> {
   const project = await resolveProject(ctx, query);
   if (!project.ok) return project;
@@ -45,8 +47,18 @@ async function follow(ctx: CommandContext, project: ProjectSummary, start: () =>
     if (verb === 'replace' && first.status === 'failed') {
       return failed(ctx, project, first, 'An earlier replacement of this orchestrator failed; nothing new was started.');
     }
-    if (!ctx.json) ctx.out(clean(`${verb === 'replace' ? 'Replacing' : 'Retrying the replacement of'} the orchestrator of ${project.name} (replacement ${short(first.id)})`));
+    const doing = verb === 'retry' ? 'Retrying the replacement of' : first.oldSessionId === null ? 'Starting' : 'Replacing';
+    if (!ctx.json) ctx.out(clean(`${doing} the orchestrator of ${project.name} (replacement ${short(first.id)})`));
     let shown: string | null = null;
+    const show = (r: ReplacementView): void => {
+      const key = `${r.phase}:${r.status}:${r.attempts}`;
+      if (key === shown) return;
+      shown = key;
+      // With no old orchestrator the first phases are no-ops; naming them would say something that is not happening.
+      if (r.oldSessionId === null && OLD_ONLY_PHASES.includes(r.phase)) return;
+      if (!ctx.json && r.status === 'running') ctx.out(`  ${PHASE_LABELS[r.phase]}…`);
+    };
+    show(first);
     let lost = false;
     void ctx.backend.lost.then(() => {
       lost = true;
@@ -62,11 +74,7 @@ async function follow(ctx: CommandContext, project: ProjectSummary, start: () =>
       if (!r || r.id !== first.id) {
         return fail('replacement_lost', `Replacement ${short(first.id)} is no longer this project's newest; see \`baton status\`.`);
       }
-      const key = `${r.phase}:${r.status}:${r.attempts}`;
-      if (key !== shown) {
-        shown = key;
-        if (!ctx.json && r.status === 'running') ctx.out(`  ${PHASE_LABELS[r.phase]}…`);
-      }
+      show(r);
       if (r.status === 'done') return done(ctx, r, st.value.current?.branch ?? null);
       if (r.status === 'failed') return failed(ctx, project, r, null);
       await new Promise<void>((resolve) => {
