@@ -123,8 +123,9 @@ export function createTasksService(deps: TasksServiceDeps) {
     );
     for (const r of deps.tasks.expireLeases()) notify(r.projectId, { kind: 'lease_expired', runId: r.id });
   }
+  // Not unref'd on purpose: close() must clear it, and the shutdown test sees it if it does not.
   const timer = setInterval(tick, tickMs);
-  timer.unref();
+
 
   return {
     list(projectId: string, status?: TaskView['status']): Result<TaskView[]> {

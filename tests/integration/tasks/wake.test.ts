@@ -178,4 +178,27 @@ describe('waking the orchestrator', () => {
     const p = await waitUntil(() => prompts(call2, orch.id), (x) => wakePrompts(x).length === 1, 20_000, 'the wake after restart');
     expect(wakePrompts(p)[0]).toContain('Survives the restart');
   });
+
+  it('shutdown stops every wait, timer and connection it started: no handle is left open', async () => {
+    const resources = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
+    // Settled first: the runner's own short timers come and go.
+    await new Promise((r) => setTimeout(r, 500));
+    const baseline = resources();
+    const { projectId, tool } = await withOrchestrator();
+    const parked = tool<{ summary: string }>('wait_for_changes', { timeoutSeconds: 600 });
+    await add(projectId, 'Queued at shutdown');
+    await add(projectId, 'Queued at shutdown too');
+    await h.core.close();
+    // A parked wait is answered, not left hanging for ten minutes.
+    expect((await parked).summary).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 200));
+    // Nothing of ours is left: no more handles of any kind than before Baton started (some of the test runner's may have ended).
+    const count = (list: string[]) => list.reduce<Record<string, number>>((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {});
+    const before = count(baseline);
+    const extra = Object.entries(count(resources())).filter(([kind, n]) => n > (before[kind] ?? 0));
+    expect(extra).toEqual([]);
+    // The agents kept running without Baton; the next core stops them in afterEach.
+    second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
+    await second.recover();
+  });
 });

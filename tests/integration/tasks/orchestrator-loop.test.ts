@@ -1,0 +1,116 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAppControl } from '../../../src/main/control';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import type { TaskView } from '../../../src/shared/contracts/tasks';
+import { buildOnce } from '../../support/build';
+import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { fromHarness, orchestratorTranscript, type Caller } from '../orchestrator/helpers';
+import { toolCaller, toolToken } from './helpers';
+
+let h: Harness;
+let call: Caller;
+let control: { close(): Promise<void> } | null = null;
+beforeAll(() => buildOnce(), 120_000);
+afterEach(async () => {
+  for (const s of await call<SessionSummary[]>('sessions.list', {})) await call('sessions.stop', { id: s.id }).catch(() => undefined);
+  await control?.close();
+  control = null;
+  await h.cleanup();
+});
+
+/**
+ * One script for both roles (a project has one custom command): woken, the
+ * orchestrator claims the run, starts a worker for it through Baton's MCP
+ * tools, waits for the worker to end its turn, and completes the run.
+ */
+const SCRIPT = {
+  prompts: [
+    {
+      match: 'Wake-up',
+      steps: [
+        { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
+        { type: 'mcp_call', tool: 'spawn_worker', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}' }, save: 'spawned' },
+        { type: 'mcp_call', tool: 'wait_for_changes', args: { timeoutSeconds: 60 }, save: 'changes' },
+        { type: 'mcp_call', tool: 'worker_status', args: { sessionId: '{{spawned.worker.id}}' }, save: 'status' },
+        { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Worker said: {{status.lastMessages.0}}' } },
+        { type: 'text', text: 'Run completed.' },
+      ],
+    },
+    {
+      match: 'Implement',
+      steps: [
+        { type: 'tool_call', id: 'edit', title: 'Edit src/feature.ts', kind: 'edit', status: 'pending' },
+        { type: 'tool_update', id: 'edit', status: 'completed', content: 'written' },
+        { type: 'text', text: 'Implemented the feature.' },
+      ],
+    },
+  ],
+  default: { steps: [{ type: 'text', text: 'Ready.' }] },
+};
+
+describe('the orchestrator at work, end to end with real processes', () => {
+  it('woken by a new task, it claims the run, spawns a worker over MCP, and completes the run after the worker ends', { timeout: 120_000 }, async () => {
+    h = createHarness();
+    call = fromHarness(h);
+    // The agent's MCP bridge reaches Baton the way it does in the app: through the control socket.
+    control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+    const repo = makeRepo(h.tempDir());
+    const { project } = await h.must('projects.add', { path: repo, name: 'loop' });
+    const command = scriptedCommand(h.tempDir(), SCRIPT);
+    await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', workerAgent: 'custom', customCommand: command } });
+    const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle' && s.lastSeq > 5, 20_000, 'the handoff turn');
+
+    const task = await call<TaskView>('tasks.add', { projectId: project.id, title: 'Implement the feature', body: 'Add src/feature.ts' });
+    const done = await waitUntil(() => call<TaskView[]>('tasks.list', { projectId: project.id }), (l) => l[0]?.status !== 'open', 60_000, 'the run to complete').catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}\norchestrator: ${JSON.stringify((await orchestratorTranscript(call, orch.id)).items).slice(-3000)}`);
+    });
+    expect(done[0]).toMatchObject({ id: task.id, status: 'done', run: { status: 'completed', summary: 'Worker said: Implemented the feature.' } });
+
+    const sessions = await call<SessionSummary[]>('sessions.list', { projectId: project.id });
+    const workers = sessions.filter((s) => s.role === 'worker');
+    expect(workers).toHaveLength(1);
+    expect(done[0]?.run?.workerSessionId).toBe(workers[0]?.id);
+    expect(workers[0]?.branch).toMatch(/^baton\/loop-implement-the-feature/);
+    expect(sessions.filter((s) => s.role === 'orchestrator')).toHaveLength(1);
+
+    const t = await orchestratorTranscript(call, orch.id);
+    const mcp = t.items.filter((i) => i.type === 'tool');
+    expect(mcp.map((i) => (i.type === 'tool' ? [i.title, i.status] : []))).toEqual([
+      ['mcp: claim_next_run', 'completed'],
+      ['mcp: spawn_worker', 'completed'],
+      ['mcp: wait_for_changes', 'completed'],
+      ['mcp: worker_status', 'completed'],
+      ['mcp: complete_run', 'completed'],
+    ]);
+  });
+
+  it("an orchestrator's tools see only its own project; a wrong token is refused", async () => {
+    h = createHarness();
+    call = fromHarness(h);
+    const ids: string[] = [];
+    for (const name of ['alpha', 'beta']) {
+      const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name });
+      await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', workerAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
+      ids.push(project.id);
+    }
+    const [alpha, beta] = ids as [string, string];
+    const orchA = await call<SessionSummary>('orchestrator.start', { projectId: alpha });
+    const betaTask = await call<TaskView>('tasks.add', { projectId: beta, title: 'Beta only' });
+    const betaWorker = await call<SessionSummary>('sessions.create', { projectId: beta, prompt: 'Implement beta', harness: 'custom' });
+    const tool = toolCaller(h.core, orchA.id, await toolToken(call, orchA.id));
+
+    expect(await tool('list_tasks')).toEqual([]);
+    expect(await tool('claim_next_run')).toBeNull();
+    await expect(tool('worker_status', { sessionId: betaWorker.id })).rejects.toMatchObject({ code: 'worker_not_found' });
+    await expect(tool('stop_worker', { sessionId: betaWorker.id })).rejects.toMatchObject({ code: 'worker_not_found' });
+    await expect(tool('complete_run', { runId: betaTask.run?.id, claimToken: 'x', summary: 'no' })).rejects.toMatchObject({ code: 'run_not_found' });
+    const forged = toolCaller(h.core, orchA.id, 'not-the-token');
+    await expect(forged('list_tasks')).rejects.toMatchObject({ code: 'forbidden' });
+    // A worker is not an orchestrator, whatever token it presents.
+    const asWorker = toolCaller(h.core, betaWorker.id, await toolToken(call, orchA.id));
+    await expect(asWorker('list_tasks')).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await call<SessionSummary>('sessions.get', { id: betaWorker.id })).state).not.toBe('stopped');
+  });
+});
