@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,16 @@ describe('baton with no app running (headless, in process)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(json<SessionSummary[]>(r)).toEqual([]);
     expect(r.stderr).toContain(dataDir);
+  });
+
+  it('a store that cannot open: status still shows the app and the reason, and exits 1', async () => {
+    dataDir = temp('baton-hl-corrupt-');
+    writeFileSync(join(dataDir, 'baton.db'), 'garbage');
+    const r = await cli('status');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Store\s+corrupt: /);
+    expect(r.stderr).toContain('baton: Cannot list projects:');
+    dataDir = ''; // nothing to stop
   });
 
   it('a missing data dir is an error, not a new empty one', async () => {

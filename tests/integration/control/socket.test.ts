@@ -171,6 +171,16 @@ describe('the control socket (in process, a contract of our own)', () => {
     expect(blew).toEqual({ ok: false, error: { code: 'internal', message: 'tool blew up' } });
   });
 
+  it('a client learns the app went away: calls in flight and after are answered `disconnected`', async () => {
+    const dir = dataDir();
+    const { start } = await serve(dir);
+    const c = await client(join(dir, 'control.sock'));
+    if (start.state !== 'listening') throw new Error('not listening');
+    await start.server.close();
+    await c.closed;
+    expect(await c.call('math.add', { a: 1, b: 1 })).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+  });
+
   it('a stale socket file from a crashed app does not block the next start', async () => {
     const dir = dataDir();
     const path = join(dir, 'control.sock');
