@@ -23,10 +23,12 @@ export interface StartOptions {
   port?: number;
   /** Gets the process as soon as it exists, so a test can kill it mid-startup. */
   onSpawn?: (proc: ChildProcess) => void;
+  /** Another build of serve.js (tests/support/build.ts snapshotBuild); out/main/serve.js by default. */
+  serveScript?: string;
 }
 
 export async function startApp(opts: StartOptions): Promise<AppProcess> {
-  const proc = spawn(process.execPath, [SERVE, '--data-dir', opts.dataDir, '--token', opts.token, '--port', String(opts.port ?? 0)], {
+  const proc = spawn(process.execPath, [opts.serveScript ?? SERVE, '--data-dir', opts.dataDir, '--token', opts.token, '--port', String(opts.port ?? 0)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });

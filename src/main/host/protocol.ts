@@ -36,6 +36,12 @@ export interface ExitMessage {
   error?: string;
   /** Descendants still running after the agent ended, signalled by the host. */
   reaped: number[];
+  /**
+   * The host that wrote it. A journal outlives its hosts, so a reader that
+   * attaches to a new host may still be catching up on an older host's exit;
+   * this tells the two apart. Absent in journals written before it existed.
+   */
+  hostPid?: number;
 }
 
 /** `msg` of a host diagnostic: something a person may need to see, never protocol. */

@@ -86,7 +86,7 @@ export class SessionHost {
     );
     if (!started.ok) {
       log(started.error);
-      const exit: ExitMessage = { exit: { code: null, signal: null }, stderrTail: [], cause: 'spawn_failed', error: started.error, reaped: [] };
+      const exit: ExitMessage = { exit: { code: null, signal: null }, stderrTail: [], cause: 'spawn_failed', error: started.error, reaped: [], hostPid: process.pid };
       this.append('host', exit);
       await this.shutdown('spawn_failed');
       return;
@@ -123,7 +123,7 @@ export class SessionHost {
     this.finished = true;
     const reaped = await reapTree({ agentPid: this.agent?.pid ?? null, envTag: this.envTag }, 1000).catch(() => []);
     try {
-      const exit: ExitMessage = { exit: { code: null, signal: null }, stderrTail: this.agent?.stderrTail() ?? [], cause: 'host_failed', error: text.split('\n')[0], reaped };
+      const exit: ExitMessage = { exit: { code: null, signal: null }, stderrTail: this.agent?.stderrTail() ?? [], cause: 'host_failed', error: text.split('\n')[0], reaped, hostPid: process.pid };
       this.journal?.append('host', exit);
     } catch {
       // The journal itself may be what failed.
@@ -248,7 +248,7 @@ export class SessionHost {
     let reaped = (await this.stopping) ?? [];
     const target = { agentPid: this.agent?.pid ?? null, envTag: this.envTag };
     if (findTree(target).length > 0) reaped = [...new Set([...reaped, ...(await reapTree(target, stopped ? 0 : LEFTOVER_GRACE_MS))])];
-    const exit: ExitMessage = { exit: { code, signal }, stderrTail: this.agent?.stderrTail() ?? [], cause: stopped ? 'stopped' : 'exited', reaped };
+    const exit: ExitMessage = { exit: { code, signal }, stderrTail: this.agent?.stderrTail() ?? [], cause: stopped ? 'stopped' : 'exited', reaped, hostPid: process.pid };
     this.log(`agent exited code=${code} signal=${signal}; reaped ${reaped.length}`);
     this.append('host', exit);
     await this.shutdown('agent_exited');

@@ -1,5 +1,5 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
-import type { JournalRecord } from '../../shared/journal';
+import { isObject, type JournalRecord } from '../../shared/journal';
 import type { SessionState, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
 import type { HostLink } from './host-port';
@@ -112,11 +112,23 @@ export class LiveSession {
     let changed = false;
     for (const r of result.applied) {
       const signal = signalOf(r);
-      if (signal) changed = this.onSignal(signal) || changed;
+      if (signal && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal) || changed;
       if (r.dir === 'in') this.acp.deliver(r.msg);
     }
     deps.debugPoint('before_broadcast');
     if (result.applied.length > 0 || changed) deps.onApplied(result.applied, changed);
+  }
+
+  /**
+   * An exit written by another host than the one attached: a new host's
+   * stream starts where the database stopped applying, so it can replay the
+   * end of an earlier run (a host stopped by recovery, an orphan stopped
+   * before a relaunch). That agent's exit says nothing about this one.
+   */
+  private fromEarlierHost(r: JournalRecord): boolean {
+    const writer = isObject(r.msg) ? r.msg.hostPid : undefined;
+    const attached = this.deps.sessions.get(this.deps.sessionId)?.host?.pid;
+    return typeof writer === 'number' && attached !== undefined && writer !== attached;
   }
 
   private onSignal(s: RecordSignal): boolean {

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../../src/main/host/proc';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildTranscript } from '../../../src/shared/transcript';
-import { ensureHostBuilt } from '../host/helpers';
 import { waitUntil } from '../../support/scripted';
 import { checkProjection, checkRecovered, snapshot, waitTurnFinished } from './invariants';
 import { journalFacts, readDiskJournal } from './journal-facts';
 import { multiToolScript } from './scripts';
-import { RecoveryWorld } from './world';
+import { RecoveryWorld, useSnapshotBuild } from './world';
 
 /**
  * The session host's crash points (src/main/host/debug-point.ts), armed
@@ -22,7 +21,9 @@ const SECOND_TOOL_COMPLETED = 13;
 const PROMPT = 6;
 
 let w: RecoveryWorld | null = null;
-beforeAll(() => ensureHostBuilt(), 180_000);
+const build = useSnapshotBuild();
+beforeAll(build.before, 180_000);
+afterAll(build.after);
 afterEach(async () => {
   await w?.cleanup();
   w = null;

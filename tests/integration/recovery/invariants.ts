@@ -78,7 +78,11 @@ export async function checkRecovered(w: RecoveryWorld, id: string, before: Snaps
     return summary;
   }
   expect(summary.state, why).toBe(before.expected.state);
-  const { records, journal } = await checkProjection(w, id, !RecoveryWorld.hostAlive(w.readDb().sessions.find((s) => s.id === id) as DbSession), label);
+  const hostGone = !RecoveryWorld.hostAlive(w.readDb().sessions.find((s) => s.id === id) as DbSession);
+  // Known failure (README.md): reconcile stops the live host of a session caught starting but does not project
+  // what that host journaled while stopping. Checked exactly in main-points.test.ts; here only as a prefix.
+  const stoppedByReconcile = before.hostAlive && (before.db.state === 'starting' || before.db.state === 'pending');
+  const { records, journal } = await checkProjection(w, id, hostGone && !stoppedByReconcile, label);
   if (before.expected.marker) {
     const facts = journalFacts(journal.records);
     expect(facts.lastMarkerAt, `${why}: an interrupted marker was appended after the last prompt`).toBeGreaterThan(facts.lastPromptAt);

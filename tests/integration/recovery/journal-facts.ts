@@ -45,6 +45,7 @@ export interface ToolFacts {
 export interface JournalFacts {
   /** A prompt went out and neither its response, an exit, nor an interrupted marker came after it. */
   turnOpen: boolean;
+  /** The exit of the agent the latest host ran, if that host journaled one. */
   exit: { code: number | null; signal: string | null } | null;
   /** The tool whose `completed` status came last, as the journal has it. */
   lastCompleted: ToolFacts | null;
@@ -75,6 +76,8 @@ export function journalFacts(records: readonly JournalRecord[]): JournalFacts {
     if (!m) return;
     const id = m.id === undefined || m.id === null ? null : `${typeof m.id}:${String(m.id)}`;
     if (r.dir === 'host') {
+      // A journal outlives its hosts: an exit is the session's state only until the next host starts.
+      if (obj(m.started)) exit = null;
       const e = obj(m.exit);
       if (e) exit = { code: typeof e.code === 'number' ? e.code : null, signal: typeof e.signal === 'string' ? e.signal : null };
       if (e || m.marker === 'interrupted') {

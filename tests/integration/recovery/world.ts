@@ -8,7 +8,9 @@ import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import type { SessionState } from '../../../src/shared/session-state';
 import { killApp, startApp, type AppProcess, type StartOptions } from '../../support/app-process';
+import { snapshotBuild } from '../../support/build';
 import { makeRepo } from '../../support/core-harness';
+import { ensureHostBuilt } from '../host/helpers';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
 export interface DbSession {
@@ -17,6 +19,8 @@ export interface DbSession {
   hostPid: number | null;
   hostStartTime: string | null;
   lastAppliedSeq: number;
+  cwd: string;
+  command: { command: string; args: string[] };
 }
 
 export interface DbTurn {
@@ -32,6 +36,8 @@ export interface DbTurn {
  * leaves behind (hosts, agents) is found by the temp dir in its command line.
  */
 export class RecoveryWorld {
+  /** serve.js to run: a private snapshot of the build (see useSnapshotBuild), else out/main/serve.js. */
+  static serveScript: string | undefined;
   readonly base = realpathSync(mkdtempSync(join(tmpdir(), 'baton-recovery-')));
   readonly dataDir = join(this.base, 'data');
   readonly repo: string;
@@ -46,11 +52,17 @@ export class RecoveryWorld {
 
   /** Starts the app (with extra env, e.g. a debug point) and waits for its startup reconcile to finish. */
   async start(env: Record<string, string> = {}, opts: Pick<StartOptions, 'onSpawn'> = {}): Promise<AppProcess> {
-    const app = await startApp({ dataDir: this.dataDir, token: this.token, env: { BATON_DEBUG_POINT: '', ...env }, ...opts });
+    const t0 = Date.now();
+    const app = await startApp({ dataDir: this.dataDir, token: this.token, env: { BATON_DEBUG_POINT: '', ...env }, serveScript: RecoveryWorld.serveScript, ...opts });
     this.app = app;
+    this.lastStart = { openMs: Date.now() - t0, reconciledMs: 0 };
     await waitUntil(() => app.call<AppStatus>('app.status', {}), (s) => s.recovery.lastReconcile !== null && !s.recovery.reconciling, 30_000, 'the startup reconcile');
+    this.lastStart.reconciledMs = Date.now() - t0;
     return app;
   }
+
+  /** How long the last start took to print its address, and to finish its reconcile. */
+  lastStart = { openMs: 0, reconciledMs: 0 };
 
   get running(): AppProcess {
     if (!this.app) throw new Error('the app is not running');
@@ -102,9 +114,19 @@ export class RecoveryWorld {
     const db = new Database(join(this.dataDir, 'baton.db'), { readonly: true, fileMustExist: true });
     try {
       const sessions = db
-        .prepare<[], { id: string; state: SessionState; host_pid: number | null; host_start_time: string | null; last_applied_seq: number }>('SELECT id, state, host_pid, host_start_time, last_applied_seq FROM sessions ORDER BY created_at, id')
+        .prepare<[], { id: string; state: SessionState; host_pid: number | null; host_start_time: string | null; last_applied_seq: number; cwd: string; command: string }>(
+          'SELECT id, state, host_pid, host_start_time, last_applied_seq, cwd, command FROM sessions ORDER BY created_at, id',
+        )
         .all()
-        .map((r) => ({ id: r.id, state: r.state, hostPid: r.host_pid, hostStartTime: r.host_start_time, lastAppliedSeq: r.last_applied_seq }));
+        .map((r) => ({
+          id: r.id,
+          state: r.state,
+          hostPid: r.host_pid,
+          hostStartTime: r.host_start_time,
+          lastAppliedSeq: r.last_applied_seq,
+          cwd: r.cwd,
+          command: JSON.parse(r.command) as DbSession['command'],
+        }));
       const turns = db
         .prepare<[], { id: string; session_id: string; status: string; prompt: string }>('SELECT id, session_id, status, prompt FROM turns ORDER BY created_at, rowid')
         .all()
@@ -164,4 +186,25 @@ function commandLine(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * For beforeAll/afterAll: builds if needed, then runs every app of the file
+ * from a private copy of the build, so a rebuild elsewhere in the tree
+ * cannot pull serve.js from under a test that restarts it again and again.
+ */
+export function useSnapshotBuild(): { before: () => void; after: () => void } {
+  let remove = () => {};
+  return {
+    before: () => {
+      ensureHostBuilt();
+      const snap = snapshotBuild();
+      RecoveryWorld.serveScript = snap.serve;
+      remove = snap.remove;
+    },
+    after: () => {
+      RecoveryWorld.serveScript = undefined;
+      remove();
+    },
+  };
 }

@@ -1,0 +1,244 @@
+import type { ChildProcess } from 'node:child_process';
+import { isPidAlive } from '../../../src/main/host/proc';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import { waitUntil } from '../../support/scripted';
+import { checkProjection, checkRecovered, snapshot } from './invariants';
+import { journalFacts, readDiskJournal } from './journal-facts';
+import { multiToolScript } from './scripts';
+import { kill, RecoveryWorld } from './world';
+
+/** A small seeded generator (mulberry32): the same seed gives the same choices. */
+export function rng(seed: number): { next(): number; int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T } {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (xs) => xs[Math.floor(next() * xs.length)] as (typeof xs)[number] };
+}
+
+export interface LaneOptions {
+  seed: number;
+  kills: number;
+  sessions: number;
+  /** Set by another lane that failed: stop at the next restart. */
+  aborted: () => boolean;
+}
+
+export interface LaneStats {
+  mainKills: number;
+  startupKills: number;
+  hostKills: number;
+  agentKills: number;
+  continues: number;
+  retries: number;
+  prompts: number;
+  turnsEnded: number;
+  /** Where the lane's time went, in ms: the app running before a kill, restarts up to their reconcile, checks. */
+  liveMs: number;
+  restartMs: number;
+  checkMs: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Probabilities per cycle; a host kill makes the next recovery find a dead host (interrupted, then Continue). */
+const P_HOST_KILL = 0.12;
+const P_AGENT_KILL = 0.03;
+const P_STARTUP_KILL = 0.12;
+const MAX_LIVE_MS = 600;
+
+/**
+ * One data dir, one app, a few sessions running multi-tool turns; main is
+ * SIGKILLed at random instants (sometimes during its own startup), now and
+ * then a host or an agent too. After every restart that gets as far as its
+ * reconcile, every session is checked against the recovery table and its
+ * journal. Then the sessions are driven on: idle ones get a prompt,
+ * interrupted ones Continue, failed ones Retry.
+ */
+export class SoakLane {
+  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
+  private readonly trace: string[] = [];
+  private readonly r: ReturnType<typeof rng>;
+  private readonly w = new RecoveryWorld();
+  private ids: string[] = [];
+  private promptNo = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly o: LaneOptions,
+  ) {
+    this.r = rng(o.seed);
+  }
+
+  /** The last things this lane did, for the failure message. */
+  recent(): string {
+    return this.trace.slice(-40).join('\n');
+  }
+
+  async run(): Promise<LaneStats> {
+    const { w } = this;
+    await w.start();
+    await w.addProject(multiToolScript(3, 80));
+    for (let i = 0; i < this.o.sessions; i++) {
+      const s = await w.call<SessionSummary>('sessions.create', { projectId: w.projectId, prompt: `Soak session ${i}: run the steps`, harness: 'custom' });
+      this.ids.push(s.id);
+    }
+    while (this.stats.mainKills < this.o.kills && !this.o.aborted()) {
+      const t0 = Date.now();
+      await this.drive();
+      await this.liveFor();
+      await this.maybeKillHostOrAgent();
+      this.stats.liveMs += Date.now() - t0;
+      await w.crash();
+      this.stats.mainKills++;
+      this.log(`kill #${this.stats.mainKills} (main)`);
+      await this.restartAndCheck();
+    }
+    await this.drain();
+    return this.stats;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.w.cleanup();
+  }
+
+  private log(line: string): void {
+    this.trace.push(`[${this.name} ${new Date().toISOString().slice(11, 23)}] ${line}`);
+  }
+
+  /** Restarts main; sometimes kills it again mid-startup first (mid-migration, mid-reconcile, mid-marker). */
+  private async restartAndCheck(): Promise<void> {
+    const { w } = this;
+    while (this.r.next() < P_STARTUP_KILL && this.stats.mainKills < this.o.kills) {
+      const after = this.r.int(0, 450);
+      let proc: ChildProcess | null = null;
+      const timer = setTimeout(() => proc?.kill('SIGKILL'), after);
+      try {
+        await w.start({}, { onSpawn: (p) => (proc = p) });
+        // It got through its startup before the kill: kill it now.
+        await w.crash();
+      } catch {
+        // Killed before it was ready: that is the point.
+      } finally {
+        clearTimeout(timer);
+        w.app = null;
+      }
+      this.stats.mainKills++;
+      this.stats.startupKills++;
+      this.log(`kill #${this.stats.mainKills} (during startup, ${after} ms after spawn)`);
+    }
+    const before = snapshot(w);
+    const t0 = Date.now();
+    await w.start();
+    const t1 = Date.now();
+    this.stats.restartMs += t1 - t0;
+    this.log(`restarted: listening after ${w.lastStart.openMs} ms, reconciled after ${w.lastStart.reconciledMs} ms`);
+    for (const id of this.ids) {
+      const b = before.get(id);
+      if (!b) throw new Error(`session ${id} is missing from the database`);
+      this.log(`check ${id.slice(0, 8)}: was ${b.db.state}, host ${b.hostAlive ? 'alive' : 'gone'}, turn ${b.facts.turnOpen ? 'open' : 'closed'}, journal ${b.journalLength}`);
+      await checkRecovered(w, id, b, `${this.name}/${id.slice(0, 8)}`);
+    }
+    this.stats.checkMs += Date.now() - t1;
+  }
+
+  /**
+   * How long main lives before the next kill: a random instant, or (every
+   * other time) long enough for sessions being started to come up first, so
+   * that runs make progress and not only starts get cut short.
+   */
+  private async liveFor(): Promise<void> {
+    if (this.r.next() < 0.5) return sleep(this.r.int(0, MAX_LIVE_MS));
+    const extra = this.r.int(0, MAX_LIVE_MS / 2);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const list = await this.w.call<SessionSummary[]>('sessions.list', {});
+      if (!list.some((s) => s.state === 'starting' || s.state === 'pending')) break;
+      await sleep(50);
+    }
+    return sleep(extra);
+  }
+
+  /** Moves every session along; calls are not awaited to their end, since main may die under them at any moment. */
+  private async drive(only: (id: string) => boolean = () => true): Promise<void> {
+    const { w } = this;
+    const list = await w.call<SessionSummary[]>('sessions.list', {});
+    for (const s of list.filter((x) => only(x.id))) {
+      const facts = journalFacts(readDiskJournal(w.dataDir, s.id).records);
+      const fire = (name: string, input: unknown) =>
+        void w.call(name, input).catch((e: Error) => {
+          if (!/app_gone/.test(e.message)) this.log(`${name} ${s.id.slice(0, 8)} refused: ${e.message}`);
+        });
+      if (s.state === 'idle' && !facts.turnOpen) {
+        this.stats.prompts++;
+        fire('sessions.prompt', { id: s.id, text: `Run the steps again (${++this.promptNo})`, idempotencyKey: `${this.name}-prompt-${this.promptNo}` });
+        this.log(`prompt ${s.id.slice(0, 8)}`);
+      } else if (s.state === 'interrupted') {
+        this.stats.continues++;
+        fire('sessions.continue', { id: s.id });
+        this.log(`continue ${s.id.slice(0, 8)}`);
+      } else if (s.state === 'failed') {
+        this.stats.retries++;
+        fire('sessions.retry', { id: s.id });
+        this.log(`retry ${s.id.slice(0, 8)} (${s.stateDetail ?? ''})`);
+      }
+    }
+  }
+
+  private async maybeKillHostOrAgent(): Promise<void> {
+    const roll = this.r.next();
+    const id = this.r.pick(this.ids);
+    if (roll < P_HOST_KILL) {
+      if (await this.w.killHost(id)) {
+        this.stats.hostKills++;
+        this.log(`killed the host of ${id.slice(0, 8)}`);
+      }
+    } else if (roll < P_HOST_KILL + P_AGENT_KILL) {
+      const host = this.w.hostFile(id);
+      if (host?.agentPid && isPidAlive(host.pid)) {
+        kill(host.agentPid);
+        this.stats.agentKills++;
+        this.log(`killed the agent of ${id.slice(0, 8)}`);
+        // Its host journals the exit and ends: wait for that, so the snapshot does not race a host on its way out.
+        await waitUntil(() => isPidAlive(host.pid), (alive) => !alive, 15_000, `the host of ${id.slice(0, 8)} to end after its agent`);
+      }
+    }
+  }
+
+  /**
+   * No more kills: every session must come back to work and finish a turn
+   * of its own, and then the event table equals the journal, line for line.
+   */
+  private async drain(): Promise<void> {
+    const { w } = this;
+    this.log('drain');
+    const ended = new Map(this.ids.map((id) => [id, journalFacts(readDiskJournal(w.dataDir, id).records).turnsEnded]));
+    await waitUntil(
+      async () => {
+        await this.drive((id) => journalFacts(readDiskJournal(w.dataDir, id).records).turnsEnded <= (ended.get(id) ?? 0));
+        await sleep(300);
+        const list = await w.call<SessionSummary[]>('sessions.list', {});
+        return list.map((s) => ({ id: s.id, state: s.state, ended: journalFacts(readDiskJournal(w.dataDir, s.id).records).turnsEnded }));
+      },
+      (xs) => xs.every((x) => x.ended > (ended.get(x.id) ?? 0) && x.state !== 'failed' && x.state !== 'interrupted'),
+      90_000,
+      `${this.name}: every session to finish a turn after the last kill`,
+    );
+    // Let the turns started by the last drive end too, then compare everything.
+    for (const id of this.ids) {
+      await waitUntil(
+        async () => ({ s: await w.get(id), facts: journalFacts(readDiskJournal(w.dataDir, id).records) }),
+        ({ s, facts }) => s.state === 'idle' && !facts.turnOpen && s.lastSeq === readDiskJournal(w.dataDir, id).records.length,
+        60_000,
+        `${this.name}/${id.slice(0, 8)} to settle`,
+      );
+      await checkProjection(w, id, true, `${this.name}/${id.slice(0, 8)}`);
+      this.stats.turnsEnded += journalFacts(readDiskJournal(w.dataDir, id).records).turnsEnded;
+    }
+    const open = w.readDb().turns.filter((t) => t.status === 'running');
+    if (open.length > 0) throw new Error(`${this.name}: turns still running in an idle world: ${JSON.stringify(open)}`);
+  }
+}

@@ -1,0 +1,68 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng, SoakLane, type LaneStats } from './soak-lane';
+import { useSnapshotBuild } from './world';
+
+/**
+ * The randomized soak: BATON_SOAK_KILLS main-process kills (default 200)
+ * spread over BATON_SOAK_LANES independent apps run side by side (default 2),
+ * each with its own data dir and sessions. Every choice (when to kill, which
+ * host or agent to kill too, when to kill a restarting main) comes from
+ * BATON_SOAK_SEED (random if unset, printed either way); timing still varies
+ * from run to run, so a seed replays the same plan, not the same interleaving.
+ */
+const KILLS = Number(process.env.BATON_SOAK_KILLS ?? 200);
+const LANES = Math.max(1, Number(process.env.BATON_SOAK_LANES ?? 2));
+const SEED = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : randomInt(1, 2 ** 31 - 1);
+/** Per kill, restart and checks take well under a second; this only keeps a wedged soak from running forever. */
+const BUDGET_MS = 240_000 + KILLS * 2_000;
+
+const build = useSnapshotBuild();
+beforeAll(build.before, 180_000);
+afterAll(build.after);
+
+describe('randomized crash soak', () => {
+  it(`${KILLS} SIGKILLs at random instants across multi-tool runs; every restart recovers every session as the recovery table says`, async () => {
+    const seeds = rng(SEED);
+    let failed = false;
+    const lanes = Array.from({ length: LANES }, (_, i) => {
+      const kills = Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0);
+      return new SoakLane(`lane${i}`, { seed: seeds.int(1, 2 ** 31 - 1), kills, sessions: 3, aborted: () => failed });
+    });
+    console.log(`[soak] seed ${SEED}: ${KILLS} kills over ${LANES} lane(s) (BATON_SOAK_SEED=${SEED} replays this plan)`);
+    const started = Date.now();
+    const stats: LaneStats[] = await Promise.all(
+      lanes.map((l) =>
+        l.run().catch((e: unknown) => {
+          failed = true;
+          throw e;
+        }),
+      ),
+    )
+      .catch((e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        const traces = lanes.map((l) => l.recent()).join('\n');
+        console.error(`[soak] FAILED with seed ${SEED}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run tests/integration/recovery/soak.test.ts\n${traces}`);
+        throw new Error(`soak seed ${SEED}: ${message}`, { cause: e });
+      })
+      .finally(() => Promise.all(lanes.map((l) => l.cleanup())));
+    const total = stats.reduce((a, s) => ({
+      mainKills: a.mainKills + s.mainKills,
+      startupKills: a.startupKills + s.startupKills,
+      hostKills: a.hostKills + s.hostKills,
+      agentKills: a.agentKills + s.agentKills,
+      continues: a.continues + s.continues,
+      retries: a.retries + s.retries,
+      prompts: a.prompts + s.prompts,
+      turnsEnded: a.turnsEnded + s.turnsEnded,
+      liveMs: a.liveMs + s.liveMs,
+      restartMs: a.restartMs + s.restartMs,
+      checkMs: a.checkMs + s.checkMs,
+    }));
+    if (process.env.BATON_SOAK_TRACE) console.log(lanes.map((l) => l.recent()).join('\n'));
+    console.log(`[soak] seed ${SEED}: ${JSON.stringify(total)} in ${Math.round((Date.now() - started) / 1000)} s`);
+    expect(total.mainKills).toBeGreaterThanOrEqual(KILLS);
+    // A soak that never killed a host never exercised interrupted → Continue.
+    if (KILLS >= 100) expect(total.hostKills + total.agentKills).toBeGreaterThan(0);
+  }, BUDGET_MS);
+});
