@@ -147,6 +147,9 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
   test.setTimeout(90_000);
   const repo = makeRepo(work, 'notes');
   const script = writeScript({
+    // A slow start, so the restart of a detached agent (below) is on screen long enough to see.
+    initialize: { delayMs: 1500 },
+    default: { steps: [{ type: 'text', text: 'Back, with the conversation resumed.' }] },
     prompts: [
       {
         match: 'Summarize',
@@ -188,6 +191,15 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
   await page.screenshot({ path: screenshotPath('recovery-divergence-card') });
   await card.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(card.getByTestId('divergence')).toBeHidden();
+
+  // Its host is gone but its last turn ended: Idle, detached. A prompt starts the agent again first, with progress shown.
+  await card.getByRole('button', { name: 'Summarize the notes' }).click();
+  await view.getByLabel('Prompt').fill('One more thing');
+  await view.getByRole('button', { name: 'Send' }).click();
+  await expect(view.getByText('Starting the agent again and resuming its conversation')).toBeVisible();
+  await expect(view).toContainText('Back, with the conversation resumed.', { timeout: 20_000 });
+  await expect(view.getByTestId('session-status')).toHaveText('Idle');
+  await view.getByRole('button', { name: '← Board' }).click();
 
   // Reconcile now: progress, then what it did (nothing left to do here).
   await page.getByRole('button', { name: 'Reconcile now' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { useBaton, useServices } from '../stores/react';
 import { Dialog } from './Dialog';
@@ -10,14 +10,21 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
   const [prompt, setPrompt] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The project's default agent arrives asynchronously; it must not overwrite a choice made meanwhile.
+  const chosen = useRef(false);
 
   useEffect(() => {
     if (!props.open) return;
     setPrompt('');
     setError(null);
+    chosen.current = false;
+    let live = true;
     void api.projects.get({ id: props.projectId }).then((r) => {
-      if (r.ok) setHarness(r.value.workerAgent);
+      if (live && r.ok && !chosen.current) setHarness(r.value.workerAgent);
     });
+    return () => {
+      live = false;
+    };
   }, [props.open, props.projectId, api]);
 
   async function submit() {
@@ -53,7 +60,14 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
       <div className="form">
         <label className="field">
           <span className="field-label">Agent</span>
-          <select className="input" value={harness} onChange={(e) => setHarness(e.target.value as HarnessId)}>
+          <select
+            className="input"
+            value={harness}
+            onChange={(e) => {
+              chosen.current = true;
+              setHarness(e.target.value as HarnessId);
+            }}
+          >
             {HARNESS_IDS.map((id) => (
               <option key={id} value={id}>
                 {HARNESS_LABELS[id]}
