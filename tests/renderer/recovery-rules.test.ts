@@ -86,6 +86,7 @@ describe('what a reconcile report says', () => {
 
   it('the unclean-start notice names sessions once and says what to do', () => {
     expect(describeUncleanStart(null)).toMatch(/^Baton was not shut down cleanly; checking/);
+    expect(describeUncleanStart(null, false)).toMatch(/not been checked yet. Reconcile now/);
     expect(describeUncleanStart(report())).toBe('Baton was not shut down cleanly; no session needed recovering.');
     expect(describeUncleanStart(report({ reattached: 1 }))).toBe('Baton was not shut down cleanly; 1 session reattached.');
     expect(describeUncleanStart(busy)).toBe('Baton was not shut down cleanly; 2 sessions reattached, 1 interrupted, 1 failed, 1 detached, 1 rebuilt from the journal.');

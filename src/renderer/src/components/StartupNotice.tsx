@@ -1,4 +1,4 @@
-import { describeUncleanStart, selectStartupNotice, uncleanStartAdvice } from '../stores/recovery';
+import { describeUncleanStart, selectReconciling, selectStartupNotice, uncleanStartAdvice } from '../stores/recovery';
 import { useBaton } from '../stores/react';
 import { Spinner } from './RecoveryControls';
 
@@ -10,16 +10,17 @@ import { Spinner } from './RecoveryControls';
  */
 export function StartupNotice() {
   const notice = useBaton(selectStartupNotice);
+  const reconciling = useBaton(selectReconciling);
   const dismiss = useBaton((s) => s.dismissStartupNotice);
   if (!notice) return null;
   const advice = notice.report ? uncleanStartAdvice(notice.report) : [];
   return (
     <section className="app-notice" role="status" aria-label="Recovery after an unclean shutdown" data-testid="startup-notice">
       <div className="app-notice-icon" aria-hidden>
-        {notice.report ? '!' : <Spinner />}
+        {!notice.report && reconciling ? <Spinner /> : '!'}
       </div>
       <div className="app-notice-body">
-        <p className="app-notice-title">{describeUncleanStart(notice.report)}</p>
+        <p className="app-notice-title">{describeUncleanStart(notice.report, reconciling)}</p>
         {advice.map((a) => (
           <p key={a} className="muted small">
             {a}

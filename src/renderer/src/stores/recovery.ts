@@ -99,9 +99,11 @@ export function summarizeReport(r: ReconcileReport): string {
 }
 
 /** The startup notice's sentence, e.g. "Baton was not shut down cleanly; 2 sessions reattached, 1 interrupted." */
-export function describeUncleanStart(r: ReconcileReport | null): string {
+export function describeUncleanStart(r: ReconcileReport | null, reconciling = true): string {
   const head = 'Baton was not shut down cleanly';
-  if (!r) return `${head}; checking every session against its host and journal…`;
+  if (!r && reconciling) return `${head}; checking every session against its host and journal…`;
+  // The startup reconcile did not finish (it failed, or the store is not open): never a spinner forever.
+  if (!r) return `${head}, and its sessions have not been checked yet. Reconcile now (status bar) checks them.`;
   const parts = reportParts(r);
   if (parts.length === 0) return `${head}; no session needed recovering.`;
   // The noun goes on the first count only: "2 sessions reattached, 1 interrupted".
