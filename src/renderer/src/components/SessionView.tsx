@@ -76,12 +76,12 @@ export function SessionView({ session }: { session: SessionSummary }) {
             promptKey.current = null;
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim()) void send();
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() && !sending && session.state === 'idle') void send();
           }}
           aria-label="Prompt"
         />
         <button className="btn btn-primary" type="submit" disabled={!text.trim() || sending || session.state !== 'idle'}>
-          Send
+          {sending ? 'Sending…' : 'Send'}
         </button>
       </form>
       {sending && session.state === 'starting' && (
