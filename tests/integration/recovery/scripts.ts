@@ -4,11 +4,12 @@
  */
 type Step = Record<string, unknown>;
 
-/** `count` tools, each announced, given a result and completed, with a pause between them. */
-export function toolRun(count: number, pauseMs: number): Step[] {
+/** `count` tools, each announced, given a result and completed, with a pause between them; optionally a permission asked after the first. */
+export function toolRun(count: number, pauseMs: number, askPermission = false): Step[] {
   const steps: Step[] = [{ type: 'text', text: 'Starting turn {turn}. ' }];
   for (let k = 1; k <= count; k++) {
     const id = `t{turn}-${k}`;
+    if (askPermission && k === 2) steps.push({ type: 'permission', toolCallId: id, title: `Allow step 2 of turn {turn}?` });
     steps.push(
       { type: 'tool_call', id, title: `Step ${k} of turn {turn}`, kind: 'execute', status: 'pending' },
       { type: 'tool_update', id, status: 'in_progress' },
@@ -24,4 +25,10 @@ export function toolRun(count: number, pauseMs: number): Step[] {
 export const multiToolScript = (count: number, pauseMs: number) => ({
   capabilities: { resume: true, loadSession: true },
   default: { steps: toolRun(count, pauseMs) },
+});
+
+/** The soak's turns: a permission in each, so `waiting_input` is crashed in too and the request is offered again after a restart. */
+export const soakScript = () => ({
+  capabilities: { resume: true, loadSession: true },
+  default: { steps: toolRun(3, 80, true) },
 });

@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { isPidAlive } from '../../../src/main/host/proc';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import { buildTranscript } from '../../../src/shared/transcript';
 import { waitUntil } from '../../support/scripted';
 import { checkProjection, checkRecovered, snapshot } from './invariants';
 import { journalFacts, readDiskJournal } from './journal-facts';
-import { multiToolScript } from './scripts';
+import { soakScript } from './scripts';
 import { kill, RecoveryWorld } from './world';
 
 /** A small seeded generator (mulberry32): the same seed gives the same choices. */
@@ -36,6 +37,9 @@ export interface LaneStats {
   continues: number;
   retries: number;
   prompts: number;
+  permissions: number;
+  /** Turns cancelled because main would not take the answer to their permission request (README.md, known failure 5). */
+  knownFailure5: number;
   turnsEnded: number;
   /** Where the lane's time went, in ms: the app running before a kill, restarts up to their reconcile, checks. */
   liveMs: number;
@@ -59,12 +63,13 @@ const MAX_LIVE_MS = 600;
  * interrupted ones Continue, failed ones Retry.
  */
 export class SoakLane {
-  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
+  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, permissions: 0, knownFailure5: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
   private readonly trace: string[] = [];
   private readonly r: ReturnType<typeof rng>;
   private readonly w = new RecoveryWorld();
   private ids: string[] = [];
   private promptNo = 0;
+  private readonly refused = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -81,7 +86,7 @@ export class SoakLane {
   async run(): Promise<LaneStats> {
     const { w } = this;
     await w.start();
-    await w.addProject(multiToolScript(3, 80));
+    await w.addProject(soakScript());
     for (let i = 0; i < this.o.sessions; i++) {
       const s = await w.call<SessionSummary>('sessions.create', { projectId: w.projectId, prompt: `Soak session ${i}: run the steps`, harness: 'custom' });
       this.ids.push(s.id);
@@ -163,7 +168,7 @@ export class SoakLane {
   }
 
   /** Moves every session along; calls are not awaited to their end, since main may die under them at any moment. */
-  private async drive(only: (id: string) => boolean = () => true): Promise<void> {
+  private async drive(only: (id: string) => boolean = () => true, answerOnly = false): Promise<void> {
     const { w } = this;
     const list = await w.call<SessionSummary[]>('sessions.list', {});
     for (const s of list.filter((x) => only(x.id))) {
@@ -172,6 +177,7 @@ export class SoakLane {
         void w.call(name, input).catch((e: Error) => {
           if (!/app_gone/.test(e.message)) this.log(`${name} ${s.id.slice(0, 8)} refused: ${e.message}`);
         });
+      if (answerOnly && s.state !== 'waiting_input') continue;
       if (s.state === 'idle' && !facts.turnOpen) {
         this.stats.prompts++;
         fire('sessions.prompt', { id: s.id, text: `Run the steps again (${++this.promptNo})`, idempotencyKey: `${this.name}-prompt-${this.promptNo}` });
@@ -180,12 +186,40 @@ export class SoakLane {
         this.stats.continues++;
         fire('sessions.continue', { id: s.id });
         this.log(`continue ${s.id.slice(0, 8)}`);
+      } else if (s.state === 'waiting_input') {
+        await this.answer(s.id);
       } else if (s.state === 'failed') {
         this.stats.retries++;
         fire('sessions.retry', { id: s.id });
         this.log(`retry ${s.id.slice(0, 8)} (${s.stateDetail ?? ''})`);
       }
     }
+  }
+
+  /**
+   * Allows the newest pending request: whoever asked, before or after a
+   * restart, it is offered again to each new main. A request main refuses
+   * twice is known failure 5 (README.md): it is cancelled so the soak goes
+   * on, unless BATON_SOAK_STRICT is set.
+   */
+  private async answer(id: string): Promise<void> {
+    const { w } = this;
+    const pending = buildTranscript(await w.records(id)).items.findLast((i) => i.type === 'permission' && i.outcome === null);
+    if (pending?.type !== 'permission') return;
+    this.stats.permissions++;
+    const r = await w.call<{ answered: boolean }>('sessions.answerPermission', { id, requestKey: pending.requestKey, optionId: 'allow' }).catch(() => null);
+    this.log(`allow ${pending.requestKey} of ${id.slice(0, 8)}: ${r === null ? 'app gone' : r.answered ? 'answered' : 'refused'}`);
+    if (r === null || r.answered) return;
+    const key = `${w.app?.proc.pid ?? 0}:${id}:${pending.requestKey}`;
+    if (!this.refused.has(key)) {
+      // Just delivered to the new main's SDK, perhaps: ask again next time.
+      this.refused.add(key);
+      return;
+    }
+    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}/${id.slice(0, 8)}: main refuses to answer permission request ${pending.requestKey} (known failure 5)`);
+    this.stats.knownFailure5++;
+    await w.call('sessions.cancel', { id }).catch(() => undefined);
+    this.log(`cancelled the turn of ${id.slice(0, 8)}: its request ${pending.requestKey} was never offered again (known failure 5)`);
   }
 
   private async maybeKillHostOrAgent(): Promise<void> {
@@ -230,7 +264,10 @@ export class SoakLane {
     // Let the turns started by the last drive end too, then compare everything.
     for (const id of this.ids) {
       await waitUntil(
-        async () => ({ s: await w.get(id), facts: journalFacts(readDiskJournal(w.dataDir, id).records) }),
+        async () => {
+          await this.drive((x) => x === id, true);
+          return { s: await w.get(id), facts: journalFacts(readDiskJournal(w.dataDir, id).records) };
+        },
         ({ s, facts }) => s.state === 'idle' && !facts.turnOpen && s.lastSeq === readDiskJournal(w.dataDir, id).records.length,
         60_000,
         `${this.name}/${id.slice(0, 8)} to settle`,

@@ -54,6 +54,8 @@ describe('randomized crash soak', () => {
       continues: a.continues + s.continues,
       retries: a.retries + s.retries,
       prompts: a.prompts + s.prompts,
+      permissions: a.permissions + s.permissions,
+      knownFailure5: a.knownFailure5 + s.knownFailure5,
       turnsEnded: a.turnsEnded + s.turnsEnded,
       liveMs: a.liveMs + s.liveMs,
       restartMs: a.restartMs + s.restartMs,
