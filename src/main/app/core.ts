@@ -173,6 +173,7 @@ export function createCore(opts: CoreOptions): Core {
     mcpServersFor: (s) => tools.mcpServersFor(s),
   });
   const tasksRepo = createTasksRepository(db);
+  const replacementsRepo = createReplacementsRepository(db);
   const tasks: TasksService = createTasksService({
     tasks: tasksRepo,
     wakes: createWakesRepository(db),
@@ -180,6 +181,7 @@ export function createCore(opts: CoreOptions): Core {
     sessionsService: sessions,
     projects: projectsRepo,
     emitChanged: (projectId) => hub.emit('tasks.changed', { projectId }),
+    replacementOpen: (projectId) => replacementsRepo.openFor(projectId) !== null,
   });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
@@ -192,9 +194,10 @@ export function createCore(opts: CoreOptions): Core {
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   hub.listen((name, payload) => {
     if (name === 'sessions.changed') tasks.onSessionChanged((payload as { sessionId: string }).sessionId);
+    if (name === 'orchestrator.changed') tasks.deliverFor((payload as { projectId: string }).projectId);
   });
   const orchestrator: OrchestratorService = createOrchestratorService({
-    replacements: createReplacementsRepository(db),
+    replacements: replacementsRepo,
     sessions: sessionsRepo,
     events: eventsRepo,
     sessionsService: sessions,

@@ -145,6 +145,8 @@ const PHASES: Record<Exclude<ReplacementPhase, 'done'>, (deps: SagaDeps, r: Repl
     if (!wt || wt.branch !== expected || head !== expected) {
       return fail('verify_failed', `The new orchestrator's worktree is on "${head ?? 'no branch'}", not the canonical branch ${expected}.`);
     }
+    // A prompt someone sent meanwhile has the floor; the handoff follows it rather than failing verify.
+    await waitUntil(() => deps.halted() || deps.sessions.get(s.id)?.state !== 'busy', deps.verifyTimeoutMs);
     // The idempotency key makes a resend after a crash one prompt, not two.
     const sent = await deps.sessionsService.prompt(s.id, handoffPrompt(deps, r), `handoff:${r.id}`);
     if (!sent.ok) return err({ code: sent.error.code, message: `The new orchestrator did not take its handoff: ${sent.error.message}` });

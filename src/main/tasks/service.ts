@@ -15,6 +15,8 @@ export interface TasksServiceDeps {
   sessionsService: SessionsService;
   projects: ProjectsRepository;
   emitChanged: (projectId: string) => void;
+  /** An orchestrator start or replacement is under way: its handoff must be the new orchestrator's first prompt. */
+  replacementOpen?: (projectId: string) => boolean;
   /** How long a claim lasts without a live worker (the orchestrator may heartbeat it). */
   leaseMs?: number;
   /** How often leases are extended for live workers and expired ones returned to the queue. */
@@ -71,6 +73,8 @@ export function createTasksService(deps: TasksServiceDeps) {
     if (!wake) return;
     const orch = newestActiveOrchestrator(deps.sessionsService.list(projectId), projectId);
     if (!orch) return; // The board says the project needs an orchestrator; the wake waits for one.
+    // Delivered when the saga ends (orchestrator.changed), after the handoff.
+    if (deps.replacementOpen?.(projectId)) return;
     const parked = waiters.get(orch.id);
     if (parked) {
       if (deps.wakes.markDelivered(wake.id, orch.id, 'wait_for_changes', wake.reasons.length)) {
@@ -195,6 +199,8 @@ export function createTasksService(deps: TasksServiceDeps) {
     notifyChanged: changed,
     notify,
     onSessionChanged,
+    /** Something about the project's orchestrator changed (a saga ended): a stored wake may go now. */
+    deliverFor: (projectId: string): void => void deliver(projectId),
     /** After reconcile at startup: wakes stored before a restart go out now (or when their orchestrator is ready). */
     deliverPending(): void {
       for (const projectId of deps.wakes.projectsWithPending()) void deliver(projectId);

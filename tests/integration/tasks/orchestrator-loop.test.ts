@@ -75,7 +75,8 @@ describe('the orchestrator at work, end to end with real processes', () => {
     expect(workers[0]?.branch).toMatch(/^baton\/loop-implement-the-feature/);
     expect(sessions.filter((s) => s.role === 'orchestrator')).toHaveLength(1);
 
-    const t = await orchestratorTranscript(call, orch.id);
+    // The run is completed by the tool call itself; the agent's own record of it follows a moment later.
+    const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Run completed.')), 20_000, 'the orchestrator turn to end');
     const mcp = t.items.filter((i) => i.type === 'tool');
     expect(mcp.map((i) => (i.type === 'tool' ? [i.title, i.status] : []))).toEqual([
       ['mcp: claim_next_run', 'completed'],

@@ -201,4 +201,21 @@ describe('waking the orchestrator', () => {
     second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
     await second.recover();
   });
+
+  it('tasks queued before there is an orchestrator: the board says it is needed; once started, the handoff comes first, then one wake', async () => {
+    h = createHarness();
+    call = fromHarness(h);
+    const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name: 'early' });
+    await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
+    await add(project.id, 'Early bird');
+    await add(project.id, 'Early bird two');
+    expect(await call<WakeView>('tasks.wake', { projectId: project.id })).toMatchObject({ pending: true, waitingFor: 'orchestrator', summary: '2 new runs' });
+    const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
+    const p = await waitUntil(() => prompts(call, orch.id), (x) => x.length === 2, 20_000, 'handoff then wake');
+    expect(p[0]).toContain('You are now the orchestrator');
+    expect(p[0]).toContain('Early bird (queued)');
+    expect(p[1]).toContain('2 new runs');
+    await waitUntil(() => state(call, orch.id), (s) => s === 'idle', 20_000, 'idle');
+    expect(await prompts(call, orch.id)).toHaveLength(2);
+  });
 });
