@@ -35,7 +35,7 @@ Commands:
 
 Options:
   --json          print the contract's values as JSON instead of tables
-  --data-dir DIR  Baton's data directory (default: $BATON_HOME, else ~/.baton)
+  --data-dir DIR  Baton's data directory (default: $BATON_HOME, else a running Baton's, else ~/.baton or the desktop app's)
   -h, --help      show this help
 
 baton talks to the running app through its control socket (<data-dir>/control.sock).

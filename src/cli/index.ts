@@ -1,4 +1,4 @@
-import { resolveDataDir } from '../main/app/paths';
+import { resolveClientDataDir } from '../main/app/paths';
 import type { Result } from '../shared/result';
 import { typedCall } from './api';
 import { parseInvocation, USAGE, type Command } from './args';
@@ -28,7 +28,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     io.stdout(USAGE + '\n');
     return 0;
   }
-  const dataDir = resolveDataDir(inv.value.dataDir);
+  const dataDir = resolveClientDataDir(inv.value.dataDir);
   const backend = await openBackend(dataDir, (line) => io.stderr(line + '\n'));
   if (!backend.ok) {
     io.stderr(`baton: ${backend.error.message}\n`);
