@@ -233,7 +233,9 @@ const [marker, agent, script] = process.argv.slice(2);
 if (!existsSync(marker)) {
   writeFileSync(marker, '');
   process.stderr.write('flaky agent: could not reach the model service (first start fails on purpose)\\n');
-  process.exit(3);
+  // After a moment, as a real agent failing during its start would: one that dies at once can take its host with it
+  // before Baton connects, and then the reason is the lost socket rather than the agent's own words.
+  setTimeout(() => process.exit(3), 1000);
 }
 const child = spawn(process.execPath, [agent, '--script', script], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 1));
