@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENDINGS, syntheticJournal, type Ending } from '../../bench/support/synthetic-journals';
 import { readJournal } from '../../src/main/host/journal-read';
-import { JournalCursor } from '../../src/main/recovery/journal-lines';
+import { JournalCursor, lineHead } from '../../src/main/recovery/journal-lines';
 import { readJournalRange, readJournalTail } from '../../src/main/recovery/journal-tail';
 import type { JournalRecord } from '../../src/shared/journal';
 import { buildTranscript } from '../../src/shared/transcript';
@@ -77,6 +77,16 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
       line(3, 'in', { jsonrpc: '2.0', id: 0, method: 'session/request_permission', params: { toolCall: { toolCallId: 't' }, options: [] } }),
     ];
     expect(readJournalTail(file(lines))).toEqual({ lastSeq: 3, turnOpen: true, pendingPermission: true, exit: null, interruptedMarker: false });
+  });
+});
+
+describe('lineHead', () => {
+  it('reads seq and direction from a host-written line, and nothing else', () => {
+    expect(lineHead(Buffer.from(line(42, 'out', { a: 1 })))).toEqual({ seq: 42, dir: 'out' });
+    expect(lineHead(Buffer.from(host(7, { marker: 'interrupted' })))).toEqual({ seq: 7, dir: 'host' });
+    for (const bad of ['', 'not json', '{"v":2,"seq":1,"ts":1,"dir":"in","msg":{}}', '{"v":1,"seq":,"ts":1,"dir":"in","msg":{}}', '{"v":1,"seq":3,"ts":1,"dir":"sideways","msg":{}}', '{"seq":3,"v":1}']) {
+      expect(lineHead(Buffer.from(bad))).toBeNull();
+    }
   });
 });
 

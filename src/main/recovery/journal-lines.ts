@@ -13,24 +13,55 @@ import { JOURNAL_VERSION, type JournalRecord } from '../host/protocol';
 
 const NL = 0x0a;
 const BACK_CHUNK = 64 * 1024;
-const FORWARD_CHUNK = 256 * 1024;
+/** Forward reads start small (a range of a few dozen lines) and grow for a long catch-up. */
+const FORWARD_FIRST = 32 * 1024;
+const FORWARD_MAX = 1024 * 1024;
 const PROBE = 4 * 1024;
 /** Bisection stops once the range is this small; the forward read skips the rest by header alone. */
-const SEEK_SLACK = 64 * 1024;
-const HEAD = /^\{"v":(\d+),"seq":(\d+),"ts":\d+,"dir":"(in|out|host)","msg":/;
+const SEEK_SLACK = 4 * 1024;
 /** Enough bytes of a line to hold its header. */
 const HEAD_BYTES = 96;
+/** Every line the host writes starts with these bytes, then the seq. */
+const PREFIX = Buffer.from(`{"v":${JOURNAL_VERSION},"seq":`);
+const TS = Buffer.from(',"ts":');
+const DIRS = [
+  { dir: 'in', bytes: Buffer.from(',"dir":"in","msg":') },
+  { dir: 'out', bytes: Buffer.from(',"dir":"out","msg":') },
+  { dir: 'host', bytes: Buffer.from(',"dir":"host","msg":') },
+] as const;
 
 export interface LineHead {
   seq: number;
   dir: 'in' | 'out' | 'host';
 }
 
-/** The seq and direction of a line as the host writes it; null for anything else. */
+const startsWithAt = (line: Buffer, at: number, bytes: Buffer): boolean => line.length >= at + bytes.length && line.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+
+/** Reads decimal digits at `at`; returns the value and where they end (at itself if none). */
+function digitsAt(line: Buffer, at: number): [number, number] {
+  let v = 0;
+  let i = at;
+  for (; i < line.length && i < at + 16; i++) {
+    const c = line[i] as number;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  return [v, i];
+}
+
+/**
+ * The seq and direction of a line as the host writes it
+ * (`{"v":1,"seq":N,"ts":T,"dir":"…","msg":`), read from its bytes without
+ * decoding or parsing it; null for anything else.
+ */
 export function lineHead(line: Buffer): LineHead | null {
-  const m = HEAD.exec(line.toString('latin1', 0, Math.min(line.length, HEAD_BYTES)));
-  if (!m || Number(m[1]) !== JOURNAL_VERSION) return null;
-  return { seq: Number(m[2]), dir: m[3] as LineHead['dir'] };
+  if (!startsWithAt(line, 0, PREFIX)) return null;
+  const [seq, afterSeq] = digitsAt(line, PREFIX.length);
+  if (afterSeq === PREFIX.length || !startsWithAt(line, afterSeq, TS)) return null;
+  const [, afterTs] = digitsAt(line, afterSeq + TS.length);
+  if (afterTs === afterSeq + TS.length) return null;
+  for (const d of DIRS) if (startsWithAt(line, afterTs, d.bytes)) return { seq, dir: d.dir };
+  return null;
 }
 
 /** Opens a journal for reading; null when there is none yet. */
@@ -147,6 +178,7 @@ function seek(fd: number, size: number, afterSeq: number): number {
 export class JournalCursor {
   private data: Buffer = Buffer.alloc(0);
   private at = 0;
+  private chunk = FORWARD_FIRST;
   private pos: number;
   private lastSeq: number;
   private checked: boolean;
@@ -226,7 +258,8 @@ export class JournalCursor {
         this.done = true;
         return null;
       }
-      const chunk = readAt(this.fd, this.pos, Math.min(FORWARD_CHUNK, this.size - this.pos));
+      const chunk = readAt(this.fd, this.pos, Math.min(this.chunk, this.size - this.pos));
+      this.chunk = Math.min(FORWARD_MAX, this.chunk * 2);
       if (chunk.length === 0) {
         this.done = true;
         return null;
