@@ -71,6 +71,15 @@ export function snapshot(w: RecoveryWorld): Map<string, Snapshot> {
 export async function checkRecovered(w: RecoveryWorld, id: string, before: Snapshot, label = id): Promise<SessionSummary> {
   const summary = await w.get(id);
   const why = `${label}: was ${before.db.state}, host ${before.hostAlive ? 'alive' : 'gone'}, turn ${before.facts.turnOpen ? 'open' : 'closed'}; now ${summary.state} (${summary.stateDetail ?? ''})`;
+  const hostNow = RecoveryWorld.hostAlive(w.readDb().sessions.find((s) => s.id === id) as DbSession);
+  if (before.expected.kind === 'reattached' && !hostNow && !LIVE.includes(summary.state)) {
+    // The host was alive when main died but not by the time the new main looked (a crash point armed in it fired
+    // meanwhile): then the table's "host gone" rows apply, to a journal this check cannot freeze. Checked as such.
+    expect(['interrupted', 'idle', 'failed', 'stopped'], why).toContain(summary.state);
+    const { records, journal } = await checkProjection(w, id, true, label);
+    if (summary.state === 'interrupted') expectMarked(records, journal, why);
+    return summary;
+  }
   if (before.expected.kind === 'reattached') {
     expect(LIVE, why).toContain(summary.state);
     await waitUntil(() => w.get(id), (s) => s.lastSeq >= before.journalLength, 30_000, `${label} to catch up with its live host`);
@@ -78,19 +87,22 @@ export async function checkRecovered(w: RecoveryWorld, id: string, before: Snaps
     return summary;
   }
   expect(summary.state, why).toBe(before.expected.state);
-  const hostGone = !RecoveryWorld.hostAlive(w.readDb().sessions.find((s) => s.id === id) as DbSession);
+  const hostGone = !hostNow;
   // Known failure (README.md): reconcile stops the live host of a session caught starting but does not project
   // what that host journaled while stopping. Checked exactly in main-points.test.ts; here only as a prefix.
   const stoppedByReconcile = before.hostAlive && (before.db.state === 'starting' || before.db.state === 'pending');
   const { records, journal } = await checkProjection(w, id, hostGone && !stoppedByReconcile, label);
-  if (before.expected.marker) {
-    const facts = journalFacts(journal.records);
-    expect(facts.lastMarkerAt, `${why}: an interrupted marker was appended after the last prompt`).toBeGreaterThan(facts.lastPromptAt);
-    expect(facts.turnOpen, why).toBe(false);
-    const running = buildTranscript(records).items.filter((i) => i.type === 'tool' && (i.status === 'pending' || i.status === 'in_progress'));
-    expect(running, `${why}: no tool is shown as still running`).toEqual([]);
-  }
+  if (before.expected.marker) expectMarked(records, journal, why);
   return summary;
+}
+
+/** An interrupted turn is closed by a marker after its prompt, and no tool of it is shown as still running. */
+function expectMarked(records: JournalRecord[], journal: DiskJournal, why: string): void {
+  const facts = journalFacts(journal.records);
+  expect(facts.lastMarkerAt, `${why}: an interrupted marker was appended after the last prompt`).toBeGreaterThan(facts.lastPromptAt);
+  expect(facts.turnOpen, why).toBe(false);
+  const running = buildTranscript(records).items.filter((i) => i.type === 'tool' && (i.status === 'pending' || i.status === 'in_progress'));
+  expect(running, `${why}: no tool is shown as still running`).toEqual([]);
 }
 
 /** The session finished a turn: idle, no turn open, the journal's last prompt answered and fully projected. */
