@@ -229,14 +229,17 @@ export function createCore(opts: CoreOptions): Core {
         const run = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp });
         const report = run.report;
         lastReconcile = report;
-        // After reconcile, so a saga sees every session's true state; a no-op on later reconciles.
-        orchestrator.resumeInterrupted();
-        tasks.deliverPending();
         if (report.reattached || report.moved.length || report.divergences) {
           console.log(`[baton] reconciled: ${report.reattached} reattached, ${report.moved.length} moved, ${report.divergences} divergence(s)`);
         }
         hub.emit('app.statusChanged', status());
         await run.caughtUp;
+        // After reconcile and catch-up, so a saga sees every session's true state and whole transcript (a handoff
+        // reads it); a no-op on later reconciles. Not once close() has stopped the catch-up.
+        if (!closed) {
+          orchestrator.resumeInterrupted();
+          tasks.deliverPending();
+        }
         return report;
       } finally {
         reconciling = null;
