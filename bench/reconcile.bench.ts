@@ -135,6 +135,7 @@ test('reconcile at startup: 200 sessions with hosts gone, 1,000,000 journaled ev
     console.log(`bench: reconcile_missing_events = ${missing}`);
     console.log(`bench: reconcile_board_ms = ${Math.round(boardMs)}`);
     console.log(`bench: reconcile_caught_up_ms = ${Math.round(caughtUpMs)}`);
+    console.log(`bench: reconcile_catch_up_events_per_s = ${Math.round(missing / ((caughtUpMs - boardMs) / 1000))}`);
     console.log(`bench: journal_read_parse_all_ms = ${Math.round(parseMs)}`);
     console.log(`bench: raw_sqlite_insert_missing_ms = ${Math.round(insertMs)}`);
     console.log(`bench: raw_catch_up_ms = ${Math.round(rawCatchUpMs)}`);
