@@ -16,6 +16,8 @@ export interface SessionRecord {
   agentInfo: Record<string, unknown> | null;
   host: { pid: number; startTime: string; nonce: string; socket: string } | null;
   lastAppliedSeq: number;
+  /** What the session was created to do; Retry sends it again when no turn ever carried it. */
+  initialPrompt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -38,6 +40,7 @@ interface Row {
   host_nonce: string | null;
   host_socket: string | null;
   last_applied_seq: number;
+  initial_prompt: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -60,6 +63,7 @@ const toRecord = (r: Row): SessionRecord => ({
       ? { pid: r.host_pid, startTime: r.host_start_time ?? '', nonce: r.host_nonce, socket: r.host_socket }
       : null,
   lastAppliedSeq: r.last_applied_seq,
+  initialPrompt: r.initial_prompt,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -109,12 +113,12 @@ export function createSessionsRepository(db: Db) {
       const marks = states.map(() => '?').join(', ');
       return db.prepare<SessionState[], Row>(`SELECT * FROM sessions WHERE state IN (${marks}) ORDER BY created_at, id`).all(...states).map(toRecord);
     },
-    insert(s: Pick<SessionRecord, 'id' | 'projectId' | 'role' | 'harness' | 'command' | 'title' | 'worktreeId' | 'cwd'>): SessionRecord {
+    insert(s: Pick<SessionRecord, 'id' | 'projectId' | 'role' | 'harness' | 'command' | 'title' | 'worktreeId' | 'cwd'> & { initialPrompt?: string | null }): SessionRecord {
       const t = now();
       db.prepare(
-        `INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      ).run(s.id, s.projectId, s.role, s.harness, JSON.stringify(s.command), s.title, s.worktreeId, s.cwd, t, t);
+        `INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, initial_prompt, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      ).run(s.id, s.projectId, s.role, s.harness, JSON.stringify(s.command), s.title, s.worktreeId, s.cwd, s.initialPrompt ?? null, t, t);
       const created = getStmt.get(s.id);
       if (!created) throw new Error('insert failed');
       return toRecord(created);
@@ -132,6 +136,10 @@ export function createSessionsRepository(db: Db) {
         now(),
         id,
       );
+    },
+    /** Retry resolves the agent's command again: the project's settings may have been fixed since. */
+    setCommand(id: string, command: SessionRecord['command']): void {
+      db.prepare('UPDATE sessions SET command = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(command), now(), id);
     },
     setAgent(id: string, agentSessionId: string | null, agentInfo: Record<string, unknown> | null): void {
       db.prepare('UPDATE sessions SET agent_session_id = ?, agent_info = ?, updated_at = ? WHERE id = ?').run(

@@ -279,7 +279,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
       const wt = await deps.worktreesService.create(project.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`);
       if (!wt.ok) return err({ code: wt.error.code, message: `Could not create the session's worktree: ${wt.error.message}` });
-      const s = deps.sessions.insert({ id, projectId: project.id, role: 'worker', harness, command: resolved.value, title, worktreeId: wt.value.id, cwd: wt.value.path });
+      const s = deps.sessions.insert({ id, projectId: project.id, role: 'worker', harness, command: resolved.value, title, worktreeId: wt.value.id, cwd: wt.value.path, initialPrompt: input.prompt });
       changed(id);
       track(start(id, 'spawn', input.prompt));
       return ok(summary(s));
@@ -429,10 +429,19 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       const s = deps.sessions.get(id);
       if (!s) return fail('session_not_found', `There is no session ${id}.`);
       if (s.state !== 'failed') return fail('illegal_state', 'Only a failed session can be retried.');
+      // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
+      const project = deps.projects.get(s.projectId);
+      if (project) {
+        const resolved = resolveHarness(s.harness as HarnessId, project.customCommand);
+        if (!resolved.ok) return resolved;
+        deps.sessions.setCommand(id, resolved.value);
+      }
+      // The prompt that never got an answer goes out again; with no turn at all, the one it was created with.
       const last = deps.turns.last(id);
-      const firstPrompt = last && last.status !== 'ended' ? last.prompt : last ? null : null;
+      const firstPrompt = last ? (last.status !== 'ended' ? last.prompt : null) : s.initialPrompt;
       track(start(id, 'retry', firstPrompt));
-      return ok(summary(s));
+      const now = deps.sessions.get(id) ?? s;
+      return ok(summary(now));
     },
 
     /** Reattaches to a live host after a restart: catch up from the last applied seq, re-offer unanswered requests. */
