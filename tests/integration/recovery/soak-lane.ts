@@ -43,10 +43,10 @@ export interface LaneStats {
   /** Restarts of main with a host crash point passed on to the hosts it launches. */
   armedStarts: number;
   hostCrashPointsFired: number;
-  /** Sessions left busy by a host that died under a running main, reconciled on demand (README.md, known failure 1). */
-  knownFailure1: number;
-  /** Turns cancelled because main would not take the answer to their permission request (README.md, known failure 5). */
-  knownFailure5: number;
+  /** Sessions left busy by a host that died under a running main, reconciled on demand (README.md, known failure "ghost"). */
+  ghostsReconciled: number;
+  /** Turns cancelled because main would not take the answer to their permission request (README.md, known failure "request ids"). */
+  stuckPermissions: number;
   turnsEnded: number;
   /** Where the lane's time went, in ms: the app running before a kill, restarts up to their reconcile, checks. */
   liveMs: number;
@@ -60,7 +60,7 @@ const P_HOST_KILL = 0.12;
 const P_AGENT_KILL = 0.03;
 const P_STARTUP_KILL = 0.12;
 const P_ARM_HOSTS = 0.4;
-const MAX_LIVE_MS = 600;
+const MAX_LIVE_MS = 450;
 
 /**
  * One data dir, one app, a few sessions running multi-tool turns; main is
@@ -71,7 +71,7 @@ const MAX_LIVE_MS = 600;
  * interrupted ones Continue, failed ones Retry.
  */
 export class SoakLane {
-  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, permissions: 0, armedStarts: 0, hostCrashPointsFired: 0, knownFailure1: 0, knownFailure5: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
+  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, permissions: 0, armedStarts: 0, hostCrashPointsFired: 0, ghostsReconciled: 0, stuckPermissions: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
   private readonly trace: string[] = [];
   private readonly r: ReturnType<typeof rng>;
   private readonly w = new RecoveryWorld();
@@ -175,7 +175,7 @@ export class SoakLane {
   }
 
   /**
-   * Known failure 1 (README.md): a host that dies while main runs leaves its
+   * Known failure "ghost" (README.md): a host that dies while main runs leaves its
    * session showing busy until something reconciles it. The soak asks for
    * that ("Reconcile now") and counts it, unless BATON_SOAK_STRICT is set.
    */
@@ -183,9 +183,9 @@ export class SoakLane {
     const db = new Map(this.w.readDb().sessions.map((s) => [s.id, s]));
     const ghosts = list.filter((s) => (s.state === 'busy' || s.state === 'waiting_input') && !RecoveryWorld.hostAlive(db.get(s.id) as DbSession));
     if (ghosts.length === 0) return;
-    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}: ${ghosts.map((g) => g.id.slice(0, 8)).join(', ')} still ${ghosts[0]?.state} with the host gone (known failure 1)`);
-    this.stats.knownFailure1 += ghosts.length;
-    this.log(`reconcile now: ${ghosts.map((g) => `${g.id.slice(0, 8)} ${g.state}`).join(', ')} with the host gone (known failure 1)`);
+    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}: ${ghosts.map((g) => g.id.slice(0, 8)).join(', ')} still ${ghosts[0]?.state} with the host gone (known failure "ghost")`);
+    this.stats.ghostsReconciled += ghosts.length;
+    this.log(`reconcile now: ${ghosts.map((g) => `${g.id.slice(0, 8)} ${g.state}`).join(', ')} with the host gone (known failure "ghost")`);
     await this.w.call('app.reconcile', {}).catch(() => undefined);
   }
 
@@ -239,7 +239,7 @@ export class SoakLane {
   /**
    * Allows the newest pending request: whoever asked, before or after a
    * restart, it is offered again to each new main. A request main refuses
-   * twice is known failure 5 (README.md): it is cancelled so the soak goes
+   * twice is known failure "request ids" (README.md): it is cancelled so the soak goes
    * on, unless BATON_SOAK_STRICT is set.
    */
   private async answer(id: string): Promise<void> {
@@ -256,10 +256,10 @@ export class SoakLane {
       this.refused.add(key);
       return;
     }
-    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}/${id.slice(0, 8)}: main refuses to answer permission request ${pending.requestKey} (known failure 5)`);
-    this.stats.knownFailure5++;
+    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}/${id.slice(0, 8)}: main refuses to answer permission request ${pending.requestKey} (known failure "request ids")`);
+    this.stats.stuckPermissions++;
     await w.call('sessions.cancel', { id }).catch(() => undefined);
-    this.log(`cancelled the turn of ${id.slice(0, 8)}: its request ${pending.requestKey} was never offered again (known failure 5)`);
+    this.log(`cancelled the turn of ${id.slice(0, 8)}: its request ${pending.requestKey} was never offered again (known failure "request ids")`);
   }
 
   private async maybeKillHostOrAgent(): Promise<void> {

@@ -72,9 +72,7 @@ describe('crash points while a session starts', () => {
     expect((await world.get(s.id)).lastSeq).toBe(readDiskJournal(world.dataDir, s.id).records.length);
   });
 
-  // Fails today: the first prompt lives only in memory until the agent is up, so Retry starts an agent with nothing
-  // to do. Fix in src/main/sessions/service.ts (README.md here, "Known failures").
-  it.fails('mid_spawn: Retry runs the prompt the session was created with', async () => {
+  it('mid_spawn: Retry runs the prompt the session was created with', async () => {
     const { world, s } = await crashMainAt('mid_spawn');
     await world.start();
     await world.call('sessions.retry', { id: s.id });
