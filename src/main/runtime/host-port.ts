@@ -5,6 +5,7 @@ import { connectHost, type HostConnection } from './connection';
 import { readJournal, sessionJournalPath } from './journal';
 import { launchHost, type LaunchHostOptions } from './launch';
 import { readHostFile } from './liveness';
+import { stopOrphanHost } from './orphan';
 
 const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });
 
@@ -24,6 +25,7 @@ function linkOf(conn: HostConnection): HostLink {
 export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 'readyTimeoutMs' | 'fsyncIntervalMs'> = {}): HostPort {
   return {
     async launch(opts: LaunchOptions): Promise<Result<HostInfo>> {
+      await stopOrphanHost(opts.dataDir, opts.sessionId);
       const r = await launchHost({ ...defaults, ...opts });
       return r.ok ? ok(identityOf(r.value)) : r;
     },

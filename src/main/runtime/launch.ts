@@ -5,10 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, ok, type Result } from '../../shared/result';
 import { isHostDebugPoint } from '../host/debug-point';
-import { lastRecord, readJournal } from '../host/journal-read';
+import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
-import { connectHost } from './connection';
 import { processLiveness, readHostFile } from './liveness';
 
 export interface LaunchHostOptions {
@@ -59,9 +58,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   const dir = sessionDir(o.dataDir, o.sessionId);
   mkdirSync(dir, { recursive: true });
   const existing = readHostFile(dir);
-  if (existing && processLiveness(existing).alive && !(await stopOrphan(dir, existing))) {
-    return fail('host_running', `A session host (pid ${existing.pid}) is already running session ${o.sessionId}.`);
-  }
+  if (existing && processLiveness(existing).alive) return fail('host_running', `A session host (pid ${existing.pid}) is already running session ${o.sessionId}.`);
 
   const launchId = randomUUID();
   const config: HostConfig = {
@@ -107,28 +104,6 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
     }
     await sleep(15);
   }
-}
-
-/**
- * A live host that no main process ever spoke to (nothing sent to its agent
- * since it started) is what a main killed mid-launch leaves behind: it was
- * never recorded, so nobody will ever attach to it, and it would block every
- * later launch. Stopped (its agent and any descendant with it) so the
- * session can start again; a host that has carried a conversation is never
- * touched here. True once it is gone.
- */
-async function stopOrphan(dir: string, host: HostFile): Promise<boolean> {
-  const records = readJournal(journalPath(dir)).records;
-  const startedAt = records.findLastIndex((r) => r.dir === 'host' && isRecordObject(r.msg) && isRecordObject(r.msg.started) && r.msg.started.pid === host.pid);
-  if (startedAt < 0 || records.slice(startedAt + 1).some((r) => r.dir === 'out')) return false;
-  const conn = await connectHost(host, { timeoutMs: 3000 });
-  if (!conn.ok) return false;
-  const { timedOut } = await conn.value.stop(1000);
-  if (timedOut) return false;
-  // The socket closes a moment before the process exits, and the new host's lock must find it gone.
-  const deadline = Date.now() + 5000;
-  while (processLiveness(host).alive && Date.now() < deadline) await sleep(15);
-  return !processLiveness(host).alive;
 }
 
 function socketReady(path: string): boolean {
