@@ -6,6 +6,8 @@ import { connectStore, createBatonStore } from './stores';
 import { ServicesContext } from './stores/react';
 import './styles/app.css';
 import './styles/recovery.css';
+import './styles/orchestrator.css';
+import './styles/tasks.css';
 
 const transport = pickTransport();
 const api = createApi(transport);

@@ -14,14 +14,21 @@ export interface RunningServer {
   token: string;
   dataDir: string;
   proc: ChildProcess;
+  /** Extra environment the server was started with (kept across restarts). */
+  env: Record<string, string>;
 }
 
-/** Starts the real browser-mode server (the built app) as a child process. */
-export async function startServer(opts: { dataDir?: string; port?: number; token?: string } = {}): Promise<RunningServer> {
+/**
+ * Starts the real browser-mode server (the built app) as a child process.
+ * `env` adds to its environment: e.g. a PATH with fake harness binaries,
+ * which the agents it starts inherit.
+ */
+export async function startServer(opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const token = opts.token ?? `e2e-${Math.random().toString(36).slice(2)}`;
   const args = [SERVE, '--data-dir', dataDir, '--token', token, '--port', String(opts.port ?? 0)];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const env = opts.env ?? {};
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start:\n${output}`)), 15_000);
@@ -37,7 +44,7 @@ export async function startServer(opts: { dataDir?: string; port?: number; token
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     proc.once('exit', (code) => rej(new Error(`server exited with ${code}:\n${output}`)));
   });
-  return { url, port: Number(new URL(url).port), token, dataDir, proc };
+  return { url, port: Number(new URL(url).port), token, dataDir, proc, env };
 }
 
 /**
@@ -52,7 +59,7 @@ export async function restartServer(s: RunningServer, whileDown?: () => Promise<
   let last: unknown;
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      return await startServer({ port: s.port, token: s.token, dataDir: s.dataDir });
+      return await startServer({ port: s.port, token: s.token, dataDir: s.dataDir, env: s.env });
     } catch (e) {
       last = e;
       if (!String(e).includes('could not listen')) throw e;

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,14 +22,26 @@ export function makeRepo(work: string, name: string): string {
 /** The custom agent command line that runs the scripted ACP agent with `scriptPath`. */
 export const scriptedAgentCommand = (scriptPath: string): string => `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`;
 
-/** Adds the repository as a project whose custom agent is `command` (default: the scripted agent running `scriptPath`), through the UI. */
-export async function addProjectWithScriptedAgent(page: Page, repo: string, scriptPath: string, command = scriptedAgentCommand(scriptPath)): Promise<void> {
+/** Which agent the project's settings name for each role (`custom` is the custom command). */
+export interface ProjectAgents {
+  orchestrator?: 'claude-code' | 'codex' | 'gemini' | 'custom';
+  worker?: 'claude-code' | 'codex' | 'gemini' | 'custom';
+}
+
+/**
+ * Adds the repository as a project whose custom agent is `command` (default:
+ * the scripted agent running `scriptPath`), through the UI; `agents` also
+ * picks the orchestrator and worker agents in the same save.
+ */
+export async function addProjectWithScriptedAgent(page: Page, repo: string, scriptPath: string, command = scriptedAgentCommand(scriptPath), agents: ProjectAgents = {}): Promise<void> {
   await page.getByTestId('projects-empty').getByRole('button', { name: 'Add project' }).click();
   await page.getByLabel('Repository folder').fill(repo);
   await expect(page.getByTestId('path-check')).toHaveAttribute('data-state', 'ok');
   await page.getByTestId('add-project-dialog').getByRole('button', { name: 'Add project' }).click();
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByLabel('Custom agent command').fill(command);
+  if (agents.orchestrator) await page.getByLabel('Orchestrator agent').selectOption(agents.orchestrator);
+  if (agents.worker) await page.getByLabel('Worker agent').selectOption(agents.worker);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
 }
@@ -104,4 +116,18 @@ export async function killHost(dataDir: string, sessionId: string): Promise<void
 /** Cleanup: every host (and agent) the data directory knows of. */
 export async function killAllHosts(dataDir: string): Promise<void> {
   for (const id of sessionIds(dataDir)) await killHost(dataDir, id);
+}
+
+/**
+ * Puts an executable named like a real harness's binary (e.g.
+ * `claude-agent-acp`) in `dir`, running the scripted agent with `scriptPath`,
+ * so that switching a project to that harness is tested for real. A server
+ * started with `dir` first on its PATH finds it.
+ */
+export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, bin);
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}" "$@"\n`);
+  chmodSync(path, 0o755);
+  return dir;
 }

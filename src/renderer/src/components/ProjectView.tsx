@@ -1,25 +1,43 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
+import type { ProjectTab } from '../stores/projects';
 import { selectOpenSession } from '../stores/sessions';
+import { selectOpenTaskCount } from '../stores/tasks';
 import { useBaton } from '../stores/react';
 import { NewSessionDialog } from './NewSessionDialog';
+import { OrchestratorPanel } from './OrchestratorPanel';
 import { ProjectSettings } from './ProjectSettings';
 import { SessionBoard } from './SessionBoard';
 import { SessionView } from './SessionView';
+import { TasksPanel } from './TasksPanel';
 import { WorktreesPanel } from './WorktreesPanel';
 
-type Tab = 'board' | 'worktrees' | 'settings';
-const TABS: { id: Tab; label: string }[] = [
+const TABS: { id: ProjectTab; label: string }[] = [
   { id: 'board', label: 'Board' },
+  { id: 'tasks', label: 'Tasks' },
   { id: 'worktrees', label: 'Worktrees' },
   { id: 'settings', label: 'Settings' },
 ];
 
 export function ProjectView({ project }: { project: ProjectSummary }) {
-  const [tab, setTab] = useState<Tab>('board');
+  const tab = useBaton((s) => s.projectTab);
+  const setTab = useBaton((s) => s.setProjectTab);
   const [creating, setCreating] = useState(false);
   const open = useBaton(selectOpenSession);
+  const openTasks = useBaton(useMemo(() => selectOpenTaskCount(project.id), [project.id]));
+  const loadOrchestrator = useBaton((s) => s.loadOrchestrator);
+  const loadTasks = useBaton((s) => s.loadTasks);
+  const loadWake = useBaton((s) => s.loadWake);
   const openSession = open && open.projectId === project.id ? open : null;
+
+  // Opening a project starts following its orchestrator, tasks and wake (events keep them current from then on).
+  useEffect(() => {
+    void loadOrchestrator(project.id);
+    void loadTasks(project.id);
+    void loadWake(project.id);
+  }, [project.id, loadOrchestrator, loadTasks, loadWake]);
+
+  const orchestrator = <OrchestratorPanel project={project} onShowWorktrees={() => setTab('worktrees')} />;
   return (
     <main className="main" data-testid="project-view">
       <header className="main-header">
@@ -30,10 +48,15 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
           </div>
         </div>
         <div className="header-actions">
-          <nav className="tabs" role="tablist">
+          <nav className="tabs" role="tablist" aria-label="Project">
             {TABS.map((t) => (
               <button key={t.id} role="tab" aria-selected={tab === t.id} className="tab" onClick={() => setTab(t.id)}>
                 {t.label}
+                {t.id === 'tasks' && openTasks > 0 && (
+                  <span className="tab-count" aria-label={`${openTasks} open`}>
+                    {openTasks}
+                  </span>
+                )}
               </button>
             ))}
           </nav>
@@ -43,7 +66,21 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
         </div>
       </header>
       <div className={`main-body ${tab === 'board' && openSession ? 'main-body-flush' : ''}`}>
-        {tab === 'board' && (openSession ? <SessionView session={openSession} /> : <SessionBoard projectId={project.id} onNew={() => setCreating(true)} />)}
+        {tab === 'board' &&
+          (openSession ? (
+            <SessionView session={openSession} />
+          ) : (
+            <>
+              {orchestrator}
+              <SessionBoard projectId={project.id} onNew={() => setCreating(true)} />
+            </>
+          ))}
+        {tab === 'tasks' && (
+          <>
+            {orchestrator}
+            <TasksPanel projectId={project.id} />
+          </>
+        )}
         {tab === 'worktrees' && <WorktreesPanel projectId={project.id} />}
         {tab === 'settings' && <ProjectSettings key={project.id} projectId={project.id} />}
       </div>

@@ -1,5 +1,9 @@
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { useMemo } from 'react';
 import { displayStatus } from '../../../shared/session-state';
+import { timeAgo } from '../format';
+import { useNow } from '../hooks';
+import { harnessLabel, selectIsCurrentOrchestrator, selectIsDuplicate } from '../stores/orchestrator';
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
 import { StatusPill } from './SessionBoard';
@@ -11,6 +15,9 @@ import { StatusPill } from './SessionBoard';
  */
 export function SessionCard({ session: s }: { session: SessionSummary }) {
   const openSession = useBaton((st) => st.openSession);
+  const duplicate = useBaton(useMemo(() => selectIsDuplicate(s), [s]));
+  const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
+  const now = useNow(60_000);
   const status = displayStatus({ state: s.state });
   const needsAction = s.state === 'failed' || s.state === 'interrupted';
   const titleId = `session-card-title-${s.id}`;
@@ -24,8 +31,20 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       </div>
       <div className="muted small mono">{s.branch ?? s.worktreePath}</div>
       <div className="muted small">
-        {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {s.harness}
+        {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {harnessLabel(s.harness)} ·{' '}
+        <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
       </div>
+      {(duplicate || current) && (
+        <div className="session-card-flags">
+          {duplicate ? (
+            <span className="pill pill-warn" data-testid="duplicate-flag" title="Another, newer orchestrator is the project’s orchestrator: retire this one from the orchestrator card.">
+              Duplicate orchestrator
+            </span>
+          ) : (
+            <span className="pill pill-accent">Current orchestrator</span>
+          )}
+        </div>
+      )}
       {s.stateDetail && needsAction && (
         <div className="row-error small clamp-2" title={s.stateDetail}>
           {s.stateDetail.split('\n')[0]}

@@ -1,6 +1,11 @@
-import { useBaton } from '../stores/react';
+import { useMemo } from 'react';
+import type { ProjectSummary } from '../../../shared/contracts/projects';
+import { displayStatus } from '../../../shared/session-state';
+import { selectOrchestrator } from '../stores/orchestrator';
 import { selectProjects } from '../stores/projects';
+import { useBaton } from '../stores/react';
 import { BatonMark, GearIcon, PlusIcon } from './icons';
+import { STATUS_TONE } from './SessionBoard';
 
 export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
   const projects = useBaton(selectProjects);
@@ -26,18 +31,14 @@ export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () =>
       ) : (
         <ul className="sidebar-list">
           {projects.map((p) => (
-            <li key={p.id}>
-              <button
-                className="sidebar-item"
-                aria-current={p.id === props.selectedId}
-                onClick={() => props.onSelect(p.id)}
-                title={p.path}
-              >
+            <li key={p.id} className="sidebar-row">
+              <button className="sidebar-item" aria-current={p.id === props.selectedId} onClick={() => props.onSelect(p.id)} title={p.path}>
                 <span className="sidebar-item-name">{p.name}</span>
                 <span className="sidebar-item-meta">
                   {p.baseBranch} · {p.sessionCounts.active} active
                 </span>
               </button>
+              <OrchestratorLink project={p} />
             </li>
           ))}
         </ul>
@@ -48,5 +49,25 @@ export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () =>
         </button>
       </div>
     </nav>
+  );
+}
+
+/** Opens the project's orchestrator, as the one shared rule picks it from the sessions held; absent when it has none. */
+function OrchestratorLink({ project }: { project: ProjectSummary }) {
+  const current = useBaton(useMemo(() => selectOrchestrator(project.id), [project.id]));
+  const openOrchestrator = useBaton((s) => s.openOrchestrator);
+  if (!current) return null;
+  const status = displayStatus(current);
+  return (
+    <button
+      className="sidebar-orch"
+      onClick={() => void openOrchestrator(project.id)}
+      aria-label={`Open the orchestrator (${status})`}
+      title={`Open ${current.title} (${status})`}
+      data-testid="sidebar-orchestrator"
+    >
+      <span className={`sidebar-orch-dot ${STATUS_TONE[status]}`} aria-hidden />
+      Orch
+    </button>
   );
 }

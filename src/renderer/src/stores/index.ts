@@ -5,13 +5,23 @@ import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
+import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
 import { createRecoverySlice, type RecoverySlice } from './recovery';
 import { createSessionActionsSlice, type SessionActionsSlice } from './session-actions';
 import { createSessionsSlice, type SessionsSlice } from './sessions';
+import { createTasksSlice, type TasksSlice } from './tasks';
 import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
 
-export type BatonState = ConnectionSlice & AppSlice & RecoverySlice & ProjectsSlice & WorktreesSlice & SessionsSlice & SessionActionsSlice;
+export type BatonState = ConnectionSlice &
+  AppSlice &
+  RecoverySlice &
+  ProjectsSlice &
+  WorktreesSlice &
+  SessionsSlice &
+  SessionActionsSlice &
+  OrchestratorSlice &
+  TasksSlice;
 
 export interface StoreDeps {
   api: Api;
@@ -28,6 +38,8 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createRecoverySlice(deps)(...a),
     ...createSessionsSlice(deps)(...a),
     ...createSessionActionsSlice(deps)(...a),
+    ...createOrchestratorSlice(deps)(...a),
+    ...createTasksSlice(deps)(...a),
   }));
 }
 
@@ -43,7 +55,12 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     void s().loadSessions();
     for (const id of Object.keys(s().records)) void s().loadRecords(id);
     for (const projectId of Object.keys(s().worktreePanels)) void s().loadWorktrees(projectId);
+    for (const projectId of Object.keys(s().orchestratorStatus)) void s().loadOrchestrator(projectId);
+    for (const projectId of Object.keys(s().tasks)) void s().loadTasks(projectId);
+    for (const projectId of Object.keys(s().wakes)) void s().loadWake(projectId);
   };
+  /** Projects opened in this window are followed; others load when opened. */
+  const followedWake = (projectId: string | null): projectId is string => projectId !== null && projectId in s().wakes;
   const offs = [
     transport.onState((c) => s().setConnection(c)),
     transport.onResync(() => {
@@ -60,10 +77,23 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     transport.subscribe('sessions.changed', (payload) => {
       const id = (payload as { sessionId?: unknown }).sessionId;
       if (typeof id === 'string') void s().loadSession(id);
+      // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
+      const projectId = projectIdOf(payload);
+      if (followedWake(projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('sessions.records', (payload) => {
       const p = payload as { sessionId?: unknown; records?: unknown };
       if (typeof p.sessionId === 'string' && Array.isArray(p.records)) s().receiveRecords(p.sessionId, p.records as JournalRecord[]);
+    }),
+    transport.subscribe('orchestrator.changed', (payload) => {
+      const projectId = projectIdOf(payload);
+      if (projectId !== null && projectId in s().orchestratorStatus) void s().loadOrchestrator(projectId);
+      if (followedWake(projectId)) void s().loadWake(projectId);
+    }),
+    transport.subscribe('tasks.changed', (payload) => {
+      const projectId = projectIdOf(payload);
+      if (projectId !== null && projectId in s().tasks) void s().loadTasks(projectId);
+      if (followedWake(projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('worktrees.changed', (payload) => {
       const projectId = (payload as { projectId?: unknown }).projectId;
@@ -72,4 +102,9 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   ];
   reloadAll();
   return () => offs.forEach((off) => off());
+}
+
+function projectIdOf(payload: unknown): string | null {
+  const id = payload && typeof payload === 'object' && 'projectId' in payload ? payload.projectId : null;
+  return typeof id === 'string' ? id : null;
 }

@@ -2,13 +2,24 @@ import type { StateCreator } from 'zustand';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { BatonState, StoreDeps } from './index';
 
+export type ProjectTab = 'board' | 'tasks' | 'worktrees' | 'settings';
+
 export interface ProjectsSlice {
   projects: ProjectSummary[];
   projectsLoaded: boolean;
   projectsError: string | null;
   selectedProjectId: string | null;
+  /**
+   * The open project's tab. Kept here rather than in the view so that a link
+   * from anywhere (the sidebar's orchestrator, a task's worker) can show a
+   * session, which lives on the Board tab.
+   */
+  projectTab: ProjectTab;
   loadProjects(): Promise<void>;
   selectProject(id: string | null): void;
+  setProjectTab(tab: ProjectTab): void;
+  /** Shows one session of a project: selects the project, switches to its board and opens the session there. */
+  showSession(projectId: string, sessionId: string): void;
 }
 
 export const createProjectsSlice =
@@ -18,6 +29,7 @@ export const createProjectsSlice =
     projectsLoaded: false,
     projectsError: null,
     selectedProjectId: null,
+    projectTab: 'board',
     async loadProjects() {
       const r = await deps.api.projects.list({});
       if (!r.ok) {
@@ -29,10 +41,21 @@ export const createProjectsSlice =
       const stillThere = selected !== null && r.value.some((p) => p.id === selected);
       set({ projects: r.value, projectsLoaded: true, projectsError: null, selectedProjectId: stillThere ? selected : null });
     },
-    selectProject: (id) => set({ selectedProjectId: id }),
+    // Another project opens on its board, as it always did when the tab lived in the view.
+    selectProject: (id) => set((s) => (s.selectedProjectId === id ? {} : { selectedProjectId: id, projectTab: 'board' })),
+    setProjectTab: (projectTab) => set({ projectTab }),
+    showSession(projectId, sessionId) {
+      set({ selectedProjectId: projectId, projectTab: 'board' });
+      get().openSession(sessionId);
+    },
   });
 
 export const selectProjects = (s: BatonState): ProjectSummary[] => s.projects;
 
 export const selectSelectedProject = (s: BatonState): ProjectSummary | null =>
   s.projects.find((p) => p.id === s.selectedProjectId) ?? null;
+
+export const selectProjectById =
+  (id: string) =>
+  (s: BatonState): ProjectSummary | null =>
+    s.projects.find((p) => p.id === id) ?? null;

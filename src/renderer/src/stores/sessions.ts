@@ -69,6 +69,8 @@ export const createSessionsSlice =
     },
     async loadRecords(id) {
       const epoch = get().recordsEpoch[id] ?? 0;
+      // Held from now on (empty until the first page lands), so receiveRecords keeps the pages read here.
+      if (!get().records[id]) set((s) => ({ records: { ...s.records, [id]: [] } }));
       // Pages until caught up; records already held are kept, so this also heals a gap.
       for (;;) {
         const have = get().records[id] ?? [];

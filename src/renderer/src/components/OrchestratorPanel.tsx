@@ -1,0 +1,214 @@
+import { useMemo, useState } from 'react';
+import type { ProjectSummary } from '../../../shared/contracts/projects';
+import type { SessionSummary } from '../../../shared/contracts/sessions';
+import {
+  describeRestartNeeded,
+  harnessLabel,
+  selectDuplicateIds,
+  selectOrchestrator,
+  selectOrchestratorAction,
+  selectOrchestratorLoaded,
+  selectReplacement,
+} from '../stores/orchestrator';
+import { useBaton } from '../stores/react';
+import { ReplaceDialog } from './OrchestratorDialogs';
+import { Spinner } from './RecoveryControls';
+import { ReplacementFailed, ReplacementRunning } from './ReplacementProgress';
+import { StatusPill } from './SessionBoard';
+import { WakeStatus } from './WakeStatus';
+
+/**
+ * The project's orchestrator at the top of its board and task panel: who it
+ * is and how it is doing, Start when there is none, Replace (and Restart
+ * needed), a running or failed replacement, duplicates, and the wake state.
+ * "The" orchestrator is always newestActiveOrchestrator over the sessions
+ * held, never an id kept here.
+ */
+export function OrchestratorPanel({ project, onShowWorktrees }: { project: ProjectSummary; onShowWorktrees: () => void }) {
+  const id = project.id;
+  const current = useBaton(useMemo(() => selectOrchestrator(id), [id]));
+  const replacement = useBaton(useMemo(() => selectReplacement(id), [id]));
+  const loaded = useBaton(useMemo(() => selectOrchestratorLoaded(id), [id]));
+  const loadError = useBaton((s) => s.orchestratorErrors[id] ?? null);
+  const loadOrchestrator = useBaton((s) => s.loadOrchestrator);
+
+  const running = replacement?.status === 'running';
+  const failed = replacement?.status === 'failed';
+  const state = running ? 'replacing' : failed ? 'failed' : current ? 'running' : 'none';
+
+  return (
+    <section className="orch-card" aria-labelledby={`orch-heading-${id}`} data-testid="orchestrator-card" data-state={state}>
+      <h2 id={`orch-heading-${id}`} className="orch-eyebrow">
+        Orchestrator
+      </h2>
+      {loadError && !loaded ? (
+        <div className="notice notice-danger" role="alert">
+          <div className="notice-text">
+            <span>Could not read this project’s orchestrator: {loadError}</span>
+            <span className="notice-hint">Check that Baton is running (status bar), then try again.</span>
+          </div>
+          <button className="btn btn-sm" onClick={() => void loadOrchestrator(id)}>
+            Try again
+          </button>
+        </div>
+      ) : !loaded ? (
+        <div className="muted orch-loading" role="status">
+          <Spinner /> Loading the orchestrator…
+        </div>
+      ) : (
+        <>
+          {current && !running && <CurrentOrchestrator project={project} current={current} />}
+          {running && replacement && <ReplacementRunning replacement={replacement} />}
+          {failed && replacement && <ReplacementFailed project={project} replacement={replacement} onShowWorktrees={onShowWorktrees} />}
+          {!current && !running && !failed && <NoOrchestrator projectId={id} />}
+          <Duplicates projectId={id} />
+          <ActionOutcome projectId={id} />
+          <WakeStatus projectId={id} starting={running} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function CurrentOrchestrator({ project, current }: { project: ProjectSummary; current: SessionSummary }) {
+  const openOrchestrator = useBaton((s) => s.openOrchestrator);
+  const replace = useBaton((s) => s.replaceOrchestrator);
+  const action = useBaton(useMemo(() => selectOrchestratorAction(project.id), [project.id]));
+  const [confirming, setConfirming] = useState(false);
+  const restart = describeRestartNeeded(project.orchestratorAgent, current);
+  const replacing = action?.kind === 'replace' && action.phase === 'running';
+  const confirm = () => {
+    setConfirming(false);
+    void replace(project.id);
+  };
+  return (
+    <>
+      <div className="orch-main">
+        <div className="orch-identity">
+          <div className="orch-title-row">
+            <button className="orch-title" onClick={() => void openOrchestrator(project.id)} title="Open the orchestrator’s session">
+              {current.title}
+            </button>
+            <StatusPill session={current} />
+          </div>
+          <div className="orch-meta">
+            {harnessLabel(current.harness)}
+            {current.branch && (
+              <>
+                {' · '}
+                <span className="mono" title={current.worktreePath ?? undefined}>
+                  {current.branch}
+                </span>
+              </>
+            )}
+          </div>
+          {current.stateDetail && (current.state === 'interrupted' || current.state === 'failed') && <div className="row-error small">{current.stateDetail.split('\n')[0]}</div>}
+        </div>
+        <div className="orch-actions">
+          <button className="btn" onClick={() => void openOrchestrator(project.id)}>
+            Open
+          </button>
+          <button className="btn" disabled={replacing} aria-busy={replacing} onClick={() => setConfirming(true)} title="Stop this orchestrator and start a fresh one">
+            {replacing ? (
+              <>
+                <Spinner /> Replacing…
+              </>
+            ) : (
+              'Replace…'
+            )}
+          </button>
+        </div>
+      </div>
+      {restart && (
+        <div className="notice notice-warn" role="region" aria-label="Restart needed" data-testid="restart-needed">
+          <div className="notice-text">
+            <strong>{restart}</strong>
+            <span className="notice-hint">The project’s settings name another agent than the one running. Replacing starts the configured one; nothing is lost.</span>
+          </div>
+          <button className="btn btn-primary btn-sm" disabled={replacing} onClick={() => setConfirming(true)}>
+            Replace
+          </button>
+        </div>
+      )}
+      <ReplaceDialog open={confirming} onClose={() => setConfirming(false)} onConfirm={confirm} project={project} current={current} restartNeeded={restart} />
+    </>
+  );
+}
+
+function NoOrchestrator({ projectId }: { projectId: string }) {
+  const start = useBaton((s) => s.startOrchestrator);
+  const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
+  const starting = action?.kind === 'start' && action.phase === 'running';
+  return (
+    <div className="orch-main" data-testid="no-orchestrator">
+      <div className="orch-identity">
+        <strong>No orchestrator</strong>
+        <span className="orch-meta">
+          It runs on the project’s canonical branch, takes tasks from the queue and starts workers for them. Start one to work on the queue.
+        </span>
+      </div>
+      <div className="orch-actions">
+        <button className="btn btn-primary" disabled={starting} aria-busy={starting} onClick={() => void start(projectId)}>
+          {starting ? (
+            <>
+              <Spinner /> Starting…
+            </>
+          ) : (
+            'Start orchestrator'
+          )}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** More than one active orchestrator (a bug or another tool left them): the cards say which, this ends them. */
+function Duplicates({ projectId }: { projectId: string }) {
+  const ids = useBaton(useMemo(() => selectDuplicateIds(projectId), [projectId]));
+  const retire = useBaton((s) => s.retireDuplicates);
+  const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
+  if (!ids) return null;
+  const n = ids.split(' ').length;
+  const busy = action?.kind === 'retireDuplicates' && action.phase === 'running';
+  return (
+    <div className="notice notice-warn" role="region" aria-label="Duplicate orchestrators" data-testid="duplicates">
+      <div className="notice-text">
+        <strong>
+          {n === 1 ? 'Another orchestrator is' : `${n} other orchestrators are`} active for this project
+        </strong>
+        <span className="notice-hint">
+          A project has one orchestrator: the newest. The others are flagged “Duplicate orchestrator” on the board. Retiring them stops them and releases their
+          worktrees (keeping any the current one shares).
+        </span>
+      </div>
+      <button className="btn btn-sm" disabled={busy} aria-busy={busy} onClick={() => void retire(projectId)}>
+        {busy ? (
+          <>
+            <Spinner /> Retiring…
+          </>
+        ) : (
+          'Retire duplicates'
+        )}
+      </button>
+    </div>
+  );
+}
+
+/** What a request from this window came to when the card itself does not show it: an error with what to do, or a short confirmation. */
+function ActionOutcome({ projectId }: { projectId: string }) {
+  const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
+  const dismiss = useBaton((s) => s.dismissOrchestratorAction);
+  if (!action || action.phase === 'running') return null;
+  const error = action.phase === 'error';
+  return (
+    <div className={`notice ${error ? 'notice-danger' : 'notice-ok'}`} role={error ? 'alert' : 'status'} data-testid="orchestrator-action-outcome">
+      <div className="notice-text">
+        <span>{action.message}</span>
+        {error && <span className="notice-hint">{action.hint}</span>}
+      </div>
+      <button className="btn btn-ghost btn-icon notice-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(projectId)}>
+        ×
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+import type { StateCreator } from 'zustand';
+import type { OrchestratorStatus, ReplacementView } from '../../../shared/contracts/orchestrator';
+import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
+import { duplicateOrchestrators, newestActiveOrchestrator, PHASE_LABELS, REPLACEMENT_PHASES, restartNeeded, type ReplacementPhase } from '../../../shared/orchestrator';
+import type { AppError } from '../../../shared/result';
+import type { BatonState, StoreDeps } from './index';
+
+export type OrchestratorActionKind = 'start' | 'replace' | 'retry' | 'retireDuplicates';
+
+/** A request this window made about a project's orchestrator: in flight, or what went wrong and what to do. */
+export type OrchestratorAction =
+  | { kind: OrchestratorActionKind; phase: 'running' }
+  | { kind: OrchestratorActionKind; phase: 'done'; message: string }
+  | { kind: OrchestratorActionKind; phase: 'error'; message: string; hint: string };
+
+export interface OrchestratorSlice {
+  /** `orchestrator.status` by project, for projects that have been opened (and are followed from then on). */
+  orchestratorStatus: Record<string, OrchestratorStatus>;
+  orchestratorErrors: Record<string, string>;
+  orchestratorActions: Record<string, OrchestratorAction>;
+  /** Replacements this window started or retried, by project: when one is done its new orchestrator is opened. */
+  followedReplacements: Record<string, string>;
+  loadOrchestrator(projectId: string): Promise<void>;
+  receiveOrchestratorStatus(status: OrchestratorStatus): void;
+  startOrchestrator(projectId: string): Promise<void>;
+  replaceOrchestrator(projectId: string): Promise<void>;
+  retryReplacement(projectId: string): Promise<void>;
+  retireDuplicates(projectId: string): Promise<void>;
+  dismissOrchestratorAction(projectId: string): void;
+  /** Opens the project's orchestrator as newestActiveOrchestrator picks it from the sessions held; false when there is none. */
+  openOrchestrator(projectId: string): Promise<boolean>;
+}
+
+/** What becomes of a followed replacement given the newest status: open its orchestrator, keep waiting, or stop following. */
+export function followOutcome(followedId: string, status: OrchestratorStatus): 'open' | 'keep' | 'drop' {
+  const r = status.replacement;
+  // A newer saga took its place (or the rows are gone): nothing of ours to open.
+  if (!r || r.id !== followedId) return 'drop';
+  if (r.status === 'done') return 'open';
+  // Failed ones stay followed: a Retry that succeeds opens the new orchestrator too.
+  return 'keep';
+}
+
+export const harnessLabel = (id: string): string => HARNESS_LABELS[id as HarnessId] ?? id;
+
+export type StepState = 'done' | 'current' | 'failed' | 'pending';
+
+export interface ReplacementStep {
+  phase: ReplacementPhase;
+  label: string;
+  state: StepState;
+}
+
+/**
+ * The saga's phases as a checklist. A first start has nothing to stop,
+ * preserve, release or retire, so only its own phases are listed; `done` is
+ * the outcome, not a step people wait on.
+ */
+export function replacementSteps(r: Pick<ReplacementView, 'phase' | 'status' | 'oldSessionId'>): ReplacementStep[] {
+  const phases = REPLACEMENT_PHASES.filter((p) => p !== 'done' && (r.oldSessionId !== null || p === 'spawn' || p === 'verify'));
+  const at = r.status === 'done' ? REPLACEMENT_PHASES.length : REPLACEMENT_PHASES.indexOf(r.phase);
+  return phases.map((phase) => {
+    const i = REPLACEMENT_PHASES.indexOf(phase);
+    const state: StepState = i < at ? 'done' : i > at ? 'pending' : r.status === 'failed' ? 'failed' : 'current';
+    return { phase, label: PHASE_LABELS[phase], state };
+  });
+}
+
+/** What people are told to do about a replacement that failed in each phase. */
+export const FAILED_PHASE_HINT: Record<ReplacementPhase, string> = {
+  stop_old: 'The old orchestrator did not stop. Check its card, then Retry.',
+  preserve: 'Its uncommitted work could not be saved, so nothing was removed. Fix what git says above, then Retry.',
+  release: 'Its worktree could not be removed (git’s reason above: a lock, a file held open, permissions). The old session stays Retiring until this succeeds. Fix the cause, then Retry.',
+  retire: 'The old session could not be marked retired. Retry.',
+  spawn: 'The new orchestrator could not start. Check the orchestrator agent in the project’s Settings (is it installed? is the custom command right?), then Retry.',
+  verify: 'The new orchestrator started but did not check out. Check the agent in the project’s Settings, then Retry: it starts a fresh one.',
+  done: 'Retry.',
+};
+
+/**
+ * "No orchestrator — replacement failed at releasing its worktree" and git's
+ * or the agent's own words (a first start says "start failed"), with what to do.
+ */
+export function describeFailure(r: ReplacementView): { headline: string; message: string; hint: string } | null {
+  if (r.status !== 'failed') return null;
+  const phase = r.lastError?.phase ?? r.phase;
+  const what = r.oldSessionId ? 'replacement' : 'start';
+  return {
+    headline: `No orchestrator — ${what} failed at ${PHASE_LABELS[phase].toLowerCase()}`,
+    message: r.lastError?.message ?? 'Baton did not record why.',
+    hint: FAILED_PHASE_HINT[phase],
+  };
+}
+
+/** "Restart needed: configured Claude Code, running Custom command", or null when the running agent is the configured one. */
+export function describeRestartNeeded(configuredAgent: string, current: Pick<SessionSummary, 'harness'> | null): string | null {
+  const need = restartNeeded(configuredAgent, current);
+  return need ? `Restart needed: configured ${harnessLabel(need.configured)}, running ${harnessLabel(need.running)}` : null;
+}
+
+function actionFailure(kind: OrchestratorActionKind, error: AppError): { message: string; hint: string } {
+  const what = { start: 'start the orchestrator', replace: 'replace the orchestrator', retry: 'retry the replacement', retireDuplicates: 'retire the duplicates' }[kind];
+  const message = `Could not ${what}: ${error.message}`;
+  if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
+  if (kind === 'retireDuplicates') return { message, hint: 'Check the duplicate cards on the board, then try again.' };
+  return { message, hint: 'The orchestrator card shows where things are now; try again from there.' };
+}
+
+export const createOrchestratorSlice =
+  (deps: StoreDeps): StateCreator<BatonState, [], [], OrchestratorSlice> =>
+  (set, get) => {
+    /** Answers can arrive out of order; only the newest request per project may write. */
+    const latest = new Map<string, number>();
+    const put = (projectId: string, action: OrchestratorAction | null) =>
+      set((s) => {
+        const next = { ...s.orchestratorActions };
+        if (action) next[projectId] = action;
+        else delete next[projectId];
+        return { orchestratorActions: next };
+      });
+    const running = (projectId: string) => get().orchestratorActions[projectId]?.phase === 'running';
+    const follow = (projectId: string, replacementId: string | null) =>
+      set((s) => {
+        const next = { ...s.followedReplacements };
+        if (replacementId) next[projectId] = replacementId;
+        else delete next[projectId];
+        return { followedReplacements: next };
+      });
+
+    return {
+      orchestratorStatus: {},
+      orchestratorErrors: {},
+      orchestratorActions: {},
+      followedReplacements: {},
+      async loadOrchestrator(projectId) {
+        const n = (latest.get(projectId) ?? 0) + 1;
+        latest.set(projectId, n);
+        const r = await deps.api.orchestrator.status({ projectId });
+        if (latest.get(projectId) !== n) return;
+        if (r.ok) get().receiveOrchestratorStatus(r.value);
+        else set((s) => ({ orchestratorErrors: { ...s.orchestratorErrors, [projectId]: r.error.message } }));
+      },
+      receiveOrchestratorStatus(status) {
+        const { projectId } = status;
+        set((s) => {
+          const errors = { ...s.orchestratorErrors };
+          delete errors[projectId];
+          return { orchestratorStatus: { ...s.orchestratorStatus, [projectId]: status }, orchestratorErrors: errors };
+        });
+        const followed = get().followedReplacements[projectId];
+        if (!followed) return;
+        const outcome = followOutcome(followed, status);
+        if (outcome === 'keep') return;
+        follow(projectId, null);
+        if (outcome === 'open' && get().selectedProjectId === projectId) void get().openOrchestrator(projectId);
+      },
+      async startOrchestrator(projectId) {
+        if (running(projectId)) return;
+        put(projectId, { kind: 'start', phase: 'running' });
+        const r = await deps.api.orchestrator.start({ projectId });
+        if (r.ok) {
+          put(projectId, null);
+          get().receiveSummaries([r.value], false);
+        } else if (r.error.code === 'timeout') {
+          // Main keeps going (a slow agent can take longer than a call may): the card follows its saga.
+          put(projectId, null);
+        } else {
+          // A failed saga explains itself on the card (phase, reason, Retry); anything else is said here.
+          await get().loadOrchestrator(projectId);
+          const saga = get().orchestratorStatus[projectId]?.replacement;
+          put(projectId, saga?.status === 'failed' ? null : { kind: 'start', phase: 'error', ...actionFailure('start', r.error) });
+        }
+        void get().loadOrchestrator(projectId);
+      },
+      async replaceOrchestrator(projectId) {
+        if (running(projectId)) return;
+        put(projectId, { kind: 'replace', phase: 'running' });
+        const r = await deps.api.orchestrator.replace({ projectId });
+        if (!r.ok) return put(projectId, { kind: 'replace', phase: 'error', ...actionFailure('replace', r.error) });
+        put(projectId, null);
+        follow(projectId, r.value.id);
+        await get().loadOrchestrator(projectId);
+      },
+      async retryReplacement(projectId) {
+        const saga = get().orchestratorStatus[projectId]?.replacement;
+        if (running(projectId) || !saga) return;
+        put(projectId, { kind: 'retry', phase: 'running' });
+        const r = await deps.api.orchestrator.retry({ replacementId: saga.id });
+        if (!r.ok) return put(projectId, { kind: 'retry', phase: 'error', ...actionFailure('retry', r.error) });
+        put(projectId, null);
+        follow(projectId, r.value.id);
+        await get().loadOrchestrator(projectId);
+      },
+      async retireDuplicates(projectId) {
+        if (running(projectId)) return;
+        put(projectId, { kind: 'retireDuplicates', phase: 'running' });
+        const r = await deps.api.orchestrator.retireDuplicates({ projectId });
+        if (!r.ok) put(projectId, { kind: 'retireDuplicates', phase: 'error', ...actionFailure('retireDuplicates', r.error) });
+        else put(projectId, { kind: 'retireDuplicates', phase: 'done', message: `Retired ${r.value.retired} duplicate orchestrator${r.value.retired === 1 ? '' : 's'}.` });
+        await get().loadSessions();
+      },
+      dismissOrchestratorAction: (projectId) => put(projectId, null),
+      async openOrchestrator(projectId) {
+        let current = selectOrchestrator(projectId)(get());
+        // Just replaced: its session may not have reached this window yet.
+        if (!current) {
+          await get().loadSessions();
+          current = selectOrchestrator(projectId)(get());
+        }
+        if (current) get().showSession(projectId, current.id);
+        return current !== null;
+      },
+    };
+  };
+
+const sessionsOf = (s: BatonState): SessionSummary[] => Object.values(s.sessions);
+
+/**
+ * The project's orchestrator, picked from the sessions held by the one shared
+ * rule. It returns the stored object itself, so components re-render only
+ * when that session changes.
+ */
+export const selectOrchestrator =
+  (projectId: string) =>
+  (s: BatonState): SessionSummary | null =>
+    newestActiveOrchestrator(sessionsOf(s), projectId);
+
+/** Ids of active orchestrators other than the current one, joined into a string so the selector result is stable. */
+export const selectDuplicateIds =
+  (projectId: string) =>
+  (s: BatonState): string =>
+    duplicateOrchestrators(sessionsOf(s), projectId)
+      .map((d) => d.id)
+      .join(' ');
+
+export const selectIsDuplicate =
+  (session: Pick<SessionSummary, 'id' | 'projectId' | 'role'>) =>
+  (s: BatonState): boolean =>
+    session.role === 'orchestrator' && duplicateOrchestrators(sessionsOf(s), session.projectId).some((d) => d.id === session.id);
+
+export const selectIsCurrentOrchestrator =
+  (session: Pick<SessionSummary, 'id' | 'projectId' | 'role'>) =>
+  (s: BatonState): boolean =>
+    session.role === 'orchestrator' && selectOrchestrator(session.projectId)(s)?.id === session.id;
+
+export const selectReplacement =
+  (projectId: string) =>
+  (s: BatonState): ReplacementView | null =>
+    s.orchestratorStatus[projectId]?.replacement ?? null;
+
+export const selectOrchestratorLoaded =
+  (projectId: string) =>
+  (s: BatonState): boolean =>
+    projectId in s.orchestratorStatus && s.sessionsLoaded;
+
+export const selectOrchestratorAction =
+  (projectId: string) =>
+  (s: BatonState): OrchestratorAction | null =>
+    s.orchestratorActions[projectId] ?? null;

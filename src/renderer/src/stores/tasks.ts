@@ -1,0 +1,226 @@
+import type { StateCreator } from 'zustand';
+import type { RunStatus, RunView, TaskPriority, TaskView, WakeView } from '../../../shared/contracts/tasks';
+import type { AppError, Result } from '../../../shared/result';
+import type { BatonState, StoreDeps } from './index';
+
+export type TaskActionKind = 'retry' | 'recover' | 'cancel';
+
+export type TaskAction = { kind: TaskActionKind; phase: 'running' } | { kind: TaskActionKind; phase: 'error'; message: string; hint: string };
+
+export interface NewTask {
+  projectId: string;
+  title: string;
+  body: string;
+  priority: TaskPriority;
+}
+
+export interface TasksSlice {
+  /** Every task of each project that has been opened (followed from then on), as `tasks.list` returns them. */
+  tasks: Record<string, TaskView[]>;
+  tasksErrors: Record<string, string>;
+  wakes: Record<string, WakeView>;
+  /** Retry, recover or cancel in flight or failed, by task id. */
+  taskActions: Record<string, TaskAction>;
+  loadTasks(projectId: string): Promise<void>;
+  loadWake(projectId: string): Promise<void>;
+  addTask(input: NewTask): Promise<Result<TaskView>>;
+  runTaskAction(task: TaskView, kind: TaskActionKind): Promise<void>;
+  dismissTaskAction(taskId: string): void;
+}
+
+export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
+  queued: 'Queued',
+  claimed: 'Claimed',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  needs_attention: 'Needs attention',
+};
+
+export const RUN_STATUS_TONE: Record<RunStatus, string> = {
+  queued: 'pill-muted',
+  claimed: 'pill-accent',
+  running: 'pill-accent',
+  completed: 'pill-ok',
+  failed: 'pill-danger',
+  canceled: 'pill-muted',
+  needs_attention: 'pill-warn',
+};
+
+export const PRIORITY_LABELS: Record<TaskPriority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
+
+export const PRIORITY_ORDER: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/** A claimed or running run whose lease ran out: its orchestrator stopped looking after it, so people may put it back in the queue. */
+export function leaseExpired(run: Pick<RunView, 'status' | 'leaseExpiresAt'>, nowMs: number): boolean {
+  if (run.status !== 'claimed' && run.status !== 'running') return false;
+  return run.leaseExpiresAt !== null && Date.parse(run.leaseExpiresAt) <= nowMs;
+}
+
+/** What a person can do about a task now, in the order the buttons show. */
+export function taskActionsFor(task: Pick<TaskView, 'status' | 'run'>, nowMs: number): TaskActionKind[] {
+  const actions: TaskActionKind[] = [];
+  const run = task.run;
+  if (task.status === 'open' && run) {
+    if (run.status === 'failed') actions.push('retry');
+    if (run.status === 'needs_attention' || leaseExpired(run, nowMs)) actions.push('recover');
+  }
+  if (task.status === 'open') actions.push('cancel');
+  return actions;
+}
+
+export type TaskFilter = 'open' | 'done' | 'canceled' | 'all';
+
+const STATUS_ORDER: Record<TaskView['status'], number> = { open: 0, done: 1, canceled: 2 };
+
+/**
+ * The tasks a filter shows, in the order people read them: open ones in queue
+ * order (priority, then oldest first, as claim_next_run takes them), finished
+ * ones newest first.
+ */
+export function filterTasks(tasks: readonly TaskView[], filter: TaskFilter): TaskView[] {
+  return tasks
+    .filter((t) => filter === 'all' || t.status === filter)
+    .sort(
+      (a, b) =>
+        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        (a.status === 'open'
+          ? PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.createdAt.localeCompare(b.createdAt)
+          : b.updatedAt.localeCompare(a.updatedAt)) ||
+        a.id.localeCompare(b.id),
+    );
+}
+
+export function taskCounts(tasks: readonly TaskView[]): Record<TaskFilter, number> {
+  const counts = { open: 0, done: 0, canceled: 0, all: tasks.length };
+  for (const t of tasks) counts[t.status] += 1;
+  return counts;
+}
+
+export interface WakeLine {
+  /** pending: it will go by itself; blocked: it needs a person; woke: delivered; idle: nothing yet. */
+  tone: 'pending' | 'blocked' | 'woke' | 'idle';
+  text: string;
+}
+
+/**
+ * The orchestrator card's wake line, from `tasks.wake`. `starting` says the
+ * orchestrator is being started or replaced, when a wake waits for that rather
+ * than for a turn to end.
+ */
+export function describeWake(wake: WakeView | null, ctx: { starting: boolean; timeAgo: (iso: string) => string }): WakeLine | null {
+  if (!wake) return null;
+  if (wake.pending) {
+    const what = `Wake pending${wake.summary ? `: ${wake.summary}` : ''}`;
+    if (wake.waitingFor === 'orchestrator') {
+      return ctx.starting
+        ? { tone: 'pending', text: `${what} — waiting for the orchestrator to start` }
+        : { tone: 'blocked', text: `${what} — No orchestrator: start one to work on the queue` };
+    }
+    if (wake.waitingFor === 'answer') return { tone: 'blocked', text: `${what} — waiting for your answer` };
+    return { tone: 'pending', text: `${what} — ${ctx.starting ? 'waiting for the orchestrator to start' : 'waiting for the current turn'}` };
+  }
+  if (wake.lastDeliveredAt) return { tone: 'woke', text: `Woke ${ctx.timeAgo(wake.lastDeliveredAt)}` };
+  return { tone: 'idle', text: 'Not woken yet: adding a task wakes it' };
+}
+
+function taskFailure(kind: TaskActionKind, error: AppError): { message: string; hint: string } {
+  const what = { retry: 'retry the run', recover: 'put the run back in the queue', cancel: 'cancel the task' }[kind];
+  const message = `Could not ${what}: ${error.message}`;
+  if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
+  return { message, hint: 'The task may have moved on meanwhile: its status shows where it is now.' };
+}
+
+export const createTasksSlice =
+  (deps: StoreDeps): StateCreator<BatonState, [], [], TasksSlice> =>
+  (set, get) => {
+    const latest = new Map<string, number>();
+    /** Numbers each request by key; an answer older than the newest request for its key is dropped. */
+    const ticket = (key: string) => {
+      const n = (latest.get(key) ?? 0) + 1;
+      latest.set(key, n);
+      return () => latest.get(key) === n;
+    };
+    const put = (taskId: string, action: TaskAction | null) =>
+      set((s) => {
+        const next = { ...s.taskActions };
+        if (action) next[taskId] = action;
+        else delete next[taskId];
+        return { taskActions: next };
+      });
+
+    return {
+      tasks: {},
+      tasksErrors: {},
+      wakes: {},
+      taskActions: {},
+      async loadTasks(projectId) {
+        const current = ticket(`tasks:${projectId}`);
+        const r = await deps.api.tasks.list({ projectId });
+        if (!current()) return;
+        if (r.ok) {
+          set((s) => {
+            const errors = { ...s.tasksErrors };
+            delete errors[projectId];
+            return { tasks: { ...s.tasks, [projectId]: r.value }, tasksErrors: errors };
+          });
+        } else {
+          set((s) => ({ tasksErrors: { ...s.tasksErrors, [projectId]: r.error.message } }));
+        }
+      },
+      async loadWake(projectId) {
+        const current = ticket(`wake:${projectId}`);
+        const r = await deps.api.tasks.wake({ projectId });
+        if (current() && r.ok) set((s) => ({ wakes: { ...s.wakes, [projectId]: r.value } }));
+      },
+      async addTask(input) {
+        const r = await deps.api.tasks.add(input);
+        // The list follows by `tasks.changed`; reading it now shows the task without waiting for the event.
+        if (r.ok) await Promise.all([get().loadTasks(input.projectId), get().loadWake(input.projectId)]);
+        return r;
+      },
+      async runTaskAction(task, kind) {
+        if (get().taskActions[task.id]?.phase === 'running') return;
+        const runId = task.run?.id;
+        if (kind !== 'cancel' && !runId) return;
+        put(task.id, { kind, phase: 'running' });
+        const r =
+          kind === 'cancel'
+            ? await deps.api.tasks.cancel({ taskId: task.id })
+            : kind === 'retry'
+              ? await deps.api.tasks.retry({ runId: runId as string })
+              : await deps.api.tasks.recover({ runId: runId as string });
+        put(task.id, r.ok ? null : { kind, phase: 'error', ...taskFailure(kind, r.error) });
+        await Promise.all([get().loadTasks(task.projectId), get().loadWake(task.projectId)]);
+      },
+      dismissTaskAction: (taskId) => put(taskId, null),
+    };
+  };
+
+const NO_TASKS: TaskView[] = [];
+
+export const selectTasks =
+  (projectId: string) =>
+  (s: BatonState): TaskView[] =>
+    s.tasks[projectId] ?? NO_TASKS;
+
+export const selectTasksLoaded =
+  (projectId: string) =>
+  (s: BatonState): boolean =>
+    projectId in s.tasks;
+
+export const selectOpenTaskCount =
+  (projectId: string) =>
+  (s: BatonState): number =>
+    (s.tasks[projectId] ?? NO_TASKS).filter((t) => t.status === 'open').length;
+
+export const selectWake =
+  (projectId: string) =>
+  (s: BatonState): WakeView | null =>
+    s.wakes[projectId] ?? null;
+
+export const selectTaskAction =
+  (taskId: string) =>
+  (s: BatonState): TaskAction | null =>
+    s.taskActions[taskId] ?? null;

@@ -1,0 +1,161 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
+import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
+import { addProjectWithScriptedAgent, fakeHarnessBinary, killAllHosts, makeRepo } from './support/sessions';
+
+test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
+
+/**
+ * The project orchestrator end to end: the real browser-mode server, real
+ * session hosts and git worktrees, and the scripted ACP agent playing both the
+ * custom command and (through a fake `claude-agent-acp` on the server's PATH)
+ * Claude Code, so that switching agents and replacing are done for real.
+ */
+
+let server: RunningServer | null = null;
+let work: string;
+
+test.beforeEach(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'baton-e2e-orch-')));
+});
+test.afterEach(async () => {
+  if (server) {
+    await stopServer(server);
+    await killAllHosts(server.dataDir);
+    removeDir(server.dataDir);
+    server = null;
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+function writeScript(name: string, script: unknown): string {
+  const path = join(work, name);
+  writeFileSync(path, JSON.stringify(script));
+  return path;
+}
+
+const card = (page: Page) => page.getByTestId('orchestrator-card');
+
+async function confirmReplace(page: Page, shot: string): Promise<void> {
+  const dialog = page.getByTestId('replace-dialog');
+  await expect(dialog).toBeVisible();
+  await page.screenshot({ path: screenshotPath(shot) });
+  await dialog.getByRole('button', { name: 'Replace orchestrator' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('start an orchestrator; switch its agent → Restart needed → Replace → progress → the new one opens; a release that fails → fix → Retry → done', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const repo = makeRepo(work, 'shop');
+  // Both agents start slowly enough for the progress to be on screen, as real ones do.
+  const custom = writeScript('custom.json', { initialize: { delayMs: 1200 }, default: { steps: [{ type: 'text', text: 'Custom orchestrator: halfway through the plan.' }] } });
+  const claude = writeScript('claude.json', { initialize: { delayMs: 1500 }, default: { steps: [{ type: 'text', text: 'Claude Code orchestrator here: handoff read.' }] } });
+  const bin = fakeHarnessBinary(join(work, 'bin'), 'claude-agent-acp', claude);
+  server = await startServer({ env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } });
+  const worktree = join(server.dataDir, 'worktrees', 'shop', 'orchestrator');
+
+  await page.goto(server.url);
+  await addProjectWithScriptedAgent(page, repo, custom, undefined, { orchestrator: 'custom', worker: 'custom' });
+  await page.getByRole('tab', { name: 'Board' }).click();
+
+  // 1. No orchestrator yet: Start shows each phase while the agent comes up, then the card shows it.
+  await expect(card(page)).toHaveAttribute('data-state', 'none');
+  await expect(card(page).getByTestId('no-orchestrator')).toContainText('No orchestrator');
+  await page.screenshot({ path: screenshotPath('orchestrator-none') });
+  await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
+  const startProgress = card(page).getByRole('list', { name: 'Start progress' });
+  await expect(startProgress).toBeVisible();
+  await expect(startProgress.locator('[aria-current="step"]')).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath('orchestrator-starting') });
+  await expect(card(page)).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+  await expect(card(page).getByTestId('session-status')).toHaveText('Idle', { timeout: 20_000 });
+  await expect(card(page)).toContainText('Custom command');
+  await expect(card(page)).toContainText('baton/shop-orchestrator');
+  await expect(card(page).getByTestId('restart-needed')).toBeHidden();
+  expect(existsSync(worktree)).toBe(true);
+  await expect(page.getByTestId('session-card')).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath('orchestrator-running') });
+
+  // The sidebar opens it too (the same rule picks it).
+  await page.getByTestId('sidebar-orchestrator').click();
+  const view = page.getByTestId('session-view');
+  await expect(view).toContainText('You are now the orchestrator');
+  await expect(view).toContainText('Custom orchestrator: halfway through the plan.');
+  await view.getByRole('button', { name: '← Board' }).click();
+
+  // 2. The project now names Claude Code: Restart needed, Replace, progress, and the new one opens by itself.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Orchestrator agent').selectOption('claude-code');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved')).toBeVisible();
+  await page.getByRole('tab', { name: 'Board' }).click();
+  const restart = card(page).getByTestId('restart-needed');
+  await expect(restart).toContainText('Restart needed: configured Claude Code, running Custom command');
+  await page.screenshot({ path: screenshotPath('orchestrator-restart-needed') });
+  await restart.getByRole('button', { name: 'Replace' }).click();
+  await confirmReplace(page, 'orchestrator-replace-dialog');
+  const progress = card(page).getByTestId('replacement-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress.getByRole('list', { name: 'Replacement progress' }).locator('[aria-current="step"]')).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath('orchestrator-replacing') });
+  await expect(view).toBeVisible({ timeout: 30_000 });
+  await expect(view).toContainText('Claude Code orchestrator here: handoff read.', { timeout: 20_000 });
+  await expect(view).toContainText('You replace the previous orchestrator session');
+  await page.screenshot({ path: screenshotPath('orchestrator-replaced-opened') });
+  await view.getByRole('button', { name: '← Board' }).click();
+  await expect(card(page)).toContainText('Claude Code');
+  await expect(card(page).getByTestId('restart-needed')).toBeHidden();
+  await expect(page.getByTestId('session-card').filter({ has: page.locator('[data-status="Retired"]') })).toHaveCount(1);
+
+  // 3. A replacement that cannot release the old worktree (git lock): it stops there and says why, nothing is lost.
+  writeFileSync(join(worktree, 'plan.md'), '# Plan the orchestrator never committed\n');
+  git(repo, 'worktree', 'lock', '--reason', 'held by the e2e test', worktree);
+  await card(page).getByRole('button', { name: 'Replace…' }).click();
+  await confirmReplace(page, 'orchestrator-replace-clean-dialog');
+  const failed = card(page).getByTestId('replacement-failed');
+  await expect(failed).toBeVisible({ timeout: 30_000 });
+  await expect(failed).toContainText('No orchestrator — replacement failed at releasing its worktree:');
+  await expect(failed).toContainText(/lock/i);
+  await expect(failed.locator('[data-state="failed"]')).toHaveAttribute('data-phase', 'release');
+  // The old one stays on the board as Retiring until the release succeeds.
+  await expect(page.locator('[data-testid="session-card"][data-status="Retiring"]')).toHaveCount(1);
+  await expect(card(page).getByTestId('wake-status')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('orchestrator-replacement-failed') });
+
+  // Open previous work: the preserved ref, copyable, the command to inspect it, and the Worktrees panel.
+  await failed.getByRole('button', { name: 'Open previous work' }).click();
+  const work_ = page.getByTestId('previous-work-dialog');
+  const ref = work_.getByLabel('preserved ref', { exact: true });
+  await expect(ref).toHaveText(/^refs\/baton\/preserved\/\S+$/);
+  const refText = (await ref.textContent()) ?? '';
+  expect(git(repo, 'show', `${refText}:plan.md`)).toContain('never committed');
+  await expect(work_.getByLabel('inspect command', { exact: true })).toContainText(`show --stat ${refText}`);
+  await work_.getByRole('button', { name: 'Copy preserved ref' }).click();
+  await expect(work_.getByRole('button', { name: 'Copy preserved ref' })).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(refText);
+  await page.screenshot({ path: screenshotPath('orchestrator-previous-work') });
+  await work_.getByRole('button', { name: 'Open the Worktrees panel' }).click();
+  await expect(page.getByTestId('worktrees-panel')).toBeVisible();
+  await expect(page.getByTestId('preserved-row').filter({ hasText: refText })).toHaveCount(1);
+  await page.getByRole('tab', { name: 'Board' }).click();
+
+  // 4. Fix the cause, Retry: it carries on from the release, and the new orchestrator opens.
+  git(repo, 'worktree', 'unlock', worktree);
+  await card(page).getByTestId('replacement-failed').getByRole('button', { name: 'Retry' }).click();
+  await expect(view).toBeVisible({ timeout: 30_000 });
+  await expect(view).toContainText('Claude Code orchestrator here: handoff read.', { timeout: 20_000 });
+  await expect(view).toContainText(refText);
+  await view.getByRole('button', { name: '← Board' }).click();
+  await expect(card(page)).toHaveAttribute('data-state', 'running');
+  await expect(card(page).getByTestId('replacement-failed')).toBeHidden();
+  await expect(page.locator('[data-testid="session-card"][data-status="Retiring"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid="session-card"][data-status="Retired"]')).toHaveCount(2);
+  await page.screenshot({ path: screenshotPath('orchestrator-retried-done') });
+});
