@@ -173,6 +173,8 @@ async function seeded(count: number, lines: number): Promise<SeededSession[]> {
   h = createHarness();
   const repo = makeRepo(h.tempDir());
   const { project } = await h.must('projects.add', { path: repo, name: 'catch-up' });
+  // Retry looks the agent's command up again: there must be one to find.
+  await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), { prompts: [] }) } });
   await h.core.close();
   return seedSessions({ dataDir: h.dataDir, projectId: project.id, cwd: repo, count, linesPerSession: lines });
 }
