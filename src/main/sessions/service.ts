@@ -2,7 +2,7 @@ import type { InitializeResponse, NewSessionResponse } from '@agentclientprotoco
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
-import { asRpc, idKey, isRequest, type JournalRecord } from '../../shared/journal';
+import { asRpc, idKey, isObject, isRequest, type JournalRecord } from '../../shared/journal';
 import { buildTranscript } from '../../shared/transcript';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState, type Trigger } from '../../shared/session-state';
@@ -251,7 +251,11 @@ export function createSessionsService(deps: SessionsServiceDeps) {
 
   /** Agent→client requests in the journal that no response answered. */
   function unansweredRequests(id: string): JournalRecord[] {
-    const records = deps.events.list(id);
+    const all = deps.events.list(id);
+    // Only the current agent process's lines: every process numbers its requests from 0, so an
+    // earlier process's answer to its request 0 says nothing about this one's request 0.
+    const start = all.findLastIndex((r) => r.dir === 'host' && isObject(r.msg) && isObject(r.msg.started));
+    const records = start >= 0 ? all.slice(start) : all;
     const answered = new Set(records.filter((r) => r.dir === 'out').map((r) => idKey(asRpc(r.msg)?.id)));
     return records.filter((r) => {
       const m = asRpc(r.msg);

@@ -52,9 +52,8 @@ describe('a permission request across a restart of main', () => {
     await checkProjection(world, s.id, true);
   });
 
-  // Fails today: unansweredRequests (src/main/sessions/service.ts) counts a request as answered when any `out` line
-  // carries its id, so the restarted agent's request 0 looks answered by the first agent's. README.md, "Known failures".
-  it.fails('of a restarted agent process, whose ids repeat an earlier one, is offered again too', async () => {
+  // Each agent process numbers its requests from 0: only the current process's answers count (unansweredRequests).
+  it('of a restarted agent process, whose ids repeat an earlier one, is offered again too', async () => {
     const world = (w = new RecoveryWorld());
     await world.start();
     await world.addProject({ capabilities: { resume: true, loadSession: true }, default: { steps: toolRun(2, 50, true) } });
