@@ -58,7 +58,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Probabilities per cycle; a host kill makes the next recovery find a dead host (interrupted, then Continue). */
 const P_HOST_KILL = 0.12;
 const P_AGENT_KILL = 0.03;
-const P_STARTUP_KILL = 0.12;
+const P_STARTUP_KILL = 0.25;
 const P_ARM_HOSTS = 0.4;
 const MAX_LIVE_MS = 450;
 
