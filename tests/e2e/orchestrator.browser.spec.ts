@@ -139,7 +139,7 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
   await expect(work_.getByLabel('inspect command', { exact: true })).toContainText(`show --stat ${refText}`);
   await work_.getByRole('button', { name: 'Copy preserved ref' }).click();
   await expect(work_.getByRole('button', { name: 'Copy preserved ref' })).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(refText);
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(refText);
   await page.screenshot({ path: screenshotPath('orchestrator-previous-work') });
   await work_.getByRole('button', { name: 'Open the Worktrees panel' }).click();
   await expect(page.getByTestId('worktrees-panel')).toBeVisible();

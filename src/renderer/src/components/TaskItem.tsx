@@ -28,15 +28,17 @@ export function TaskItem({ task, now }: { task: TaskView; now: number }) {
         </span>
         {task.priority !== 'normal' && <span className={`pill priority priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>}
         <span className="task-spacer" />
-        {run ? (
+        {run && task.status !== 'canceled' ? (
           <span className={`pill ${RUN_STATUS_TONE[run.status]}`} data-testid="run-status" data-status={run.status}>
             {RUN_STATUS_LABELS[run.status]}
           </span>
         ) : (
+          // A canceled task is over whatever its last run did; that run's status goes in the meta line.
           <span className="pill pill-muted">{TASK_STATUS_LABELS[task.status]}</span>
         )}
       </div>
       <div className="task-meta muted small">
+        {run && task.status === 'canceled' && <span>Last run: {RUN_STATUS_LABELS[run.status].toLowerCase()}</span>}
         {run && run.attempt > 1 && <span>Attempt {run.attempt}</span>}
         <span title={task.createdAt}>Added {timeAgo(task.createdAt, now)}</span>
         {task.updatedAt !== task.createdAt && <span title={task.updatedAt}>updated {timeAgo(task.updatedAt, now)}</span>}

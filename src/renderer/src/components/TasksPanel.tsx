@@ -6,11 +6,12 @@ import { filterTasks, PRIORITY_LABELS, selectTasks, selectTasksLoaded, taskCount
 import { Spinner } from './RecoveryControls';
 import { TaskItem } from './TaskItem';
 
+// All first: a task stays in view, under its new heading, as its run completes.
 const FILTERS: { id: TaskFilter; label: string }[] = [
+  { id: 'all', label: 'All' },
   { id: 'open', label: 'Open' },
   { id: 'done', label: 'Done' },
   { id: 'canceled', label: 'Canceled' },
-  { id: 'all', label: 'All' },
 ];
 
 /** The project's task queue: add a task (which wakes the orchestrator), and follow each one's newest run. */
@@ -19,7 +20,7 @@ export function TasksPanel({ projectId }: { projectId: string }) {
   const loaded = useBaton(useMemo(() => selectTasksLoaded(projectId), [projectId]));
   const loadError = useBaton((s) => s.tasksErrors[projectId] ?? null);
   const loadTasks = useBaton((s) => s.loadTasks);
-  const [filter, setFilter] = useState<TaskFilter>('open');
+  const [filter, setFilter] = useState<TaskFilter>('all');
   // One clock for the list: "added 3 min ago" and expired leases age on screen.
   const now = useNow();
   const counts = useMemo(() => taskCounts(tasks), [tasks]);
@@ -27,7 +28,8 @@ export function TasksPanel({ projectId }: { projectId: string }) {
 
   return (
     <div className="tasks" data-testid="tasks-panel">
-      <NewTaskForm projectId={projectId} onAdded={() => setFilter((f) => (f === 'open' || f === 'all' ? f : 'open'))} />
+      {/* A new task is open: a filter that would hide it gives way. */}
+      <NewTaskForm projectId={projectId} onAdded={() => setFilter((f) => (f === 'open' || f === 'all' ? f : 'all'))} />
       <section className="tasks-list-section" aria-labelledby={`tasks-heading-${projectId}`}>
         <div className="tasks-toolbar">
           <h3 id={`tasks-heading-${projectId}`} className="section-title">
@@ -62,6 +64,24 @@ export function TasksPanel({ projectId }: { projectId: string }) {
               ? 'No tasks yet. Add one above: the orchestrator wakes, claims it and starts a worker for it.'
               : `No ${filter === 'all' ? '' : `${filter} `}tasks.`}
           </div>
+        ) : filter === 'all' ? (
+          (['open', 'done', 'canceled'] as const).map((status) => {
+            const group = shown.filter((t) => t.status === status);
+            if (group.length === 0) return null;
+            const label = FILTERS.find((f) => f.id === status)?.label ?? status;
+            return (
+              <div key={status} className="task-group">
+                <h4 className="task-group-title" id={`task-group-${projectId}-${status}`}>
+                  {label} <span className="segmented-count">{group.length}</span>
+                </h4>
+                <ul className="task-list" aria-labelledby={`task-group-${projectId}-${status}`}>
+                  {group.map((t) => (
+                    <TaskItem key={t.id} task={t} now={now} />
+                  ))}
+                </ul>
+              </div>
+            );
+          })
         ) : (
           <ul className="task-list" aria-label={`${FILTERS.find((f) => f.id === filter)?.label ?? ''} tasks`}>
             {shown.map((t) => (

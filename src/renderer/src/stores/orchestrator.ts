@@ -4,6 +4,7 @@ import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { duplicateOrchestrators, newestActiveOrchestrator, PHASE_LABELS, REPLACEMENT_PHASES, restartNeeded, type ReplacementPhase } from '../../../shared/orchestrator';
 import type { AppError } from '../../../shared/result';
+import { plural } from '../format';
 import type { BatonState, StoreDeps } from './index';
 
 export type OrchestratorActionKind = 'start' | 'replace' | 'retry' | 'retireDuplicates';
@@ -197,7 +198,7 @@ export const createOrchestratorSlice =
         put(projectId, { kind: 'retireDuplicates', phase: 'running' });
         const r = await deps.api.orchestrator.retireDuplicates({ projectId });
         if (!r.ok) put(projectId, { kind: 'retireDuplicates', phase: 'error', ...actionFailure('retireDuplicates', r.error) });
-        else put(projectId, { kind: 'retireDuplicates', phase: 'done', message: `Retired ${r.value.retired} duplicate orchestrator${r.value.retired === 1 ? '' : 's'}.` });
+        else put(projectId, { kind: 'retireDuplicates', phase: 'done', message: `Retired ${plural(r.value.retired, 'duplicate orchestrator')}.` });
         await get().loadSessions();
       },
       dismissOrchestratorAction: (projectId) => put(projectId, null),
