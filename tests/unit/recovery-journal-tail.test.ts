@@ -69,6 +69,17 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
     expect(readJournalTail(file([]))).toEqual({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false });
   });
 
+  it('a prompt that failed (an error, no stop reason) is closed too; an unanswered one after it is open', () => {
+    const lines = [
+      line(1, 'out', { jsonrpc: '2.0', id: 'e:n1', method: 'session/prompt', params: { prompt: [] } }),
+      line(2, 'in', { jsonrpc: '2.0', method: 'session/update', params: { update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'x' } } } }),
+      line(3, 'in', { jsonrpc: '2.0', id: 'e:n1', error: { code: -32603, message: 'boom' } }),
+    ];
+    expect(readJournalTail(file(lines))).toMatchObject({ lastSeq: 3, turnOpen: false });
+    const reopened = [...lines, line(4, 'out', { jsonrpc: '2.0', id: 'e:n2', method: 'session/prompt', params: { prompt: [] } })];
+    expect(readJournalTail(file(reopened))).toMatchObject({ lastSeq: 4, turnOpen: true, pendingPermission: false });
+  });
+
   it('reads lines longer than its read size', () => {
     const big = 'x'.repeat(300_000);
     const lines = [

@@ -28,8 +28,8 @@ const isNotificationLine = (line: Buffer): boolean => lineHead(line)?.dir === 'i
 
 /**
  * Reads a journal backwards from its end, only as far as it must: to the
- * newest prompt (answered or not) or the newest exit or interrupted marker,
- * whichever comes first. For a board of hundreds of sessions this is a few
+ * newest prompt's response (a stop reason), or else the newest prompt, or
+ * the newest exit or interrupted marker, whichever comes first. For a board of hundreds of sessions this is a few
  * KiB each, not whole files. Agrees with the transcript fold
  * (src/shared/transcript.ts) on turnOpen for journals whose prompts do not
  * overlap, which is the only kind main writes (it prompts an idle session).
@@ -77,6 +77,9 @@ export function readJournalTail(path: string): JournalTail {
         // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
         tail.turnOpen = !responded.has(idKey(m.id));
         tail.pendingPermission = tail.turnOpen && permissionAsked;
+        turnKnown = true;
+      } else if (r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') {
+        // Only a prompt's response carries a stop reason (ACP): the newest turn has ended, no need to read back to its prompt.
         turnKnown = true;
       } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
       else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
