@@ -1,10 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
-import { addProjectWithScriptedAgent, killAllHosts, makeRepo } from './support/sessions';
+import { addProjectWithScriptedAgent, killAllHosts, makeRepo, SCRIPTED_AGENT } from './support/sessions';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -18,9 +18,8 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 let server: RunningServer | null = null;
 let work: string;
 
-test.beforeEach(async () => {
+test.beforeEach(() => {
   work = realpathSync(mkdtempSync(join(tmpdir(), 'baton-e2e-tasks-')));
-  server = await startServer();
 });
 test.afterEach(async () => {
   if (server) {
@@ -32,10 +31,16 @@ test.afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function writeScript(script: unknown): string {
-  const path = join(work, 'script.json');
+function writeScript(script: unknown, name = 'script.json'): string {
+  const path = join(work, name);
   writeFileSync(path, JSON.stringify(script));
   return path;
+}
+
+/** Starts the server and opens the page on it. */
+async function serve(page: Page, env?: Record<string, string>): Promise<void> {
+  server = await startServer(env ? { env } : {});
+  await page.goto(server.url);
 }
 
 const card = (page: Page) => page.getByTestId('orchestrator-card');
@@ -81,7 +86,7 @@ test('add a task in the panel → the orchestrator wakes → a worker card appea
     default: { steps: [{ type: 'text', text: 'Ready.' }] },
   });
 
-  await page.goto(server!.url);
+  await serve(page);
   await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Tasks' }).click();
   await expect(page.getByTestId('tasks-empty')).toBeVisible();
@@ -146,7 +151,7 @@ test('a failed run is retried from the panel (a new attempt, the orchestrator wo
     default: { steps: [{ type: 'text', text: 'Ready.' }] },
   });
 
-  await page.goto(server!.url);
+  await serve(page);
   await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Tasks' }).click();
   await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
@@ -176,4 +181,67 @@ test('a failed run is retried from the panel (a new attempt, the orchestrator wo
   await page.getByRole('group', { name: 'Show tasks' }).getByRole('button', { name: /^Canceled/ }).click();
   await expect(task(page, 'Fix the invoice rounding')).toHaveAttribute('data-status', 'canceled');
   await page.screenshot({ path: screenshotPath('tasks-canceled') });
+});
+
+test('a worker that crashes leaves its run Needs attention with the reason; Recover puts it back in the queue and wakes the orchestrator, which completes it', async ({ page }) => {
+  test.setTimeout(120_000);
+  const repo = makeRepo(work, 'search');
+  const orchestrator = writeScript({
+    prompts: [
+      {
+        // The recovered run comes back through the queue. (It is completed here without a second worker: main's recover
+        // keeps the crashed worker on the run, so spawn_worker refuses it with worker_exists; reported to main.)
+        match: 'recovered run',
+        steps: [
+          { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
+          { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Reindexed it myself after the worker crashed.' } },
+          { type: 'text', text: 'Recovered run completed.' },
+        ],
+      },
+      {
+        match: 'Wake-up',
+        steps: [
+          { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
+          { type: 'mcp_call', tool: 'spawn_worker', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}' }, save: 'spawned' },
+          { type: 'mcp_call', tool: 'wait_for_changes', args: { timeoutSeconds: 60 }, save: 'changes' },
+          { type: 'mcp_call', tool: 'worker_status', args: { sessionId: '{{spawned.worker.id}}' }, save: 'status', failTurn: false },
+          // Refused when the worker crashed (the run needs attention): the orchestrator leaves it to a person.
+          { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Worker said: {{status.lastMessages.0}}' }, failTurn: false },
+          { type: 'text', text: 'Done with this wake.' },
+        ],
+      },
+    ],
+    default: { steps: [{ type: 'text', text: 'Ready.' }] },
+  });
+  // Workers run "Claude Code": a fake claude-agent-acp whose first start crashes mid-turn, and every later one works.
+  const crash = writeScript({ default: { steps: [{ type: 'text', text: 'Indexing…' }, { type: 'delay', ms: 500 }, { type: 'crash', code: 1, stderr: 'worker: out of memory (on purpose)' }] } }, 'crash.json');
+  const good = writeScript({ default: { steps: [{ type: 'text', text: 'Reindexed the catalogue.' }] } }, 'good.json');
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  const marker = join(work, 'crashed-once');
+  const agent = (s: string) => `exec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${s}" "$@"`;
+  writeFileSync(join(bin, 'claude-agent-acp'), `#!/bin/sh\nif [ ! -e "${marker}" ]; then touch "${marker}"; ${agent(crash)}; fi\n${agent(good)}\n`);
+  chmodSync(join(bin, 'claude-agent-acp'), 0o755);
+
+  await serve(page, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+  await addProjectWithScriptedAgent(page, repo, orchestrator, undefined, { orchestrator: 'custom', worker: 'claude-code' });
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+  await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
+  await expect(card(page).getByTestId('session-status')).toHaveText('Idle', { timeout: 30_000 });
+
+  await addTask(page, 'Reindex the catalogue', 'The search index is stale.');
+  const row = task(page, 'Reindex the catalogue');
+  await expect(row).toHaveAttribute('data-run-status', 'needs_attention', { timeout: 30_000 });
+  await expect(row.getByTestId('run-status')).toHaveText('Needs attention');
+  await expect(row.getByTestId('run-attention')).toContainText('Its worker failed');
+  await expect(row.getByTestId('task-worker').locator('..').getByTestId('session-status')).toHaveText('Failed');
+  await page.screenshot({ path: screenshotPath('tasks-run-needs-attention') });
+
+  await row.getByRole('button', { name: 'Recover' }).click();
+  await expect(row).toHaveAttribute('data-run-status', 'completed', { timeout: 30_000 });
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row.getByTestId('run-summary')).toHaveText('Done: Reindexed it myself after the worker crashed.');
+  await expect(row.getByTestId('run-attention')).toBeHidden();
+  await expect(card(page).getByTestId('wake-status')).toContainText(/^Woke /);
+  await page.screenshot({ path: screenshotPath('tasks-run-recovered') });
 });

@@ -15,7 +15,7 @@ import {
   selectIsDuplicate,
   selectOrchestrator,
 } from '../../src/renderer/src/stores/orchestrator';
-import { describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/stores/tasks';
+import { attentionNote, describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/stores/tasks';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const session = (over: Partial<SessionSummary> = {}): SessionSummary => ({
@@ -260,5 +260,22 @@ describe('timeAgo', () => {
   it('plural', () => {
     expect(plural(1, 'task')).toBe('1 task');
     expect(plural(3, 'task')).toBe('3 tasks');
+  });
+});
+
+describe('attentionNote: why a run needs attention, told from its worker', () => {
+  it('the worker’s reason on one line, with what Recover does', () => {
+    const note = attentionNote({ status: 'needs_attention', summary: null }, { state: 'failed', stateDetail: 'The agent exited with code 1. Last output:\nworker: out of memory' });
+    expect(note?.text).toBe('Its worker failed: The agent exited with code 1. Last output: worker: out of memory');
+    expect(note?.hint).toMatch(/^Recover puts the run back in the queue/);
+  });
+  it('interrupted, unknown worker, long reasons', () => {
+    expect(attentionNote({ status: 'needs_attention', summary: null }, { state: 'interrupted', stateDetail: null })?.text).toBe('Its worker was interrupted.');
+    expect(attentionNote({ status: 'needs_attention', summary: null }, null)?.text).toBe('Its worker stopped.');
+    expect(attentionNote({ status: 'needs_attention', summary: null }, { state: 'failed', stateDetail: 'x'.repeat(500) })?.text.length).toBeLessThan(270);
+  });
+  it('nothing when the run says why itself, or does not need attention', () => {
+    expect(attentionNote({ status: 'needs_attention', summary: 'Stuck on a permission' }, null)).toBeNull();
+    expect(attentionNote({ status: 'failed', summary: null }, null)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { TaskView } from '../../../shared/contracts/tasks';
 import { timeAgo } from '../format';
 import { useBaton } from '../stores/react';
-import { leaseExpired, PRIORITY_LABELS, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
+import { attentionNote, leaseExpired, PRIORITY_LABELS, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
 import { Spinner } from './RecoveryControls';
 import { StatusPill } from './SessionBoard';
 
@@ -50,6 +50,7 @@ export function TaskItem({ task, now }: { task: TaskView; now: number }) {
           <p>{task.body}</p>
         </details>
       )}
+      {run && <AttentionNote run={run} />}
       {run?.summary && (
         <div className={`task-summary ${run.status === 'failed' || run.status === 'needs_attention' ? 'task-summary-bad' : ''}`} data-testid="run-summary">
           <span className="task-summary-label">{run.status === 'completed' ? 'Done:' : run.status === 'failed' ? 'Failed:' : 'Note:'}</span> {run.summary}
@@ -63,6 +64,18 @@ export function TaskItem({ task, now }: { task: TaskView; now: number }) {
       )}
       <TaskActionError taskId={task.id} />
     </li>
+  );
+}
+
+function AttentionNote({ run }: { run: NonNullable<TaskView['run']> }) {
+  const worker = useBaton((s) => (run.workerSessionId ? (s.sessions[run.workerSessionId] ?? null) : null));
+  const note = attentionNote(run, worker);
+  if (!note) return null;
+  return (
+    <div className="task-summary task-summary-warn" data-testid="run-attention">
+      <span className="task-summary-label">Needs attention:</span> {note.text}
+      <span className="task-summary-hint">{note.hint}</span>
+    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { SessionSummary } from '../../../shared/contracts/sessions';
 import type { RunStatus, RunView, TaskPriority, TaskView, WakeView } from '../../../shared/contracts/tasks';
 import type { AppError, Result } from '../../../shared/result';
 import type { BatonState, StoreDeps } from './index';
@@ -68,6 +69,22 @@ export function taskActionsFor(task: Pick<TaskView, 'status' | 'run'>, nowMs: nu
   }
   if (task.status === 'open') actions.push('cancel');
   return actions;
+}
+
+/**
+ * Why a run needs attention, for its row. Main keeps the reason as a run event
+ * that RunView does not carry, so it is told from the worker's own state.
+ */
+export function attentionNote(run: Pick<RunView, 'status' | 'summary'>, worker: Pick<SessionSummary, 'state' | 'stateDetail'> | null): { text: string; hint: string } | null {
+  if (run.status !== 'needs_attention' || run.summary) return null;
+  const what = worker?.state === 'failed' ? 'Its worker failed' : worker?.state === 'interrupted' ? 'Its worker was interrupted' : 'Its worker stopped';
+  // The agent's reason spans lines ("exited with code 1. Last output:" then its stderr): one line, kept short.
+  const detail = (worker?.stateDetail ?? '').replace(/\s+/g, ' ').trim();
+  const short = detail.length > 240 ? `${detail.slice(0, 239)}…` : detail;
+  return {
+    text: `${what}${short ? `: ${short}` : '.'}`,
+    hint: 'Recover puts the run back in the queue and wakes the orchestrator to pick it up again.',
+  };
 }
 
 export type TaskFilter = 'open' | 'done' | 'canceled' | 'all';
