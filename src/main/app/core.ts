@@ -171,6 +171,8 @@ export function createCore(opts: CoreOptions): Core {
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
+    // One reconcile after any in flight (which may have looked at the session while its host was still there).
+    onHostLost: () => void (reconciling ?? Promise.resolve()).catch(() => undefined).then(() => (closed ? undefined : recover())),
   });
   const tasksRepo = createTasksRepository(db);
   const replacementsRepo = createReplacementsRepository(db);

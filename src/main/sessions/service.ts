@@ -33,6 +33,8 @@ export interface SessionsServiceDeps {
   emitChanged: (sessionId: string, projectId: string) => void;
   emitRecords: (sessionId: string, records: JournalRecord[]) => void;
   debugPoint: (name: string) => void;
+  /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
+  onHostLost?: (sessionId: string) => void;
   /** MCP servers an agent session is given (the orchestrator's tools); none by default. */
   mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
   initTimeoutMs?: number;
@@ -96,7 +98,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
   }
 
   function makeLive(s: SessionRecord, link: HostLink): LiveSession {
-    return new LiveSession({
+    const l: LiveSession = new LiveSession({
       sessionId: s.id,
       link,
       epoch,
@@ -109,10 +111,16 @@ export function createSessionsService(deps: SessionsServiceDeps) {
         if (stateChanged || records.length > 0) changed(s.id);
       },
       onExit: () => {
+        // Only this link's own entry: a restarted session has a newer LiveSession under the same id.
+        if (live.get(s.id) !== l) return;
         live.delete(s.id);
         changed(s.id);
+        // The host went away without an exit record (killed, crashed): the session must not sit busy as a ghost.
+        const now = deps.sessions.get(s.id);
+        if (now && LIVE_STATES.includes(now.state)) deps.onHostLost?.(s.id);
       },
     });
+    return l;
   }
 
   /** Spawns the host and agent, initializes ACP and opens the agent session; then sends the first prompt, if any. */
