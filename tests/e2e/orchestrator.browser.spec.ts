@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,4 +159,50 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
   await expect(page.locator('[data-testid="session-card"][data-status="Retiring"]')).toHaveCount(0);
   await expect(page.locator('[data-testid="session-card"][data-status="Retired"]')).toHaveCount(2);
   await page.screenshot({ path: screenshotPath('orchestrator-retried-done') });
+});
+
+test('two active orchestrators: the older is flagged Duplicate orchestrator, and Retire duplicates ends it', async ({ page }) => {
+  test.setTimeout(90_000);
+  const repo = makeRepo(work, 'docs');
+  const script = writeScript('custom.json', { default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } });
+  server = await startServer();
+  await page.goto(server.url);
+  await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
+  await page.getByRole('tab', { name: 'Board' }).click();
+  await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
+  await expect(card(page).getByTestId('session-status')).toHaveText('Idle', { timeout: 20_000 });
+
+  // A second active orchestrator, as a bug or another tool might leave one: an older row, interrupted, written
+  // straight into the database (the integration tests do the same).
+  const db = new Database(join(server.dataDir, 'baton.db'));
+  try {
+    const row = db.prepare("SELECT * FROM sessions WHERE role = 'orchestrator'").get() as Record<string, unknown>;
+    db.prepare(
+      'INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run('dup-orchestrator', row.project_id, 'orchestrator', row.harness, row.command, 'docs orchestrator (left over)', row.worktree_id, row.cwd, 'interrupted', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');
+  } finally {
+    db.close();
+  }
+  // Main sent no event for a row it did not write: a reload reads everything again.
+  await page.reload();
+  await page.getByRole('button', { name: /^docs/ }).first().click();
+
+  const duplicates = card(page).getByTestId('duplicates');
+  await expect(duplicates).toContainText('Another orchestrator is active for this project');
+  const dupCard = page.getByTestId('session-card').filter({ hasText: 'docs orchestrator (left over)' });
+  await expect(dupCard.getByTestId('duplicate-flag')).toHaveText('Duplicate orchestrator');
+  // Continuing it would make two live orchestrators: its card says so instead of offering Continue.
+  await expect(dupCard.getByRole('button', { name: 'Continue' })).toBeHidden();
+  await expect(dupCard).toContainText('Another orchestrator is current');
+  // The current one is still the newest, and is what the card and the sidebar open.
+  await expect(card(page).getByRole('button', { name: 'docs orchestrator', exact: true })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('orchestrator-duplicates') });
+
+  await duplicates.getByRole('button', { name: 'Retire duplicates' }).click();
+  await expect(card(page).getByTestId('orchestrator-action-outcome')).toHaveText(/Retired 1 duplicate orchestrator\./);
+  await expect(duplicates).toBeHidden();
+  await expect(dupCard).toHaveAttribute('data-status', 'Retired');
+  await expect(dupCard.getByTestId('duplicate-flag')).toBeHidden();
+  await expect(card(page).getByTestId('session-status')).toHaveText('Idle');
+  await page.screenshot({ path: screenshotPath('orchestrator-duplicates-retired') });
 });

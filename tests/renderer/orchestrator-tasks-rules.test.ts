@@ -14,6 +14,7 @@ import {
   selectIsCurrentOrchestrator,
   selectIsDuplicate,
   selectOrchestrator,
+  selectRevivalBlock,
 } from '../../src/renderer/src/stores/orchestrator';
 import { attentionNote, describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/stores/tasks';
 
@@ -49,8 +50,8 @@ const replacement = (over: Partial<ReplacementView> = {}): ReplacementView => ({
   ...over,
 });
 const status = (r: ReplacementView | null): OrchestratorStatus => ({ projectId: 'p1', current: null, duplicates: [], replacement: r, configuredAgent: 'custom' });
-/** Selectors read only the sessions; the rest of the store does not matter to them. */
-const state = (sessions: SessionSummary[]): BatonState => ({ sessions: Object.fromEntries(sessions.map((s) => [s.id, s])) }) as unknown as BatonState;
+/** Selectors read only the sessions (and the orchestrator's status); the rest of the store does not matter to them. */
+const state = (sessions: SessionSummary[]): BatonState => ({ sessions: Object.fromEntries(sessions.map((s) => [s.id, s])), orchestratorStatus: {} }) as unknown as BatonState;
 
 describe('the orchestrator, picked from the sessions held by the shared rule', () => {
   const older = session({ id: 'a', createdAt: '2026-01-01T00:00:00.000Z' });
@@ -78,6 +79,17 @@ describe('the orchestrator, picked from the sessions held by the shared rule', (
     expect(selectIsCurrentOrchestrator(newer)(st)).toBe(true);
     expect(selectIsCurrentOrchestrator(older)(st)).toBe(false);
     expect(selectIsCurrentOrchestrator(retired)(st)).toBe(false);
+  });
+  it('Continue and Retry are held back on an orchestrator another has replaced, and on any while a replacement is open', () => {
+    const failed = session({ id: 'f', state: 'failed' });
+    expect(selectRevivalBlock(failed)(state([failed, newer]))).toBe('superseded');
+    expect(selectRevivalBlock(older)(st)).toBe('superseded');
+    expect(selectRevivalBlock(newer)(st)).toBeNull();
+    expect(selectRevivalBlock(failed)(state([failed, retired]))).toBeNull();
+    expect(selectRevivalBlock(worker)(st)).toBeNull();
+    const withSaga = (r: ReplacementView) => ({ ...state([failed]), orchestratorStatus: { p1: status(r) } }) as unknown as BatonState;
+    expect(selectRevivalBlock(failed)(withSaga(replacement({ status: 'failed', phase: 'verify' })))).toBe('replacement');
+    expect(selectRevivalBlock(failed)(withSaga(replacement({ status: 'done', phase: 'done' })))).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { displayStatus } from '../../../shared/session-state';
 import { timeAgo } from '../format';
 import { useNow } from '../hooks';
-import { harnessLabel, selectIsCurrentOrchestrator, selectIsDuplicate } from '../stores/orchestrator';
+import { harnessLabel, selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REVIVAL_BLOCK_NOTES } from '../stores/orchestrator';
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
 import { StatusPill } from './SessionBoard';
@@ -17,6 +17,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
   const openSession = useBaton((st) => st.openSession);
   const duplicate = useBaton(useMemo(() => selectIsDuplicate(s), [s]));
   const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
+  const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
   const now = useNow(60_000);
   const status = displayStatus({ state: s.state });
   const needsAction = s.state === 'failed' || s.state === 'interrupted';
@@ -52,7 +53,9 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       )}
       {s.divergence && <DivergenceNotice session={s} compact />}
       <ActionOutcome sessionId={s.id} compact />
-      {needsAction && (
+      {/* Continuing or retrying an orchestrator that another has replaced would make two live ones: it stays history (or is retired as a duplicate). */}
+      {needsAction && block && <div className="muted small">{REVIVAL_BLOCK_NOTES[block]}</div>}
+      {needsAction && !block && (
         <div className="session-card-actions">{s.state === 'interrupted' ? <ContinueButton sessionId={s.id} small /> : <RetryButton sessionId={s.id} small />}</div>
       )}
     </article>

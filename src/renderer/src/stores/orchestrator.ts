@@ -245,6 +245,28 @@ export const selectIsCurrentOrchestrator =
   (s: BatonState): boolean =>
     session.role === 'orchestrator' && selectOrchestrator(session.projectId)(s)?.id === session.id;
 
+/**
+ * Why an orchestrator session's own Continue or Retry is held back, or null
+ * when it is not: reviving one that another has replaced would make two, and
+ * while a replacement is open (running, or failed) its Retry is the way on.
+ */
+export type RevivalBlock = 'superseded' | 'replacement' | null;
+
+export const selectRevivalBlock =
+  (session: Pick<SessionSummary, 'id' | 'projectId' | 'role'>) =>
+  (s: BatonState): RevivalBlock => {
+    if (session.role !== 'orchestrator') return null;
+    const current = selectOrchestrator(session.projectId)(s);
+    if (current !== null && current.id !== session.id) return 'superseded';
+    const saga = s.orchestratorStatus[session.projectId]?.replacement;
+    return saga && saga.status !== 'done' ? 'replacement' : null;
+  };
+
+export const REVIVAL_BLOCK_NOTES: Record<Exclude<RevivalBlock, null>, string> = {
+  superseded: 'Another orchestrator is current: this one stays as history.',
+  replacement: 'A replacement of the orchestrator is open: carry on from the orchestrator card above.',
+};
+
 export const selectReplacement =
   (projectId: string) =>
   (s: BatonState): ReplacementView | null =>
