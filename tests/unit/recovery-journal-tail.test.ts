@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENDINGS, syntheticJournal, type Ending } from '../../bench/support/synthetic-journals';
 import { readJournal } from '../../src/main/host/journal-read';
 import { JournalCursor, lineHead } from '../../src/main/recovery/journal-lines';
-import { readJournalRange, readJournalTail } from '../../src/main/recovery/journal-tail';
+import { readJournalLines, readJournalTail } from '../../src/main/recovery/journal-tail';
 import type { JournalRecord } from '../../src/shared/journal';
 import { buildTranscript } from '../../src/shared/transcript';
 
@@ -16,6 +16,15 @@ const file = (lines: readonly string[], tail = ''): string => {
   const p = join(dir, `j${n++}.jsonl`);
   writeFileSync(p, lines.map((l) => `${l}\n`).join('') + tail);
   return p;
+};
+/** The records a cursor gives for (afterSeq, throughSeq]. */
+const readJournalRange = (path: string, afterSeq: number, throughSeq: number): JournalRecord[] => {
+  const c = JournalCursor.open(path, afterSeq, throughSeq);
+  try {
+    return c.next(Number.MAX_SAFE_INTEGER);
+  } finally {
+    c.close();
+  }
 };
 const line = (seq: number, dir: JournalRecord['dir'], msg: unknown) => `{"v":1,"seq":${seq},"ts":${1000 + seq},"dir":"${dir}","msg":${JSON.stringify(msg)}}`;
 const host = (seq: number, msg: unknown) => line(seq, 'host', msg);
@@ -116,6 +125,8 @@ describe('reading a range of a journal by bisection', () => {
     [3000, 3100],
   ])('(%i, %i] is what readJournal holds there', (after, through) => {
     expect(readJournalRange(path, after, through)).toEqual(all.filter((r) => r.seq > after && r.seq <= through));
+    // Unparsed, the same lines as on disk.
+    expect(readJournalLines(path, after, through)).toEqual(j.lines.slice(after, Math.min(through, j.lines.length)).map((text, i) => ({ seq: after + i + 1, text })));
   });
 
   it('a cursor returns the rest in batches, ending at throughSeq', () => {

@@ -30,6 +30,12 @@ const DIRS = [
   { dir: 'host', bytes: Buffer.from(',"dir":"host","msg":') },
 ] as const;
 
+/** A journal line's seq and its text, unparsed. */
+export interface JournalLine {
+  seq: number;
+  text: string;
+}
+
 export interface LineHead {
   seq: number;
   dir: 'in' | 'out' | 'host';
@@ -203,7 +209,23 @@ export class JournalCursor {
 
   /** Up to `max` records; an empty array once the range is exhausted. */
   next(max: number): JournalRecord[] {
-    const out: JournalRecord[] = [];
+    return this.collect(max, (line) => {
+      const rec = line.length > 0 ? parseRecordLine(line.toString('utf8')) : null;
+      return rec ? { seq: rec.seq, value: rec } : null;
+    });
+  }
+
+  /**
+   * Up to `max` lines as they are on disk, by their headers alone (a repeated
+   * seq keeps its first line), unparsed: for comparing with what a line
+   * should be, where parsing is needed only when they differ.
+   */
+  nextLines(max: number): JournalLine[] {
+    return this.collect(max, (line, head) => (head ? { seq: head.seq, value: { seq: head.seq, text: line.toString('utf8') } } : null));
+  }
+
+  private collect<T>(max: number, take: (line: Buffer, head: LineHead | null) => { seq: number; value: T } | null): T[] {
+    const out: T[] = [];
     while (out.length < max && !this.done) {
       const line = this.nextLine();
       if (!line) break;
@@ -213,22 +235,22 @@ export class JournalCursor {
         this.done = true;
         break;
       }
-      const rec = line.length > 0 ? parseRecordLine(line.toString('utf8')) : null;
-      if (!rec || rec.seq <= this.lastSeq) continue;
-      if (rec.seq > this.throughSeq) {
+      const got = take(line, head);
+      if (!got || got.seq <= this.lastSeq) continue;
+      if (got.seq > this.throughSeq) {
         this.done = true;
         break;
       }
       if (!this.checked) {
         this.checked = true;
         // Bisection landed past the record we need (seqs out of order somewhere): read from the top instead.
-        if (rec.seq !== this.afterSeq + 1) {
+        if (got.seq !== this.afterSeq + 1) {
           this.restart();
           continue;
         }
       }
-      out.push(rec);
-      this.lastSeq = rec.seq;
+      out.push(got.value);
+      this.lastSeq = got.seq;
     }
     return out;
   }

@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
-import { asRpc, idKey, isObject, isRequest, isResponse, type JournalRecord } from '../../shared/journal';
+import { asRpc, idKey, isObject, isRequest, isResponse } from '../../shared/journal';
 import { parseRecordLine } from '../host/journal-read';
-import { JournalCursor, lineHead, linesBackward, openJournal } from './journal-lines';
+import { JournalCursor, lineHead, linesBackward, openJournal, type JournalLine } from './journal-lines';
 
 /** What recovery needs to know about a journal, read from its end. */
 export interface JournalTail {
@@ -91,12 +91,12 @@ export function readJournalTail(path: string): JournalTail {
   return tail;
 }
 
-/** Records with afterSeq < seq ≤ throughSeq, found by bisection rather than by reading from the top. */
-export function readJournalRange(path: string, afterSeq: number, throughSeq: number): JournalRecord[] {
+/** Lines with afterSeq < seq ≤ throughSeq, unparsed, found by bisection rather than by reading from the top. */
+export function readJournalLines(path: string, afterSeq: number, throughSeq: number): JournalLine[] {
   if (throughSeq <= afterSeq) return [];
   const cursor = JournalCursor.open(path, afterSeq, throughSeq);
   try {
-    return cursor.next(Number.MAX_SAFE_INTEGER);
+    return cursor.nextLines(Number.MAX_SAFE_INTEGER);
   } finally {
     cursor.close();
   }

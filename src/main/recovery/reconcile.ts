@@ -10,7 +10,8 @@ import type { SessionsService } from '../sessions/service';
 import type { CatchUp, CatchUpJob } from './catch-up';
 import { decideRecovery } from './decide';
 import type { DivergencesRepository } from './divergences-repository';
-import { readJournalRange, readJournalTail } from './journal-tail';
+import { parseRecordLine } from '../host/journal-read';
+import { readJournalLines, readJournalTail } from './journal-tail';
 
 export interface ReconcileDeps {
   dataDir: string;
@@ -151,6 +152,19 @@ function unfinishedCatchUps(deps: ReconcileDeps, skip: ReadonlySet<string>): Cat
 }
 
 /**
+ * Whether the journal's line says what the database applied. Usually it is
+ * byte for byte the line the host would write for that record, which needs no
+ * parsing; otherwise (an agent's own spacing, say) the messages are compared.
+ */
+function sameLine(mine: JournalRecord, line: string | undefined): boolean {
+  if (line === undefined) return false;
+  const msg = JSON.stringify(mine.msg);
+  if (line === `{"v":${mine.v},"seq":${mine.seq},"ts":${mine.ts},"dir":"${mine.dir}","msg":${msg}}`) return true;
+  const theirs = parseRecordLine(line);
+  return theirs !== null && theirs.dir === mine.dir && JSON.stringify(theirs.msg) === msg;
+}
+
+/**
  * The journal wins for agent events. A database that applied lines the
  * journal does not have, or holds a line the journal contradicts, is cut back
  * to the last line both agree on (the journal's lines are applied after it),
@@ -162,12 +176,11 @@ function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, path: string,
   if (dbSeq === 0) return false;
   const common = Math.min(dbSeq, journalSeq);
   const from = Math.max(0, common - TAIL_CHECK);
-  const bySeq = new Map<number, JournalRecord>(readJournalRange(path, from, common).map((r) => [r.seq, r]));
+  const theirs = new Map(readJournalLines(path, from, common).map((l) => [l.seq, l.text]));
   let realignFrom = dbSeq > journalSeq ? journalSeq + 1 : null;
   for (const mine of deps.events.list(s.id, from, TAIL_CHECK)) {
     if (mine.seq > common) break;
-    const theirs = bySeq.get(mine.seq);
-    if (!theirs || theirs.dir !== mine.dir || JSON.stringify(theirs.msg) !== JSON.stringify(mine.msg)) {
+    if (!sameLine(mine, theirs.get(mine.seq))) {
       realignFrom = mine.seq;
       break;
     }
