@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPidAlive } from '../../../src/main/host/proc';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
@@ -43,10 +43,6 @@ export interface LaneStats {
   /** Restarts of main with a host crash point passed on to the hosts it launches. */
   armedStarts: number;
   hostCrashPointsFired: number;
-  /** Sessions left busy by a host that died under a running main, reconciled on demand (README.md, known failure "ghost"). */
-  ghostsReconciled: number;
-  /** Turns cancelled because main would not take the answer to their permission request (README.md, known failure "request ids"). */
-  stuckPermissions: number;
   turnsEnded: number;
   /** Where the lane's time went, in ms: the app running before a kill, restarts up to their reconcile, checks. */
   liveMs: number;
@@ -60,6 +56,8 @@ const P_HOST_KILL = 0.12;
 const P_AGENT_KILL = 0.03;
 const P_STARTUP_KILL = 0.25;
 const P_ARM_HOSTS = 0.4;
+/** How long a main may take to clear a ghost or to take an answer it has just been offered. */
+const TRANSIENT_MS = 10_000;
 const MAX_LIVE_MS = 450;
 
 /**
@@ -71,13 +69,13 @@ const MAX_LIVE_MS = 450;
  * interrupted ones Continue, failed ones Retry.
  */
 export class SoakLane {
-  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, permissions: 0, armedStarts: 0, hostCrashPointsFired: 0, ghostsReconciled: 0, stuckPermissions: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
+  readonly stats: LaneStats = { mainKills: 0, startupKills: 0, hostKills: 0, agentKills: 0, continues: 0, retries: 0, prompts: 0, permissions: 0, armedStarts: 0, hostCrashPointsFired: 0, turnsEnded: 0, liveMs: 0, restartMs: 0, checkMs: 0 };
   private readonly trace: string[] = [];
   private readonly r: ReturnType<typeof rng>;
   private readonly w = new RecoveryWorld();
   private ids: string[] = [];
   private promptNo = 0;
-  private readonly refused = new Set<string>();
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -169,24 +167,33 @@ export class SoakLane {
     // Only worth it when this main will launch hosts: a session it will find interrupted, failed or detached.
     if (!willLaunch || this.o.kills - this.stats.mainKills < 10 || this.r.next() >= P_ARM_HOSTS) return {};
     const spec = `${this.r.pick(['mid_journal_write', 'after_journal_append'] as const)}:${this.r.int(2, 30)}`;
+    // A host crash point fires once per data dir (recovery must not crash again at the same place); the soak re-arms it.
+    rmSync(join(this.w.dataDir, 'debug-point.fired'), { force: true });
     this.stats.armedStarts++;
     this.log(`main started with BATON_DEBUG_POINT=${spec} for the hosts it launches`);
     return { BATON_DEBUG_POINT: spec };
   }
 
   /**
-   * Known failure "ghost" (README.md): a host that dies while main runs leaves its
-   * session showing busy until something reconciles it. The soak asks for
-   * that ("Reconcile now") and counts it, unless BATON_SOAK_STRICT is set.
+   * A session may show busy with its host gone only until main notices the
+   * loss and reconciles it on its own (no ghosts); one still like that
+   * several seconds on, under the same main, fails the soak.
    */
-  private async reconcileGhosts(list: SessionSummary[]): Promise<void> {
+  private expectNoGhosts(list: SessionSummary[]): void {
     const db = new Map(this.w.readDb().sessions.map((s) => [s.id, s]));
-    const ghosts = list.filter((s) => (s.state === 'busy' || s.state === 'waiting_input') && !RecoveryWorld.hostAlive(db.get(s.id) as DbSession));
-    if (ghosts.length === 0) return;
-    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}: ${ghosts.map((g) => g.id.slice(0, 8)).join(', ')} still ${ghosts[0]?.state} with the host gone (known failure "ghost")`);
-    this.stats.ghostsReconciled += ghosts.length;
-    this.log(`reconcile now: ${ghosts.map((g) => `${g.id.slice(0, 8)} ${g.state}`).join(', ')} with the host gone (known failure "ghost")`);
-    await this.w.call('app.reconcile', {}).catch(() => undefined);
+    for (const s of list) {
+      if ((s.state !== 'busy' && s.state !== 'waiting_input') || RecoveryWorld.hostAlive(db.get(s.id) as DbSession)) continue;
+      this.log(`${s.id.slice(0, 8)} is ${s.state} with its host gone`);
+      this.expectTransient(`ghost:${s.id}`, `${this.name}/${s.id.slice(0, 8)} still ${s.state} with its host gone: nothing reconciled it`);
+    }
+  }
+
+  /** Tolerates a condition seen under one main for a few seconds (it may be on its way out), not longer. */
+  private expectTransient(what: string, failure: string): void {
+    const key = `${this.w.app?.proc.pid ?? 0}:${what}`;
+    const first = this.firstSeen.get(key) ?? Date.now();
+    this.firstSeen.set(key, first);
+    if (Date.now() - first > TRANSIENT_MS) throw new Error(failure);
   }
 
   /**
@@ -210,7 +217,7 @@ export class SoakLane {
   private async drive(only: (id: string) => boolean = () => true, answerOnly = false): Promise<void> {
     const { w } = this;
     const list = await w.call<SessionSummary[]>('sessions.list', {});
-    if (!answerOnly) await this.reconcileGhosts(list);
+    if (!answerOnly) this.expectNoGhosts(list);
     for (const s of list.filter((x) => only(x.id))) {
       const facts = journalFacts(readDiskJournal(w.dataDir, s.id).records);
       const fire = (name: string, input: unknown) =>
@@ -238,9 +245,8 @@ export class SoakLane {
 
   /**
    * Allows the newest pending request: whoever asked, before or after a
-   * restart, it is offered again to each new main. A request main refuses
-   * twice is known failure "request ids" (README.md): it is cancelled so the soak goes
-   * on, unless BATON_SOAK_STRICT is set.
+   * restart, it is offered again to each new main. Main may refuse an answer
+   * for a moment (the request not yet handed to its SDK), not for long.
    */
   private async answer(id: string): Promise<void> {
     const { w } = this;
@@ -250,16 +256,7 @@ export class SoakLane {
     const r = await w.call<{ answered: boolean }>('sessions.answerPermission', { id, requestKey: pending.requestKey, optionId: 'allow' }).catch(() => null);
     this.log(`allow ${pending.requestKey} of ${id.slice(0, 8)}: ${r === null ? 'app gone' : r.answered ? 'answered' : 'refused'}`);
     if (r === null || r.answered) return;
-    const key = `${w.app?.proc.pid ?? 0}:${id}:${pending.requestKey}`;
-    if (!this.refused.has(key)) {
-      // Just delivered to the new main's SDK, perhaps: ask again next time.
-      this.refused.add(key);
-      return;
-    }
-    if (process.env.BATON_SOAK_STRICT) throw new Error(`${this.name}/${id.slice(0, 8)}: main refuses to answer permission request ${pending.requestKey} (known failure "request ids")`);
-    this.stats.stuckPermissions++;
-    await w.call('sessions.cancel', { id }).catch(() => undefined);
-    this.log(`cancelled the turn of ${id.slice(0, 8)}: its request ${pending.requestKey} was never offered again (known failure "request ids")`);
+    this.expectTransient(`refused:${id}:${pending.requestKey}`, `${this.name}/${id.slice(0, 8)}: main keeps refusing the answer to permission request ${pending.requestKey}: it was never offered again`);
   }
 
   private async maybeKillHostOrAgent(): Promise<void> {

@@ -57,8 +57,6 @@ describe('randomized crash soak', () => {
       permissions: a.permissions + s.permissions,
       armedStarts: a.armedStarts + s.armedStarts,
       hostCrashPointsFired: a.hostCrashPointsFired + s.hostCrashPointsFired,
-      ghostsReconciled: a.ghostsReconciled + s.ghostsReconciled,
-      stuckPermissions: a.stuckPermissions + s.stuckPermissions,
       turnsEnded: a.turnsEnded + s.turnsEnded,
       liveMs: a.liveMs + s.liveMs,
       restartMs: a.restartMs + s.restartMs,
