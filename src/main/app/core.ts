@@ -239,6 +239,7 @@ export function createCore(opts: CoreOptions): Core {
         // After reconcile and catch-up, so a saga sees every session's true state and whole transcript (a handoff
         // reads it); a no-op on later reconciles. Not once close() has stopped the catch-up.
         if (!closed) {
+          for (const idle of sessionsRepo.listInStates(['idle'])) void sessions.resendCheckpointed(idle.id);
           orchestrator.resumeInterrupted();
           tasks.deliverPending();
         }

@@ -1,4 +1,4 @@
-import { fdatasyncSync, writeSync } from 'node:fs';
+import { fdatasyncSync, writeFileSync, writeSync } from 'node:fs';
 
 /**
  * The host's own crash points, for fault-injection tests. The host imports
@@ -31,12 +31,17 @@ const die = (): never => {
 };
 
 /** No-op hooks unless `spec` names a host point. */
-export function createHostFaults(spec: string | undefined, log: (m: string) => void): HostFaults | null {
+export function createHostFaults(spec: string | undefined, log: (m: string) => void, firedFile?: string): HostFaults | null {
   if (!spec || !isHostDebugPoint(spec)) return null;
   const [target, nth] = spec.split(':');
   const wanted = Math.max(1, Number(nth ?? 1) || 1);
   let hits = 0;
-  const fires = (name: HostDebugPoint): boolean => name === target && ++hits === wanted;
+  const fires = (name: HostDebugPoint): boolean => {
+    if (name !== target || ++hits !== wanted) return false;
+    // Once per data dir: the hosts a recovery starts next must not crash at the same place again.
+    if (firedFile) writeFileSync(firedFile, `${spec}\n`);
+    return true;
+  };
   return {
     beforeWrite(fd, bytes) {
       if (!fires('mid_journal_write')) return;
@@ -55,3 +60,6 @@ export function createHostFaults(spec: string | undefined, log: (m: string) => v
     },
   };
 }
+
+/** Written in the data dir when a host crash point fires; launches after it arm none. */
+export const DEBUG_POINT_FIRED = 'debug-point.fired';

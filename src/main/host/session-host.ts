@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { startAgent, type RunningAgent } from './agent';
 import { MainConnection } from './connection';
-import { createHostFaults } from './debug-point';
+import { createHostFaults, DEBUG_POINT_FIRED } from './debug-point';
 import { acquireLock, writeHostFile, type Log } from './files';
 import { Journal } from './journal';
 import { previewOf } from './lines';
@@ -62,7 +63,7 @@ export class SessionHost {
 
     const opened = Journal.open(journalPath(this.dir), tornPath(this.dir), cfg.fsyncIntervalMs);
     const journal = (this.journal = opened.journal);
-    journal.faults = createHostFaults(cfg.debugPoint, log);
+    journal.faults = createHostFaults(cfg.debugPoint, log, join(cfg.dataDir, DEBUG_POINT_FIRED));
     log(`journal open at seq ${journal.lastSeq}`);
     if (opened.torn) {
       this.diagnostic({

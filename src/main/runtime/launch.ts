@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, ok, type Result } from '../../shared/result';
-import { isHostDebugPoint } from '../host/debug-point';
+import { DEBUG_POINT_FIRED, isHostDebugPoint } from '../host/debug-point';
 import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
@@ -28,8 +28,10 @@ export interface LaunchHostOptions {
 }
 
 /** The host gets a minimal environment, so a host-side crash point set for main travels in its config instead. */
-function hostDebugPoint(explicit: string | undefined): string | undefined {
+function hostDebugPoint(explicit: string | undefined, dataDir: string): string | undefined {
   const spec = explicit ?? process.env.BATON_DEBUG_POINT;
+  // A point that fired once already (a host crashed there) is not armed again in the hosts recovery starts.
+  if (existsSync(join(dataDir, DEBUG_POINT_FIRED))) return undefined;
   return spec && isHostDebugPoint(spec) ? spec : undefined;
 }
 
@@ -73,7 +75,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
     launchId,
     fsyncIntervalMs: o.fsyncIntervalMs ?? 100,
   };
-  const debugPoint = hostDebugPoint(o.debugPoint);
+  const debugPoint = hostDebugPoint(o.debugPoint, o.dataDir);
   if (debugPoint) config.debugPoint = debugPoint;
   const configPath = hostConfigPath(dir);
   // It holds the agent's environment: created fresh so mode 0600 applies; the host deletes it once read.

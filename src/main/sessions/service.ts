@@ -240,10 +240,14 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     const turn = deps.turns.insertDispatching({ id: randomUUID(), sessionId: id, idempotencyKey, prompt: text });
     deps.debugPoint('after_turn_checkpoint');
     deps.debugPoint('before_prompt_send');
-    l.acp.agent
-      .request('session/prompt', { sessionId: s.agentSessionId, prompt: [{ type: 'text', text }], _meta: { [TURN_META_KEY]: turn.id } })
-      .catch(() => undefined); // The outcome arrives through the journal, whichever process is attached then.
+    send(l, s.agentSessionId, turn.id, text);
     return ok({ turnId: turn.id, duplicate: false });
+  }
+
+  function send(l: LiveSession, agentSessionId: string, turnId: string, text: string): void {
+    l.acp.agent
+      .request('session/prompt', { sessionId: agentSessionId, prompt: [{ type: 'text', text }], _meta: { [TURN_META_KEY]: turnId } })
+      .catch(() => undefined); // The outcome arrives through the journal, whichever process is attached then.
   }
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
@@ -396,6 +400,23 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       const open = deps.sessions.listInStates(LIVE_STATES);
       const results = await Promise.all(open.map((s) => api.stop(s.id)));
       return results.filter((r) => r.ok).length;
+    },
+
+    /**
+     * A prompt checkpointed but never journaled (Baton or its host died in
+     * between) goes out now, under its own turn: persist, then act, even
+     * across a crash. The agent is started again first if its host is gone.
+     */
+    async resendCheckpointed(id: string): Promise<boolean> {
+      const turn = deps.turns.open(id).find((t) => t.status === 'dispatching' && t.requestId === null);
+      const s0 = deps.sessions.get(id);
+      if (!turn || !s0 || s0.state !== 'idle') return false;
+      if (!live.has(id) && !(await start(id, 'resume_requested', null, s0.agentSessionId))) return false;
+      const s = deps.sessions.get(id);
+      const l = live.get(id);
+      if (!s || !l || !s.agentSessionId || s.state !== 'idle') return false;
+      send(l, s.agentSessionId, turn.id, turn.prompt);
+      return true;
     },
 
     /** A turn that was open when its host died will never end by itself. */

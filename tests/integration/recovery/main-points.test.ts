@@ -30,22 +30,24 @@ describe('crash points in the main process', () => {
   }
 
   for (const point of ['after_turn_checkpoint', 'before_prompt_send'] as const) {
-    it(`${point}: the turn is checkpointed but never sent; the session reattaches idle, and the next prompt runs and ends the turn`, async () => {
+    it(`${point}: the turn is checkpointed but never sent; after recovery the checkpointed prompt goes out and its turn ends, then the next prompt runs`, async () => {
       const { world, s, before } = await crashMainAt(point);
       expect(before.hostAlive).toBe(true);
       expect(before.facts.lastPromptAt).toBe(-1);
       expect(world.readDb().turns.map((t) => t.status)).toEqual(['dispatching']);
       await world.start();
       await checkRecovered(world, s.id, before);
-      await world.call('sessions.prompt', { id: s.id, text: 'Run them again', idempotencyKey: `again-${s.id}` });
+      // Persist, then act, across the crash: the checkpoint is sent by the new main.
       await waitTurnFinished(world, s.id, 1, s.id, 20_000);
+      expect(world.readDb().turns.map((t) => t.status)).toEqual(['ended']);
+      await world.call('sessions.prompt', { id: s.id, text: 'Run them again', idempotencyKey: `again-${s.id}` });
+      await waitTurnFinished(world, s.id, 2, s.id, 20_000);
       await checkProjection(world, s.id, true);
     }, 60_000);
   }
 
-  // Fails today: the checkpoint is never acted on; the prompt is lost and its turn stays `dispatching` (before_prompt_send,
-  // at the same place, fails alike). Fix in src/main/recovery/reconcile.ts (README.md here, "Known failures").
-  it.fails('after_turn_checkpoint: the checkpointed prompt is not lost: it runs after recovery, or the session offers Continue', async () => {
+  // The checkpoint is acted on after recovery: the prompt goes out under its own turn (resendCheckpointed).
+  it('after_turn_checkpoint: the checkpointed prompt is not lost: it runs after recovery, or the session offers Continue', async () => {
     const { world, s } = await crashMainAt('after_turn_checkpoint');
     await world.start();
     if ((await world.get(s.id)).state === 'interrupted') await world.call('sessions.continue', { id: s.id });
