@@ -86,7 +86,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
     journal: { turnOpen: tail.turnOpen, pendingPermission: tail.pendingPermission, exit: tail.exit },
   });
   // With the host gone the file is complete and ours to apply; a live host streams it instead.
-  const job: CatchUpJob | null = hostAlive ? null : { sessionId: s.id, throughSeq: tail.lastSeq };
+  let job: CatchUpJob | null = hostAlive ? null : { sessionId: s.id, throughSeq: tail.lastSeq };
 
   if (action.kind === 'reattach' && connected?.ok) {
     if (action.to) deps.service.move(s.id, action.to, 'reconciliation', 'Reattached after a restart.');
@@ -95,8 +95,11 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
     return null;
   }
   if (action.kind === 'move') {
-    if (action.stopHost && connected?.ok) await connected.value.link.stop(2000);
-    else if (connected?.ok) connected.value.link.detach();
+    if (action.stopHost && connected?.ok) {
+      await connected.value.link.stop(2000);
+      // What the host journaled until it stopped (its exit among it) is the file's now: project all of it.
+      job = { sessionId: s.id, throughSeq: readJournalTail(path).lastSeq };
+    } else if (connected?.ok) connected.value.link.detach();
     if (action.to === 'interrupted') {
       // Turn rows are finished by the lines still to be applied; only what stays open after them was interrupted.
       if (job) job.finish = () => deps.service.interruptTurns(s.id);
