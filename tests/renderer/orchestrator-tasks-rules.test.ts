@@ -166,6 +166,7 @@ const run = (over: Partial<RunView> = {}): RunView => ({
   workerSessionId: null,
   summary: null,
   leaseExpiresAt: null,
+  attention: null,
   createdAt: T0,
   updatedAt: T0,
   ...over,
@@ -277,17 +278,21 @@ describe('timeAgo', () => {
 
 describe('attentionNote: why a run needs attention, told from its worker', () => {
   it('the worker’s reason on one line, with what Recover does', () => {
-    const note = attentionNote({ status: 'needs_attention', summary: null }, { state: 'failed', stateDetail: 'The agent exited with code 1. Last output:\nworker: out of memory' });
+    const note = attentionNote({ status: 'needs_attention', summary: null, attention: null }, { state: 'failed', stateDetail: 'The agent exited with code 1. Last output:\nworker: out of memory' });
     expect(note?.text).toBe('Its worker failed: The agent exited with code 1. Last output: worker: out of memory');
     expect(note?.hint).toMatch(/^Recover puts the run back in the queue/);
   });
+  it("main's recorded reason comes before the worker's state", () => {
+    const attention = { reason: 'Its worker session failed: exited with code 2', at: '2026-01-01T00:00:00.000Z' };
+    expect(attentionNote({ status: 'needs_attention', summary: null, attention }, { state: 'stopped', stateDetail: 'other' })?.text).toBe('Its worker stopped: Its worker session failed: exited with code 2');
+  });
   it('interrupted, unknown worker, long reasons', () => {
-    expect(attentionNote({ status: 'needs_attention', summary: null }, { state: 'interrupted', stateDetail: null })?.text).toBe('Its worker was interrupted.');
-    expect(attentionNote({ status: 'needs_attention', summary: null }, null)?.text).toBe('Its worker stopped.');
-    expect(attentionNote({ status: 'needs_attention', summary: null }, { state: 'failed', stateDetail: 'x'.repeat(500) })?.text.length).toBeLessThan(270);
+    expect(attentionNote({ status: 'needs_attention', summary: null, attention: null }, { state: 'interrupted', stateDetail: null })?.text).toBe('Its worker was interrupted.');
+    expect(attentionNote({ status: 'needs_attention', summary: null, attention: null }, null)?.text).toBe('Its worker stopped.');
+    expect(attentionNote({ status: 'needs_attention', summary: null, attention: null }, { state: 'failed', stateDetail: 'x'.repeat(500) })?.text.length).toBeLessThan(270);
   });
   it('nothing when the run says why itself, or does not need attention', () => {
-    expect(attentionNote({ status: 'needs_attention', summary: 'Stuck on a permission' }, null)).toBeNull();
-    expect(attentionNote({ status: 'failed', summary: null }, null)).toBeNull();
+    expect(attentionNote({ status: 'needs_attention', summary: 'Stuck on a permission', attention: null }, null)).toBeNull();
+    expect(attentionNote({ status: 'failed', summary: null, attention: null }, null)).toBeNull();
   });
 });

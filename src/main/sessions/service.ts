@@ -49,6 +49,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
   const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
   const stopGraceMs = deps.stopGraceMs ?? 3000;
   const background = new Set<Promise<unknown>>();
+  let shuttingDown = false;
 
   const track = (p: Promise<unknown>): void => {
     const t = p.catch((e: unknown) => console.error('[baton] session task failed:', e)).finally(() => background.delete(t));
@@ -111,6 +112,8 @@ export function createSessionsService(deps: SessionsServiceDeps) {
         if (stateChanged || records.length > 0) changed(s.id);
       },
       onExit: () => {
+        // After shutdown the database is closed; the next start reconciles this session.
+        if (shuttingDown) return;
         // Only this link's own entry: a restarted session has a newer LiveSession under the same id.
         if (live.get(s.id) !== l) return;
         live.delete(s.id);
@@ -492,6 +495,7 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     /** Lets go of every host without stopping it: the agents keep working while Baton is away. */
     async shutdown(): Promise<void> {
       await Promise.allSettled([...background]);
+      shuttingDown = true;
       for (const l of live.values()) l.detach();
       live.clear();
     },

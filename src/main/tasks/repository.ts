@@ -29,7 +29,7 @@ interface RunRow {
   updated_at: string;
 }
 
-const toRun = (r: RunRow): RunView => ({
+const toRun = (r: RunRow, attention: RunView['attention'] = null): RunView => ({
   id: r.id,
   taskId: r.task_id,
   projectId: r.project_id,
@@ -38,6 +38,7 @@ const toRun = (r: RunRow): RunView => ({
   workerSessionId: r.worker_session_id,
   summary: r.summary,
   leaseExpiresAt: r.lease_expires_at,
+  attention,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -56,6 +57,13 @@ const HELD: readonly RunStatus[] = ['claimed', 'running'];
 /** The only module that writes `tasks`, `task_runs` and `task_run_events`. */
 export function createTasksRepository(db: Db) {
   const now = () => new Date().toISOString();
+  const attentionStmt = db.prepare<[string], { detail: string | null; at: string }>("SELECT detail, at FROM task_run_events WHERE run_id = ? AND kind = 'needs_attention' ORDER BY id DESC LIMIT 1");
+  /** A run that needs attention says why (its newest such event): people and the orchestrator both read it. */
+  const full = (r: RunRow): RunView => {
+    if (r.status !== 'needs_attention') return toRun(r);
+    const a = attentionStmt.get(r.id);
+    return toRun(r, a ? { reason: a.detail ?? 'It needs a person to look at it.', at: a.at } : null);
+  };
   const taskStmt = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?');
   const runStmt = db.prepare<[string], RunRow>('SELECT * FROM task_runs WHERE id = ?');
   const latestRunStmt = db.prepare<[string], RunRow>('SELECT * FROM task_runs WHERE task_id = ? ORDER BY attempt DESC LIMIT 1');
@@ -82,7 +90,7 @@ export function createTasksRepository(db: Db) {
       body: t.body,
       priority: TASK_PRIORITIES[t.priority] ?? 'normal',
       status: t.status,
-      run: run ? toRun(run) : null,
+      run: run ? full(run) : null,
       createdAt: t.created_at,
       updatedAt: t.updated_at,
     };
@@ -127,7 +135,7 @@ export function createTasksRepository(db: Db) {
     const token = randomBytes(24).toString('base64url');
     setRun(run.id, { status: 'claimed', claim_token_hash: hashToken(token), claimed_by: claimedBy, lease_expires_at: new Date(Date.now() + leaseMs).toISOString() });
     event(run.id, 'claimed', claimedBy);
-    return { run: toRun(runStmt.get(run.id) as RunRow), task: view(taskStmt.get(run.task_id) as TaskRow), token };
+    return { run: full(runStmt.get(run.id) as RunRow), task: view(taskStmt.get(run.task_id) as TaskRow), token };
   });
 
   const finish = db.transaction((runId: string, token: string, to: 'completed' | 'failed', summary: string): Result<RunView> => {
@@ -136,7 +144,7 @@ export function createTasksRepository(db: Db) {
     setRun(runId, { status: to, summary, claim_token_hash: null, lease_expires_at: null });
     event(runId, to, summary);
     if (to === 'completed') db.prepare("UPDATE tasks SET status = 'done', updated_at = ? WHERE id = ?").run(now(), held.value.task_id);
-    return ok(toRun(runStmt.get(runId) as RunRow));
+    return ok(full(runStmt.get(runId) as RunRow));
   });
 
   const expireLeases = db.transaction((at: number): RunView[] => {
@@ -144,10 +152,11 @@ export function createTasksRepository(db: Db) {
       .prepare<[string], RunRow>("SELECT * FROM task_runs WHERE status IN ('claimed', 'running') AND lease_expires_at IS NOT NULL AND lease_expires_at <= ?")
       .all(new Date(at).toISOString());
     for (const r of due) {
-      setRun(r.id, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null });
+      // Back in the queue for whoever claims it next, with a worker of its own.
+      setRun(r.id, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null, worker_session_id: null });
       event(r.id, 'lease_expired', r.claimed_by);
     }
-    return due.map((r) => toRun(runStmt.get(r.id) as RunRow));
+    return due.map((r) => full(runStmt.get(r.id) as RunRow));
   });
 
   const retry = db.transaction((runId: string): Result<TaskView> => {
@@ -166,8 +175,8 @@ export function createTasksRepository(db: Db) {
     if (!run) return fail('run_not_found', `There is no run ${runId}.`);
     const expired = HELD.includes(run.status) && (!run.lease_expires_at || Date.parse(run.lease_expires_at) <= Date.now());
     if (run.status !== 'needs_attention' && !expired) return fail('illegal_state', `Only a run that needs attention or whose lease expired can be recovered; this one is ${run.status}.`);
-    setRun(runId, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null });
-    event(runId, 'recovered');
+    setRun(runId, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null, worker_session_id: null });
+    event(runId, 'recovered', run.worker_session_id ? `its worker was ${run.worker_session_id}` : null);
     return ok(view(taskStmt.get(run.task_id) as TaskRow));
   });
 
@@ -196,11 +205,11 @@ export function createTasksRepository(db: Db) {
     },
     run(id: string): RunView | null {
       const r = runStmt.get(id);
-      return r ? toRun(r) : null;
+      return r ? full(r) : null;
     },
     runForWorker(sessionId: string): RunView | null {
       const r = db.prepare<[string], RunRow>('SELECT * FROM task_runs WHERE worker_session_id = ? ORDER BY created_at DESC LIMIT 1').get(sessionId);
-      return r ? toRun(r) : null;
+      return r ? full(r) : null;
     },
     events(runId: string): { kind: string; detail: string | null }[] {
       return db.prepare<[string], { kind: string; detail: string | null }>('SELECT kind, detail FROM task_run_events WHERE run_id = ? ORDER BY id').all(runId);
@@ -211,7 +220,7 @@ export function createTasksRepository(db: Db) {
       const held = checkClaim(runId, token);
       if (!held.ok) return held;
       setRun(runId, { lease_expires_at: new Date(Date.now() + leaseMs).toISOString() });
-      return ok(toRun(runStmt.get(runId) as RunRow));
+      return ok(full(runStmt.get(runId) as RunRow));
     },
     /** The claimant started a worker for the run: it is running, and the worker's life keeps its lease. */
     attachWorker(runId: string, token: string, sessionId: string): Result<RunView> {
@@ -220,7 +229,7 @@ export function createTasksRepository(db: Db) {
       if (held.value.worker_session_id) return err({ code: 'worker_exists', message: `Run ${runId} already has worker ${held.value.worker_session_id}.` });
       setRun(runId, { status: 'running', worker_session_id: sessionId });
       event(runId, 'running', sessionId);
-      return ok(toRun(runStmt.get(runId) as RunRow));
+      return ok(full(runStmt.get(runId) as RunRow));
     },
     /** Leases of runs whose worker is still alive are extended by Baton: the worker is the heartbeat. */
     extendLeases(runIds: readonly string[], leaseMs: number): void {
@@ -228,7 +237,7 @@ export function createTasksRepository(db: Db) {
       for (const id of runIds) db.prepare("UPDATE task_runs SET lease_expires_at = ? WHERE id = ? AND status IN ('claimed', 'running')").run(until, id);
     },
     runningWithWorkers(): RunView[] {
-      return db.prepare<[], RunRow>("SELECT * FROM task_runs WHERE status = 'running' AND worker_session_id IS NOT NULL").all().map(toRun);
+      return db.prepare<[], RunRow>("SELECT * FROM task_runs WHERE status = 'running' AND worker_session_id IS NOT NULL").all().map(full);
     },
     complete: (runId: string, token: string, summary: string) => finish(runId, token, 'completed', summary),
     fail: (runId: string, token: string, summary: string) => finish(runId, token, 'failed', summary),

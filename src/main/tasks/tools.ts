@@ -79,6 +79,8 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (!run || run.projectId !== orch.projectId) return fail('run_not_found', `This project has no run ${a.runId}.`);
       const held = deps.tasksRepo.heartbeat(a.runId, a.claimToken, deps.tasks.leaseMs);
       if (!held.ok) return held;
+      // Checked before a worker exists: a refusal after creating one would leave a stray worker behind.
+      if (held.value.workerSessionId) return fail('worker_exists', `Run ${a.runId} already has worker ${held.value.workerSessionId}; use send_to_worker.`);
       const task = deps.tasksRepo.task(run.taskId);
       const prompt = a.prompt ?? [task?.title, task?.body].filter(Boolean).join('\n\n');
       const created = await deps.sessionsService.create({ projectId: orch.projectId, prompt, title: a.title ?? task?.title ?? 'Worker' });

@@ -22,6 +22,8 @@ export const RunView = z.object({
   /** What the orchestrator said when it completed or failed the run. */
   summary: z.string().nullable(),
   leaseExpiresAt: z.string().nullable(),
+  /** Why a run needs attention (its worker failed, say), while it does. */
+  attention: z.object({ reason: z.string(), at: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -75,11 +75,12 @@ export function taskActionsFor(task: Pick<TaskView, 'status' | 'run'>, nowMs: nu
  * Why a run needs attention, for its row. Main keeps the reason as a run event
  * that RunView does not carry, so it is told from the worker's own state.
  */
-export function attentionNote(run: Pick<RunView, 'status' | 'summary'>, worker: Pick<SessionSummary, 'state' | 'stateDetail'> | null): { text: string; hint: string } | null {
+export function attentionNote(run: Pick<RunView, 'status' | 'summary' | 'attention'>, worker: Pick<SessionSummary, 'state' | 'stateDetail'> | null): { text: string; hint: string } | null {
   if (run.status !== 'needs_attention' || run.summary) return null;
   const what = worker?.state === 'failed' ? 'Its worker failed' : worker?.state === 'interrupted' ? 'Its worker was interrupted' : 'Its worker stopped';
-  // The agent's reason spans lines ("exited with code 1. Last output:" then its stderr): one line, kept short.
-  const detail = (worker?.stateDetail ?? '').replace(/\s+/g, ' ').trim();
+  // Main's own record of why comes first; the worker's state is the fallback. The agent's reason spans lines
+  // ("exited with code 1. Last output:" then its stderr): one line, kept short.
+  const detail = (run.attention?.reason ?? worker?.stateDetail ?? '').replace(/\s+/g, ' ').trim();
   const short = detail.length > 240 ? `${detail.slice(0, 239)}…` : detail;
   return {
     text: `${what}${short ? `: ${short}` : '.'}`,
