@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
 import { addProjectWithScriptedAgent, killAllHosts, makeRepo, SCRIPTED_AGENT } from './support/sessions';
+import { ORCHESTRATOR_LOOP_STEPS } from '../support/orchestrator-scripts';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -63,14 +64,7 @@ test('add a task in the panel → the orchestrator wakes → a worker card appea
     prompts: [
       {
         match: 'Wake-up',
-        steps: [
-          { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
-          { type: 'mcp_call', tool: 'spawn_worker', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}' }, save: 'spawned' },
-          { type: 'mcp_call', tool: 'wait_for_changes', args: { timeoutSeconds: 60 }, save: 'changes' },
-          { type: 'mcp_call', tool: 'worker_status', args: { sessionId: '{{spawned.worker.id}}' }, save: 'status' },
-          { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Worker said: {{status.lastMessages.0}}' } },
-          { type: 'text', text: 'Run completed.' },
-        ],
+        steps: [...ORCHESTRATOR_LOOP_STEPS],
       },
       {
         // Only the worker's prompt (the task's title and details) names the file; the handoff lists titles only.

@@ -7,6 +7,7 @@ import { createHarness, makeRepo, type Harness } from '../../support/core-harnes
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 import { fromHarness, orchestratorTranscript, type Caller } from '../orchestrator/helpers';
 import { toolCaller, toolToken } from './helpers';
+import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
 
 let h: Harness;
 let call: Caller;
@@ -28,14 +29,7 @@ const SCRIPT = {
   prompts: [
     {
       match: 'Wake-up',
-      steps: [
-        { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
-        { type: 'mcp_call', tool: 'spawn_worker', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}' }, save: 'spawned' },
-        { type: 'mcp_call', tool: 'wait_for_changes', args: { timeoutSeconds: 60 }, save: 'changes' },
-        { type: 'mcp_call', tool: 'worker_status', args: { sessionId: '{{spawned.worker.id}}' }, save: 'status' },
-        { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Worker said: {{status.lastMessages.0}}' } },
-        { type: 'text', text: 'Run completed.' },
-      ],
+      steps: [...ORCHESTRATOR_LOOP_STEPS],
     },
     {
       match: 'Implement',
