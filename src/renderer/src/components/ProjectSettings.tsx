@@ -134,7 +134,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
             onChange={(e) => set('customCommand', e.target.value)}
             spellCheck={false}
           />
-          <span className="field-help">Used when an agent above is “Custom command”: any program that speaks ACP on stdio. Split like a shell would, but never run through one.</span>
+          <span className="field-help">Used when an agent above is “Custom command”: a program that speaks ACP on stdio. Split like a shell would, but never run through one.</span>
         </label>
       </section>
 
