@@ -78,8 +78,10 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       const id = (payload as { sessionId?: unknown }).sessionId;
       if (typeof id === 'string') void s().loadSession(id);
       // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
+      // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
       const projectId = projectIdOf(payload);
-      if (followedWake(projectId)) void s().loadWake(projectId);
+      const worker = typeof id === 'string' && s().sessions[id]?.role === 'worker';
+      if (!worker && followedWake(projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('sessions.records', (payload) => {
       const p = payload as { sessionId?: unknown; records?: unknown };

@@ -160,18 +160,15 @@ export const createOrchestratorSlice =
         if (running(projectId)) return;
         put(projectId, { kind: 'start', phase: 'running' });
         const r = await deps.api.orchestrator.start({ projectId });
-        if (r.ok) {
-          put(projectId, null);
-          get().receiveSummaries([r.value], false);
-        } else if (r.error.code === 'timeout') {
-          // Main keeps going (a slow agent can take longer than a call may): the card follows its saga.
-          put(projectId, null);
-        } else {
+        if (!r.ok && r.error.code !== 'timeout') {
           // A failed saga explains itself on the card (phase, reason, Retry); anything else is said here.
           await get().loadOrchestrator(projectId);
           const saga = get().orchestratorStatus[projectId]?.replacement;
-          put(projectId, saga?.status === 'failed' ? null : { kind: 'start', phase: 'error', ...actionFailure('start', r.error) });
+          return put(projectId, saga?.status === 'failed' ? null : { kind: 'start', phase: 'error', ...actionFailure('start', r.error) });
         }
+        // Started, or timed out while main keeps going (a slow agent can take longer than a call may): the card follows its saga.
+        put(projectId, null);
+        if (r.ok) get().receiveSummaries([r.value], false);
         void get().loadOrchestrator(projectId);
       },
       async replaceOrchestrator(projectId) {

@@ -32,8 +32,8 @@ export const createRecoverySlice =
       if (get().reconcileRun.phase === 'running') return;
       set({ reconcileRun: { phase: 'running' } });
       const r = await deps.api.app.reconcile({});
+      // No reload here: the statusChanged that ends the reconcile has receiveStatus reload the sessions.
       set({ reconcileRun: r.ok ? { phase: 'done', report: r.value } : { phase: 'error', message: r.error.message } });
-      if (r.ok) void get().loadSessions();
     },
     noteRecovery(status) {
       const { lastShutdown, lastReconcile, reconciling } = status.recovery;

@@ -143,6 +143,20 @@ export function describeWake(wake: WakeView | null, ctx: { starting: boolean; ti
   return { tone: 'idle', text: 'Not woken yet: adding a task wakes it' };
 }
 
+/** When a task or its newest run last moved. */
+const changedAt = (t: TaskView): string => (t.run && t.run.updatedAt > t.updatedAt ? t.run.updatedAt : t.updatedAt);
+
+/**
+ * The list with one task put in: replaced where it is, or added. An answer can
+ * land after a newer list was read (the event's), so a newer copy stays.
+ */
+export function mergeTask(tasks: TaskView[], task: TaskView): TaskView[] {
+  const i = tasks.findIndex((t) => t.id === task.id);
+  if (i < 0) return [...tasks, task];
+  if (changedAt(tasks[i]!) > changedAt(task)) return tasks;
+  return tasks.map((t, j) => (j === i ? task : t));
+}
+
 function taskFailure(kind: TaskActionKind, error: AppError): { message: string; hint: string } {
   const what = { retry: 'retry the run', recover: 'put the run back in the queue', cancel: 'cancel the task' }[kind];
   const message = `Could not ${what}: ${error.message}`;
@@ -167,6 +181,12 @@ export const createTasksSlice =
         else delete next[taskId];
         return { taskActions: next };
       });
+    /** One task as an action answered it, put in the held list; a list never read (its first load failed) is read whole. */
+    const receiveTask = async (task: TaskView) => {
+      const held = get().tasks[task.projectId];
+      if (!held) return get().loadTasks(task.projectId);
+      set((s) => ({ tasks: { ...s.tasks, [task.projectId]: mergeTask(s.tasks[task.projectId] ?? held, task) } }));
+    };
 
     return {
       tasks: {},
@@ -194,8 +214,8 @@ export const createTasksSlice =
       },
       async addTask(input) {
         const r = await deps.api.tasks.add(input);
-        // The list follows by `tasks.changed`; reading it now shows the task without waiting for the event.
-        if (r.ok) await Promise.all([get().loadTasks(input.projectId), get().loadWake(input.projectId)]);
+        // The list and the wake follow by `tasks.changed`; taking the answer now shows the task without waiting for it.
+        if (r.ok) await receiveTask(r.value);
         return r;
       },
       async runTaskAction(task, kind) {
@@ -210,7 +230,8 @@ export const createTasksSlice =
               ? await deps.api.tasks.retry({ runId: runId as string })
               : await deps.api.tasks.recover({ runId: runId as string });
         put(task.id, r.ok ? null : { kind, phase: 'error', ...taskFailure(kind, r.error) });
-        await Promise.all([get().loadTasks(task.projectId), get().loadWake(task.projectId)]);
+        // A refusal comes with no task and no event, and its hint says the row shows where the task is now: read it.
+        await (r.ok ? receiveTask(r.value) : get().loadTasks(task.projectId));
       },
       dismissTaskAction: (taskId) => put(taskId, null),
     };
