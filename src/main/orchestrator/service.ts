@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OrchestratorStatus, ReplacementView } from '../../shared/contracts/orchestrator';
 import type { SessionSummary } from '../../shared/contracts/sessions';
-import { duplicateOrchestrators, newestActiveOrchestrator } from '../../shared/orchestrator';
+import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
+import type { SessionRecord } from '../sessions/repository';
 import type { ReplacementsRepository } from './repository';
 import { runReplacement, type SagaDeps } from './saga';
 
@@ -25,7 +26,24 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
   /** Start requests in flight, by project: two clicks start one orchestrator. */
   const starting = new Map<string, Promise<Result<SessionSummary>>>();
 
-  const summaries = (projectId: string): SessionSummary[] => deps.sessionsService.list(projectId);
+  /**
+   * The project's active orchestrators, chosen over its stored records (they
+   * carry role, state and timestamps): `current` is newestActiveOrchestrator,
+   * `duplicates` what duplicateOrchestrators gives, without finding the newest twice.
+   */
+  function orchestrators(projectId: string): { current: SessionRecord | null; duplicates: SessionRecord[] } {
+    const records = deps.sessions.list(projectId);
+    const current = newestActiveOrchestrator(records, projectId);
+    const duplicates = records.filter((s) => s !== current && s.projectId === projectId && isActiveOrchestrator(s)).sort(compareNewest);
+    return { current, duplicates };
+  }
+
+  /** A summary (worktree, divergence) is built for the one session callers are given, not for every session of the project. */
+  const summary = (s: SessionRecord | null): SessionSummary | null => {
+    const got = s ? deps.sessionsService.get(s.id) : null;
+    return got?.ok ? got.value : null;
+  };
+  const currentSummary = (projectId: string): SessionSummary | null => summary(newestActiveOrchestrator(deps.sessions.list(projectId), projectId));
 
   function drive(id: string): void {
     if (running.has(id)) return;
@@ -38,7 +56,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
   async function startNew(projectId: string): Promise<Result<SessionSummary>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
-    const current = newestActiveOrchestrator(summaries(projectId), projectId);
+    const current = currentSummary(projectId);
     if (current) return ok(current);
     const open = deps.replacements.openFor(projectId);
     if (open) return fail('replacement_open', `A replacement of this project's orchestrator is ${open.status === 'failed' ? `stuck at "${open.phase}"; Retry it` : 'under way'}.`);
@@ -48,7 +66,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     drive(replacement.id);
     await running.get(replacement.id);
     const after = deps.replacements.get(replacement.id);
-    const now = newestActiveOrchestrator(summaries(projectId), projectId);
+    const now = currentSummary(projectId);
     if (now) return ok(now);
     return fail('orchestrator_failed', after?.lastError ? `The orchestrator could not start (${after.lastError.phase}): ${after.lastError.message}` : 'The orchestrator could not start.');
   }
@@ -57,11 +75,11 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     status(projectId: string): Result<OrchestratorStatus> {
       const project = deps.projects.get(projectId);
       if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
-      const all = summaries(projectId);
+      const { current, duplicates } = orchestrators(projectId);
       return ok({
         projectId,
-        current: newestActiveOrchestrator(all, projectId),
-        duplicates: duplicateOrchestrators(all, projectId).map((s) => s.id),
+        current: summary(current),
+        duplicates: duplicates.map((s) => s.id),
         replacement: deps.replacements.openFor(projectId) ?? deps.replacements.newestFor(projectId),
         configuredAgent: project.orchestratorAgent,
       });
@@ -80,7 +98,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     /** The saga starts in the background; its progress arrives as `orchestrator.changed` events. */
     replace(projectId: string): Result<ReplacementView> {
       if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
-      const old = newestActiveOrchestrator(summaries(projectId), projectId);
+      const old = newestActiveOrchestrator(deps.sessions.list(projectId), projectId);
       const { replacement, created } = deps.replacements.openOrInsert({ id: randomUUID(), projectId, oldSessionId: old?.id ?? null });
       if (created) {
         deps.emitChanged(projectId);
@@ -102,10 +120,9 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
 
     /** Ends every active orchestrator but the newest; their worktree is kept when the current one shares it. */
     async retireDuplicates(projectId: string): Promise<Result<{ retired: number }>> {
-      const all = summaries(projectId);
-      const current = newestActiveOrchestrator(all, projectId);
+      const { current, duplicates } = orchestrators(projectId);
       let retired = 0;
-      for (const d of duplicateOrchestrators(all, projectId)) {
+      for (const d of duplicates) {
         const began = await deps.sessionsService.beginRetire(d.id);
         if (!began.ok) return began;
         const rec = deps.sessions.get(d.id);

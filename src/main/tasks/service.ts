@@ -71,10 +71,11 @@ export function createTasksService(deps: TasksServiceDeps) {
     if (closed) return;
     const wake = deps.wakes.pending(projectId);
     if (!wake) return;
-    const orch = newestActiveOrchestrator(deps.sessionsService.list(projectId), projectId);
-    if (!orch) return; // The board says the project needs an orchestrator; the wake waits for one.
     // Delivered when the saga ends (orchestrator.changed), after the handoff.
     if (deps.replacementOpen?.(projectId)) return;
+    // Chosen over the stored records: only its id and state are needed, not a summary of every session.
+    const orch = newestActiveOrchestrator(deps.sessions.list(projectId), projectId);
+    if (!orch) return; // The board says the project needs an orchestrator; the wake waits for one.
     const parked = waiters.get(orch.id);
     if (parked) {
       if (deps.wakes.markDelivered(wake.id, orch.id, 'wait_for_changes', wake.reasons.length)) {
@@ -165,7 +166,7 @@ export function createTasksService(deps: TasksServiceDeps) {
     wake(projectId: string): Result<WakeView> {
       if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
       const pending = deps.wakes.pending(projectId);
-      const orch = newestActiveOrchestrator(deps.sessionsService.list(projectId), projectId);
+      const orch = newestActiveOrchestrator(deps.sessions.list(projectId), projectId);
       const waitingFor: WakeView['waitingFor'] = !pending ? null : !orch ? 'orchestrator' : orch.state === 'waiting_input' ? 'answer' : 'idle_orchestrator';
       return ok({ pending: !!pending, summary: pending ? describeReasons(pending.reasons) : null, waitingFor, lastDeliveredAt: deps.wakes.lastDeliveredAt(projectId) });
     },
