@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databasePath } from '../../src/main/app/paths';
+import { isPidAlive } from '../../src/main/host/proc';
 import { createProjector } from '../../src/main/sessions/projection';
 import { createEventsRepository } from '../../src/main/sessions/events-repository';
 import { createSessionsRepository } from '../../src/main/sessions/repository';
@@ -27,12 +28,8 @@ export interface SeededSession {
 export function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
   const pid = r.pid ?? 0;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return pid;
-  }
-  throw new Error(`pid ${pid} is alive`);
+  if (pid <= 0 || isPidAlive(pid)) throw new Error(`pid ${pid} is alive`);
+  return pid;
 }
 
 /**

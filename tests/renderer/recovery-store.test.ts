@@ -10,6 +10,7 @@ import { selectStartupNotice, summarizeReport } from '../../src/renderer/src/sto
 import { CONTINUED, selectSessionAction } from '../../src/renderer/src/stores/session-actions';
 import { buildOnce } from '../support/build';
 import { createHarness, makeRepo, type Harness } from '../support/core-harness';
+import { killSessionProcesses } from '../support/hosts';
 import { scriptedCommand, waitUntil } from '../support/scripted';
 import { restartableTransport } from './in-process-transport';
 
@@ -34,15 +35,6 @@ afterEach(async () => {
   }
   await h.cleanup();
 });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const until = (pred: () => boolean, what: string, ms = 20_000) => waitUntil(pred, (v) => v, ms, what);
 const text = (id: string): string =>
@@ -71,10 +63,8 @@ async function sessionUnderFirstMain(script: unknown, prompt: string, waitFor: (
 
 /** Main goes away (hosts left running), then the host and its agent die too, then `whileDown`, then a second main recovers. */
 async function restartWithHostGone(id: string, transport: ReturnType<typeof restartableTransport>, whileDown: () => void = () => {}) {
-  const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
   await h.core.close();
-  for (const pid of [host.pid, host.agentPid]) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'host gone');
+  await killSessionProcesses(h.dataDir, id);
   whileDown();
   second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
   transport.restart(second);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killSessionProcesses } from '../../support/hosts';
 
 export const SCRIPTED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/scripted-agent/agent.mjs');
 
@@ -63,33 +64,11 @@ export const sessionIds = (dataDir: string): string[] => {
 
 export const journalPath = (dataDir: string, sessionId: string): string => join(dataDir, 'sessions', sessionId, 'journal.jsonl');
 
-interface HostFile {
-  pid: number;
-  agentPid: number | null;
-}
-
-export function readHost(dataDir: string, sessionId: string): HostFile | null {
-  const file = join(dataDir, 'sessions', sessionId, 'host.json');
-  if (!existsSync(file)) return null;
-  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  const o = json as Partial<HostFile>;
-  return typeof o.pid === 'number' ? { pid: o.pid, agentPid: typeof o.agentPid === 'number' ? o.agentPid : null } : null;
-}
-
 /** Only processes this test started: a pid from an old host.json may belong to someone else by now. */
-const ours = (pid: number, marks: string[]): boolean => {
+const ours = (dataDir: string) => (pid: number): boolean => {
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return marks.some((m) => cmd.includes(m));
-  } catch {
-    return false;
-  }
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
+    return cmd.includes(dataDir) || cmd.includes('scripted-agent');
   } catch {
     return false;
   }
@@ -100,17 +79,7 @@ const alive = (pid: number): boolean => {
  * so nothing gets journaled on the way out. Resolves once both are gone.
  */
 export async function killHost(dataDir: string, sessionId: string): Promise<void> {
-  const host = readHost(dataDir, sessionId);
-  if (!host) return;
-  const pids = [host.pid, host.agentPid].filter((p): p is number => p !== null && ours(p, [dataDir, 'scripted-agent']));
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  await expect.poll(() => pids.filter(alive).length, { timeout: 5_000 }).toBe(0);
+  await killSessionProcesses(dataDir, sessionId, { only: ours(dataDir), timeoutMs: 5_000 });
 }
 
 /** Cleanup: every host (and agent) the data directory knows of. */

@@ -10,6 +10,7 @@ import type { SessionState } from '../../../src/shared/session-state';
 import { killApp, startApp, type AppProcess, type StartOptions } from '../../support/app-process';
 import { snapshotBuild } from '../../support/build';
 import { makeRepo } from '../../support/core-harness';
+import { killSessionProcesses } from '../../support/hosts';
 import { ensureHostBuilt } from '../host/helpers';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
@@ -144,11 +145,7 @@ export class RecoveryWorld {
 
   /** SIGKILLs a session's host; its agent then sees stdin close and exits, as it would after a real crash. */
   async killHost(id: string): Promise<boolean> {
-    const info = this.hostFile(id);
-    if (!info || !isPidAlive(info.pid)) return false;
-    kill(info.pid);
-    await waitUntil(() => isPidAlive(info.pid), (a) => !a, 10_000, `host ${info.pid} to die`);
-    return true;
+    return (await killSessionProcesses(this.dataDir, id, { agent: false })).length > 0;
   }
 
   async cleanup(): Promise<void> {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/app/core';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
@@ -7,6 +5,7 @@ import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { buildOnce } from '../../support/build';
 import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { killSessionProcesses } from '../../support/hosts';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
 let h: Harness;
@@ -21,14 +20,6 @@ afterEach(async () => {
   }
   await h.cleanup();
 });
-
-const kill = (pid: number) => {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-};
 
 async function interruptedSession(capabilities: { resume: boolean; loadSession: boolean }) {
   h = createHarness();
@@ -48,19 +39,8 @@ async function interruptedSession(capabilities: { resume: boolean; loadSession: 
   const s = await h.must('sessions.create', { projectId: project.id, prompt: 'Build the feature', harness: 'custom' });
   await waitUntil(async () => buildTranscript((await h.must('sessions.records', { id: s.id, afterSeq: 0, limit: 10_000 })).records), (t) => t.items.some((i) => i.type === 'tool' && i.toolCallId === 'open-step'), 20_000, 'open step');
   // Baton goes away (hosts are left running), then the host and agent die too.
-  const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', s.id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
   await h.core.close();
-  kill(host.pid);
-  kill(host.agentPid);
-  const alive = (p: number) => {
-    try {
-      process.kill(p, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'host gone');
+  await killSessionProcesses(h.dataDir, s.id);
   second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
   await second.recover();
   const call = async <T>(name: string, input: unknown) => {

@@ -5,7 +5,10 @@ import { seedSessions, type SeededSession } from '../../../bench/support/seed-se
 import { ENDINGS } from '../../../bench/support/synthetic-journals';
 import { createCore, type Core } from '../../../src/main/app/core';
 import { databasePath } from '../../../src/main/app/paths';
+import { sessionDir } from '../../../src/main/host/paths';
+import { isPidAlive } from '../../../src/main/host/proc';
 import { createHostPort } from '../../../src/main/runtime';
+import { readHostFile } from '../../../src/main/runtime/liveness';
 import { createTurnsRepository } from '../../../src/main/sessions/turns-repository';
 import { openDatabase } from '../../../src/main/store/db';
 import { fail } from '../../../src/shared/result';
@@ -13,6 +16,7 @@ import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildOnce } from '../../support/build';
 import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { killSessionProcesses } from '../../support/hosts';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
 let h: Harness;
@@ -26,15 +30,6 @@ afterEach(async () => {
   }
   await h.cleanup();
 });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function newCore(): { core: Core; call: <T>(name: string, input: unknown) => Promise<T> } {
   const core = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
@@ -58,10 +53,8 @@ async function finishedSessionWithHostGone(): Promise<{ s: SessionSummary; journ
   await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
   const s = await h.must('sessions.create', { projectId: project.id, prompt: 'work', harness: 'custom' });
   await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq > 8, 20_000, 'the turn to end');
-  const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', s.id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
   await h.core.close();
-  for (const pid of [host.pid, host.agentPid]) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'host gone');
+  await killSessionProcesses(h.dataDir, s.id);
   return { s, journal: join(h.dataDir, 'sessions', s.id, 'journal.jsonl') };
 }
 
@@ -149,11 +142,12 @@ describe('quitting and the clean-shutdown marker', () => {
     await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
     const s = await h.must('sessions.create', { projectId: project.id, prompt: 'work', harness: 'custom' });
     await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'busy', 20_000, 'busy');
-    const host = JSON.parse(readFileSync(join(h.dataDir, 'sessions', s.id, 'host.json'), 'utf8')) as { pid: number; agentPid: number };
+    const host = readHostFile(sessionDir(h.dataDir, s.id));
+    if (!host) throw new Error(`no host.json for ${s.id}`);
     expect(h.core.openSessionCount()).toBe(1);
 
     await h.core.close({ stopAgents: true });
-    await waitUntil(() => [host.pid, host.agentPid].filter(alive), (l) => l.length === 0, 10_000, 'every process stopped');
+    await waitUntil(() => [host.pid, host.agentPid].filter((p) => p !== null && isPidAlive(p)), (l) => l.length === 0, 10_000, 'every process stopped');
     const { core, call } = newCore();
     expect(core.status().recovery.lastShutdown).toBe('clean');
     expect(core.status().settings.quitBehavior).toBe('stop_all');
