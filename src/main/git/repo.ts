@@ -61,11 +61,17 @@ export async function inspectRepository(inputPath: string): Promise<Result<Repos
   }
   const headCommit = stripNewline(head.value.stdout.toString('utf8'));
 
-  // Exit code 1 from symbolic-ref means a detached HEAD, which is a valid state.
-  const branch = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: topLevel });
+  const branch = await currentBranch(topLevel);
   if (!branch.ok) return branch;
-  const currentBranch = branch.value.code === 0 ? stripNewline(branch.value.stdout.toString('utf8')) : null;
-  return ok({ topLevel, currentBranch, headCommit });
+  return ok({ topLevel, currentBranch: branch.value, headCommit });
+}
+
+/** The short name of the branch checked out at `cwd`, or null when HEAD is detached (or `cwd` is no work tree). */
+export async function currentBranch(cwd: string): Promise<Result<string | null, GitError>> {
+  // Exit code 1 from symbolic-ref means a detached HEAD, which is a valid state.
+  const branch = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd });
+  if (!branch.ok) return branch;
+  return ok(branch.value.code === 0 ? stripNewline(branch.value.stdout.toString('utf8')) : null);
 }
 
 function notARepository(inputPath: string, stderr: string): GitError {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import type { ReplacementPhase } from '../../shared/orchestrator';
 import { err, fail, ok, type Result } from '../../shared/result';
+import { currentBranch } from '../git/repo';
 import type { ProjectsRepository } from '../projects/repository';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { SessionsRepository } from '../sessions/repository';
@@ -141,7 +141,8 @@ const PHASES: Record<Exclude<ReplacementPhase, 'done'>, (deps: SagaDeps, r: Repl
     if (now.harness !== project.orchestratorAgent) return fail('verify_failed', `The new orchestrator runs ${now.harness}, but the project is configured for ${project.orchestratorAgent}.`);
     const wt = now.worktreeId ? deps.worktrees.get(now.worktreeId) : null;
     const expected = `baton/${project.prefix}-orchestrator`;
-    const head = await currentBranch(now.cwd);
+    const branch = await currentBranch(now.cwd);
+    const head = branch.ok ? branch.value : null;
     if (!wt || wt.branch !== expected || head !== expected) {
       return fail('verify_failed', `The new orchestrator's worktree is on "${head ?? 'no branch'}", not the canonical branch ${expected}.`);
     }
@@ -161,12 +162,6 @@ async function canonicalWorktree(deps: SagaDeps, projectId: string): Promise<Res
   const created = await deps.worktreesService.create(projectId, 'orchestrator', 'orchestrator');
   if (!created.ok) return err({ code: created.error.code, message: `Could not create the orchestrator's worktree: ${created.error.message}` });
   return ok({ id: created.value.id, path: created.value.path });
-}
-
-function currentBranch(cwd: string): Promise<string | null> {
-  return new Promise((resolve) =>
-    execFile('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }, (e, stdout) => resolve(e ? null : stdout.trim())),
-  );
 }
 
 async function waitUntil(pred: () => boolean, ms: number): Promise<boolean> {
