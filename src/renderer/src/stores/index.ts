@@ -5,6 +5,7 @@ import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
+import { createFollowSlice, followedProjects, isFollowed, type FollowSlice } from './follow';
 import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
 import { createRecoverySlice, type RecoverySlice } from './recovery';
@@ -14,6 +15,7 @@ import { createTasksSlice, type TasksSlice } from './tasks';
 import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
 
 export type BatonState = ConnectionSlice &
+  FollowSlice &
   AppSlice &
   RecoverySlice &
   ProjectsSlice &
@@ -32,6 +34,7 @@ export type BatonStore = StoreApi<BatonState>;
 export function createBatonStore(deps: StoreDeps): BatonStore {
   return createStore<BatonState>()((...a) => ({
     ...createConnectionSlice(...a),
+    ...createFollowSlice(...a),
     ...createAppSlice(deps)(...a),
     ...createProjectsSlice(deps)(...a),
     ...createWorktreesSlice(deps)(...a),
@@ -45,7 +48,9 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
 
 /**
  * The renderer mirrors main: load by query, follow by event, and reload
- * everything after a reconnect, since events sent meanwhile are gone.
+ * everything after a reconnect, since events sent meanwhile are gone. A
+ * project's own queries are followed once it has been opened in this window
+ * (`followed`); others load when opened.
  */
 export function connectStore(store: BatonStore, transport: Transport): () => void {
   const s = () => store.getState();
@@ -54,13 +59,11 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     void s().loadProjects();
     void s().loadSessions();
     for (const id of Object.keys(s().records)) void s().loadRecords(id);
-    for (const projectId of Object.keys(s().worktreePanels)) void s().loadWorktrees(projectId);
-    for (const projectId of Object.keys(s().orchestratorStatus)) void s().loadOrchestrator(projectId);
-    for (const projectId of Object.keys(s().tasks)) void s().loadTasks(projectId);
-    for (const projectId of Object.keys(s().wakes)) void s().loadWake(projectId);
+    for (const projectId of followedProjects(s(), 'worktrees')) void s().loadWorktrees(projectId);
+    for (const projectId of followedProjects(s(), 'orchestrator')) void s().loadOrchestrator(projectId);
+    for (const projectId of followedProjects(s(), 'tasks')) void s().loadTasks(projectId);
+    for (const projectId of followedProjects(s(), 'wakes')) void s().loadWake(projectId);
   };
-  /** Projects opened in this window are followed; others load when opened. */
-  const followedWake = (projectId: string | null): projectId is string => projectId !== null && projectId in s().wakes;
   const offs = [
     transport.onState((c) => s().setConnection(c)),
     transport.onResync(() => {
@@ -81,7 +84,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
       const projectId = projectIdOf(payload);
       const worker = typeof id === 'string' && s().sessions[id]?.role === 'worker';
-      if (!worker && followedWake(projectId)) void s().loadWake(projectId);
+      if (!worker && isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('sessions.records', (payload) => {
       const p = payload as { sessionId?: unknown; records?: unknown };
@@ -89,17 +92,17 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     }),
     transport.subscribe('orchestrator.changed', (payload) => {
       const projectId = projectIdOf(payload);
-      if (projectId !== null && projectId in s().orchestratorStatus) void s().loadOrchestrator(projectId);
-      if (followedWake(projectId)) void s().loadWake(projectId);
+      if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
+      if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('tasks.changed', (payload) => {
       const projectId = projectIdOf(payload);
-      if (projectId !== null && projectId in s().tasks) void s().loadTasks(projectId);
-      if (followedWake(projectId)) void s().loadWake(projectId);
+      if (isFollowed(s(), 'tasks', projectId)) void s().loadTasks(projectId);
+      if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
     transport.subscribe('worktrees.changed', (payload) => {
-      const projectId = (payload as { projectId?: unknown }).projectId;
-      if (typeof projectId === 'string' && projectId in s().worktreePanels) void s().loadWorktrees(projectId);
+      const projectId = projectIdOf(payload);
+      if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
     }),
   ];
   reloadAll();

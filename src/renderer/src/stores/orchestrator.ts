@@ -5,6 +5,7 @@ import { HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { duplicateOrchestrators, newestActiveOrchestrator, PHASE_LABELS, REPLACEMENT_PHASES, restartNeeded, type ReplacementPhase } from '../../../shared/orchestrator';
 import type { AppError } from '../../../shared/result';
 import { plural } from '../format';
+import { followedLoad, withEntry, withoutEntry } from './follow';
 import type { BatonState, StoreDeps } from './index';
 
 export type OrchestratorActionKind = 'start' | 'replace' | 'retry' | 'retireDuplicates';
@@ -16,7 +17,7 @@ export type OrchestratorAction =
   | { kind: OrchestratorActionKind; phase: 'error'; message: string; hint: string };
 
 export interface OrchestratorSlice {
-  /** `orchestrator.status` by project, for projects that have been opened (and are followed from then on). */
+  /** `orchestrator.status` by project, as read so far; `followed.orchestrator` says which are followed. */
   orchestratorStatus: Record<string, OrchestratorStatus>;
   orchestratorErrors: Record<string, string>;
   orchestratorActions: Record<string, OrchestratorAction>;
@@ -111,8 +112,6 @@ function actionFailure(kind: OrchestratorActionKind, error: AppError): { message
 export const createOrchestratorSlice =
   (deps: StoreDeps): StateCreator<BatonState, [], [], OrchestratorSlice> =>
   (set, get) => {
-    /** Answers can arrive out of order; only the newest request per project may write. */
-    const latest = new Map<string, number>();
     const put = (projectId: string, action: OrchestratorAction | null) =>
       set((s) => {
         const next = { ...s.orchestratorActions };
@@ -134,21 +133,15 @@ export const createOrchestratorSlice =
       orchestratorErrors: {},
       orchestratorActions: {},
       followedReplacements: {},
-      async loadOrchestrator(projectId) {
-        const n = (latest.get(projectId) ?? 0) + 1;
-        latest.set(projectId, n);
-        const r = await deps.api.orchestrator.status({ projectId });
-        if (latest.get(projectId) !== n) return;
-        if (r.ok) get().receiveOrchestratorStatus(r.value);
-        else set((s) => ({ orchestratorErrors: { ...s.orchestratorErrors, [projectId]: r.error.message } }));
-      },
+      loadOrchestrator: followedLoad(set, get, {
+        query: 'orchestrator',
+        fetch: (projectId) => deps.api.orchestrator.status({ projectId }),
+        receive: (_projectId, status) => get().receiveOrchestratorStatus(status),
+        fail: (projectId, message) => set((s) => ({ orchestratorErrors: withEntry(s.orchestratorErrors, projectId, message) })),
+      }),
       receiveOrchestratorStatus(status) {
         const { projectId } = status;
-        set((s) => {
-          const errors = { ...s.orchestratorErrors };
-          delete errors[projectId];
-          return { orchestratorStatus: { ...s.orchestratorStatus, [projectId]: status }, orchestratorErrors: errors };
-        });
+        set((s) => ({ orchestratorStatus: withEntry(s.orchestratorStatus, projectId, status), orchestratorErrors: withoutEntry(s.orchestratorErrors, projectId) }));
         const followed = get().followedReplacements[projectId];
         if (!followed) return;
         const outcome = followOutcome(followed, status);

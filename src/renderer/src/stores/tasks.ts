@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import type { RunStatus, RunView, TaskPriority, TaskView, WakeView } from '../../../shared/contracts/tasks';
 import type { AppError, Result } from '../../../shared/result';
+import { followedLoad, withEntry, withoutEntry } from './follow';
 import type { BatonState, StoreDeps } from './index';
 
 export type TaskActionKind = 'retry' | 'recover' | 'cancel';
@@ -16,7 +17,7 @@ export interface NewTask {
 }
 
 export interface TasksSlice {
-  /** Every task of each project that has been opened (followed from then on), as `tasks.list` returns them. */
+  /** Every task of each project read so far, as `tasks.list` returns them; `followed.tasks` says which are followed. */
   tasks: Record<string, TaskView[]>;
   tasksErrors: Record<string, string>;
   wakes: Record<string, WakeView>;
@@ -167,13 +168,6 @@ function taskFailure(kind: TaskActionKind, error: AppError): { message: string; 
 export const createTasksSlice =
   (deps: StoreDeps): StateCreator<BatonState, [], [], TasksSlice> =>
   (set, get) => {
-    const latest = new Map<string, number>();
-    /** Numbers each request by key; an answer older than the newest request for its key is dropped. */
-    const ticket = (key: string) => {
-      const n = (latest.get(key) ?? 0) + 1;
-      latest.set(key, n);
-      return () => latest.get(key) === n;
-    };
     const put = (taskId: string, action: TaskAction | null) =>
       set((s) => {
         const next = { ...s.taskActions };
@@ -193,25 +187,18 @@ export const createTasksSlice =
       tasksErrors: {},
       wakes: {},
       taskActions: {},
-      async loadTasks(projectId) {
-        const current = ticket(`tasks:${projectId}`);
-        const r = await deps.api.tasks.list({ projectId });
-        if (!current()) return;
-        if (r.ok) {
-          set((s) => {
-            const errors = { ...s.tasksErrors };
-            delete errors[projectId];
-            return { tasks: { ...s.tasks, [projectId]: r.value }, tasksErrors: errors };
-          });
-        } else {
-          set((s) => ({ tasksErrors: { ...s.tasksErrors, [projectId]: r.error.message } }));
-        }
-      },
-      async loadWake(projectId) {
-        const current = ticket(`wake:${projectId}`);
-        const r = await deps.api.tasks.wake({ projectId });
-        if (current() && r.ok) set((s) => ({ wakes: { ...s.wakes, [projectId]: r.value } }));
-      },
+      loadTasks: followedLoad(set, get, {
+        query: 'tasks',
+        fetch: (projectId) => deps.api.tasks.list({ projectId }),
+        receive: (projectId, tasks) => set((s) => ({ tasks: withEntry(s.tasks, projectId, tasks), tasksErrors: withoutEntry(s.tasksErrors, projectId) })),
+        fail: (projectId, message) => set((s) => ({ tasksErrors: withEntry(s.tasksErrors, projectId, message) })),
+      }),
+      // A wake that cannot be read leaves the line as it was: the next tasks event or resync reads it again.
+      loadWake: followedLoad(set, get, {
+        query: 'wakes',
+        fetch: (projectId) => deps.api.tasks.wake({ projectId }),
+        receive: (projectId, wake) => set((s) => ({ wakes: withEntry(s.wakes, projectId, wake) })),
+      }),
       async addTask(input) {
         const r = await deps.api.tasks.add(input);
         // The list and the wake follow by `tasks.changed`; taking the answer now shows the task without waiting for it.

@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand';
 import type { WorktreePanel } from '../../../shared/contracts/worktrees';
+import { followedLoad, withEntry, withoutEntry } from './follow';
 import type { BatonState, StoreDeps } from './index';
 
 export interface WorktreesSlice {
-  /** Loaded panels by project id; a panel is loaded when its project is opened. */
+  /** Panels read so far, by project id; a panel is read when its project's Worktrees tab opens, and followed from then on. */
   worktreePanels: Record<string, WorktreePanel>;
   worktreeErrors: Record<string, string>;
   loadWorktrees(projectId: string): Promise<void>;
@@ -11,20 +12,15 @@ export interface WorktreesSlice {
 
 export const createWorktreesSlice =
   (deps: StoreDeps): StateCreator<BatonState, [], [], WorktreesSlice> =>
-  (set) => ({
+  (set, get) => ({
     worktreePanels: {},
     worktreeErrors: {},
-    async loadWorktrees(projectId) {
-      const r = await deps.api.worktrees.list({ projectId });
-      if (r.ok) {
-        set((s) => ({
-          worktreePanels: { ...s.worktreePanels, [projectId]: r.value },
-          worktreeErrors: Object.fromEntries(Object.entries(s.worktreeErrors).filter(([k]) => k !== projectId)),
-        }));
-      } else {
-        set((s) => ({ worktreeErrors: { ...s.worktreeErrors, [projectId]: r.error.message } }));
-      }
-    },
+    loadWorktrees: followedLoad(set, get, {
+      query: 'worktrees',
+      fetch: (projectId) => deps.api.worktrees.list({ projectId }),
+      receive: (projectId, panel) => set((s) => ({ worktreePanels: withEntry(s.worktreePanels, projectId, panel), worktreeErrors: withoutEntry(s.worktreeErrors, projectId) })),
+      fail: (projectId, message) => set((s) => ({ worktreeErrors: withEntry(s.worktreeErrors, projectId, message) })),
+    }),
   });
 
 export const selectWorktreePanel = (projectId: string) => (s: BatonState) => s.worktreePanels[projectId] ?? null;
