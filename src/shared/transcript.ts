@@ -41,6 +41,15 @@ export interface Transcript {
   lastSeq: number;
 }
 
+/** What the agent last said: the text of its newest `n` messages, oldest first. */
+export function lastAgentMessages(from: Transcript | readonly TranscriptItem[], n: number): string[] {
+  if (n <= 0) return [];
+  const items = 'items' in from ? from.items : from;
+  const said: string[] = [];
+  for (const i of items) if (i.type === 'agent') said.push(i.text);
+  return said.slice(-n);
+}
+
 const text = (v: unknown): string => {
   if (typeof v === 'string') return v;
   if (isObject(v) && typeof v.text === 'string') return v.text;

@@ -63,7 +63,7 @@ function thrownCode(e: unknown): string {
 }
 
 /** Only the first line: a stack trace never leaves main. */
-function thrownMessage(e: unknown): string {
+export function thrownMessage(e: unknown): string {
   const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : 'Unexpected error';
   return (raw.split('\n')[0] ?? '').slice(0, 500) || 'Unexpected error';
 }

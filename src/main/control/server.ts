@@ -15,7 +15,7 @@ import {
 import { ErrorCode } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import type { EventHub } from '../api/events';
-import type { Router } from '../api/router';
+import { thrownMessage, type Router } from '../api/router';
 import { describeZodError } from '../api/validation';
 import { LineSplitter } from '../host/lines';
 import { claimSocket } from './claim';
@@ -136,9 +136,7 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
       return await opts.onTool(req);
     } catch (e) {
       log(`control: tool ${req.name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      // As with the router: only the first line, never a stack.
-      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 500) || 'Unexpected error';
-      return { ok: false, error: { code: ErrorCode.internal, message } };
+      return { ok: false, error: { code: ErrorCode.internal, message: thrownMessage(e) } };
     }
   }
 

@@ -1,4 +1,4 @@
-import { buildTranscript } from '../../shared/transcript';
+import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { ReplacementRecord } from './repository';
@@ -19,11 +19,10 @@ export function handoffPrompt(deps: { sessions: SessionsRepository; events: Even
   } else {
     lines.push(`You replace the previous orchestrator session ${old.id} (${old.harness}), which was stopped and retired.`);
     if (r.preservedRef) lines.push(`Its uncommitted work is preserved at ${r.preservedRef} (inspect it with \`git show ${r.preservedRef}\`; restore it with \`git restore --source=${r.preservedRef} --worktree -- .\`).`);
-    const t = buildTranscript(deps.events.list(old.id));
-    const said = t.items.filter((i) => i.type === 'agent').slice(-LAST_MESSAGES);
+    const said = lastAgentMessages(buildTranscript(deps.events.list(old.id)), LAST_MESSAGES);
     if (said.length > 0) {
       lines.push('Its last messages:');
-      for (const m of said) if (m.type === 'agent') lines.push(`> ${m.text.trim().slice(0, MESSAGE_CHARS).replace(/\n/g, '\n> ')}`);
+      for (const m of said) lines.push(`> ${m.trim().slice(0, MESSAGE_CHARS).replace(/\n/g, '\n> ')}`);
     }
   }
   const tasks = deps.openTasks?.(r.projectId) ?? [];

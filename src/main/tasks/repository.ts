@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TASK_PRIORITIES, type RunStatus, type RunView, type TaskPriority, type TaskView } from '../../shared/contracts/tasks';
 import { err, fail, ok, type Result } from '../../shared/result';
+import { tokensEqual } from '../api/security';
 import type { Db } from '../store/db';
 
 interface TaskRow {
@@ -43,13 +44,8 @@ const toRun = (r: RunRow, attention: RunView['attention'] = null): RunView => ({
   updatedAt: r.updated_at,
 });
 
+/** Lowercase hex of a fixed length: stored and computed hashes compare as equal-length strings (tokensEqual). */
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Statuses in which a run holds a claim (and a lease). */
 const HELD: readonly RunStatus[] = ['claimed', 'running'];
@@ -101,7 +97,7 @@ export function createTasksRepository(db: Db) {
     const run = runStmt.get(runId);
     if (!run) return fail('run_not_found', `There is no run ${runId}.`);
     if (!HELD.includes(run.status) || !run.claim_token_hash) return fail('not_claimed', `Run ${runId} is ${run.status}, not claimed.`);
-    if (!sameHash(run.claim_token_hash, hashToken(token))) return fail('bad_claim_token', 'That claim token does not hold this run (it may have been claimed again since).');
+    if (!tokensEqual(run.claim_token_hash, hashToken(token))) return fail('bad_claim_token', 'That claim token does not hold this run (it may have been claimed again since).');
     if (!run.lease_expires_at || Date.parse(run.lease_expires_at) <= at) return fail('lease_expired', `The lease on run ${runId} expired; claim it again.`);
     return ok(run);
   }

@@ -1,11 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
-import { buildTranscript } from '../../shared/transcript';
+import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
+import { tokensEqual } from '../api/security';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
@@ -47,9 +48,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
   const tokenFor = (sessionId: string): string => createHmac('sha256', deps.secret).update(`mcp:${sessionId}`).digest('base64url');
 
   function caller(sessionId: string, token: string): Result<SessionRecord> {
-    const expected = Buffer.from(tokenFor(sessionId));
-    const given = Buffer.from(token);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return fail('forbidden', 'This tool token does not belong to that session.');
+    if (!tokensEqual(tokenFor(sessionId), token)) return fail('forbidden', 'This tool token does not belong to that session.');
     const s = deps.sessions.get(sessionId);
     if (!s || s.role !== 'orchestrator') return fail('forbidden', 'Only an orchestrator session can use these tools.');
     if (s.state === 'retired' || s.state === 'retiring') return fail('forbidden', 'This orchestrator was replaced; its tools are closed.');
@@ -104,14 +103,13 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (!w.ok) return w;
       const rec = deps.sessionsService.records(w.value.id, 0, 1_000_000);
       const t = buildTranscript(rec.ok ? rec.value.records : []);
-      const said = t.items.filter((i) => i.type === 'agent').slice(-LAST_MESSAGES);
       return ok({
         sessionId: w.value.id,
         state: w.value.state,
         status: displayStatus({ state: w.value.state }),
         detail: w.value.stateDetail,
         turnOpen: t.turnOpen,
-        lastMessages: said.map((m) => (m.type === 'agent' ? m.text : '')),
+        lastMessages: lastAgentMessages(t, LAST_MESSAGES),
         run: deps.tasksRepo.runForWorker(w.value.id),
       });
     },
@@ -139,7 +137,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
     async call(req: { sessionId: string; token: string; name: string; args: unknown }): Promise<Result<unknown>> {
       const who = caller(req.sessionId, req.token);
       if (!who.ok) return who;
-      if (!(req.name in ORCHESTRATOR_TOOLS)) return fail('unknown_tool', `There is no tool "${req.name}".`);
+      if (!Object.hasOwn(ORCHESTRATOR_TOOLS, req.name)) return fail('unknown_tool', `There is no tool "${req.name}".`);
       const name = req.name as OrchestratorToolName;
       const parsed = ORCHESTRATOR_TOOLS[name].input.safeParse(req.args ?? {});
       if (!parsed.success) return fail('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
