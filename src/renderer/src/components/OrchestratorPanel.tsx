@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import {
   describeRestartNeeded,
   harnessLabel,
-  selectDuplicateIds,
+  selectDuplicateOrchestratorIds,
   selectOrchestrator,
   selectOrchestratorAction,
   selectOrchestratorLoaded,
@@ -164,11 +165,12 @@ function NoOrchestrator({ projectId }: { projectId: string }) {
 
 /** More than one active orchestrator (a bug or another tool left them): the cards say which, this ends them. */
 function Duplicates({ projectId }: { projectId: string }) {
-  const ids = useBaton(useMemo(() => selectDuplicateIds(projectId), [projectId]));
+  const selectIds = useMemo(() => selectDuplicateOrchestratorIds(projectId), [projectId]);
+  const ids = useBaton(useShallow(selectIds));
   const retire = useBaton((s) => s.retireDuplicates);
   const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
-  if (!ids) return null;
-  const n = ids.split(' ').length;
+  if (ids.length === 0) return null;
+  const n = ids.length;
   const busy = action?.kind === 'retireDuplicates' && action.phase === 'running';
   return (
     <div className="notice notice-warn" role="region" aria-label="Duplicate orchestrators" data-testid="duplicates">

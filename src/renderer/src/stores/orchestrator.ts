@@ -205,7 +205,39 @@ export const createOrchestratorSlice =
     };
   };
 
-const sessionsOf = (s: BatonState): SessionSummary[] => Object.values(s.sessions);
+interface ProjectOrchestrators {
+  current: SessionSummary | null;
+  /** Active orchestrators other than the current one, newest first. */
+  duplicateIds: string[];
+}
+
+const NO_ORCHESTRATORS: ProjectOrchestrators = { current: null, duplicateIds: [] };
+
+/**
+ * Each project's orchestrator and duplicates by the one shared rule, worked
+ * out once per sessions object: the store replaces that object whenever a
+ * session changes, so between two changes every card and link shares one
+ * pass over the sessions instead of scanning them on each store update.
+ */
+const orchestratorsBySessions = new WeakMap<BatonState['sessions'], Map<string, ProjectOrchestrators>>();
+
+function orchestratorsOf(s: BatonState, projectId: string): ProjectOrchestrators {
+  let byProject = orchestratorsBySessions.get(s.sessions);
+  if (!byProject) {
+    const groups = new Map<string, SessionSummary[]>();
+    for (const session of Object.values(s.sessions)) {
+      const group = groups.get(session.projectId);
+      if (group) group.push(session);
+      else groups.set(session.projectId, [session]);
+    }
+    byProject = new Map();
+    for (const [id, group] of groups) {
+      byProject.set(id, { current: newestActiveOrchestrator(group, id), duplicateIds: duplicateOrchestrators(group, id).map((d) => d.id) });
+    }
+    orchestratorsBySessions.set(s.sessions, byProject);
+  }
+  return byProject.get(projectId) ?? NO_ORCHESTRATORS;
+}
 
 /**
  * The project's orchestrator, picked from the sessions held by the one shared
@@ -215,25 +247,29 @@ const sessionsOf = (s: BatonState): SessionSummary[] => Object.values(s.sessions
 export const selectOrchestrator =
   (projectId: string) =>
   (s: BatonState): SessionSummary | null =>
-    newestActiveOrchestrator(sessionsOf(s), projectId);
+    orchestratorsOf(s, projectId).current;
 
-/** Ids of active orchestrators other than the current one, joined into a string so the selector result is stable. */
+/** Ids of active orchestrators other than the current one, newest first; the same array until the sessions change (`useShallow` past that). */
+export const selectDuplicateOrchestratorIds =
+  (projectId: string) =>
+  (s: BatonState): string[] =>
+    orchestratorsOf(s, projectId).duplicateIds;
+
+/** The same ids joined by spaces. */
 export const selectDuplicateIds =
   (projectId: string) =>
   (s: BatonState): string =>
-    duplicateOrchestrators(sessionsOf(s), projectId)
-      .map((d) => d.id)
-      .join(' ');
+    orchestratorsOf(s, projectId).duplicateIds.join(' ');
 
 export const selectIsDuplicate =
   (session: Pick<SessionSummary, 'id' | 'projectId' | 'role'>) =>
   (s: BatonState): boolean =>
-    session.role === 'orchestrator' && duplicateOrchestrators(sessionsOf(s), session.projectId).some((d) => d.id === session.id);
+    session.role === 'orchestrator' && orchestratorsOf(s, session.projectId).duplicateIds.includes(session.id);
 
 export const selectIsCurrentOrchestrator =
   (session: Pick<SessionSummary, 'id' | 'projectId' | 'role'>) =>
   (s: BatonState): boolean =>
-    session.role === 'orchestrator' && selectOrchestrator(session.projectId)(s)?.id === session.id;
+    session.role === 'orchestrator' && orchestratorsOf(s, session.projectId).current?.id === session.id;
 
 /**
  * Why an orchestrator session's own Continue or Retry is held back, or null
