@@ -13,9 +13,9 @@ import {
 } from '../stores/orchestrator';
 import { useBaton } from '../stores/react';
 import { ReplaceDialog } from './OrchestratorDialogs';
-import { Spinner } from './RecoveryControls';
 import { ReplacementFailed, ReplacementRunning } from './ReplacementProgress';
 import { StatusPill } from './SessionBoard';
+import { BusyButton, LoadError, OutcomeNotice, Spinner } from './ui';
 import { WakeStatus } from './WakeStatus';
 
 /**
@@ -43,15 +43,7 @@ export function OrchestratorPanel({ project, onShowWorktrees }: { project: Proje
         Orchestrator
       </h2>
       {loadError && !loaded ? (
-        <div className="notice notice-danger" role="alert">
-          <div className="notice-text">
-            <span>Could not read this project’s orchestrator: {loadError}</span>
-            <span className="notice-hint">Check that Baton is running (status bar), then try again.</span>
-          </div>
-          <button className="btn btn-sm" onClick={() => void loadOrchestrator(id)}>
-            Try again
-          </button>
-        </div>
+        <LoadError what="this project’s orchestrator" message={loadError} onRetry={() => void loadOrchestrator(id)} />
       ) : !loaded ? (
         <div className="muted orch-loading" role="status">
           <Spinner /> Loading the orchestrator…
@@ -109,15 +101,9 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
           <button className="btn" onClick={() => void openOrchestrator(project.id)}>
             Open
           </button>
-          <button className="btn" disabled={replacing} aria-busy={replacing} onClick={() => setConfirming(true)} title="Stop this orchestrator and start a fresh one">
-            {replacing ? (
-              <>
-                <Spinner /> Replacing…
-              </>
-            ) : (
-              'Replace…'
-            )}
-          </button>
+          <BusyButton className="btn" busy={replacing} busyLabel="Replacing…" onClick={() => setConfirming(true)} title="Stop this orchestrator and start a fresh one">
+            Replace…
+          </BusyButton>
         </div>
       </div>
       {restart && (
@@ -149,15 +135,9 @@ function NoOrchestrator({ projectId }: { projectId: string }) {
         </span>
       </div>
       <div className="orch-actions">
-        <button className="btn btn-primary" disabled={starting} aria-busy={starting} onClick={() => void start(projectId)}>
-          {starting ? (
-            <>
-              <Spinner /> Starting…
-            </>
-          ) : (
-            'Start orchestrator'
-          )}
-        </button>
+        <BusyButton className="btn btn-primary" busy={starting} busyLabel="Starting…" onClick={() => void start(projectId)}>
+          Start orchestrator
+        </BusyButton>
       </div>
     </div>
   );
@@ -183,15 +163,9 @@ function Duplicates({ projectId }: { projectId: string }) {
           worktrees (keeping any the current one shares).
         </span>
       </div>
-      <button className="btn btn-sm" disabled={busy} aria-busy={busy} onClick={() => void retire(projectId)}>
-        {busy ? (
-          <>
-            <Spinner /> Retiring…
-          </>
-        ) : (
-          'Retire duplicates'
-        )}
-      </button>
+      <BusyButton className="btn btn-sm" busy={busy} busyLabel="Retiring…" onClick={() => void retire(projectId)}>
+        Retire duplicates
+      </BusyButton>
     </div>
   );
 }
@@ -201,16 +175,5 @@ function ActionOutcome({ projectId }: { projectId: string }) {
   const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
   const dismiss = useBaton((s) => s.dismissOrchestratorAction);
   if (!action || action.phase === 'running') return null;
-  const error = action.phase === 'error';
-  return (
-    <div className={`notice ${error ? 'notice-danger' : 'notice-ok'}`} role={error ? 'alert' : 'status'} data-testid="orchestrator-action-outcome">
-      <div className="notice-text">
-        <span>{action.message}</span>
-        {error && <span className="notice-hint">{action.hint}</span>}
-      </div>
-      <button className="btn btn-ghost btn-icon notice-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(projectId)}>
-        ×
-      </button>
-    </div>
-  );
+  return <OutcomeNotice outcome={action} testId="orchestrator-action-outcome" onDismiss={() => dismiss(projectId)} />;
 }

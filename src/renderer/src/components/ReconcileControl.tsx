@@ -1,6 +1,6 @@
 import { selectReconciling, summarizeReport } from '../stores/recovery';
 import { useBaton } from '../stores/react';
-import { Spinner } from './RecoveryControls';
+import { Spinner } from './ui';
 
 /**
  * "Reconcile now" in the status bar: looks at every unfinished session again

@@ -2,10 +2,9 @@ import { useMemo } from 'react';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { selectSessionAction, type SessionActionKind } from '../stores/session-actions';
 import { useBaton } from '../stores/react';
+import { BusyButton, OutcomeNotice, Spinner } from './ui';
 
 /** The recovery actions a session offers, shared by its board card and its session view. */
-
-export const Spinner = () => <span className="spinner" aria-hidden />;
 
 function useAction(id: string, kind: SessionActionKind) {
   const select = useMemo(() => selectSessionAction(id, kind), [id, kind]);
@@ -16,40 +15,32 @@ function useAction(id: string, kind: SessionActionKind) {
 export function ContinueButton({ sessionId, small }: { sessionId: string; small?: boolean }) {
   const action = useAction(sessionId, 'continue');
   const continueSession = useBaton((s) => s.continueSession);
-  const busy = action?.phase === 'running';
   return (
-    <button
+    <BusyButton
       className={`btn btn-primary ${small ? 'btn-sm' : ''}`}
-      disabled={busy}
-      aria-busy={busy}
+      busy={action?.phase === 'running'}
+      busyLabel="Continuing…"
       title="Start the agent again and finish the interrupted turn"
       onClick={() => void continueSession(sessionId)}
     >
-      {busy ? (
-        <>
-          <Spinner /> Continuing…
-        </>
-      ) : (
-        'Continue'
-      )}
-    </button>
+      Continue
+    </BusyButton>
   );
 }
 
 export function RetryButton({ sessionId, small }: { sessionId: string; small?: boolean }) {
   const action = useAction(sessionId, 'retry');
   const retrySession = useBaton((s) => s.retrySession);
-  const busy = action?.phase === 'running';
   return (
-    <button className={`btn btn-primary ${small ? 'btn-sm' : ''}`} disabled={busy} aria-busy={busy} title="Start the agent again" onClick={() => void retrySession(sessionId)}>
-      {busy ? (
-        <>
-          <Spinner /> Retrying…
-        </>
-      ) : (
-        'Retry'
-      )}
-    </button>
+    <BusyButton
+      className={`btn btn-primary ${small ? 'btn-sm' : ''}`}
+      busy={action?.phase === 'running'}
+      busyLabel="Retrying…"
+      title="Start the agent again"
+      onClick={() => void retrySession(sessionId)}
+    >
+      Retry
+    </BusyButton>
   );
 }
 
@@ -70,23 +61,7 @@ export function ActionOutcome({ sessionId, compact }: { sessionId: string; compa
       </div>
     );
   }
-  const error = action.phase === 'error';
-  return (
-    <div
-      className={`notice ${error ? 'notice-danger' : 'notice-ok'} ${compact ? 'notice-compact' : ''}`}
-      role={error ? 'alert' : 'status'}
-      data-testid="action-outcome"
-      data-phase={action.phase}
-    >
-      <div className="notice-text">
-        <span>{action.message}</span>
-        {error && <span className="notice-hint">{action.hint}</span>}
-      </div>
-      <button className="btn btn-ghost btn-icon notice-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(sessionId)}>
-        ×
-      </button>
-    </div>
-  );
+  return <OutcomeNotice outcome={action} compact={compact} testId="action-outcome" onDismiss={() => dismiss(sessionId)} />;
 }
 
 /** The database and the journal disagreed and the journal won: shown until someone acknowledges it. */

@@ -5,7 +5,7 @@ import { PHASE_LABELS } from '../../../shared/orchestrator';
 import { describeFailure, replacementSteps, selectOrchestratorAction, type StepState } from '../stores/orchestrator';
 import { useBaton } from '../stores/react';
 import { PreviousWorkDialog } from './OrchestratorDialogs';
-import { Spinner } from './RecoveryControls';
+import { BusyButton, Spinner } from './ui';
 
 const STEP_MARK: Record<StepState, string> = { done: '✓', current: '', failed: '✕', pending: '' };
 const STEP_STATE_LABEL: Record<StepState, string> = { done: 'done', current: 'in progress', failed: 'failed', pending: 'to do' };
@@ -78,15 +78,9 @@ export function ReplacementFailed({ project, replacement, onShowWorktrees }: { p
       </div>
       <ReplacementSteps replacement={replacement} />
       <div className="orch-actions">
-        <button className="btn btn-primary" disabled={retrying} aria-busy={retrying} onClick={() => void retry(project.id)}>
-          {retrying ? (
-            <>
-              <Spinner /> Retrying…
-            </>
-          ) : (
-            'Retry'
-          )}
-        </button>
+        <BusyButton className="btn btn-primary" busy={retrying} busyLabel="Retrying…" onClick={() => void retry(project.id)}>
+          Retry
+        </BusyButton>
         {hasWork && (
           <button className="btn" onClick={() => setShowWork(true)}>
             Open previous work

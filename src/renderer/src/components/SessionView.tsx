@@ -4,8 +4,8 @@ import { buildTranscript } from '../../../shared/transcript';
 import { useBaton, useServices } from '../stores/react';
 import { SessionBanners } from './SessionBanners';
 import { StatusPill } from './SessionBoard';
-import { Spinner } from './RecoveryControls';
 import { TranscriptList } from './Transcript';
+import { Spinner } from './ui';
 
 const EMPTY: never[] = [];
 

@@ -1,6 +1,6 @@
 import { describeUncleanStart, selectReconciling, selectStartupNotice, uncleanStartAdvice } from '../stores/recovery';
 import { useBaton } from '../stores/react';
-import { Spinner } from './RecoveryControls';
+import { Spinner } from './ui';
 
 /**
  * A strip across the top of the main column (it pushes the view down rather

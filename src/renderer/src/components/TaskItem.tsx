@@ -3,8 +3,8 @@ import type { TaskView } from '../../../shared/contracts/tasks';
 import { timeAgo } from '../format';
 import { useBaton } from '../stores/react';
 import { attentionNote, leaseExpired, PRIORITY_LABELS, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
-import { Spinner } from './RecoveryControls';
 import { StatusPill } from './SessionBoard';
+import { BusyButton, OutcomeNotice } from './ui';
 
 const ACTION_LABELS: Record<TaskActionKind, { idle: string; busy: string; title: string }> = {
   retry: { idle: 'Retry', busy: 'Retrying…', title: 'Queue a new attempt of this run; the orchestrator is woken' },
@@ -125,22 +125,17 @@ function TaskActions({ task, actions }: { task: TaskView; actions: TaskActionKin
           );
         }
         return (
-          <button
+          <BusyButton
             key={kind}
             className={`btn btn-sm ${kind === 'cancel' ? 'btn-ghost' : 'btn-primary'}`}
+            busy={busy === kind}
+            busyLabel={label.busy}
             disabled={busy !== null}
-            aria-busy={busy === kind}
             title={label.title}
             onClick={() => (kind === 'cancel' ? setConfirmCancel(true) : void run(task, kind))}
           >
-            {busy === kind ? (
-              <>
-                <Spinner /> {label.busy}
-              </>
-            ) : (
-              label.idle
-            )}
-          </button>
+            {label.idle}
+          </BusyButton>
         );
       })}
     </div>
@@ -151,15 +146,5 @@ function TaskActionError({ taskId }: { taskId: string }) {
   const action = useBaton(useMemo(() => selectTaskAction(taskId), [taskId]));
   const dismiss = useBaton((s) => s.dismissTaskAction);
   if (action?.phase !== 'error') return null;
-  return (
-    <div className="notice notice-danger notice-compact" role="alert">
-      <div className="notice-text">
-        <span>{action.message}</span>
-        <span className="notice-hint">{action.hint}</span>
-      </div>
-      <button className="btn btn-ghost btn-icon notice-close" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(taskId)}>
-        ×
-      </button>
-    </div>
-  );
+  return <OutcomeNotice outcome={action} compact onDismiss={() => dismiss(taskId)} />;
 }

@@ -3,8 +3,8 @@ import { TASK_PRIORITIES, type TaskPriority } from '../../../shared/contracts/ta
 import { useNow } from '../hooks';
 import { useBaton } from '../stores/react';
 import { filterTasks, PRIORITY_LABELS, selectTasks, selectTasksLoaded, taskCounts, type TaskFilter } from '../stores/tasks';
-import { Spinner } from './RecoveryControls';
 import { TaskItem } from './TaskItem';
+import { LoadError, Spinner } from './ui';
 
 // All first: a task stays in view, under its new heading, as its run completes.
 const FILTERS: { id: TaskFilter; label: string }[] = [
@@ -43,17 +43,7 @@ export function TasksPanel({ projectId }: { projectId: string }) {
             ))}
           </div>
         </div>
-        {loadError && (
-          <div className="notice notice-danger" role="alert">
-            <div className="notice-text">
-              <span>Could not read this project’s tasks: {loadError}</span>
-              <span className="notice-hint">Check that Baton is running (status bar), then try again.</span>
-            </div>
-            <button className="btn btn-sm" onClick={() => void loadTasks(projectId)}>
-              Try again
-            </button>
-          </div>
-        )}
+        {loadError && <LoadError what="this project’s tasks" message={loadError} onRetry={() => void loadTasks(projectId)} />}
         {!loaded && !loadError ? (
           <div className="muted" role="status">
             <Spinner /> Loading tasks…
