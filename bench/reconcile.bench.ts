@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { databasePath } from '../src/main/app/paths';
-import { createCore } from '../src/main/app/core';
 import { createEventsRepository } from '../src/main/sessions/events-repository';
 import { createTurnsRepository } from '../src/main/sessions/turns-repository';
 import { openDatabase } from '../src/main/store/db';
@@ -38,12 +37,7 @@ test('reconcile at startup: 200 sessions with hosts gone, 1,000,000 journaled ev
     // The clock starts before the store is opened: a startup, not just the reconcile call.
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const core = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'bench' });
-    const call = async <T>(name: string, input: unknown): Promise<T> => {
-      const r = await core.router.call(name, input, { via: 'test' });
-      if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-      return r.value as T;
-    };
+    const { core, call } = h.reopen({ version: 'bench' });
     let boardMs = 0;
     // CPU time too: other processes compete for the two cores, and wall time alone would mostly measure them.
     let boardCpuMs = 0;

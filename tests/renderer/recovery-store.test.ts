@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/app/core';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import { buildTranscript } from '../../src/shared/transcript';
 import { createApi } from '../../src/renderer/src/api/client';
@@ -21,18 +20,11 @@ import { restartableTransport } from './in-process-transport';
  */
 
 let h: Harness;
-let second: Core | null = null;
 let store: BatonStore;
 let disconnect: () => void = () => {};
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
   disconnect();
-  if (second) {
-    const list = await second.router.call('sessions.list', {}, { via: 'test' });
-    if (list.ok) for (const s of list.value as SessionSummary[]) await second.router.call('sessions.stop', { id: s.id }, { via: 'test' });
-    await second.close();
-    second = null;
-  }
   await h.cleanup();
 });
 
@@ -66,9 +58,9 @@ async function restartWithHostGone(id: string, transport: ReturnType<typeof rest
   await h.core.close();
   await killSessionProcesses(h.dataDir, id);
   whileDown();
-  second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
-  transport.restart(second);
-  await second.recover();
+  const { core } = h.reopen();
+  transport.restart(core);
+  await core.recover();
 }
 
 describe('the store after main restarts', () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { stopAllSessions } from './core-harness';
 
 const SERVE = resolve(dirname(fileURLToPath(import.meta.url)), '../../out/main/serve.js');
 
@@ -93,4 +94,10 @@ export async function killApp(app: AppProcess, signal: NodeJS.Signals = 'SIGKILL
   if (app.proc.exitCode !== null || app.proc.signalCode !== null) return;
   app.proc.kill(signal);
   await app.exited;
+}
+
+/** Teardown: stops every session the app runs (no host outlives the test), then ends the app with SIGTERM. */
+export async function stopAndKill(app: AppProcess): Promise<void> {
+  await stopAllSessions((name, input) => app.call(name, input));
+  await killApp(app, 'SIGTERM');
 }

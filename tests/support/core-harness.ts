@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createCore, type Core } from '../../src/main/app/core';
+import { createCore, type Core, type CoreOptions } from '../../src/main/app/core';
 import type { BatonProcedure, Contract } from '../../src/shared/contracts';
+import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { InputOf, OutputOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 
@@ -16,7 +17,31 @@ export interface Harness {
   /** Like call, but fails the test on an error result. */
   must<N extends BatonProcedure>(name: N, input: InputOf<Contract, N>): Promise<OutputOf<Contract, N>>;
   tempDir(label?: string): string;
+  /**
+   * Another core on the same data dir (a restarted main); `opts` overrides
+   * createCore's. Kept track of: cleanup stops its sessions and closes it,
+   * unless the test closed it already.
+   */
+  reopen(opts?: Partial<CoreOptions>): { core: Core; call: Caller };
+  /** Closes every reopened core (stopping its sessions), then this one, and removes the temp dirs. */
   cleanup(): Promise<void>;
+}
+
+/** Anything that can call the contract, failing on an error result: an in-process core or a child app process. */
+export type Caller = <T>(name: string, input: unknown) => Promise<T>;
+
+export const callerOf =
+  (core: Core): Caller =>
+  async <T>(name: string, input: unknown): Promise<T> => {
+    const r = await core.router.call(name, input, { via: 'test' });
+    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+    return r.value as T;
+  };
+
+/** Teardown: stops every session the caller lists, so no host outlives the test; errors (an app already gone) are ignored. */
+export async function stopAllSessions(call: Caller): Promise<void> {
+  const list = await call<SessionSummary[]>('sessions.list', {}).catch((): SessionSummary[] => []);
+  for (const s of list) await call('sessions.stop', { id: s.id }).catch(() => undefined);
 }
 
 export function createHarness(): Harness {
@@ -31,6 +56,7 @@ export function createHarness(): Harness {
   const events: { name: string; payload: unknown }[] = [];
   core.hub.listen((name, payload) => events.push({ name, payload }));
   const call = (name: string, input: unknown) => core.router.call(name, input, { via: 'test' });
+  const reopened = new Set<Core>();
   return {
     core,
     dataDir,
@@ -42,7 +68,22 @@ export function createHarness(): Harness {
       return r.value;
     }) as Harness['must'],
     tempDir,
+    reopen(opts = {}) {
+      const other = createCore({ dataDir, mode: 'browser', version: 'test', ...opts });
+      // A core the test closes itself is no longer cleanup's to stop.
+      const close = other.close.bind(other);
+      other.close = async (closeOpts) => {
+        reopened.delete(other);
+        await close(closeOpts);
+      };
+      reopened.add(other);
+      return { core: other, call: callerOf(other) };
+    },
     async cleanup() {
+      for (const c of [...reopened].reverse()) {
+        await stopAllSessions(callerOf(c));
+        await c.close();
+      }
       await core.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },

@@ -7,7 +7,7 @@ import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/co
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
-import { killApp, startApp, type AppProcess } from '../../support/app-process';
+import { startApp, stopAndKill, type AppProcess } from '../../support/app-process';
 import { buildOnce } from '../../support/build';
 import { makeRepo } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
@@ -39,10 +39,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (app) {
-    for (const s of await app.call<SessionSummary[]>('sessions.list', {}).catch(() => [])) await app.call('sessions.stop', { id: s.id }).catch(() => undefined);
-    await killApp(app, 'SIGTERM');
-  }
+  if (app) await stopAndKill(app);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

@@ -9,7 +9,7 @@ import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
 import { buildOnce } from '../../support/build';
-import { makeRepo } from '../../support/core-harness';
+import { callerOf, makeRepo } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
 import { ORCHESTRATOR_SCRIPT } from '../orchestrator/helpers';
 import { BIN, baton, json, stopAgents } from './helpers';
@@ -32,11 +32,7 @@ afterEach(async () => {
 async function withProject(name: string, customCommand?: string): Promise<ProjectSummary> {
   const core = createCore({ dataDir, mode: 'browser', version: 'test' });
   try {
-    const call = async <T>(n: string, input: unknown): Promise<T> => {
-      const r = await core.router.call(n, input, { via: 'test' });
-      if (!r.ok) throw new Error(`${n}: ${r.error.message}`);
-      return r.value as T;
-    };
+    const call = callerOf(core);
     const { project } = await call<{ project: ProjectSummary }>('projects.add', { path: makeRepo(temp('baton-hl-repo-')), name });
     await call('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: customCommand ?? scriptedCommand(temp('baton-hl-script-'), ORCHESTRATOR_SCRIPT) } });
     return project;
@@ -47,8 +43,11 @@ async function withProject(name: string, customCommand?: string): Promise<Projec
 
 async function setCommand(projectId: string, customCommand: string): Promise<void> {
   const core = createCore({ dataDir, mode: 'browser', version: 'test' });
-  await core.router.call('projects.update', { id: projectId, patch: { customCommand } }, { via: 'test' });
-  await core.close();
+  try {
+    await callerOf(core)('projects.update', { id: projectId, patch: { customCommand } });
+  } finally {
+    await core.close();
+  }
 }
 
 const cli = (...args: string[]) => baton([...args, '--data-dir', dataDir]);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createCore } from '../../../src/main/app/core';
-import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import { callerOf, stopAllSessions } from '../../support/core-harness';
 
 export const BIN = resolve(__dirname, '../../../bin/baton.mjs');
 
@@ -49,8 +49,7 @@ export async function stopAgents(dataDir: string): Promise<void> {
   const core = createCore({ dataDir, mode: 'browser', version: 'test' });
   try {
     await core.recover();
-    const list = await core.router.call('sessions.list', {}, { via: 'test' });
-    for (const s of list.ok ? (list.value as SessionSummary[]) : []) await core.router.call('sessions.stop', { id: s.id }, { via: 'test' });
+    await stopAllSessions(callerOf(core));
   } finally {
     await core.close();
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
-import { killApp, startApp, type AppProcess } from '../../support/app-process';
+import { startApp, stopAndKill, type AppProcess } from '../../support/app-process';
 import { buildOnce } from '../../support/build';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
@@ -12,8 +12,7 @@ let app: AppProcess | null = null;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
   if (app) {
-    for (const s of await app.call<SessionSummary[]>('sessions.list', {}).catch(() => [])) await app.call('sessions.stop', { id: s.id }).catch(() => undefined);
-    await killApp(app, 'SIGTERM');
+    await stopAndKill(app);
     app = null;
   }
   await h?.cleanup();

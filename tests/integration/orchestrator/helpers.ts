@@ -4,19 +4,8 @@ import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/co
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
-import { git, type Harness } from '../../support/core-harness';
+import { git, type Caller } from '../../support/core-harness';
 import { SCRIPTED_AGENT, waitUntil } from '../../support/scripted';
-
-/** Anything that can call the contract: the in-process harness or a child app process. */
-export type Caller = <T>(name: string, input: unknown) => Promise<T>;
-
-export const fromHarness =
-  (h: Harness): Caller =>
-  async <T>(name: string, input: unknown): Promise<T> => {
-    const r = await h.core.router.call(name, input, { via: 'test' });
-    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-    return r.value as T;
-  };
 
 /** An orchestrator agent that answers every prompt and keeps no turn open. */
 export const ORCHESTRATOR_SCRIPT = { default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } };

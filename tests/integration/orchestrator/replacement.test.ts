@@ -6,9 +6,9 @@ import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/co
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
-import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
+import { callerOf, createHarness, git, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { dirty, fakeHarnessBinary, fromHarness, gone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement, type Caller } from './helpers';
+import { dirty, fakeHarnessBinary, gone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement } from './helpers';
 
 let h: Harness;
 let call: Caller;
@@ -16,13 +16,13 @@ const savedPath = process.env.PATH;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
   process.env.PATH = savedPath;
-  for (const s of await call<SessionSummary[]>('sessions.list', {})) await call('sessions.stop', { id: s.id }).catch(() => undefined);
+  await stopAllSessions(call);
   await h.cleanup();
 });
 
 async function project(script: unknown = ORCHESTRATOR_SCRIPT): Promise<{ id: string; repo: string; dir: string }> {
   h = createHarness();
-  call = fromHarness(h);
+  call = callerOf(h.core);
   const repo = makeRepo(h.tempDir());
   const dir = h.tempDir();
   const { project: p } = await h.must('projects.add', { path: repo, name: 'Orch Demo' });

@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src/main/app/core';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
@@ -9,17 +8,8 @@ import { killSessionProcesses } from '../../support/hosts';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
 let h: Harness;
-let second: Core | null = null;
 beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  if (second) {
-    const list = await second.router.call('sessions.list', {}, { via: 'test' });
-    if (list.ok) for (const s of list.value as SessionSummary[]) await second.router.call('sessions.stop', { id: s.id }, { via: 'test' });
-    await second.close();
-    second = null;
-  }
-  await h.cleanup();
-});
+afterEach(() => h.cleanup());
 
 async function interruptedSession(capabilities: { resume: boolean; loadSession: boolean }) {
   h = createHarness();
@@ -41,14 +31,9 @@ async function interruptedSession(capabilities: { resume: boolean; loadSession: 
   // Baton goes away (hosts are left running), then the host and agent die too.
   await h.core.close();
   await killSessionProcesses(h.dataDir, s.id);
-  second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
-  await second.recover();
-  const call = async <T>(name: string, input: unknown) => {
-    const r = await second!.router.call(name, input, { via: 'test' });
-    if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-    return r.value as T;
-  };
-  return { s, call };
+  const second = h.reopen();
+  await second.core.recover();
+  return { s, call: second.call };
 }
 
 describe('Continue after the host died mid-turn', () => {

@@ -4,7 +4,7 @@ import { isPidAlive } from '../../../src/main/host/proc';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
-import { killApp, startApp, type AppProcess } from '../../support/app-process';
+import { killApp, startApp, stopAndKill, type AppProcess } from '../../support/app-process';
 import { buildOnce } from '../../support/build';
 import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
@@ -14,8 +14,7 @@ let app: AppProcess | null = null;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
   if (app) {
-    for (const s of await app.call<SessionSummary[]>('sessions.list', {}).catch(() => [])) await app.call('sessions.stop', { id: s.id }).catch(() => undefined);
-    await killApp(app, 'SIGTERM');
+    await stopAndKill(app);
     app = null;
   }
   await h?.cleanup();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedSessions, type SeededSession } from '../../../bench/support/seed-sessions';
 import { ENDINGS } from '../../../bench/support/synthetic-journals';
-import { createCore, type Core } from '../../../src/main/app/core';
+import type { Core } from '../../../src/main/app/core';
 import { databasePath } from '../../../src/main/app/paths';
 import { sessionDir } from '../../../src/main/host/paths';
 import { isPidAlive } from '../../../src/main/host/proc';
@@ -15,32 +15,13 @@ import { fail } from '../../../src/shared/result';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildOnce } from '../../support/build';
-import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { callerOf, createHarness, makeRepo, type Harness } from '../../support/core-harness';
 import { killSessionProcesses } from '../../support/hosts';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
 let h: Harness;
-const others: Core[] = [];
 beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  for (const c of others.splice(0)) {
-    const list = await c.router.call('sessions.list', {}, { via: 'test' });
-    if (list.ok) for (const s of list.value as SessionSummary[]) await c.router.call('sessions.stop', { id: s.id }, { via: 'test' });
-    await c.close();
-  }
-  await h.cleanup();
-});
-
-function newCore(): { core: Core; call: <T>(name: string, input: unknown) => Promise<T> } {
-  const core = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
-  others.push(core);
-  const call = async <T>(name: string, input: unknown): Promise<T> => {
-    const r = await core.router.call(name, input, { via: 'test' });
-    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-    return r.value as T;
-  };
-  return { core, call };
-}
+afterEach(() => h.cleanup());
 
 /** A session whose turn ended, then Baton went away and the host and agent died: only the journal and the database are left. */
 async function finishedSessionWithHostGone(): Promise<{ s: SessionSummary; journal: string }> {
@@ -70,7 +51,7 @@ describe('reconcile: the journal wins a disagreement, and people are told', () =
     const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
     // The journal lost its last three lines (a disk that lied about a flush, a restored backup).
     writeFileSync(journal, lines.slice(0, -3).join('\n') + '\n');
-    const { core, call } = newCore();
+    const { core, call } = h.reopen();
     const report = await core.recover();
     expect(report?.divergences).toBe(1);
 
@@ -98,7 +79,7 @@ describe('reconcile: the journal wins a disagreement, and people are told', () =
     // The database recorded one version of this line; the journal (the truth) says another.
     const edited = records.map((r, i) => (i === target ? { ...r, msg: JSON.parse(JSON.stringify(r.msg).replace('"one "', '"uno "')) as unknown } : r));
     writeFileSync(journal, edited.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const { core, call } = newCore();
+    const { core, call } = h.reopen();
     expect((await core.recover())?.divergences).toBe(1);
 
     const after = await call<SessionSummary>('sessions.get', { id: s.id });
@@ -110,7 +91,7 @@ describe('reconcile: the journal wins a disagreement, and people are told', () =
 
   it('a database that agrees with its journal is left alone', async () => {
     const { s } = await finishedSessionWithHostGone();
-    const { core, call } = newCore();
+    const { core, call } = h.reopen();
     const report = await core.recover();
     expect(report?.divergences).toBe(0);
     expect((await call<SessionSummary>('sessions.get', { id: s.id })).divergence).toBeNull();
@@ -122,10 +103,10 @@ describe('quitting and the clean-shutdown marker', () => {
     h = createHarness();
     expect(h.core.status().recovery.lastShutdown).toBe('first_run');
     await h.core.close();
-    const second = newCore();
+    const second = h.reopen();
     expect(second.core.status().recovery.lastShutdown).toBe('clean');
     // The second run is never closed (as if killed): the next start says so.
-    const third = newCore();
+    const third = h.reopen();
     expect(third.core.status().recovery.lastShutdown).toBe('unclean');
   });
 
@@ -148,7 +129,7 @@ describe('quitting and the clean-shutdown marker', () => {
 
     await h.core.close({ stopAgents: true });
     await waitUntil(() => [host.pid, host.agentPid].filter((p) => p !== null && isPidAlive(p)), (l) => l.length === 0, 10_000, 'every process stopped');
-    const { core, call } = newCore();
+    const { core, call } = h.reopen();
     expect(core.status().recovery.lastShutdown).toBe('clean');
     expect(core.status().settings.quitBehavior).toBe('stop_all');
     expect((await call<SessionSummary>('sessions.get', { id: s.id })).state).toBe('stopped');
@@ -186,16 +167,15 @@ const boardReady = (core: Core): Promise<void> =>
 
 /** Every session is in the recovery table's state and holds its whole journal (an interrupted one, its one marker). */
 async function expectCaughtUp(core: Core, sessions: readonly SeededSession[]): Promise<void> {
+  const call = callerOf(core);
   for (const seed of sessions) {
-    const r = await core.router.call('sessions.records', { id: seed.id, afterSeq: 0, limit: 10_000 }, { via: 'test' });
-    const got = await core.router.call('sessions.get', { id: seed.id }, { via: 'test' });
-    if (!r.ok || !got.ok) throw new Error('sessions.records / sessions.get failed');
-    const { records } = r.value as { records: JournalRecord[] };
+    const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: seed.id, afterSeq: 0, limit: 10_000 });
+    const got = await call<SessionSummary>('sessions.get', { id: seed.id });
     const disk = journalRecords(join(h.dataDir, 'sessions', seed.id, 'journal.jsonl'));
     const markers = disk.filter((x) => x.dir === 'host' && JSON.stringify(x.msg).includes('"marker":"interrupted"'));
-    expect((got.value as SessionSummary).state).toBe(seed.expected);
+    expect(got.state).toBe(seed.expected);
     expect(markers.length).toBe(seed.expected === 'interrupted' ? 1 : 0);
-    expect((got.value as SessionSummary).lastSeq).toBe(disk.length);
+    expect(got.lastSeq).toBe(disk.length);
     expect(records.map((x) => JSON.stringify([x.seq, x.dir, x.msg]))).toEqual(disk.map((x) => JSON.stringify([x.seq, x.dir, x.msg])));
   }
 }
@@ -211,7 +191,7 @@ function expectNoOpenTurns(sessions: readonly SeededSession[]): void {
 describe('reconcile in two phases: the board first, then the journals', () => {
   it('states are decided and broadcast before any missing line is projected; recover() resolves once every line is', async () => {
     const sessions = await seeded(8, 1500);
-    const { core, call } = newCore();
+    const { core, call } = h.reopen();
     const changed = new Set<string>();
     core.hub.listen((name, payload) => name === 'sessions.changed' && changed.add((payload as { sessionId: string }).sessionId));
     let atBoard: SessionSummary[] = [];
@@ -231,25 +211,25 @@ describe('reconcile in two phases: the board first, then the journals', () => {
     expect(report?.moved.map((m) => m.sessionId).sort()).toEqual(moved.map((s) => s.id).sort());
     for (const s of sessions) expect(changed.has(s.id)).toBe(true);
     await expectCaughtUp(core, sessions);
-    await closeCore(core);
+    await core.close();
     expectNoOpenTurns(sessions);
   });
 
   it('a quit during catch-up stops between batches; the next start finishes it, interrupted markers included', async () => {
     const sessions = await seeded(8, 1500);
-    const first = newCore().core;
-    const closed = boardReady(first).then(() => closeCore(first));
+    const first = h.reopen().core;
+    const closed = boardReady(first).then(() => first.close());
     await first.recover();
     await closed;
     const behind = await readBehind(sessions);
     expect(behind).toBeGreaterThan(0);
 
-    const { core } = newCore();
+    const { core } = h.reopen();
     const report = await core.recover();
     // The interrupted ones were decided by the first start; only the sessions still live were reconciled again.
     expect(report?.moved).toEqual([]);
     await expectCaughtUp(core, sessions);
-    await closeCore(core);
+    await core.close();
     expectNoOpenTurns(sessions);
   });
 
@@ -258,21 +238,17 @@ describe('reconcile in two phases: the board first, then the journals', () => {
     const failed = sessions.find((s) => s.expected === 'failed') as SeededSession;
     let atLaunch: { lastSeq: number; othersBehind: number } | null = null;
     const real = createHostPort();
-    const core = createCore({
-      dataDir: h.dataDir,
-      mode: 'browser',
-      version: 'test',
+    const { core, call } = h.reopen({
       host: {
         ...real,
         launch: async (o) => {
-          const list = (await core.router.call('sessions.list', {}, { via: 'test' })) as { ok: true; value: SessionSummary[] };
-          const bySeed = (s: SeededSession) => list.value.find((x) => x.id === s.id)?.lastSeq ?? 0;
+          const list = await call<SessionSummary[]>('sessions.list', {});
+          const bySeed = (s: SeededSession) => list.find((x) => x.id === s.id)?.lastSeq ?? 0;
           atLaunch = { lastSeq: bySeed(failed), othersBehind: sessions.filter((s) => s !== failed && bySeed(s) < s.journalSeq).length };
           return fail('host_failed', `not launching ${o.sessionId} in this test`);
         },
       },
     });
-    others.push(core);
     const retried = boardReady(core).then(() => core.router.call('sessions.retry', { id: failed.id }, { via: 'test' }));
     await core.recover();
     expect((await retried).ok).toBe(true);
@@ -282,16 +258,9 @@ describe('reconcile in two phases: the board first, then the journals', () => {
   });
 });
 
-/** Closed by the test itself: afterEach has nothing left to stop in it. */
-async function closeCore(core: Core): Promise<void> {
-  others.splice(others.indexOf(core), 1);
-  await core.close();
-}
-
 async function readBehind(sessions: readonly SeededSession[]): Promise<number> {
-  const { core } = newCore();
-  const list = await core.router.call('sessions.list', {}, { via: 'test' });
-  await closeCore(core);
-  if (!list.ok) throw new Error(list.error.message);
-  return sessions.filter((s) => ((list.value as SessionSummary[]).find((x) => x.id === s.id)?.lastSeq ?? 0) < s.journalSeq).length;
+  const { core, call } = h.reopen();
+  const list = await call<SessionSummary[]>('sessions.list', {});
+  await core.close();
+  return sessions.filter((s) => (list.find((x) => x.id === s.id)?.lastSeq ?? 0) < s.journalSeq).length;
 }

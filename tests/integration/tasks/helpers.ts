@@ -3,7 +3,7 @@ import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { MCP_TOKEN_VAR } from '../../../src/shared/tools';
-import type { Caller } from '../orchestrator/helpers';
+import type { Caller } from '../../support/core-harness';
 
 /**
  * The tool token Baton gave an orchestrator, read where the agent got it: the

@@ -3,9 +3,9 @@ import { startAppControl } from '../../../src/main/control';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
 import { buildOnce } from '../../support/build';
-import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { fromHarness, orchestratorTranscript, type Caller } from '../orchestrator/helpers';
+import { orchestratorTranscript } from '../orchestrator/helpers';
 import { toolCaller, toolToken } from './helpers';
 import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
 
@@ -14,7 +14,7 @@ let call: Caller;
 let control: { close(): Promise<void> } | null = null;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
-  for (const s of await call<SessionSummary[]>('sessions.list', {})) await call('sessions.stop', { id: s.id }).catch(() => undefined);
+  await stopAllSessions(call);
   await control?.close();
   control = null;
   await h.cleanup();
@@ -46,7 +46,7 @@ const SCRIPT = {
 describe('the orchestrator at work, end to end with real processes', () => {
   it('woken by a new task, it claims the run, spawns a worker over MCP, and completes the run after the worker ends', { timeout: 120_000 }, async () => {
     h = createHarness();
-    call = fromHarness(h);
+    call = callerOf(h.core);
     // The agent's MCP bridge reaches Baton the way it does in the app: through the control socket.
     control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
     const repo = makeRepo(h.tempDir());
@@ -83,7 +83,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
 
   it("an orchestrator's tools see only its own project; a wrong token is refused", async () => {
     h = createHarness();
-    call = fromHarness(h);
+    call = callerOf(h.core);
     const ids: string[] = [];
     for (const name of ['alpha', 'beta']) {
       const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name });

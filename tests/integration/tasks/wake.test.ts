@@ -1,27 +1,21 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src/main/app/core';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { RunView, TaskView, WakeView } from '../../../src/shared/contracts/tasks';
 import { buildOnce } from '../../support/build';
-import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
+import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { fromHarness, type Caller } from '../orchestrator/helpers';
 import { cancels, prompts, state, toolCaller, toolToken, wakePrompts } from './helpers';
 
 let h: Harness;
+/** The main the test talks to: the harness's core, or the core that replaced it after a restart. */
 let call: Caller;
-let second: Core | null = null;
 beforeAll(() => {
   // The lease ticker runs often here, so an expired lease is noticed within the test's patience.
   process.env.BATON_TASK_TICK_MS = '200';
   return buildOnce();
 }, 120_000);
 afterEach(async () => {
-  const c = second ?? h.core;
-  const list = await c.router.call('sessions.list', {}, { via: 'test' });
-  for (const s of list.ok ? (list.value as SessionSummary[]) : []) await c.router.call('sessions.stop', { id: s.id }, { via: 'test' });
-  if (second) await second.close();
-  second = null;
+  await stopAllSessions(call);
   await h.cleanup();
 });
 
@@ -36,7 +30,7 @@ const SCRIPT = {
 
 async function withOrchestrator(): Promise<{ projectId: string; orch: SessionSummary; tool: ReturnType<typeof toolCaller> }> {
   h = createHarness();
-  call = fromHarness(h);
+  call = callerOf(h.core);
   const repo = makeRepo(h.tempDir());
   const { project } = await h.must('projects.add', { path: repo, name: 'queue' });
   await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
@@ -168,14 +162,10 @@ describe('waking the orchestrator', () => {
     await waitUntil(() => state(call, orch.id), (s) => s === 'busy', 10_000, 'busy');
     await add(projectId, 'Survives the restart');
     await h.core.close(); // The host and agent keep running; the wake is stored.
-    second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
-    await second.recover();
-    const call2: Caller = async <T>(name: string, input: unknown) => {
-      const r = await (second as Core).router.call(name, input, { via: 'test' });
-      if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-      return r.value as T;
-    };
-    const p = await waitUntil(() => prompts(call2, orch.id), (x) => wakePrompts(x).length === 1, 20_000, 'the wake after restart');
+    const second = h.reopen();
+    await second.core.recover();
+    call = second.call;
+    const p = await waitUntil(() => prompts(call, orch.id), (x) => wakePrompts(x).length === 1, 20_000, 'the wake after restart');
     expect(wakePrompts(p)[0]).toContain('Survives the restart');
   });
 
@@ -198,13 +188,14 @@ describe('waking the orchestrator', () => {
     const extra = Object.entries(count(resources())).filter(([kind, n]) => n > (before[kind] ?? 0));
     expect(extra).toEqual([]);
     // The agents kept running without Baton; the next core stops them in afterEach.
-    second = createCore({ dataDir: h.dataDir, mode: 'browser', version: 'test' });
-    await second.recover();
+    const second = h.reopen();
+    await second.core.recover();
+    call = second.call;
   });
 
   it('tasks queued before there is an orchestrator: the board says it is needed; once started, the handoff comes first, then one wake', async () => {
     h = createHarness();
-    call = fromHarness(h);
+    call = callerOf(h.core);
     const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name: 'early' });
     await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
     await add(project.id, 'Early bird');
