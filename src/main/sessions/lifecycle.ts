@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { HarnessId } from '../../shared/harness';
+import { err, fail, ok, type Result } from '../../shared/result';
+import { LIVE_STATES, type SessionState } from '../../shared/session-state';
+import { resolveHarness } from '../agents/harness';
+import { slugify } from '../git';
+import type { ProjectRecord } from '../projects/repository';
+import { dispatch } from './dispatch';
+import type { Registry } from './registry';
+import type { SessionRecord } from './repository';
+import { start, type OpenedHow } from './start';
+
+const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === 'failed' || s === 'interrupted';
+
+/**
+ * A session's life as people and the orchestrator drive it: create or launch
+ * it, prompt, cancel, stop, retry or continue it, retire it.
+ */
+export function createLifecycle(reg: Registry) {
+  const { deps, live, move, summary, found, current, stopGraceMs } = reg;
+
+  function findProject(id: string): Result<ProjectRecord> {
+    const project = deps.projects.get(id);
+    return project ? ok(project) : fail('project_not_found', `There is no project ${id}.`);
+  }
+
+  /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
+  const agentCommand = (project: ProjectRecord, harness: HarnessId): Result<SessionRecord['command']> => resolveHarness(harness, project.customCommand);
+
+  /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
+  async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
+    const end = Date.now() + ms;
+    let st = deps.sessions.get(id)?.state;
+    while (!done(st) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      st = deps.sessions.get(id)?.state;
+    }
+    return st;
+  }
+
+  function cancel(id: string): Result<{ cancelled: boolean }> {
+    const s = deps.sessions.get(id);
+    const l = live.get(id);
+    if (!s || !l || !s.agentSessionId) return ok({ cancelled: false });
+    // Pending permission requests are answered `cancelled`, as ACP requires, then the turn is cancelled.
+    l.cancelPermissions();
+    void l.acp.agent.notify('session/cancel', { sessionId: s.agentSessionId }).catch(() => undefined);
+    return ok({ cancelled: true });
+  }
+
+  async function stop(id: string): Promise<Result<SessionSummary>> {
+    const got = found(id);
+    if (!got.ok) return got;
+    const s = got.value;
+    const l = live.get(id);
+    if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'retired') return ok(summary(s));
+    // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
+    if (!move(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped')) return fail('illegal_state', `A ${s.state} session cannot be stopped.`);
+    if (l) {
+      l.cancelPermissions();
+      await l.stopHost(stopGraceMs);
+    } else if (deps.sessions.get(id)?.state === 'stopping') {
+      const connected = s.host ? await deps.host.connect(id, deps.dataDir, s.host) : null;
+      if (connected?.ok) await connected.value.link.stop(stopGraceMs);
+      move(id, 'stopped', 'reconciliation', 'The session host was already gone.');
+    }
+    return current(id);
+  }
+
+  return {
+    async create(input: { projectId: string; harness?: HarnessId; title?: string; prompt: string }): Promise<Result<SessionSummary>> {
+      const project = findProject(input.projectId);
+      if (!project.ok) return project;
+      const harness = input.harness ?? project.value.workerAgent;
+      const command = agentCommand(project.value, harness);
+      if (!command.ok) return command;
+      const id = randomUUID();
+      const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
+      const wt = await deps.worktreesService.create(project.value.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`);
+      if (!wt.ok) return err({ code: wt.error.code, message: `Could not create the session's worktree: ${wt.error.message}` });
+      const s = deps.sessions.insert({ id, projectId: project.value.id, role: 'worker', harness, command: command.value, title, worktreeId: wt.value.id, cwd: wt.value.path, initialPrompt: input.prompt });
+      reg.changed(id);
+      reg.track(start(reg, id, 'spawn', input.prompt));
+      return ok(summary(s));
+    },
+
+    /**
+     * Inserts a session under the given id (unless it exists: a saga resumed
+     * after a crash re-creates nothing) in an existing worktree, starts it,
+     * and resolves once its agent is ready or has failed.
+     */
+    async launch(input: { id: string; projectId: string; role: SessionRecord['role']; harness: HarnessId; title: string; worktreeId: string; cwd: string; firstPrompt: string | null }): Promise<Result<SessionSummary>> {
+      const project = findProject(input.projectId);
+      if (!project.ok) return project;
+      if (!deps.sessions.get(input.id)) {
+        const command = agentCommand(project.value, input.harness);
+        if (!command.ok) return command;
+        deps.sessions.insert({ id: input.id, projectId: project.value.id, role: input.role, harness: input.harness, command: command.value, title: input.title, worktreeId: input.worktreeId, cwd: input.cwd });
+        reg.changed(input.id);
+      }
+      if (deps.sessions.get(input.id)?.state === 'pending') await start(reg, input.id, 'spawn', input.firstPrompt);
+      return current(input.id);
+    },
+
+    /** Idle with its host gone (after a restart): the agent is started again and its conversation resumed first. */
+    async prompt(id: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>> {
+      const s = deps.sessions.get(id);
+      if (s && s.state === 'idle' && !live.has(id) && !deps.turns.byKey(idempotencyKey)) {
+        const how = await start(reg, id, 'resume_requested', text, s.agentSessionId, idempotencyKey);
+        const turn = deps.turns.byKey(idempotencyKey);
+        if (!how || !turn) return fail('resume_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
+        return ok({ turnId: turn.id, duplicate: false });
+      }
+      return dispatch(reg, id, text, idempotencyKey);
+    },
+
+    /** Continue an interrupted session: resume or reload the conversation when the agent can, else prime a new one. */
+    async continue(id: string): Promise<Result<{ how: OpenedHow }>> {
+      const s = found(id);
+      if (!s.ok) return s;
+      if (s.value.state !== 'interrupted') return fail('illegal_state', 'Only an interrupted session can be continued.');
+      const how = await start(reg, id, 'continue_requested', 'Your previous turn was interrupted before it finished. Continue where you left off.', s.value.agentSessionId);
+      return how ? ok({ how }) : fail('continue_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
+    },
+
+    retry(id: string): Result<SessionSummary> {
+      const got = found(id);
+      if (!got.ok) return got;
+      const s = got.value;
+      if (s.state !== 'failed') return fail('illegal_state', 'Only a failed session can be retried.');
+      // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
+      const project = deps.projects.get(s.projectId);
+      if (project) {
+        const command = agentCommand(project, s.harness as HarnessId);
+        if (!command.ok) return command;
+        deps.sessions.setCommand(id, command.value);
+      }
+      // The prompt that never got an answer goes out again; with no turn at all, the one it was created with.
+      const last = deps.turns.last(id);
+      const firstPrompt = last ? (last.status !== 'ended' ? last.prompt : null) : s.initialPrompt;
+      reg.track(start(reg, id, 'retry', firstPrompt));
+      const now = deps.sessions.get(id) ?? s;
+      return ok(summary(now));
+    },
+
+    cancel,
+
+    answerPermission(id: string, requestKey: string, optionId: string | null): Result<{ answered: boolean }> {
+      const l = live.get(id);
+      return ok({ answered: l ? l.answer(requestKey, optionId) : false });
+    },
+
+    stop,
+
+    /** Stops every session that is not finished (the quit dialog's "Stop all agents"); returns how many were asked to stop. */
+    async stopAll(): Promise<number> {
+      const open = deps.sessions.listInStates(LIVE_STATES);
+      const results = await Promise.all(open.map((s) => stop(s.id)));
+      return results.filter((r) => r.ok).length;
+    },
+
+    /**
+     * The first half of retiring a session: its open turn is cancelled (and
+     * given a moment to end), its host and every agent process stopped, then
+     * it is marked `retiring`. Repeating it is harmless.
+     */
+    async beginRetire(id: string, turnGraceMs = 5000): Promise<Result<SessionSummary>> {
+      const got = found(id);
+      if (!got.ok) return got;
+      const s0 = got.value;
+      if (s0.state === 'retiring' || s0.state === 'retired') {
+        // A retry after a crash: the host may still be there.
+        const connected = s0.host ? await deps.host.connect(id, deps.dataDir, s0.host) : null;
+        if (connected?.ok) await connected.value.link.stop(stopGraceMs);
+        return ok(summary(s0));
+      }
+      if ((s0.state === 'busy' || s0.state === 'waiting_input') && live.has(id)) {
+        cancel(id);
+        await waitForState(id, (st) => st !== 'busy' && st !== 'waiting_input', turnGraceMs);
+      }
+      const stopped = await stop(id);
+      if (!stopped.ok) return stopped;
+      const st = await waitForState(id, (x) => x !== 'stopping', stopGraceMs + 5000);
+      if (st === 'stopping') return fail('stop_failed', 'The old session did not stop in time; its processes may still be running. Retry stops it again.');
+      if (!move(id, 'retiring', 'retire_requested')) return fail('illegal_state', `A ${String(st)} session cannot be retired.`);
+      return current(id);
+    },
+
+    finishRetire(id: string): Result<SessionSummary> {
+      const s0 = found(id);
+      if (!s0.ok) return s0;
+      if (s0.value.state !== 'retired' && !move(id, 'retired', 'retired')) return fail('illegal_state', `A ${s0.value.state} session cannot be marked retired.`);
+      return current(id);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { asRpc, idKey, isObject, isRequest, type JournalRecord } from '../../shared/journal';
+import { send } from './dispatch';
+import type { HostLink } from './host-port';
+import type { Registry } from './registry';
+import type { SessionRecord } from './repository';
+import { start } from './start';
+
+/** Agent→client requests in the journal that no response answered. */
+export function unansweredRequests(all: readonly JournalRecord[]): JournalRecord[] {
+  // Only the current agent process's lines: every process numbers its requests from 0, so an
+  // earlier process's answer to its request 0 says nothing about this one's request 0.
+  const start = all.findLastIndex((r) => r.dir === 'host' && isObject(r.msg) && isObject(r.msg.started));
+  const records = start >= 0 ? all.slice(start) : all;
+  const answered = new Set(records.filter((r) => r.dir === 'out').map((r) => idKey(asRpc(r.msg)?.id)));
+  return records.filter((r) => {
+    const m = asRpc(r.msg);
+    return r.dir === 'in' && m !== null && isRequest(m) && !answered.has(idKey(m.id));
+  });
+}
+
+/** What reconciliation (src/main/recovery) asks of the sessions service after a restart or a lost host. */
+export function createRecoveryApi(reg: Registry) {
+  const { deps, live } = reg;
+  return {
+    /** Reattaches to a live host after a restart: catch up from the last applied seq, re-offer unanswered requests. */
+    reattach(s: SessionRecord, link: HostLink): void {
+      const l = reg.attachLive(s, link);
+      l.redeliver(unansweredRequests(deps.events.list(s.id)));
+      l.attach(s.lastAppliedSeq);
+    },
+
+    /**
+     * A prompt checkpointed but never journaled (Baton or its host died in
+     * between) goes out now, under its own turn: persist, then act, even
+     * across a crash. The agent is started again first if its host is gone.
+     */
+    async resendCheckpointed(id: string): Promise<boolean> {
+      const turn = deps.turns.open(id).find((t) => t.status === 'dispatching' && t.requestId === null);
+      const s0 = deps.sessions.get(id);
+      if (!turn || !s0 || s0.state !== 'idle') return false;
+      if (!live.has(id) && !(await start(reg, id, 'resume_requested', null, s0.agentSessionId))) return false;
+      const s = deps.sessions.get(id);
+      const l = live.get(id);
+      if (!s || !l || !s.agentSessionId || s.state !== 'idle') return false;
+      send(l, s.agentSessionId, turn.id, turn.prompt);
+      return true;
+    },
+
+    /** A turn that was open when its host died will never end by itself. */
+    interruptTurns(id: string): void {
+      for (const t of deps.turns.open(id)) deps.turns.finish(t.id, 'interrupted', 'The session host stopped during the turn.');
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { JournalRecord } from '../../shared/journal';
+import { fail, ok, type Result } from '../../shared/result';
+import { LIVE_STATES, type SessionState, type Trigger } from '../../shared/session-state';
+import type { ProjectsRepository } from '../projects/repository';
+import type { DivergencesRepository } from '../recovery/divergences-repository';
+import type { WorktreesRepository } from '../worktrees/repository';
+import type { WorktreesService } from '../worktrees/service';
+import type { EventsRepository } from './events-repository';
+import type { HostLink, HostPort } from './host-port';
+import { LiveSession } from './live';
+import type { Projector } from './projection';
+import type { SessionRecord, SessionsRepository } from './repository';
+import type { TurnsRepository } from './turns-repository';
+
+export interface SessionsServiceDeps {
+  dataDir: string;
+  host: HostPort;
+  projector: Projector;
+  sessions: SessionsRepository;
+  events: EventsRepository;
+  turns: TurnsRepository;
+  divergences: DivergencesRepository;
+  projects: ProjectsRepository;
+  worktrees: WorktreesRepository;
+  worktreesService: WorktreesService;
+  emitChanged: (sessionId: string, projectId: string) => void;
+  emitRecords: (sessionId: string, records: JournalRecord[]) => void;
+  debugPoint: (name: string) => void;
+  /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
+  onHostLost?: (sessionId: string) => void;
+  /** MCP servers an agent session is given (the orchestrator's tools); none by default. */
+  mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
+  initTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+/**
+ * What every part of the sessions service shares: the attached sessions (one
+ * LiveSession per host this process talks to), the background starts, and
+ * how a session is looked up, moved and shown.
+ */
+export function createRegistry(deps: SessionsServiceDeps) {
+  const live = new Map<string, LiveSession>();
+  const epoch = randomBytes(4).toString('hex');
+  const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
+  const stopGraceMs = deps.stopGraceMs ?? 3000;
+  const background = new Set<Promise<unknown>>();
+  let shuttingDown = false;
+
+  const track = (p: Promise<unknown>): void => {
+    const t = p.catch((e: unknown) => console.error('[baton] session task failed:', e)).finally(() => background.delete(t));
+    background.add(t);
+  };
+
+  function summary(s: SessionRecord): SessionSummary {
+    const wt = s.worktreeId ? deps.worktrees.get(s.worktreeId) : null;
+    const d = deps.divergences.open(s.id);
+    return {
+      id: s.id,
+      projectId: s.projectId,
+      role: s.role,
+      harness: s.harness,
+      title: s.title,
+      state: s.state,
+      stateDetail: s.stateDetail,
+      branch: wt?.branch ?? null,
+      worktreePath: wt?.path ?? s.cwd,
+      lastSeq: s.lastAppliedSeq,
+      divergence: d ? { detail: d.detail, detectedAt: d.detectedAt } : null,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+    };
+  }
+
+  /** The stored session, or `session_not_found`. */
+  function found(id: string): Result<SessionRecord> {
+    const s = deps.sessions.get(id);
+    return s ? ok(s) : fail('session_not_found', `There is no session ${id}.`);
+  }
+
+  /** The session as it is stored now, summarized; `session_not_found` if it is not. */
+  function current(id: string): Result<SessionSummary> {
+    const s = found(id);
+    return s.ok ? ok(summary(s.value)) : s;
+  }
+
+  const changed = (id: string): void => {
+    const s = deps.sessions.get(id);
+    if (s) deps.emitChanged(id, s.projectId);
+  };
+
+  /** Moves a session and tells the renderers; false (and a warning) when the table does not allow it. */
+  function move(id: string, to: SessionState, trigger: Trigger, detail: string | null = null): boolean {
+    try {
+      deps.sessions.transition(id, to, trigger, detail);
+      changed(id);
+      return true;
+    } catch (e) {
+      console.warn(`[baton] session ${id}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  function attachLive(s: SessionRecord, link: HostLink): LiveSession {
+    const l = makeLive(s, link);
+    live.set(s.id, l);
+    return l;
+  }
+
+  function makeLive(s: SessionRecord, link: HostLink): LiveSession {
+    const l: LiveSession = new LiveSession({
+      sessionId: s.id,
+      link,
+      epoch,
+      projector: deps.projector,
+      sessions: deps.sessions,
+      turns: deps.turns,
+      debugPoint: deps.debugPoint,
+      onApplied: (records, stateChanged) => {
+        if (records.length > 0) deps.emitRecords(s.id, records);
+        if (stateChanged || records.length > 0) changed(s.id);
+      },
+      onExit: () => {
+        // After shutdown the database is closed; the next start reconciles this session.
+        if (shuttingDown) return;
+        // Only this link's own entry: a restarted session has a newer LiveSession under the same id.
+        if (live.get(s.id) !== l) return;
+        live.delete(s.id);
+        changed(s.id);
+        // The host went away without an exit record (killed, crashed): the session must not sit busy as a ghost.
+        const now = deps.sessions.get(s.id);
+        if (now && LIVE_STATES.includes(now.state)) deps.onHostLost?.(s.id);
+      },
+    });
+    return l;
+  }
+
+  return {
+    deps,
+    live,
+    initTimeoutMs,
+    stopGraceMs,
+    track,
+    summary,
+    found,
+    current,
+    changed,
+    move,
+    attachLive,
+
+    isLive: (id: string) => live.has(id),
+
+    /** Running with its agent initialized and its host attached. */
+    isUp(id: string): boolean {
+      const s = deps.sessions.get(id);
+      return !!s && live.has(id) && (s.state === 'idle' || s.state === 'busy' || s.state === 'waiting_input');
+    },
+
+    /** Lets go of every host without stopping it: the agents keep working while Baton is away. */
+    async shutdown(): Promise<void> {
+      await Promise.allSettled([...background]);
+      shuttingDown = true;
+      for (const l of live.values()) l.detach();
+      live.clear();
+    },
+  };
+}
+
+export type Registry = ReturnType<typeof createRegistry>;
