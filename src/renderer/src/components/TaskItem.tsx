@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { TaskView } from '../../../shared/contracts/tasks';
 import { timeAgo } from '../format';
 import { useBaton } from '../stores/react';
-import { attentionNote, leaseExpired, PRIORITY_LABELS, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
+import { attentionNote, leaseExpired, PRIORITY_LABELS, PRIORITY_TONE, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
 import { StatusPill } from './SessionBoard';
 import { BusyButton, OutcomeNotice } from './ui';
 
@@ -26,7 +26,7 @@ export function TaskItem({ task, now }: { task: TaskView; now: number }) {
         <span id={titleId} className="task-title">
           {task.title}
         </span>
-        {task.priority !== 'normal' && <span className={`pill priority priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>}
+        {task.priority !== 'normal' && <span className={`pill ${PRIORITY_TONE[task.priority]}`}>{PRIORITY_LABELS[task.priority]}</span>}
         <span className="task-spacer" />
         {run && task.status !== 'canceled' ? (
           <span className={`pill ${RUN_STATUS_TONE[run.status]}`} data-testid="run-status" data-status={run.status}>

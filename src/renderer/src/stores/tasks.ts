@@ -52,6 +52,9 @@ export const RUN_STATUS_TONE: Record<RunStatus, string> = {
 
 export const PRIORITY_LABELS: Record<TaskPriority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
 
+/** Normal goes without a pill; the others take the status tones. */
+export const PRIORITY_TONE: Record<TaskPriority, string> = { low: 'pill-muted', normal: 'pill-muted', high: 'pill-warn', urgent: 'pill-danger' };
+
 export const PRIORITY_ORDER: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
 /** A claimed or running run whose lease ran out: its orchestrator stopped looking after it, so people may put it back in the queue. */
