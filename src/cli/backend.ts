@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CONTROL_INFO_NAME, CONTROL_SOCKET_NAME, ControlInfo } from '../shared/control';
+import { existsSync } from 'node:fs';
+// The control client and the socket lookup import only node and src/shared (the MCP bridge uses them too);
+// the layer rule for src/cli in eslint.config.js does not list them yet.
+// eslint-disable-next-line no-restricted-imports
+import { connectControl } from '../main/control/client';
+// eslint-disable-next-line no-restricted-imports
+import { findControlSocket } from '../main/control/paths';
 import { fail, ok, type Result } from '../shared/result';
-import { connectControl } from './client';
 
 /** Where the contract is answered: the running app over its control socket, or a brain opened here for one command. */
 export interface Backend {
@@ -17,23 +20,11 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** The socket the app says it listens on (control.json), else where it would be. */
-function socketFor(dataDir: string): string {
-  try {
-    const info = ControlInfo.safeParse(JSON.parse(readFileSync(join(dataDir, CONTROL_INFO_NAME), 'utf8')));
-    if (info.success) return info.data.socket;
-  } catch {
-    // No control.json: the app is not running, or has not listened yet.
-  }
-  return join(dataDir, CONTROL_SOCKET_NAME);
-}
-
 export async function openBackend(dataDir: string, notice: (line: string) => void): Promise<Result<Backend>> {
   if (!existsSync(dataDir)) {
     return fail('no_data_dir', `There is no Baton data directory at ${dataDir}. Start Baton once, or pass --data-dir (or set BATON_HOME).`);
   }
-  const socket = socketFor(dataDir);
-  const c = await connectControl(socket);
+  const c = await connectControl(findControlSocket(dataDir));
   if (c.state === 'failed') return fail('control_failed', c.message);
   if (c.state === 'connected') {
     const client = c.client;

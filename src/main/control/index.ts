@@ -1,6 +1,7 @@
 import { startControlServer, type ControlServerOptions } from './server';
 
-export { readControlInfo, startControlServer, type ControlServer, type ControlServerOptions, type ControlStart } from './server';
+export { readControlInfo } from './paths';
+export { startControlServer, type ControlServer, type ControlServerOptions, type ControlStart } from './server';
 
 /**
  * What the app's entry points call: start the control socket, say in the log

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTROL_INFO_NAME, CONTROL_SOCKET_NAME } from '../../shared/control';
+import { CONTROL_INFO_NAME, CONTROL_SOCKET_NAME, ControlInfo } from '../../shared/control';
+
+// Node and src/shared only: the `baton` command and the MCP bridge find the socket with these too.
 
 /** sun_path is 108 bytes on Linux and 104 on macOS, both counting the NUL. */
 const SUN_PATH_MAX = 103;
@@ -24,3 +27,22 @@ export function controlSocketPath(dataDir: string, platform: NodeJS.Platform = p
 }
 
 export const controlInfoPath = (dataDir: string): string => join(dataDir, CONTROL_INFO_NAME);
+
+/** `<dataDir>/control.json` as the listening app wrote it; null when there is none (or it does not parse). */
+export function readControlInfo(dataDir: string): ControlInfo | null {
+  try {
+    const parsed = ControlInfo.safeParse(JSON.parse(readFileSync(controlInfoPath(dataDir), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a client reaches the app on this data dir: the socket control.json
+ * names, else where the app would listen (the long-path fallback included).
+ * Nothing listening there is the caller's to find out.
+ */
+export function findControlSocket(dataDir: string): string {
+  return readControlInfo(dataDir)?.socket ?? controlSocketPath(dataDir);
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import {
@@ -8,7 +8,7 @@ import {
   CONTROL_VERSION,
   ControlClientFrame,
   ControlErrorCode,
-  ControlInfo,
+  type ControlInfo,
   type ControlServerFrame,
   type ToolRequest,
 } from '../../shared/control';
@@ -19,7 +19,7 @@ import { thrownMessage, type Router } from '../api/router';
 import { describeZodError } from '../api/validation';
 import { LineSplitter } from '../host/lines';
 import { claimSocket } from './claim';
-import { controlInfoPath, controlSocketPath } from './paths';
+import { controlInfoPath, controlSocketPath, readControlInfo } from './paths';
 
 export interface ControlServerOptions<Ctx> {
   dataDir: string;
@@ -52,15 +52,6 @@ export type ControlStart =
 
 /** A client that stops reading must not grow our memory without bound: past this it is cut off. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-
-export function readControlInfo(dataDir: string): ControlInfo | null {
-  try {
-    const parsed = ControlInfo.safeParse(JSON.parse(readFileSync(controlInfoPath(dataDir), 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The app's local control socket: the contract for the `baton` command (and,

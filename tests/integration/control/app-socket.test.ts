@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectControl } from '../../../src/cli/client';
+import { connectControl } from '../../../src/main/control/client';
 import type { StatusReport } from '../../../src/cli/commands';
 import { killApp, startApp, type AppProcess } from '../../support/app-process';
 import { buildOnce } from '../../support/build';

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectControl, type ControlClient } from '../../../src/cli/client';
+import { connectControl, type ControlClient } from '../../../src/main/control/client';
 import { createEventHub, type EventHub } from '../../../src/main/api/events';
 import { createRouter } from '../../../src/main/api/router';
 import { startControlServer, type ControlServerOptions, type ControlStart } from '../../../src/main/control';

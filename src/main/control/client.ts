@@ -1,17 +1,19 @@
 import { connect, type Socket } from 'node:net';
-import { CONTROL_VERSION, ControlHello, ControlServerFrame, type ControlClientFrame } from '../shared/control';
-import { ErrorCode } from '../shared/errors';
-import type { AppError, Result } from '../shared/result';
+import { CONTROL_VERSION, ControlHello, ControlServerFrame, type ControlClientFrame } from '../../shared/control';
+import { ErrorCode } from '../../shared/errors';
+import type { Result } from '../../shared/result';
 
-/** A connection to the running app's control socket: calls, events, and (for agent tools) raw frames. */
+/**
+ * A connection to the running app's control socket: calls, events, and agent
+ * tool calls. Used by the `baton` command and the MCP bridge, so it imports
+ * only node and src/shared.
+ */
 export interface ControlClient {
   hello: ControlHello;
   call(name: string, input: unknown): Promise<Result<unknown>>;
   tool(req: { sessionId: string; token: string; name: string; args: unknown }): Promise<Result<unknown>>;
   /** Sends `sub` for the first listener of a name; the returned function removes this listener. */
   on(name: string, listener: (payload: unknown) => void): () => void;
-  /** Frame-level errors (a frame the server could not read); calls get theirs in their own result. */
-  onError(listener: (error: AppError) => void): void;
   /** Settles once the connection is gone, whoever closed it. */
   closed: Promise<void>;
   close(): void;
@@ -87,19 +89,17 @@ function lineReader(sock: Socket, first: (frame: unknown) => void): LineReader {
 
 function clientOn(sock: Socket, hello: ControlHello, reader: LineReader): ControlClient {
   let nextId = 0;
+  /** Calls and tool calls share one id sequence, so one table answers both. */
   const pending = new Map<number, (r: Result<unknown>) => void>();
-  const pendingTools = new Map<number, (r: Result<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const errorListeners: ((e: AppError) => void)[] = [];
   let gone = false;
 
   const closed = new Promise<void>((resolve) => {
     sock.on('close', () => {
       gone = true;
       const dropped: Result<unknown> = { ok: false, error: { code: ErrorCode.disconnected, message: 'The app closed the connection.' } };
-      for (const settle of [...pending.values(), ...pendingTools.values()]) settle(dropped);
+      for (const settle of pending.values()) settle(dropped);
       pending.clear();
-      pendingTools.clear();
       resolve();
     });
   });
@@ -110,33 +110,31 @@ function clientOn(sock: Socket, hello: ControlHello, reader: LineReader): Contro
     if (!parsed.success) return;
     const f = parsed.data;
     if (f.t === 'result' || f.t === 'tool_result') {
-      const table = f.t === 'result' ? pending : pendingTools;
-      const settle = table.get(f.id);
-      table.delete(f.id);
+      const settle = pending.get(f.id);
+      pending.delete(f.id);
       settle?.(f.ok ? { ok: true, value: f.value } : { ok: false, error: f.error });
     } else if (f.t === 'event') {
       for (const l of [...(listeners.get(f.name) ?? [])]) l(f.payload);
-    } else if (f.t === 'error') {
-      for (const l of errorListeners) l(f.error);
     }
+    // Frame-level errors (`error`) answer no call: a frame this client sent that the server could not read.
   };
 
   const send = (frame: ControlClientFrame): void => {
     if (!gone) sock.write(JSON.stringify(frame) + '\n');
   };
-  const request = (table: Map<number, (r: Result<unknown>) => void>, make: (id: number) => ControlClientFrame): Promise<Result<unknown>> => {
+  const request = (make: (id: number) => ControlClientFrame): Promise<Result<unknown>> => {
     if (gone) return Promise.resolve({ ok: false, error: { code: ErrorCode.disconnected, message: 'The app closed the connection.' } });
     const id = ++nextId;
     return new Promise((resolve) => {
-      table.set(id, resolve);
+      pending.set(id, resolve);
       send(make(id));
     });
   };
 
   return {
     hello,
-    call: (name, input) => request(pending, (id) => ({ t: 'call', id, name, input })),
-    tool: (req) => request(pendingTools, (id) => ({ t: 'tool', id, ...req })),
+    call: (name, input) => request((id) => ({ t: 'call', id, name, input })),
+    tool: (req) => request((id) => ({ t: 'tool', id, ...req })),
     on(name, listener) {
       let set = listeners.get(name);
       if (!set) {
@@ -153,7 +151,6 @@ function clientOn(sock: Socket, hello: ControlHello, reader: LineReader): Contro
         }
       };
     },
-    onError: (l) => void errorListeners.push(l),
     closed,
     close: () => sock.end(),
   };
