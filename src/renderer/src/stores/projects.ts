@@ -54,8 +54,3 @@ export const selectProjects = (s: BatonState): ProjectSummary[] => s.projects;
 
 export const selectSelectedProject = (s: BatonState): ProjectSummary | null =>
   s.projects.find((p) => p.id === s.selectedProjectId) ?? null;
-
-export const selectProjectById =
-  (id: string) =>
-  (s: BatonState): ProjectSummary | null =>
-    s.projects.find((p) => p.id === id) ?? null;
