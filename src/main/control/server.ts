@@ -40,7 +40,6 @@ export interface ControlServerOptions<Ctx> {
 
 export interface ControlServer {
   socket: string;
-  connections(): number;
   close(): Promise<void>;
 }
 
@@ -177,7 +176,6 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
     state: 'listening',
     server: {
       socket: path,
-      connections: () => subscriptions.size,
       close() {
         closed ??= (async () => {
           stopListening();

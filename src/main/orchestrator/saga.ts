@@ -41,12 +41,8 @@ export async function runReplacement(deps: SagaDeps, id: string): Promise<Replac
   for (;;) {
     if (deps.halted()) return null;
     const r = deps.replacements.get(id);
-    if (!r || r.status !== 'running') return r;
-    if (r.phase === 'done') {
-      deps.replacements.advance(id, 'done');
-      deps.changed(r.projectId);
-      return deps.replacements.get(id);
-    }
+    // advance(id, 'done') sets the status to done in the same UPDATE: a running replacement is never at `done`.
+    if (!r || r.status !== 'running' || r.phase === 'done') return r;
     let outcome: PhaseResult;
     try {
       outcome = await PHASES[r.phase](deps, r);

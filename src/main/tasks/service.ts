@@ -40,7 +40,8 @@ const WAIT_MAX_MS = 10 * 60_000;
 export function createTasksService(deps: TasksServiceDeps) {
   const leaseMs = deps.leaseMs ?? Number(process.env.BATON_LEASE_MS ?? 15 * 60_000);
   const tickMs = deps.tickMs ?? Number(process.env.BATON_TASK_TICK_MS ?? 5000);
-  const waiters = new Map<string, { projectId: string; resolve: (r: WaitResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  /** Parked `wait_for_changes` calls, by orchestrator session. */
+  const waiters = new Map<string, { resolve: (r: WaitResult) => void; timer: ReturnType<typeof setTimeout> }>();
   /** Deliveries run one at a time per project, so a wake can never go out twice. */
   const chains = new Map<string, Promise<void>>();
   const lastState = new Map<string, SessionState>();
@@ -131,7 +132,6 @@ export function createTasksService(deps: TasksServiceDeps) {
   // Not unref'd on purpose: close() must clear it, and the shutdown test sees it if it does not.
   const timer = setInterval(tick, tickMs);
 
-
   return {
     list(projectId: string, status?: TaskView['status']): Result<TaskView[]> {
       if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
@@ -190,15 +190,13 @@ export function createTasksService(deps: TasksServiceDeps) {
           waiters.delete(s.id);
           resolve({ changes: [], summary: `No changes in ${Math.round(ms / 1000)} s.` });
         }, ms);
-        waiters.set(s.id, { projectId: s.projectId, resolve, timer });
+        waiters.set(s.id, { resolve, timer });
         changed(s.projectId);
       });
     },
 
-    isParked: (orchestratorId: string) => waiters.has(orchestratorId),
     /** A run moved without a wake (claimed, completed): the task panel follows. */
     notifyChanged: changed,
-    notify,
     onSessionChanged,
     /** Something about the project's orchestrator changed (a saga ended): a stored wake may go now. */
     deliverFor: (projectId: string): void => void deliver(projectId),
@@ -206,7 +204,6 @@ export function createTasksService(deps: TasksServiceDeps) {
     deliverPending(): void {
       for (const projectId of deps.wakes.projectsWithPending()) void deliver(projectId);
     },
-    tick,
     leaseMs,
 
     /** Stops the ticker, answers parked waits, and waits for deliveries in flight: nothing is left running. */

@@ -132,8 +132,6 @@ export function createOrchestratorTools(deps: ToolsDeps) {
   }
 
   return {
-    tokenFor,
-
     async call(req: { sessionId: string; token: string; name: string; args: unknown }): Promise<Result<unknown>> {
       const who = caller(req.sessionId, req.token);
       if (!who.ok) return who;

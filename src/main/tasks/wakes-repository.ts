@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db';
 
-export type WakeKind = 'enqueued' | 'retried' | 'recovered' | 'lease_expired' | 'run_finished' | 'worker_ended';
+export type WakeKind = 'enqueued' | 'retried' | 'recovered' | 'lease_expired' | 'worker_ended';
 
 export interface WakeReason {
   kind: WakeKind;
@@ -84,14 +84,6 @@ export function createWakesRepository(db: Db) {
     lastDeliveredAt(projectId: string): string | null {
       return db.prepare<[string], { at: string | null }>('SELECT MAX(delivered_at) AS at FROM wakes WHERE project_id = ?').get(projectId)?.at ?? null;
     },
-    delivered(projectId: string): { id: string; via: string; to: string; reasons: WakeReason[] }[] {
-      return db
-        .prepare<[string], { id: string; delivered_via: string; delivered_to: string; reasons: string }>(
-          'SELECT id, delivered_via, delivered_to, reasons FROM wakes WHERE project_id = ? AND delivered_at IS NOT NULL ORDER BY delivered_at',
-        )
-        .all(projectId)
-        .map((r) => ({ id: r.id, via: r.delivered_via, to: r.delivered_to, reasons: JSON.parse(r.reasons) as WakeReason[] }));
-    },
   };
 }
 
@@ -106,7 +98,6 @@ export function describeReasons(reasons: readonly WakeReason[]): string {
     retried: ['retried run', 'retried runs'],
     recovered: ['recovered run', 'recovered runs'],
     lease_expired: ['run back in the queue (lease expired)', 'runs back in the queue (lease expired)'],
-    run_finished: ['run finished', 'runs finished'],
     worker_ended: ['worker finished its turn', 'workers finished their turn'],
   };
   return [...counts.entries()].map(([k, n]) => `${n} ${label[k][n === 1 ? 0 : 1]}`).join(', ');
