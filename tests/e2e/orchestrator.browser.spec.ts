@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { insertDuplicateOrchestrator } from '../support/db';
+import { git } from '../support/git';
+import { fakeHarnessBinary } from '../support/scripted';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
-import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
-import { addProjectWithScriptedAgent, fakeHarnessBinary, killAllHosts, makeRepo } from './support/sessions';
+import { screenshotPath } from './support/server';
+import { addProjectWithScriptedAgent, orchestratorCard as card } from './support/sessions';
+import { useWorkspace } from './support/workspace';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -17,31 +18,7 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
  * Claude Code, so that switching agents and replacing are done for real.
  */
 
-let server: RunningServer | null = null;
-let work: string;
-
-test.beforeEach(() => {
-  work = realpathSync(mkdtempSync(join(tmpdir(), 'baton-e2e-orch-')));
-});
-test.afterEach(async () => {
-  if (server) {
-    await stopServer(server);
-    await killAllHosts(server.dataDir);
-    removeDir(server.dataDir);
-    server = null;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
-
-function writeScript(name: string, script: unknown): string {
-  const path = join(work, name);
-  writeFileSync(path, JSON.stringify(script));
-  return path;
-}
-
-const card = (page: Page) => page.getByTestId('orchestrator-card');
+const ws = useWorkspace('orch');
 
 async function confirmReplace(page: Page, shot: string): Promise<void> {
   const dialog = page.getByTestId('replace-dialog');
@@ -54,15 +31,14 @@ async function confirmReplace(page: Page, shot: string): Promise<void> {
 test('start an orchestrator; switch its agent → Restart needed → Replace → progress → the new one opens; a release that fails → fix → Retry → done', async ({ page, context }) => {
   test.setTimeout(180_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const repo = makeRepo(work, 'shop');
+  const repo = ws.repo('shop');
   // Both agents start slowly enough for the progress to be on screen, as real ones do.
-  const custom = writeScript('custom.json', { initialize: { delayMs: 1200 }, default: { steps: [{ type: 'text', text: 'Custom orchestrator: halfway through the plan.' }] } });
-  const claude = writeScript('claude.json', { initialize: { delayMs: 1500 }, default: { steps: [{ type: 'text', text: 'Claude Code orchestrator here: handoff read.' }] } });
-  const bin = fakeHarnessBinary(join(work, 'bin'), 'claude-agent-acp', claude);
-  server = await startServer({ env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } });
+  const custom = ws.writeScript({ initialize: { delayMs: 1200 }, default: { steps: [{ type: 'text', text: 'Custom orchestrator: halfway through the plan.' }] } }, 'custom.json');
+  const claude = ws.writeScript({ initialize: { delayMs: 1500 }, default: { steps: [{ type: 'text', text: 'Claude Code orchestrator here: handoff read.' }] } }, 'claude.json');
+  const bin = fakeHarnessBinary(join(ws.dir, 'bin'), 'claude-agent-acp', claude);
+  const server = await ws.serve(page, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
   const worktree = join(server.dataDir, 'worktrees', 'shop', 'orchestrator');
 
-  await page.goto(server.url);
   await addProjectWithScriptedAgent(page, repo, custom, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Board' }).click();
 
@@ -132,17 +108,17 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
 
   // Open previous work: the preserved ref, copyable, the command to inspect it, and the Worktrees panel.
   await failed.getByRole('button', { name: 'Open previous work' }).click();
-  const work_ = page.getByTestId('previous-work-dialog');
-  const ref = work_.getByLabel('preserved ref', { exact: true });
+  const previousWork = page.getByTestId('previous-work-dialog');
+  const ref = previousWork.getByLabel('preserved ref', { exact: true });
   await expect(ref).toHaveText(/^refs\/baton\/preserved\/\S+$/);
   const refText = (await ref.textContent()) ?? '';
   expect(git(repo, 'show', `${refText}:plan.md`)).toContain('never committed');
-  await expect(work_.getByLabel('inspect command', { exact: true })).toContainText(`show --stat ${refText}`);
-  await work_.getByRole('button', { name: 'Copy preserved ref' }).click();
-  await expect(work_.getByRole('button', { name: 'Copy preserved ref' })).toHaveText('Copied');
+  await expect(previousWork.getByLabel('inspect command', { exact: true })).toContainText(`show --stat ${refText}`);
+  await previousWork.getByRole('button', { name: 'Copy preserved ref' }).click();
+  await expect(previousWork.getByRole('button', { name: 'Copy preserved ref' })).toHaveText('Copied');
   expect(await page.evaluate('navigator.clipboard.readText()')).toBe(refText);
   await page.screenshot({ path: screenshotPath('orchestrator-previous-work') });
-  await work_.getByRole('button', { name: 'Open the Worktrees panel' }).click();
+  await previousWork.getByRole('button', { name: 'Open the Worktrees panel' }).click();
   await expect(page.getByTestId('worktrees-panel')).toBeVisible();
   await expect(page.getByTestId('preserved-row').filter({ hasText: refText })).toHaveCount(1);
   await page.getByRole('tab', { name: 'Board' }).click();
@@ -163,10 +139,9 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
 
 test('two active orchestrators: the older is flagged Duplicate orchestrator, and Retire duplicates ends it', async ({ page }) => {
   test.setTimeout(90_000);
-  const repo = makeRepo(work, 'docs');
-  const script = writeScript('custom.json', { default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } });
-  server = await startServer();
-  await page.goto(server.url);
+  const repo = ws.repo('docs');
+  const script = ws.writeScript({ default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } }, 'custom.json');
+  const server = await ws.serve(page);
   await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Board' }).click();
   await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
@@ -174,15 +149,7 @@ test('two active orchestrators: the older is flagged Duplicate orchestrator, and
 
   // A second active orchestrator, as a bug or another tool might leave one: an older row, interrupted, written
   // straight into the database (the integration tests do the same).
-  const db = new Database(join(server.dataDir, 'baton.db'));
-  try {
-    const row = db.prepare("SELECT * FROM sessions WHERE role = 'orchestrator'").get() as Record<string, unknown>;
-    db.prepare(
-      'INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run('dup-orchestrator', row.project_id, 'orchestrator', row.harness, row.command, 'docs orchestrator (left over)', row.worktree_id, row.cwd, 'interrupted', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');
-  } finally {
-    db.close();
-  }
+  insertDuplicateOrchestrator(server.dataDir, { id: 'dup-orchestrator', title: 'docs orchestrator (left over)', at: '2020-01-01T00:00:00.000Z' });
   // Main sent no event for a row it did not write: a reload reads everything again.
   await page.reload();
   await page.getByRole('button', { name: /^docs/ }).first().click();

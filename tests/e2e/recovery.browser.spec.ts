@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCRIPTED_AGENT } from '../support/scripted';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
-import { removeDir, restartServer, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
-import { addProjectWithScriptedAgent, journalPath, killAllHosts, killHost, makeRepo, SCRIPTED_AGENT, sessionIds, startSession } from './support/sessions';
+import { restartServer, screenshotPath, startServer, stopServer } from './support/server';
+import { addProjectWithScriptedAgent, journalPath, killHost, sessionIds, startSession } from './support/sessions';
+import { useWorkspace } from './support/workspace';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -14,36 +15,15 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
  * open page that has to find its way back by itself.
  */
 
-let server: RunningServer | null = null;
-let work: string;
-
-test.beforeEach(async () => {
-  work = realpathSync(mkdtempSync(join(tmpdir(), 'baton-e2e-recovery-')));
-  server = await startServer();
-});
-test.afterEach(async () => {
-  if (server) {
-    await stopServer(server);
-    await killAllHosts(server.dataDir);
-    removeDir(server.dataDir);
-    server = null;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-function writeScript(script: unknown): string {
-  const path = join(work, 'script.json');
-  writeFileSync(path, JSON.stringify(script));
-  return path;
-}
+const ws = useWorkspace('recovery', { startServer: true });
 
 const connection = (page: Page) => page.getByTestId('connection-state');
 
 /** Crashes the server under the open page, does `whileDown` meanwhile, restarts it, and waits for the page to reconnect by itself. */
 async function crashAndRestart(page: Page, whileDown?: () => Promise<void>): Promise<void> {
-  const s = server!;
-  server = null;
-  server = await restartServer(s, async () => {
+  const s = ws.running;
+  ws.server = null;
+  ws.server = await restartServer(s, async () => {
     await expect(connection(page)).toHaveAttribute('data-state', 'reconnecting');
     await whileDown?.();
   });
@@ -52,8 +32,8 @@ async function crashAndRestart(page: Page, whileDown?: () => Promise<void>): Pro
 
 test('a run survives a server crash (host alive), and after a host crash too it is Interrupted and one click on Continue finishes it', async ({ page }) => {
   test.setTimeout(120_000);
-  const repo = makeRepo(work, 'shop');
-  const script = writeScript({
+  const repo = ws.repo('shop');
+  const script = ws.writeScript({
     prompts: [
       // First, so that a primed new conversation (which quotes the original request) still lands here.
       {
@@ -86,7 +66,7 @@ test('a run survives a server crash (host alive), and after a host crash too it 
     ],
   });
 
-  await page.goto(server!.url);
+  await page.goto(ws.running.url);
   await addProjectWithScriptedAgent(page, repo, script);
   await startSession(page, 'Build the checkout page');
   const view = page.getByTestId('session-view');
@@ -112,8 +92,8 @@ test('a run survives a server crash (host alive), and after a host crash too it 
   await view.getByRole('button', { name: 'Send' }).click();
   await expect(status).toHaveText('Working');
   await expect(view.getByTestId('tool-call').nth(1)).toHaveAttribute('data-status', 'in_progress');
-  const [id] = sessionIds(server!.dataDir);
-  const dataDir = server!.dataDir;
+  const [id] = sessionIds(ws.running.dataDir);
+  const dataDir = ws.running.dataDir;
   await crashAndRestart(page, () => killHost(dataDir, id!));
 
   await expect(status).toHaveText('Interrupted');
@@ -145,8 +125,8 @@ test('a run survives a server crash (host alive), and after a host crash too it 
 
 test('a journal shorter than the database: the transcript is rebuilt from it, flagged until acknowledged; Reconcile now; quit setting', async ({ page }) => {
   test.setTimeout(90_000);
-  const repo = makeRepo(work, 'notes');
-  const script = writeScript({
+  const repo = ws.repo('notes');
+  const script = ws.writeScript({
     // A slow start, so the restart of a detached agent (below) is on screen long enough to see.
     initialize: { delayMs: 1500 },
     default: { steps: [{ type: 'text', text: 'Back, with the conversation resumed.' }] },
@@ -157,7 +137,7 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
       },
     ],
   });
-  await page.goto(server!.url);
+  await page.goto(ws.running.url);
   await addProjectWithScriptedAgent(page, repo, script);
   await startSession(page, 'Summarize the notes');
   const view = page.getByTestId('session-view');
@@ -165,15 +145,16 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
   await expect(view.getByTestId('session-status')).toHaveText('Idle');
 
   // While Baton is down (a clean stop this time) the host goes too, and the journal loses its last lines.
-  const [id] = sessionIds(server!.dataDir);
-  await stopServer(server!);
-  await killHost(server!.dataDir, id!);
-  const journal = journalPath(server!.dataDir, id!);
+  const stopped = ws.running;
+  const [id] = sessionIds(stopped.dataDir);
+  await stopServer(stopped);
+  await killHost(stopped.dataDir, id!);
+  const journal = journalPath(stopped.dataDir, id!);
   const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
   const cut = lines.findIndex((l) => l.includes('late note one'));
   expect(cut).toBeGreaterThan(0);
   writeFileSync(journal, `${lines.slice(0, cut).join('\n')}\n`);
-  server = await startServer({ port: server!.port, token: server!.token, dataDir: server!.dataDir });
+  ws.server = await startServer({ port: stopped.port, token: stopped.token, dataDir: stopped.dataDir });
   await expect(connection(page)).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
 
   // The card and the view say so; the transcript held by the page was dropped and reloaded from the journal.
@@ -221,10 +202,10 @@ test('a journal shorter than the database: the transcript is rebuilt from it, fl
 
 test('a session whose agent fails to start shows Failed with the reason, and Retry starts it again', async ({ page }) => {
   test.setTimeout(90_000);
-  const repo = makeRepo(work, 'flaky');
-  const script = writeScript({ prompts: [{ match: 'hello', steps: [{ type: 'text', text: 'Hello from the second start.' }] }] });
+  const repo = ws.repo('flaky');
+  const script = ws.writeScript({ prompts: [{ match: 'hello', steps: [{ type: 'text', text: 'Hello from the second start.' }] }] });
   // Fails its first start (a transient fault: a port in use, a token refresh), then runs the scripted agent.
-  const wrapper = join(work, 'flaky-scripted-agent.mjs');
+  const wrapper = join(ws.dir, 'flaky-scripted-agent.mjs');
   writeFileSync(
     wrapper,
     `import { spawn } from 'node:child_process';
@@ -241,9 +222,9 @@ const child = spawn(process.execPath, [agent, '--script', script], { stdio: 'inh
 child.on('exit', (code) => process.exit(code ?? 1));
 `,
   );
-  const command = `"${process.execPath}" "${wrapper}" "${join(work, 'failed-once')}" "${SCRIPTED_AGENT}" "${script}"`;
+  const command = `"${process.execPath}" "${wrapper}" "${join(ws.dir, 'failed-once')}" "${SCRIPTED_AGENT}" "${script}"`;
 
-  await page.goto(server!.url);
+  await page.goto(ws.running.url);
   await addProjectWithScriptedAgent(page, repo, script, command);
   await startSession(page, 'Say hello');
   const view = page.getByTestId('session-view');

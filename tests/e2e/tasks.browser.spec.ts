@@ -1,11 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
-import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
-import { addProjectWithScriptedAgent, killAllHosts, makeRepo, SCRIPTED_AGENT } from './support/sessions';
 import { ORCHESTRATOR_LOOP_STEPS } from '../support/orchestrator-scripts';
+import { SCRIPTED_AGENT } from '../support/scripted';
+import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
+import { screenshotPath } from './support/server';
+import { addProjectWithScriptedAgent, orchestratorCard as card } from './support/sessions';
+import { useWorkspace } from './support/workspace';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -16,35 +17,8 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
  * or fails the runs; people retry, cancel and follow it all from the panel.
  */
 
-let server: RunningServer | null = null;
-let work: string;
+const ws = useWorkspace('tasks');
 
-test.beforeEach(() => {
-  work = realpathSync(mkdtempSync(join(tmpdir(), 'baton-e2e-tasks-')));
-});
-test.afterEach(async () => {
-  if (server) {
-    await stopServer(server);
-    await killAllHosts(server.dataDir);
-    removeDir(server.dataDir);
-    server = null;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-function writeScript(script: unknown, name = 'script.json'): string {
-  const path = join(work, name);
-  writeFileSync(path, JSON.stringify(script));
-  return path;
-}
-
-/** Starts the server and opens the page on it. */
-async function serve(page: Page, env?: Record<string, string>): Promise<void> {
-  server = await startServer(env ? { env } : {});
-  await page.goto(server.url);
-}
-
-const card = (page: Page) => page.getByTestId('orchestrator-card');
 const task = (page: Page, title: string) => page.getByTestId('task').filter({ has: page.getByText(title, { exact: true }) });
 
 async function addTask(page: Page, title: string, body: string, priority?: string): Promise<void> {
@@ -58,9 +32,9 @@ async function addTask(page: Page, title: string, body: string, priority?: strin
 
 test('add a task in the panel → the orchestrator wakes → a worker card appears → the run completes', async ({ page }) => {
   test.setTimeout(120_000);
-  const repo = makeRepo(work, 'shop');
+  const repo = ws.repo('shop');
   // One script for both roles (a project has one custom command), as in the orchestrator loop integration test.
-  const script = writeScript({
+  const script = ws.writeScript({
     prompts: [
       {
         match: 'Wake-up',
@@ -80,7 +54,7 @@ test('add a task in the panel → the orchestrator wakes → a worker card appea
     default: { steps: [{ type: 'text', text: 'Ready.' }] },
   });
 
-  await serve(page);
+  await ws.serve(page);
   await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Tasks' }).click();
   await expect(page.getByTestId('tasks-empty')).toBeVisible();
@@ -130,8 +104,8 @@ test('add a task in the panel → the orchestrator wakes → a worker card appea
 
 test('a failed run is retried from the panel (a new attempt, the orchestrator woken again); an open task is canceled', async ({ page }) => {
   test.setTimeout(120_000);
-  const repo = makeRepo(work, 'billing');
-  const script = writeScript({
+  const repo = ws.repo('billing');
+  const script = ws.writeScript({
     prompts: [
       {
         match: 'Wake-up',
@@ -145,7 +119,7 @@ test('a failed run is retried from the panel (a new attempt, the orchestrator wo
     default: { steps: [{ type: 'text', text: 'Ready.' }] },
   });
 
-  await serve(page);
+  await ws.serve(page);
   await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
   await page.getByRole('tab', { name: 'Tasks' }).click();
   await card(page).getByRole('button', { name: 'Start orchestrator' }).click();
@@ -179,8 +153,8 @@ test('a failed run is retried from the panel (a new attempt, the orchestrator wo
 
 test('a worker that crashes leaves its run Needs attention with the reason; Recover puts it back in the queue and wakes the orchestrator, which completes it', async ({ page }) => {
   test.setTimeout(120_000);
-  const repo = makeRepo(work, 'search');
-  const orchestrator = writeScript({
+  const repo = ws.repo('search');
+  const orchestrator = ws.writeScript({
     prompts: [
       {
         // The recovered run comes back through the queue. (It is completed here without a second worker: main's recover
@@ -194,30 +168,26 @@ test('a worker that crashes leaves its run Needs attention with the reason; Reco
       },
       {
         match: 'Wake-up',
-        steps: [
-          { type: 'mcp_call', tool: 'claim_next_run', save: 'claim' },
-          { type: 'mcp_call', tool: 'spawn_worker', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}' }, save: 'spawned' },
-          { type: 'mcp_call', tool: 'wait_for_changes', args: { timeoutSeconds: 60 }, save: 'changes' },
-          { type: 'mcp_call', tool: 'worker_status', args: { sessionId: '{{spawned.worker.id}}' }, save: 'status', failTurn: false },
-          // Refused when the worker crashed (the run needs attention): the orchestrator leaves it to a person.
-          { type: 'mcp_call', tool: 'complete_run', args: { runId: '{{claim.run.id}}', claimToken: '{{claim.claimToken}}', summary: 'Worker said: {{status.lastMessages.0}}' }, failTurn: false },
-          { type: 'text', text: 'Done with this wake.' },
-        ],
+        // The shared loop, except that worker_status and complete_run are refused when the worker crashed (the run
+        // needs attention): the orchestrator leaves it to a person rather than failing its turn.
+        steps: ORCHESTRATOR_LOOP_STEPS.map((s) =>
+          s.type === 'text' ? { ...s, text: 'Done with this wake.' } : s.tool === 'worker_status' || s.tool === 'complete_run' ? { ...s, failTurn: false } : s,
+        ),
       },
     ],
     default: { steps: [{ type: 'text', text: 'Ready.' }] },
   });
   // Workers run "Claude Code": a fake claude-agent-acp whose first start crashes mid-turn, and every later one works.
-  const crash = writeScript({ default: { steps: [{ type: 'text', text: 'Indexing…' }, { type: 'delay', ms: 500 }, { type: 'crash', code: 1, stderr: 'worker: out of memory (on purpose)' }] } }, 'crash.json');
-  const good = writeScript({ default: { steps: [{ type: 'text', text: 'Reindexed the catalogue.' }] } }, 'good.json');
-  const bin = join(work, 'bin');
+  const crash = ws.writeScript({ default: { steps: [{ type: 'text', text: 'Indexing…' }, { type: 'delay', ms: 500 }, { type: 'crash', code: 1, stderr: 'worker: out of memory (on purpose)' }] } }, 'crash.json');
+  const good = ws.writeScript({ default: { steps: [{ type: 'text', text: 'Reindexed the catalogue.' }] } }, 'good.json');
+  const bin = join(ws.dir, 'bin');
   mkdirSync(bin);
-  const marker = join(work, 'crashed-once');
+  const marker = join(ws.dir, 'crashed-once');
   const agent = (s: string) => `exec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${s}" "$@"`;
   writeFileSync(join(bin, 'claude-agent-acp'), `#!/bin/sh\nif [ ! -e "${marker}" ]; then touch "${marker}"; ${agent(crash)}; fi\n${agent(good)}\n`);
   chmodSync(join(bin, 'claude-agent-acp'), 0o755);
 
-  await serve(page, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+  await ws.serve(page, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
   await addProjectWithScriptedAgent(page, repo, orchestrator, undefined, { orchestrator: 'custom', worker: 'claude-code' });
   await page.getByRole('tab', { name: 'Tasks' }).click();
   await card(page).getByRole('button', { name: 'Start orchestrator' }).click();

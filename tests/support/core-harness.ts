@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src/main/app/core';
 import type { BatonProcedure, Contract } from '../../src/shared/contracts';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { InputOf, OutputOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
+
+export { git, makeRepo } from './git';
 
 /** A real core (real SQLite file, real git) in a temp data dir, called through the real router. */
 export interface Harness {
@@ -88,22 +89,4 @@ export function createHarness(): Harness {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };
-}
-
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@x' };
-
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' });
-}
-
-/** A real repository with one commit on `main` and the given files. */
-export function makeRepo(dir: string, files: Record<string, string> = { 'README.md': '# demo\n' }): string {
-  git(dir, 'init', '-q', '-b', 'main');
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
 }

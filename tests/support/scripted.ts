@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +9,20 @@ export function scriptedCommand(dir: string, script: unknown, name = 'script.jso
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(script));
   return `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${path}"`;
+}
+
+/**
+ * Puts an executable named like a real harness's binary (e.g.
+ * `claude-agent-acp`) in `dir`, running the scripted agent with `scriptPath`,
+ * so that switching a project to that harness is tested for real. A server
+ * or core started with `dir` first on its PATH finds it. Returns `dir`.
+ */
+export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, bin);
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}" "$@"\n`);
+  chmodSync(path, 0o755);
+  return dir;
 }
 
 export async function waitUntil<T>(fn: () => T | Promise<T>, pred: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {

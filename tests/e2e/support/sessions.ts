@@ -1,24 +1,8 @@
-import { expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { killSessionProcesses } from '../../support/hosts';
-
-export const SCRIPTED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/scripted-agent/agent.mjs');
-
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@x' };
-
-/** A one-commit git repository at `<work>/<name>`. */
-export function makeRepo(work: string, name: string): string {
-  const repo = join(work, name);
-  mkdirSync(repo);
-  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo, env: gitEnv });
-  writeFileSync(join(repo, 'README.md'), `# ${name}\n`);
-  execFileSync('git', ['add', '-A'], { cwd: repo, env: gitEnv });
-  execFileSync('git', ['commit', '-q', '-m', 'init'], { cwd: repo, env: gitEnv });
-  return repo;
-}
+import { SCRIPTED_AGENT } from '../../support/scripted';
 
 /** The custom agent command line that runs the scripted ACP agent with `scriptPath`. */
 export const scriptedAgentCommand = (scriptPath: string): string => `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`;
@@ -46,6 +30,9 @@ export async function addProjectWithScriptedAgent(page: Page, repo: string, scri
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
 }
+
+/** The project's orchestrator card, on the Board and the Tasks tabs. */
+export const orchestratorCard = (page: Page): Locator => page.getByTestId('orchestrator-card');
 
 /** Starts a session with the custom (scripted) agent and waits for its view. */
 export async function startSession(page: Page, prompt: string): Promise<void> {
@@ -85,18 +72,4 @@ export async function killHost(dataDir: string, sessionId: string): Promise<void
 /** Cleanup: every host (and agent) the data directory knows of. */
 export async function killAllHosts(dataDir: string): Promise<void> {
   for (const id of sessionIds(dataDir)) await killHost(dataDir, id);
-}
-
-/**
- * Puts an executable named like a real harness's binary (e.g.
- * `claude-agent-acp`) in `dir`, running the scripted agent with `scriptPath`,
- * so that switching a project to that harness is tested for real. A server
- * started with `dir` first on its PATH finds it.
- */
-export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, bin);
-  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}" "$@"\n`);
-  chmodSync(path, 0o755);
-  return dir;
 }

@@ -1,25 +1,14 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { git, type Caller } from '../../support/core-harness';
-import { SCRIPTED_AGENT, waitUntil } from '../../support/scripted';
+import { waitUntil } from '../../support/scripted';
 
 /** An orchestrator agent that answers every prompt and keeps no turn open. */
 export const ORCHESTRATOR_SCRIPT = { default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } };
-
-/**
- * Puts an executable named like a real harness's binary (e.g. `claude-agent-acp`)
- * in `dir`, running the scripted agent, so switching harness is tested for real.
- */
-export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string): string {
-  const path = join(dir, bin);
-  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}" "$@"\n`);
-  chmodSync(path, 0o755);
-  return dir;
-}
 
 export async function waitReplacement(call: Caller, projectId: string, pred: (r: ReplacementView) => boolean, what: string, ms = 30_000): Promise<ReplacementView> {
   const st = await waitUntil(() => call<OrchestratorStatus>('orchestrator.status', { projectId }), (s) => !!s.replacement && pred(s.replacement), ms, what);

@@ -1,14 +1,14 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, git, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
-import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { dirty, fakeHarnessBinary, gone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement } from './helpers';
+import { insertDuplicateOrchestrator } from '../../support/db';
+import { fakeHarnessBinary, scriptedCommand, waitUntil } from '../../support/scripted';
+import { dirty, gone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement } from './helpers';
 
 let h: Harness;
 let call: Caller;
@@ -183,15 +183,8 @@ describe('the project orchestrator', () => {
     const first = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     await call('sessions.stop', { id: first.id });
     // A duplicate as a bug or a peer tool might leave one: written straight into the database, interrupted.
-    const db = new Database(join(h.dataDir, 'baton.db'));
-    const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(first.id) as Record<string, unknown>;
-    const insert = (id: string, createdAt: string) =>
-      db
-        .prepare('INSERT INTO sessions (id, project_id, role, harness, command, title, worktree_id, cwd, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, row.project_id, 'orchestrator', row.harness, row.command, 'dup', row.worktree_id, row.cwd, 'interrupted', createdAt, createdAt);
-    insert('dup-older', '2030-01-01T00:00:00.000Z');
-    insert('dup-newer', '2030-01-01T00:00:00.000Z'); // Same createdAt and updatedAt: the id breaks the tie.
-    db.close();
+    insertDuplicateOrchestrator(h.dataDir, { id: 'dup-older', title: 'dup', at: '2030-01-01T00:00:00.000Z' }, first.id);
+    insertDuplicateOrchestrator(h.dataDir, { id: 'dup-newer', title: 'dup', at: '2030-01-01T00:00:00.000Z' }, first.id); // Same createdAt and updatedAt: the id breaks the tie.
 
     const st = await status(p.id);
     // "dup-older" > "dup-newer" as strings: with every timestamp equal, the greater id is the newest.
