@@ -5,7 +5,7 @@ import type { Registry } from './registry';
 import type { SessionRecord } from './repository';
 import { start } from './start';
 
-/** Agent→client requests in the journal that no response answered. */
+/** Agent→client requests in the journal that no response answered, among the newest host run's records. */
 export function unansweredRequests(all: readonly JournalRecord[]): JournalRecord[] {
   // Only the current agent process's lines: every process numbers its requests from 0, so an
   // earlier process's answer to its request 0 says nothing about this one's request 0.
@@ -25,7 +25,9 @@ export function createRecoveryApi(reg: Registry) {
     /** Reattaches to a live host after a restart: catch up from the last applied seq, re-offer unanswered requests. */
     reattach(s: SessionRecord, link: HostLink): void {
       const l = reg.attachLive(s, link);
-      l.redeliver(unansweredRequests(deps.events.list(s.id)));
+      // Only the current agent process's lines can hold its unanswered requests: read from its start record on.
+      const from = deps.events.lastStartedSeq(s.id);
+      l.redeliver(unansweredRequests(deps.events.list(s.id, from === null ? 0 : from - 1)));
       l.attach(s.lastAppliedSeq);
     },
 
