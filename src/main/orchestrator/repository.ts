@@ -35,13 +35,16 @@ const toRecord = (r: Row): ReplacementRecord => ({
 /** The only module that writes `replacements`. */
 export function createReplacementsRepository(db: Db) {
   const now = () => new Date().toISOString();
+  // Prepared once: status (openFor, newestFor) is read on every orchestrator change, and wakes ask openFor before each delivery.
   const getStmt = db.prepare<[string], Row>('SELECT * FROM replacements WHERE id = ?');
+  const openStmt = db.prepare<[string], Row>("SELECT * FROM replacements WHERE project_id = ? AND status != 'done'");
+  const newestStmt = db.prepare<[string], Row>('SELECT * FROM replacements WHERE project_id = ? ORDER BY created_at DESC, id DESC LIMIT 1');
   const get = (id: string): ReplacementRecord | null => {
     const r = getStmt.get(id);
     return r ? toRecord(r) : null;
   };
   const openFor = (projectId: string): ReplacementRecord | null => {
-    const r = db.prepare<[string], Row>("SELECT * FROM replacements WHERE project_id = ? AND status != 'done'").get(projectId);
+    const r = openStmt.get(projectId);
     return r ? toRecord(r) : null;
   };
 
@@ -65,7 +68,7 @@ export function createReplacementsRepository(db: Db) {
     openFor,
     openOrInsert: (r: { id: string; projectId: string; oldSessionId: string | null }) => openOrInsert(r),
     newestFor(projectId: string): ReplacementRecord | null {
-      const r = db.prepare<[string], Row>('SELECT * FROM replacements WHERE project_id = ? ORDER BY created_at DESC, id DESC LIMIT 1').get(projectId);
+      const r = newestStmt.get(projectId);
       return r ? toRecord(r) : null;
     },
     /** Unfinished replacements of every project, for startup. */

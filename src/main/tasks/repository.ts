@@ -143,10 +143,16 @@ export function createTasksRepository(db: Db) {
     return ok(full(runStmt.get(runId) as RunRow));
   });
 
+  // The ticker's statements (every few seconds): prepared once.
+  const extendLeaseStmt = db.prepare("UPDATE task_runs SET lease_expires_at = ? WHERE id = ? AND status IN ('claimed', 'running')");
+  const dueStmt = db.prepare<[string], RunRow>("SELECT * FROM task_runs WHERE status IN ('claimed', 'running') AND lease_expires_at IS NOT NULL AND lease_expires_at <= ?");
+  const withWorkersStmt = db.prepare<[], RunRow>("SELECT * FROM task_runs WHERE status = 'running' AND worker_session_id IS NOT NULL");
+  const extendLeases = db.transaction((runIds: readonly string[], until: string): void => {
+    for (const id of runIds) extendLeaseStmt.run(until, id);
+  });
+
   const expireLeases = db.transaction((at: number): RunView[] => {
-    const due = db
-      .prepare<[string], RunRow>("SELECT * FROM task_runs WHERE status IN ('claimed', 'running') AND lease_expires_at IS NOT NULL AND lease_expires_at <= ?")
-      .all(new Date(at).toISOString());
+    const due = dueStmt.all(new Date(at).toISOString());
     for (const r of due) {
       // Back in the queue for whoever claims it next, with a worker of its own.
       setRun(r.id, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null, worker_session_id: null });
@@ -229,11 +235,11 @@ export function createTasksRepository(db: Db) {
     },
     /** Leases of runs whose worker is still alive are extended by Baton: the worker is the heartbeat. */
     extendLeases(runIds: readonly string[], leaseMs: number): void {
-      const until = new Date(Date.now() + leaseMs).toISOString();
-      for (const id of runIds) db.prepare("UPDATE task_runs SET lease_expires_at = ? WHERE id = ? AND status IN ('claimed', 'running')").run(until, id);
+      // Every tick: one transaction for all live workers' runs, none when there are none.
+      if (runIds.length > 0) extendLeases(runIds, new Date(Date.now() + leaseMs).toISOString());
     },
     runningWithWorkers(): RunView[] {
-      return db.prepare<[], RunRow>("SELECT * FROM task_runs WHERE status = 'running' AND worker_session_id IS NOT NULL").all().map(full);
+      return withWorkersStmt.all().map(full);
     },
     complete: (runId: string, token: string, summary: string) => finish(runId, token, 'completed', summary),
     fail: (runId: string, token: string, summary: string) => finish(runId, token, 'failed', summary),
