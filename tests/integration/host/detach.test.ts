@@ -131,10 +131,14 @@ describe('session host: main goes away and comes back', () => {
     await conn.attach(0, (r) => again.push(r));
     expect(again).toEqual(disk);
 
-    // Restarting while a stream is in full flow: nothing of the old stream leaks into the new one.
+    // Restarting while a stream is in full flow (it has delivered its first record): nothing of the old stream leaks into the new one.
     const abandoned: JournalRecord[] = [];
-    void conn.attach(3000, (r) => abandoned.push(r));
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise<void>((flowing) => {
+      void conn.attach(3000, (r) => {
+        abandoned.push(r);
+        flowing();
+      });
+    });
     const restarted: JournalRecord[] = [];
     await conn.attach(10, (r) => restarted.push(r));
     expect(restarted).toEqual(disk.slice(10));

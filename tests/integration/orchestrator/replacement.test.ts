@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
@@ -161,7 +161,6 @@ describe('the project orchestrator', () => {
     const script = join(p.dir, 'claude.json');
     writeFileSync(script, JSON.stringify(ORCHESTRATOR_SCRIPT));
     fakeHarnessBinary(bin, 'claude-agent-acp', script);
-    chmodSync(bin, 0o755);
     process.env.PATH = `${bin}${delimiter}${savedPath ?? ''}`;
     const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     await call('projects.update', { id: p.id, patch: { orchestratorAgent: 'claude-code' } });

@@ -1,6 +1,9 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { databasePath } from '../../../src/main/app/paths';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { RunView, TaskView, WakeView } from '../../../src/shared/contracts/tasks';
+import { buildTranscript } from '../../../src/shared/transcript';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
@@ -94,7 +97,6 @@ describe('waking the orchestrator', () => {
     expect(await state(call, orch.id)).toBe('waiting_input');
     const t = await call<{ records: { dir: string; msg: { id?: unknown; method?: string } }[] }>('sessions.records', { id: orch.id, afterSeq: 0, limit: 10_000 });
     const ask = t.records.find((r) => r.dir === 'in' && r.msg.method === 'session/request_permission');
-    const { buildTranscript } = await import('../../../src/shared/transcript');
     const perm = buildTranscript(t.records as never).items.find((i) => i.type === 'permission');
     expect(ask && perm?.type === 'permission').toBe(true);
     if (perm?.type !== 'permission') return;
@@ -119,9 +121,7 @@ describe('waking the orchestrator', () => {
 
     // The claim changes hands: the first token is worthless from then on.
     const first = await tool<{ run: RunView; claimToken: string }>('claim_next_run');
-    const db = (await import('better-sqlite3')).default;
-    const { join } = await import('node:path');
-    const raw = new db(join(h.dataDir, 'baton.db'));
+    const raw = new Database(databasePath(h.dataDir));
     raw.prepare('UPDATE task_runs SET lease_expires_at = ? WHERE id = ?').run('2000-01-01T00:00:00.000Z', first.run.id);
     raw.close();
     const parked2 = tool<{ changes: { kind: string }[] }>('wait_for_changes', { timeoutSeconds: 60 });
@@ -137,7 +137,7 @@ describe('waking the orchestrator', () => {
     // Recover: a run that needs attention goes back to the queue and wakes the orchestrator.
     const t2 = await add(projectId, 'Second');
     await tool('wait_for_changes', { timeoutSeconds: 5 });
-    const raw2 = new db(join(h.dataDir, 'baton.db'));
+    const raw2 = new Database(databasePath(h.dataDir));
     raw2.prepare("UPDATE task_runs SET status = 'needs_attention' WHERE id = ?").run(t2.run?.id);
     raw2.close();
     const parked3 = tool<{ changes: { kind: string }[] }>('wait_for_changes', { timeoutSeconds: 60 });

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { desktopDataDir, resolveClientDataDir } from '../../../src/main/app/paths';
 
@@ -9,7 +9,9 @@ describe('data dirs', () => {
     expect(desktopDataDir('linux', {}, '/home/u')).toBe('/home/u/.config/Baton');
     expect(desktopDataDir('linux', { XDG_CONFIG_HOME: '/x' }, '/home/u')).toBe('/x/Baton');
     expect(desktopDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/Baton');
-    expect(desktopDataDir('win32', { APPDATA: 'C:\\\\A' }, 'C:\\\\U')).toContain('Baton');
+    // Joined by the path module of the platform the test runs on: APPDATA, its separator, then Baton.
+    const appData = 'C:\\Users\\u\\AppData\\Roaming';
+    expect(desktopDataDir('win32', { APPDATA: appData }, 'C:\\Users\\u')).toBe(`${appData}${sep}Baton`);
   });
 
   describe('what the baton command talks to', () => {
