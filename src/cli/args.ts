@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
-import { TASK_PRIORITIES, TaskView, type TaskPriority } from '../shared/contracts/tasks';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
 import type { Result } from '../shared/result';
-
-export const TASK_STATUSES = TaskView.shape.status.options;
-export type TaskStatus = TaskView['status'];
 
 export type Command =
   | { kind: 'help' }

@@ -2,12 +2,11 @@ import type { AppStatus } from '../shared/contracts/app';
 import type { OrchestratorStatus } from '../shared/contracts/orchestrator';
 import type { ProjectSummary } from '../shared/contracts/projects';
 import type { SessionSummary } from '../shared/contracts/sessions';
-import type { TaskPriority, TaskView } from '../shared/contracts/tasks';
+import type { TaskPriority, TaskStatus, TaskView } from '../shared/contracts/tasks';
 import { ErrorCode } from '../shared/errors';
 import { PHASE_LABELS, restartNeeded } from '../shared/orchestrator';
 import { fail, ok, type Result } from '../shared/result';
 import { matchProject, type Call } from './api';
-import type { TaskStatus } from './args';
 import type { Backend } from './backend';
 import { clean, countByState, short, table, when } from './format';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskStatus } from './contracts/tasks';
 
 /**
  * The orchestrator's tools, declared once: the MCP bridge lists them to the
@@ -12,7 +13,7 @@ const SessionId = z.string().min(1).max(100).describe("A worker session id (from
 export const ORCHESTRATOR_TOOLS = {
   list_tasks: {
     description: "Lists this project's tasks with their newest run (status, worker, summary). Optionally only open, done or canceled ones.",
-    input: z.object({ status: z.enum(['open', 'done', 'canceled']).optional() }),
+    input: z.object({ status: TaskStatus.optional() }),
   },
   wait_for_changes: {
     description:

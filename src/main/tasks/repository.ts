@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { TASK_PRIORITIES, type RunStatus, type RunView, type TaskPriority, type TaskView } from '../../shared/contracts/tasks';
+import { TASK_PRIORITIES, type RunStatus, type RunView, type TaskPriority, type TaskStatus, type TaskView } from '../../shared/contracts/tasks';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { tokensEqual } from '../api/security';
 import type { Db } from '../store/db';
@@ -10,7 +10,7 @@ interface TaskRow {
   title: string;
   body: string;
   priority: number;
-  status: TaskView['status'];
+  status: TaskStatus;
   created_at: string;
   updated_at: string;
 }
@@ -195,7 +195,7 @@ export function createTasksRepository(db: Db) {
 
   return {
     add: (t: { projectId: string; title: string; body: string; priority: TaskPriority }) => add(t),
-    list(projectId: string, status?: TaskView['status']): TaskView[] {
+    list(projectId: string, status?: TaskStatus): TaskView[] {
       const rows = status
         ? db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE project_id = ? AND status = ? ORDER BY priority DESC, created_at, id').all(projectId, status)
         : db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE project_id = ? ORDER BY priority DESC, created_at, id').all(projectId);

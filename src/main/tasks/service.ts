@@ -1,4 +1,4 @@
-import type { TaskPriority, TaskView, WakeView } from '../../shared/contracts/tasks';
+import type { TaskPriority, TaskStatus, TaskView, WakeView } from '../../shared/contracts/tasks';
 import { newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SessionState } from '../../shared/session-state';
@@ -133,7 +133,7 @@ export function createTasksService(deps: TasksServiceDeps) {
   const timer = setInterval(tick, tickMs);
 
   return {
-    list(projectId: string, status?: TaskView['status']): Result<TaskView[]> {
+    list(projectId: string, status?: TaskStatus): Result<TaskView[]> {
       if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
       return ok(deps.tasks.list(projectId, status));
     },

@@ -7,6 +7,11 @@ export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TaskPriority = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof TaskPriority>;
 
+/** A task is open until a run of it completes, or until it is canceled. */
+export const TASK_STATUSES = ['open', 'done', 'canceled'] as const;
+export const TaskStatus = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
 export const RUN_STATUSES = ['queued', 'claimed', 'running', 'completed', 'failed', 'canceled', 'needs_attention'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -35,7 +40,7 @@ export const TaskView = z.object({
   title: z.string(),
   body: z.string(),
   priority: TaskPriority,
-  status: z.enum(['open', 'done', 'canceled']),
+  status: TaskStatus,
   /** The newest run: what the task panel shows. */
   run: RunView.nullable(),
   createdAt: z.string(),
@@ -56,7 +61,7 @@ export type WakeView = z.infer<typeof WakeView>;
 
 export const tasksContract = domain({
   procedures: {
-    list: procedure(z.object({ projectId: Id, status: z.enum(['open', 'done', 'canceled']).optional() }).strict(), z.array(TaskView)),
+    list: procedure(z.object({ projectId: Id, status: TaskStatus.optional() }).strict(), z.array(TaskView)),
     /** Adds a task with a queued run, and wakes the orchestrator. */
     add: procedure(
       z
