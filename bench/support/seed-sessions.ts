@@ -25,7 +25,7 @@ export interface SeededSession {
 }
 
 /** A pid that is certainly not running: a child that has already exited. */
-export function deadPid(): number {
+function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
   const pid = r.pid ?? 0;
   if (pid <= 0 || isPidAlive(pid)) throw new Error(`pid ${pid} is alive`);

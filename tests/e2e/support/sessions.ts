@@ -5,7 +5,7 @@ import { killSessionProcesses } from '../../support/hosts';
 import { SCRIPTED_AGENT } from '../../support/scripted';
 
 /** The custom agent command line that runs the scripted ACP agent with `scriptPath`. */
-export const scriptedAgentCommand = (scriptPath: string): string => `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`;
+const scriptedAgentCommand = (scriptPath: string): string => `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${scriptPath}"`;
 
 /** Which agent the project's settings name for each role (`custom` is the custom command). */
 export interface ProjectAgents {

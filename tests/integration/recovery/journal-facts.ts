@@ -15,7 +15,7 @@ export interface DiskJournal {
   torn: string | null;
 }
 
-export const journalFile = (dataDir: string, id: string): string => join(dataDir, 'sessions', id, 'journal.jsonl');
+const journalFile = (dataDir: string, id: string): string => join(dataDir, 'sessions', id, 'journal.jsonl');
 
 /** Every complete line must be a record with the next seq: the host never writes anything else. */
 export function readDiskJournal(dataDir: string, id: string): DiskJournal {
