@@ -14,7 +14,7 @@ import { createProjectsService } from '../projects/service';
 import { createCatchUp, holdLaunchesDuringCatchUp } from '../recovery/catch-up';
 import { createDebugPoints } from '../recovery/debug-points';
 import { createDivergencesRepository } from '../recovery/divergences-repository';
-import { reconcileSessions } from '../recovery/reconcile';
+import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort } from '../runtime';
 import { createEventsRepository } from '../sessions/events-repository';
@@ -171,8 +171,7 @@ export function createCore(opts: CoreOptions): Core {
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
-    // One reconcile after any in flight (which may have looked at the session while its host was still there).
-    onHostLost: () => void (reconciling ?? Promise.resolve()).catch(() => undefined).then(() => (closed ? undefined : recover())),
+    onHostLost: (id) => reconcileLostHost(id),
   });
   const tasksRepo = createTasksRepository(db);
   const replacementsRepo = createReplacementsRepository(db);
@@ -221,14 +220,38 @@ export function createCore(opts: CoreOptions): Core {
     tasks: tasksHandlers(tasks),
   };
 
+  const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
+
+  /** Sessions whose host was lost while the app runs, being reconciled one each; a whole reconcile waits for them. */
+  const lostHosts = new Set<Promise<void>>();
+  function reconcileLostHost(sessionId: string): void {
+    // After any reconcile in flight now (which may have looked at the session while its host was still there).
+    const before = reconciling;
+    const p: Promise<void> = (async () => {
+      await before?.catch(() => undefined);
+      if (closed) return;
+      const run = await reconcileSession(reconcileDeps, sessionId);
+      if (run.report.moved.length) console.log(`[baton] session ${sessionId}: its host was lost; reconciled to ${run.report.moved[0]?.to}`);
+      await run.caughtUp;
+      // As after a whole reconcile: a prompt checkpointed but never journaled goes out now. Not once close() has begun.
+      if (!closed) void sessions.resendCheckpointed(sessionId);
+    })()
+      .catch((e: unknown) => console.error(`[baton] session ${sessionId}: reconciling after its host was lost failed:`, e))
+      .finally(() => lostHosts.delete(p));
+    lostHosts.add(p);
+  }
+
   // One reconcile at a time: "Reconcile now" during the startup one joins it rather than racing it.
   // lastReconcile is published as soon as every state is decided (the board is accurate); `reconciling`
   // stays true, and the promise pending, until every journal the database was behind on is projected.
   recover = () => {
     reconciling ??= (async () => {
+      // Never beside a lost host's own reconcile, which would decide (and mark) that session a second time.
+      const lost = [...lostHosts];
       try {
         hub.emit('app.statusChanged', status());
-        const run = await reconcileSessions({ dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp });
+        await Promise.all(lost);
+        const run = await reconcileSessions(reconcileDeps);
         const report = run.report;
         lastReconcile = report;
         if (report.reattached || report.moved.length || report.divergences) {
@@ -267,6 +290,7 @@ export function createCore(opts: CoreOptions): Core {
       // Catch-up stops between two batches; the next start picks it up where it stopped.
       await catchUp.stop();
       await reconciling?.catch(() => undefined);
+      await Promise.all([...lostHosts]);
       await orchestrator.halt();
       await tasks.close();
       if (closeOpts?.stopAgents) await sessions.stopAll();

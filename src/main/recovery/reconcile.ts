@@ -51,20 +51,37 @@ const SETTLED_STATES: readonly SessionState[] = ['interrupted', 'stopped', 'fail
  * only there, never before a decision.
  */
 export async function reconcileSessions(deps: ReconcileDeps): Promise<ReconcileRun> {
-  const report: ReconcileReport = { at: new Date().toISOString(), reattached: 0, moved: [], divergences: 0, unreachable: 0 };
   const candidates = deps.sessions.listInStates(LIVE_STATES).filter((s) => !deps.service.isLive(s.id));
-  const jobs: CatchUpJob[] = [];
-  await Promise.all(candidates.map(async (s) => {
-    const job = await reconcileOne(deps, s, report);
-    if (job) jobs.push(job);
-  }));
+  const { report, first } = await decide(deps, candidates);
   const decided = new Set(candidates.map((s) => s.id));
-  const first = deps.catchUp.enqueue(jobs);
   const caughtUp = (async () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await Promise.all([first, deps.catchUp.enqueue(unfinishedCatchUps(deps, decided))]);
   })();
   return { report, caughtUp };
+}
+
+/**
+ * One session whose host was lost while Baton kept running: decided and its
+ * journal caught up (its marker appended) as at startup, and no other
+ * session looked at.
+ */
+export async function reconcileSession(deps: ReconcileDeps, sessionId: string): Promise<ReconcileRun> {
+  const s = deps.sessions.get(sessionId);
+  const candidates = s && LIVE_STATES.includes(s.state) && !deps.service.isLive(s.id) ? [s] : [];
+  const { report, first } = await decide(deps, candidates);
+  return { report, caughtUp: first };
+}
+
+/** Phase one for these sessions: every state decided and committed; their catch-up jobs queued (`first`). */
+async function decide(deps: ReconcileDeps, candidates: readonly SessionRecord[]): Promise<{ report: ReconcileReport; first: Promise<void> }> {
+  const report: ReconcileReport = { at: new Date().toISOString(), reattached: 0, moved: [], divergences: 0, unreachable: 0 };
+  const jobs: CatchUpJob[] = [];
+  await Promise.all(candidates.map(async (s) => {
+    const job = await reconcileOne(deps, s, report);
+    if (job) jobs.push(job);
+  }));
+  return { report, first: deps.catchUp.enqueue(jobs) };
 }
 
 async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport): Promise<CatchUpJob | null> {
