@@ -9,6 +9,7 @@ import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
 import { processLiveness, readHostFile } from './liveness';
+import { sleep } from './wait';
 
 export interface LaunchHostOptions {
   sessionId: string;
@@ -45,8 +46,6 @@ export function defaultHostScript(): string | null {
   const candidates = [join(here, 'host.js'), join(here, '..', 'host.js'), resolve(here, '../../../out/main/host.js')];
   return candidates.find((p) => existsSync(p)) ?? null;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Starts a session host, detached in its own process group with its stdio

@@ -3,8 +3,7 @@ import { journalPath, sessionDir } from '../host/paths';
 import { isRecordObject } from '../host/protocol';
 import { connectHost } from './connection';
 import { processLiveness, readHostFile } from './liveness';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { waitUntil } from './wait';
 
 /**
  * Before the sessions domain launches a host, which it does only for a
@@ -27,6 +26,5 @@ export async function stopOrphanHost(dataDir: string, sessionId: string): Promis
   if (!conn.ok) return;
   await conn.value.stop(1000);
   // The socket closes a moment before the process exits, and the new host's lock must find it gone.
-  const deadline = Date.now() + 5000;
-  while (processLiveness(host).alive && Date.now() < deadline) await sleep(15);
+  await waitUntil(() => !processLiveness(host).alive, 5000, 15);
 }

@@ -6,6 +6,7 @@ import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
+import { waitUntil } from '../runtime/wait';
 import { dispatch } from './dispatch';
 import type { Registry } from './registry';
 import type { SessionRecord } from './repository';
@@ -30,12 +31,8 @@ export function createLifecycle(reg: Registry) {
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
-    const end = Date.now() + ms;
-    let st = deps.sessions.get(id)?.state;
-    while (!done(st) && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-      st = deps.sessions.get(id)?.state;
-    }
+    let st: SessionState | undefined;
+    await waitUntil(() => done((st = deps.sessions.get(id)?.state)), ms, 50);
     return st;
   }
 
