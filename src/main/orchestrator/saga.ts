@@ -3,6 +3,7 @@ import type { ReplacementPhase } from '../../shared/orchestrator';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { currentBranch } from '../git/repo';
 import type { ProjectsRepository } from '../projects/repository';
+import { waitUntil } from '../runtime/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
@@ -158,13 +159,4 @@ async function canonicalWorktree(deps: SagaDeps, projectId: string): Promise<Res
   const created = await deps.worktreesService.create(projectId, 'orchestrator', 'orchestrator');
   if (!created.ok) return err({ code: created.error.code, message: `Could not create the orchestrator's worktree: ${created.error.message}` });
   return ok({ id: created.value.id, path: created.value.path });
-}
-
-async function waitUntil(pred: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
