@@ -92,8 +92,8 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The command line runs under plain Node.' }],
           patterns: [
             {
-              regex: '(^|/)(main/(?!app/)|renderer/|preload/)',
-              message: 'The command line imports src/shared, and src/main/app for the headless brain; nothing else.',
+              regex: '(^|/)(main/(?!app/|control/(client|paths)$)|renderer/|preload/)',
+              message: 'The command line imports src/shared, src/main/app for the headless brain, and the control client; nothing else.',
             },
           ],
         },

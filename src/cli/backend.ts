@@ -1,9 +1,5 @@
 import { existsSync } from 'node:fs';
-// The control client and the socket lookup import only node and src/shared (the MCP bridge uses them too);
-// the layer rule for src/cli in eslint.config.js does not list them yet.
-// eslint-disable-next-line no-restricted-imports
 import { connectControl } from '../main/control/client';
-// eslint-disable-next-line no-restricted-imports
 import { findControlSocket } from '../main/control/paths';
 import { fail, ok, type Result } from '../shared/result';
 
