@@ -48,6 +48,23 @@ export function headerSeq(text: string): number | null {
   return Number(m[2]);
 }
 
+/** A journal opened for reading, with its size; null when there is none yet. The caller closes `fd`. */
+export function openForReading(path: string): { fd: number; size: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    return { fd, size: fstatSync(fd).size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
 /**
  * Walks a journal once, in 1 MiB reads, checking every line: valid records
  * with seq > fromSeq go to onRecord (with their text and byte offset); bad
@@ -56,19 +73,14 @@ export function headerSeq(text: string): number | null {
  */
 export function scanJournal(path: string, fromSeq = 0, onRecord?: (record: JournalRecord, text: string, offset: number) => void): ScanResult {
   const diagnostics: JournalDiagnostic[] = [];
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { lastSeq: 0, completeBytes: 0, size: 0, diagnostics };
-    throw e;
-  }
+  const opened = openForReading(path);
+  if (!opened) return { lastSeq: 0, completeBytes: 0, size: 0, diagnostics };
+  const { fd, size } = opened;
   let lastSeq = 0;
   let lineNo = 0;
   let offset = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  const size = fstatSync(fd).size;
   const buf = Buffer.allocUnsafe(CHUNK);
 
   const onLine = (bytes: Buffer, at: number): void => {
@@ -151,15 +163,10 @@ export function readJournal(path: string, fromSeq = 0): { records: JournalRecord
  * A torn tail is ignored. Null for a missing or empty journal.
  */
 export function lastRecord(path: string): JournalRecord | null {
-  let fd: number;
+  const opened = openForReading(path);
+  if (!opened) return null;
+  const { fd, size } = opened;
   try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  try {
-    const size = fstatSync(fd).size;
     let window = 64 * 1024;
     for (;;) {
       const start = Math.max(0, size - window);

@@ -3,7 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { HostFaults } from './debug-point';
 import { headerSeq, parseRecordLine, scanJournal, type JournalDiagnostic } from './journal-read';
-import { JOURNAL_VERSION, type Direction } from './protocol';
+import { JOURNAL_VERSION, type DiagnosticMessage, type Direction } from './protocol';
 
 export interface JournalLine {
   seq: number;
@@ -16,6 +16,11 @@ export interface OpenedJournal {
   /** What the scan skipped; a torn tail has already been cut off and saved aside. */
   diagnostics: JournalDiagnostic[];
   torn: { bytes: number; preview: string } | null;
+}
+
+/** The host record that says a torn tail was cut off and kept aside, journaled by whoever opened the journal for writing. */
+export function tornDiagnostic(torn: NonNullable<OpenedJournal['torn']>): DiagnosticMessage {
+  return { diagnostic: `The journal's last line was torn by a crash (${torn.bytes} bytes); it was skipped and saved to journal.torn.`, kind: 'torn_journal', bytes: torn.bytes, preview: torn.preview };
 }
 
 const INDEX_EVERY = 256;

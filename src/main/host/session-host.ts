@@ -6,7 +6,7 @@ import { startAgent, type RunningAgent } from './agent';
 import { MainConnection } from './connection';
 import { createHostFaults, DEBUG_POINT_FIRED } from './debug-point';
 import { acquireLock, writeHostFile, type Log } from './files';
-import { Journal } from './journal';
+import { Journal, tornDiagnostic } from './journal';
 import { previewOf } from './lines';
 import { hostFilePath, hostLockPath, journalPath, sessionDir, tornPath } from './paths';
 import { processStartTime } from './proc';
@@ -65,14 +65,7 @@ export class SessionHost {
     const journal = (this.journal = opened.journal);
     journal.faults = createHostFaults(cfg.debugPoint, log, join(cfg.dataDir, DEBUG_POINT_FIRED));
     log(`journal open at seq ${journal.lastSeq}`);
-    if (opened.torn) {
-      this.diagnostic({
-        diagnostic: `The journal's last line was torn by a crash (${opened.torn.bytes} bytes); it was skipped and saved to journal.torn.`,
-        kind: 'torn_journal',
-        bytes: opened.torn.bytes,
-        preview: opened.torn.preview,
-      });
-    }
+    if (opened.torn) this.diagnostic(tornDiagnostic(opened.torn));
     journal.append('host', { started: { pid: process.pid, protocol: SOCKET_PROTOCOL, journal: JOURNAL_VERSION, command: cfg.command, args: cfg.args, cwd: cfg.cwd } });
 
     await this.listen();

@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parseRecordLine } from '../host/journal-read';
+import { closeSync, readSync } from 'node:fs';
+import type { JournalLine } from '../host/journal';
+import { openForReading, parseRecordLine } from '../host/journal-read';
 import { JOURNAL_VERSION, type JournalRecord } from '../host/protocol';
 
 /**
@@ -29,12 +30,6 @@ const DIRS = [
   { dir: 'out', bytes: Buffer.from(',"dir":"out","msg":') },
   { dir: 'host', bytes: Buffer.from(',"dir":"host","msg":') },
 ] as const;
-
-/** A journal line's seq and its text, unparsed. */
-export interface JournalLine {
-  seq: number;
-  text: string;
-}
 
 export interface LineHead {
   seq: number;
@@ -68,18 +63,6 @@ export function lineHead(line: Buffer): LineHead | null {
   if (afterTs === afterSeq + TS.length) return null;
   for (const d of DIRS) if (startsWithAt(line, afterTs, d.bytes)) return { seq, dir: d.dir };
   return null;
-}
-
-/** Opens a journal for reading; null when there is none yet. */
-export function openJournal(path: string): { fd: number; size: number } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  return { fd, size: fstatSync(fd).size };
 }
 
 function readAt(fd: number, pos: number, len: number): Buffer {
@@ -203,7 +186,7 @@ export class JournalCursor {
   }
 
   static open(path: string, afterSeq: number, throughSeq = Number.MAX_SAFE_INTEGER): JournalCursor {
-    const j = openJournal(path);
+    const j = openForReading(path);
     return new JournalCursor(j?.fd ?? null, j?.size ?? 0, afterSeq, throughSeq);
   }
 

@@ -1,7 +1,8 @@
 import { closeSync } from 'node:fs';
 import { asRpc, idKey, isObject, isRequest, isResponse } from '../../shared/journal';
-import { parseRecordLine } from '../host/journal-read';
-import { JournalCursor, lineHead, linesBackward, openJournal, type JournalLine } from './journal-lines';
+import type { JournalLine } from '../host/journal';
+import { openForReading, parseRecordLine } from '../host/journal-read';
+import { JournalCursor, lineHead, linesBackward } from './journal-lines';
 
 /** What recovery needs to know about a journal, read from its end. */
 export interface JournalTail {
@@ -36,7 +37,7 @@ const isNotificationLine = (line: Buffer): boolean => lineHead(line)?.dir === 'i
  */
 export function readJournalTail(path: string): JournalTail {
   const tail: JournalTail = { lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false };
-  const j = openJournal(path);
+  const j = openForReading(path);
   if (!j) return tail;
   /** Responses (by request id) seen so far, i.e. newer than the line at hand. */
   const responded = new Set<string>();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fail, ok, type Result } from '../../shared/result';
 import { acquireLock } from '../host/files';
-import { Journal } from '../host/journal';
+import { Journal, tornDiagnostic } from '../host/journal';
 import { lastRecord, lastValidSeq, readJournal, type JournalDiagnostic } from '../host/journal-read';
 import { hostLockPath, journalPath, sessionDir, tornPath } from '../host/paths';
 import type { JournalRecord } from '../host/protocol';
@@ -29,7 +29,7 @@ export function appendHostRecord(dataDir: string, sessionId: string, msg: Record
   try {
     const { journal, torn } = Journal.open(journalPath(dir), tornPath(dir), 0);
     try {
-      if (torn) journal.append('host', { diagnostic: `The journal's last line was torn by a crash (${torn.bytes} bytes); it was skipped and saved to journal.torn.`, kind: 'torn_journal', bytes: torn.bytes, preview: torn.preview });
+      if (torn) journal.append('host', tornDiagnostic(torn));
       const line = journal.append('host', msg);
       return ok(JSON.parse(line.text) as JournalRecord);
     } finally {
