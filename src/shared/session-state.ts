@@ -110,6 +110,8 @@ export function canTransition(from: SessionState, to: SessionState, trigger: Tri
 
 /** States with a process that may be doing something; reconciliation looks at these. */
 export const LIVE_STATES: readonly SessionState[] = ['pending', 'starting', 'idle', 'busy', 'waiting_input', 'stopping'];
+/** States whose agent is running, starting, or resumable on the next prompt; quitting asks about these. */
+export const OPEN_STATES: readonly SessionState[] = ['starting', 'idle', 'busy', 'waiting_input'];
 export const TERMINAL_STATES: readonly SessionState[] = ['stopped', 'retired'];
 
 export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Done' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';

@@ -3,6 +3,7 @@ import type { AppSettings, AppStatus, ReconcileReport } from '../../shared/contr
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
+import { OPEN_STATES } from '../../shared/session-state';
 import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
@@ -33,7 +34,7 @@ import { createWakesRepository } from '../tasks/wakes-repository';
 import { worktreesHandlers } from '../worktrees/handlers';
 import { createWorktreesRepository } from '../worktrees/repository';
 import { createWorktreesService, type WorktreesService } from '../worktrees/service';
-import { createMetaRepository, type LastShutdown } from './meta-repository';
+import { createMetaRepository, DEFAULT_SETTINGS, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
 
 export interface CallContext {
@@ -73,7 +74,9 @@ export interface Core {
 export function createCore(opts: CoreOptions): Core {
   const dbPath = databasePath(opts.dataDir);
   const opened = openDatabase(dbPath);
-  const meta = opened.ok ? createMetaRepository(opened.value) : null;
+  // The open store with its meta repository, so that one check narrows both.
+  const store = opened.ok ? { ...opened, meta: createMetaRepository(opened.value) } : opened;
+  const meta = store.ok ? store.meta : null;
   const lastShutdown: LastShutdown = meta ? meta.beginRun() : 'first_run';
   let lastReconcile: ReconcileReport | null = null;
   let reconciling: Promise<ReconcileReport> | null = null;
@@ -85,7 +88,7 @@ export function createCore(opts: CoreOptions): Core {
     store: storeStatus(dbPath, opened),
     capabilities: { folderPicker: !!opts.pickFolder },
     recovery: { lastShutdown, lastReconcile, reconciling: reconciling !== null },
-    settings: meta ? meta.settings() : { quitBehavior: 'ask' },
+    settings: meta ? meta.settings() : DEFAULT_SETTINGS,
   });
   const hub = createEventHub(contract);
   const app: HandlersOf<Contract, CallContext>['app'] = {
@@ -105,10 +108,10 @@ export function createCore(opts: CoreOptions): Core {
   // Set once the store is open; the app procedures above are declared first so both branches share them.
   let recover: () => Promise<ReconcileReport> = () => Promise.reject(new Error('The store is not open.'));
 
-  if (!opened.ok) {
-    console.error(`[baton] ${opened.error.message}`);
+  if (!store.ok) {
+    console.error(`[baton] ${store.error.message}`);
     // The app still starts: it shows the error screen, and every domain call says why it cannot answer.
-    const down = () => fail(ErrorCode.storeUnavailable, opened.error.message);
+    const down = () => fail(ErrorCode.storeUnavailable, store.error.message);
     const unavailable = <D extends keyof Contract>(d: D) =>
       Object.fromEntries(Object.keys(contract[d].procedures).map((p) => [p, down])) as unknown as HandlersOf<Contract, CallContext>[D];
     return {
@@ -125,12 +128,12 @@ export function createCore(opts: CoreOptions): Core {
       recover: async () => null,
       settings: () => status().settings,
       openSessionCount: () => 0,
-      callTool: async () => fail(ErrorCode.storeUnavailable, opened.error.message),
+      callTool: async () => fail(ErrorCode.storeUnavailable, store.error.message),
       close: async () => {},
     };
   }
 
-  const db = opened.value;
+  const db = store.value;
   const projectsRepo = createProjectsRepository(db);
   const worktreesRepo = createWorktreesRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
@@ -186,7 +189,7 @@ export function createCore(opts: CoreOptions): Core {
   });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
-    secret: (meta as NonNullable<typeof meta>).secret('mcp'),
+    secret: store.meta.secret('mcp'),
     tasks,
     tasksRepo,
     sessions: sessionsRepo,
@@ -281,9 +284,9 @@ export function createCore(opts: CoreOptions): Core {
     hub,
     status,
     recover: () => recover(),
-    settings: () => meta?.settings() ?? { quitBehavior: 'ask' },
+    settings: () => meta?.settings() ?? DEFAULT_SETTINGS,
     callTool: (req) => tools.call(req),
-    openSessionCount: () => sessionsRepo.listInStates(['starting', 'idle', 'busy', 'waiting_input']).length,
+    openSessionCount: () => sessionsRepo.listInStates(OPEN_STATES).length,
     async close(closeOpts) {
       if (closed) return;
       closed = true;

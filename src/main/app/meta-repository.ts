@@ -7,7 +7,8 @@ export type LastShutdown = 'clean' | 'unclean' | 'first_run';
 
 const RUN_STATE = 'run_state';
 const SETTINGS = 'settings';
-const DEFAULT_SETTINGS: AppSettings = { quitBehavior: 'ask' };
+/** The settings before any are saved, and when there is no store to read them from. */
+export const DEFAULT_SETTINGS: AppSettings = { quitBehavior: 'ask' };
 
 /** The only module that writes `app_meta`: the run marker and the app's own settings. */
 export function createMetaRepository(db: Db) {
