@@ -27,13 +27,17 @@ test('the page loads with the token and shows the empty states', async ({ page }
   await page.screenshot({ path: screenshotPath('shell-empty') });
 });
 
-test('without the token the page gets 401 and nothing else', async ({ page }) => {
+test('without the token the page loads but reaches nothing, and says how to get in', async ({ page }) => {
   server = await startServer();
   const bare = new URL(server.url);
   bare.search = '';
+  // The page itself is public (it holds no secret); the contract is not.
   const res = await page.goto(bare.toString());
-  expect(res?.status()).toBe(401);
-  expect(await page.content()).not.toContain('root');
+  expect(res?.status()).toBe(200);
+  const state = page.getByTestId('connection-state');
+  await expect(state).toHaveAttribute('data-state', 'disconnected');
+  await expect(state).toContainText('without its access token');
+  await expect(page.getByTestId('projects-empty')).toHaveCount(0);
 });
 
 test('the status bar shows reconnecting when the server dies and connected after it restarts', async ({ page }) => {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { stopAllSessions } from './core-harness';
+import { connectWs } from './ws-client';
 
 const SERVE = resolve(dirname(fileURLToPath(import.meta.url)), '../../out/main/serve.js');
 
@@ -52,11 +52,10 @@ export async function startApp(opts: StartOptions): Promise<AppProcess> {
     });
   });
   const port = Number(new URL(url).port);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${opts.token}`);
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const { ws } = await connectWs(port, { token: opts.token });
   let id = 0;
   const waiting = new Map<number, (f: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void>();
-  ws.on('message', (d) => {
+  ws.on('message', (d: Buffer) => {
     const f = JSON.parse(d.toString()) as { t: string; id: number; ok: boolean; value?: unknown; error?: { code: string; message: string } };
     if (f.t !== 'result') return;
     waiting.get(f.id)?.(f);
@@ -80,7 +79,7 @@ export async function startApp(opts: StartOptions): Promise<AppProcess> {
       return new Promise<T>((res, rej) => {
         if (gone) return rej(new Error(`${name}: app_gone: the app closed the connection`));
         waiting.set(myId, (f) => (f.ok ? res(f.value as T) : rej(new Error(`${name}: ${f.error?.code}: ${f.error?.message}`))));
-        ws.send(JSON.stringify({ t: 'call', id: myId, name, input, token: opts.token }));
+        ws.send(JSON.stringify({ t: 'call', id: myId, name, input }));
       });
     },
     close() {

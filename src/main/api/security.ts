@@ -21,11 +21,14 @@ export function tokensEqual(expected: string, given: string | null | undefined):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+/** The token from `Authorization: Bearer <token>`, the only way an HTTP route takes it. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer ([^\s]+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/** The two names this server answers to; anything else is another site (DNS rebinding) or another port. */
+export function ownOrigins(port: number): { hosts: string[]; origins: string[] } {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  return { hosts, origins: hosts.map((h) => `http://${h}`) };
 }

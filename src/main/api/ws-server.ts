@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { ErrorCode } from '../../shared/errors';
-import { ClientFrame, HTTP_PATHS, TOKEN_COOKIE, WIRE_VERSION, type ServerFrame } from '../../shared/wire';
+import { AuthFrame, ClientFrame, HTTP_PATHS, WIRE_VERSION, WS_CLOSE, type ServerFrame } from '../../shared/wire';
 import type { EventHub } from './events';
 import type { Router } from './router';
-import { CONTENT_SECURITY_POLICY, readCookie, tokensEqual } from './security';
+import { bearerToken, CONTENT_SECURITY_POLICY, ownOrigins, tokensEqual } from './security';
 import { readStatic } from './static-files';
 import { describeZodError } from './validation';
 
@@ -19,6 +19,9 @@ export interface BrowserServerOptions<Ctx> {
   port?: number;
   /** The built renderer; without it only the API answers (tests). */
   staticDir?: string;
+  /** How long a new connection has to send its auth frame (tests shorten it). */
+  authTimeoutMs?: number;
+  log?: (message: string) => void;
 }
 
 export interface BrowserServer {
@@ -35,94 +38,111 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 };
+const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+const AUTH_TIMEOUT_MS = 5000;
 
 /**
  * Browser mode: serves the renderer and the contract over one WebSocket on
- * 127.0.0.1. The per-launch token gates the page, every asset, the socket and
- * every call; anything without it gets a bare 401.
+ * 127.0.0.1 (ADR 0001). Browsers share cookies across every port of a host,
+ * so no credential lives in a cookie: the static files are public (they hold
+ * no secret), the page takes the token from the URL it was opened with and
+ * sends it in the socket's first frame. The upgrade is refused to pages of
+ * any other origin, and nothing is answered before that first frame.
  */
 export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): Promise<BrowserServer> {
   const { router, hub, ctx, token } = opts;
+  const log = opts.log ?? ((m: string) => console.error(`[baton] ${m}`));
+  const authTimeoutMs = opts.authTimeoutMs ?? AUTH_TIMEOUT_MS;
   const serverId = randomBytes(8).toString('hex');
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  /** Authenticated connections only: events go nowhere else. */
   const subscriptions = new Map<WebSocket, Set<string>>();
   let port = 0;
+  let own = ownOrigins(0);
 
-  const hostAllowed = (req: IncomingMessage): boolean => {
-    const host = req.headers.host ?? '';
-    return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-  };
-  const tokenFrom = (req: IncomingMessage, url: URL): string | undefined =>
-    url.searchParams.get('token') ??
-    (typeof req.headers['x-baton-token'] === 'string' ? req.headers['x-baton-token'] : undefined) ??
-    readCookie(req.headers.cookie, TOKEN_COOKIE);
+  const hostAllowed = (req: IncomingMessage): boolean => own.hosts.includes(req.headers.host ?? '');
+  // No Origin: not a browser (the CLI, tests), which still has to send the token. A browser always sends one.
+  const originAllowed = (req: IncomingMessage): boolean => req.headers.origin === undefined || own.origins.includes(req.headers.origin);
 
-  const unauthorized = (res: ServerResponse): void => {
-    res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('401 Unauthorized\n');
+  const plain = (res: ServerResponse, status: number, text: string): void => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end(`${text}\n`);
   };
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((e: unknown) => {
-      console.error('[baton] http handler failed:', e);
+      log(`http handler failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  server.on('error', (e) => log(`http server error: ${e.message}`));
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (!hostAllowed(req)) {
-      res.writeHead(421, SECURITY_HEADERS).end();
-      return;
-    }
-    if (!tokensEqual(token, tokenFrom(req, url))) {
-      unauthorized(res);
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, SECURITY_HEADERS).end();
-      return;
-    }
+    if (!hostAllowed(req)) return plain(res, 421, '421 Misdirected Request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, '405 Method Not Allowed');
     if (url.pathname === HTTP_PATHS.health) {
-      res.writeHead(200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
-      res.end(JSON.stringify({ ok: true, serverId }));
+      // Public: it tells a reconnecting page the server is up, and nothing else.
+      res.writeHead(200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS }).end(JSON.stringify({ ok: true }));
       return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      // Any API route with authority takes the token in a header: never a cookie another port would receive.
+      if (!tokensEqual(token, bearerToken(req.headers.authorization))) return plain(res, 401, '401 Unauthorized');
+      return plain(res, 404, 'Not found');
     }
     const file = opts.staticDir ? await readStatic(opts.staticDir, url.pathname) : null;
-    if (!file) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('Not found\n');
-      return;
-    }
-    const headers: Record<string, string> = { 'Content-Type': file.type, ...SECURITY_HEADERS };
-    if (url.searchParams.has('token')) {
-      // The page's own asset requests cannot carry the query token; a strict, HttpOnly cookie carries it for them.
-      headers['Set-Cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
-    }
-    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
+    if (!file) return plain(res, 404, 'Not found');
+    res.writeHead(200, { 'Content-Type': file.type, ...SECURITY_HEADERS }).end(req.method === 'HEAD' ? undefined : file.body);
   }
 
+  const refuse = (socket: Duplex, status: string): void => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the raw socket over without its error listener: a reset mid-handshake would be unhandled.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname !== HTTP_PATHS.socket || !hostAllowed(req) || !tokensEqual(token, tokenFrom(req, url))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    if (!hostAllowed(req)) return refuse(socket, '421 Misdirected Request');
+    if (url.pathname !== HTTP_PATHS.socket) return refuse(socket, '404 Not Found');
+    if (!originAllowed(req)) return refuse(socket, '403 Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
 
   const send = (ws: WebSocket, frame: ServerFrame): void => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   };
+  const frameError = (ws: WebSocket, message: string): void => send(ws, { t: 'error', error: { code: ErrorCode.invalidInput, message } });
 
   function onConnection(ws: WebSocket): void {
-    subscriptions.set(ws, new Set());
-    send(ws, { t: 'hello', v: WIRE_VERSION, serverId });
-    ws.on('close', () => subscriptions.delete(ws));
+    let authed = false;
+    // Invalid UTF-8, an oversized or malformed frame: ws reports it here and closes; only this connection ends.
+    ws.on('error', (e) => {
+      log(`websocket: ${e.message}; closing that connection`);
+      ws.terminate();
+    });
+    const timer = setTimeout(() => ws.close(WS_CLOSE.authTimeout, 'No auth frame in time'), authTimeoutMs);
+    ws.on('close', () => {
+      clearTimeout(timer);
+      subscriptions.delete(ws);
+    });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        send(ws, { t: 'error', error: { code: ErrorCode.invalidInput, message: 'Binary frames are not accepted.' } });
+      if (authed) {
+        if (isBinary) return frameError(ws, 'Binary frames are not accepted.');
+        void onMessage(ws, rawText(data)).catch((e: unknown) => {
+          log(`websocket frame failed: ${String(e)}`);
+          ws.terminate();
+        });
         return;
       }
-      void onMessage(ws, data.toString());
+      clearTimeout(timer);
+      if (isBinary || !tokensEqual(token, authToken(rawText(data)))) {
+        ws.close(WS_CLOSE.unauthorized, 'Unauthorized: the first frame must be {"t":"auth","token":…}');
+        return;
+      }
+      authed = true;
+      subscriptions.set(ws, new Set());
+      send(ws, { t: 'hello', v: WIRE_VERSION, serverId });
     });
   }
 
@@ -131,20 +151,12 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
     try {
       json = JSON.parse(text);
     } catch {
-      send(ws, { t: 'error', error: { code: ErrorCode.invalidInput, message: 'The frame is not JSON.' } });
-      return;
+      return frameError(ws, 'The frame is not JSON.');
     }
     const frame = ClientFrame.safeParse(json);
-    if (!frame.success) {
-      send(ws, { t: 'error', error: { code: ErrorCode.invalidInput, message: describeZodError(frame.error, 'frame') } });
-      return;
-    }
+    if (!frame.success) return frameError(ws, describeZodError(frame.error, 'frame'));
     const f = frame.data;
     if (f.t === 'call') {
-      if (!tokensEqual(token, f.token)) {
-        send(ws, { t: 'result', id: f.id, ok: false, error: { code: ErrorCode.unauthorized, message: 'Unauthorized' } });
-        return;
-      }
       const result = await router.call(f.name, f.input, ctx);
       send(ws, result.ok ? { t: 'result', id: f.id, ok: true, value: result.value } : { t: 'result', id: f.id, ok: false, error: result.error });
       return;
@@ -174,17 +186,33 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
     });
   });
   port = (server.address() as AddressInfo).port;
+  own = ownOrigins(port);
 
   return {
     port,
+    // The only place the token is written: the address the person opens; the page moves it out of the bar.
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
     async close() {
       stopListening();
-      for (const ws of subscriptions.keys()) ws.terminate();
+      for (const ws of wss.clients) ws.terminate();
       subscriptions.clear();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+}
+
+function authToken(text: string): string | undefined {
+  try {
+    const f = AuthFrame.safeParse(JSON.parse(text));
+    return f.success ? f.data.token : undefined;
+  } catch {
+    return undefined;
+  }
 }

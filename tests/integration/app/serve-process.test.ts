@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { buildOnce } from '../../support/build';
+import { connectWs } from '../../support/ws-client';
 
 const SERVE = resolve(__dirname, '../../../out/main/serve.js');
 let dir: string;
@@ -37,18 +37,9 @@ function launch(args: string[]) {
 
 async function call(url: string, name: string, input: unknown) {
   const u = new URL(url);
-  const token = u.searchParams.get('token') ?? '';
-  const ws = new WebSocket(`ws://${u.host}/ws?token=${token}`);
-  await new Promise((r) => ws.once('open', r));
-  const answer = new Promise<Record<string, unknown>>((res) =>
-    ws.on('message', (d) => {
-      const f = JSON.parse(d.toString()) as Record<string, unknown>;
-      if (f.t === 'result') res(f);
-    }),
-  );
-  ws.send(JSON.stringify({ t: 'call', id: 1, name, input, token }));
-  const r = await answer;
-  ws.close();
+  const c = await connectWs(Number(u.port), { token: u.searchParams.get('token') ?? '' });
+  const r = await c.call(name, input);
+  c.ws.close();
   return r;
 }
 

@@ -26,6 +26,7 @@ export function pickTransport(): Transport {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
+    // sessionStorage belongs to this origin (port included) and this tab: a reload keeps it, other servers on 127.0.0.1 never see it.
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
     // Keep the secret out of the address bar, history and screenshots.
     url.searchParams.delete('token');

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../shared/errors';
 import { fail, type Result } from '../../../shared/result';
-import { HTTP_PATHS, ServerFrame, type ClientFrame } from '../../../shared/wire';
+import { HTTP_PATHS, ServerFrame, WS_CLOSE, type AuthFrame, type ClientFrame } from '../../../shared/wire';
 import type { ConnectionState, Transport } from './transport';
 
 const CALL_TIMEOUT_MS = 30_000;
@@ -13,8 +13,13 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+const NO_TOKEN = 'This page was opened without its access token. Open the address Baton printed in the terminal (it ends in ?token=…).';
+const TOKEN_REJECTED = 'Baton restarted with a new token. Open the address it printed in the terminal.';
+
 /**
- * Browser mode: one WebSocket carrying calls and events. It reconnects with
+ * Browser mode: one WebSocket carrying calls and events. The token goes in
+ * the first frame and nowhere else (not the URL, not a cookie: every other
+ * server on 127.0.0.1 would see those). It reconnects with
  * backoff after the server restarts, resubscribes, and tells listeners to
  * resync, since events sent while it was away are gone.
  */
@@ -37,14 +42,16 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
     state = s;
     for (const l of stateListeners) l(s);
   };
-  const sendRaw = (frame: ClientFrame): void => ws?.send(JSON.stringify(frame));
+  const sendRaw = (frame: ClientFrame | AuthFrame): void => ws?.send(JSON.stringify(frame));
+  const rejected = (): void => setState({ kind: 'disconnected', reason: 'token_rejected', message: token ? TOKEN_REJECTED : NO_TOKEN });
 
   function connect(): void {
     retryTimer = null;
-    const socket = new WebSocket(`ws://${host}${HTTP_PATHS.socket}?token=${encodeURIComponent(token)}`);
+    const socket = new WebSocket(`ws://${host}${HTTP_PATHS.socket}`);
     ws = socket;
+    socket.onopen = () => sendRaw({ t: 'auth', token });
     socket.onmessage = (ev) => onFrame(typeof ev.data === 'string' ? ev.data : '');
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (ws !== socket) return;
       ws = null;
       for (const [id, p] of pending) {
@@ -52,6 +59,8 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
         p.resolve(fail(ErrorCode.disconnected, 'The connection to Baton was lost before it answered; try again.'));
         pending.delete(id);
       }
+      // The server is up and refused the token (it restarted without --token): retrying cannot help.
+      if (ev.code === WS_CLOSE.unauthorized) return rejected();
       void scheduleReconnect();
     };
   }
@@ -94,16 +103,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
     if (retryTimer) return;
     attempt += 1;
     if (attempt === 1) downSince = Date.now();
-    // A 401 means the server is up but with another token (it restarted without --token): retrying cannot help.
     const health = await probe();
-    if (health === 'unauthorized') {
-      setState({
-        kind: 'disconnected',
-        reason: 'token_rejected',
-        message: 'Baton restarted with a new token. Open the address it printed in the terminal.',
-      });
-      return;
-    }
     if (Date.now() - downSince > GIVE_UP_MS) {
       setState({
         kind: 'disconnected',
@@ -121,23 +121,23 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
     retryTimer = setTimeout(connect, delay);
   }
 
-  async function probe(): Promise<'up' | 'unauthorized' | 'down'> {
+  async function probe(): Promise<'up' | 'down'> {
     try {
-      const res = await fetch(HTTP_PATHS.health, { headers: { 'x-baton-token': token }, cache: 'no-store' });
-      if (res.status === 401) return 'unauthorized';
+      const res = await fetch(HTTP_PATHS.health, { cache: 'no-store' });
       return res.ok ? 'up' : 'down';
     } catch {
       return 'down';
     }
   }
 
-  connect();
+  if (token) connect();
+  else rejected();
 
   return {
     invoke(name, input) {
       return new Promise((resolve) => {
         const id = nextId++;
-        const frame: ClientFrame = { t: 'call', id, name, input, token };
+        const frame: ClientFrame = { t: 'call', id, name, input };
         const connected = ws?.readyState === WebSocket.OPEN && state.kind === 'connected';
         const timer = setTimeout(
           () => {
