@@ -132,14 +132,26 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
 
   function accept(sock: Socket): void {
     subscriptions.set(sock, new Set());
-    sock.on('error', () => undefined); // a client that vanishes mid-write is not our failure
+    // Whatever goes wrong on one connection ends that connection, never the app.
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      // A client that vanishes mid-write is not our failure, nor worth a line in the log.
+      if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') log(`control: connection error: ${e.message}; closing it`);
+      sock.destroy();
+    });
     sock.on('close', () => subscriptions.delete(sock));
     const lines = new LineSplitter(
       CONTROL_MAX_FRAME_BYTES,
       (line) => void onLine(sock, line).catch((e: unknown) => log(`control: frame failed: ${String(e)}`)),
       (bytes) => frameError(sock, ControlErrorCode.frameTooLarge, `A frame of ${bytes} bytes is over the ${CONTROL_MAX_FRAME_BYTES}-byte limit.`),
     );
-    sock.on('data', (chunk: Buffer) => lines.push(chunk));
+    sock.on('data', (chunk: Buffer) => {
+      try {
+        lines.push(chunk);
+      } catch (e) {
+        log(`control: a frame broke its connection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        sock.destroy();
+      }
+    });
     sock.on('end', () => {
       lines.end();
       sock.end();

@@ -45,8 +45,19 @@ export class MainConnection {
       (line) => this.onFrame(line),
       (bytes) => this.write({ t: 'error', code: 'bad_frame', message: `A frame of ${bytes} bytes is over the limit and was dropped.` }),
     );
-    sock.on('data', (d: Buffer) => reader.push(d));
-    sock.on('error', (e) => host.log(`main connection error: ${e.message}`));
+    // A frame that breaks its handler, or a socket error, ends this connection only: the host and its agent go on.
+    sock.on('data', (d: Buffer) => {
+      try {
+        reader.push(d);
+      } catch (e) {
+        host.log(`main connection: a frame failed, closing the connection: ${(e as Error).stack ?? String(e)}`);
+        sock.destroy();
+      }
+    });
+    sock.on('error', (e) => {
+      host.log(`main connection error: ${e.message}`);
+      sock.destroy();
+    });
     sock.on('close', () => {
       this.closed = true;
       this.wakeIdle();

@@ -128,7 +128,15 @@ export class SessionHost {
   private async listen(): Promise<void> {
     const path = this.cfg.socketPath;
     if (process.platform !== 'win32') rmSync(path, { force: true });
-    const server = (this.server = createServer((sock) => this.accept(sock)));
+    const server = (this.server = createServer((sock) => {
+      try {
+        this.accept(sock);
+      } catch (e) {
+        // One connection that could not be set up must not take the agent down with the host.
+        this.log(`accepting a connection failed: ${(e as Error).stack ?? String(e)}`);
+        sock.destroy();
+      }
+    }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, () => {

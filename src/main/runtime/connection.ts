@@ -49,7 +49,16 @@ export async function connectHost(target: string | HostIdentity, opts: ConnectOp
 
   const sock = netConnect(identity.socket);
   const reader = new FrameReader();
-  sock.on('data', (d: Buffer) => reader.push(d));
+  // A frame whose handler throws (a record main cannot apply, say) ends this connection, not the main
+  // process: it closes as 'lost', handled like any host that went away.
+  sock.on('data', (d: Buffer) => {
+    try {
+      reader.push(d);
+    } catch (e) {
+      console.error(`[baton] host ${identity.pid}: a frame failed, closing the connection:`, e);
+      sock.destroy();
+    }
+  });
   const hello = await new Promise<HelloFrame | string>((resolve) => {
     const timer = setTimeout(() => resolve(`no hello within ${timeoutMs} ms`), timeoutMs);
     const settle = (v: HelloFrame | string) => {
