@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from './hidden-chars';
 import { TaskStatus } from './contracts/tasks';
 
 /**
@@ -40,7 +41,7 @@ export const ORCHESTRATOR_TOOLS = {
   },
   spawn_worker: {
     description: "Starts a worker session for a claimed run, in its own worktree and branch, with the run's task as its first prompt (or the prompt you give).",
-    input: z.object({ runId: RunId, claimToken: ClaimToken, prompt: z.string().min(1).max(200_000).optional(), title: z.string().min(1).max(120).optional() }).strict(),
+    input: z.object({ runId: RunId, claimToken: ClaimToken, prompt: z.string().min(1).max(200_000).optional(), title: visibleText(z.string().min(1).max(120), 'session title').optional() }).strict(),
   },
   send_to_worker: {
     description: 'Sends a message to one of this project\'s workers as its next prompt (it must be idle).',
