@@ -8,12 +8,13 @@ import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/** { binding } (the path of the Electron build of better_sqlite3.node), or { why } it could not be built. */
 export function prepareElectronSqlite() {
   const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
   const source = dirname(require.resolve('better-sqlite3/package.json'));
   const target = resolve(`node_modules/.baton/better-sqlite3-electron-${electronVersion}`);
   const binding = join(target, 'build/Release/better_sqlite3.node');
-  if (existsSync(binding)) return binding;
+  if (existsSync(binding)) return { binding };
   console.log(`baton: building better-sqlite3 for Electron ${electronVersion} (once)…`);
   mkdirSync(target, { recursive: true });
   cpSync(source, target, { recursive: true, filter: (p) => !p.includes(`${source}/build`) });
@@ -24,9 +25,7 @@ export function prepareElectronSqlite() {
     { cwd: target, stdio: 'inherit' },
   );
   if (r.status !== 0 || !existsSync(binding)) {
-    console.error('baton: could not build better-sqlite3 for Electron; the desktop app cannot open its database.');
-    console.error('baton: `npm run serve` runs browser mode, which needs no rebuild.');
-    process.exit(1);
+    return { why: 'better-sqlite3 could not be built for Electron (see above), so the desktop app cannot open its database' };
   }
-  return binding;
+  return { binding };
 }

@@ -1,17 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-/** The Electron binary's path, or why there is none (ELECTRON_SKIP_BINARY_DOWNLOAD, offline install). */
-export function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' ? { path } : { why: 'the electron package did not name a binary' };
-  } catch (e) {
-    return { why: String(e instanceof Error ? e.message : e).split('\n')[0] };
-  }
-}
 
 export function build() {
   const r = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });

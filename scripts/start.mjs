@@ -1,16 +1,26 @@
 #!/usr/bin/env node
-// `npm start`: the Electron app in development; browser mode when Electron's binary is absent.
-import { build, electronBinary, foreground } from './lib.mjs';
+// `npm start`: the built desktop app; browser mode when Electron's binary is absent and cannot be fetched
+// (scripts/electron-fetch.mjs decides). `npm run dev` is the same with the Vite dev server and hot reload.
+import { chooseMode, RETRY_FLAG } from './electron-fetch.mjs';
 import { prepareElectronSqlite } from './electron-sqlite.mjs';
+import { build, foreground } from './lib.mjs';
 
-const electron = electronBinary();
-if (electron.path) {
-  const binding = prepareElectronSqlite();
-  foreground('npx', ['electron-vite', 'dev', ...process.argv.slice(2)], { ...process.env, BATON_SQLITE_BINDING: binding });
+const dev = process.argv.includes('--dev');
+const force = process.argv.includes(RETRY_FLAG);
+const args = process.argv.slice(2).filter((a) => a !== RETRY_FLAG && a !== '--dev');
+
+const plan = await chooseMode({ force });
+const sqlite = plan.mode === 'electron' ? prepareElectronSqlite() : null;
+if (plan.mode === 'electron' && sqlite.binding) {
+  const env = { ...process.env, BATON_SQLITE_BINDING: sqlite.binding };
+  if (dev) {
+    foreground('npx', ['electron-vite', 'dev', ...args], env);
+  } else {
+    build();
+    foreground(plan.binary, ['.', ...args], env);
+  }
 } else {
-  console.log(`baton: Electron's binary is not installed (${electron.why}).`);
-  console.log('baton: starting browser mode instead: the same app, served on 127.0.0.1 with a token.');
-  console.log('baton: to get the desktop window, reinstall without ELECTRON_SKIP_BINARY_DOWNLOAD on a networked machine.\n');
+  console.log(plan.mode === 'browser' ? plan.line : `baton: no desktop window: ${sqlite.why}; starting browser mode instead, which needs no rebuild.`);
   build();
-  foreground(process.execPath, ['out/main/serve.js', ...process.argv.slice(2)]);
+  foreground(process.execPath, ['out/main/serve.js', ...args]);
 }

@@ -7,6 +7,7 @@ import { createCore } from './app/core';
 import { resolveDataDir } from './app/paths';
 import { APP_VERSION } from './app/version';
 import { startAppControl } from './control';
+import { launchTokenOrExit } from './launch/token';
 
 /**
  * Browser mode: the same brain as the Electron app, its renderer served on
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
 
   --port N        listen on 127.0.0.1:N (default: a free port)
   --data-dir DIR  where Baton keeps its database and worktrees (default: $BATON_HOME or ~/.baton)
-  --token T       reuse a token across restarts (default: a new random one; also BATON_TOKEN)`);
+  --token T       reuse a token (at least 32 characters) across restarts (default: a new random one);
+                  BATON_TOKEN=T in the environment does the same and stays out of ps`);
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolveDataDir(values['data-dir']);
-  const token = values.token ?? process.env.BATON_TOKEN ?? newToken();
+  const token = launchTokenOrExit(values.token, process.env.BATON_TOKEN) ?? newToken();
   // Private from the start: the database holds project secrets, and the control socket lives here.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const core = createCore({ dataDir, mode: 'browser', version: APP_VERSION });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { visibleText } from './hidden-chars';
 import { TaskStatus } from './contracts/tasks';
 
 /**
  * The orchestrator's tools, declared once: the MCP bridge lists them to the
  * agent, and main validates and runs them, scoped to the calling
- * orchestrator's own project.
+ * orchestrator's own project. Every input is strict: an argument a tool does
+ * not take (a typo, a guess) is refused rather than dropped, so an agent never
+ * believes it was honoured.
  */
 const RunId = z.string().min(1).max(100).describe('The run id, from list_tasks or claim_next_run.');
 const ClaimToken = z.string().min(1).max(200).describe('The claim token claim_next_run returned for this run.');
@@ -13,44 +16,44 @@ const SessionId = z.string().min(1).max(100).describe("A worker session id (from
 export const ORCHESTRATOR_TOOLS = {
   list_tasks: {
     description: "Lists this project's tasks with their newest run (status, worker, summary). Optionally only open, done or canceled ones.",
-    input: z.object({ status: TaskStatus.optional() }),
+    input: z.object({ status: TaskStatus.optional() }).strict(),
   },
   wait_for_changes: {
     description:
       'Waits until something needs you: a run enqueued, retried, recovered or back in the queue, or a worker ending its turn. Returns at once if something already happened, else after timeoutSeconds (default 120, at most 600) with no changes.',
-    input: z.object({ timeoutSeconds: z.number().int().min(0).max(600).optional() }),
+    input: z.object({ timeoutSeconds: z.number().int().min(0).max(600).optional() }).strict(),
   },
   claim_next_run: {
     description: 'Claims the next queued run (highest priority, oldest first). Returns the run, its task and a claim token you need to spawn a worker for it, complete it or fail it; or null when the queue is empty.',
-    input: z.object({}),
+    input: z.object({}).strict(),
   },
   heartbeat_run: {
     description: "Extends a claimed run's lease. Not needed while a worker serves the run: its life keeps the lease.",
-    input: z.object({ runId: RunId, claimToken: ClaimToken }),
+    input: z.object({ runId: RunId, claimToken: ClaimToken }).strict(),
   },
   complete_run: {
     description: 'Marks a claimed run completed with a summary of what was done; its task becomes done.',
-    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }),
+    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }).strict(),
   },
   fail_run: {
     description: 'Marks a claimed run failed with a summary of why. People can retry it from the task panel.',
-    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }),
+    input: z.object({ runId: RunId, claimToken: ClaimToken, summary: z.string().min(1).max(20_000) }).strict(),
   },
   spawn_worker: {
     description: "Starts a worker session for a claimed run, in its own worktree and branch, with the run's task as its first prompt (or the prompt you give).",
-    input: z.object({ runId: RunId, claimToken: ClaimToken, prompt: z.string().min(1).max(200_000).optional(), title: z.string().min(1).max(120).optional() }),
+    input: z.object({ runId: RunId, claimToken: ClaimToken, prompt: z.string().min(1).max(200_000).optional(), title: visibleText(z.string().min(1).max(120), 'session title').optional() }).strict(),
   },
   send_to_worker: {
     description: 'Sends a message to one of this project\'s workers as its next prompt (it must be idle).',
-    input: z.object({ sessionId: SessionId, text: z.string().min(1).max(200_000) }),
+    input: z.object({ sessionId: SessionId, text: z.string().min(1).max(200_000) }).strict(),
   },
   worker_status: {
     description: "Reads a worker's state and its last messages.",
-    input: z.object({ sessionId: SessionId }),
+    input: z.object({ sessionId: SessionId }).strict(),
   },
   stop_worker: {
     description: 'Stops a worker session and every process it started.',
-    input: z.object({ sessionId: SessionId }),
+    input: z.object({ sessionId: SessionId }).strict(),
   },
 } as const;
 

@@ -35,6 +35,19 @@ test('the desktop window opens with a locked-down renderer and the empty states'
     // The renderer has no Node and sees only the bridge's two functions.
     expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     expect(await win.evaluate(() => Object.keys((globalThis as unknown as { baton: object }).baton).sort())).toEqual(['invoke', 'subscribe']);
+    // Served from app://, where one CSP header covers every response: no eval, no inline script.
+    expect(win.url()).toBe('app://baton/index.html');
+    expect(
+      await win.evaluate(() => {
+        try {
+          return String(new Function('return "ran"')());
+        } catch {
+          return 'blocked';
+        }
+      }),
+    ).toBe('blocked');
+    // Files outside the renderer build are not served, however the path is spelt.
+    expect(await win.evaluate(() => fetch('app://baton/..%2f..%2fpackage.json').then((r) => r.status))).toBe(403);
     // Sandboxed renderers have no `process`; navigation away from the app is refused.
     expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
     const before = win.url();

@@ -1,20 +1,73 @@
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { registerIpcAdapter } from '../api/ipc-adapter';
-import { CONTENT_SECURITY_POLICY } from '../api/security';
 import { createCore } from '../app/core';
 import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { startAppControl } from '../control';
+import { APP_ENTRY, APP_SCHEME, appResponseHeaders, externalLinkPrompt, externalUrl, isAppUrl, navigationDecision, permissionAllowed, resolveAppPath } from './policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(here, '../renderer/index.html');
+const rendererDir = join(here, '../renderer');
+// Only `npm run dev` (electron-vite dev) sets it; a packaged app never loads from a server.
+const rendererDevUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+const devOrigin = rendererDevUrl ? new URL(rendererDevUrl).origin : null;
+const isTrustedUrl = (url: string): boolean => isAppUrl(url, devOrigin);
 
-function isTrustedUrl(url: string): boolean {
-  if (rendererDevUrl && !app.isPackaged) return url.startsWith(new URL(rendererDevUrl).origin + '/');
-  return url.split(/[?#]/)[0] === pathToFileURL(rendererFile).href;
+// Before `ready`, as Electron requires: app:// is standard (real origin, relative URLs) and secure (a secure context).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** Serves out/renderer on app://baton/, with the one CSP header on every response; nothing outside it. */
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const target = request.method === 'GET' ? resolveAppPath(rendererDir, request.url) : ({ ok: false, status: 405 } as const);
+    if (!target.ok) return new Response(null, { status: target.status, headers: appResponseHeaders('text/plain') });
+    try {
+      return new Response(await readFile(target.file), { headers: appResponseHeaders(target.contentType) });
+    } catch {
+      return new Response(null, { status: 404, headers: appResponseHeaders('text/plain') });
+    }
+  });
+}
+
+/** Opens an http(s) link in the user's browser, only after they confirm; anything else is dropped. */
+async function offerExternal(parent: BrowserWindow | null, url: string): Promise<void> {
+  const safe = externalUrl(url);
+  if (!safe) return;
+  const prompt = externalLinkPrompt(safe);
+  const options = { type: 'question' as const, message: prompt.message, detail: prompt.detail, buttons: prompt.buttons, defaultId: 1, cancelId: 1, noLink: true };
+  const r = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+  if (r.response === 0) await shell.openExternal(safe);
+}
+
+/**
+ * The window only ever shows our renderer: every way of navigating away (a link, a redirect, a subframe,
+ * window.open) is refused; an http(s) link the user followed may open in their browser after a confirmation.
+ */
+function lockNavigation(win: BrowserWindow, contents: WebContents): void {
+  // A main-frame navigation raises both will-frame-navigate and will-navigate (whichever cancels first
+  // ends it): both refuse, and one confirmation is offered per link, not two.
+  let offered: { url: string; at: number } | null = null;
+  const guard = (e: { url: string; preventDefault(): void }, mainFrame: boolean): void => {
+    const d = navigationDecision(e.url, devOrigin);
+    if (d.action === 'allow') return;
+    e.preventDefault();
+    if (d.action !== 'ask_external' || !mainFrame) return;
+    if (offered && offered.url === d.url && Date.now() - offered.at < 2000) return;
+    offered = { url: d.url, at: Date.now() };
+    void offerExternal(win, d.url);
+  };
+  contents.on('will-navigate', (e) => guard(e, true));
+  contents.on('will-frame-navigate', (e) => guard(e, e.isMainFrame));
+  // A redirect is never a link the user chose: refused unless it stays in the app, and nothing is offered.
+  contents.on('will-redirect', (e) => guard(e, false));
+  contents.setWindowOpenHandler(({ url }) => {
+    void offerExternal(win, url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
 }
 
 function createWindow(): BrowserWindow {
@@ -36,17 +89,8 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  // Navigation is locked: the window only ever shows our renderer; links open in the user's browser.
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isTrustedUrl(url)) e.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
-  if (rendererDevUrl && !app.isPackaged) void win.loadURL(rendererDevUrl);
-  else void win.loadFile(rendererFile);
+  lockNavigation(win, win.webContents);
+  void win.loadURL(rendererDevUrl ?? APP_ENTRY);
   return win;
 }
 
@@ -65,12 +109,10 @@ if (!app.requestSingleInstanceLock()) {
   const control = startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, version: APP_VERSION, onTool: (req) => core.callTool(req) });
 
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-      });
-    });
+    // Every permission is refused, asked or merely checked, but the clipboard write of our Copy buttons (policy.ts).
+    session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => permissionAllowed(permission, origin, devOrigin));
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
+    serveRenderer();
     registerIpcAdapter({ ipcMain, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, isTrustedUrl });
     void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
     createWindow();

@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { hiddenCharProblem } from '../../shared/hidden-chars';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import { gitError, type GitError } from './errors';
@@ -61,6 +62,9 @@ export async function validateBranchName(name: string): Promise<Result<string, G
     );
   if (name.length === 0) return invalid();
   if (isPlainBranchName(name)) return ok(name);
+  // git accepts bidi overrides and zero-width characters in a ref; a branch that reads as another must not exist.
+  const hidden = hiddenCharProblem(name, 'branch name'); // not quoted: the name itself would mislead
+  if (hidden) return err(gitError('invalid_name', 'invalid', hidden));
   // Run outside any repository: inside one, `--branch @{-1}` is expanded to the
   // previously checked-out branch and "succeeds".
   const run = await runGit(['check-ref-format', '--branch', name], { cwd: tmpdir() });

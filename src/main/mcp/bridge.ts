@@ -65,9 +65,10 @@ async function callTool(name: string, args: unknown): Promise<Result<unknown>> {
 }
 
 const server = new McpServer({ name: 'baton', version: '1' });
+// The whole (strict) schema, not its shape: from a shape the SDK builds a loose object that drops unknown arguments unseen.
 for (const name of ORCHESTRATOR_TOOL_NAMES) {
   const def = ORCHESTRATOR_TOOLS[name];
-  server.registerTool(name, { description: def.description, inputSchema: def.input.shape }, async (args: unknown) => {
+  server.registerTool(name, { description: def.description, inputSchema: def.input }, async (args: unknown) => {
     const r = await callTool(name, args);
     const text = r.ok ? JSON.stringify(r.value, null, 2) : `${r.error.code}: ${r.error.message}`;
     return { content: [{ type: 'text' as const, text }], ...(r.ok ? {} : { isError: true }) };

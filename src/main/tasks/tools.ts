@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
@@ -138,7 +139,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (!Object.hasOwn(ORCHESTRATOR_TOOLS, req.name)) return fail('unknown_tool', `There is no tool "${req.name}".`);
       const name = req.name as OrchestratorToolName;
       const parsed = ORCHESTRATOR_TOOLS[name].input.safeParse(req.args ?? {});
-      if (!parsed.success) return fail('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+      if (!parsed.success) return fail('invalid_input', describeIssues(name, parsed.error.issues));
       const handler = handlers[name] as (orch: SessionRecord, args: unknown) => Promise<Result<unknown>> | Result<unknown>;
       return handler(who.value, parsed.data);
     },
@@ -153,6 +154,18 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id], env }];
     },
   };
+}
+
+/** Says what was wrong in words an agent can act on: an unknown argument is named with the ones the tool takes. */
+function describeIssues(name: OrchestratorToolName, issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => {
+      if (i.code !== 'unrecognized_keys') return `${i.path.join('.') || 'input'}: ${i.message}`;
+      const known = Object.keys(ORCHESTRATOR_TOOLS[name].input.shape);
+      const unknown = i.keys.map((k) => `"${k}"`).join(', ');
+      return `${name} does not take ${unknown}; ${known.length > 0 ? `${name} takes: ${known.join(', ')}` : `${name} takes no arguments`}.`;
+    })
+    .join('; ');
 }
 
 export type OrchestratorTools = ReturnType<typeof createOrchestratorTools>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 import { HARNESS_IDS } from '../harness';
 
@@ -60,9 +61,9 @@ export type PathInspection = z.infer<typeof PathInspection>;
 
 export const ProjectPatch = z
   .object({
-    name: z.string().trim().min(1, 'The name cannot be empty.').max(100),
+    name: visibleText(z.string().trim().min(1, 'The name cannot be empty.').max(100), 'project name'),
     prefix: Prefix,
-    baseBranch: z.string().min(1).max(250),
+    baseBranch: visibleText(z.string().min(1).max(250), 'base branch name'),
     orchestratorAgent: z.enum(HARNESS_IDS),
     workerAgent: z.enum(HARNESS_IDS),
     customCommand: z.string().max(4000),
@@ -80,7 +81,7 @@ export const projectsContract = domain({
     inspect: procedure(z.object({ path: AbsolutePath }).strict(), PathInspection),
     /** Adding a repository that is already a project opens that project (`existed: true`). */
     add: procedure(
-      z.object({ path: AbsolutePath, name: z.string().trim().min(1).max(100).optional() }).strict(),
+      z.object({ path: AbsolutePath, name: visibleText(z.string().trim().min(1).max(100), 'project name').optional() }).strict(),
       z.object({ project: ProjectSummary, existed: z.boolean() }),
     ),
     get: procedure(z.object({ id: Id }).strict(), ProjectSettings),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 import { HARNESS_IDS } from '../harness';
 import { SESSION_STATES } from '../session-state';
@@ -42,7 +43,7 @@ export const sessionsContract = domain({
         .object({
           projectId: Id,
           harness: z.enum(HARNESS_IDS).optional(),
-          title: z.string().trim().min(1).max(120).optional(),
+          title: visibleText(z.string().trim().min(1).max(120), 'session title').optional(),
           prompt: z.string().trim().min(1, 'Say what the agent should do.').max(200_000),
         })
         .strict(),

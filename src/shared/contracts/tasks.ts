@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 
 const Id = z.string().min(1).max(100);
@@ -67,7 +68,8 @@ export const tasksContract = domain({
       z
         .object({
           projectId: Id,
-          title: z.string().trim().min(1, 'Give the task a title.').max(200),
+          // A task's title becomes its worker session's title.
+          title: visibleText(z.string().trim().min(1, 'Give the task a title.').max(200), 'task title'),
           body: z.string().max(100_000).default(''),
           priority: TaskPriority.default('normal'),
         })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 
 const Id = z.string().min(1).max(100);
@@ -45,7 +46,7 @@ export type WorktreePanel = z.infer<typeof WorktreePanel>;
 export const worktreesContract = domain({
   procedures: {
     list: procedure(z.object({ projectId: Id }).strict(), WorktreePanel),
-    create: procedure(z.object({ projectId: Id, name: z.string().trim().min(1).max(100) }).strict(), WorktreeView),
+    create: procedure(z.object({ projectId: Id, name: visibleText(z.string().trim().min(1).max(100), 'worktree name') }).strict(), WorktreeView),
     /** Preserves uncommitted work, removes the worktree, verifies it is gone. Calling it again retries. */
     release: procedure(z.object({ worktreeId: Id }).strict(), WorktreeView),
     restore: procedure(

@@ -25,7 +25,7 @@ export interface RunningServer {
  */
 export async function startServer(opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
-  const token = opts.token ?? `e2e-${Math.random().toString(36).slice(2)}`;
+  const token = opts.token ?? `e2e-token-${Math.random().toString(36).slice(2)}-0123456789abcdef`; // serve refuses fewer than 32 characters
   const args = [SERVE, '--data-dir', dataDir, '--token', token, '--port', String(opts.port ?? 0)];
   const env = opts.env ?? {};
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

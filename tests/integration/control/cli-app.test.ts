@@ -28,7 +28,7 @@ const temp = (label: string) => {
 beforeAll(async () => {
   buildOnce();
   dataDir = temp('baton-cli-app-');
-  app = await startApp({ dataDir, token: 'cli-app-test-token-0123456789' });
+  app = await startApp({ dataDir, token: 'cli-app-test-token-0123456789-abcdef' });
   const add = async (name: string) => {
     const { project } = await app.call<{ project: ProjectSummary }>('projects.add', { path: makeRepo(temp('baton-cli-repo-')), name });
     await app.call('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(temp('baton-cli-script-'), ORCHESTRATOR_SCRIPT) } });

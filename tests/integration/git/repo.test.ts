@@ -90,6 +90,21 @@ describe('validateBranchName', () => {
     }
   });
 
+  it.each([
+    ['baton/p-fix-\u202Egnp.exe', 'U+202E'],
+    ['baton/p-\u2066x\u2069', 'U+2066'],
+    ['baton/p-fix\u200Bbug', 'U+200B'],
+    ['\uFEFFmain', 'U+FEFF'],
+  ])('rejects %j, which git itself would accept, naming %s', async (name, codePoint) => {
+    const r = await validateBranchName(name);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_name', kind: 'invalid' } });
+    if (!r.ok) {
+      expect(r.error.message).toContain(`contains ${codePoint}`);
+      // The message must not carry the character that makes the name misleading.
+      expect(r.error.message).not.toContain(name);
+    }
+  });
+
   it('quotes git\'s reason', async () => {
     const r = await validateBranchName('a..b');
     expect(r).toMatchObject({ ok: false, error: { gitMessage: "fatal: 'a..b' is not a valid branch name" } });

@@ -26,7 +26,7 @@ describe('the main process killed with SIGKILL mid-turn', () => {
     await h.core.close(); // Only its temp dirs are used: the app runs as a real child process here.
     const dataDir = h.tempDir('baton-crash-');
     const repo = makeRepo(h.tempDir());
-    const token = 'crash-test-token-1234567890';
+    const token = 'crash-test-token-1234567890-abcdefgh';
     app = await startApp({ dataDir, token });
     const command = scriptedCommand(h.tempDir(), {
       prompts: [

@@ -32,6 +32,14 @@ const SCRIPT = {
       steps: [...ORCHESTRATOR_LOOP_STEPS],
     },
     {
+      // A misspelt argument, sent the way an agent sends it: through Baton's MCP server.
+      match: 'STRICT-CHECK',
+      steps: [
+        { type: 'mcp_call', tool: 'list_tasks', args: { stauts: 'open' }, failTurn: false },
+        { type: 'text', text: 'Checked.' },
+      ],
+    },
+    {
       match: 'Implement',
       steps: [
         { type: 'tool_call', id: 'edit', title: 'Edit src/feature.ts', kind: 'edit', status: 'pending' },
@@ -107,5 +115,33 @@ describe('the orchestrator at work, end to end with real processes', () => {
     const asWorker = toolCaller(h.core, betaWorker.id, await toolToken(call, orchA.id));
     await expect(asWorker('list_tasks')).rejects.toMatchObject({ code: 'forbidden' });
     expect((await call<SessionSummary>('sessions.get', { id: betaWorker.id })).state).not.toBe('stopped');
+  });
+
+  it('a tool call with an argument the tool does not take is refused, naming the argument and what the tool takes', async () => {
+    h = createHarness();
+    call = callerOf(h.core);
+    const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name: 'strict' });
+    await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
+    const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
+    const tool = toolCaller(h.core, orch.id, await toolToken(call, orch.id));
+
+    // A misspelt argument must not be dropped silently: the agent would believe it was honoured.
+    const typo = await tool('list_tasks', { stauts: 'open' }).catch((e: unknown) => e as Error & { code: string });
+    expect(typo).toMatchObject({ code: 'invalid_input' });
+    expect((typo as Error).message).toContain('"stauts"');
+    expect((typo as Error).message).toContain('list_tasks takes: status');
+    await expect(tool('claim_next_run', { runId: 'r1' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('takes no arguments') });
+    await expect(tool('spawn_worker', { runId: 'r', claimToken: 't', harness: 'codex' })).rejects.toMatchObject({ code: 'invalid_input' });
+    // Known arguments still work.
+    expect(await tool('list_tasks', { status: 'open' })).toEqual([]);
+
+    // Through the agent's MCP server too: the misspelt argument is refused there, not stripped on the way.
+    control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'the handoff turn');
+    await call('sessions.prompt', { id: orch.id, text: 'STRICT-CHECK', idempotencyKey: 'strict-check-1' });
+    const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Checked.')), 30_000, 'the checked turn');
+    const listed = t.items.find((i) => i.type === 'tool' && i.title === 'mcp: list_tasks');
+    expect(listed).toMatchObject({ status: 'failed' });
+    expect(listed?.type === 'tool' ? listed.content.join('\n') : '').toContain('stauts');
   });
 });

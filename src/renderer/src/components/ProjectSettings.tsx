@@ -141,7 +141,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       <section className="card">
         <h3>New worktrees</h3>
         <label className="field">
-          <span className="field-label">Setup commands</span>
+          <span className="field-label">Setup commands (run in /bin/sh)</span>
           <textarea
             className="input mono"
             rows={3}
@@ -149,7 +149,10 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
             value={draft.setupCommands}
             onChange={(e) => set('setupCommands', e.target.value)}
           />
-          <span className="field-help">One per line, run in order in each new worktree. Output is kept; a failure is shown and the session stays usable.</span>
+          <span className="field-help">
+            Shell lines, one per line, each run with <code>/bin/sh -c</code> (<code>cmd.exe /c</code> on Windows) in each new worktree, in order, with your
+            permissions: pipes, <code>&amp;&amp;</code> and variables work. Output is kept; a failing line stops the ones after it, is shown, and the session stays usable.
+          </span>
         </label>
         <div className="field">
           <span className="field-label">Files from the main checkout</span>
