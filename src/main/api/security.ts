@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-/** The one CSP for the renderer, sent as a header in browser mode and as a meta tag in Electron. */
+/** The one CSP for the renderer: a header on every response, in browser mode and on the desktop app's app:// scheme. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
