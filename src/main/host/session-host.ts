@@ -74,6 +74,8 @@ export class SessionHost {
     journal.faults = createHostFaults(cfg.debugPoint, log, join(cfg.dataDir, DEBUG_POINT_FIRED));
     log(`journal open at seq ${journal.lastSeq}`);
     if (opened.torn) this.diagnostic(tornDiagnostic(opened.torn));
+    // Damaged lines in the middle are skipped by every reader (and shown by main as a divergence); said here for whoever reads this log.
+    for (const d of opened.diagnostics.filter((x) => x.kind !== 'torn').slice(0, 20)) log(`journal: ${d.message}`);
     journal.append('host', { started: { pid: process.pid, protocol: SOCKET_PROTOCOL, journal: JOURNAL_VERSION, command: cfg.command, args: cfg.args, cwd: cfg.cwd } });
 
     await this.listen();
