@@ -156,7 +156,7 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
     }
     // Updates that arrive while a session/load is pending are the agent replaying history we already hold.
     if (isNotification(m) && m.method === 'session/update' && loads.size === 0 && isObject(m.params) && isObject(m.params.update)) {
-      foldUpdate(r.seq, m.params.update, items, tools, appendChunk);
+      foldUpdate(r.seq, typeof m.params.sessionId === 'string' ? m.params.sessionId : '', m.params.update, items, tools, appendChunk);
     }
     // Extension notifications (`_vendor/...`) and anything unknown are ignored on purpose.
   }
@@ -166,8 +166,18 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   return { items, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
 }
 
+/**
+ * A tool call is known by its id within one agent conversation (ACP session)
+ * only: a Retry, or a Continue that could not resume, opens a new
+ * conversation whose ids may repeat the earlier ones. Keyed by id alone, the
+ * new call's updates (and the interrupted marker that closes it) would be
+ * folded into the old, finished one.
+ */
+const toolKey = (agentSessionId: string, toolCallId: string): string => `${agentSessionId}\u0000${toolCallId}`;
+
 function foldUpdate(
   seq: number,
+  agentSessionId: string,
   u: Record<string, unknown>,
   items: TranscriptItem[],
   tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>,
@@ -185,10 +195,11 @@ function foldUpdate(
     case 'tool_call':
     case 'tool_call_update': {
       const id = typeof u.toolCallId === 'string' ? u.toolCallId : '';
-      let tool = tools.get(id);
+      const key = toolKey(agentSessionId, id);
+      let tool = tools.get(key);
       if (!tool) {
         tool = { type: 'tool', seq, toolCallId: id, title: '', kind: 'other', status: 'pending', content: [], locations: [] };
-        tools.set(id, tool);
+        tools.set(key, tool);
         items.push(tool);
       }
       if (typeof u.title === 'string') tool.title = u.title;

@@ -153,7 +153,7 @@ export function createCore(opts: CoreOptions): Core {
   const turnsRepo = createTurnsRepository(db);
   const divergencesRepo = createDivergencesRepository(db);
   const host = opts.host ?? createHostPort();
-  const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo });
+  const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo, holes: divergencesRepo });
   const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
   const emitChanged = (sessionId: string, projectId: string) => hub.emit('sessions.changed', { sessionId, projectId });

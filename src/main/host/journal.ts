@@ -46,6 +46,12 @@ export class Journal {
   private ring: JournalLine[] = [];
   private ringBytes = 0;
   private reader: Promise<FileHandle> | null = null;
+  /**
+   * The file held lines that are not valid records when it was opened (a
+   * damaged line, a repeat): the old part is then read line by line with
+   * the full parser, so such a line is skipped rather than streamed to main.
+   */
+  private damaged = false;
   /** Crash points for fault-injection tests; null in normal runs. */
   faults: HostFaults | null = null;
 
@@ -85,6 +91,7 @@ export class Journal {
     }
     const journal = new Journal(path, fd, scan.lastSeq, scan.completeBytes, fsyncIntervalMs);
     journal.index.push(...index);
+    journal.damaged = scan.diagnostics.some((d) => d.kind === 'invalid' || d.kind === 'duplicate');
     return { journal, diagnostics: scan.diagnostics, torn };
   }
 
@@ -218,7 +225,8 @@ export class Journal {
       const parts = (carry + decoder.write(buf.subarray(0, bytesRead))).split('\n');
       carry = parts.pop() ?? '';
       for (const text of parts) {
-        const seq = headerSeq(text) ?? parseRecordLine(text)?.seq ?? null;
+        // A line this process wrote is valid by construction; an old one of a damaged file must prove it.
+        const seq = this.damaged ? (parseRecordLine(text)?.seq ?? null) : (headerSeq(text) ?? parseRecordLine(text)?.seq ?? null);
         if (seq === null || seq <= afterSeq) continue;
         if (seq > untilSeq) return out;
         out.push({ seq, text });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { startAgent, type RunningAgent } from './agent';
 import { MainConnection } from './connection';
+import { ConnectionGate } from './connection-gate';
 import { createHostFaults, DEBUG_POINT_FIRED } from './debug-point';
 import { acquireLock, writeHostFile, type Log } from './files';
 import { Journal, tornDiagnostic } from './journal';
@@ -29,6 +30,21 @@ export class SessionHost {
   private server: Server | null = null;
   private agent: RunningAgent | null = null;
   private conn: MainConnection | null = null;
+  private readonly gate = new ConnectionGate(
+    (m) => this.log(m),
+    () => this.conn !== null && !this.conn.isClosed,
+    (sock, replacing) => {
+      try {
+        this.accept(sock, replacing);
+      } catch (e) {
+        // One connection that could not be set up must not take the agent down with the host.
+        this.log(`accepting a connection failed: ${(e as Error).stack ?? String(e)}`);
+        sock.destroy();
+      }
+    },
+  );
+  /** Set once the listening socket is closed: a stopping host takes no new connection. */
+  private listenerClosed: Promise<void> | null = null;
   private releaseLock: (() => void) | null = null;
   private stopping: Promise<number[]> | null = null;
   private finished = false;
@@ -66,6 +82,8 @@ export class SessionHost {
     journal.faults = createHostFaults(cfg.debugPoint, log, join(cfg.dataDir, DEBUG_POINT_FIRED));
     log(`journal open at seq ${journal.lastSeq}`);
     if (opened.torn) this.diagnostic(tornDiagnostic(opened.torn));
+    // Damaged lines in the middle are skipped by every reader (and shown by main as a divergence); said here for whoever reads this log.
+    for (const d of opened.diagnostics.filter((x) => x.kind !== 'torn').slice(0, 20)) log(`journal: ${d.message}`);
     journal.append('host', { started: { pid: process.pid, protocol: SOCKET_PROTOCOL, journal: JOURNAL_VERSION, command: cfg.command, args: cfg.args, cwd: cfg.cwd } });
 
     await this.listen();
@@ -106,6 +124,8 @@ export class SessionHost {
     if (this.stopping || this.finished) return;
     this.append('host', { stop: { graceMs } });
     this.log(`stop requested, grace ${graceMs} ms`);
+    // Stopping is recorded: no main may attach from now on (the one that asked keeps its connection to see the exit).
+    this.closeListener();
     this.stopping = reapTree({ agentPid: this.agent?.pid ?? null, envTag: this.envTag }, graceMs);
   }
 
@@ -128,15 +148,7 @@ export class SessionHost {
   private async listen(): Promise<void> {
     const path = this.cfg.socketPath;
     if (process.platform !== 'win32') rmSync(path, { force: true });
-    const server = (this.server = createServer((sock) => {
-      try {
-        this.accept(sock);
-      } catch (e) {
-        // One connection that could not be set up must not take the agent down with the host.
-        this.log(`accepting a connection failed: ${(e as Error).stack ?? String(e)}`);
-        sock.destroy();
-      }
-    }));
+    const server = (this.server = createServer((sock) => this.gate.offer(sock)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, () => {
@@ -148,7 +160,16 @@ export class SessionHost {
     if (process.platform !== 'win32') chmodSync(path, 0o600);
   }
 
-  private accept(sock: Socket): void {
+  /** Stops listening: connections already made go on, new ones are refused by the OS. Idempotent. */
+  private closeListener(): void {
+    this.gate.close();
+    const server = this.server;
+    if (!server || this.listenerClosed) return;
+    // close()'s callback waits for open connections too; the caller bounds that wait.
+    this.listenerClosed = new Promise<void>((r) => server.close(() => r()));
+  }
+
+  private accept(sock: Socket, replacing: boolean): void {
     const old = this.conn;
     const conn = new MainConnection(
       sock,
@@ -161,12 +182,14 @@ export class SessionHost {
         log: this.log,
       },
       (c) => {
-        if (this.conn === c) this.conn = null;
+        // A replaced connection's end is implied by the replacement (and logged with it, coalesced).
+        if (this.conn !== c) return;
+        this.conn = null;
         this.log('main disconnected');
       },
     );
     this.conn = conn;
-    this.log(old ? 'main connected, replacing the previous connection' : 'main connected');
+    if (!replacing) this.log('main connected');
     if (old) void old.bye('replaced');
   }
 
@@ -258,20 +281,24 @@ export class SessionHost {
 
   private async shutdown(outcome: HostOutcome): Promise<void> {
     this.finished = true;
+    // Before the goodbye: whoever saw this host's connection end must find it closed for good.
+    this.closeListener();
     const conn = this.conn;
     if (conn) {
       await conn.drained(3000);
       await conn.bye('exited');
     }
     // close() waits for open connections; one that will not end must not keep the host alive.
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, 2000);
-      if (!this.server) return r();
-      this.server.close(() => {
-        clearTimeout(t);
-        r();
+    const listenerClosed = this.listenerClosed;
+    if (listenerClosed) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 2000);
+        void listenerClosed.then(() => {
+          clearTimeout(t);
+          r();
+        });
       });
-    });
+    }
     // Only a socket we listened on is ours to remove: a host that failed early may share the path with a live one.
     if (this.server && process.platform !== 'win32') rmSync(this.cfg.socketPath, { force: true });
     try {

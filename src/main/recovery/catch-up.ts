@@ -92,10 +92,8 @@ export function createCatchUp(deps: CatchUpDeps) {
         if (batch.length === 0) break;
         const r = deps.projector.apply(id, batch);
         if (r.applied.length > 0) deps.emitRecords(id, r.applied);
-        if (r.gap) {
-          console.warn(`[baton] session ${id}: its journal jumps from seq ${r.gap.expected - 1} to ${r.gap.got}; lines after the hole are not shown.`);
-          break;
-        }
+        // Skipped, and recorded as a divergence by the projector: what follows a damaged line is still the session's.
+        for (const h of r.holes) console.warn(`[baton] session ${id}: its journal jumps from seq ${h.expected - 1} to ${h.got}; the damaged or missing line(s) were skipped.`);
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToLoop();
           sliceStart = performance.now();

@@ -2,6 +2,7 @@ import type { ReconcileReport } from '../../shared/contracts/app';
 import type { JournalRecord } from '../../shared/journal';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { appendHostRecord, processLiveness, sessionJournalPath } from '../runtime';
+import { waitUntil } from '../runtime/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
@@ -37,6 +38,12 @@ export interface ReconcileRun {
  * million lines at startup would keep the board waiting.
  */
 const TAIL_CHECK = 64;
+
+/**
+ * How long a live host that refuses connections is given to end before it is
+ * left alone as unreachable: a stop's grace (a few seconds) and its exit.
+ */
+const ENDING_HOST_WAIT_MS = 5000;
 
 /** States a reconcile leaves sessions in whose hosts are gone: their catch-up may have been cut short. */
 const SETTLED_STATES: readonly SessionState[] = ['interrupted', 'stopped', 'failed'];
@@ -87,9 +94,12 @@ async function decide(deps: ReconcileDeps, candidates: readonly SessionRecord[])
 async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport): Promise<CatchUpJob | null> {
   const connected = s.host ? await deps.host.connect(s.id, deps.dataDir, s.host) : null;
   const hostAlive = connected?.ok === true;
-  if (!hostAlive && s.host && processLiveness(s.host).alive) {
+  // A host that is stopping (or ending after its agent's exit) refuses new connections and is gone within moments.
+  const host = s.host;
+  if (!hostAlive && host && processLiveness(host).alive) await waitUntil(() => !processLiveness(host).alive, ENDING_HOST_WAIT_MS);
+  if (!hostAlive && host && processLiveness(host).alive) {
     // The process is there but its socket did not answer: never write its journal from here.
-    console.warn(`[baton] session ${s.id}: host ${s.host.pid} is alive but unreachable; left as it is.`);
+    console.warn(`[baton] session ${s.id}: host ${host.pid} is alive but unreachable; left as it is.`);
     report.unreachable++;
     return null;
   }

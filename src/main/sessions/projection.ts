@@ -8,14 +8,25 @@ export interface ProjectionResult {
   /** Records applied now, in seq order; the caller broadcasts only these, after the commit. */
   applied: JournalRecord[];
   duplicates: number;
-  /** A hole in the sequence: nothing after it was applied; ask the host again from `expected`. */
-  gap: { expected: number; got: number } | null;
+  /** Holes in the sequence (damaged or missing journal lines), skipped: the records after each were applied. */
+  holes: Array<{ expected: number; got: number }>;
+}
+
+/** Where a skipped hole is recorded for people to see (recovery's divergences), in the projection's transaction. */
+export interface HoleRecorder {
+  record(d: { sessionId: string; dbSeq: number; journalSeq: number; realignedFrom: number; detail: string }): unknown;
+}
+
+function holesDetail(holes: ProjectionResult['holes']): string {
+  const lines = holes.map((h) => (h.got - h.expected === 1 ? `${h.expected}` : `${h.expected}–${h.got - 1}`));
+  const shown = lines.length > 5 ? [...lines.slice(0, 5), `and ${lines.length - 5} more`] : lines;
+  return `Line(s) ${shown.join(', ')} of this session's journal are damaged or missing (it jumps from seq ${(holes[0] as { expected: number }).expected - 1} to ${(holes[0] as { got: number }).got}). They were skipped; every line after them is shown. Nothing needs doing; the journal file itself was not changed.`;
 }
 
 /** The prompt's turn id rides in `_meta`, so the journal itself ties a request to its checkpointed turn. */
 export const TURN_META_KEY = 'batonTurnId';
 
-export function createProjector(deps: { db: Db; sessions: SessionsRepository; events: EventsRepository; turns: TurnsRepository }) {
+export function createProjector(deps: { db: Db; sessions: SessionsRepository; events: EventsRepository; turns: TurnsRepository; holes?: HoleRecorder }) {
   const { sessions, events, turns } = deps;
 
   const apply = deps.db.transaction((sessionId: string, records: readonly JournalRecord[]): ProjectionResult => {
@@ -24,23 +35,26 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     let last = session.lastAppliedSeq;
     const applied: JournalRecord[] = [];
     let duplicates = 0;
-    let gap: ProjectionResult['gap'] = null;
+    const holes: ProjectionResult['holes'] = [];
     for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
       if (r.seq <= last) {
         duplicates++;
         continue;
       }
-      if (r.seq !== last + 1) {
-        gap = { expected: last + 1, got: r.seq };
-        break;
-      }
+      // Every caller feeds records in journal order (one host stream, or a forward read of the file), so a seq
+      // missing here is missing from the journal: a damaged or lost line. Stopping would drop all that follows.
+      if (r.seq !== last + 1) holes.push({ expected: last + 1, got: r.seq });
       events.insert(sessionId, r);
       applyTurnEffects(sessionId, r);
       applied.push(r);
       last = r.seq;
     }
     if (applied.length > 0) sessions.setLastApplied(sessionId, last);
-    return { applied, duplicates, gap };
+    if (holes.length > 0) {
+      const first = holes[0] as { expected: number; got: number };
+      deps.holes?.record({ sessionId, dbSeq: first.expected - 1, journalSeq: last, realignedFrom: first.got, detail: holesDetail(holes) });
+    }
+    return { applied, duplicates, holes };
   });
 
   function applyTurnEffects(sessionId: string, r: JournalRecord): void {
@@ -69,7 +83,7 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
      * in one transaction, so the journal's own lines can be applied in its place.
      */
     realign: (sessionId: string, keepThrough: number) => realign(sessionId, keepThrough),
-    /** Applies records idempotently in one transaction: duplicates are skipped, a gap stops the batch. */
+    /** Applies records idempotently in one transaction: duplicates are skipped, holes skipped and recorded. */
     apply: (sessionId: string, records: readonly JournalRecord[]) => apply(sessionId, records),
   };
 }

@@ -13,28 +13,42 @@ async function session(id: string, script: Script): Promise<{ peer: Peer; sessio
 
 const prompt = (sessionId: string, text = 'go') => ({ sessionId, prompt: [{ type: 'text', text }] });
 
+/**
+ * A positive barrier instead of a sleep: a turn in a second agent session
+ * (a prompt to the first would abort its turn itself) that waits `ms` on the
+ * agent's own clock, then answers. Anything the cancelled turn was still due
+ * to send before that would be journaled before this answer.
+ */
+async function barrier(peer: Peer, ms: number): Promise<void> {
+  const other = await peer.request('session/new', { cwd: w.cwd, mcpServers: [] });
+  const r = await peer.request('session/prompt', prompt(String(other.result?.sessionId), `barrier ${ms}`), 10_000 + ms);
+  expect(r.result).toEqual({ stopReason: 'end_turn' });
+}
+const BARRIER = (ms: number) => ({ match: 'barrier', steps: [{ type: 'delay', ms }, { type: 'text', text: 'barrier passed' }] });
+
 describe('scripted ACP agent behind a real host', () => {
   it('honours session/cancel mid-delay: the turn ends "cancelled" and nothing more is sent for it', async () => {
     w = new World();
-    const { peer, sessionId } = await session('cancel-1', { prompts: [{ steps: [{ type: 'text', text: 'a' }, { type: 'delay', ms: 20_000 }, { type: 'text', text: 'never' }] }] });
+    const { peer, sessionId } = await session('cancel-1', { prompts: [BARRIER(300), { steps: [{ type: 'text', text: 'a' }, { type: 'delay', ms: 20_000 }, { type: 'text', text: 'never' }] }] });
     const answer = peer.request('session/prompt', prompt(sessionId));
     await peer.waitFor((r) => textOf(r) === 'a', 5000, 'first chunk');
     const started = Date.now();
     peer.notify('session/cancel', { sessionId });
     expect((await answer).result).toEqual({ stopReason: 'cancelled' });
     expect(Date.now() - started).toBeLessThan(2000);
-    await new Promise((r) => setTimeout(r, 300));
+    await barrier(peer, 300);
     expect(peer.records.some((r) => textOf(r) === 'never')).toBe(false);
   });
 
   it('a cancel after the response also stops the late updates of that turn', async () => {
     w = new World();
     const steps = [{ type: 'text', text: 'a' }, { type: 'end_turn' }, { type: 'text', text: 'late-1' }, { type: 'delay', ms: 600 }, { type: 'text', text: 'late-never' }];
-    const { peer, sessionId } = await session('cancel-3', { prompts: [{ steps }] });
+    const { peer, sessionId } = await session('cancel-3', { prompts: [BARRIER(900), { steps }] });
     expect((await peer.request('session/prompt', prompt(sessionId))).result).toEqual({ stopReason: 'end_turn' });
     await peer.waitFor((r) => textOf(r) === 'late-1', 5000, 'the first late update');
     peer.notify('session/cancel', { sessionId });
-    await new Promise((r) => setTimeout(r, 900));
+    // The late update was due 600 ms after 'late-1'; the barrier's answer comes 900 ms after the cancel, on the agent's clock.
+    await barrier(peer, 900);
     expect(peer.records.some((r) => textOf(r) === 'late-never')).toBe(false);
   });
 

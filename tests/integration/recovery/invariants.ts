@@ -28,7 +28,7 @@ export async function checkProjection(w: RecoveryWorld, id: string, complete: bo
   }
   const facts = journalFacts(prefix);
   if (facts.lastCompleted) {
-    const shown = buildTranscript(records).items.find((i) => i.type === 'tool' && i.toolCallId === facts.lastCompleted?.id);
+    const shown = buildTranscript(records).items.find((i) => i.type === 'tool' && i.toolCallId === facts.lastCompleted?.id && i.seq === facts.lastCompleted.firstSeq);
     expect(shown, `${label}: the last completed tool call is shown as the journal has it`).toMatchObject({
       status: 'completed',
       title: facts.lastCompleted.title,

@@ -37,6 +37,8 @@ export function readDiskJournal(dataDir: string, id: string): DiskJournal {
 
 export interface ToolFacts {
   id: string;
+  /** The seq of the call's first update: the same id in another agent conversation is another call. */
+  firstSeq: number;
   title: string;
   status: string;
   content: string[];
@@ -98,13 +100,15 @@ export function journalFacts(records: readonly JournalRecord[]): JournalFacts {
     } else if (r.dir === 'in' && m.method === 'session/update' && loads.size === 0) {
       const u = obj(obj(m.params)?.update);
       if (!u || (u.sessionUpdate !== 'tool_call' && u.sessionUpdate !== 'tool_call_update') || typeof u.toolCallId !== 'string') return;
-      const t = tools.get(u.toolCallId) ?? { id: u.toolCallId, title: '', status: 'pending', content: [] };
-      tools.set(t.id, t);
+      // ACP: a tool call id is unique within its session; a Retry's new conversation may use the same ids again.
+      const key = `${String(obj(m.params)?.sessionId)}/${u.toolCallId}`;
+      const t = tools.get(key) ?? { id: u.toolCallId, firstSeq: r.seq, title: '', status: 'pending', content: [] };
+      tools.set(key, t);
       if (typeof u.title === 'string') t.title = u.title;
       if (Array.isArray(u.content)) t.content = texts(u.content);
       if (typeof u.status === 'string') {
         t.status = u.status;
-        if (u.status === 'completed') lastCompleted = t.id;
+        if (u.status === 'completed') lastCompleted = key;
       }
     }
   });

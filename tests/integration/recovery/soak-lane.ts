@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPidAlive } from '../../../src/main/host/proc';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
@@ -114,6 +114,28 @@ export class SoakLane {
 
   async cleanup(): Promise<void> {
     await this.w.cleanup();
+  }
+
+  /**
+   * Everything needed to read a failure afterwards, into `dir`: every
+   * session's journal, torn tail and host log, the database (with its WAL),
+   * the lane's whole trace and what each main process printed. Main is
+   * killed first, so the database is what a restart would find.
+   */
+  async saveArtifacts(dir: string): Promise<void> {
+    const { w } = this;
+    await w.crash().catch(() => undefined);
+    mkdirSync(dir, { recursive: true });
+    const sessions = join(w.dataDir, 'sessions');
+    for (const id of existsSync(sessions) ? readdirSync(sessions) : []) {
+      for (const f of ['journal.jsonl', 'journal.torn', 'host.log', 'host.json']) {
+        const from = join(sessions, id, f);
+        if (existsSync(from)) cpSync(from, join(dir, 'sessions', id, f));
+      }
+    }
+    for (const f of readdirSync(w.dataDir).filter((x) => x.startsWith('baton.db'))) cpSync(join(w.dataDir, f), join(dir, f));
+    writeFileSync(join(dir, 'trace.log'), `${this.trace.join('\n')}\n`);
+    writeFileSync(join(dir, 'main.log'), w.mainOutputs.join('\n'));
   }
 
   private log(line: string): void {

@@ -1,4 +1,5 @@
-import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rng, SoakLane, type LaneStats } from './soak-lane';
 import { useSnapshotBuild } from './world';
@@ -8,12 +9,19 @@ import { useSnapshotBuild } from './world';
  * spread over BATON_SOAK_LANES independent apps run side by side (default 2),
  * each with its own data dir and sessions. Every choice (when to kill, which
  * host or agent to kill too, when to kill a restarting main) comes from
- * BATON_SOAK_SEED (random if unset, printed either way); timing still varies
- * from run to run, so a seed replays the same plan, not the same interleaving.
+ * BATON_SOAK_SEED, printed either way; timing still varies from run to run,
+ * so a seed replays the same plan, not the same interleaving.
+ *
+ * Unset, the seed is FIXED_SEED, so `npm test` runs one known plan (one
+ * that once caught a tool call shown interrupted after a Retry reused its
+ * id); `npm run soak` (scripts/soak.mjs) runs random seeds. A failed run
+ * leaves its journals, database and trace in test-results/soak-<seed>/.
  */
+const FIXED_SEED = 776922688;
 const KILLS = Number(process.env.BATON_SOAK_KILLS ?? 200);
 const LANES = Math.max(1, Number(process.env.BATON_SOAK_LANES ?? 2));
-const SEED = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : randomInt(1, 2 ** 31 - 1);
+const SEED = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : FIXED_SEED;
+const ARTIFACTS = resolve(process.cwd(), 'test-results', `soak-${SEED}`);
 /** Per kill, restart and checks take well under a second; this only keeps a wedged soak from running forever. */
 const BUDGET_MS = 240_000 + KILLS * 2_000;
 
@@ -39,11 +47,15 @@ describe('randomized crash soak', () => {
         }),
       ),
     )
-      .catch((e: unknown) => {
+      .catch(async (e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
         const traces = lanes.map((l) => l.recent()).join('\n');
-        console.error(`[soak] FAILED with seed ${SEED}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run tests/integration/recovery/soak.test.ts\n${traces}`);
-        throw new Error(`soak seed ${SEED}: ${message}`, { cause: e });
+        rmSync(ARTIFACTS, { recursive: true, force: true });
+        await Promise.all(lanes.map((l) => l.saveArtifacts(join(ARTIFACTS, l.name)))).catch((err: unknown) => console.error('[soak] could not save the artifacts:', err));
+        console.error(
+          `[soak] FAILED with seed ${SEED}; journals, databases and traces are in ${ARTIFACTS}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run tests/integration/recovery/soak.test.ts\n${traces}`,
+        );
+        throw new Error(`soak seed ${SEED}: ${message} (artifacts in ${ARTIFACTS})`, { cause: e });
       })
       .finally(() => Promise.all(lanes.map((l) => l.cleanup())));
     const total = stats.reduce((a, s) => ({

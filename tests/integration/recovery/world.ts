@@ -74,10 +74,16 @@ export class RecoveryWorld {
     return this.running.call<T>(name, input);
   }
 
+  /** What every main process of this world printed, oldest first: for a failed soak's artifacts. */
+  readonly mainOutputs: string[] = [];
+
   /** SIGKILL, as a power cut or kill -9 would; resolves once the process is gone. */
   async crash(): Promise<void> {
-    if (this.app) await killApp(this.app, 'SIGKILL');
+    const app = this.app;
     this.app = null;
+    if (!app) return;
+    await killApp(app, 'SIGKILL');
+    this.mainOutputs.push(`=== main pid ${app.proc.pid ?? '?'} ===\n${app.output()}`);
   }
 
   async addProject(script: unknown): Promise<string> {

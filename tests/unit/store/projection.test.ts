@@ -28,7 +28,7 @@ afterEach(() => {
 const rec = (seq: number, dir: JournalRecord['dir'], msg: unknown): JournalRecord => ({ v: 1, seq, ts: seq, dir, msg });
 
 describe('journal projection', () => {
-  it('applies lines idempotently, stops at a gap, and moves the turn from dispatching to running to ended', () => {
+  it('applies lines idempotently and moves the turn from dispatching to running to ended', () => {
     const sessions = createSessionsRepository(db);
     const events = createEventsRepository(db);
     const turns = createTurnsRepository(db);
@@ -44,17 +44,31 @@ describe('journal projection', () => {
     expect(projector.apply('s', lines.slice(0, 1)).applied).toHaveLength(1);
     expect(turns.get('turn-1')).toMatchObject({ status: 'running', requestId: 'string:e1:5' });
 
-    const withGap = projector.apply('s', [lines[0]!, lines[2]!]);
-    expect(withGap).toMatchObject({ duplicates: 1, gap: { expected: 2, got: 3 } });
-    expect(withGap.applied).toHaveLength(0);
-
     const rest = projector.apply('s', lines);
     expect(rest.applied.map((r) => r.seq)).toEqual([2, 3]);
-    expect(rest.duplicates).toBe(1);
+    expect(rest).toMatchObject({ duplicates: 1, holes: [] });
     expect(turns.get('turn-1')).toMatchObject({ status: 'ended', stopReason: 'end_turn' });
     expect(sessions.get('s')?.lastAppliedSeq).toBe(3);
     expect(events.list('s').map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(projector.apply('s', lines).applied).toHaveLength(0);
     expect(events.count('s')).toBe(3);
+  });
+
+  it('skips a hole (a damaged or missing journal line), applies what follows, and records it once', () => {
+    const sessions = createSessionsRepository(db);
+    const events = createEventsRepository(db);
+    const turns = createTurnsRepository(db);
+    const recorded: Array<{ dbSeq: number; realignedFrom: number; detail: string }> = [];
+    const projector = createProjector({ db, sessions, events, turns, holes: { record: (d) => recorded.push(d) } });
+    sessions.insert({ id: 'h', projectId: 'p', role: 'worker', harness: 'custom', command: { command: 'x', args: [] }, title: 't', worktreeId: null, cwd: '/' });
+    const upd = { jsonrpc: '2.0', method: 'session/update', params: {} };
+    const r = projector.apply('h', [rec(1, 'in', upd), rec(2, 'in', upd), rec(4, 'in', upd), rec(5, 'in', upd)]);
+    expect(r.applied.map((x) => x.seq)).toEqual([1, 2, 4, 5]);
+    expect(r.holes).toEqual([{ expected: 3, got: 4 }]);
+    expect(sessions.get('h')?.lastAppliedSeq).toBe(5);
+    expect(recorded).toMatchObject([{ dbSeq: 2, realignedFrom: 4, detail: expect.stringMatching(/Line\(s\) 3 .*damaged or missing/) }]);
+    // Applied again (a restart's catch-up): nothing new, nothing recorded twice.
+    expect(projector.apply('h', [rec(4, 'in', upd), rec(5, 'in', upd)]).holes).toEqual([]);
+    expect(recorded).toHaveLength(1);
   });
 });
