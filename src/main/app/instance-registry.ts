@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir } from '../control/claim';
@@ -11,9 +11,11 @@ import { isPidAlive, processStartTime } from '../host/proc';
  * `~/.baton/running/`, private to this user. Only pointers; the data dir's own
  * baton.lock entry stays the truth.
  */
-function registryDir(): string | null {
+function registryDir(create: boolean): string | null {
   if (process.platform === 'win32') return null;
   const dir = join(homedir(), '.baton', 'running');
+  // Looking creates nothing: a `baton` command must not leave a ~/.baton behind.
+  if (!create) return existsSync(dir) ? dir : null;
   try {
     return ensurePrivateDir(dirname(dir)) === null && ensurePrivateDir(dir) === null ? dir : null;
   } catch {
@@ -31,7 +33,7 @@ const pointerName = (dataDir: string): string => `${createHash('sha256').update(
 
 /** Best effort: a Baton that cannot register still runs; only discovery without --data-dir misses it. */
 export function registerInstance(p: Pointer): void {
-  const dir = registryDir();
+  const dir = registryDir(true);
   if (!dir) return;
   try {
     const path = join(dir, pointerName(p.dataDir));
@@ -44,7 +46,7 @@ export function registerInstance(p: Pointer): void {
 }
 
 export function unregisterInstance(dataDir: string): void {
-  const dir = registryDir();
+  const dir = registryDir(false);
   if (!dir) return;
   const path = join(dir, pointerName(dataDir));
   if (readPointer(path)?.pid === process.pid) rmSync(path, { force: true });
@@ -61,10 +63,16 @@ function readPointer(path: string): Pointer | null {
 
 /** Data dirs whose registered Baton is still alive. */
 export function registeredDataDirs(): string[] {
-  const dir = registryDir();
+  const dir = registryDir(false);
   if (!dir) return [];
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  for (const name of names) {
     if (!name.endsWith('.json')) continue;
     const p = readPointer(join(dir, name));
     if (p && isPidAlive(p.pid) && processStartTime(p.pid) === p.startTime) out.push(p.dataDir);
