@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { connectControl } from '../main/control/client';
+import { describeHolder, runningInstance, takeDataDir, type InstanceLock } from '../main/app/instance';
+import { APP_VERSION } from '../main/app/version';
+import { connectControl, type ControlClient } from '../main/control/client';
 import { findControlSocket } from '../main/control/paths';
 import { fail, ok, type Result } from '../shared/result';
 
@@ -16,28 +18,60 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** How long a command waits for a starting Baton's control socket before saying so. */
+const APP_START_WAIT_MS = 15_000;
+
+/**
+ * The Baton that holds the data dir (its baton.lock entry names it and its
+ * control socket), else an older one found by control.json, else a headless
+ * brain that holds the data dir itself for this command.
+ */
 export async function openBackend(dataDir: string, notice: (line: string) => void): Promise<Result<Backend>> {
   if (!existsSync(dataDir)) {
     return fail('no_data_dir', `There is no Baton data directory at ${dataDir}. Start Baton once, or pass --data-dir (or set BATON_HOME).`);
   }
-  const c = await connectControl(findControlSocket(dataDir));
-  if (c.state === 'failed') return fail('control_failed', c.message);
-  if (c.state === 'connected') {
-    const client = c.client;
-    return ok({
-      kind: 'app',
-      pid: client.hello.pid,
-      version: client.hello.version,
-      call: (name, input) => client.call(name, input),
-      on: (name, listener) => client.on(name, listener),
-      lost: client.closed,
-      async close() {
-        client.close();
-        await client.closed;
-      },
-    });
+  const deadline = Date.now() + APP_START_WAIT_MS;
+  for (;;) {
+    const holder = runningInstance(dataDir);
+    if (holder?.kind === 'cli') return fail('data_dir_busy', `${describeHolder(holder)}; wait for it to finish, then run this again.`);
+    const socket = holder ? holder.controlSocket : findControlSocket(dataDir);
+    if (socket) {
+      const c = await connectControl(socket);
+      if (c.state === 'connected') return ok(appBackend(c.client));
+      if (c.state === 'failed') return fail('control_failed', holder ? `${describeHolder(holder)}, but ${c.message}` : c.message);
+    }
+    if (holder) {
+      // Running, its socket not up yet (it is starting), or it just exited: look again shortly.
+      if (Date.now() > deadline) {
+        const what = socket ? `its control socket ${socket} does not answer` : 'it has no control socket';
+        return fail('control_failed', `${describeHolder(holder)}, but ${what}; the app's log says why (look for "control socket").`);
+      }
+      await sleep(100);
+      continue;
+    }
+    const taken = takeDataDir(dataDir, { kind: 'cli', version: APP_VERSION });
+    if (taken.ok) return ok(await openHeadless(dataDir, taken.lock, notice));
+    // An app started between our look and our claim: go round and talk to it.
+    if (taken.reason === 'unsafe' || Date.now() > deadline) return fail('data_dir_busy', taken.line.replace(/^baton: /, ''));
+    await sleep(100);
   }
-  return ok(await openHeadless(dataDir, notice));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function appBackend(client: ControlClient): Backend {
+  return {
+    kind: 'app',
+    pid: client.hello.pid,
+    version: client.hello.version,
+    call: (name, input) => client.call(name, input),
+    on: (name, listener) => client.on(name, listener),
+    lost: client.closed,
+    async close() {
+      client.close();
+      await client.closed;
+    },
+  };
 }
 
 /**
@@ -45,9 +79,9 @@ export async function openBackend(dataDir: string, notice: (line: string) => voi
  * would, answer the command, and close. Closing lets go of the session hosts
  * without stopping them, so agents keep working and the app picks them up.
  */
-async function openHeadless(dataDir: string, notice: (line: string) => void): Promise<Backend> {
+async function openHeadless(dataDir: string, lock: InstanceLock, notice: (line: string) => void): Promise<Backend> {
   // Loaded only here: talking to a running app needs neither SQLite nor the domain code.
-  const [{ createCore }, { APP_VERSION }] = await Promise.all([import('../main/app/core'), import('../main/app/version')]);
+  const { createCore } = await import('../main/app/core');
   // The brain logs its progress with console.log; stdout belongs to the command's output (--json must stay parseable).
   console.log = (...args: unknown[]) => console.error(...args);
   console.info = console.log;
@@ -66,6 +100,6 @@ async function openHeadless(dataDir: string, notice: (line: string) => void): Pr
       });
     },
     lost: new Promise<void>(() => undefined),
-    close: () => core.close(),
+    close: () => core.close().finally(() => lock.release()),
   };
 }

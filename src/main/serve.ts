@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBrowserServer, newToken } from './api/ws-server';
 import { createCore } from './app/core';
+import { takeDataDir } from './app/instance';
 import { resolveDataDir } from './app/paths';
 import { APP_VERSION } from './app/version';
 import { startAppControl } from './control';
@@ -39,8 +39,14 @@ async function main(): Promise<void> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const token = launchTokenOrExit(values.token, process.env.BATON_TOKEN) ?? newToken();
-  // Private from the start: the database holds project secrets, and the control socket lives here.
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Private, and ours alone, before the database is opened: it holds project secrets, and two brains on one file fight.
+  const taken = takeDataDir(dataDir, { kind: 'browser', version: APP_VERSION });
+  if (!taken.ok) {
+    console.error(taken.line);
+    process.exitCode = 1;
+    return;
+  }
+  const lock = taken.lock;
   const core = createCore({ dataDir, mode: 'browser', version: APP_VERSION });
   const here = dirname(fileURLToPath(import.meta.url));
   let server;
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
     });
   } catch (e) {
     await core.close();
+    lock.release();
     const reason = e instanceof Error ? e.message : String(e);
     console.error(`baton: could not listen on 127.0.0.1:${port} (${reason}). Pick another --port.`);
     process.exitCode = 1;
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
   }
   // CallContext has no control transport yet (asked for); nothing reads `via` today.
   const control = await startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ws' }, version: APP_VERSION, onTool: (req) => core.callTool(req) });
+  lock.update({ url: `${new URL(server.url).origin}/`, ...(control.socket ? { controlSocket: control.socket } : {}) });
   void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
   console.log(`Baton ${APP_VERSION} (browser mode), data in ${dataDir}`);
   console.log(`Open ${server.url}`);
@@ -83,6 +91,7 @@ async function main(): Promise<void> {
     }
     void Promise.all([control.close(), server.close()])
       .then(() => core.close({ stopAgents }))
+      .then(() => lock.release())
       .then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

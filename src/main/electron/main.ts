@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpcAdapter } from '../api/ipc-adapter';
 import { createCore } from '../app/core';
+import { takeDataDir } from '../app/instance';
 import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { startAppControl } from '../control';
@@ -94,10 +95,17 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-if (!app.requestSingleInstanceLock()) {
+// Electron's own lock covers one userData; ours covers the data dir (BATON_HOME, or `npm run serve` on the same one).
+const dataDir = resolveDataDir(undefined, app.getPath('userData'));
+const taken = app.requestSingleInstanceLock() ? takeDataDir(dataDir, { kind: 'electron', version: APP_VERSION }) : null;
+if (!taken) {
   app.quit();
+} else if (!taken.ok) {
+  console.error(taken.line);
+  dialog.showErrorBox('Baton cannot start', taken.line.replace(/^baton: /, ''));
+  app.exit(1);
 } else {
-  const dataDir = resolveDataDir(undefined, app.getPath('userData'));
+  const lock = taken.lock;
   const pickFolder = async (title: string): Promise<string | null> => {
     const parent = BrowserWindow.getFocusedWindow();
     const options = { title, properties: ['openDirectory' as const] };
@@ -107,6 +115,7 @@ if (!app.requestSingleInstanceLock()) {
   const core = createCore({ dataDir, mode: 'electron', version: APP_VERSION, pickFolder });
   // Listening before the window exists: `baton` works while the app starts; closed on quit before the database.
   const control = startAppControl({ dataDir, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, version: APP_VERSION, onTool: (req) => core.callTool(req) });
+  void control.then((c) => c.socket && lock.update({ controlSocket: c.socket }));
 
   void app.whenReady().then(() => {
     // Every permission is refused, asked or merely checked, but the clipboard write of our Copy buttons (policy.ts).
@@ -146,6 +155,7 @@ if (!app.requestSingleInstanceLock()) {
         return control
           .then((c) => c.close())
           .then(() => core.close({ stopAgents: choice === 'stop_all' }))
+          .then(() => lock.release())
           .finally(() => app.exit(0));
       })
       .catch((err: unknown) => {

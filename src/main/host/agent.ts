@@ -38,6 +38,17 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
+/**
+ * A spawn error by its code alone: Node quotes the offending argument or
+ * environment value into the message, and this text goes to the journal,
+ * host.log and the session's stateDetail (a secret would travel with it).
+ */
+function spawnFailure(e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown error';
+  if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return `an argument or environment variable is not a valid string (a NUL character, say) (${code})`;
+  return code;
+}
+
 /** Checked before spawning: spawn's own ENOENT does not say whether the command or the cwd is missing. */
 export function precheck(spec: AgentSpec): string | null {
   const name = `"${spec.command}"`;
@@ -71,7 +82,7 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
   try {
     child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
   } catch (e) {
-    return Promise.resolve({ ok: false, error: `Cannot start "${spec.command}": ${(e as Error).message}` });
+    return Promise.resolve({ ok: false, error: `Cannot start "${spec.command}": ${spawnFailure(e)}` });
   }
 
   const tail: string[] = [];
@@ -91,7 +102,7 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
   return new Promise((resolve) => {
     // Kept for the child's whole life: an 'error' with no listener (a failed kill, say) would crash the host.
     child.on('error', (e: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) resolve({ ok: false, error: `Cannot start "${spec.command}": ${e.code ?? ''} ${e.message}`.trim() });
+      if (child.pid === undefined) resolve({ ok: false, error: `Cannot start "${spec.command}": ${spawnFailure(e)}` });
     });
     child.once('spawn', () => {
       const pid = child.pid as number;

@@ -18,6 +18,8 @@ import { SessionHost, type HostOutcome } from './session-host';
 const EXIT_CODES: Record<HostOutcome, number> = { agent_exited: 0, spawn_failed: 3, locked: 4, failed: 70 };
 
 async function main(): Promise<number> {
+  // Journals, the log and host.json hold the agent's words and paths: private to this user (ADR 0011), whoever started us.
+  if (process.platform !== 'win32') process.umask(0o077);
   const cfg = loadConfig(process.argv.slice(2));
   if (typeof cfg === 'string') {
     process.stderr.write(`baton host: ${cfg}\n`);

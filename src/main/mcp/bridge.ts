@@ -1,9 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ErrorCode } from '../../shared/errors';
 import { fail, type Result } from '../../shared/result';
-import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOL_NAMES, ORCHESTRATOR_TOOLS } from '../../shared/tools';
+import { MCP_TOKEN_FILE_ARG, MCP_TOKEN_VAR, ORCHESTRATOR_TOOL_NAMES, ORCHESTRATOR_TOOLS } from '../../shared/tools';
 import { connectControl, type ControlClient } from '../control/client';
 import { findControlSocket } from '../control/paths';
 
@@ -14,10 +15,20 @@ import { findControlSocket } from '../control/paths';
  * across restarts of Baton. It imports nothing of the app's domain code: the
  * control client and paths import only node and src/shared.
  */
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, session: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, session: { type: 'string' }, [MCP_TOKEN_FILE_ARG.slice(2)]: { type: 'string' } } });
 const dataDir = values['data-dir'];
 const sessionId = values.session;
-const token = process.env[MCP_TOKEN_VAR] ?? '';
+const tokenFile = values[MCP_TOKEN_FILE_ARG.slice(2)];
+
+/** Read at each call: the file is main's to rewrite, and a bridge outlives restarts of Baton. An agent started before ADR 0011 has it in its env. */
+function token(): string {
+  if (!tokenFile) return process.env[MCP_TOKEN_VAR] ?? '';
+  try {
+    return readFileSync(tokenFile, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
 if (!dataDir || !sessionId) {
   process.stderr.write('baton mcp bridge: --data-dir and --session are required\n');
   process.exit(2);
@@ -58,7 +69,7 @@ async function callTool(name: string, args: unknown): Promise<Result<unknown>> {
   } catch (e) {
     return fail('baton_unavailable', (e as Error).message);
   }
-  const r = await c.tool({ sessionId: sessionId as string, token, name, args });
+  const r = await c.tool({ sessionId: sessionId as string, token: token(), name, args });
   // Baton went away mid-call; the agent may call again.
   if (!r.ok && r.error.code === ErrorCode.disconnected) return fail('baton_restarted', 'Baton restarted during this call; call the tool again.');
   return r;

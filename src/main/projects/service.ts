@@ -5,6 +5,7 @@ import { DEFAULT_HARNESS } from '../../shared/harness';
 import { err, fail, ok, type AppError, type Result } from '../../shared/result';
 import { listBranches } from '../git/branches';
 import { inspectRepository, slugify } from '../git';
+import { unusableEnvKeys } from '../runtime/spawn-error';
 import type { ProjectRecord, ProjectsRepository } from './repository';
 
 export interface ProjectsServiceDeps {
@@ -125,6 +126,10 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
 
     setEnv(id: string, key: string, value: string): Result<{ envKeys: string[] }> {
       if (!repo.get(id)) return notFound(id);
+      // The contract refuses these already; this is the last gate before the value is stored. The value is never named.
+      if (unusableEnvKeys({ [key]: value }).length) {
+        return fail('invalid_input', `The environment variable "${key}" cannot be saved: its name must be non-empty without "=", and its value cannot contain a NUL character.`);
+      }
       repo.setEnv(id, key, value);
       deps.onChanged(id);
       return ok({ envKeys: repo.envKeys(id) });

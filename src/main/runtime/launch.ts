@@ -9,6 +9,7 @@ import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
 import { processLiveness, readHostFile } from './liveness';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from './spawn-error';
 import { sleep } from './wait';
 
 export interface LaunchHostOptions {
@@ -56,6 +57,9 @@ export function defaultHostScript(): string | null {
 export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>> {
   const script = o.hostScript ?? defaultHostScript();
   if (!script || !existsSync(script)) return fail('host_missing', `The session host script was not found (${script ?? 'out/main/host.js'}); build the app first.`);
+  // Refused here, before a value could reach the host, its config or any error text.
+  const badEnv = unusableEnvKeys(o.env);
+  if (badEnv.length) return fail('invalid_env', unusableEnvMessage(badEnv, `"${o.command}"`));
   const dir = sessionDir(o.dataDir, o.sessionId);
   mkdirSync(dir, { recursive: true });
   const existing = readHostFile(dir);
@@ -86,9 +90,15 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   const journalStart = lastRecord(journalPath(dir))?.seq ?? 0;
 
-  const child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
   let exited: { code: number | null; signal: string | null } | null = null;
   let spawnError: Error | null = null;
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
+  } catch (e) {
+    rmSync(configPath, { force: true });
+    return fail('host_failed', `The session host could not be started: ${spawnErrorText(e)}.`);
+  }
   child.once('exit', (code, signal) => (exited = { code, signal }));
   child.once('error', (e) => (spawnError = e));
   child.unref();
@@ -97,7 +107,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   for (;;) {
     const info = readHostFile(dir);
     if (info && info.launchId === launchId && socketReady(info.socket)) return ok(info);
-    if (spawnError) return fail('host_failed', `The session host could not be started: ${(spawnError as Error).message}`);
+    if (spawnError) return fail('host_failed', `The session host could not be started: ${spawnErrorText(spawnError)}.`);
     if (exited) return fail(...whyHostEnded(dir, o.command, journalStart, exited));
     if (Date.now() > deadline) {
       if (child.pid) tryKill(child.pid);

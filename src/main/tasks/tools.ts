@@ -1,13 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
-import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
+import { MCP_TOKEN_FILE_ARG, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
 import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
 import { tokensEqual } from '../api/security';
+import { sessionDir } from '../host/paths';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
@@ -47,6 +48,21 @@ export function defaultBridgeScript(): string | null {
  */
 export function createOrchestratorTools(deps: ToolsDeps) {
   const tokenFor = (sessionId: string): string => createHmac('sha256', deps.secret).update(`mcp:${sessionId}`).digest('base64url');
+
+  /**
+   * The token goes to the bridge in a 0600 file of the session's dir, not in
+   * the MCP entry: that entry is journaled with session/new and shown to the UI
+   * (ADR 0011). Rewritten whole on every start; the token is derived, so it never changes.
+   */
+  function writeTokenFile(sessionId: string): string {
+    const dir = sessionDir(deps.dataDir, sessionId);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, 'mcp-token');
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, tokenFor(sessionId), { mode: 0o600 });
+    renameSync(tmp, path);
+    return path;
+  }
 
   function caller(sessionId: string, token: string): Result<SessionRecord> {
     if (!tokensEqual(tokenFor(sessionId), token)) return fail('forbidden', 'This tool token does not belong to that session.');
@@ -149,9 +165,9 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (s.role !== 'orchestrator') return [];
       const script = defaultBridgeScript();
       if (!script) return [];
-      const env = [{ name: MCP_TOKEN_VAR, value: tokenFor(s.id) }];
-      if (process.versions.electron) env.push({ name: 'ELECTRON_RUN_AS_NODE', value: '1' });
-      return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id], env }];
+      const tokenFile = writeTokenFile(s.id);
+      const env = process.versions.electron ? [{ name: 'ELECTRON_RUN_AS_NODE', value: '1' }] : [];
+      return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id, MCP_TOKEN_FILE_ARG, tokenFile], env }];
     },
   };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CopyFile } from '../../shared/contracts/projects';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../runtime/spawn-error';
 
 const LOG_LIMIT = 64 * 1024;
 const COMMAND_TIMEOUT_MS = 10 * 60_000;
@@ -50,12 +51,18 @@ export async function runSetup(opts: {
     }
   }
 
+  const badEnv = opts.commands.length ? unusableEnvKeys(opts.env) : [];
+  if (badEnv.length) {
+    append(`✗ ${unusableEnvMessage(badEnv, 'Setup')}\n`);
+    return { ok: false, log };
+  }
   for (const command of opts.commands) {
     append(`$ ${command}\n`);
     const result = await runCommand(command, opts.worktreePath, opts.env, append);
     if (result !== 0) {
       ok = false;
-      append(`✗ exited with ${result}; the remaining setup commands were skipped\n`);
+      const how = typeof result === 'string' && !result.startsWith('signal') ? `could not run: ${result}` : `exited with ${result}`;
+      append(`✗ ${how}; the remaining setup commands were skipped\n`);
       break;
     }
   }
@@ -66,7 +73,13 @@ function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, append
   // Setup commands are the user's own shell lines (e.g. `npm ci && make`), so they run in a shell, in the worktree.
   const [shell, flag] = process.platform === 'win32' ? ['cmd.exe', '/c'] : ['/bin/sh', '-c'];
   return new Promise((resolve) => {
-    const child = spawn(shell, [flag, command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(shell, [flag, command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    } catch (e) {
+      resolve(spawnErrorText(e));
+      return;
+    }
     const timer = setTimeout(() => {
       append(`✗ timed out after ${COMMAND_TIMEOUT_MS / 60_000} minutes\n`);
       try {
@@ -75,11 +88,11 @@ function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, append
         child.kill('SIGKILL');
       }
     }, COMMAND_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => append(d.toString()));
-    child.stderr.on('data', (d: Buffer) => append(d.toString()));
+    child.stdout?.on('data', (d: Buffer) => append(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => append(d.toString()));
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve(e.message);
+      resolve(spawnErrorText(e));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

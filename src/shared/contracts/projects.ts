@@ -15,6 +15,12 @@ export const EnvKey = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'Use letters, digits and underscores, not starting with a digit.');
 
+/** A secret's value: write-only, and no process environment can carry a NUL. The message never quotes the value. */
+export const EnvValue = z
+  .string()
+  .max(32_768)
+  .refine((v) => !v.includes('\0'), 'The value contains a NUL character, which no environment variable can hold; remove it.');
+
 export const CopyFile = z.object({
   path: z.string().trim().min(1).max(1024),
   mode: z.enum(['copy', 'symlink']),
@@ -87,7 +93,7 @@ export const projectsContract = domain({
     get: procedure(z.object({ id: Id }).strict(), ProjectSettings),
     update: procedure(z.object({ id: Id, patch: ProjectPatch }).strict(), ProjectSettings),
     setEnv: procedure(
-      z.object({ id: Id, key: EnvKey, value: z.string().max(32_768) }).strict(),
+      z.object({ id: Id, key: EnvKey, value: EnvValue }).strict(),
       z.object({ envKeys: z.array(z.string()) }),
     ),
     deleteEnv: procedure(z.object({ id: Id, key: EnvKey }).strict(), z.object({ envKeys: z.array(z.string()) })),

@@ -69,15 +69,11 @@ describe('the app process and its control socket', () => {
     expect(report.connection).toMatchObject({ kind: 'app', pid: next.proc.pid });
   });
 
-  it('a second app on the same data dir does not steal the live socket, says so, and quitting it leaves the first one reachable', async () => {
+  // A second app no longer runs beside the first without a socket: it refuses to start (tests/integration/app/instance.test.ts).
+  it('a second app on the same data dir refuses to start and leaves the first one and its socket alone', async () => {
     dataDir = realpathSync(mkdtempSync(join(tmpdir(), 'baton-ctl-app-')));
     const first = await start();
-    const second = await start('control-socket-second-token-0123456789');
-    expect(second.output()).toContain(`control socket ${join(dataDir, 'control.sock')} belongs to another running Baton (pid ${first.proc.pid})`);
-    expect(info().pid).toBe(first.proc.pid);
-
-    apps.splice(apps.indexOf(second), 1);
-    await killApp(second, 'SIGTERM');
+    await expect(start('control-socket-second-token-0123456789')).rejects.toThrow(`app exited with 1: baton: Baton is already running on ${dataDir} (pid ${first.proc.pid}`);
     expect(info().pid).toBe(first.proc.pid);
     const report = json<StatusReport>(await baton(['status', '--json', '--data-dir', dataDir]));
     expect(report.connection).toMatchObject({ kind: 'app', pid: first.proc.pid });

@@ -2,20 +2,22 @@ import type { Core } from '../../../src/main/app/core';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
-import { MCP_TOKEN_VAR } from '../../../src/shared/tools';
+import { readFileSync } from 'node:fs';
+import { MCP_TOKEN_FILE_ARG } from '../../../src/shared/tools';
 import type { Caller } from '../../support/core-harness';
 
 /**
- * The tool token Baton gave an orchestrator, read where the agent got it: the
- * MCP server entry of the session/new request in its journal.
+ * The tool token Baton gave an orchestrator, read where the agent's bridge
+ * gets it: the file its MCP server entry (in the journaled session/new) names.
  */
 export async function toolToken(call: Caller, sessionId: string): Promise<string> {
   const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: sessionId, afterSeq: 0, limit: 10_000 });
   for (const r of records) {
-    const m = r.msg as { method?: string; params?: { mcpServers?: { env?: { name: string; value: string }[] }[] } };
+    const m = r.msg as { method?: string; params?: { mcpServers?: { args?: string[] }[] } };
     if (r.dir !== 'out' || m.method !== 'session/new') continue;
-    const v = m.params?.mcpServers?.[0]?.env?.find((e) => e.name === MCP_TOKEN_VAR)?.value;
-    if (v) return v;
+    const args = m.params?.mcpServers?.[0]?.args ?? [];
+    const file = args[args.indexOf(MCP_TOKEN_FILE_ARG) + 1];
+    if (args.includes(MCP_TOKEN_FILE_ARG) && file) return readFileSync(file, 'utf8').trim();
   }
   throw new Error(`no MCP token in the journal of ${sessionId}`);
 }
