@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BATON_MCP_SERVER } from '../../shared/baton-tools';
 import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_VAR, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
@@ -150,7 +151,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (!script) return [];
       const env = [{ name: MCP_TOKEN_VAR, value: tokenFor(s.id) }];
       if (process.versions.electron) env.push({ name: 'ELECTRON_RUN_AS_NODE', value: '1' });
-      return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id], env }];
+      return [{ name: BATON_MCP_SERVER, command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id], env }];
     },
   };
 }
