@@ -1,3 +1,4 @@
+import { AUTO_ANSWER_META_KEY, isAutoAnswerReason, type AutoAnswerReason } from './baton-tools';
 import { asRpc, idKey, isNotification, isObject, isRequest, isResponse, type JournalRecord } from './journal';
 
 export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'interrupted';
@@ -24,7 +25,8 @@ export type TranscriptItem =
       title: string;
       toolCallId: string | null;
       options: { optionId: string; name: string; kind: string }[];
-      outcome: { kind: 'selected'; optionId: string; name: string } | { kind: 'cancelled' } | null;
+      /** `automatic`: Baton answered by itself (its own tools), not a person. */
+      outcome: { kind: 'selected'; optionId: string; name: string; automatic?: AutoAnswerReason } | { kind: 'cancelled' } | null;
     }
   | { type: 'turn_end'; seq: number; stopReason: string }
   | { type: 'error'; seq: number; text: string }
@@ -118,7 +120,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
         const outcome = isObject(m.result) && isObject(m.result.outcome) ? m.result.outcome : null;
         if (outcome?.outcome === 'selected' && typeof outcome.optionId === 'string') {
           const name = p.options.find((o) => o.optionId === outcome.optionId)?.name ?? outcome.optionId;
-          p.outcome = { kind: 'selected', optionId: outcome.optionId, name };
+          const auto = isObject(m.result) && isObject(m.result._meta) ? m.result._meta[AUTO_ANSWER_META_KEY] : undefined;
+          p.outcome = { kind: 'selected', optionId: outcome.optionId, name, ...(isAutoAnswerReason(auto) ? { automatic: auto } : {}) };
         } else p.outcome = { kind: 'cancelled' };
       }
       continue;

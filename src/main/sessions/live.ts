@@ -1,5 +1,5 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
-import { isObject, type JournalRecord } from '../../shared/journal';
+import { asRpc, isObject, type JournalRecord } from '../../shared/journal';
 import type { SessionState, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
 import type { HostLink } from './host-port';
@@ -20,6 +20,8 @@ export interface LiveDeps {
   onExit: () => void;
   /** A named crash point for fault-injection tests. */
   debugPoint: (name: string) => void;
+  /** Baton's answer to a permission request it answers itself (its own tools), else null: a person answers. */
+  autoAnswer?: (params: unknown) => RequestPermissionResponse | null;
 }
 
 export interface PendingPermission {
@@ -47,6 +49,11 @@ export class LiveSession {
       send: (msg) => deps.link.send(msg),
       onPermission: (requestKey, params, signal) =>
         new Promise<RequestPermissionResponse>((resolve) => {
+          const auto = deps.autoAnswer?.(params);
+          if (auto) {
+            resolve(auto);
+            return;
+          }
           this.permissions.set(requestKey, { resolve, params });
           signal.addEventListener('abort', () => this.permissions.delete(requestKey), { once: true });
         }),
@@ -112,7 +119,9 @@ export class LiveSession {
     let changed = false;
     for (const r of result.applied) {
       const signal = signalOf(r);
-      if (signal && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal) || changed;
+      // A request Baton answers itself never waits on a person: no "needs you" in between.
+      const auto = signal?.kind === 'permission_requested' && !!this.deps.autoAnswer?.(asRpc(r.msg)?.params);
+      if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal) || changed;
       if (r.dir === 'in') this.acp.deliver(r.msg);
     }
     deps.debugPoint('before_broadcast');

@@ -9,6 +9,7 @@ import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
+import { autoAnswer } from './auto-answer';
 import { LiveSession } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -118,6 +119,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       sessions: deps.sessions,
       turns: deps.turns,
       debugPoint: deps.debugPoint,
+      autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
       onApplied: (records, stateChanged) => {
         if (records.length > 0) deps.emitRecords(s.id, records);
         if (stateChanged || records.length > 0) changed(s.id);

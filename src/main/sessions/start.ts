@@ -4,6 +4,7 @@ import type { JournalRecord } from '../../shared/journal';
 import type { Trigger } from '../../shared/session-state';
 import { buildTranscript } from '../../shared/transcript';
 import { agentEnvironment } from '../agents/harness';
+import { sessionMetaFor } from './auto-answer';
 import { dispatch } from './dispatch';
 import type { Registry } from './registry';
 
@@ -66,18 +67,20 @@ export async function start(reg: Registry, id: string, trigger: Trigger, firstPr
   }
   const caps = init.value.agentCapabilities ?? {};
   const mcpServers = deps.mcpServersFor?.(s0) ?? [];
+  const meta = sessionMetaFor(s0.harness, mcpServers.map((m) => m.name));
+  const opening = { cwd: s0.cwd, mcpServers, ...(meta ? { _meta: meta } : {}) };
   const info = { loadSession: caps.loadSession === true, resume: !!caps.sessionCapabilities?.resume, agentInfo: init.value.agentInfo ?? null };
   // An earlier conversation comes back the best way the agent offers: resume, else load (replayed history is
   // journaled but hidden by the transcript fold), else a new session that the caller primes with context.
   if (prior && info.resume) {
-    const r = await withTimeout(l.acp.agent.request('session/resume', { sessionId: prior, cwd: s0.cwd, mcpServers }), initTimeoutMs);
+    const r = await withTimeout(l.acp.agent.request('session/resume', { sessionId: prior, ...opening }), initTimeoutMs);
     if (r.ok) return opened(reg, id, prior, info, 'resume', firstPrompt, promptKey);
   }
   if (prior && info.loadSession) {
-    const r = await withTimeout(l.acp.agent.request('session/load', { sessionId: prior, cwd: s0.cwd, mcpServers }), initTimeoutMs);
+    const r = await withTimeout(l.acp.agent.request('session/load', { sessionId: prior, ...opening }), initTimeoutMs);
     if (r.ok) return opened(reg, id, prior, info, 'load', firstPrompt, promptKey);
   }
-  const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', { cwd: s0.cwd, mcpServers }), initTimeoutMs);
+  const newSession = () => withTimeout<NewSessionResponse>(l.acp.agent.request('session/new', opening), initTimeoutMs);
   let created = await newSession();
   const method = init.value.authMethods?.[0];
   if (!created.ok && created.error !== 'timeout' && method) {

@@ -6,6 +6,7 @@ import type { ProjectsRepository } from '../projects/repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
+import { wakePrompt } from './wake-prompt';
 import { describeReasons, type WakeReason, type WakesRepository } from './wakes-repository';
 
 export interface TasksServiceDeps {
@@ -90,7 +91,7 @@ export function createTasksService(deps: TasksServiceDeps) {
     // Busy: delivered when the turn ends. Waiting on a person: never cancel what they must answer.
     if (orch.state !== 'idle') return;
     // The idempotency key is the wake: a restart between prompt and mark sends nothing twice.
-    const r = await deps.sessionsService.prompt(orch.id, wakePrompt(wake.reasons), `wake:${wake.id}`);
+    const r = await deps.sessionsService.prompt(orch.id, wakePrompt(wake.reasons, orch.harness), `wake:${wake.id}`);
     if (r.ok) deps.wakes.markDelivered(wake.id, orch.id, 'prompt', wake.reasons.length);
     else console.warn(`[baton] wake for ${projectId} not delivered yet: ${r.error.message}`);
     changed(projectId);
@@ -221,10 +222,3 @@ export function createTasksService(deps: TasksServiceDeps) {
 }
 
 export type TasksService = ReturnType<typeof createTasksService>;
-
-function wakePrompt(reasons: readonly WakeReason[]): string {
-  const lines = [`(Baton) Wake-up: ${describeReasons(reasons)}.`];
-  for (const r of reasons.slice(0, 20)) lines.push(`- ${r.kind.replace('_', ' ')}${r.title ? `: ${r.title}` : ''}${r.runId ? ` (run ${r.runId})` : ''}${r.sessionId ? ` (worker ${r.sessionId})` : ''}`);
-  lines.push('Read the queue with list_tasks, claim work with claim_next_run, and act on finished workers.');
-  return lines.join('\n');
-}

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { BATON_MCP_SERVER } from '../../shared/baton-tools';
 import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_FILE_ARG, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
@@ -167,7 +168,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       if (!script) return [];
       const tokenFile = writeTokenFile(s.id);
       const env = process.versions.electron ? [{ name: 'ELECTRON_RUN_AS_NODE', value: '1' }] : [];
-      return [{ name: 'baton', command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id, MCP_TOKEN_FILE_ARG, tokenFile], env }];
+      return [{ name: BATON_MCP_SERVER, command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id, MCP_TOKEN_FILE_ARG, tokenFile], env }];
     },
   };
 }

@@ -84,4 +84,26 @@ describe('buildTranscript', () => {
       expect(next.items.at(-1)).toMatchObject({ type: 'turn_end', stopReason: 'end_turn' });
     }
   });
+
+  it("tells Baton's own answer from a person's: the answer's _meta says it was automatic", () => {
+    seq = 0;
+    const ask = (id: string, title: string) =>
+      rec('in', { jsonrpc: '2.0', id, method: 'session/request_permission', params: { sessionId: 's', toolCall: { toolCallId: id, title, kind: 'other' }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }] } });
+    const answer = (id: string, result: unknown) => rec('out', { jsonrpc: '2.0', id, result });
+    const t = buildTranscript([
+      prompt('m1:1', 'Go'),
+      ask('0', 'mcp__baton__list_tasks'),
+      answer('0', { outcome: { outcome: 'selected', optionId: 'allow' }, _meta: { batonAutoAnswer: 'baton_tool' } }),
+      ask('1', 'Run rm -rf build'),
+      answer('1', { outcome: { outcome: 'selected', optionId: 'allow' } }),
+      ask('2', 'mcp__baton__claim_next_run'),
+      answer('2', { outcome: { outcome: 'selected', optionId: 'allow' }, _meta: { batonAutoAnswer: 'something else' } }),
+    ]);
+    const outcomes = t.items.flatMap((i) => (i.type === 'permission' ? [i.outcome] : []));
+    expect(outcomes).toEqual([
+      { kind: 'selected', optionId: 'allow', name: 'Allow', automatic: 'baton_tool' },
+      { kind: 'selected', optionId: 'allow', name: 'Allow' },
+      { kind: 'selected', optionId: 'allow', name: 'Allow' },
+    ]);
+  });
 });

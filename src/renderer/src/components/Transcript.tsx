@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
 import { useEffect, useMemo, useRef } from 'react';
+import { AUTO_ANSWER_LABEL } from '../../../shared/baton-tools';
 import type { ToolStatus, TranscriptItem } from '../../../shared/transcript';
 
 const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
@@ -111,7 +112,9 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
               ))}
             </div>
           ) : (
-            <div className="muted small">{item.outcome.kind === 'selected' ? `Answered: ${item.outcome.name}` : 'Cancelled'}</div>
+            <div className="muted small" data-automatic={item.outcome.kind === 'selected' ? (item.outcome.automatic ?? '') : ''}>
+              {item.outcome.kind === 'selected' ? (item.outcome.automatic ? AUTO_ANSWER_LABEL[item.outcome.automatic] : `Answered: ${item.outcome.name}`) : 'Cancelled'}
+            </div>
           )}
         </div>
       );

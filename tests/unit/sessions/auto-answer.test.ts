@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { allowOption, autoAnswer, batonToolOf, sessionMetaFor } from '../../../src/main/sessions/auto-answer';
+import { AUTO_ANSWER_META_KEY } from '../../../src/shared/baton-tools';
+
+/** A permission request as claude-agent-acp sends it for a tool its settings do not allow. */
+const claudeAsks = (title: string, rawInput: unknown = {}, kind = 'other') => ({
+  sessionId: 's',
+  toolCall: { toolCallId: 'toolu_1', title, kind, status: 'pending', rawInput, content: [] },
+  options: [
+    { kind: 'allow_always', name: 'Always Allow', optionId: 'allow_always' },
+    { kind: 'allow_once', name: 'Allow', optionId: 'allow' },
+    { kind: 'reject_once', name: 'Reject', optionId: 'reject' },
+  ],
+});
+const GIVEN = ['baton'];
+
+describe("Baton answers its own tools' permission requests", () => {
+  it('recognises each of its tools by the exact name Claude Code gives it, with that tool\'s input', () => {
+    expect(batonToolOf(claudeAsks('mcp__baton__list_tasks', { status: 'open' }), GIVEN)).toBe('list_tasks');
+    expect(batonToolOf(claudeAsks('mcp__baton__claim_next_run'), GIVEN)).toBe('claim_next_run');
+    expect(batonToolOf(claudeAsks('mcp__baton__wait_for_changes', { timeoutSeconds: 60 }), GIVEN)).toBe('wait_for_changes');
+    expect(autoAnswer(claudeAsks('mcp__baton__list_tasks'), GIVEN)).toEqual({ outcome: { outcome: 'selected', optionId: 'allow' }, _meta: { [AUTO_ANSWER_META_KEY]: 'baton_tool' } });
+  });
+
+  it.each([
+    ['another server, same tool', claudeAsks('mcp__other__list_tasks')],
+    ['a server whose name only starts like ours', claudeAsks('mcp__baton_evil__list_tasks')],
+    ['a longer server name', claudeAsks('mcp__batons__list_tasks')],
+    ['a tool our server does not have', claudeAsks('mcp__baton__delete_everything')],
+    ['a suffix after our tool', claudeAsks('mcp__baton__list_tasks_all')],
+    ['the plain tool name', claudeAsks('list_tasks')],
+    ['a different case', claudeAsks('MCP__baton__list_tasks')],
+    // Claude Code titles a Bash call by its command line: a command named like our tool is a shell command.
+    ['a shell command named like our tool', claudeAsks('mcp__baton__list_tasks', { command: 'mcp__baton__list_tasks' }, 'execute')],
+    ['our title with a shell command as input', claudeAsks('mcp__baton__claim_next_run', { command: 'rm -rf /' })],
+    ['input our tool does not take', claudeAsks('mcp__baton__list_tasks', { status: 'everything' })],
+    ['no input at all', { toolCall: { title: 'mcp__baton__list_tasks', kind: 'other' }, options: claudeAsks('x').options }],
+    ['no tool call', { options: claudeAsks('x').options }],
+  ])('leaves to a person: %s', (_why, params) => {
+    expect(autoAnswer(params, GIVEN)).toBeNull();
+  });
+
+  it('never answers for a session that was not given Baton\'s server (a worker, or no bridge): a tool by that name is someone else\'s', () => {
+    expect(autoAnswer(claudeAsks('mcp__baton__list_tasks'), [])).toBeNull();
+    expect(autoAnswer(claudeAsks('mcp__baton__list_tasks'), ['other'])).toBeNull();
+  });
+
+  it('allows once when offered, else always; with no allow option a person answers', () => {
+    expect(allowOption(claudeAsks('x'))).toBe('allow');
+    expect(allowOption({ options: [{ kind: 'reject_once', optionId: 'no' }, { kind: 'allow_always', optionId: 'yes-always' }] })).toBe('yes-always');
+    const onlyReject = { ...claudeAsks('mcp__baton__list_tasks'), options: [{ kind: 'reject_once', name: 'Reject', optionId: 'reject' }] };
+    expect(autoAnswer(onlyReject, GIVEN)).toBeNull();
+  });
+
+  it("pre-allows Baton's tools in Claude Code's session options, and only there", () => {
+    const meta = sessionMetaFor('claude-code', GIVEN) as { claudeCode: { options: { allowedTools: string[] } } };
+    expect(meta.claudeCode.options.allowedTools).toContain('mcp__baton__list_tasks');
+    expect(meta.claudeCode.options.allowedTools).toContain('mcp__baton__wait_for_changes');
+    expect(meta.claudeCode.options.allowedTools.every((t) => t.startsWith('mcp__baton__'))).toBe(true);
+    expect(sessionMetaFor('claude-code', [])).toBeUndefined();
+    expect(sessionMetaFor('codex', GIVEN)).toBeUndefined();
+    expect(sessionMetaFor('custom', GIVEN)).toBeUndefined();
+  });
+});
