@@ -6,12 +6,10 @@ import { fail, ok, type Result } from '../../shared/result';
  * The data dir holds project secrets (the database), agents' transcripts
  * (journals) and the control socket, so it is private: 0700, and every file
  * Baton keeps in it 0600 (ADR 0011). New files get that from the process
- * umask (set by each entry point with `privateUmask`); this mends what an
+ * umask (set by each entry point with `privateUmask`, lib/umask.ts); this mends what an
  * older Baton, another tool or a loose umask left behind.
  */
-export function privateUmask(): void {
-  if (process.platform !== 'win32') process.umask(0o077);
-}
+export { privateUmask } from '../lib/umask';
 
 /** Our own trees: everything below is Baton's and is made private. The worktrees are the user's code: only their folder is closed. */
 const OWN_TREES = new Set(['sessions', 'baton.lock']);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import { gitError, type GitError } from './errors';
+import { withUserUmask } from '../lib/umask';
 
 export interface GitRun {
   code: number;
@@ -47,12 +48,13 @@ function gitEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Result<GitRun, GitError>> {
   return new Promise((resolve) => {
-    const child = spawn('git', args, {
+    // The user's repository: git writes objects and checkouts under the user's umask, not Baton's private one.
+    const child = withUserUmask(() => spawn('git', args, {
       cwd: options.cwd,
       env: gitEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
-    });
+    }));
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
     let spawnError: NodeJS.ErrnoException | null = null;

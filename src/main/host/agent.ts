@@ -9,6 +9,8 @@ export interface AgentSpec {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** The umask the agent is started under; absent: the host's. */
+  umask?: number;
 }
 
 export interface AgentHandlers {
@@ -80,7 +82,13 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
   if (bad) return Promise.resolve({ ok: false, error: bad });
   let child: ChildProcessWithoutNullStreams;
   try {
-    child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    // The agent's files are the user's code: it runs under the user's umask, the host under 077.
+    const prev = spec.umask !== undefined && process.platform !== 'win32' ? process.umask(spec.umask) : null;
+    try {
+      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    } finally {
+      if (prev !== null) process.umask(prev);
+    }
   } catch (e) {
     return Promise.resolve({ ok: false, error: `Cannot start "${spec.command}": ${spawnFailure(e)}` });
   }

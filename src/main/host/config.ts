@@ -17,6 +17,7 @@ export function parseConfig(raw: unknown): HostConfig | string {
   if (!isStringMap(raw.env)) return '"env" must map names to strings';
   const fsync = raw.fsyncIntervalMs ?? 100;
   if (typeof fsync !== 'number' || !Number.isFinite(fsync) || fsync < 0) return '"fsyncIntervalMs" must be a number >= 0';
+  if (raw.agentUmask !== undefined && (!Number.isInteger(raw.agentUmask) || (raw.agentUmask as number) < 0 || (raw.agentUmask as number) > 0o777)) return '"agentUmask" must be an integer from 0 to 0o777';
   // A misspelt crash point must fail loudly: a fault-injection test that silently injects nothing proves nothing.
   if (raw.debugPoint !== undefined && (typeof raw.debugPoint !== 'string' || !isHostDebugPoint(raw.debugPoint))) return `"debugPoint" must name a host debug point, got ${JSON.stringify(raw.debugPoint)}`;
   return { ...(raw as unknown as HostConfig), fsyncIntervalMs: fsync };

@@ -117,6 +117,8 @@ export interface HostConfig {
   launchId: string;
   /** 0 = fdatasync after every record; N > 0 = at most N ms after a write (group commit). */
   fsyncIntervalMs: number;
+  /** The umask the agent runs under (the user's; the host itself keeps 077). Absent: the host's own. */
+  agentUmask?: number;
   /** Tests only: a crash point (`after_journal_append[:N]`, `mid_journal_write[:N]`), see debug-point.ts. */
   debugPoint?: string;
 }

@@ -88,7 +88,7 @@ export class SessionHost {
 
     await this.listen();
     const started = await startAgent(
-      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, [HOST_TAG_VAR]: this.tag } },
+      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, [HOST_TAG_VAR]: this.tag }, umask: cfg.agentUmask },
       {
         onLine: (line) => this.fromAgent(line),
         onOversized: (bytes, preview) =>

@@ -11,6 +11,7 @@ import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol
 import { processLiveness, readHostFile } from './liveness';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from './spawn-error';
 import { sleep } from './wait';
+import { userUmask } from '../lib/umask';
 
 export interface LaunchHostOptions {
   sessionId: string;
@@ -77,6 +78,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
     socketPath: socketPathFor(dir, o.sessionId),
     launchId,
     fsyncIntervalMs: o.fsyncIntervalMs ?? 100,
+    agentUmask: userUmask(),
   };
   const debugPoint = hostDebugPoint(o.debugPoint, o.dataDir);
   if (debugPoint) config.debugPoint = debugPoint;

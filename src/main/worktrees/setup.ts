@@ -3,6 +3,7 @@ import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CopyFile } from '../../shared/contracts/projects';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../runtime/spawn-error';
+import { withUserUmask } from '../lib/umask';
 
 const LOG_LIMIT = 64 * 1024;
 const COMMAND_TIMEOUT_MS = 10 * 60_000;
@@ -75,7 +76,8 @@ function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, append
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(shell, [flag, command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+      // The files it makes are the user's: their umask, not Baton's private one.
+      child = withUserUmask(() => spawn(shell, [flag, command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' }));
     } catch (e) {
       resolve(spawnErrorText(e));
       return;

@@ -27,8 +27,9 @@ afterAll(async () => {
 
 /**
  * Every entry of the data dir whose mode is not private: Baton's own dirs 0700
- * and files 0600 exactly; inside a worktree (the user's checkout, executable
- * bits and all) nothing open to group or others.
+ * and files 0600 exactly. The checkouts under worktrees/ are the user's code,
+ * made under the user's own umask; the 0700 worktrees folder is what keeps
+ * other users out of them.
  */
 function loose(dataDir: string): string[] {
   const out: string[] = [];
@@ -39,8 +40,8 @@ function loose(dataDir: string): string[] {
       if (st.isSymbolicLink()) continue;
       const mode = st.mode & 0o777;
       const rel = relative(dataDir, p);
-      const inCheckout = /^worktrees\/[^/]+\/./.test(rel);
-      const ok = inCheckout ? (mode & 0o077) === 0 : mode === (st.isDirectory() ? 0o700 : 0o600);
+      if (/^worktrees\/./.test(rel)) continue;
+      const ok = mode === (st.isDirectory() ? 0o700 : 0o600);
       if (!ok) out.push(`${rel} ${mode.toString(8)}`);
       if (st.isDirectory()) walk(p);
     }
@@ -64,6 +65,7 @@ describe('the data dir is private', () => {
     chmodSync(join(dataDir, 'sessions', 'left-by-an-old-baton', 'journal.jsonl'), 0o644);
     expect(loose(dataDir).length).toBeGreaterThan(0);
 
+    const USER_UMASK = process.umask();
     app = await startApp({ dataDir, token: 'permissions-test-token-0123456789', ...(SERVE ? { serveScript: SERVE } : {}) });
     const call = app.call.bind(app);
     const { project } = await call<{ project: { id: string } }>('projects.add', { path: makeRepo(temp('baton-perm-repo-')), name: 'perm' });
@@ -81,6 +83,10 @@ describe('the data dir is private', () => {
     expect(running).toEqual(expect.arrayContaining(['baton.db', 'baton.db-wal', 'baton.db-shm', 'control.json', 'baton.lock', 'sessions', 'worktrees']));
     expect(readdirSync(join(dataDir, 'sessions', s.id))).toEqual(expect.arrayContaining(['journal.jsonl', 'host.log', 'host.json']));
     expect(loose(dataDir)).toEqual([]);
+    // What the setup command (and so an agent) makes in the checkout keeps the user's umask (022 here), not Baton's 077.
+    const panel = await call<WorktreePanel>('worktrees.list', { projectId: project.id });
+    const made = lstatSync(join(panel.worktrees[0]!.path, 'setup-output.txt')).mode & 0o777;
+    expect(made.toString(8)).toBe((0o666 & ~USER_UMASK).toString(8));
 
     await stopAndKill(app);
     app = null;
