@@ -11,7 +11,6 @@ import type { TurnsRepository } from './turns-repository';
 export interface LiveDeps {
   sessionId: string;
   link: HostLink;
-  epoch: string;
   projector: Projector;
   sessions: SessionsRepository;
   turns: TurnsRepository;
@@ -42,8 +41,8 @@ export class LiveSession {
   private detached = false;
 
   constructor(private readonly deps: LiveDeps) {
+    // A namespace of its own: this link's request ids never meet an earlier link's in the journal.
     this.acp = createAcpLink({
-      epoch: deps.epoch,
       send: (msg) => deps.link.send(msg),
       onPermission: (requestKey, params, signal) =>
         new Promise<RequestPermissionResponse>((resolve) => {
@@ -110,9 +109,10 @@ export class LiveSession {
     const result = deps.projector.apply(deps.sessionId, batch);
     deps.debugPoint('after_projection_commit');
     let changed = false;
+    const turnEnds = new Set(result.turnEnds);
     for (const r of result.applied) {
       const signal = signalOf(r);
-      if (signal && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal) || changed;
+      if (signal && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal, turnEnds.has(r.seq)) || changed;
       if (r.dir === 'in') this.acp.deliver(r.msg);
     }
     deps.debugPoint('before_broadcast');
@@ -131,7 +131,8 @@ export class LiveSession {
     return typeof writer === 'number' && attached !== undefined && writer !== attached;
   }
 
-  private onSignal(s: RecordSignal): boolean {
+  /** `endedTurn`: the record is a response that the projection matched to an open turn and ended it. */
+  private onSignal(s: RecordSignal, endedTurn: boolean): boolean {
     const { sessions, sessionId, turns } = this.deps;
     const state = sessions.get(sessionId)?.state;
     if (!state) return false;
@@ -143,7 +144,8 @@ export class LiveSession {
       case 'permission_answered':
         return state === 'waiting_input' && this.move('busy', 'permission_answered');
       case 'response': {
-        if (!turns.byRequestId(sessionId, s.requestKey)) return false;
+        // Only the response that ended an open turn: any other (initialize's, an older link's) says nothing of this turn.
+        if (!endedTurn) return false;
         // Only a prompt the agent has received keeps the session busy. A turn still `dispatching` is not one:
         // its prompt is not in the journal, and after a crash between checkpoint and send it never will be.
         if (turns.open(sessionId).some((t) => t.status === 'running')) return false;

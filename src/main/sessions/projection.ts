@@ -8,6 +8,8 @@ export interface ProjectionResult {
   /** Records applied now, in seq order; the caller broadcasts only these, after the commit. */
   applied: JournalRecord[];
   duplicates: number;
+  /** Seqs of the applied responses that ended an open turn: only these can end a session's busy spell. */
+  turnEnds: number[];
   /** A hole in the sequence: nothing after it was applied; ask the host again from `expected`. */
   gap: { expected: number; got: number } | null;
 }
@@ -23,6 +25,7 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     if (!session) throw new Error(`No session ${sessionId}`);
     let last = session.lastAppliedSeq;
     const applied: JournalRecord[] = [];
+    const turnEnds: number[] = [];
     let duplicates = 0;
     let gap: ProjectionResult['gap'] = null;
     for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
@@ -35,26 +38,29 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
         break;
       }
       events.insert(sessionId, r);
-      applyTurnEffects(sessionId, r);
+      if (applyTurnEffects(sessionId, r)) turnEnds.push(r.seq);
       applied.push(r);
       last = r.seq;
     }
     if (applied.length > 0) sessions.setLastApplied(sessionId, last);
-    return { applied, duplicates, gap };
+    return { applied, duplicates, turnEnds, gap };
   });
 
-  function applyTurnEffects(sessionId: string, r: JournalRecord): void {
+  /** Returns whether the record ended an open turn. */
+  function applyTurnEffects(sessionId: string, r: JournalRecord): boolean {
     const m = asRpc(r.msg);
-    if (!m) return;
+    if (!m) return false;
     if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt' && isObject(m.params) && isObject(m.params._meta)) {
       const turnId = m.params._meta[TURN_META_KEY];
-      if (typeof turnId === 'string') turns.markRunning(turnId, idKey(m.id));
+      if (typeof turnId === 'string') turns.markRunning(sessionId, turnId, idKey(m.id));
     } else if (r.dir === 'in' && isResponse(m)) {
-      const turn = turns.byRequestId(sessionId, idKey(m.id));
-      if (!turn) return;
+      const turn = turns.openByRequestId(sessionId, idKey(m.id));
+      if (!turn) return false;
       if (m.error) turns.finish(turn.id, 'failed', m.error.message);
       else turns.finish(turn.id, 'ended', isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : 'end_turn');
+      return true;
     }
+    return false;
   }
 
   const realign = deps.db.transaction((sessionId: string, keepThrough: number): number => {

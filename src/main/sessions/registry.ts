@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
@@ -43,7 +42,6 @@ export interface SessionsServiceDeps {
  */
 export function createRegistry(deps: SessionsServiceDeps) {
   const live = new Map<string, LiveSession>();
-  const epoch = randomBytes(4).toString('hex');
   const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
   const stopGraceMs = deps.stopGraceMs ?? 3000;
   const background = new Set<Promise<unknown>>();
@@ -113,7 +111,6 @@ export function createRegistry(deps: SessionsServiceDeps) {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
       link,
-      epoch,
       projector: deps.projector,
       sessions: deps.sessions,
       turns: deps.turns,
