@@ -150,6 +150,21 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
         options,
         outcome: null,
       };
+      // Some agents (Gemini CLI) name a tool only here: it is a tool call all the same, and can be left open.
+      if (item.toolCallId !== null && !tools.has(item.toolCallId)) {
+        const tool: Extract<TranscriptItem, { type: 'tool' }> = {
+          type: 'tool',
+          seq: r.seq,
+          toolCallId: item.toolCallId,
+          title: typeof tc.title === 'string' ? tc.title : item.toolCallId,
+          kind: typeof tc.kind === 'string' ? tc.kind : 'other',
+          status: 'pending',
+          content: contentToStrings(tc.content),
+          locations: Array.isArray(tc.locations) ? tc.locations.filter(isObject).map((l) => String(l.path ?? '')) : [],
+        };
+        tools.set(tool.toolCallId, tool);
+        items.push(tool);
+      }
       permissions.set(item.requestKey, item);
       items.push(item);
       continue;
@@ -217,6 +232,8 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
   const msg = r.msg;
   if (!isObject(msg)) return;
   if (isObject(msg.exit)) {
+    // No tool of an agent that has exited is still running.
+    interruptOpenTools(tools);
     const e = msg.exit;
     items.push({
       type: 'exit',
@@ -228,11 +245,13 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
     return;
   }
   if (typeof msg.marker === 'string') {
-    if (msg.marker === 'interrupted') {
-      for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
-    }
+    if (msg.marker === 'interrupted') interruptOpenTools(tools);
     items.push({ type: 'marker', seq: r.seq, marker: msg.marker, text: typeof msg.text === 'string' ? msg.text : msg.marker });
     return;
   }
   if (typeof msg.diagnostic === 'string') items.push({ type: 'diagnostic', seq: r.seq, text: msg.diagnostic });
+}
+
+function interruptOpenTools(tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>): void {
+  for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
 }

@@ -16,7 +16,12 @@ export interface LiveDeps {
   turns: TurnsRepository;
   /** Called after each committed batch: broadcast records, then session changes. */
   onApplied: (records: JournalRecord[], changed: boolean) => void;
-  onExit: () => void;
+  /**
+   * The link is gone for good. `agentExited`: the host journaled that its
+   * agent exited on its own and is closing; recovery settles the session
+   * once the host process is gone.
+   */
+  onExit: (agentExited: boolean) => void;
   /** A named crash point for fault-injection tests. */
   debugPoint: (name: string) => void;
 }
@@ -37,6 +42,8 @@ export class LiveSession {
   private queue: JournalRecord[] = [];
   private scheduled = false;
   private exited = false;
+  /** The agent exited on its own (crash, OOM, killed) while the session was running; the host is closing. */
+  private agentGone = false;
   /** Set on detach: records still in flight belong to whichever process attaches next. */
   private detached = false;
 
@@ -152,12 +159,18 @@ export class LiveSession {
         return (state === 'busy' || state === 'waiting_input') && this.move('idle', 'turn_ended', s.error);
       }
       case 'exit': {
+        if (state === 'idle' || state === 'busy' || state === 'waiting_input') {
+          // Not asked for: the recovery table decides, as for a lost host, once the host has closed (onClose):
+          // idle stays idle and resumes on the next prompt; an open turn is interrupted, with Continue.
+          this.agentGone = true;
+          return false;
+        }
         this.exited = true;
         for (const t of turns.open(sessionId)) turns.finish(t.id, 'failed', 'The agent exited during the turn.');
-        const clean = s.code === 0 && !s.signal;
-        const to: SessionState = state === 'stopping' || (state === 'idle' && clean) ? 'stopped' : 'failed';
+        // Stopped as asked, or a start that never completed (failed, with Retry).
+        const to: SessionState = state === 'stopping' ? 'stopped' : 'failed';
         const moved = this.move(to, 'process_exited', to === 'failed' ? exitReason(s) : null);
-        setImmediate(() => this.deps.onExit());
+        setImmediate(() => this.deps.onExit(false));
         return moved;
       }
     }
@@ -177,7 +190,12 @@ export class LiveSession {
   private onClose(): void {
     this.acp.close();
     this.cancelPermissionsSilently();
-    if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit());
+    if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit(this.agentGone));
+  }
+
+  /** The agent exited on its own and the host is closing: a prompt now would go nowhere. */
+  get agentExited(): boolean {
+    return this.agentGone;
   }
 
   private cancelPermissionsSilently(): void {
