@@ -81,6 +81,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   const permissions = new Map<string, Extract<TranscriptItem, { type: 'permission' }>>();
   const prompts = new Set<string>();
   const loads = new Set<string>();
+  /** Tools known only from a permission request, not shown yet. */
+  const askedOnly = new Set<string>();
   let turnOpen = false;
   let lastSeq = 0;
 
@@ -93,7 +95,7 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   for (const r of records) {
     lastSeq = Math.max(lastSeq, r.seq);
     if (r.dir === 'host') {
-      foldHost(r, items, tools);
+      foldHost(r, items, tools, askedOnly);
       // An exit or an interruption ends every open request: their answers can never come.
       if (isObject(r.msg) && (isObject(r.msg.exit) || r.msg.marker === 'interrupted')) {
         turnOpen = false;
@@ -128,6 +130,11 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
       const key = idKey(m.id);
       if (prompts.delete(key)) {
         turnOpen = prompts.size > 0;
+        // The turn ended with nothing more said of them: whether they ran is unknown, so they are not shown as open.
+        if (!turnOpen) {
+          for (const id of askedOnly) tools.delete(id);
+          askedOnly.clear();
+        }
         if (m.error) items.push({ type: 'error', seq: r.seq, text: m.error.message });
         const stopReason = isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : m.error ? 'error' : 'end_turn';
         items.push({ type: 'turn_end', seq: r.seq, stopReason });
@@ -150,7 +157,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
         options,
         outcome: null,
       };
-      // Some agents (Gemini CLI) name a tool only here: it is a tool call all the same, and can be left open.
+      // Some agents (Gemini CLI) name a tool only here: it is a tool call all the same, and can be left open. It is
+      // shown once something more is known of it (an update, or an interruption), not beside its own permission.
       if (item.toolCallId !== null && !tools.has(item.toolCallId)) {
         const tool: Extract<TranscriptItem, { type: 'tool' }> = {
           type: 'tool',
@@ -163,7 +171,7 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
           locations: Array.isArray(tc.locations) ? tc.locations.filter(isObject).map((l) => String(l.path ?? '')) : [],
         };
         tools.set(tool.toolCallId, tool);
-        items.push(tool);
+        askedOnly.add(tool.toolCallId);
       }
       permissions.set(item.requestKey, item);
       items.push(item);
@@ -171,7 +179,12 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
     }
     // Updates that arrive while a session/load is pending are the agent replaying history we already hold.
     if (isNotification(m) && m.method === 'session/update' && loads.size === 0 && isObject(m.params) && isObject(m.params.update)) {
-      foldUpdate(r.seq, m.params.update, items, tools, appendChunk);
+      const u = m.params.update;
+      if (typeof u.toolCallId === 'string' && askedOnly.delete(u.toolCallId)) {
+        const asked = tools.get(u.toolCallId);
+        if (asked) items.push(asked);
+      }
+      foldUpdate(r.seq, u, items, tools, appendChunk);
     }
     // Extension notifications (`_vendor/...`) and anything unknown are ignored on purpose.
   }
@@ -228,12 +241,12 @@ function foldUpdate(
   }
 }
 
-function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>): void {
+function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
   const msg = r.msg;
   if (!isObject(msg)) return;
   if (isObject(msg.exit)) {
     // No tool of an agent that has exited is still running.
-    interruptOpenTools(tools);
+    interruptOpenTools(items, tools, askedOnly);
     const e = msg.exit;
     items.push({
       type: 'exit',
@@ -245,13 +258,19 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
     return;
   }
   if (typeof msg.marker === 'string') {
-    if (msg.marker === 'interrupted') interruptOpenTools(tools);
+    if (msg.marker === 'interrupted') interruptOpenTools(items, tools, askedOnly);
     items.push({ type: 'marker', seq: r.seq, marker: msg.marker, text: typeof msg.text === 'string' ? msg.text : msg.marker });
     return;
   }
   if (typeof msg.diagnostic === 'string') items.push({ type: 'diagnostic', seq: r.seq, text: msg.diagnostic });
 }
 
-function interruptOpenTools(tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>): void {
+/** Open tools are shown interrupted, those known only from a permission request included (they are shown now). */
+function interruptOpenTools(items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
   for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
+  for (const id of askedOnly) {
+    const t = tools.get(id);
+    if (t) items.push(t);
+  }
+  askedOnly.clear();
 }

@@ -3,12 +3,21 @@ import type { Core } from '../../../src/main/app/core';
 import type { SessionState } from '../../../src/shared/session-state';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Caller, type Harness } from '../../support/core-harness';
-import { killHostTree, loseLink, lostHostScript, scriptedProject, secondConnection, stateOf, transcriptOf, waitState, waitTurnsEnded } from './lost-hosts';
+import { sessionDir } from '../../../src/main/host/paths';
+import { isPidAlive } from '../../../src/main/host/proc';
+import { readHostFile } from '../../../src/main/runtime/liveness';
+import { waitUntil } from '../../support/scripted';
+import { killHostTree, loseLink, lostHostScript, scriptedProject, secondConnection, stateOf, transcriptOf, waitState, waitTurnsEnded, WAIT_MS } from './lost-hosts';
+
+const hostGone = (h: Harness, id: string): boolean => {
+  const host = readHostFile(sessionDir(h.dataDir, id));
+  return !host || !isPidAlive(host.pid);
+};
 
 /**
  * Issue 11, as a property: whatever sequence of host loss (killed, or its
  * socket taken over), Continue, prompt, cancel and main restart a session
- * goes through, it is never left busy while its agent is idle (the journal
+ * goes through (and its agent dying on its own), it is never left busy while its agent is idle (the journal
  * shows no open turn). Seeded and bounded; the seed is printed, and
  * BATON_PROPERTY_SEED replays one.
  */
@@ -26,7 +35,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-type Op = 'prompt' | 'prompt_hang' | 'cancel' | 'kill' | 'second_connection' | 'continue' | 'restart';
+type Op = 'prompt' | 'prompt_hang' | 'cancel' | 'kill' | 'second_connection' | 'continue' | 'restart' | 'agent_exit_idle' | 'agent_exit_mid_turn';
+
+/** The agent dies on its own (its host lives on to journal it): after answering, or in the middle of a turn. */
+const EXITS = [
+  { match: 'exit after', steps: [{ type: 'text', text: 'answered, exiting' }, { type: 'end_turn' }, { type: 'delay', ms: 200 }, { type: 'crash', code: 3 }] },
+  { match: 'exit during', steps: [{ type: 'tool_call', id: 'dying-{turn}', title: 'Building', status: 'in_progress' }, { type: 'delay', ms: 200 }, { type: 'crash', code: 137 }] },
+];
 
 let h: Harness;
 beforeAll(() => buildOnce(), 120_000);
@@ -45,7 +60,7 @@ interface World {
 
 function applicable(state: SessionState, w: World): Op[] {
   const ops: Op[] = ['restart'];
-  if (state === 'idle') ops.push('prompt', 'prompt', 'prompt_hang');
+  if (state === 'idle') ops.push('prompt', 'prompt', 'prompt_hang', 'agent_exit_idle', 'agent_exit_mid_turn');
   if (state === 'busy') ops.push('cancel');
   if (state === 'interrupted') ops.push('continue', 'continue');
   if (w.hostUp && (state === 'idle' || state === 'busy')) ops.push('kill', 'kill', 'second_connection');
@@ -82,6 +97,20 @@ async function step(op: Op, w: World, n: number): Promise<void> {
       // The interrupted turn never got its end; the continued one does.
       await waitTurnsEnded(call, id, ++w.ends);
       return;
+    case 'agent_exit_idle':
+    case 'agent_exit_mid_turn': {
+      const exits = async () => (await transcriptOf(call, id)).items.filter((i) => i.type === 'exit').length;
+      const before = await exits();
+      await w.call('sessions.prompt', { id, text: op === 'agent_exit_idle' ? `exit after ${n}` : `exit during ${n}`, idempotencyKey: `property-${n}-exit` });
+      if (op === 'agent_exit_idle') await waitTurnsEnded(call, id, ++w.ends);
+      await waitUntil(exits, (x) => x > before, WAIT_MS, 'the agent exit record');
+      w.hostUp = false;
+      // Recovery settles it once the host has closed: idle stays idle, an open turn is interrupted.
+      if (op === 'agent_exit_mid_turn') await waitState(call, id, (x) => x === 'interrupted', 'interrupted after the agent died mid-turn');
+      else await waitUntil(() => hostGone(h, id), (x) => x, WAIT_MS, 'the host to close after its agent');
+      await w.core.recover();
+      return;
+    }
     case 'restart': {
       await w.core.close();
       const next = h.reopen();
@@ -103,7 +132,7 @@ describe('property: a session is never left busy while its agent is idle', () =>
       console.log(`[busy-property] seed ${seed} (replay with BATON_PROPERTY_SEED=${seed})`);
       const random = mulberry32(seed);
       h = createHarness();
-      const projectId = await scriptedProject(h, lostHostScript(h.tempDir('agent-store-')));
+      const projectId = await scriptedProject(h, lostHostScript(h.tempDir('agent-store-'), undefined, EXITS));
       const s = await h.must('sessions.create', { projectId, prompt: 'first', harness: 'custom' });
       const w: World = { core: h.core, call: callerOf(h.core), events: h.events, id: s.id, hostUp: true, ends: 1 };
       await waitTurnsEnded(w.call, s.id, 1);
