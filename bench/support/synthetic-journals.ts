@@ -16,9 +16,10 @@ export const ENDINGS = {
   mid_turn: { db: 'busy', expected: 'interrupted', open: 'tool', exit: null },
   permission: { db: 'waiting_input', expected: 'interrupted', open: 'permission', exit: null },
   mid_turn_db_idle: { db: 'idle', expected: 'interrupted', open: 'text', exit: null },
-  exit_clean_idle: { db: 'idle', expected: 'stopped', open: false, exit: { code: 0, signal: null } },
+  // An agent that exited on its own while idle keeps its conversation: idle, resumed on the next prompt (issue 11).
+  exit_clean_idle: { db: 'idle', expected: 'idle', open: false, exit: { code: 0, signal: null } },
   exit_crash_mid_turn: { db: 'busy', expected: 'interrupted', open: 'tool', exit: { code: null, signal: 'SIGSEGV' } },
-  exit_failed_idle: { db: 'idle', expected: 'failed', open: false, exit: { code: 1, signal: null } },
+  exit_failed_idle: { db: 'idle', expected: 'idle', open: false, exit: { code: 1, signal: null } },
 } as const satisfies Record<string, { db: SessionState; expected: SessionState; open: false | 'tool' | 'permission' | 'text'; exit: { code: number | null; signal: string | null } | null }>;
 
 export type Ending = keyof typeof ENDINGS;

@@ -83,6 +83,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   const permissions = new Map<string, Extract<TranscriptItem, { type: 'permission' }>>();
   const prompts = new Set<string>();
   const loads = new Set<string>();
+  /** Tools known only from a permission request, not shown yet (by toolKey). */
+  const askedOnly = new Set<string>();
   let turnOpen = false;
   let lastSeq = 0;
 
@@ -95,7 +97,7 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   for (const r of records) {
     lastSeq = Math.max(lastSeq, r.seq);
     if (r.dir === 'host') {
-      foldHost(r, items, tools);
+      foldHost(r, items, tools, askedOnly);
       // An exit or an interruption ends every open request: their answers can never come.
       if (isObject(r.msg) && (isObject(r.msg.exit) || r.msg.marker === 'interrupted')) {
         turnOpen = false;
@@ -131,6 +133,11 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
       const key = idKey(m.id);
       if (prompts.delete(key)) {
         turnOpen = prompts.size > 0;
+        // The turn ended with nothing more said of them: whether they ran is unknown, so they are not shown as open.
+        if (!turnOpen) {
+          for (const id of askedOnly) tools.delete(id);
+          askedOnly.clear();
+        }
         if (m.error) items.push({ type: 'error', seq: r.seq, text: m.error.message });
         const stopReason = isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : m.error ? 'error' : 'end_turn';
         items.push({ type: 'turn_end', seq: r.seq, stopReason });
@@ -153,13 +160,37 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
         options,
         outcome: null,
       };
+      // Some agents (Gemini CLI) name a tool only here: it is a tool call all the same, and can be left open. It is
+      // shown once something more is known of it (an update, or an interruption), not beside its own permission.
+      const askedKey = item.toolCallId === null ? null : toolKey(typeof m.params.sessionId === 'string' ? m.params.sessionId : '', item.toolCallId);
+      if (item.toolCallId !== null && askedKey !== null && !tools.has(askedKey)) {
+        const tool: Extract<TranscriptItem, { type: 'tool' }> = {
+          type: 'tool',
+          seq: r.seq,
+          toolCallId: item.toolCallId,
+          title: typeof tc.title === 'string' ? tc.title : item.toolCallId,
+          kind: typeof tc.kind === 'string' ? tc.kind : 'other',
+          status: 'pending',
+          content: contentToStrings(tc.content),
+          locations: Array.isArray(tc.locations) ? tc.locations.filter(isObject).map((l) => String(l.path ?? '')) : [],
+        };
+        tools.set(askedKey, tool);
+        askedOnly.add(askedKey);
+      }
       permissions.set(item.requestKey, item);
       items.push(item);
       continue;
     }
     // Updates that arrive while a session/load is pending are the agent replaying history we already hold.
     if (isNotification(m) && m.method === 'session/update' && loads.size === 0 && isObject(m.params) && isObject(m.params.update)) {
-      foldUpdate(r.seq, typeof m.params.sessionId === 'string' ? m.params.sessionId : '', m.params.update, items, tools, appendChunk);
+      const u = m.params.update;
+      const agentSessionId = typeof m.params.sessionId === 'string' ? m.params.sessionId : '';
+      const askedKey = typeof u.toolCallId === 'string' ? toolKey(agentSessionId, u.toolCallId) : null;
+      if (askedKey !== null && askedOnly.delete(askedKey)) {
+        const asked = tools.get(askedKey);
+        if (asked) items.push(asked);
+      }
+      foldUpdate(r.seq, agentSessionId, u, items, tools, appendChunk);
     }
     // Extension notifications (`_vendor/...`) and anything unknown are ignored on purpose.
   }
@@ -227,10 +258,12 @@ function foldUpdate(
   }
 }
 
-function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>): void {
+function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
   const msg = r.msg;
   if (!isObject(msg)) return;
   if (isObject(msg.exit)) {
+    // No tool of an agent that has exited is still running.
+    interruptOpenTools(items, tools, askedOnly);
     const e = msg.exit;
     items.push({
       type: 'exit',
@@ -242,11 +275,19 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
     return;
   }
   if (typeof msg.marker === 'string') {
-    if (msg.marker === 'interrupted') {
-      for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
-    }
+    if (msg.marker === 'interrupted') interruptOpenTools(items, tools, askedOnly);
     items.push({ type: 'marker', seq: r.seq, marker: msg.marker, text: typeof msg.text === 'string' ? msg.text : msg.marker });
     return;
   }
   if (typeof msg.diagnostic === 'string') items.push({ type: 'diagnostic', seq: r.seq, text: msg.diagnostic });
+}
+
+/** Open tools are shown interrupted, those known only from a permission request included (they are shown now). */
+function interruptOpenTools(items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
+  for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
+  for (const id of askedOnly) {
+    const t = tools.get(id);
+    if (t) items.push(t);
+  }
+  askedOnly.clear();
 }

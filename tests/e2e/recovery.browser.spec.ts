@@ -216,10 +216,12 @@ if (!existsSync(marker)) {
   process.stderr.write('flaky agent: could not reach the model service (first start fails on purpose)\\n');
   // After a moment, as a real agent failing during its start would: one that dies at once can take its host with it
   // before Baton connects, and then the reason is the lost socket rather than the agent's own words.
+  // It never answers initialize: the session never started (an agent that dies after its start keeps its conversation).
   setTimeout(() => process.exit(3), 1000);
+} else {
+  const child = spawn(process.execPath, [agent, '--script', script], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 1));
 }
-const child = spawn(process.execPath, [agent, '--script', script], { stdio: 'inherit' });
-child.on('exit', (code) => process.exit(code ?? 1));
 `,
   );
   const command = `"${process.execPath}" "${wrapper}" "${join(ws.dir, 'failed-once')}" "${SCRIPTED_AGENT}" "${script}"`;

@@ -197,8 +197,9 @@ test('a worker that crashes leaves its run Needs attention with the reason; Reco
   const row = task(page, 'Reindex the catalogue');
   await expect(row).toHaveAttribute('data-run-status', 'needs_attention', { timeout: 30_000 });
   await expect(row.getByTestId('run-status')).toHaveText('Needs attention');
-  await expect(row.getByTestId('run-attention')).toContainText('Its worker failed');
-  await expect(row.getByTestId('task-worker').locator('..').getByTestId('session-status')).toHaveText('Failed');
+  // A worker agent that dies mid-turn is interrupted (its conversation kept for Continue), not failed: issue 11.
+  await expect(row.getByTestId('run-attention')).toContainText('Its worker was interrupted');
+  await expect(row.getByTestId('task-worker').locator('..').getByTestId('session-status')).toHaveText('Interrupted');
   await page.screenshot({ path: screenshotPath('tasks-run-needs-attention') });
 
   await row.getByRole('button', { name: 'Recover' }).click();

@@ -17,8 +17,11 @@ describe('decideRecovery (design.md recovery table)', () => {
     ['pending at crash → failed', { state: 'pending', hostAlive: false, journal: j() }, 'move', 'failed'],
     ['starting at crash, host alive → failed and host stopped', { state: 'starting', hostAlive: true, journal: j() }, 'move', 'failed'],
     ['stopping, host gone → stopped', { state: 'stopping', hostAlive: false, journal: j() }, 'move', 'stopped'],
-    ['agent exited cleanly while idle → stopped', { state: 'idle', hostAlive: false, journal: j({ exit: { code: 0, signal: null } }) }, 'move', 'stopped'],
+    ['agent exited cleanly while idle → stays idle, resumed on the next prompt', { state: 'idle', hostAlive: false, journal: j({ exit: { code: 0, signal: null } }) }, 'none', null],
+    ['agent crashed while idle → stays idle, resumed on the next prompt (not failed)', { state: 'idle', hostAlive: false, journal: j({ exit: { code: 137, signal: null } }) }, 'none', null],
+    ['agent killed while the database says busy → interrupted', { state: 'busy', hostAlive: false, journal: j({ exit: { code: null, signal: 'SIGKILL' } }) }, 'move', 'interrupted'],
     ['agent crashed mid-turn while away → interrupted', { state: 'busy', hostAlive: false, journal: j({ turnOpen: true, exit: { code: 1, signal: null } }) }, 'move', 'interrupted'],
+    ['agent killed while asking permission → interrupted', { state: 'waiting_input', hostAlive: false, journal: j({ exit: { code: null, signal: 'SIGKILL' } }) }, 'move', 'interrupted'],
     ['already failed → nothing', { state: 'failed', hostAlive: false, journal: j() }, 'none', null],
   ];
   it.each(cases)('%s', (_name, facts, kind, to) => {

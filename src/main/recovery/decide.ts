@@ -31,13 +31,15 @@ export function decideRecovery(f: RecoveryFacts): RecoveryAction {
     return { kind: 'reattach', to: derived === state ? null : derived };
   }
   if (journal.exit) {
-    const clean = journal.exit.code === 0 && !journal.exit.signal;
+    // The agent exited on its own (crash, OOM, killed) and its host with it: the same table as a lost host, so the
+    // conversation is resumed (session/resume, else session/load, else a primed new one) rather than thrown away.
     const how = journal.exit.signal ? `was killed by ${journal.exit.signal}` : `exited with code ${journal.exit.code ?? 'unknown'}`;
-    if (state === 'idle' && clean) return { kind: 'move', to: 'stopped', trigger: 'process_exited', detail: 'The agent exited while Baton was away.' };
-    if (journal.turnOpen || state !== 'idle') {
-      return { kind: 'move', to: 'interrupted', trigger: 'reconciliation', detail: `The agent ${how} while a turn was open and Baton was away.`, marker: 'interrupted' };
+    // The journal's tail counts an exit as the end of any turn, so the turn the agent died in is known from the
+    // database: a prompt it projected and no response after it.
+    if (journal.turnOpen || state === 'busy' || state === 'waiting_input') {
+      return { kind: 'move', to: 'interrupted', trigger: 'reconciliation', detail: `The agent ${how} during a turn. Continue picks it up.`, marker: 'interrupted' };
     }
-    return { kind: 'move', to: 'failed', trigger: 'process_exited', detail: `The agent ${how} while Baton was away.` };
+    return state === 'idle' ? { kind: 'none' } : { kind: 'move', to: 'idle', trigger: 'reconciliation', detail: `The agent ${how}; it is started again on the next prompt.` };
   }
   if (journal.turnOpen) {
     return { kind: 'move', to: 'interrupted', trigger: 'reconciliation', detail: 'The session host was gone while a turn was open. Continue picks it up.', marker: 'interrupted' };

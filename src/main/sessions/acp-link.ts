@@ -1,15 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { client, type AnyMessage, type ClientContext, type RequestPermissionRequest, type RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { idKey, isObject } from '../../shared/journal';
 
 export interface AcpLinkOptions {
-  /** Unique per main-process connection: our request ids never collide with an earlier process's in the journal. */
-  epoch: string;
   /** Writes one JSON-RPC message to the host, which journals it before the agent sees it. */
   send: (msg: AnyMessage) => void;
   onPermission: (requestKey: string, params: RequestPermissionRequest, signal: AbortSignal) => Promise<RequestPermissionResponse>;
 }
 
 export interface AcpLink {
+  /** This link's request-id namespace: every id it sends is `<namespace>:<n|s><sdk id>`. */
+  readonly namespace: string;
   /** The SDK's typed handle for calling the agent (initialize, session/new, prompt, cancel…). */
   readonly agent: ClientContext;
   /** Hands the SDK an agent→client message; call only after the record is committed to the projection. */
@@ -17,14 +18,19 @@ export interface AcpLink {
   close(): void;
 }
 
+/** 48 random bits: a fresh namespace for each link, whichever process makes it. */
+export const newLinkNamespace = (): string => randomBytes(6).toString('hex');
+
 /**
  * The ACP SDK's client over the host socket. The SDK numbers its requests
- * from 0 on every connection, so ids are namespaced with the epoch on the way
- * out and unwrapped on the way in; responses to an earlier process's requests
- * (after a restart) are left to the projection and never reach the SDK.
+ * from 0 on every link, and one main process makes many links to a session
+ * (an agent started again after its host was lost, a reattach after another
+ * client took the socket over), so ids are namespaced per link on the way out
+ * and unwrapped on the way in. A response to another link's request is left
+ * to the projection and never reaches this SDK connection. See ADR 0007.
  */
-export function createAcpLink(opts: AcpLinkOptions): AcpLink {
-  const prefix = `${opts.epoch}:`;
+export function createAcpLink(opts: AcpLinkOptions, namespace: string = newLinkNamespace()): AcpLink {
+  const prefix = `${namespace}:`;
   let controller!: ReadableStreamDefaultController<AnyMessage>;
   let closed = false;
   const readable = new ReadableStream<AnyMessage>({
@@ -48,6 +54,7 @@ export function createAcpLink(opts: AcpLinkOptions): AcpLink {
   const conn = app.connect({ readable, writable });
 
   return {
+    namespace,
     agent: conn.agent,
     deliver(msg) {
       if (closed || !isObject(msg)) return;

@@ -13,6 +13,7 @@ export function dispatch(reg: Registry, id: string, text: string, idempotencyKey
   if (!found.ok) return found;
   const s = found.value;
   const l = reg.live.get(id);
+  if (l?.agentExited) return fail('session_not_ready', 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.');
   if (s.state !== 'idle' || !l || !s.agentSessionId) {
     const why = s.state === 'busy' || s.state === 'waiting_input' ? 'it is working on a turn; wait for it or Cancel' : `it is ${s.state}`;
     return fail('session_not_ready', `The agent cannot take a prompt now: ${why}.`);

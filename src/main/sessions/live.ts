@@ -11,13 +11,17 @@ import type { TurnsRepository } from './turns-repository';
 export interface LiveDeps {
   sessionId: string;
   link: HostLink;
-  epoch: string;
   projector: Projector;
   sessions: SessionsRepository;
   turns: TurnsRepository;
   /** Called after each committed batch: broadcast records, then session changes. */
   onApplied: (records: JournalRecord[], changed: boolean) => void;
-  onExit: () => void;
+  /**
+   * The link is gone for good. `agentExited`: the host journaled that its
+   * agent exited on its own and is closing; recovery settles the session
+   * once the host process is gone.
+   */
+  onExit: (agentExited: boolean) => void;
   /** A named crash point for fault-injection tests. */
   debugPoint: (name: string) => void;
   /** Baton's answer to a permission request it answers itself (its own tools), else null: a person answers. */
@@ -40,12 +44,14 @@ export class LiveSession {
   private queue: JournalRecord[] = [];
   private scheduled = false;
   private exited = false;
+  /** The agent exited on its own (crash, OOM, killed) while the session was running; the host is closing. */
+  private agentGone = false;
   /** Set on detach: records still in flight belong to whichever process attaches next. */
   private detached = false;
 
   constructor(private readonly deps: LiveDeps) {
+    // A namespace of its own: this link's request ids never meet an earlier link's in the journal.
     this.acp = createAcpLink({
-      epoch: deps.epoch,
       send: (msg) => deps.link.send(msg),
       onPermission: (requestKey, params, signal) =>
         new Promise<RequestPermissionResponse>((resolve) => {
@@ -117,11 +123,12 @@ export class LiveSession {
     const result = deps.projector.apply(deps.sessionId, batch);
     deps.debugPoint('after_projection_commit');
     let changed = false;
+    const turnEnds = new Set(result.turnEnds);
     for (const r of result.applied) {
       const signal = signalOf(r);
       // A request Baton answers itself never waits on a person: no "needs you" in between.
       const auto = signal?.kind === 'permission_requested' && !!this.deps.autoAnswer?.(asRpc(r.msg)?.params);
-      if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal) || changed;
+      if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal, turnEnds.has(r.seq)) || changed;
       if (r.dir === 'in') this.acp.deliver(r.msg);
     }
     deps.debugPoint('before_broadcast');
@@ -140,7 +147,8 @@ export class LiveSession {
     return typeof writer === 'number' && attached !== undefined && writer !== attached;
   }
 
-  private onSignal(s: RecordSignal): boolean {
+  /** `endedTurn`: the record is a response that the projection matched to an open turn and ended it. */
+  private onSignal(s: RecordSignal, endedTurn: boolean): boolean {
     const { sessions, sessionId, turns } = this.deps;
     const state = sessions.get(sessionId)?.state;
     if (!state) return false;
@@ -152,19 +160,26 @@ export class LiveSession {
       case 'permission_answered':
         return state === 'waiting_input' && this.move('busy', 'permission_answered');
       case 'response': {
-        if (!turns.byRequestId(sessionId, s.requestKey)) return false;
+        // Only the response that ended an open turn: any other (initialize's, an older link's) says nothing of this turn.
+        if (!endedTurn) return false;
         // Only a prompt the agent has received keeps the session busy. A turn still `dispatching` is not one:
         // its prompt is not in the journal, and after a crash between checkpoint and send it never will be.
         if (turns.open(sessionId).some((t) => t.status === 'running')) return false;
         return (state === 'busy' || state === 'waiting_input') && this.move('idle', 'turn_ended', s.error);
       }
       case 'exit': {
+        if (state === 'idle' || state === 'busy' || state === 'waiting_input') {
+          // Not asked for: the recovery table decides, as for a lost host, once the host has closed (onClose):
+          // idle stays idle and resumes on the next prompt; an open turn is interrupted, with Continue.
+          this.agentGone = true;
+          return false;
+        }
         this.exited = true;
         for (const t of turns.open(sessionId)) turns.finish(t.id, 'failed', 'The agent exited during the turn.');
-        const clean = s.code === 0 && !s.signal;
-        const to: SessionState = state === 'stopping' || (state === 'idle' && clean) ? 'stopped' : 'failed';
+        // Stopped as asked, or a start that never completed (failed, with Retry).
+        const to: SessionState = state === 'stopping' ? 'stopped' : 'failed';
         const moved = this.move(to, 'process_exited', to === 'failed' ? exitReason(s) : null);
-        setImmediate(() => this.deps.onExit());
+        setImmediate(() => this.deps.onExit(false));
         return moved;
       }
     }
@@ -184,7 +199,12 @@ export class LiveSession {
   private onClose(): void {
     this.acp.close();
     this.cancelPermissionsSilently();
-    if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit());
+    if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit(this.agentGone));
+  }
+
+  /** The agent exited on its own and the host is closing: a prompt now would go nowhere. */
+  get agentExited(): boolean {
+    return this.agentGone;
   }
 
   private cancelPermissionsSilently(): void {

@@ -10,6 +10,8 @@ export interface ProjectionResult {
   duplicates: number;
   /** Holes in the sequence (damaged or missing journal lines), skipped: the records after each were applied. */
   holes: Array<{ expected: number; got: number }>;
+  /** Seqs of the applied responses that ended an open turn: only these can end a session's busy spell. */
+  turnEnds: number[];
 }
 
 /** Where a skipped hole is recorded for people to see (recovery's divergences), in the projection's transaction. */
@@ -34,6 +36,7 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     if (!session) throw new Error(`No session ${sessionId}`);
     let last = session.lastAppliedSeq;
     const applied: JournalRecord[] = [];
+    const turnEnds: number[] = [];
     let duplicates = 0;
     const holes: ProjectionResult['holes'] = [];
     for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
@@ -45,7 +48,7 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
       // missing here is missing from the journal: a damaged or lost line. Stopping would drop all that follows.
       if (r.seq !== last + 1) holes.push({ expected: last + 1, got: r.seq });
       events.insert(sessionId, r);
-      applyTurnEffects(sessionId, r);
+      if (applyTurnEffects(sessionId, r)) turnEnds.push(r.seq);
       applied.push(r);
       last = r.seq;
     }
@@ -54,21 +57,24 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
       const first = holes[0] as { expected: number; got: number };
       deps.holes?.record({ sessionId, dbSeq: first.expected - 1, journalSeq: last, realignedFrom: first.got, detail: holesDetail(holes) });
     }
-    return { applied, duplicates, holes };
+    return { applied, duplicates, holes, turnEnds };
   });
 
-  function applyTurnEffects(sessionId: string, r: JournalRecord): void {
+  /** Returns whether the record ended an open turn. */
+  function applyTurnEffects(sessionId: string, r: JournalRecord): boolean {
     const m = asRpc(r.msg);
-    if (!m) return;
+    if (!m) return false;
     if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt' && isObject(m.params) && isObject(m.params._meta)) {
       const turnId = m.params._meta[TURN_META_KEY];
-      if (typeof turnId === 'string') turns.markRunning(turnId, idKey(m.id));
+      if (typeof turnId === 'string') turns.markRunning(sessionId, turnId, idKey(m.id));
     } else if (r.dir === 'in' && isResponse(m)) {
-      const turn = turns.byRequestId(sessionId, idKey(m.id));
-      if (!turn) return;
+      const turn = turns.openByRequestId(sessionId, idKey(m.id));
+      if (!turn) return false;
       if (m.error) turns.finish(turn.id, 'failed', m.error.message);
       else turns.finish(turn.id, 'ended', isObject(m.result) && typeof m.result.stopReason === 'string' ? m.result.stopReason : 'end_turn');
+      return true;
     }
+    return false;
   }
 
   const realign = deps.db.transaction((sessionId: string, keepThrough: number): number => {

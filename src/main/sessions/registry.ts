@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState, type Trigger } from '../../shared/session-state';
 import type { ProjectsRepository } from '../projects/repository';
+import { processLiveness } from '../runtime/liveness';
+import { waitUntil } from '../runtime/wait';
 import type { DivergencesRepository } from '../recovery/divergences-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
@@ -37,6 +38,9 @@ export interface SessionsServiceDeps {
   stopGraceMs?: number;
 }
 
+/** How long a host whose agent exited may take to close before recovery looks at it anyway. */
+const HOST_CLOSE_MS = 15_000;
+
 /**
  * What every part of the sessions service shares: the attached sessions (one
  * LiveSession per host this process talks to), the background starts, and
@@ -44,10 +48,11 @@ export interface SessionsServiceDeps {
  */
 export function createRegistry(deps: SessionsServiceDeps) {
   const live = new Map<string, LiveSession>();
-  const epoch = randomBytes(4).toString('hex');
   const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
   const stopGraceMs = deps.stopGraceMs ?? 3000;
   const background = new Set<Promise<unknown>>();
+  /** Sessions this process is starting now: theirs to settle, not recovery's (a lost host's reconcile would fail them). */
+  const starting = new Set<string>();
   let shuttingDown = false;
 
   const track = (p: Promise<unknown>): void => {
@@ -114,7 +119,6 @@ export function createRegistry(deps: SessionsServiceDeps) {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
       link,
-      epoch,
       projector: deps.projector,
       sessions: deps.sessions,
       turns: deps.turns,
@@ -124,16 +128,28 @@ export function createRegistry(deps: SessionsServiceDeps) {
         if (records.length > 0) deps.emitRecords(s.id, records);
         if (stateChanged || records.length > 0) changed(s.id);
       },
-      onExit: () => {
+      onExit: (agentExited) => {
         // After shutdown the database is closed; the next start reconciles this session.
         if (shuttingDown) return;
         // Only this link's own entry: a restarted session has a newer LiveSession under the same id.
         if (live.get(s.id) !== l) return;
         live.delete(s.id);
         changed(s.id);
-        // The host went away without an exit record (killed, crashed): the session must not sit busy as a ghost.
+        // The host went away (killed, crashed, or closing after its agent exited): the session must not sit busy as a ghost.
         const now = deps.sessions.get(s.id);
-        if (now && LIVE_STATES.includes(now.state)) deps.onHostLost?.(s.id);
+        if (!now || !LIVE_STATES.includes(now.state)) return;
+        const host = now.host;
+        if (!agentExited || !host) {
+          deps.onHostLost?.(s.id);
+          return;
+        }
+        // A host whose agent exited closes its socket before its process ends; recovery asked in between would find it
+        // alive but unreachable and leave the session as it is. It ends within a few seconds (it only drains and unlocks).
+        track(
+          waitUntil(() => !processLiveness(host).alive, HOST_CLOSE_MS).then(() => {
+            if (!shuttingDown) deps.onHostLost?.(s.id);
+          }),
+        );
       },
     });
     return l;
@@ -152,7 +168,18 @@ export function createRegistry(deps: SessionsServiceDeps) {
     move,
     attachLive,
 
-    isLive: (id: string) => live.has(id),
+    /** Attached, or being started by this process: recovery leaves it alone. */
+    isLive: (id: string) => live.has(id) || starting.has(id),
+
+    /** Runs a start with the session marked as this process's to settle. */
+    async starting<T>(id: string, run: () => Promise<T>): Promise<T> {
+      starting.add(id);
+      try {
+        return await run();
+      } finally {
+        starting.delete(id);
+      }
+    },
 
     /** Running with its agent initialized and its host attached. */
     isUp(id: string): boolean {

@@ -20,7 +20,11 @@ const OPENED_DETAIL: Record<OpenedHow, string> = {
 const CLIENT_INFO = { name: 'baton', title: 'Baton', version: '0.1.0' };
 
 /** Spawns the host and agent, initializes ACP and opens the agent session; then sends the first prompt, if any. */
-export async function start(reg: Registry, id: string, trigger: Trigger, firstPrompt: string | null, prior: string | null = null, promptKey?: string): Promise<OpenedHow | null> {
+export function start(reg: Registry, id: string, trigger: Trigger, firstPrompt: string | null, prior: string | null = null, promptKey?: string): Promise<OpenedHow | null> {
+  return reg.starting(id, () => startNow(reg, id, trigger, firstPrompt, prior, promptKey));
+}
+
+async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt: string | null, prior: string | null, promptKey: string | undefined): Promise<OpenedHow | null> {
   const { deps, move, initTimeoutMs, stopGraceMs } = reg;
   const s0 = deps.sessions.get(id);
   if (!s0) return null;

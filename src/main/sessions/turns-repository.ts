@@ -47,8 +47,15 @@ export function createTurnsRepository(db: Db) {
       const r = db.prepare<[string], Row>('SELECT * FROM turns WHERE id = ?').get(id);
       return r ? toRecord(r) : null;
     },
-    byRequestId(sessionId: string, requestId: string): TurnRecord | null {
-      const r = db.prepare<[string, string], Row>('SELECT * FROM turns WHERE session_id = ? AND request_id = ?').get(sessionId, requestId);
+    /**
+     * The open turn a response answers. A response never ends a turn that is
+     * already over: an id met again (a journal from before per-link request
+     * ids) must not finish, or hide, the turn that is really waiting.
+     */
+    openByRequestId(sessionId: string, requestId: string): TurnRecord | null {
+      const r = db
+        .prepare<[string, string], Row>("SELECT * FROM turns WHERE session_id = ? AND request_id = ? AND status IN ('dispatching', 'running')")
+        .get(sessionId, requestId);
       return r ? toRecord(r) : null;
     },
     open(sessionId: string): TurnRecord[] {
@@ -71,8 +78,24 @@ export function createTurnsRepository(db: Db) {
       if (!r) throw new Error('turn insert failed');
       return r;
     },
-    markRunning(id: string, requestId: string): void {
-      db.prepare("UPDATE turns SET status = 'running', request_id = ?, updated_at = ? WHERE id = ? AND status = 'dispatching'").run(requestId, now(), id);
+    /**
+     * The prompt is in the journal under `requestId`. (session_id, request_id)
+     * is unique, and in JSON-RPC a later request with an id takes it over, so
+     * an older turn holding the same id (only journals written before per-link
+     * ids have any) lets go of it first, and is finished if it was still open.
+     */
+    markRunning(sessionId: string, id: string, requestId: string): void {
+      const at = now();
+      const stale = db.prepare<[string, string, string], Row>('SELECT * FROM turns WHERE session_id = ? AND request_id = ? AND id != ?').all(sessionId, requestId, id);
+      for (const t of stale) {
+        db.prepare("UPDATE turns SET status = 'interrupted', stop_reason = ?, updated_at = ? WHERE id = ? AND status IN ('dispatching', 'running')").run(
+          'A later prompt went out under the same request id.',
+          at,
+          t.id,
+        );
+        db.prepare('UPDATE turns SET request_id = NULL, updated_at = ? WHERE id = ?').run(at, t.id);
+      }
+      db.prepare("UPDATE turns SET status = 'running', request_id = ?, updated_at = ? WHERE id = ? AND status = 'dispatching'").run(requestId, at, id);
     },
     finish(id: string, status: 'ended' | 'failed' | 'interrupted', stopReason: string | null): void {
       db.prepare("UPDATE turns SET status = ?, stop_reason = ?, updated_at = ? WHERE id = ? AND status IN ('dispatching', 'running')").run(status, stopReason, now(), id);

@@ -125,10 +125,7 @@ export function expectedAfterRecovery(dbState: SessionState, hostAlive: boolean,
   if (dbState === 'pending' || dbState === 'starting') return state('failed');
   if (dbState === 'stopping') return hostAlive ? { kind: 'reattached' } : state('stopped');
   if (hostAlive) return { kind: 'reattached' };
-  if (f.exit) {
-    const clean = f.exit.code === 0 && !f.exit.signal;
-    if (dbState === 'idle' && clean) return state('stopped');
-    return f.turnOpen || dbState !== 'idle' ? state('interrupted', true) : state('failed');
-  }
+  // The agent exited on its own: like a lost host, idle stays idle (resumed on the next prompt), an open turn is interrupted.
+  if (f.exit) return f.turnOpen || dbState !== 'idle' ? state('interrupted', true) : state('idle');
   return f.turnOpen ? state('interrupted', true) : state('idle');
 }

@@ -235,7 +235,7 @@ describe('reconcile in two phases: the board first, then the journals', () => {
 
   it('a session is not launched again until its own catch-up is done, and it goes to the front of the queue', async () => {
     const sessions = await seeded(8, 1500);
-    const failed = sessions.find((s) => s.expected === 'failed') as SeededSession;
+    const interrupted = sessions.find((s) => s.expected === 'interrupted') as SeededSession;
     let atLaunch: { lastSeq: number; othersBehind: number } | null = null;
     const real = createHostPort();
     const { core, call } = h.reopen({
@@ -244,16 +244,19 @@ describe('reconcile in two phases: the board first, then the journals', () => {
         launch: async (o) => {
           const list = await call<SessionSummary[]>('sessions.list', {});
           const bySeed = (s: SeededSession) => list.find((x) => x.id === s.id)?.lastSeq ?? 0;
-          atLaunch = { lastSeq: bySeed(failed), othersBehind: sessions.filter((s) => s !== failed && bySeed(s) < s.journalSeq).length };
+          atLaunch = { lastSeq: bySeed(interrupted), othersBehind: sessions.filter((s) => s !== interrupted && bySeed(s) < s.journalSeq).length };
           return fail('host_failed', `not launching ${o.sessionId} in this test`);
         },
       },
     });
-    const retried = boardReady(core).then(() => core.router.call('sessions.retry', { id: failed.id }, { via: 'test' }));
+    const continued = boardReady(core).then(() => core.router.call('sessions.continue', { id: interrupted.id }, { via: 'test' }));
     await core.recover();
-    expect((await retried).ok).toBe(true);
+    // This test's host port refuses the launch, so Continue reports that it could not start the agent.
+    const r = await continued;
+    expect(r.ok ? null : r.error.code).toBe('continue_failed');
     await waitUntil(() => atLaunch, (x) => x !== null, 10_000, 'the launch');
-    expect(atLaunch).toEqual({ lastSeq: failed.journalSeq, othersBehind: expect.any(Number) as number });
+    // Its whole journal, and the interrupted marker reconcile appended after it.
+    expect(atLaunch).toEqual({ lastSeq: interrupted.journalSeq + 1, othersBehind: expect.any(Number) as number });
     expect((atLaunch as unknown as { othersBehind: number }).othersBehind).toBeGreaterThan(0);
   });
 });

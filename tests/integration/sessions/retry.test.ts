@@ -28,9 +28,14 @@ describe('Retry of a session that failed to start', () => {
     await h.must('projects.update', { id: project.id, patch: { customCommand: scriptedCommand(dir, { default: { steps: [{ type: 'text', text: 'Did the thing.' }] } }, 'good.json') } });
     const retried = await h.must('sessions.retry', { id: s.id });
     expect(retried.state).toBe('starting');
-    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq > 5, 20_000, 'the retried session to finish its turn');
-    const records = (await h.must('sessions.records', { id: s.id, afterSeq: 0, limit: 10_000 })).records as JournalRecord[];
-    const t = buildTranscript(records);
+    // The journal's own signal: idle alone can come before the prompt goes out (and the failed run's lines count too).
+    const t = await waitUntil(
+      async () => buildTranscript((await h.must('sessions.records', { id: s.id, afterSeq: 0, limit: 10_000 })).records as JournalRecord[]),
+      (x) => !x.turnOpen && x.items.some((i) => i.type === 'turn_end'),
+      20_000,
+      'the retried session to finish its turn',
+    );
+    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle', 20_000, 'idle after the turn');
     expect(t.items.find((i) => i.type === 'user')).toMatchObject({ text: 'Please do the thing' });
     expect(t.items.some((i) => i.type === 'agent' && i.text === 'Did the thing.')).toBe(true);
   });

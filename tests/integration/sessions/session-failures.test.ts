@@ -47,12 +47,12 @@ describe('sessions when things go wrong', () => {
     await waitUntil(() => transcriptOf(s.id), (x) => x.items.some((i) => i.type === 'agent' && i.text.includes('second turn')) && !x.turnOpen, 15_000, 'second turn');
   });
 
-  it('an agent that crashes mid-turn leaves the session failed with its exit code and last stderr lines', async () => {
+  it('an agent that crashes mid-turn leaves the session interrupted (Continue) with its exit code and last stderr lines', async () => {
     const s = await start({ prompts: [{ steps: [{ type: 'text', text: 'working' }, { type: 'crash', code: 3, stderr: ['panic: out of cheese', 'at frobnicate()'] }] }] });
-    const failed = await waitUntil(() => get(s.id), (x) => x.state === 'failed', 20_000, 'failed');
-    expect(failed.stateDetail).toContain('exited with code 3');
-    expect(failed.stateDetail).toContain('panic: out of cheese');
-    expect((await transcriptOf(s.id)).items.some((i) => i.type === 'exit' && i.code === 3)).toBe(true);
+    const interrupted = await waitUntil(() => get(s.id), (x) => x.state === 'interrupted', 30_000, 'interrupted');
+    expect(interrupted.stateDetail).toContain('exited with code 3');
+    const exit = (await transcriptOf(s.id)).items.find((i) => i.type === 'exit');
+    expect(exit).toMatchObject({ code: 3, stderrTail: expect.arrayContaining(['panic: out of cheese']) as string[] });
   });
 
   it('an agent that never answers initialize fails with a timeout reason, and its processes are gone', async () => {

@@ -43,7 +43,25 @@ describe('buildTranscript', () => {
     expect(open.pendingPermission).toBe(true);
     const answered = buildTranscript([prompt('m1:2', 'go'), ask, rec('out', { jsonrpc: '2.0', id: 7, result: { outcome: { outcome: 'selected', optionId: 'allow' } } })]);
     expect(answered.pendingPermission).toBe(false);
-    expect(answered.items[1]).toMatchObject({ type: 'permission', outcome: { kind: 'selected', name: 'Allow once' } });
+    expect(answered.items.find((i) => i.type === 'permission')).toMatchObject({ outcome: { kind: 'selected', name: 'Allow once' } });
+  });
+
+  it('a tool named only in a permission request (Gemini CLI) is a tool call, shown interrupted when the agent exits or the turn is cut off', () => {
+    seq = 0;
+    const ask = rec('in', { jsonrpc: '2.0', id: 3, method: 'session/request_permission', params: { sessionId: 's', toolCall: { toolCallId: 'g1', title: 'Shell: npm test', kind: 'execute' }, options: [] } });
+    // While it is asked, the permission says it all: no second card for the same tool.
+    const open = buildTranscript([prompt('m:2', 'go'), ask]);
+    expect(open.items.map((i) => i.type)).toEqual(['user', 'permission']);
+    for (const cut of [{ exit: { code: 9, signal: null } }, { marker: 'interrupted', text: 'gone' }]) {
+      const t = buildTranscript([prompt('m:2', 'go'), ask, rec('host', cut)]);
+      expect(t.items.filter((i) => i.type === 'tool')).toEqual([expect.objectContaining({ toolCallId: 'g1', title: 'Shell: npm test', kind: 'execute', status: 'interrupted' })]);
+    }
+    // A turn that ended normally leaves nothing open to interrupt later.
+    const ended = buildTranscript([prompt('m:2', 'go'), ask, respond('m:2', { stopReason: 'end_turn' }), rec('host', { exit: { code: 0, signal: null } })]);
+    expect(ended.items.some((i) => i.type === 'tool')).toBe(false);
+    // Announced later by tool_call after all: one tool, updated, not two.
+    const both = buildTranscript([prompt('m:2', 'go'), ask, update({ sessionUpdate: 'tool_call', toolCallId: 'g1', title: 'npm test', status: 'in_progress' })]);
+    expect(both.items.filter((i) => i.type === 'tool')).toEqual([expect.objectContaining({ toolCallId: 'g1', title: 'npm test', status: 'in_progress' })]);
   });
 
   it('hides history replayed during session/load, and says when a load failed', () => {

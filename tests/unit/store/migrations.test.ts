@@ -129,3 +129,59 @@ describe('a database Baton cannot trust is reported and left byte-for-byte untou
     expect(statSync(dbPath).isDirectory()).toBe(true);
   });
 });
+
+describe('009: request ids unique per session, repaired in databases written before per-link ids', () => {
+  const t0 = '2026-12-01T10:00:00.000Z';
+  const at = (s: number) => `2026-12-01T10:00:${String(s).padStart(2, '0')}.000Z`;
+
+  /** A version-8 database as issue 11 left it: two agent runs under one main process reused `string:e:n2`. */
+  function oldDatabase(): void {
+    const db = new Database(dbPath);
+    migrate(db, migrations.slice(0, 8));
+    db.prepare("INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/r', 'p', 'main', 'custom', 'custom', ?, ?)").run(t0, t0);
+    db.prepare("INSERT INTO sessions (id, project_id, role, harness, command, title, cwd, state, last_applied_seq, created_at, updated_at) VALUES ('s', 'p', 'worker', 'custom', '{}', 't', '/r', 'busy', 6, ?, ?)").run(t0, t0);
+    const turn = db.prepare('INSERT INTO turns (id, session_id, idempotency_key, request_id, prompt, status, stop_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    turn.run('old', 's', 'k-old', 'string:e:n2', 'first', 'ended', 'end_turn', at(1), at(1));
+    turn.run('new', 's', 'k-new', 'string:e:n2', 'second', 'running', null, at(5), at(5));
+    // Another session: an older turn still open under an id a newer turn took over, and a third turn with no twin.
+    db.prepare("INSERT INTO sessions (id, project_id, role, harness, command, title, cwd, state, created_at, updated_at) VALUES ('s2', 'p', 'worker', 'custom', '{}', 't', '/r', 'idle', ?, ?)").run(t0, t0);
+    turn.run('open-old', 's2', 'k2-old', 'string:e:n2', 'a', 'running', null, at(1), at(1));
+    turn.run('open-new', 's2', 'k2-new', 'string:e:n2', 'b', 'ended', 'end_turn', at(3), at(3));
+    turn.run('single', 's2', 'k2-single', 'string:e:n3', 'c', 'ended', 'cancelled', at(4), at(4));
+    const ev = db.prepare("INSERT INTO events (session_id, seq, ts, dir, msg) VALUES ('s', ?, 0, ?, ?)");
+    const prompt = (turnId: string) => JSON.stringify({ jsonrpc: '2.0', id: 'e:n2', method: 'session/prompt', params: { sessionId: 'a', prompt: [], _meta: { batonTurnId: turnId } } });
+    ev.run(1, 'out', prompt('old'));
+    ev.run(2, 'in', JSON.stringify({ jsonrpc: '2.0', id: 'e:n2', result: { stopReason: 'end_turn' } }));
+    ev.run(3, 'host', JSON.stringify({ started: { pid: 2 } }));
+    ev.run(4, 'in', JSON.stringify({ jsonrpc: '2.0', id: 'e:n1', result: {} }));
+    ev.run(5, 'out', prompt('new'));
+    ev.run(6, 'in', JSON.stringify({ jsonrpc: '2.0', id: 'e:n2', result: { stopReason: 'max_tokens' } }));
+    db.close();
+  }
+
+  const turns = (db: Database.Database) =>
+    Object.fromEntries((db.prepare('SELECT id, request_id, status, stop_reason FROM turns ORDER BY id').all() as { id: string; request_id: string | null; status: string; stop_reason: string | null }[]).map((t) => [t.id, t]));
+
+  it('ends the turn whose own response was matched to the older one, keeps the id on the newest turn only, and makes it unique', () => {
+    oldDatabase();
+    const r = openDatabase(dbPath);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const t = turns(r.value);
+    expect(t.new).toMatchObject({ request_id: 'string:e:n2', status: 'ended', stop_reason: 'max_tokens' });
+    expect(t.old).toMatchObject({ request_id: null, status: 'ended', stop_reason: 'end_turn' });
+    expect(t['open-new']).toMatchObject({ request_id: 'string:e:n2', status: 'ended' });
+    expect(t['open-old']).toMatchObject({ request_id: null, status: 'interrupted' });
+    expect(t.single).toMatchObject({ request_id: 'string:e:n3', status: 'ended', stop_reason: 'cancelled' });
+    expect(() =>
+      r.value
+        .prepare("INSERT INTO turns (id, session_id, idempotency_key, request_id, prompt, status, created_at, updated_at) VALUES ('dup', 's', 'k-dup', 'string:e:n2', 'x', 'running', ?, ?)")
+        .run(t0, t0),
+    ).toThrow(/UNIQUE/);
+    // Turns not yet sent (no request id) are many per session.
+    const pending = r.value.prepare("INSERT INTO turns (id, session_id, idempotency_key, request_id, prompt, status, created_at, updated_at) VALUES (?, 's', ?, NULL, 'x', 'dispatching', ?, ?)");
+    pending.run('d1', 'k-d1', t0, t0);
+    pending.run('d2', 'k-d2', t0, t0);
+    r.value.close();
+  });
+});

@@ -71,4 +71,25 @@ describe('journal projection', () => {
     expect(projector.apply('h', [rec(4, 'in', upd), rec(5, 'in', upd)]).holes).toEqual([]);
     expect(recorded).toHaveLength(1);
   });
+
+  it('a journal that reused a request id (written before per-link ids): each response ends only its own open turn', () => {
+    const sessions = createSessionsRepository(db);
+    const events = createEventsRepository(db);
+    const turns = createTurnsRepository(db);
+    const projector = createProjector({ db, sessions, events, turns });
+    sessions.insert({ id: 's', projectId: 'p', role: 'worker', harness: 'custom', command: { command: 'x', args: [] }, title: 't', worktreeId: null, cwd: '/' });
+    const prompt = (seq: number, turnId: string) => rec(seq, 'out', { jsonrpc: '2.0', id: 'e:n2', method: 'session/prompt', params: { sessionId: 'a', prompt: [], _meta: { batonTurnId: turnId } } });
+    const answer = (seq: number, stopReason: string) => rec(seq, 'in', { jsonrpc: '2.0', id: 'e:n2', result: { stopReason } });
+    turns.insertDispatching({ id: 'first', sessionId: 's', idempotencyKey: 'k1', prompt: 'one' });
+    expect(projector.apply('s', [prompt(1, 'first'), answer(2, 'end_turn')]).turnEnds).toEqual([2]);
+    turns.insertDispatching({ id: 'second', sessionId: 's', idempotencyKey: 'k2', prompt: 'two' });
+    // The second agent's initialize answer carries an id an earlier link used too: it ends nothing.
+    const r = projector.apply('s', [rec(3, 'in', { jsonrpc: '2.0', id: 'e:n0', result: {} }), prompt(4, 'second'), answer(5, 'max_tokens')]);
+    expect(r.turnEnds).toEqual([5]);
+    expect(turns.get('second')).toMatchObject({ status: 'ended', stopReason: 'max_tokens', requestId: 'string:e:n2' });
+    expect(turns.get('first')).toMatchObject({ status: 'ended', stopReason: 'end_turn', requestId: null });
+    // A response met again once its turn is over ends nothing.
+    expect(projector.apply('s', [answer(6, 'end_turn')]).turnEnds).toEqual([]);
+    expect(turns.get('second')).toMatchObject({ stopReason: 'max_tokens' });
+  });
 });
