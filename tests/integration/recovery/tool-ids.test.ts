@@ -13,7 +13,8 @@ import { kill } from './world';
 
 /**
  * The soak's "a completed tool call is shown interrupted" (seed 776922688):
- * a Retry opens a new agent conversation, whose tool call ids (`t{turn}-k`,
+ * a new agent conversation (then a Retry; now the next prompt after the agent
+ * died, for an agent that can neither resume nor load), whose tool call ids (`t{turn}-k`,
  * the turn counted per conversation) repeat the earlier conversation's. The
  * fold keyed tools by id alone, so the new call's updates, and the
  * interrupted marker that closed it, landed on the old, completed one.
@@ -34,7 +35,8 @@ describe('a tool call id repeated by a new agent conversation', () => {
     const repo = makeRepo(h.tempDir());
     const { project } = await h.must('projects.add', { path: repo, name: 'ids' });
     const command = scriptedCommand(h.tempDir(), {
-      capabilities: { resume: true, loadSession: true },
+      // Neither resume nor load: the next prompt after the agent dies opens a new conversation.
+      capabilities: { resume: false, loadSession: false },
       prompts: [{ match: 'hang', steps: [{ type: 'tool_call', id: 't{turn}-1', title: 'Step 1 again', kind: 'execute', status: 'pending' }, { type: 'tool_update', id: 't{turn}-1', status: 'in_progress' }, { type: 'delay', ms: 600_000 }] }],
       default: { steps: [{ type: 'tool_call', id: 't{turn}-1', title: 'Step 1', kind: 'execute', status: 'pending' }, { type: 'tool_update', id: 't{turn}-1', status: 'completed', content: 'first result' }] },
     });
@@ -44,15 +46,15 @@ describe('a tool call id repeated by a new agent conversation', () => {
     await waitUntil(records, (rs) => buildTranscript(rs).items.some((i) => i.type === 'turn_end'), 30_000, 'the first turn to end');
     await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle', 30_000, 'idle');
 
-    // The agent dies: failed; Retry starts a new conversation (session/new), whose turns count from 0 again.
+    // The agent dies while idle: the session stays idle; the next prompt starts a new conversation (session/new,
+    // primed with context), whose turns count from 0 again.
     const host = readHostFile(sessionDir(h.dataDir, s.id));
     expect(host?.agentPid).toBeTruthy();
     kill(host?.agentPid as number);
-    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'failed', 30_000, 'failed after the agent died');
+    await waitUntil(records, (rs) => rs.some((r) => r.dir === 'host' && typeof (r.msg as { exit?: unknown }).exit === 'object'), 30_000, 'the agent exit to be projected');
     // Its host journals the exit, then ends; a launch before that would find it still there.
     await waitUntil(() => isPidAlive(host?.pid as number), (alive) => !alive, 15_000, 'the old host to end');
-    await h.must('sessions.retry', { id: s.id });
-    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle', 30_000, 'idle after Retry');
+    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle', 30_000, 'idle after the agent died');
     await h.must('sessions.prompt', { id: s.id, text: 'hang on the first step', idempotencyKey: 'hang-turn-1' });
     await waitUntil(records, (rs) => toolCalls(rs, 't0-1') === 2, 30_000, 'the new conversation to announce t0-1 again');
 
