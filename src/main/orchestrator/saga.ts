@@ -82,7 +82,8 @@ const PHASES: Record<Exclude<ReplacementPhase, 'done'>, (deps: SagaDeps, r: Repl
     const old = r.oldSessionId ? deps.sessions.get(r.oldSessionId) : null;
     if (!old?.worktreeId) return ok({ next: 'retire' });
     // Preserves again on the way out (the same ref, a no-op when nothing changed since), removes, verifies gone.
-    const released = await deps.worktreesService.release(old.worktreeId, old.id);
+    // The old one is `retiring` (stopped) by now; the guard inside release still refuses if any other session holds the folder.
+    const released = await deps.worktreesService.release(old.worktreeId, { preserveAs: old.id });
     if (!released.ok) return err({ code: released.error.code, message: `Could not release the old orchestrator's worktree: ${released.error.message}` });
     return ok({ next: 'retire' });
   },

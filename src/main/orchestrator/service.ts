@@ -118,17 +118,17 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
       return ok(deps.replacements.get(r.id) ?? r);
     },
 
-    /** Ends every active orchestrator but the newest; their worktree is kept when the current one shares it. */
+    /** Ends every active orchestrator but the newest; their worktree is kept when the current one (or any session) still holds it. */
     async retireDuplicates(projectId: string): Promise<Result<{ retired: number }>> {
-      const { current, duplicates } = orchestrators(projectId);
+      const { duplicates } = orchestrators(projectId);
       let retired = 0;
       for (const d of duplicates) {
         const began = await deps.sessionsService.beginRetire(d.id);
         if (!began.ok) return began;
         const rec = deps.sessions.get(d.id);
-        const shared = !!rec?.worktreeId && rec.worktreeId === (current ? deps.sessions.get(current.id)?.worktreeId : null);
-        if (rec?.worktreeId && !shared) {
-          const released = await deps.worktreesService.release(rec.worktreeId, rec.id);
+        // The guard keeps a worktree another session still holds (the current orchestrator sharing it, say).
+        if (rec?.worktreeId && deps.worktreesService.guard.worktree(rec.worktreeId).ok) {
+          const released = await deps.worktreesService.release(rec.worktreeId, { preserveAs: rec.id });
           if (!released.ok) return fail(released.error.code, `Could not release the duplicate's worktree: ${released.error.message}`);
         }
         const done = deps.sessionsService.finishRetire(d.id);
