@@ -97,25 +97,41 @@ describe('the project orchestrator', () => {
     expect((await status(p.id)).current?.id).toBe(done.newSessionId);
   });
 
-  it('spawn fails on a missing agent command: "No orchestrator" with the reason; fix the command and Retry completes', async () => {
+  it('Replace with an agent that cannot start is refused before anything is touched: the old one keeps working', async () => {
     const p = await project();
     const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     dirty(old.worktreePath as string);
-    const good = scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT, 'good.json');
     await call('projects.update', { id: p.id, patch: { customCommand: 'no-such-agent-binary --acp' } });
 
-    await call('orchestrator.replace', { projectId: p.id });
-    const failed = await waitReplacement(call, p.id, (r) => r.status !== 'running', 'the failure');
-    expect(failed).toMatchObject({ status: 'failed', phase: 'spawn', lastError: { code: 'agent_not_found' } });
-    expect(failed.lastError?.message).toContain('no-such-agent-binary');
-    expect((await status(p.id)).current).toBeNull();
-    expect(preservedFiles(p.repo, failed.preservedRef as string).readme).toBe('# changed by the old orchestrator\n');
+    const refused = await h.call('orchestrator.replace', { projectId: p.id });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('agent_not_found');
+    expect(refused.error.message).toContain('no-such-agent-binary');
+    expect(refused.error.message).toMatch(/Nothing was stopped/);
+    // No saga started: the old orchestrator is current, running, its worktree and work where they were.
+    const st = await status(p.id);
+    expect(st.replacement?.oldSessionId ?? null).not.toBe(old.id);
+    expect(st.current?.id).toBe(old.id);
+    expect(['idle', 'busy']).toContain(st.current?.state);
+    expect(gone(old.worktreePath as string)).toBe(false);
+    await call('sessions.prompt', { id: old.id, text: 'still there?', idempotencyKey: 'still-there-0001' });
+    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent'), 20_000, 'the old one to answer');
 
-    await call('projects.update', { id: p.id, patch: { customCommand: good } });
-    await call('orchestrator.retry', { replacementId: failed.id });
-    const done = await waitReplacement(call, p.id, (r) => r.status !== 'running', 'the retry');
+    // A known harness that is not installed is refused the same way, with how to install it.
+    process.env.PATH = h.tempDir('empty-bin-');
+    await call('projects.update', { id: p.id, patch: { orchestratorAgent: 'codex' } });
+    const codex = await h.call('orchestrator.replace', { projectId: p.id });
+    expect(codex.ok ? null : codex.error).toMatchObject({ code: 'agent_not_found' });
+    expect(codex.ok ? '' : codex.error.message).toContain('npm install -g @agentclientprotocol/codex-acp');
+    process.env.PATH = savedPath;
+
+    // Fixed, Replace goes through.
+    await call('projects.update', { id: p.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT, 'good.json') } });
+    await call('orchestrator.replace', { projectId: p.id });
+    const done = await waitReplacement(call, p.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the replacement');
     expect(done.status).toBe('done');
-    expect(await orchestrators(call, p.id).then((l) => l.filter((s) => s.state !== 'retired' && s.state !== 'failed').map((s) => s.id))).toEqual([done.newSessionId]);
+    expect(preservedFiles(p.repo, done.preservedRef as string).readme).toBe('# changed by the old orchestrator\n');
   });
 
   it('verify fails when the new agent never initializes; Retry with a working agent starts a fresh one', async () => {
