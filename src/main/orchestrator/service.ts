@@ -4,6 +4,7 @@ import type { SessionSummary } from '../../shared/contracts/sessions';
 import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
 import { resolveHarness } from '../agents/harness';
+import { configuredLaunch, launchFingerprint } from '../agents/launch';
 import type { ProjectRecord } from '../projects/repository';
 import type { SessionRecord } from '../sessions/repository';
 import type { ReplacementsRepository } from './repository';
@@ -100,6 +101,8 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
         duplicates: duplicates.map((s) => s.id),
         replacement: deps.replacements.openFor(projectId) ?? deps.replacements.newestFor(projectId),
         configuredAgent: project.orchestratorAgent,
+        configuredLaunch: configuredLaunch(project.orchestratorAgent, project.customCommand),
+        currentLaunch: current ? launchFingerprint(current.harness, current.command) : null,
       });
     },
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
+import { restartNeeded } from '../../../src/shared/orchestrator';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
@@ -219,7 +220,34 @@ describe('the project orchestrator', () => {
     await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     const list = await call<ProjectSummary[]>('projects.list', {});
     const mine = list.find((x) => x.id === p.id) as ProjectSummary;
-    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'id', 'name', 'orchestratorAgent', 'path', 'prefix', 'sessionCounts']);
+    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'id', 'name', 'orchestratorAgent', 'orchestratorLaunch', 'path', 'prefix', 'sessionCounts']);
     expect(JSON.stringify(list)).not.toMatch(/customCommand|workerAgent|setupCommands|super-secret-value|API_TOKEN/);
+    // The launch is a digest: nothing of the command line (which may carry a secret) shows through.
+    expect(mine.orchestratorLaunch).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(list)).not.toMatch(/scripted-agent|script\.json|--script/);
+  });
+
+  it('a changed custom command (same harness) shows Restart needed until the orchestrator is replaced with it', async () => {
+    const p = await project();
+    const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
+    const launchOf = async () => (await call<ProjectSummary[]>('projects.list', {})).find((x) => x.id === p.id)?.orchestratorLaunch ?? null;
+    const need = async () => {
+      const st = await status(p.id);
+      return restartNeeded({ agent: st.configuredAgent, launch: await launchOf() }, st.current ? { harness: st.current.harness, launch: st.currentLaunch } : null);
+    };
+    const before = await status(p.id);
+    expect(before.currentLaunch).toBe(await launchOf());
+    expect(before.configuredLaunch).toBe(before.currentLaunch);
+    expect(await need()).toBeNull();
+
+    // Same harness (custom), another argument: the agent would start differently.
+    await call('projects.update', { id: p.id, patch: { customCommand: `${scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT)} --verbose` } });
+    expect(await need()).toEqual({ configured: 'custom', running: 'custom', reason: 'command' });
+    expect((await status(p.id)).configuredLaunch).toBe(await launchOf());
+
+    await call('orchestrator.replace', { projectId: p.id });
+    const done = await waitReplacement(call, p.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the restart');
+    expect(done.status).toBe('done');
+    expect(await need()).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import type { SessionSummary } from '../../../shared/contracts/sessions';
 import {
   describeRestartNeeded,
   harnessLabel,
+  selectCurrentLaunch,
   selectDuplicateOrchestratorIds,
   selectOrchestrator,
   selectOrchestratorAction,
@@ -68,7 +69,8 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
   const replace = useBaton((s) => s.replaceOrchestrator);
   const action = useBaton(useMemo(() => selectOrchestratorAction(project.id), [project.id]));
   const [confirming, setConfirming] = useState(false);
-  const restart = describeRestartNeeded(project.orchestratorAgent, current);
+  const runningLaunch = useBaton(useMemo(() => selectCurrentLaunch(project.id, current.id), [project.id, current.id]));
+  const restart = describeRestartNeeded(project, current, runningLaunch);
   const replacing = action?.kind === 'replace' && action.phase === 'running';
   const confirm = () => {
     setConfirming(false);
@@ -110,7 +112,7 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
         <div className="notice notice-warn" role="region" aria-label="Restart needed" data-testid="restart-needed">
           <div className="notice-text">
             <strong>{restart}</strong>
-            <span className="notice-hint">The project’s settings name another agent than the one running. Replacing starts the configured one; nothing is lost.</span>
+            <span className="notice-hint">The project’s settings start the orchestrator differently from the one running. Replacing starts it as configured; nothing is lost.</span>
           </div>
           <button className="btn btn-primary btn-sm" disabled={replacing} onClick={() => setConfirming(true)}>
             Replace
