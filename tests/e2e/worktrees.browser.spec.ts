@@ -50,3 +50,34 @@ test('release of a live session’s worktree: refused with the session named, th
   expect(git(repo, 'show', `${ref}:wip.txt`)).toBe('half done\n');
   await page.screenshot({ path: screenshotPath('worktree-stopped-and-released'), fullPage: true });
 });
+
+test('Replace with an agent that cannot start: the dialog says why, nothing is stopped, the orchestrator keeps running', async ({ page }) => {
+  const repo = ws.repo('shop');
+  const script = ws.writeScript({ default: { steps: [{ type: 'text', text: 'Orchestrating.' }] } });
+  await ws.serve(page);
+  await addProjectWithScriptedAgent(page, repo, script, undefined, { orchestrator: 'custom', worker: 'custom' });
+  await page.getByRole('tab', { name: 'Board' }).click();
+  const card = page.getByTestId('orchestrator-card');
+  await card.getByRole('button', { name: 'Start orchestrator' }).click();
+  await expect(card).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+  await expect(card.getByTestId('session-status')).toHaveText('Idle', { timeout: 20_000 });
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Custom agent command').fill('no-such-agent-binary --acp');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved')).toBeVisible();
+  await page.getByRole('tab', { name: 'Board' }).click();
+
+  // The launch changed (same harness, another command): Restart needed, and Replace is offered.
+  await expect(card.getByTestId('restart-needed')).toContainText('changed since this orchestrator started');
+  await card.getByRole('button', { name: 'Replace…' }).click();
+  const dialog = page.getByTestId('replace-dialog');
+  await dialog.getByRole('button', { name: 'Replace orchestrator' }).click();
+  const refused = dialog.getByTestId('replace-refused');
+  await expect(refused).toContainText('no-such-agent-binary');
+  await expect(refused).toContainText('Nothing was stopped');
+  await page.screenshot({ path: screenshotPath('orchestrator-replace-refused') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card).toHaveAttribute('data-state', 'running');
+  await expect(card.getByTestId('session-status')).toHaveText('Idle');
+});

@@ -15,10 +15,14 @@ export function launchFingerprint(harness: string, launch: ResolvedAgent): strin
 
 /**
  * The fingerprint of what starting the project's orchestrator would run now,
- * resolved exactly as a launch resolves it; null when it cannot be resolved
- * (not installed, bad command line): then only the harness can be compared.
+ * resolved exactly as a launch resolves it. A custom command line that does
+ * not resolve still gets one (of the line itself): it is not what the running
+ * orchestrator was started with, so Restart needed shows, and Replace's
+ * preflight says why it cannot start. A known harness that is not installed
+ * gives null: nothing in the settings changed, so only the harness is compared.
  */
 export function configuredLaunch(harness: HarnessId, customCommand: string): string | null {
   const resolved = resolveHarness(harness, customCommand);
-  return resolved.ok ? launchFingerprint(harness, resolved.value) : null;
+  if (resolved.ok) return launchFingerprint(harness, resolved.value);
+  return harness === 'custom' ? launchFingerprint(harness, { command: `unresolved:${customCommand}`, args: [] }) : null;
 }

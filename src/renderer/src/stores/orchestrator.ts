@@ -129,7 +129,7 @@ function actionFailure(kind: OrchestratorActionKind, error: AppError): { message
   if (kind === 'retireDuplicates') return { message, hint: 'Check the duplicate cards on the board, then try again.' };
   // Refused by the preflight: nothing was stopped, so the way on is the project's settings, not the card.
   if (kind === 'replace' && (error.code === 'agent_not_found' || error.code === 'invalid_command')) {
-    return { message, hint: 'The current orchestrator keeps working. Fix the orchestrator agent in the project’s Settings (install it, or correct the custom command), then Replace again.' };
+    return { message, hint: 'Settings → Orchestrator agent: install it, or correct the custom command.' };
   }
   return { message, hint: 'The orchestrator card shows where things are now; try again from there.' };
 }
