@@ -47,6 +47,17 @@ export function createUseGuard(deps: UseGuardDeps) {
   return {
     holders,
 
+    /** Every worktree's holders in one read of the project's sessions (newest first), for lists. */
+    holdersByWorktree(projectId: string): Map<string, SessionFacts[]> {
+      const byWorktree = new Map<string, SessionFacts[]>();
+      const newestFirst = [...deps.sessionsOf(projectId)].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      for (const s of newestFirst) {
+        if (s.worktreeId === null || !holdsWorktree(s.state)) continue;
+        byWorktree.set(s.worktreeId, [...(byWorktree.get(s.worktreeId) ?? []), s]);
+      }
+      return byWorktree;
+    },
+
     /** The session whose work a worktree holds (newest first, whatever its state), for labelling preserved work. */
     owner(w: Pick<WorktreeRecord, 'id' | 'projectId'>): SessionFacts | null {
       const all = deps

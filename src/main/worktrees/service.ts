@@ -55,8 +55,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     return m;
   }
 
-  const heldBy = (w: WorktreeRecord): WorktreeView['heldBy'] => {
-    const h = w.state === 'released' ? undefined : guard.holders(w)[0];
+  const heldBy = (w: WorktreeRecord, holders = w.state === 'released' ? [] : guard.holders(w)): WorktreeView['heldBy'] => {
+    const h = holders[0];
     return h ? { id: h.id, title: h.title, state: h.state } : null;
   };
 
@@ -67,7 +67,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     return as === w.id ? `worktree ${w.name} (no session)` : `session ${as}`;
   };
 
-  const view = (w: WorktreeRecord, registered: boolean | null): WorktreeView => ({
+  /** `holders`: the sessions holding it, when the caller has them already (a list reads the project's sessions once). */
+  const view = (w: WorktreeRecord, registered: boolean | null, holders?: SessionFacts[]): WorktreeView => ({
     id: w.id,
     projectId: w.projectId,
     name: w.name,
@@ -77,7 +78,7 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     status: worktreeStatus({ state: w.state, hasError: w.lastError !== null, registered }),
     lastError: w.lastError,
     setup: { state: w.setupState, log: w.setupLog },
-    heldBy: heldBy(w),
+    heldBy: heldBy(w, holders),
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
   });
@@ -110,7 +111,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
         const rec = await m.reconcile(live.filter((w) => w.state !== 'released').map((w) => w.path));
         const preserved = await m.listPreserved();
         const present = new Set(rec.ok ? rec.value.present : []);
-        const views = live.map((w) => view(w, rec.ok ? present.has(w.path) : null));
+        const held = guard.holdersByWorktree(projectId);
+        const views = live.map((w) => view(w, rec.ok ? present.has(w.path) : null, held.get(w.id) ?? []));
         const refs: PreservedView[] = preserved.ok ? preserved.value : [];
         return ok({ worktrees: views, preserved: refs, unregistered: rec.ok ? rec.value.unregistered : [] });
       });
