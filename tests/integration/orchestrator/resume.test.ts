@@ -1,3 +1,5 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
@@ -9,10 +11,13 @@ import { dirty, ORCHESTRATOR_SCRIPT, preservedFiles, waitReplacement } from './h
 let h: Harness;
 let call: Caller;
 const savedInit = process.env.BATON_INIT_TIMEOUT_MS;
+const savedGitCap = process.env.BATON_GIT_TIMEOUT_MS;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(async () => {
   if (savedInit === undefined) delete process.env.BATON_INIT_TIMEOUT_MS;
   else process.env.BATON_INIT_TIMEOUT_MS = savedInit;
+  if (savedGitCap === undefined) delete process.env.BATON_GIT_TIMEOUT_MS;
+  else process.env.BATON_GIT_TIMEOUT_MS = savedGitCap;
   await h.cleanup();
 });
 
@@ -47,5 +52,28 @@ describe('a replacement cut short by shutdown', () => {
     expect((await again.call<SessionSummary>('sessions.get', { id: old.id })).state).toBe('retired');
     expect(preservedFiles(repo, `refs/baton/preserved/${old.id}`).notes).toBe('plans that were never committed\n');
     await stopAllSessions(again.call);
+  }, 120_000);
+
+  it('a git call that hangs once (a hook) times out and the phase is tried again by itself: no failure, no Retry', async () => {
+    process.env.BATON_GIT_TIMEOUT_MS = '4000';
+    h = createHarness();
+    call = callerOf(h.core);
+    const repo = makeRepo(h.tempDir());
+    const dir = h.tempDir();
+    // The first checkout's hook hangs (as a stuck hook or a held lock would); later ones pass.
+    const marker = join(dir, 'hook-ran-once');
+    writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), `#!/bin/sh\nif [ -e "${marker}" ]; then exit 0; fi\necho $$ > "${marker}"\nexec sleep 60\n`);
+    chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
+    const { project } = await h.must('projects.add', { path: repo, name: 'Hooked' });
+    await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(dir, ORCHESTRATOR_SCRIPT) } });
+
+    const started = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
+    expect(started.branch).toBe('baton/hooked-orchestrator');
+    const st = await call<OrchestratorStatus>('orchestrator.status', { projectId: project.id });
+    expect(st.replacement).toMatchObject({ status: 'done', attempts: 1, lastError: null });
+    // The hung hook was killed with its git, not left holding the repository.
+    const pid = Number(readFileSync(marker, 'utf8').trim());
+    await waitUntil(() => { try { process.kill(pid, 0); return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } }, (alive) => !alive, 10_000, 'the hook process gone');
+    await stopAllSessions(call);
   }, 120_000);
 });
