@@ -108,8 +108,8 @@ function describeOrchestrator(o: OrchestratorStatus): string {
   const c = o.current;
   if (!c) return `none (configured agent: ${o.configuredAgent})`;
   let text = `${short(c.id)} ${c.state} on ${c.branch ?? 'no branch'} (${c.harness})`;
-  const restart = restartNeeded(o.configuredAgent, c);
-  if (restart) text += `; restart needed: configured for ${restart.configured}`;
+  const restart = restartNeeded({ agent: o.configuredAgent, launch: o.configuredLaunch }, { harness: c.harness, launch: o.currentLaunch });
+  if (restart) text += restart.reason === 'agent' ? `; restart needed: configured for ${restart.configured}` : '; restart needed: its command changed since it started';
   if (o.duplicates.length) text += `; ${o.duplicates.length} duplicate(s), retire them in the app`;
   return text;
 }

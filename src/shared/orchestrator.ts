@@ -56,8 +56,30 @@ export const PHASE_LABELS: Record<ReplacementPhase, string> = {
   done: 'Done',
 };
 
-/** "Restart needed" when the project is configured for another agent than the running orchestrator uses. */
-export function restartNeeded(configuredAgent: string, running: { harness: string } | null): { configured: string; running: string } | null {
-  if (!running || running.harness === configuredAgent) return null;
-  return { configured: configuredAgent, running: running.harness };
+/** What an orchestrator is started as: its harness, and a digest of its whole launch (null: not known or not resolvable). */
+export interface LaunchIdentity {
+  agent: string;
+  launch: string | null;
+}
+
+export interface RestartNeeded {
+  configured: string;
+  running: string;
+  /** `agent`: another harness is configured; `command`: the same harness, started differently (its custom command or arguments changed). */
+  reason: 'agent' | 'command';
+}
+
+/**
+ * "Restart needed" when the project is configured to start its orchestrator
+ * differently from how the running one was started: another harness, or the
+ * same harness with another command line. A launch that cannot be resolved
+ * (null) is compared by harness only.
+ */
+export function restartNeeded(configured: LaunchIdentity, running: { harness: string; launch: string | null } | null): RestartNeeded | null {
+  if (!running) return null;
+  if (running.harness !== configured.agent) return { configured: configured.agent, running: running.harness, reason: 'agent' };
+  if (configured.launch !== null && running.launch !== null && configured.launch !== running.launch) {
+    return { configured: configured.agent, running: running.harness, reason: 'command' };
+  }
+  return null;
 }

@@ -49,7 +49,7 @@ const replacement = (over: Partial<ReplacementView> = {}): ReplacementView => ({
   updatedAt: T0,
   ...over,
 });
-const status = (r: ReplacementView | null): OrchestratorStatus => ({ projectId: 'p1', current: null, duplicates: [], replacement: r, configuredAgent: 'custom' });
+const status = (r: ReplacementView | null): OrchestratorStatus => ({ projectId: 'p1', current: null, duplicates: [], replacement: r, configuredAgent: 'custom', configuredLaunch: null, currentLaunch: null });
 /** Selectors read only the sessions (and the orchestrator's status); the rest of the store does not matter to them. */
 const state = (sessions: SessionSummary[]): BatonState => ({ sessions: Object.fromEntries(sessions.map((s) => [s.id, s])), orchestratorStatus: {} }) as unknown as BatonState;
 
@@ -143,12 +143,20 @@ describe('describeFailure: what failed, where, and what to do', () => {
 });
 
 describe('Restart needed, with the harnesses’ names', () => {
+  const configured = (agent: string, launch: string | null = null) => ({ orchestratorAgent: agent, orchestratorLaunch: launch });
   it('says configured and running when they differ', () => {
-    expect(describeRestartNeeded('claude-code', { harness: 'custom' })).toBe('Restart needed: configured Claude Code, running Custom command');
+    expect(describeRestartNeeded(configured('claude-code'), { harness: 'custom' })).toBe('Restart needed: configured Claude Code, running Custom command');
   });
   it('says nothing when they match or when nothing runs', () => {
-    expect(describeRestartNeeded('custom', { harness: 'custom' })).toBeNull();
-    expect(describeRestartNeeded('claude-code', null)).toBeNull();
+    expect(describeRestartNeeded(configured('custom', 'aaaa'), { harness: 'custom' }, 'aaaa')).toBeNull();
+    expect(describeRestartNeeded(configured('claude-code'), null)).toBeNull();
+  });
+  it('the same harness started with another command line needs a restart too', () => {
+    expect(describeRestartNeeded(configured('custom', 'aaaa'), { harness: 'custom' }, 'bbbb')).toBe(
+      'Restart needed: the Custom command launch (command or arguments) changed since this orchestrator started',
+    );
+    // How the running one was started is not known (yet): no false alarm.
+    expect(describeRestartNeeded(configured('custom', 'aaaa'), { harness: 'custom' }, null)).toBeNull();
   });
   it('an unknown harness id is shown as it is', () => {
     expect(harnessLabel('codex')).toBe('Codex');

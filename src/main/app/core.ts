@@ -136,6 +136,7 @@ export function createCore(opts: CoreOptions): Core {
   const db = store.value;
   const projectsRepo = createProjectsRepository(db);
   const worktreesRepo = createWorktreesRepository(db);
+  const sessionsRepo = createSessionsRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
   const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
   const worktrees: WorktreesService = createWorktreesService({
@@ -146,9 +147,11 @@ export function createCore(opts: CoreOptions): Core {
       hub.emit('worktrees.changed', { projectId });
       projectChanged(projectId);
     },
+    sessionsOf: (projectId) => sessionsRepo.list(projectId),
+    // Late-bound: the sessions service needs this one, and Release with stopSession needs it.
+    stopSession: (id) => sessions.stop(id),
   });
 
-  const sessionsRepo = createSessionsRepository(db);
   const eventsRepo = createEventsRepository(db);
   const turnsRepo = createTurnsRepository(db);
   const divergencesRepo = createDivergencesRepository(db);

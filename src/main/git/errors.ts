@@ -31,6 +31,7 @@ export type GitErrorCode =
   | 'preserved_not_found'
   | 'restore_conflict'
   | 'git_missing'
+  | 'git_timeout'
   | 'git_failed';
 
 export interface GitError extends AppError {

@@ -15,6 +15,40 @@ export interface GitOptions {
   /** Extra environment, layered over the sanitized parent environment. */
   env?: Record<string, string>;
   input?: Buffer | string;
+  /** How long git may run before it (and every hook it started) is killed; by default set by the command's verb (see timeoutFor). */
+  timeoutMs?: number;
+}
+
+/** Queries answer in well under a second; a minute means something is stuck (a hook, a lock, a network filesystem). */
+export const SHORT_TIMEOUT_MS = 60_000;
+/** Work proportional to the size of the tree (checking out, removing, hashing every file) may take minutes on a big repository. */
+export const LONG_TIMEOUT_MS = 10 * 60_000;
+const LONG_VERBS = new Set(['clone', 'fetch', 'pull', 'push', 'worktree', 'add', 'apply', 'checkout', 'switch', 'merge', 'rebase', 'gc', 'submodule', 'status', 'read-tree']);
+
+/** The command's verb (`worktree add`, `rev-parse`), for timeouts and messages: the first argument that is not a global option. */
+export function gitVerb(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-c' || a === '-C') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    const sub = args[i + 1];
+    return a === 'worktree' && sub && !sub.startsWith('-') ? `worktree ${sub}` : a;
+  }
+  return 'git';
+}
+
+/**
+ * The timeout for one call: the caller's, else long or short by verb.
+ * BATON_GIT_TIMEOUT_MS caps every call (fault-injection tests use it to make a hung hook fail fast).
+ */
+export function timeoutFor(args: readonly string[], explicit?: number): number {
+  const verb = gitVerb(args).split(' ')[0] as string;
+  const base = explicit ?? (LONG_VERBS.has(verb) ? LONG_TIMEOUT_MS : SHORT_TIMEOUT_MS);
+  const cap = Number(process.env.BATON_GIT_TIMEOUT_MS);
+  return Number.isFinite(cap) && cap > 0 ? Math.min(base, cap) : base;
 }
 
 // Variables that would silently redirect git to another repository or index.
@@ -44,9 +78,13 @@ function gitEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
 
 /**
  * Runs git with an argument array (never a shell). A non-zero exit is data in
- * `code`; only a missing git binary becomes an error.
+ * `code`; a missing git binary, or a call that outlives its timeout, becomes
+ * an error. On timeout git's whole process group is killed: a hook it started
+ * (and whatever that hook started) must not keep holding the repository's locks.
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Result<GitRun, GitError>> {
+  const timeoutMs = timeoutFor(args, options.timeoutMs);
+  const ownGroup = process.platform !== 'win32';
   return new Promise((resolve) => {
     // The user's repository: git writes objects and checkouts under the user's umask, not Baton's private one.
     const child = withUserUmask(() => spawn('git', args, {
@@ -54,10 +92,26 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Re
       env: gitEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
+      // Its own process group, so a timeout can kill git and its hooks together.
+      detached: ownGroup,
     }));
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
     let spawnError: NodeJS.ErrnoException | null = null;
+    let settled = false;
+    const settle = (r: Result<GitRun, GitError>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const timer = setTimeout(() => {
+      killTree(child.pid, ownGroup, () => child.kill('SIGKILL'));
+      // Answered now, not at 'close': a hook that escaped the group could hold git's pipes open indefinitely.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle(err(timedOut(args, timeoutMs, options.cwd, Buffer.concat(errOut).toString('utf8'))));
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -69,12 +123,35 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Re
     child.stdin.end(options.input ?? '');
     child.on('close', (code) => {
       if (spawnError) {
-        resolve(err(spawnFailure(spawnError, options.cwd)));
+        settle(err(spawnFailure(spawnError, options.cwd)));
         return;
       }
-      resolve(ok({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString('utf8') }));
+      settle(ok({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString('utf8') }));
     });
   });
+}
+
+function killTree(pid: number | undefined, ownGroup: boolean, fallback: () => void): void {
+  if (pid === undefined) return;
+  try {
+    if (ownGroup) process.kill(-pid, 'SIGKILL');
+    else fallback();
+  } catch {
+    // The group is already gone (git exited just now); the direct child may still need it.
+    fallback();
+  }
+}
+
+function timedOut(args: readonly string[], timeoutMs: number, cwd: string, stderr: string): GitError {
+  const verb = gitVerb(args);
+  const secs = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+  return gitError(
+    'git_timeout',
+    'transient',
+    `\`git ${verb}\` in "${cwd}" did not finish within ${secs} and was stopped, with any hook it ran. ` +
+      'A hook may hang or another program may hold the repository; check its hooks (.git/hooks) and running git processes, then retry.',
+    stderr,
+  );
 }
 
 function spawnFailure(e: NodeJS.ErrnoException, cwd: string): GitError {

@@ -135,6 +135,8 @@ export async function preserveWorktree(
   sessionId: string,
   /** The worktree's status when the caller already started reading it. */
   pendingStatus?: Promise<Result<StatusSummary, GitError>>,
+  /** Whose work this is, for the commit message people read in Preserved work ("session 74f9… (Fix login)"); `session <sessionId>` by default. */
+  owner?: string,
 ): Promise<Result<Preserved, GitError>> {
   const id = await validateRefComponent(sessionId, 'session id');
   if (!id.ok) return id;
@@ -152,7 +154,7 @@ export async function preserveWorktree(
     files = snapshot.value.files;
   }
 
-  const message = `Baton: uncommitted work of session ${sessionId}\n\nWorktree: ${worktreePath}\nBranch: ${branch ?? '(detached HEAD)'}\n`;
+  const message = `Baton: uncommitted work of ${owner ?? `session ${sessionId}`}\n\nWorktree: ${worktreePath}\nBranch: ${branch ?? '(detached HEAD)'}\n`;
   const fail = (stderr: string): GitError => classifyGitFailure(`record the preserved work under ${ref}`, stderr, worktreePath);
   const commit = await git(
     [...SNAPSHOT_IDENTITY, 'commit-tree', '--no-gpg-sign', tree, '-p', head, '-m', message],

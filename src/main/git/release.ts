@@ -29,6 +29,8 @@ export async function releaseWorktree(
   ctx: RepoContext,
   worktreePath: string,
   sessionId: string,
+  /** Whose work is preserved on the way out, for the snapshot's message (see preserveWorktree). */
+  workOf?: string,
 ): Promise<Result<Released, GitError>> {
   const id = await validateRefComponent(sessionId, 'session id');
   if (!id.ok) return id;
@@ -74,7 +76,7 @@ export async function releaseWorktree(
   }
 
   // Preserve before touching anything: from here on, a failure can lose files.
-  const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId, status);
+  const preserved = await preserveWorktree(ctx.repoPath, dir, sessionId, status, workOf);
   if (!preserved.ok) return entry.locked ? err(lockedError(dir, entry.lockReason)) : preserved;
   const owner = await gitdirOwner(dir);
   // git's registration of a linked worktree is exactly this admin folder.

@@ -26,10 +26,11 @@ export interface WorktreeManager {
   create(input: CreateWorktreeInput): Promise<Result<CreatedWorktree, GitError>>;
   list(): Promise<Result<WorktreeInfo[], GitError>>;
   reconcile(known: readonly string[]): Promise<Result<Reconciliation, GitError>>;
-  preserve(worktreePath: string, sessionId: string): Promise<Result<Preserved, GitError>>;
+  /** `owner` says whose work it is in the snapshot's message; `session <sessionId>` by default. */
+  preserve(worktreePath: string, sessionId: string, owner?: string): Promise<Result<Preserved, GitError>>;
   listPreserved(): Promise<Result<PreservedEntry[], GitError>>;
   restore(ref: string, targetWorktreePath: string): Promise<Result<{ files: string[] }, GitError>>;
-  release(worktreePath: string, sessionId: string): Promise<Result<Released, GitError>>;
+  release(worktreePath: string, sessionId: string, owner?: string): Promise<Result<Released, GitError>>;
 }
 
 export async function createWorktreeManager(options: WorktreeManagerOptions): Promise<Result<WorktreeManager, GitError>> {
@@ -91,10 +92,10 @@ function managerFor(ctx: RepoContext): WorktreeManager {
     create: (input) => serial(() => createWorktree(ctx, input)),
     list: () => listWorktrees(ctx.repoPath),
     reconcile: (known) => reconcileWorktrees(ctx, known),
-    preserve: (worktreePath, sessionId) =>
+    preserve: (worktreePath, sessionId, owner) =>
       serial(async () => {
         const wt = await registeredWorktree(worktreePath);
-        return wt.ok ? preserveWorktree(ctx.repoPath, wt.value, sessionId) : wt;
+        return wt.ok ? preserveWorktree(ctx.repoPath, wt.value, sessionId, undefined, owner) : wt;
       }),
     listPreserved: () => listPreservedRefs(ctx.repoPath),
     restore: (ref, targetWorktreePath) =>
@@ -102,6 +103,6 @@ function managerFor(ctx: RepoContext): WorktreeManager {
         const wt = await registeredWorktree(targetWorktreePath);
         return wt.ok ? restorePreserved(ctx.repoPath, ref, wt.value) : wt;
       }),
-    release: (worktreePath, sessionId) => serial(() => releaseWorktree(ctx, worktreePath, sessionId)),
+    release: (worktreePath, sessionId, owner) => serial(() => releaseWorktree(ctx, worktreePath, sessionId, owner)),
   };
 }

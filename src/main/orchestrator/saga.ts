@@ -3,7 +3,7 @@ import type { ReplacementPhase } from '../../shared/orchestrator';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { currentBranch } from '../git/repo';
 import type { ProjectsRepository } from '../projects/repository';
-import { waitUntil } from '../runtime/wait';
+import { sleep, waitUntil } from '../runtime/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
@@ -44,12 +44,10 @@ export async function runReplacement(deps: SagaDeps, id: string): Promise<Replac
     const r = deps.replacements.get(id);
     // advance(id, 'done') sets the status to done in the same UPDATE: a running replacement is never at `done`.
     if (!r || r.status !== 'running' || r.phase === 'done') return r;
-    let outcome: PhaseResult;
-    try {
-      outcome = await PHASES[r.phase](deps, r);
-    } catch (e) {
-      outcome = fail('internal', e instanceof Error ? e.message : String(e));
-    }
+    const outcome = await runPhase(deps, r, r.phase);
+    // Cut short by shutdown (the registry detaching, a wait broken off): not a failure. The phase is idempotent
+    // and the replacement stays `running`, so the next start runs it again by itself, with no Retry.
+    if (!outcome.ok && deps.halted()) return null;
     if (!outcome.ok) {
       // A spawn that got as far as a process that never initialized is a verify failure: Retry spawns again.
       const phase = outcome.error.code === 'verify_failed' ? 'verify' : r.phase;
@@ -60,6 +58,27 @@ export async function runReplacement(deps: SagaDeps, id: string): Promise<Replac
     deps.replacements.advance(id, outcome.value.next, outcome.value.facts);
     deps.changed(r.projectId);
     deps.debugPoint(`replacement_after_${r.phase}`);
+  }
+}
+
+/** Failures that clear by themselves (another git process's lock, a file held for a moment, a git call that timed out). */
+const TRANSIENT_CODES = new Set(['git_lock', 'worktree_busy', 'git_timeout']);
+/** Waits before the second and third try of a phase that failed transiently. */
+const TRANSIENT_BACKOFF_MS = [1000, 4000];
+
+/** One phase, tried again after a transient failure (bounded): a person is asked only for what does not clear by itself. */
+async function runPhase(deps: SagaDeps, r: ReplacementRecord, phase: Exclude<ReplacementPhase, 'done'>): Promise<PhaseResult> {
+  for (let attempt = 0; ; attempt++) {
+    let outcome: PhaseResult;
+    try {
+      outcome = await PHASES[phase](deps, r);
+    } catch (e) {
+      outcome = fail('internal', e instanceof Error ? e.message : String(e));
+    }
+    const wait = TRANSIENT_BACKOFF_MS[attempt];
+    if (outcome.ok || !TRANSIENT_CODES.has(outcome.error.code) || wait === undefined || deps.halted()) return outcome;
+    await sleep(wait);
+    if (deps.halted()) return outcome;
   }
 }
 
@@ -82,7 +101,8 @@ const PHASES: Record<Exclude<ReplacementPhase, 'done'>, (deps: SagaDeps, r: Repl
     const old = r.oldSessionId ? deps.sessions.get(r.oldSessionId) : null;
     if (!old?.worktreeId) return ok({ next: 'retire' });
     // Preserves again on the way out (the same ref, a no-op when nothing changed since), removes, verifies gone.
-    const released = await deps.worktreesService.release(old.worktreeId, old.id);
+    // The old one is `retiring` (stopped) by now; the guard inside release still refuses if any other session holds the folder.
+    const released = await deps.worktreesService.release(old.worktreeId, { preserveAs: old.id });
     if (!released.ok) return err({ code: released.error.code, message: `Could not release the old orchestrator's worktree: ${released.error.message}` });
     return ok({ next: 'retire' });
   },

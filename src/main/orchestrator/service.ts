@@ -3,6 +3,9 @@ import type { OrchestratorStatus, ReplacementView } from '../../shared/contracts
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
+import { resolveHarness } from '../agents/harness';
+import { configuredLaunch, launchFingerprint } from '../agents/launch';
+import type { ProjectRecord } from '../projects/repository';
 import type { SessionRecord } from '../sessions/repository';
 import type { ReplacementsRepository } from './repository';
 import { runReplacement, type SagaDeps } from './saga';
@@ -53,6 +56,22 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     running.set(id, p);
   }
 
+  /**
+   * Whether the configured orchestrator agent can start at all, resolved the
+   * way New session resolves a worker's (resolveHarness on the project's
+   * settings). Asked before a replacement touches the working orchestrator:
+   * an agent that is not installed must not cost the project the one it has.
+   */
+  function preflight(project: ProjectRecord): Result<void> {
+    const resolved = resolveHarness(project.orchestratorAgent, project.customCommand);
+    if (resolved.ok) return ok(undefined);
+    return fail(
+      resolved.error.code,
+      `The new orchestrator cannot start: ${resolved.error.message} Nothing was stopped; the current orchestrator keeps working. ` +
+        "Fix the orchestrator agent in the project's Settings, then Replace again.",
+    );
+  }
+
   async function startNew(projectId: string): Promise<Result<SessionSummary>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
@@ -82,6 +101,8 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
         duplicates: duplicates.map((s) => s.id),
         replacement: deps.replacements.openFor(projectId) ?? deps.replacements.newestFor(projectId),
         configuredAgent: project.orchestratorAgent,
+        configuredLaunch: configuredLaunch(project.orchestratorAgent, project.customCommand),
+        currentLaunch: current ? launchFingerprint(current.harness, current.command) : null,
       });
     },
 
@@ -97,8 +118,16 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
 
     /** The saga starts in the background; its progress arrives as `orchestrator.changed` events. */
     replace(projectId: string): Result<ReplacementView> {
-      if (!deps.projects.get(projectId)) return fail('project_not_found', `There is no project ${projectId}.`);
+      const project = deps.projects.get(projectId);
+      if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
       const old = newestActiveOrchestrator(deps.sessions.list(projectId), projectId);
+      // One already under way is returned as it is; a new one starts only with an agent that can start.
+      const open = deps.replacements.openFor(projectId);
+      if (open) return ok(open);
+      if (old) {
+        const can = preflight(project);
+        if (!can.ok) return can;
+      }
       const { replacement, created } = deps.replacements.openOrInsert({ id: randomUUID(), projectId, oldSessionId: old?.id ?? null });
       if (created) {
         deps.emitChanged(projectId);
@@ -118,17 +147,17 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
       return ok(deps.replacements.get(r.id) ?? r);
     },
 
-    /** Ends every active orchestrator but the newest; their worktree is kept when the current one shares it. */
+    /** Ends every active orchestrator but the newest; their worktree is kept when the current one (or any session) still holds it. */
     async retireDuplicates(projectId: string): Promise<Result<{ retired: number }>> {
-      const { current, duplicates } = orchestrators(projectId);
+      const { duplicates } = orchestrators(projectId);
       let retired = 0;
       for (const d of duplicates) {
         const began = await deps.sessionsService.beginRetire(d.id);
         if (!began.ok) return began;
         const rec = deps.sessions.get(d.id);
-        const shared = !!rec?.worktreeId && rec.worktreeId === (current ? deps.sessions.get(current.id)?.worktreeId : null);
-        if (rec?.worktreeId && !shared) {
-          const released = await deps.worktreesService.release(rec.worktreeId, rec.id);
+        // The guard keeps a worktree another session still holds (the current orchestrator sharing it, say).
+        if (rec?.worktreeId && deps.worktreesService.guard.worktree(rec.worktreeId).ok) {
+          const released = await deps.worktreesService.release(rec.worktreeId, { preserveAs: rec.id });
           if (!released.ok) return fail(released.error.code, `Could not release the duplicate's worktree: ${released.error.message}`);
         }
         const done = deps.sessionsService.finishRetire(d.id);

@@ -1,5 +1,6 @@
 import type { CopyFile, ProjectSummary } from '../../shared/contracts/projects';
 import type { HarnessId } from '../../shared/harness';
+import { configuredLaunch } from '../agents/launch';
 import type { Db } from '../store/db';
 
 export interface ProjectRecord {
@@ -64,6 +65,8 @@ export function createProjectsRepository(db: Db) {
         prefix: r.prefix,
         baseBranch: r.base_branch,
         orchestratorAgent: r.orchestrator_agent,
+        // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
+        orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, r.custom_command),
         sessionCounts: { active: r.active, total: r.total },
       }));
     },

@@ -6,7 +6,7 @@ export function worktreesHandlers<Ctx>(service: WorktreesService): HandlersOf<Co
   return {
     list: ({ projectId }) => service.list(projectId),
     create: ({ projectId, name }) => service.create(projectId, name),
-    release: ({ worktreeId }) => service.release(worktreeId),
+    release: ({ worktreeId, stopSession }) => service.release(worktreeId, { stopSession: stopSession === true }),
     restore: ({ worktreeId, ref }) => service.restore(worktreeId, ref),
   };
 }

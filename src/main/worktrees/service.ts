@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { PreservedView, WorktreePanel, WorktreeView } from '../../shared/contracts/worktrees';
+import type { PreservedView, ReleasedWorktree, WorktreePanel, WorktreeView } from '../../shared/contracts/worktrees';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { worktreeStatus } from '../../shared/worktrees';
 import { createWorktreeManager, type GitError, type WorktreeManager } from '../git';
 import type { ProjectsRepository } from '../projects/repository';
+import { waitUntil } from '../runtime/wait';
+import { createUseGuard, type SessionFacts, type UseGuard } from './guard';
 import { runSetup } from './setup';
 import type { WorktreeErrorFact, WorktreeRecord, WorktreesRepository } from './repository';
 
@@ -13,6 +15,19 @@ export interface WorktreesServiceDeps {
   projects: ProjectsRepository;
   worktrees: WorktreesRepository;
   onChanged: (projectId: string) => void;
+  /** The project's sessions as stored, for the in-use guard. */
+  sessionsOf: (projectId: string) => readonly SessionFacts[];
+  /** Stops a session (Release with `stopSession`); late-bound, the sessions service is built after this one. */
+  stopSession: (sessionId: string) => Promise<Result<unknown>>;
+  /** How long a stopped session may take to let go of its worktree. */
+  stopWaitMs?: number;
+}
+
+export interface ReleaseOptions {
+  /** Stop the sessions that hold the worktree first (the panel's confirmed “Stop the session and release”). */
+  stopSession?: boolean;
+  /** The session whose work this is (`refs/baton/preserved/<id>`); by default the worktree's newest session, else the worktree's id. */
+  preserveAs?: string;
 }
 
 const asFact = (e: GitError): WorktreeErrorFact => ({
@@ -23,6 +38,7 @@ const asFact = (e: GitError): WorktreeErrorFact => ({
 });
 
 export function createWorktreesService(deps: WorktreesServiceDeps) {
+  const guard: UseGuard = createUseGuard({ sessionsOf: deps.sessionsOf, worktrees: deps.worktrees });
   const managers = new Map<string, Promise<Result<WorktreeManager, GitError>>>();
   const pending = new Set<Promise<unknown>>();
 
@@ -39,7 +55,20 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     return m;
   }
 
-  const view = (w: WorktreeRecord, registered: boolean | null): WorktreeView => ({
+  const heldBy = (w: WorktreeRecord, holders = w.state === 'released' ? [] : guard.holders(w)): WorktreeView['heldBy'] => {
+    const h = holders[0];
+    return h ? { id: h.id, title: h.title, state: h.state } : null;
+  };
+
+  /** Whose work a snapshot holds, said in its commit message: the session (id and title), else the bare worktree. */
+  const workOf = (w: WorktreeRecord, as: string): string => {
+    const s = deps.sessionsOf(w.projectId).find((x) => x.id === as);
+    if (s) return `session ${s.id} ("${s.title}")`;
+    return as === w.id ? `worktree ${w.name} (no session)` : `session ${as}`;
+  };
+
+  /** `holders`: the sessions holding it, when the caller has them already (a list reads the project's sessions once). */
+  const view = (w: WorktreeRecord, registered: boolean | null, holders?: SessionFacts[]): WorktreeView => ({
     id: w.id,
     projectId: w.projectId,
     name: w.name,
@@ -49,9 +78,23 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     status: worktreeStatus({ state: w.state, hasError: w.lastError !== null, registered }),
     lastError: w.lastError,
     setup: { state: w.setupState, log: w.setupLog },
+    heldBy: heldBy(w, holders),
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
   });
+
+  /** ok once no session holds the worktree: at once, or after stopping the holders when the person confirmed it. */
+  async function letGo(w: WorktreeRecord, stopSession: boolean): Promise<Result<void>> {
+    const inUse = guard.worktree(w.id);
+    if (inUse.ok || !stopSession) return inUse;
+    for (const h of guard.holders(w)) {
+      const stopped = await deps.stopSession(h.id);
+      if (!stopped.ok) return err({ code: 'stop_failed', message: `Could not stop session "${h.title}" to release its worktree: ${stopped.error.message}` });
+    }
+    await waitUntil(() => guard.holders(w).length === 0, deps.stopWaitMs ?? 15_000, 100);
+    const still = guard.worktree(w.id);
+    return still.ok ? still : err({ code: 'stop_failed', message: `The session was asked to stop but still holds its worktree; nothing was released. ${still.error.message}` });
+  }
 
   async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
     const project = deps.projects.get(projectId);
@@ -68,7 +111,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
         const rec = await m.reconcile(live.filter((w) => w.state !== 'released').map((w) => w.path));
         const preserved = await m.listPreserved();
         const present = new Set(rec.ok ? rec.value.present : []);
-        const views = live.map((w) => view(w, rec.ok ? present.has(w.path) : null));
+        const held = guard.holdersByWorktree(projectId);
+        const views = live.map((w) => view(w, rec.ok ? present.has(w.path) : null, held.get(w.id) ?? []));
         const refs: PreservedView[] = preserved.ok ? preserved.value : [];
         return ok({ worktrees: views, preserved: refs, unregistered: rec.ok ? rec.value.unregistered : [] });
       });
@@ -114,24 +158,35 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       });
     },
 
-    /** `preserveAs` names the ref the uncommitted work is kept under (`refs/baton/preserved/<preserveAs>`); by default the worktree's id. */
-    async release(worktreeId: string, preserveAs?: string): Promise<Result<WorktreeView>> {
+    /**
+     * Preserves the worktree's uncommitted work under the session that did it,
+     * removes it and verifies it is gone. The in-use guard is asked first: a
+     * worktree a session holds is refused, or with `stopSession` that session
+     * is stopped (and seen to let go) before anything is touched.
+     */
+    async release(worktreeId: string, opts: ReleaseOptions = {}): Promise<Result<ReleasedWorktree>> {
       const w = deps.worktrees.get(worktreeId);
       if (!w) return fail('worktree_not_found', `There is no worktree with id ${worktreeId}.`);
-      if (w.state === 'released') return ok(view(w, false));
+      if (w.state === 'released') return ok({ ...view(w, false), preservedRef: null });
+      const free = await letGo(w, opts.stopSession === true);
+      if (!free.ok) return free;
+      const as = opts.preserveAs ?? guard.owner(w)?.id ?? w.id;
       return withProject(w.projectId, async (m) => {
         // Recorded before acting: a crash mid-release leaves a row that says so, and Retry continues.
         deps.worktrees.setState(w.id, 'releasing', null);
         deps.onChanged(w.projectId);
-        const r = await m.release(w.path, preserveAs ?? w.id);
+        const r = await m.release(w.path, as, workOf(w, as));
         if (r.ok) deps.worktrees.setState(w.id, 'released', null);
         else deps.worktrees.setState(w.id, 'releasing', asFact(r.error));
         deps.onChanged(w.projectId);
         const after = deps.worktrees.get(w.id);
         if (!after) return fail('internal', 'The worktree row vanished during release.');
-        return r.ok ? ok(view(after, false)) : err({ code: r.error.code, message: r.error.message });
+        return r.ok ? ok({ ...view(after, false), preservedRef: r.value.preserved?.ref ?? null }) : err({ code: r.error.code, message: r.error.message });
       });
     },
+
+    /** The in-use guard, for other destructive paths (Retire duplicates) to ask. */
+    guard,
 
     /** Snapshots the worktree's uncommitted work (tracked and untracked, not ignored) without touching its branch. */
     async preserve(worktreeId: string, as: string): Promise<Result<{ ref: string | null }>> {
@@ -140,7 +195,7 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       // Already released: whatever it held was preserved on the way out.
       if (w.state === 'released') return ok({ ref: null });
       return withProject(w.projectId, async (m) => {
-        const r = await m.preserve(w.path, as);
+        const r = await m.preserve(w.path, as, workOf(w, as));
         if (!r.ok) return err({ code: r.error.code, message: r.error.message });
         return ok({ ref: r.value.ref });
       });

@@ -31,6 +31,9 @@ export const OrchestratorStatus = z.object({
   /** The open replacement, or the newest one if it finished in the last moments (for "done" feedback). */
   replacement: ReplacementView.nullable(),
   configuredAgent: z.string(),
+  /** The digest of the configured launch (as the project list's orchestratorLaunch), and of the one `current` was started with. */
+  configuredLaunch: z.string().nullable(),
+  currentLaunch: z.string().nullable(),
 });
 export type OrchestratorStatus = z.infer<typeof OrchestratorStatus>;
 

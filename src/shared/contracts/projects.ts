@@ -35,6 +35,11 @@ export const ProjectSummary = z.object({
   prefix: z.string(),
   baseBranch: z.string(),
   orchestratorAgent: z.string(),
+  /**
+   * A digest of the orchestrator's whole effective launch (harness, command, arguments), null when it
+   * cannot be resolved; compared with the running orchestrator's for Restart needed. Never the command line itself.
+   */
+  orchestratorLaunch: z.string().nullable(),
   sessionCounts: z.object({ active: z.number().int(), total: z.number().int() }),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { SESSION_STATES } from '../session-state';
 
 const Id = z.string().min(1).max(100);
 
@@ -21,10 +22,18 @@ export const WorktreeView = z.object({
   status: z.enum(['active', 'missing', 'releasing', 'release_failed', 'released']),
   lastError: WorktreeErrorView.nullable(),
   setup: z.object({ state: z.enum(['none', 'running', 'ok', 'failed']), log: z.string() }),
+  /** The session that holds it (see HOLDING_STATES), newest first; Release is refused while there is one. */
+  heldBy: z.object({ id: z.string(), title: z.string(), state: z.enum(SESSION_STATES) }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type WorktreeView = z.infer<typeof WorktreeView>;
+
+export const ReleasedWorktree = WorktreeView.extend({
+  /** Where its uncommitted work was kept, named after the session that did it (the worktree's id when no session ever used it). */
+  preservedRef: z.string().nullable(),
+});
+export type ReleasedWorktree = z.infer<typeof ReleasedWorktree>;
 
 export const PreservedView = z.object({
   sessionId: z.string(),
@@ -47,8 +56,11 @@ export const worktreesContract = domain({
   procedures: {
     list: procedure(z.object({ projectId: Id }).strict(), WorktreePanel),
     create: procedure(z.object({ projectId: Id, name: visibleText(z.string().trim().min(1).max(100), 'worktree name') }).strict(), WorktreeView),
-    /** Preserves uncommitted work, removes the worktree, verifies it is gone. Calling it again retries. */
-    release: procedure(z.object({ worktreeId: Id }).strict(), WorktreeView),
+    /**
+     * Preserves uncommitted work, removes the worktree, verifies it is gone. Calling it again retries.
+     * Refused (`worktree_in_use`) while a session holds it, unless `stopSession`: then that session is stopped first.
+     */
+    release: procedure(z.object({ worktreeId: Id, stopSession: z.boolean().optional() }).strict(), ReleasedWorktree),
     restore: procedure(
       z.object({ worktreeId: Id, ref: z.string().regex(/^refs\/baton\/preserved\/[^\s]+$/).max(300) }).strict(),
       z.object({ files: z.array(z.string()) }),

@@ -19,18 +19,22 @@ afterEach(async () => {
 });
 
 const PHASES = ['stop_old', 'preserve', 'release', 'retire', 'spawn', 'verify'] as const;
+// The first start runs the same saga (stop_old, spawn, verify; and one spawn of an agent): for those, the replacement's is the second hit.
+const POINTS = [
+  ...PHASES.map((phase) => ({ point: `replacement_after_${phase}`, nth: ['stop_old', 'spawn', 'verify'].includes(phase) ? 2 : 1, when: `right after "${phase}" is committed` })),
+  { point: 'mid_spawn', nth: 2, when: 'while the new orchestrator is being spawned' },
+];
 
 describe('the main process killed with SIGKILL during a replacement', () => {
-  for (const phase of PHASES) {
-    it(`right after "${phase}" is committed: the restarted app finishes the replacement from where it stopped`, async () => {
+  for (const { point, nth, when } of POINTS) {
+    const phase = point.replace('replacement_after_', '');
+    it(`${when}: the restarted app finishes the replacement by itself, without Retry`, async () => {
       h = createHarness();
       await h.core.close(); // Only its temp dirs are used: the app runs as a real child process.
       const dataDir = h.tempDir('baton-orch-crash-');
       const repo = makeRepo(h.tempDir());
       const token = `orch-crash-${phase}-token-0123456789`;
-      // The first start runs the same saga (stop_old, spawn, verify): for those phases, the replacement's is the second hit.
-      const nth = ['stop_old', 'spawn', 'verify'].includes(phase) ? 2 : 1;
-      app = await startApp({ dataDir, token, env: { BATON_DEBUG_POINT: `replacement_after_${phase}:${nth}` } });
+      app = await startApp({ dataDir, token, env: { BATON_DEBUG_POINT: `${point}:${nth}` } });
       const call = app.call.bind(app);
       const { project } = await call<{ project: { id: string } }>('projects.add', { path: repo, name: 'crashy' });
       await call('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), ORCHESTRATOR_SCRIPT) } });
@@ -43,12 +47,9 @@ describe('the main process killed with SIGKILL during a replacement', () => {
 
       app = await startApp({ dataDir, token });
       const again = app.call.bind(app);
-      const end = await waitReplacement(again, project.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the replacement to end after restart', 60_000);
-      const done = end.status === 'done' ? end : await (async () => {
-        // A phase whose crash left something only a person can judge offers Retry; Retry must finish it.
-        await again('orchestrator.retry', { replacementId: end.id });
-        return waitReplacement(again, project.id, (r) => r.id === end.id && r.status !== 'running', 'the retry', 60_000);
-      })();
+      // No Retry: the restart alone must carry the saga to done (ADR 0008).
+      const done = await waitReplacement(again, project.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the replacement to end after restart', 90_000);
+      expect(done.lastError).toBeNull();
       expect(done.status).toBe('done');
 
       const all = await orchestrators(again, project.id);

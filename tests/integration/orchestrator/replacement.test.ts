@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../../src/shared/contracts/orchestrator';
+import { restartNeeded } from '../../../src/shared/orchestrator';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
@@ -97,25 +98,41 @@ describe('the project orchestrator', () => {
     expect((await status(p.id)).current?.id).toBe(done.newSessionId);
   });
 
-  it('spawn fails on a missing agent command: "No orchestrator" with the reason; fix the command and Retry completes', async () => {
+  it('Replace with an agent that cannot start is refused before anything is touched: the old one keeps working', async () => {
     const p = await project();
     const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     dirty(old.worktreePath as string);
-    const good = scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT, 'good.json');
     await call('projects.update', { id: p.id, patch: { customCommand: 'no-such-agent-binary --acp' } });
 
-    await call('orchestrator.replace', { projectId: p.id });
-    const failed = await waitReplacement(call, p.id, (r) => r.status !== 'running', 'the failure');
-    expect(failed).toMatchObject({ status: 'failed', phase: 'spawn', lastError: { code: 'agent_not_found' } });
-    expect(failed.lastError?.message).toContain('no-such-agent-binary');
-    expect((await status(p.id)).current).toBeNull();
-    expect(preservedFiles(p.repo, failed.preservedRef as string).readme).toBe('# changed by the old orchestrator\n');
+    const refused = await h.call('orchestrator.replace', { projectId: p.id });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('agent_not_found');
+    expect(refused.error.message).toContain('no-such-agent-binary');
+    expect(refused.error.message).toMatch(/Nothing was stopped/);
+    // No saga started: the old orchestrator is current, running, its worktree and work where they were.
+    const st = await status(p.id);
+    expect(st.replacement?.oldSessionId ?? null).not.toBe(old.id);
+    expect(st.current?.id).toBe(old.id);
+    expect(['idle', 'busy']).toContain(st.current?.state);
+    expect(gone(old.worktreePath as string)).toBe(false);
+    await call('sessions.prompt', { id: old.id, text: 'still there?', idempotencyKey: 'still-there-0001' });
+    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent'), 20_000, 'the old one to answer');
 
-    await call('projects.update', { id: p.id, patch: { customCommand: good } });
-    await call('orchestrator.retry', { replacementId: failed.id });
-    const done = await waitReplacement(call, p.id, (r) => r.status !== 'running', 'the retry');
+    // A known harness that is not installed is refused the same way, with how to install it.
+    process.env.PATH = h.tempDir('empty-bin-');
+    await call('projects.update', { id: p.id, patch: { orchestratorAgent: 'codex' } });
+    const codex = await h.call('orchestrator.replace', { projectId: p.id });
+    expect(codex.ok ? null : codex.error).toMatchObject({ code: 'agent_not_found' });
+    expect(codex.ok ? '' : codex.error.message).toContain('npm install -g @agentclientprotocol/codex-acp');
+    process.env.PATH = savedPath;
+
+    // Fixed, Replace goes through.
+    await call('projects.update', { id: p.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT, 'good.json') } });
+    await call('orchestrator.replace', { projectId: p.id });
+    const done = await waitReplacement(call, p.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the replacement');
     expect(done.status).toBe('done');
-    expect(await orchestrators(call, p.id).then((l) => l.filter((s) => s.state !== 'retired' && s.state !== 'failed').map((s) => s.id))).toEqual([done.newSessionId]);
+    expect(preservedFiles(p.repo, done.preservedRef as string).readme).toBe('# changed by the old orchestrator\n');
   });
 
   it('verify fails when the new agent never initializes; Retry with a working agent starts a fresh one', async () => {
@@ -203,7 +220,34 @@ describe('the project orchestrator', () => {
     await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     const list = await call<ProjectSummary[]>('projects.list', {});
     const mine = list.find((x) => x.id === p.id) as ProjectSummary;
-    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'id', 'name', 'orchestratorAgent', 'path', 'prefix', 'sessionCounts']);
+    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'id', 'name', 'orchestratorAgent', 'orchestratorLaunch', 'path', 'prefix', 'sessionCounts']);
     expect(JSON.stringify(list)).not.toMatch(/customCommand|workerAgent|setupCommands|super-secret-value|API_TOKEN/);
+    // The launch is a digest: nothing of the command line (which may carry a secret) shows through.
+    expect(mine.orchestratorLaunch).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(list)).not.toMatch(/scripted-agent|script\.json|--script/);
+  });
+
+  it('a changed custom command (same harness) shows Restart needed until the orchestrator is replaced with it', async () => {
+    const p = await project();
+    const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
+    const launchOf = async () => (await call<ProjectSummary[]>('projects.list', {})).find((x) => x.id === p.id)?.orchestratorLaunch ?? null;
+    const need = async () => {
+      const st = await status(p.id);
+      return restartNeeded({ agent: st.configuredAgent, launch: await launchOf() }, st.current ? { harness: st.current.harness, launch: st.currentLaunch } : null);
+    };
+    const before = await status(p.id);
+    expect(before.currentLaunch).toBe(await launchOf());
+    expect(before.configuredLaunch).toBe(before.currentLaunch);
+    expect(await need()).toBeNull();
+
+    // Same harness (custom), another argument: the agent would start differently.
+    await call('projects.update', { id: p.id, patch: { customCommand: `${scriptedCommand(p.dir, ORCHESTRATOR_SCRIPT)} --verbose` } });
+    expect(await need()).toEqual({ configured: 'custom', running: 'custom', reason: 'command' });
+    expect((await status(p.id)).configuredLaunch).toBe(await launchOf());
+
+    await call('orchestrator.replace', { projectId: p.id });
+    const done = await waitReplacement(call, p.id, (r) => r.oldSessionId === old.id && r.status !== 'running', 'the restart');
+    expect(done.status).toBe('done');
+    expect(await need()).toBeNull();
   });
 });

@@ -34,8 +34,24 @@ describe('newestActiveOrchestrator', () => {
   }
 
   it('Restart needed only when the configured agent differs from the running one', () => {
-    expect(restartNeeded('codex', { harness: 'claude-code' })).toEqual({ configured: 'codex', running: 'claude-code' });
-    expect(restartNeeded('codex', { harness: 'codex' })).toBeNull();
-    expect(restartNeeded('codex', null)).toBeNull();
+    expect(restartNeeded({ agent: 'codex', launch: null }, { harness: 'claude-code', launch: null })).toEqual({ configured: 'codex', running: 'claude-code', reason: 'agent' });
+    expect(restartNeeded({ agent: 'codex', launch: null }, { harness: 'codex', launch: null })).toBeNull();
+    expect(restartNeeded({ agent: 'codex', launch: 'a' }, null)).toBeNull();
+  });
+
+  it('compares the whole launch: the same harness started with another command line needs a restart', () => {
+    const table: [string | null, string | null, 'command' | null][] = [
+      ['a1', 'a1', null],
+      ['a1', 'b2', 'command'],
+      // Not resolvable (not installed, a broken command line) on either side: the harness alone decides.
+      [null, 'b2', null],
+      ['a1', null, null],
+    ];
+    for (const [configured, running, reason] of table) {
+      const need = restartNeeded({ agent: 'custom', launch: configured }, { harness: 'custom', launch: running });
+      expect(need?.reason ?? null).toBe(reason);
+    }
+    // Another harness wins over a launch difference.
+    expect(restartNeeded({ agent: 'codex', launch: 'a1' }, { harness: 'custom', launch: 'b2' })?.reason).toBe('agent');
   });
 });

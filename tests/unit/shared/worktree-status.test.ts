@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { worktreeStatus, type WorktreeFacts, type WorktreeStatus } from '../../../src/shared/worktrees';
+import { SESSION_STATES, type SessionState } from '../../../src/shared/session-state';
+import { holdsWorktree, worktreeStatus, type WorktreeFacts, type WorktreeStatus } from '../../../src/shared/worktrees';
 
 describe('worktreeStatus (derived from stored facts)', () => {
   const table: [WorktreeFacts, WorktreeStatus][] = [
@@ -15,5 +16,29 @@ describe('worktreeStatus (derived from stored facts)', () => {
   ];
   it.each(table)('%j → %s', (facts, expected) => {
     expect(worktreeStatus(facts)).toBe(expected);
+  });
+});
+
+describe('holdsWorktree (the in-use guard’s rule)', () => {
+  const table: [SessionState, boolean][] = [
+    ['pending', true],
+    ['starting', true],
+    ['idle', true],
+    ['busy', true],
+    ['waiting_input', true],
+    ['stopping', true],
+    // No agent runs, but Continue / Retry start one again in the same folder.
+    ['interrupted', true],
+    ['failed', true],
+    ['stopped', false],
+    // Already stopped; whoever retires it releases the worktree next.
+    ['retiring', false],
+    ['retired', false],
+  ];
+  it('covers every state', () => {
+    expect(table.map(([s]) => s).sort()).toEqual([...SESSION_STATES].sort());
+  });
+  it.each(table)('%s → %s', (state, held) => {
+    expect(holdsWorktree(state)).toBe(held);
   });
 });

@@ -8,7 +8,17 @@ import { Dialog } from './Dialog';
  * Replacing stops a running agent, so it asks first and says exactly what
  * will happen, in the saga's own order.
  */
-export function ReplaceDialog(props: { open: boolean; onClose: () => void; onConfirm: () => void; project: ProjectSummary; current: SessionSummary; restartNeeded: string | null }) {
+export function ReplaceDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+  project: ProjectSummary;
+  current: SessionSummary;
+  restartNeeded: string | null;
+  busy?: boolean;
+  /** Replace was refused before anything was touched (the new agent cannot start): why, and what to do. */
+  refusal?: { message: string; hint: string } | null;
+}) {
   const { project, current } = props;
   const working = current.state === 'busy' || current.state === 'waiting_input';
   return (
@@ -22,13 +32,21 @@ export function ReplaceDialog(props: { open: boolean; onClose: () => void; onCon
           <button className="btn" onClick={props.onClose}>
             Cancel
           </button>
-          <button className="btn btn-primary" autoFocus onClick={props.onConfirm}>
-            Replace orchestrator
+          <button className="btn btn-primary" autoFocus disabled={props.busy} onClick={props.onConfirm}>
+            {props.busy ? 'Checking…' : 'Replace orchestrator'}
           </button>
         </>
       }
     >
       <div className="form">
+        {props.refusal && (
+          <div className="notice notice-danger" role="alert" data-testid="replace-refused">
+            <div className="notice-text">
+              <span>{props.refusal.message}</span>
+              <span className="notice-hint">{props.refusal.hint}</span>
+            </div>
+          </div>
+        )}
         {props.restartNeeded && <p className="muted">{props.restartNeeded}.</p>}
         <ol className="dialog-steps">
           <li>

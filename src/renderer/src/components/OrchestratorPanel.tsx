@@ -5,13 +5,14 @@ import type { SessionSummary } from '../../../shared/contracts/sessions';
 import {
   describeRestartNeeded,
   harnessLabel,
+  selectCurrentLaunch,
   selectDuplicateOrchestratorIds,
   selectOrchestrator,
   selectOrchestratorAction,
   selectOrchestratorLoaded,
   selectReplacement,
 } from '../stores/orchestrator';
-import { useBaton } from '../stores/react';
+import { useBaton, useServices } from '../stores/react';
 import { ReplaceDialog } from './OrchestratorDialogs';
 import { ReplacementFailed, ReplacementRunning } from './ReplacementProgress';
 import { StatusPill } from './SessionBoard';
@@ -68,11 +69,23 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
   const replace = useBaton((s) => s.replaceOrchestrator);
   const action = useBaton(useMemo(() => selectOrchestratorAction(project.id), [project.id]));
   const [confirming, setConfirming] = useState(false);
-  const restart = describeRestartNeeded(project.orchestratorAgent, current);
+  const runningLaunch = useBaton(useMemo(() => selectCurrentLaunch(project.id, current.id), [project.id, current.id]));
+  const restart = describeRestartNeeded(project, current, runningLaunch);
   const replacing = action?.kind === 'replace' && action.phase === 'running';
-  const confirm = () => {
+  const refusal = action?.kind === 'replace' && action.phase === 'error' ? action : null;
+  const { store } = useServices();
+  const dismiss = useBaton((s) => s.dismissOrchestratorAction);
+  // A refusal from an earlier attempt is not this one's: the dialog opens clean.
+  const ask = () => {
+    if (refusal) dismiss(project.id);
+    setConfirming(true);
+  };
+  const confirm = async () => {
+    await replace(project.id);
+    // Refused before anything was touched (the new agent cannot start): the dialog stays open and says why.
+    const after = store.getState().orchestratorActions[project.id];
+    if (after?.kind === 'replace' && after.phase === 'error') return;
     setConfirming(false);
-    void replace(project.id);
   };
   return (
     <>
@@ -101,7 +114,7 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
           <button className="btn" onClick={() => void openOrchestrator(project.id)}>
             Open
           </button>
-          <BusyButton className="btn" busy={replacing} busyLabel="Replacing…" onClick={() => setConfirming(true)} title="Stop this orchestrator and start a fresh one">
+          <BusyButton className="btn" busy={replacing} busyLabel="Replacing…" onClick={ask} title="Stop this orchestrator and start a fresh one">
             Replace…
           </BusyButton>
         </div>
@@ -110,14 +123,23 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
         <div className="notice notice-warn" role="region" aria-label="Restart needed" data-testid="restart-needed">
           <div className="notice-text">
             <strong>{restart}</strong>
-            <span className="notice-hint">The project’s settings name another agent than the one running. Replacing starts the configured one; nothing is lost.</span>
+            <span className="notice-hint">The project’s settings start the orchestrator differently from the one running. Replacing starts it as configured; nothing is lost.</span>
           </div>
-          <button className="btn btn-primary btn-sm" disabled={replacing} onClick={() => setConfirming(true)}>
+          <button className="btn btn-primary btn-sm" disabled={replacing} onClick={ask}>
             Replace
           </button>
         </div>
       )}
-      <ReplaceDialog open={confirming} onClose={() => setConfirming(false)} onConfirm={confirm} project={project} current={current} restartNeeded={restart} />
+      <ReplaceDialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => void confirm()}
+        project={project}
+        current={current}
+        restartNeeded={restart}
+        busy={replacing}
+        refusal={confirming ? refusal : null}
+      />
     </>
   );
 }

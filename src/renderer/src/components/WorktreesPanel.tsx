@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { WorktreeView } from '../../../shared/contracts/worktrees';
 import { WORKTREE_STATUS_LABELS } from '../../../shared/worktrees';
-import { selectWorktreePanel } from '../stores/worktrees';
+import { heldByLabel, preservedOwner, releaseOutcome, selectWorktreePanel, type ReleaseOutcome } from '../stores/worktrees';
 import { useBaton, useServices } from '../stores/react';
 
 const STATUS_TONE: Record<WorktreeView['status'], string> = {
@@ -21,6 +21,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [restoreTarget, setRestoreTarget] = useState<Record<string, string>>({});
+  /** A release refused because a session holds the worktree: its message, and the offer to stop that session first. */
+  const [refused, setRefused] = useState<{ worktreeId: string; message: string } | null>(null);
 
   useEffect(() => {
     void load(projectId);
@@ -35,12 +37,18 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
     else setMessage({ tone: 'error', text: r.error.message });
   }
 
-  async function release(w: WorktreeView) {
+  async function release(w: WorktreeView, stopSession = false) {
     setBusy(w.id);
     setMessage(null);
-    const r = await api.worktrees.release({ worktreeId: w.id });
+    setRefused(null);
+    const r = await api.worktrees.release(stopSession ? { worktreeId: w.id, stopSession: true } : { worktreeId: w.id });
     setBusy(null);
-    if (r.ok) setMessage({ tone: 'ok', text: `Released ${w.name}; its uncommitted work is kept under refs/baton/preserved/${w.id}.` });
+    show(releaseOutcome(w, r));
+  }
+
+  function show(outcome: ReleaseOutcome) {
+    if (outcome.kind === 'in_use') setRefused({ worktreeId: outcome.worktreeId, message: outcome.text });
+    else setMessage({ tone: outcome.kind, text: outcome.text });
   }
 
   async function restore(ref: string) {
@@ -116,6 +124,24 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                       <pre className="log">{w.setup.log || '(no output yet)'}</pre>
                     </details>
                   )}
+                  {w.heldBy && (
+                    <div className="muted small" data-testid="worktree-held-by">
+                      {heldByLabel(w.heldBy)}
+                    </div>
+                  )}
+                  {refused?.worktreeId === w.id && (
+                    <div className="row-error" role="alert" data-testid="release-refused">
+                      <div>{refused.message}</div>
+                      <div className="field-row">
+                        <button className="btn btn-sm btn-danger" disabled={busy === w.id} onClick={() => void release(w, true)}>
+                          Stop the session and release
+                        </button>
+                        <button className="btn btn-sm" onClick={() => setRefused(null)}>
+                          Keep it
+                        </button>
+                      </div>
+                    </div>
+                  )}
                   {w.lastError && (
                     <div className="row-error" role="alert">
                       <strong>{w.lastError.kind === 'transient' ? 'Try again shortly' : 'Needs you'}:</strong> {w.lastError.message}
@@ -158,7 +184,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                 <tr key={p.ref} data-testid="preserved-row">
                   <td title={p.date}>{new Date(p.date).toLocaleString()}</td>
                   <td className="mono truncate" title={p.message}>
-                    {p.ref}
+                    <span data-testid="preserved-ref">{p.ref}</span>
+                    <div className="muted small">{preservedOwner(p.message)}</div>
                   </td>
                   <td className="actions">
                     <select

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { OrchestratorStatus, ReplacementView } from '../../../shared/contracts/orchestrator';
+import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { duplicateOrchestrators, newestActiveOrchestrator, PHASE_LABELS, REPLACEMENT_PHASES, restartNeeded, type ReplacementPhase } from '../../../shared/orchestrator';
@@ -95,17 +96,41 @@ export function describeFailure(r: ReplacementView): { headline: string; message
   };
 }
 
-/** "Restart needed: configured Claude Code, running Custom command", or null when the running agent is the configured one. */
-export function describeRestartNeeded(configuredAgent: string, current: Pick<SessionSummary, 'harness'> | null): string | null {
-  const need = restartNeeded(configuredAgent, current);
-  return need ? `Restart needed: configured ${harnessLabel(need.configured)}, running ${harnessLabel(need.running)}` : null;
+/**
+ * "Restart needed: configured Claude Code, running Custom command", or "…: the
+ * Custom command changed since it started" when the same harness is configured
+ * to start another way; null when the running orchestrator is started as configured.
+ * `runningLaunch` is the digest of how `current` was started (OrchestratorStatus.currentLaunch for that session).
+ */
+export function describeRestartNeeded(
+  project: Pick<ProjectSummary, 'orchestratorAgent' | 'orchestratorLaunch'>,
+  current: Pick<SessionSummary, 'harness'> | null,
+  runningLaunch: string | null = null,
+): string | null {
+  const need = restartNeeded({ agent: project.orchestratorAgent, launch: project.orchestratorLaunch }, current ? { harness: current.harness, launch: runningLaunch } : null);
+  if (!need) return null;
+  return need.reason === 'agent'
+    ? `Restart needed: configured ${harnessLabel(need.configured)}, running ${harnessLabel(need.running)}`
+    : `Restart needed: the ${harnessLabel(need.running)} launch (command or arguments) changed since this orchestrator started`;
 }
+
+/** How the project's current orchestrator was started (its launch digest), when the status read is about that same session. */
+export const selectCurrentLaunch =
+  (projectId: string, sessionId: string) =>
+  (s: BatonState): string | null => {
+    const st = s.orchestratorStatus[projectId];
+    return st?.current?.id === sessionId ? st.currentLaunch : null;
+  };
 
 function actionFailure(kind: OrchestratorActionKind, error: AppError): { message: string; hint: string } {
   const what = { start: 'start the orchestrator', replace: 'replace the orchestrator', retry: 'retry the replacement', retireDuplicates: 'retire the duplicates' }[kind];
   const message = `Could not ${what}: ${error.message}`;
   if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
   if (kind === 'retireDuplicates') return { message, hint: 'Check the duplicate cards on the board, then try again.' };
+  // Refused by the preflight: nothing was stopped, so the way on is the project's settings, not the card.
+  if (kind === 'replace' && (error.code === 'agent_not_found' || error.code === 'invalid_command')) {
+    return { message, hint: 'Settings → Orchestrator agent: install it, or correct the custom command.' };
+  }
   return { message, hint: 'The orchestrator card shows where things are now; try again from there.' };
 }
 
