@@ -33,8 +33,18 @@ export async function commitWorktree(req: CommitRequest): Promise<Result<CommitO
   const pathspec = req.paths ? ['--', ...req.paths.map((p) => `:(top,literal)${p}`)] : ['--', '.'];
   const before = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd });
   if (!before.ok) return before;
-  const add = await git(['add', '--all', ...pathspec], { cwd }, fail);
-  if (!add.ok) return add;
+  // `git add` refuses a path that is gone from disk and index alike (a deletion already staged); such paths are staged with rm.
+  const present = req.paths ? await existing(cwd, req.paths) : null;
+  const toAdd = present ? ['--', ...present.map((p) => `:(top,literal)${p}`)] : pathspec;
+  if (!present || present.length > 0) {
+    const add = await git(['add', '--all', ...toAdd], { cwd }, fail);
+    if (!add.ok) return add;
+  }
+  const gone = req.paths?.filter((p) => !present?.includes(p)) ?? [];
+  if (gone.length > 0) {
+    const rm = await git(['rm', '--cached', '--ignore-unmatch', '-q', '--', ...gone.map((p) => `:(top,literal)${p}`)], { cwd }, fail);
+    if (!rm.ok) return rm;
+  }
   // --only with paths commits exactly them, whatever else is staged; -F - keeps the message out of argv.
   const args = ['commit', '--file=-', '--cleanup=strip', ...(req.paths ? ['--only', ...pathspec] : [])];
   const run = await runGit(args, { cwd, input: req.message });
@@ -58,6 +68,12 @@ export async function commitWorktree(req: CommitRequest): Promise<Result<CommitO
   const names = await git(['diff-tree', '-r', '--name-only', '-z', '--no-commit-id', ...range], { cwd }, fail);
   if (!names.ok) return names;
   return ok({ status: 'committed', commit: stripNewline(after.value), files: names.value.split('\0').filter((n) => n.length > 0) });
+}
+
+async function existing(cwd: string, paths: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const p of paths) if (await access(path.join(cwd, p)).then(() => true, () => false)) found.push(p);
+  return found;
 }
 
 /** The commit hooks the repository has (core.hooksPath respected): a refusal git does not explain came from one of them. */
