@@ -207,6 +207,7 @@ export function createCore(opts: CoreOptions): Core {
     tasksRepo,
     sessions: sessionsRepo,
     sessionsService: sessions,
+    review,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   hub.listen((name, payload) => {
