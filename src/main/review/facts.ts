@@ -9,7 +9,7 @@ import { git, runGit, stripNewline } from '../git/exec';
  * the repository they are about, as a JSON blob under
  * `refs/baton/review/<sessionId>`: the merge commit they name is there too,
  * they are written with a compare-and-swap on the ref, and they need no
- * schema change (see docs/adr/0012-review-facts.md). This module is their
+ * schema change (see docs/adr/0012-review-facts-in-git.md). This module is their
  * only writer.
  */
 export const REVIEW_REF_PREFIX = 'refs/baton/review/';
