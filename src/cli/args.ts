@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { DiffScope } from '../shared/contracts/review';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
+import { HARNESS_IDS, type HarnessId } from '../shared/harness';
 import type { Result } from '../shared/result';
 
 export type Command =
@@ -9,7 +11,14 @@ export type Command =
   | { kind: 'task_list'; project?: string; status?: TaskStatus }
   | { kind: 'session_list'; project?: string }
   | { kind: 'orchestrator_replace'; project: string }
-  | { kind: 'orchestrator_retry'; project: string };
+  | { kind: 'orchestrator_retry'; project: string }
+  | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope }
+  | { kind: 'commit'; session: string; message: string; paths: string[] }
+  | { kind: 'merge'; session: string; mode: 'merge' | 'squash' | 'rebase' }
+  | { kind: 'resolve'; session: string }
+  | { kind: 'pr'; session: string; title?: string }
+  | { kind: 'project_add'; path: string }
+  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
 
 export interface Invocation {
   command: Command;
@@ -27,8 +36,19 @@ Commands:
   session list [<project>]
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
+  project add <path>                  add a git repository as a project
+  session new <project> --prompt TEXT [--agent claude-code|codex|gemini|custom] [--base BRANCH]
+                                      start a worker session in its own worktree
+  diff <session> [--stat] [--uncommitted|--since-turn]
+                                      the session's changes against its base (committed and not)
+  commit <session> -m MESSAGE [<file>...]
+                                      commit all (or the given) changes; the repository's hooks run
+  merge <session> [--squash|--rebase] merge the session's branch into its base
+  resolve <session>                   ask the agent to resolve a merge's conflicts (rebase onto the base)
+  pr <session> [--title TEXT]         push the branch, open a pull request (gh) or print the compare URL
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
+<session> is a session's id (or the start of it) or its branch.
 
 Options:
   --json          print the contract's values as JSON instead of tables
@@ -58,6 +78,16 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         body: { type: 'string' },
         priority: { type: 'string' },
         status: { type: 'string' },
+        stat: { type: 'boolean' },
+        uncommitted: { type: 'boolean' },
+        'since-turn': { type: 'boolean' },
+        message: { type: 'string', short: 'm' },
+        squash: { type: 'boolean' },
+        rebase: { type: 'boolean' },
+        title: { type: 'string' },
+        prompt: { type: 'string' },
+        agent: { type: 'string' },
+        base: { type: 'string' },
       },
     });
   } catch (e) {
@@ -80,11 +110,76 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
     }
     if (values.body !== undefined) c.body = values.body;
   }
+  const review = reviewOptions(c, values);
+  if (review) return usage(review);
   if (c.kind === 'task_list' && values.status !== undefined) {
     if (!oneOf(TASK_STATUSES, values.status)) return usage(`--status must be one of ${TASK_STATUSES.join(', ')}; got "${values.status}".`);
     c.status = values.status;
   }
   return { ok: true, value: { ...base, command: c } };
+}
+
+interface ReviewFlags {
+  stat?: boolean;
+  uncommitted?: boolean;
+  'since-turn'?: boolean;
+  message?: string;
+  squash?: boolean;
+  rebase?: boolean;
+  title?: string;
+  prompt?: string;
+  agent?: string;
+  base?: string;
+}
+
+/** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
+function reviewOptions(c: Command, v: ReviewFlags): string | null {
+  const belongs: [keyof ReviewFlags, Command['kind']][] = [
+    ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
+    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'],
+  ];
+  for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
+  if (c.kind === 'diff') {
+    if (v.uncommitted && v['since-turn']) return 'Choose one of --uncommitted and --since-turn.';
+    c.stat = v.stat === true;
+    c.scope = v.uncommitted ? 'uncommitted' : v['since-turn'] ? 'since_turn' : 'all';
+  }
+  if (c.kind === 'commit') {
+    if (!v.message?.trim()) return 'Usage: baton commit <session> -m MESSAGE [<file>...]';
+    c.message = v.message;
+  }
+  if (c.kind === 'merge') {
+    if (v.squash && v.rebase) return 'Choose one of --squash and --rebase.';
+    c.mode = v.squash ? 'squash' : v.rebase ? 'rebase' : 'merge';
+  }
+  if (c.kind === 'pr' && v.title !== undefined) c.title = v.title;
+  if (c.kind === 'session_new') {
+    if (!v.prompt?.trim()) return 'Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]';
+    c.prompt = v.prompt;
+    if (v.agent !== undefined) {
+      if (!oneOf(HARNESS_IDS, v.agent)) return `--agent must be one of ${HARNESS_IDS.join(', ')}; got "${v.agent}".`;
+      c.agent = v.agent;
+    }
+    if (v.base !== undefined) c.base = v.base;
+  }
+  return null;
+}
+
+/** `<verb> <session>` with exactly one session. */
+function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr', words: readonly string[]): Result<Command> {
+  const [session, ...extra] = words;
+  if (session === undefined) return usage(`Usage: baton ${verb} <session>; see \`baton --help\`.`);
+  if (extra.length) return usage(`Too many arguments for \`${verb}\`: ${extra.join(' ')}`);
+  switch (verb) {
+    case 'diff':
+      return { ok: true, value: { kind: 'diff', session, stat: false, scope: 'all' } };
+    case 'merge':
+      return { ok: true, value: { kind: 'merge', session, mode: 'merge' } };
+    case 'resolve':
+      return { ok: true, value: { kind: 'resolve', session } };
+    case 'pr':
+      return { ok: true, value: { kind: 'pr', session } };
+  }
 }
 
 function commandOf(words: readonly string[]): Result<Command> {
@@ -106,8 +201,29 @@ function commandOf(words: readonly string[]): Result<Command> {
       }
       return usage(second === undefined ? '`task` needs a subcommand: add or list.' : `Unknown task subcommand "${second}"; use add or list.`);
     }
+    case 'diff':
+    case 'merge':
+    case 'resolve':
+    case 'pr':
+      return sessionVerb(first, words.slice(1));
+    case 'commit': {
+      if (second === undefined) return usage('Usage: baton commit <session> -m MESSAGE [<file>...]');
+      return { ok: true, value: { kind: 'commit', session: second, message: '', paths: [...rest] } };
+    }
+    case 'project':
+    case 'projects': {
+      if (second !== 'add') return usage(second === undefined ? '`project` needs a subcommand: add.' : `Unknown project subcommand "${second}"; use add.`);
+      const [path, ...extra] = rest;
+      if (path === undefined) return usage('Usage: baton project add <path>');
+      return extra.length ? usage(`Too many arguments for \`project add\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'project_add', path } };
+    }
     case 'session':
     case 'sessions': {
+      if (second === 'new') {
+        const [project, ...extra] = rest;
+        if (project === undefined) return usage('Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]');
+        return extra.length ? usage(`Too many arguments for \`session new\`: ${extra.join(' ')} (quote the prompt)`) : { ok: true, value: { kind: 'session_new', project, prompt: '' } };
+      }
       if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list.' : `Unknown session subcommand "${second}"; use list.`);
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };

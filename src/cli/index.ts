@@ -5,6 +5,7 @@ import { parseInvocation, USAGE, type Command } from './args';
 import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
+import { commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
 
 export interface Io {
   stdout(text: string): void;
@@ -76,5 +77,19 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return orchestratorReplace(ctx, c.project);
     case 'orchestrator_retry':
       return orchestratorRetry(ctx, c.project);
+    case 'diff':
+      return diff(ctx, c);
+    case 'commit':
+      return commit(ctx, c);
+    case 'merge':
+      return merge(ctx, c);
+    case 'resolve':
+      return resolveConflicts(ctx, c);
+    case 'pr':
+      return pr(ctx, c);
+    case 'project_add':
+      return projectAdd(ctx, c);
+    case 'session_new':
+      return sessionNew(ctx, c);
   }
 }

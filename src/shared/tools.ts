@@ -55,6 +55,16 @@ export const ORCHESTRATOR_TOOLS = {
     description: 'Stops a worker session and every process it started.',
     input: z.object({ sessionId: SessionId }).strict(),
   },
+  get_worker_diff: {
+    description:
+      "A worker's changes against the base branch (committed, staged, unstaged and untracked), from git: each file with its status and +/- counts, and the patch up to maxPatchBytes (default 60000; files past it are listed without their patch). stat: true for the list only; scope uncommitted for what is not committed yet.",
+    input: z.object({ sessionId: SessionId, stat: z.boolean().optional(), scope: z.enum(['all', 'uncommitted', 'since_turn']).optional(), maxPatchBytes: z.number().int().min(0).max(1_000_000).optional() }).strict(),
+  },
+  merge_worker: {
+    description:
+      "Merges a worker's committed branch into the project's base branch (mode merge, squash or rebase), by the same rules as the app: a conflict or a dirty checkout of the base is reported (nothing changed), never half-merged.",
+    input: z.object({ sessionId: SessionId, mode: z.enum(['merge', 'squash', 'rebase']).optional(), message: z.string().min(1).max(100_000).optional() }).strict(),
+  },
 } as const;
 
 export type OrchestratorToolName = keyof typeof ORCHESTRATOR_TOOLS;

@@ -8,6 +8,9 @@ import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
+import { createReviewFacts } from '../review/facts';
+import { reviewHandlers } from '../review/handlers';
+import { createReviewService } from '../review/service';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -122,6 +125,7 @@ export function createCore(opts: CoreOptions): Core {
         sessions: unavailable('sessions'),
         orchestrator: unavailable('orchestrator'),
         tasks: unavailable('tasks'),
+        review: unavailable('review'),
       }),
       hub,
       status,
@@ -190,6 +194,15 @@ export function createCore(opts: CoreOptions): Core {
     emitChanged: (projectId) => hub.emit('tasks.changed', { projectId }),
     replacementOpen: (projectId) => replacementsRepo.openFor(projectId) !== null,
   });
+  const review = createReviewService({
+    sessions: sessionsRepo,
+    turns: turnsRepo,
+    worktrees: worktreesRepo,
+    projects: projectsRepo,
+    facts: createReviewFacts(),
+    prompt: (id, text, key) => sessions.prompt(id, text, key),
+    emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
+  });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
     secret: store.meta.secret('mcp'),
@@ -197,10 +210,12 @@ export function createCore(opts: CoreOptions): Core {
     tasksRepo,
     sessions: sessionsRepo,
     sessionsService: sessions,
+    review,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   hub.listen((name, payload) => {
     if (name === 'sessions.changed') tasks.onSessionChanged((payload as { sessionId: string }).sessionId);
+    if (name === 'sessions.changed') review.onSessionChanged((payload as { sessionId: string }).sessionId);
     if (name === 'orchestrator.changed') tasks.deliverFor((payload as { projectId: string }).projectId);
   });
   const orchestrator: OrchestratorService = createOrchestratorService({
@@ -224,6 +239,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
+    review: reviewHandlers(review),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -302,6 +318,7 @@ export function createCore(opts: CoreOptions): Core {
       if (closeOpts?.stopAgents) await sessions.stopAll();
       await sessions.shutdown();
       await worktrees.idle();
+      await review.idle();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

@@ -10,6 +10,7 @@ import { MCP_TOKEN_FILE_ARG, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type
 import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
 import { tokensEqual } from '../api/security';
 import { sessionDir } from '../host/paths';
+import type { ReviewService } from '../review/service';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
@@ -23,7 +24,12 @@ export interface ToolsDeps {
   tasksRepo: TasksRepository;
   sessions: SessionsRepository;
   sessionsService: SessionsService;
+  /** The review domain: a worker's diff and merge, by the same rules as the app's. */
+  review: ReviewService;
 }
+
+/** The patch an orchestrator gets unless it asks for another size: enough to read, small enough for its context. */
+const TOOL_PATCH_BYTES = 60_000;
 
 /** ACP's stdio MCP server entry, as session/new, session/load and session/resume take it. */
 export interface McpServerEntry {
@@ -135,6 +141,16 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       const w = worker(orch, a.sessionId);
       if (!w.ok) return w;
       return deps.sessionsService.stop(w.value.id);
+    },
+    get_worker_diff: async (orch, a) => {
+      const w = worker(orch, a.sessionId);
+      if (!w.ok) return w;
+      return deps.review.diff({ sessionId: w.value.id, scope: a.scope ?? 'all', stat: a.stat ?? false, maxPatchBytes: a.maxPatchBytes ?? TOOL_PATCH_BYTES });
+    },
+    merge_worker: async (orch, a) => {
+      const w = worker(orch, a.sessionId);
+      if (!w.ok) return w;
+      return deps.review.merge({ sessionId: w.value.id, mode: a.mode ?? 'merge', ...(a.message ? { message: a.message } : {}) });
     },
   };
 

@@ -2,6 +2,7 @@ import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract'
 import { appContract } from './app';
 import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
+import { reviewContract } from './review';
 import { sessionsContract } from './sessions';
 import { tasksContract } from './tasks';
 import { worktreesContract } from './worktrees';
@@ -14,6 +15,7 @@ export const contract = {
   sessions: sessionsContract,
   orchestrator: orchestratorContract,
   tasks: tasksContract,
+  review: reviewContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,255 @@
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AppError, Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import { classifyGitFailure, gitError } from './errors';
+import { git, runGit, stripNewline } from './exec';
+
+export type DiffStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type_changed';
+
+/** Why a file's patch is not in the answer, though the file is listed. */
+export type OmittedReason = 'binary' | 'too_large' | 'patch_budget' | 'stat_only';
+
+export interface DiffFile {
+  path: string;
+  /** The path before a rename or copy, else null. */
+  oldPath: string | null;
+  status: DiffStatus;
+  binary: boolean;
+  /** Null for binary files, where git counts no lines. */
+  additions: number | null;
+  deletions: number | null;
+  /** The file's part of the patch, or null with the reason. */
+  patch: string | null;
+  omitted: OmittedReason | null;
+}
+
+export interface WorktreeDiff {
+  /** The commit the working tree is compared with (merge-base, HEAD, or a turn snapshot). */
+  from: string;
+  head: string;
+  files: DiffFile[];
+  additions: number;
+  deletions: number;
+  /** Some patches were left out to stay under the byte budget. */
+  truncated: boolean;
+}
+
+export interface DiffLimits {
+  /** A file whose working copy is bigger than this is listed without its patch. */
+  maxFileBytes: number;
+  /** A file with more changed lines than this is listed without its patch. */
+  maxFileLines: number;
+  /** The whole answer's patch text stops growing past this. */
+  maxPatchBytes: number;
+}
+
+export const DEFAULT_DIFF_LIMITS: DiffLimits = { maxFileBytes: 1024 * 1024, maxFileLines: 20_000, maxPatchBytes: 2 * 1024 * 1024 };
+
+// Plumbing (diff-index) reads none of the porcelain diff settings (external
+// drivers, noprefix, colour), so the output has one shape on every machine.
+const DIFF_ARGS = ['-M', '--no-textconv', '--no-ext-diff', '--no-color', '--full-index'];
+
+const STATUS: Record<string, DiffStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type_changed' };
+
+/** The worktree's own index file (the main one's, or `.git/worktrees/<name>/index`). */
+async function indexPath(worktreePath: string): Promise<Result<string, AppError>> {
+  const r = await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: worktreePath }, (stderr) =>
+    classifyGitFailure(`find the index of "${worktreePath}"`, stderr, worktreePath),
+  );
+  return r.ok ? ok(stripNewline(r.value)) : r;
+}
+
+/**
+ * Runs `fn` with GIT_INDEX_FILE pointing at a copy of the worktree's index to
+ * which the whole working tree has been added (untracked files included,
+ * ignored ones not), so `diff-index --cached` compares exact blobs: a file
+ * merely touched, or untracked but equal to the other side, is no change.
+ * The real index is never written.
+ */
+async function withScratchIndex<T>(worktreePath: string, head: string, fn: (env: Record<string, string>) => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'baton-diff-'));
+  const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+  try {
+    const source = await indexPath(worktreePath);
+    // A copy keeps the stat data, so git only re-reads files that changed.
+    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    const fail = (stderr: string) => classifyGitFailure(`read the changes of "${worktreePath}"`, stderr, worktreePath);
+    if (!copied) {
+      const read = await git(['read-tree', head], { cwd: worktreePath, env }, fail);
+      if (!read.ok) return read;
+    }
+    const add = await git(['add', '--all', '--', '.'], { cwd: worktreePath, env }, fail);
+    if (!add.ok) return add;
+    return await fn(env);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface RawEntry {
+  status: DiffStatus;
+  path: string;
+  oldPath: string | null;
+}
+
+/** Parses `--raw --numstat -z`: every raw record first, then every numstat record, in the same order. */
+export function parseRawNumstat(out: string): { path: string; oldPath: string | null; status: DiffStatus; additions: number | null; deletions: number | null }[] {
+  const f = out.split('\0');
+  const raw: RawEntry[] = [];
+  let i = 0;
+  while (i < f.length && f[i]!.startsWith(':')) {
+    const letter = f[i]!.split(' ')[4]?.[0] ?? 'M';
+    const status = STATUS[letter] ?? 'modified';
+    if (letter === 'R' || letter === 'C') {
+      raw.push({ status, oldPath: f[i + 1] ?? '', path: f[i + 2] ?? '' });
+      i += 3;
+    } else {
+      raw.push({ status, oldPath: null, path: f[i + 1] ?? '' });
+      i += 2;
+    }
+  }
+  const counts: { additions: number | null; deletions: number | null }[] = [];
+  while (i < f.length && counts.length < raw.length) {
+    const [a, d, name] = f[i]!.split('\t');
+    counts.push({ additions: a === '-' ? null : Number(a), deletions: d === '-' ? null : Number(d) });
+    // A rename's numstat record has an empty name followed by the old and the new path.
+    i += name === '' ? 3 : 1;
+  }
+  return raw.map((r, k) => ({ ...r, additions: counts[k]?.additions ?? null, deletions: counts[k]?.deletions ?? null }));
+}
+
+/** Splits a multi-file patch at each `diff --git` header, in git's order. */
+export function splitPatch(patch: string): string[] {
+  if (patch.length === 0) return [];
+  const parts = patch.split(/^(?=diff --git )/m);
+  return parts.filter((p) => p.startsWith('diff --git '));
+}
+
+const literal = (p: string) => `:(top,literal,exclude)${p}`;
+
+export interface DiffRequest {
+  worktreePath: string;
+  /** The commit to compare the working tree (committed, staged, unstaged and untracked) with. */
+  from: string;
+  /** Only the file list and counts, no patch. */
+  statOnly?: boolean;
+  limits?: Partial<DiffLimits>;
+}
+
+/**
+ * The worktree's changes against `from`, entirely from git: file list with
+ * status and counts (`--raw --numstat`, rename detection), then the patch of
+ * the files that pass the binary and size guards.
+ */
+export async function diffWorktree(req: DiffRequest): Promise<Result<WorktreeDiff, AppError>> {
+  const limits = { ...DEFAULT_DIFF_LIMITS, ...req.limits };
+  const cwd = req.worktreePath;
+  const head = await revParse(cwd, 'HEAD');
+  if (!head.ok) return head;
+  return withScratchIndex(cwd, head.value, async (env) => {
+    const fail = (stderr: string) => classifyGitFailure(`read the changes of "${cwd}"`, stderr, cwd);
+    const listed = await git(['diff-index', '--cached', ...DIFF_ARGS, '--raw', '--numstat', '-z', req.from, '--'], { cwd, env }, fail);
+    if (!listed.ok) return listed;
+    const entries = parseRawNumstat(listed.value);
+    const files: DiffFile[] = [];
+    for (const e of entries) {
+      const binary = e.additions === null;
+      let omitted: OmittedReason | null = req.statOnly ? 'stat_only' : binary ? 'binary' : null;
+      if (!omitted && (e.additions ?? 0) + (e.deletions ?? 0) > limits.maxFileLines) omitted = 'too_large';
+      if (!omitted && e.status !== 'deleted' && (await sizeOf(path.join(cwd, e.path))) > limits.maxFileBytes) omitted = 'too_large';
+      files.push({ ...e, binary, patch: null, omitted });
+    }
+    const totals = { additions: sum(files, 'additions'), deletions: sum(files, 'deletions') };
+    const wanted = files.filter((f) => f.omitted === null);
+    if (wanted.length === 0) return ok({ from: req.from, head: head.value, files, ...totals, truncated: false });
+
+    // Files left out are excluded by pathspec (both sides of a rename, so the pair is not half-shown).
+    const excluded = files.filter((f) => f.omitted !== null).flatMap((f) => (f.oldPath ? [f.path, f.oldPath] : [f.path]));
+    const run = await runGit(['diff-index', '--cached', ...DIFF_ARGS, '-p', req.from, '--', '.', ...excluded.map(literal)], { cwd, env });
+    if (!run.ok) return run;
+    if (run.value.code !== 0) return err(fail(run.value.stderr));
+    const parts = splitPatch(run.value.stdout.toString('utf8'));
+    if (parts.length !== wanted.length) {
+      // Never pair a patch with the wrong file: say it could not be split instead.
+      return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${parts.length} parts for ${wanted.length} files); the file list is still right, ask for --stat.`));
+    }
+    let budget = limits.maxPatchBytes;
+    let truncated = false;
+    wanted.forEach((f, k) => {
+      const p = parts[k]!;
+      if (Buffer.byteLength(p) > budget) {
+        f.omitted = 'patch_budget';
+        truncated = true;
+        budget = 0;
+        return;
+      }
+      budget -= Buffer.byteLength(p);
+      f.patch = p;
+    });
+    return ok({ from: req.from, head: head.value, files, ...totals, truncated });
+  });
+}
+
+const sum = (files: DiffFile[], k: 'additions' | 'deletions') => files.reduce((n, f) => n + (f[k] ?? 0), 0);
+
+async function sizeOf(p: string): Promise<number> {
+  try {
+    return (await stat(p)).size;
+  } catch {
+    return 0;
+  }
+}
+
+export async function revParse(cwd: string, rev: string): Promise<Result<string, AppError>> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd });
+  if (!r.ok) return r;
+  if (r.value.code !== 0) return err(gitError('not_found', 'invalid', `"${rev}" does not name a commit in "${cwd}".`, r.value.stderr));
+  return ok(stripNewline(r.value.stdout.toString('utf8')));
+}
+
+/** Where the branch left `base`: the commit the session's work is compared with. */
+export async function mergeBase(cwd: string, a: string, b: string): Promise<Result<string, AppError>> {
+  const r = await runGit(['merge-base', a, b], { cwd });
+  if (!r.ok) return r;
+  if (r.value.code !== 0) {
+    return err(gitError('base_not_found', 'needs_you', `"${a}" and "${b}" share no history in "${cwd}"; check the session's base branch.`, r.value.stderr));
+  }
+  return ok(stripNewline(r.value.stdout.toString('utf8')));
+}
+
+// Snapshots are Baton's bookkeeping, not the user's commits: a fixed identity, no signing, no hooks.
+const SNAPSHOT_IDENTITY = ['-c', 'user.name=Baton', '-c', 'user.email=baton@localhost'];
+
+/**
+ * Records the whole working tree (untracked files included, ignored ones
+ * not) as a commit on top of HEAD under `ref`, through a scratch index:
+ * what `since_turn` diffs against. The worktree and its index are untouched.
+ */
+export async function snapshotWorktree(worktreePath: string, ref: string, message: string): Promise<Result<string, AppError>> {
+  const head = await revParse(worktreePath, 'HEAD');
+  if (!head.ok) return head;
+  const dir = await mkdtemp(path.join(tmpdir(), 'baton-snap-'));
+  const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+  const fail = (stderr: string) => classifyGitFailure(`snapshot "${worktreePath}"`, stderr, worktreePath);
+  try {
+    const source = await indexPath(worktreePath);
+    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    if (!copied) {
+      const read = await git(['read-tree', head.value], { cwd: worktreePath, env }, fail);
+      if (!read.ok) return read;
+    }
+    const add = await git(['add', '--all', '--', '.'], { cwd: worktreePath, env }, fail);
+    if (!add.ok) return add;
+    const tree = await git(['write-tree'], { cwd: worktreePath, env }, fail);
+    if (!tree.ok) return tree;
+    const commit = await git([...SNAPSHOT_IDENTITY, 'commit-tree', '--no-gpg-sign', stripNewline(tree.value), '-p', head.value, '-F', '-'], { cwd: worktreePath, input: message }, fail);
+    if (!commit.ok) return commit;
+    const sha = stripNewline(commit.value);
+    const update = await git(['update-ref', '-m', 'baton: turn snapshot', ref, sha], { cwd: worktreePath }, fail);
+    return update.ok ? ok(sha) : update;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

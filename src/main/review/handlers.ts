@@ -1,0 +1,14 @@
+import type { HandlersOf } from '../../shared/contract';
+import type { Contract } from '../../shared/contracts';
+import type { ReviewService } from './service';
+
+export function reviewHandlers<Ctx>(service: ReviewService): HandlersOf<Contract, Ctx>['review'] {
+  return {
+    status: ({ sessionId }) => service.status(sessionId),
+    diff: (input) => service.diff(input),
+    commit: ({ sessionId, message, paths }) => service.commit({ sessionId, message, ...(paths ? { paths } : {}) }),
+    merge: ({ sessionId, mode, message }) => service.merge({ sessionId, mode, ...(message !== undefined ? { message } : {}) }),
+    resolveConflicts: ({ sessionId }) => service.resolveConflicts(sessionId),
+    pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
+  };
+}

@@ -1,0 +1,187 @@
+import type { CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
+import type { AppError, Result } from '../../shared/result';
+import { err, fail, ok } from '../../shared/result';
+import { commitWorktree } from '../git/commit';
+import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
+import { abortRebase, mergeIntoBase, rebaseOnto, type MergeMode } from '../git/merge';
+import { openPullRequest, pushBranch } from '../git/push';
+import type { ProjectsRepository } from '../projects/repository';
+import type { SessionRecord, SessionsRepository } from '../sessions/repository';
+import type { TurnsRepository } from '../sessions/turns-repository';
+import type { WorktreesRepository } from '../worktrees/repository';
+import type { ReviewFactsStore } from './facts';
+
+export interface ReviewServiceDeps {
+  sessions: SessionsRepository;
+  turns: TurnsRepository;
+  worktrees: WorktreesRepository;
+  projects: ProjectsRepository;
+  facts: ReviewFactsStore;
+  /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
+  prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
+  emitChanged(sessionId: string, projectId: string): void;
+}
+
+/** What every review operation needs about a session, resolved once. */
+export interface ReviewTarget {
+  session: SessionRecord;
+  repoPath: string;
+  worktreePath: string;
+  branch: string;
+  base: string;
+}
+
+export const TURN_REF_PREFIX = 'refs/baton/turns/';
+
+/** A plain error result: git's own error shapes carry extra fields the contract does not declare. */
+const plain = <T>(r: { ok: false; error: AppError }): Result<T> => err({ code: r.error.code, message: r.error.message });
+
+export function createReviewService(deps: ReviewServiceDeps) {
+  function target(sessionId: string): Result<ReviewTarget> {
+    const session = deps.sessions.get(sessionId);
+    if (!session) return fail('session_not_found', `There is no session ${sessionId}.`);
+    const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
+    if (!w || w.state !== 'active') return fail('no_worktree', `Session ${sessionId} has no worktree any more, so there is nothing to review.`);
+    const project = deps.projects.get(session.projectId);
+    if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
+    // Sessions branch off the project's base branch today; a per-session base would be read here.
+    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: project.baseBranch });
+  }
+
+  const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
+
+  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
+    const f = await deps.facts.get(t.repoPath, t.session.id);
+    if (!f.ok) return plain(f);
+    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
+    const turnId = lastTurnIds.get(t.session.id) ?? '';
+    return ok({ ...f.value, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
+  }
+
+  async function record(t: ReviewTarget, patch: Partial<ReviewFacts>): Promise<void> {
+    const r = await deps.facts.record(t.repoPath, t.session.id, patch);
+    if (!r.ok) console.warn(`[baton] session ${t.session.id}: ${r.error.message}`);
+    changed(t);
+  }
+
+  // The turn each session's snapshot was last taken for, and the snapshot under way, so a burst of change events takes one.
+  const lastTurnIds = new Map<string, string>();
+  const snapshots = new Map<string, Promise<void>>();
+
+  return {
+    target,
+
+    async status(sessionId: string): Promise<Result<ReviewStatus>> {
+      const t = target(sessionId);
+      if (!t.ok) return t;
+      const f = await facts(t.value);
+      return f.ok ? ok({ sessionId, branch: t.value.branch, base: t.value.base, facts: f.value }) : f;
+    },
+
+    async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {
+      const t = target(input.sessionId);
+      if (!t.ok) return t;
+      const { worktreePath, base, branch } = t.value;
+      let from: Result<string, AppError>;
+      if (input.scope === 'uncommitted') from = await revParse(worktreePath, 'HEAD');
+      else if (input.scope === 'since_turn') {
+        from = await revParse(worktreePath, TURN_REF_PREFIX + input.sessionId);
+        if (!from.ok) return fail('no_turn_snapshot', "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
+      } else from = await mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
+      if (!from.ok) return plain(from);
+      const d = await diffWorktree({ worktreePath, from: from.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+      if (!d.ok) return plain(d);
+      return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value });
+    },
+
+    async commit(input: { sessionId: string; message: string; paths?: string[] }): Promise<Result<CommitView>> {
+      const t = target(input.sessionId);
+      if (!t.ok) return t;
+      const r = await commitWorktree({ worktreePath: t.value.worktreePath, message: input.message, ...(input.paths ? { paths: input.paths } : {}) });
+      if (!r.ok) return plain(r);
+      if (r.value.status === 'committed') changed(t.value);
+      return ok(r.value);
+    },
+
+    async merge(input: { sessionId: string; mode: MergeMode; message?: string }): Promise<Result<MergeView>> {
+      const t = target(input.sessionId);
+      if (!t.ok) return t;
+      const { session, branch, base } = t.value;
+      const message = input.message ?? (input.mode === 'squash' ? `${session.title}\n\nSquashed from ${branch} (Baton session ${session.id}).` : `Merge branch '${branch}' into ${base}\n\n${session.title}`);
+      const r = await mergeIntoBase({ repoPath: t.value.repoPath, branch, base, mode: input.mode, message, sessionWorktree: t.value.worktreePath });
+      if (!r.ok) return plain(r);
+      if (r.value.status === 'merged') await record(t.value, { merged: { commit: r.value.commit, mode: input.mode, base, at: new Date().toISOString() } });
+      return ok(r.value);
+    },
+
+    /**
+     * "Ask the agent to resolve": rebases the session's branch onto its base
+     * in its own worktree; a rebase that stops on conflicts is left for the
+     * agent, prompted with the files and how to finish.
+     */
+    async resolveConflicts(sessionId: string): Promise<Result<{ status: 'clean' | 'asked'; files: string[]; turnId: string | null }>> {
+      const t = target(sessionId);
+      if (!t.ok) return t;
+      const { session, worktreePath, base, branch } = t.value;
+      if (session.state !== 'idle') return fail('agent_busy', `The agent is ${session.state}; it can take the conflicts once it is idle. Wait for its turn to end (or continue it), then ask again.`);
+      const rebased = await rebaseOnto(worktreePath, `refs/heads/${base}`, false);
+      if (!rebased.ok) return plain(rebased);
+      if (rebased.value.status === 'rebased') {
+        changed(t.value);
+        return ok({ status: 'clean', files: [], turnId: null });
+      }
+      const files = rebased.value.files;
+      const text = [
+        `(Baton) Merging your branch ${branch} into ${base} conflicts. A rebase of ${branch} onto ${base} is in progress in your worktree and has stopped at the conflicts in: ${files.join(', ')}.`,
+        'Resolve each conflicting file (keep both intents, remove the conflict markers), `git add` it, and run `git rebase --continue`; repeat until the rebase completes. Do not abort the rebase. Then say what you changed.',
+      ].join('\n\n');
+      const sent = await deps.prompt(sessionId, text, `resolve:${sessionId}:${Date.now()}`);
+      if (!sent.ok) {
+        // Nobody will finish the rebase: put the branch back as it was rather than leave it half-done.
+        await abortRebase(worktreePath);
+        return fail(sent.error.code, `The rebase was undone because the agent could not be asked: ${sent.error.message}`);
+      }
+      changed(t.value);
+      return ok({ status: 'asked', files, turnId: sent.value.turnId });
+    },
+
+    async pr(input: { sessionId: string; title?: string; body?: string }): Promise<Result<PrView>> {
+      const t = target(input.sessionId);
+      if (!t.ok) return t;
+      const { session, worktreePath, branch, base } = t.value;
+      const pushed = await pushBranch(worktreePath, branch);
+      if (!pushed.ok) return plain(pushed);
+      const at = new Date().toISOString();
+      await record(t.value, { pushed: { remote: pushed.value.remote, branch, at } });
+      const title = input.title ?? session.title;
+      const body = input.body ?? [session.initialPrompt ?? '', `Made by Baton session ${session.id} on ${branch}.`].filter(Boolean).join('\n\n');
+      const pr = await openPullRequest(worktreePath, pushed.value, base, title, body);
+      if (pr.kind !== 'none') await record(t.value, { pr: { url: pr.url, kind: pr.kind, at: new Date().toISOString() } });
+      return ok({ pushed: pushed.value, pr });
+    },
+
+    /** A worker's turn ended: snapshot its worktree once per turn, for "since last turn". */
+    onSessionChanged(sessionId: string): void {
+      const s = deps.sessions.get(sessionId);
+      if (!s || s.state !== 'idle') return;
+      const turn = deps.turns.last(sessionId);
+      if (!turn || turn.status !== 'ended' || lastTurnIds.get(sessionId) === turn.id || snapshots.has(sessionId)) return;
+      const t = target(sessionId);
+      if (!t.ok) return;
+      const p = snapshotWorktree(t.value.worktreePath, TURN_REF_PREFIX + sessionId, `Baton: worktree of session ${sessionId} after turn ${turn.id}\n`)
+        .then((r) => {
+          if (r.ok) lastTurnIds.set(sessionId, turn.id);
+          else console.warn(`[baton] session ${sessionId}: no turn snapshot: ${r.error.message}`);
+        })
+        .finally(() => snapshots.delete(sessionId));
+      snapshots.set(sessionId, p);
+    },
+
+    /** Waits for snapshots under way (shutdown, tests). */
+    async idle(): Promise<void> {
+      await Promise.allSettled([...snapshots.values()]);
+    },
+  };
+}
+
+export type ReviewService = ReturnType<typeof createReviewService>;

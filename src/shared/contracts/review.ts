@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { domain, event, procedure } from '../contract';
+
+const Id = z.string().min(1).max(100);
+
+/** `all`: the worktree against its merge-base with the base branch; `uncommitted`: against HEAD; `since_turn`: against the snapshot taken when the agent's last turn ended. */
+export const DIFF_SCOPES = ['all', 'uncommitted', 'since_turn'] as const;
+export type DiffScope = (typeof DIFF_SCOPES)[number];
+
+export const DiffFileView = z.object({
+  path: z.string(),
+  oldPath: z.string().nullable(),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type_changed']),
+  binary: z.boolean(),
+  additions: z.number().int().nullable(),
+  deletions: z.number().int().nullable(),
+  patch: z.string().nullable(),
+  /** Why the patch is left out though the file is listed. */
+  omitted: z.enum(['binary', 'too_large', 'patch_budget', 'stat_only']).nullable(),
+});
+export type DiffFileView = z.infer<typeof DiffFileView>;
+
+export const DiffView = z.object({
+  sessionId: z.string(),
+  scope: z.enum(DIFF_SCOPES),
+  branch: z.string(),
+  base: z.string(),
+  from: z.string(),
+  head: z.string(),
+  files: z.array(DiffFileView),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  truncated: z.boolean(),
+});
+export type DiffView = z.infer<typeof DiffView>;
+
+export const CommitView = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('committed'), commit: z.string(), files: z.array(z.string()) }),
+  /** The repository's hook refused; nothing was committed. */
+  z.object({ status: z.literal('hook_failed'), hooks: z.array(z.string()), output: z.string() }),
+  z.object({ status: z.literal('nothing_to_commit') }),
+]);
+export type CommitView = z.infer<typeof CommitView>;
+
+export const MERGE_MODES = ['merge', 'squash', 'rebase'] as const;
+
+export const MergeView = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('merged'),
+    mode: z.enum(MERGE_MODES),
+    commit: z.string(),
+    previous: z.string(),
+    where: z.enum(['checkout', 'ref']),
+    checkoutPath: z.string().nullable(),
+  }),
+  z.object({ status: z.literal('up_to_date'), commit: z.string() }),
+  /** Nothing was changed; "Ask the agent to resolve" (review.resolveConflicts) is offered. */
+  z.object({ status: z.literal('conflict'), files: z.array(z.string()) }),
+  z.object({
+    status: z.literal('refused'),
+    reason: z.enum(['base_dirty', 'base_busy', 'base_moved', 'session_dirty']),
+    message: z.string(),
+    files: z.array(z.string()),
+    checkoutPath: z.string().nullable(),
+  }),
+]);
+export type MergeView = z.infer<typeof MergeView>;
+
+export const ResolveView = z.object({
+  /** `clean`: the branch rebased without conflicts (merge again); `asked`: the agent was prompted with the files. */
+  status: z.enum(['clean', 'asked']),
+  files: z.array(z.string()),
+  turnId: z.string().nullable(),
+});
+
+export const PullRequestView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('created'), url: z.string() }),
+  z.object({ kind: z.literal('compare'), url: z.string(), why: z.string() }),
+  z.object({ kind: z.literal('none'), message: z.string() }),
+]);
+
+export const PrView = z.object({
+  pushed: z.object({ remote: z.string(), remoteUrl: z.string(), branch: z.string() }),
+  pr: PullRequestView,
+});
+export type PrView = z.infer<typeof PrView>;
+
+/** Facts about a session's landing, stored when they happen. */
+export const ReviewFacts = z.object({
+  merged: z.object({ commit: z.string(), mode: z.enum(MERGE_MODES), base: z.string(), at: z.string() }).nullable(),
+  pushed: z.object({ remote: z.string(), branch: z.string(), at: z.string() }).nullable(),
+  pr: z.object({ url: z.string(), kind: z.enum(['created', 'compare']), at: z.string() }).nullable(),
+  /** The snapshot taken when the agent's last turn ended (for the `since_turn` diff). */
+  lastTurn: z.object({ commit: z.string(), turnId: z.string() }).nullable(),
+});
+export type ReviewFacts = z.infer<typeof ReviewFacts>;
+
+export const ReviewStatus = z.object({ sessionId: z.string(), branch: z.string(), base: z.string(), facts: ReviewFacts });
+export type ReviewStatus = z.infer<typeof ReviewStatus>;
+
+const Path = z.string().min(1).max(4096);
+
+export const reviewContract = domain({
+  procedures: {
+    status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
+    diff: procedure(
+      z
+        .object({
+          sessionId: Id,
+          scope: z.enum(DIFF_SCOPES).default('all'),
+          /** File list and counts only. */
+          stat: z.boolean().default(false),
+          maxPatchBytes: z.number().int().min(0).max(3 * 1024 * 1024).optional(),
+        })
+        .strict(),
+      DiffView,
+    ),
+    commit: procedure(
+      z.object({ sessionId: Id, message: z.string().trim().min(1, 'Write a commit message.').max(100_000), paths: z.array(Path).min(1).max(10_000).optional() }).strict(),
+      CommitView,
+    ),
+    merge: procedure(z.object({ sessionId: Id, mode: z.enum(MERGE_MODES).default('merge'), message: z.string().trim().min(1).max(100_000).optional() }).strict(), MergeView),
+    /** Rebases the session's branch onto its base in its worktree and, on conflicts, asks the agent to resolve them. */
+    resolveConflicts: procedure(z.object({ sessionId: Id }).strict(), ResolveView),
+    /** Pushes the branch, then opens a PR with gh (or hands back the compare URL). */
+    pr: procedure(z.object({ sessionId: Id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional() }).strict(), PrView),
+  },
+  events: {
+    changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
+  },
+});

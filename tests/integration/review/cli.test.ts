@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli/index';
+import { createCore } from '../../../src/main/app/core';
+import type { ProjectSummary } from '../../../src/shared/contracts/projects';
+import type { CommitView, DiffView, MergeView, PrView } from '../../../src/shared/contracts/review';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import { buildOnce } from '../../support/build';
+import { callerOf, makeRepo } from '../../support/core-harness';
+import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { stopAgents } from '../control/helpers';
+import { git, QUIET_SCRIPT, write } from './helpers';
+
+const dirs: string[] = [];
+const temp = (label: string) => {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
+  dirs.push(d);
+  return d;
+};
+let dataDir = '';
+
+beforeAll(() => buildOnce(), 180_000);
+afterEach(async () => {
+  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The real `baton` command's code, in process (headless: no app is running), with its output captured. */
+async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run([...args, '--data-dir', dataDir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function json<T>(r: { code: number; stdout: string; stderr: string }): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+describe('baton review verbs with --json, on a real repository', () => {
+  it('project add, session new, diff, commit, merge --squash and pr, each as JSON; failures exit non-zero with words', { timeout: 120_000 }, async () => {
+    dataDir = temp('baton-cli-review-');
+    const repo = makeRepo(temp('baton-cli-repo-'));
+    git(repo, 'config', 'user.name', 'Tester');
+    git(repo, 'config', 'user.email', 'tester@example.com');
+    const added = json<{ project: ProjectSummary; existed: boolean }>(await baton('project', 'add', repo, '--json'));
+    expect(added).toMatchObject({ existed: false, project: { path: repo, baseBranch: 'main' } });
+    // The agent's command is a project setting (set in the app); here through a brain of the test's own, closed again.
+    const core = createCore({ dataDir, mode: 'browser', version: 'test' });
+    await callerOf(core)('projects.update', { id: added.project.id, patch: { customCommand: scriptedCommand(temp('baton-cli-script-'), QUIET_SCRIPT) } });
+    await core.close();
+
+    expect((await baton('session', 'new', added.project.prefix, '--prompt', 'Add a feature', '--base', 'other')).code).toBe(1);
+    const session = json<SessionSummary>(await baton('session', 'new', added.project.prefix, '--prompt', 'Add a feature', '--agent', 'custom', '--json'));
+    expect(session).toMatchObject({ role: 'worker', harness: 'custom', projectId: added.project.id });
+    const wt = session.worktreePath!;
+    await waitUntil(() => existsSync(join(wt, 'README.md')), (x) => x, 10_000, 'the worktree');
+
+    write(wt, 'feature.txt', 'feature\n');
+    const d = json<DiffView>(await baton('diff', session.id.slice(0, 8), '--json'));
+    expect(d.files).toMatchObject([{ path: 'feature.txt', status: 'added', additions: 1 }]);
+    expect(d.files[0]!.patch).toContain('+feature');
+    const stat = await baton('diff', session.branch!, '--stat');
+    expect(stat.code).toBe(0);
+    expect(stat.stdout).toMatch(/added\s+\+1\s+-0\s+feature\.txt/);
+    expect(stat.stdout).not.toContain('+feature');
+
+    const c = json<CommitView>(await baton('commit', session.id, '-m', 'Add feature', '--json'));
+    expect(c).toMatchObject({ status: 'committed', files: ['feature.txt'] });
+    const none = await baton('commit', session.id, '-m', 'again');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('Nothing to commit');
+
+    write(repo, 'README.md', 'dirty\n');
+    const refused = await baton('merge', session.id, '--json');
+    expect(refused.code).toBe(1);
+    expect(json<MergeView>(refused)).toMatchObject({ status: 'refused', reason: 'base_dirty', files: ['README.md'] });
+    expect(refused.stderr).toContain('README.md');
+    git(repo, 'checkout', '--', 'README.md');
+
+    const m = json<MergeView>(await baton('merge', session.id, '--squash', '--json'));
+    expect(m).toMatchObject({ status: 'merged', mode: 'squash', where: 'checkout' });
+    expect(git(repo, 'log', '-1', '--format=%s').trim()).toBe('Add a feature');
+
+    const bare = temp('baton-cli-bare-');
+    git(bare, 'init', '-q', '--bare');
+    git(repo, 'remote', 'add', 'origin', bare);
+    const p = json<PrView>(await baton('pr', session.id, '--json'));
+    expect(p).toMatchObject({ pushed: { remote: 'origin', branch: session.branch }, pr: { kind: 'none' } });
+
+    const bad = await baton('merge', session.id, '--squash', '--rebase');
+    expect(bad.code).toBe(2);
+    expect((await baton('diff', 'no-such-session')).stderr).toContain('No session matches');
+  });
+});

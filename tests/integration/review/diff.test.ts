@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildOnce } from '../../support/build';
+import { createHarness, type Harness } from '../../support/core-harness';
+import { waitUntil } from '../../support/scripted';
+import { git, lines, reviewSession, statusOf, teardown, write } from './helpers';
+
+let h: Harness;
+beforeAll(() => buildOnce(), 180_000);
+beforeEach(() => {
+  h = createHarness();
+});
+afterEach(() => teardown(h));
+
+const indexDigest = (wt: string) => createHash('sha256').update(readFileSync(git(wt, 'rev-parse', '--path-format=absolute', '--git-path', 'index').trim())).digest('hex');
+
+describe('review.diff on a real worktree', () => {
+  it('lists committed, staged, unstaged, untracked, binary, renamed and deleted files from git, with patches, without touching the index', async () => {
+    const { session, wt } = await reviewSession(h, { files: { 'README.md': '# demo\n', 'src/a.txt': lines(1, 40), 'old-name.txt': lines(1, 30), 'gone.txt': 'bye\n' } });
+    // Committed on the branch.
+    write(wt, 'src/a.txt', lines(1, 40) + 'line 41\n');
+    git(wt, 'commit', '-qam', 'agent: extend a');
+    // Staged rename with an edit, staged deletion, unstaged edit, untracked text and binary files.
+    git(wt, 'mv', 'old-name.txt', 'new-name.txt');
+    write(wt, 'new-name.txt', lines(1, 30) + 'line 31\n');
+    git(wt, 'add', 'new-name.txt');
+    git(wt, 'rm', '-q', 'gone.txt');
+    write(wt, 'README.md', '# demo\n\nMore.\n');
+    write(wt, 'notes/new.txt', 'fresh\nfile\n');
+    write(wt, 'img.bin', Buffer.from([0, 1, 2, 3, 0, 255, 0]));
+    const statusBefore = statusOf(wt);
+    const indexBefore = indexDigest(wt);
+
+    const d = await h.must('review.diff', { sessionId: session.id });
+    const by = Object.fromEntries(d.files.map((f) => [f.path, f]));
+    expect(d.base).toBe('main');
+    expect(by['src/a.txt']).toMatchObject({ status: 'modified', additions: 1, deletions: 0, omitted: null });
+    expect(by['new-name.txt']).toMatchObject({ status: 'renamed', oldPath: 'old-name.txt', additions: 1, deletions: 0 });
+    expect(by['new-name.txt']!.patch).toContain('rename from old-name.txt');
+    expect(by['gone.txt']).toMatchObject({ status: 'deleted', deletions: 1 });
+    expect(by['README.md']).toMatchObject({ status: 'modified', additions: 2 });
+    expect(by['notes/new.txt']).toMatchObject({ status: 'added', additions: 2, deletions: 0 });
+    expect(by['notes/new.txt']!.patch).toContain('+fresh');
+    expect(by['img.bin']).toMatchObject({ status: 'added', binary: true, additions: null, patch: null, omitted: 'binary' });
+    expect(d.files).toHaveLength(6);
+    expect(d.additions).toBe(1 + 1 + 2 + 2);
+
+    // The user's (here: the agent's) index and status are exactly as they were.
+    expect(statusOf(wt)).toBe(statusBefore);
+    expect(indexDigest(wt)).toBe(indexBefore);
+
+    const unc = await h.must('review.diff', { sessionId: session.id, scope: 'uncommitted' });
+    expect(unc.files.map((f) => f.path).sort()).toEqual(['README.md', 'gone.txt', 'img.bin', 'new-name.txt', 'notes/new.txt']);
+
+    const stat = await h.must('review.diff', { sessionId: session.id, stat: true });
+    expect(stat.files.every((f) => f.patch === null && f.omitted === 'stat_only')).toBe(true);
+    expect(stat.files).toHaveLength(6);
+  });
+
+  it('lists a file over the size limit without its patch, and caps the patch budget', async () => {
+    const { session, wt } = await reviewSession(h);
+    write(wt, 'big.txt', 'x'.repeat(80) + '\n'.repeat(1) + 'y'.repeat(2 * 1024 * 1024));
+    write(wt, 'small1.txt', lines(1, 200));
+    write(wt, 'small2.txt', lines(1, 200));
+    const d = await h.must('review.diff', { sessionId: session.id, maxPatchBytes: 3000 });
+    const by = Object.fromEntries(d.files.map((f) => [f.path, f]));
+    expect(by['big.txt']).toMatchObject({ status: 'added', patch: null, omitted: 'too_large' });
+    const small = [by['small1.txt']!, by['small2.txt']!];
+    expect(small.filter((f) => f.omitted === 'patch_budget')).toHaveLength(1);
+    expect(small.filter((f) => f.patch !== null)).toHaveLength(1);
+    expect(d.truncated).toBe(true);
+  });
+
+  it('diffs since the end of the last turn from a snapshot taken when the turn ended', async () => {
+    const { session, wt } = await reviewSession(h);
+    // The first turn's snapshot holds whatever was there when it ended (here: nothing new).
+    await waitUntil(() => h.must('review.status', { sessionId: session.id }), (s) => s.facts.lastTurn !== null, 20_000, 'first turn snapshot');
+    write(wt, 'during-turn-2.txt', 'a\n');
+    const first = (await h.must('review.status', { sessionId: session.id })).facts.lastTurn!.commit;
+    await h.must('sessions.prompt', { id: session.id, text: 'again', idempotencyKey: 'again-1234' });
+    await waitUntil(() => h.must('review.status', { sessionId: session.id }), (s) => s.facts.lastTurn !== null && s.facts.lastTurn.commit !== first, 20_000, 'second snapshot');
+    write(wt, 'after-turn-2.txt', 'b\n');
+    const d = await h.must('review.diff', { sessionId: session.id, scope: 'since_turn' });
+    expect(d.files.map((f) => f.path)).toEqual(['after-turn-2.txt']);
+    const all = await h.must('review.diff', { sessionId: session.id });
+    expect(all.files.map((f) => f.path).sort()).toEqual(['after-turn-2.txt', 'during-turn-2.txt']);
+    expect(git(wt, 'status', '--porcelain')).toContain('?? during-turn-2.txt');
+  });
+});
