@@ -4,6 +4,8 @@ import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
 import { OPEN_STATES } from '../../shared/session-state';
+import { createAgentsCatalog } from '../agents/catalog';
+import { agentsHandlers } from '../agents/handlers';
 import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
@@ -91,6 +93,7 @@ export function createCore(opts: CoreOptions): Core {
     settings: meta ? meta.settings() : DEFAULT_SETTINGS,
   });
   const hub = createEventHub(contract);
+  const agents = agentsHandlers<CallContext>(createAgentsCatalog());
   const app: HandlersOf<Contract, CallContext>['app'] = {
     status: () => ok(status()),
     pickFolder: async ({ title }) =>
@@ -117,6 +120,7 @@ export function createCore(opts: CoreOptions): Core {
     return {
       router: createRouter(contract, {
         app,
+        agents,
         projects: unavailable('projects'),
         worktrees: unavailable('worktrees'),
         sessions: unavailable('sessions'),
@@ -216,6 +220,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const handlers: HandlersOf<Contract, CallContext> = {
     app,
+    agents,
     projects: projectsHandlers(projectsRepo, projects),
     worktrees: worktreesHandlers(worktrees),
     sessions: sessionsHandlers(sessions),
