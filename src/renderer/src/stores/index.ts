@@ -3,6 +3,7 @@ import type { Api } from '../../../shared/contracts';
 import { AppStatus } from '../../../shared/contracts/app';
 import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
+import { createAgentsSlice, type AgentsSlice } from './agents';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed, type FollowSlice } from './follow';
@@ -25,7 +26,8 @@ export type BatonState = ConnectionSlice &
   SessionActionsSlice &
   OrchestratorSlice &
   TasksSlice &
-  PlaceSlice;
+  PlaceSlice &
+  AgentsSlice;
 
 export interface StoreDeps {
   api: Api;
@@ -48,6 +50,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createOrchestratorSlice(deps)(...a),
     ...createTasksSlice(deps)(...a),
     ...createPlaceSlice(deps)(...a),
+    ...createAgentsSlice(deps)(...a),
   }));
   if (deps.places) keepPlace(store, deps.places);
   return store;
