@@ -7,6 +7,7 @@ import type { Result } from '../shared/result';
 export type Command =
   | { kind: 'help' }
   | { kind: 'status' }
+  | { kind: 'agents' }
   | { kind: 'task_add'; project: string; title: string; body?: string; priority?: TaskPriority }
   | { kind: 'task_list'; project?: string; status?: TaskStatus }
   | { kind: 'session_list'; project?: string }
@@ -30,6 +31,7 @@ export const USAGE = `Usage: baton [--json] [--data-dir DIR] <command>
 
 Commands:
   status                              the app, and per project its sessions, orchestrator and open tasks
+  agents                              the agents installed on this machine (with versions) and how to install the others
   task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]
                                       queue a task for the project's orchestrator
   task list [<project>] [--status open|done|canceled]
@@ -188,6 +190,8 @@ function commandOf(words: readonly string[]): Result<Command> {
   switch (first) {
     case 'status':
       return second === undefined ? { ok: true, value: { kind: 'status' } } : usage(`\`status\` takes no arguments; got "${second}".`);
+    case 'agents':
+      return second === undefined ? { ok: true, value: { kind: 'agents' } } : usage(`\`agents\` takes no arguments; got "${second}".`);
     case 'task': {
       if (second === 'add') {
         const [project, title] = rest;

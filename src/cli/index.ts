@@ -1,5 +1,6 @@
 import { resolveClientDataDir } from '../main/app/paths';
 import type { Result } from '../shared/result';
+import { agentsList } from './agents';
 import { typedCall } from './api';
 import { parseInvocation, USAGE, type Command } from './args';
 import { openBackend } from './backend';
@@ -67,6 +68,8 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
   switch (c.kind) {
     case 'status':
       return status(ctx);
+    case 'agents':
+      return agentsList(ctx);
     case 'task_add':
       return taskAdd(ctx, c);
     case 'task_list':

@@ -9,17 +9,20 @@ export interface ResolvedAgent {
   args: string[];
 }
 
-interface HarnessSpec {
+export interface HarnessSpec {
   bin: string;
   args: string[];
+  npmPackage: string;
   install: string;
 }
 
+const npmSpec = (bin: string, args: string[], npmPackage: string): HarnessSpec => ({ bin, args, npmPackage, install: `npm install -g ${npmPackage}` });
+
 /** How each known harness is started; `custom` is whatever command line the user gives. */
-const SPECS: Record<Exclude<HarnessId, 'custom'>, HarnessSpec> = {
-  'claude-code': { bin: 'claude-agent-acp', args: [], install: 'npm install -g @agentclientprotocol/claude-agent-acp' },
-  codex: { bin: 'codex-acp', args: [], install: 'npm install -g @agentclientprotocol/codex-acp' },
-  gemini: { bin: 'gemini', args: ['--acp'], install: 'npm install -g @google/gemini-cli' },
+export const SPECS: Record<Exclude<HarnessId, 'custom'>, HarnessSpec> = {
+  'claude-code': npmSpec('claude-agent-acp', [], '@agentclientprotocol/claude-agent-acp'),
+  codex: npmSpec('codex-acp', [], '@agentclientprotocol/codex-acp'),
+  gemini: npmSpec('gemini', ['--acp'], '@google/gemini-cli'),
 };
 
 function isExecutable(p: string): boolean {

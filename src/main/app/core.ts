@@ -4,6 +4,8 @@ import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
 import { OPEN_STATES } from '../../shared/session-state';
+import { createAgentsCatalog } from '../agents/catalog';
+import { agentsHandlers } from '../agents/handlers';
 import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
@@ -94,6 +96,7 @@ export function createCore(opts: CoreOptions): Core {
     settings: meta ? meta.settings() : DEFAULT_SETTINGS,
   });
   const hub = createEventHub(contract);
+  const agents = agentsHandlers<CallContext>(createAgentsCatalog());
   const app: HandlersOf<Contract, CallContext>['app'] = {
     status: () => ok(status()),
     pickFolder: async ({ title }) =>
@@ -120,6 +123,7 @@ export function createCore(opts: CoreOptions): Core {
     return {
       router: createRouter(contract, {
         app,
+        agents,
         projects: unavailable('projects'),
         worktrees: unavailable('worktrees'),
         sessions: unavailable('sessions'),
@@ -234,6 +238,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const handlers: HandlersOf<Contract, CallContext> = {
     app,
+    agents,
     projects: projectsHandlers(projectsRepo, projects),
     worktrees: worktreesHandlers(worktrees),
     sessions: sessionsHandlers(sessions),

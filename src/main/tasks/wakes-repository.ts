@@ -91,8 +91,13 @@ export type WakesRepository = ReturnType<typeof createWakesRepository>;
 
 /** "3 new runs, 1 worker finished": what a wake is about, for people and for the orchestrator. */
 export function describeReasons(reasons: readonly WakeReason[]): string {
-  const counts = new Map<WakeKind, number>();
-  for (const r of reasons) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  // A worker that ended several turns is still one worker: those reasons count distinct sessions, not turns.
+  const seen = new Map<WakeKind, Set<string>>();
+  reasons.forEach((r, i) => {
+    const one = r.kind === 'worker_ended' && r.sessionId ? r.sessionId : `#${i}`;
+    seen.set(r.kind, (seen.get(r.kind) ?? new Set()).add(one));
+  });
+  const counts = new Map([...seen].map(([k, ids]) => [k, ids.size]));
   const label: Record<WakeKind, [string, string]> = {
     enqueued: ['new run', 'new runs'],
     retried: ['retried run', 'retried runs'],

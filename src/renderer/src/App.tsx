@@ -15,6 +15,8 @@ export function App() {
   const storeError = useBaton(selectStoreError);
   const selected = useBaton(selectSelectedProject);
   const selectProject = useBaton((s) => s.selectProject);
+  // Projects exist but the place is not settled yet (status on its way): an empty main area, not "add your first project".
+  const hasProjects = useBaton((s) => s.projects.length > 0);
   const [adding, setAdding] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
 
@@ -36,6 +38,8 @@ export function App() {
         <StartupNotice />
         {selected ? (
           <ProjectView key={selected.id} project={selected} />
+        ) : hasProjects ? (
+          <main className="main" aria-busy="true" />
         ) : (
           <main className="main">
             <header className="main-header">

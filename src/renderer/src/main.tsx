@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createApi, pickTransport } from './api/client';
 import { connectStore, createBatonStore } from './stores';
+import type { PlaceStorage } from './stores/place';
 import { ServicesContext } from './stores/react';
 import './styles/app.css';
 import './styles/recovery.css';
@@ -11,8 +12,18 @@ import './styles/tasks.css';
 
 const transport = pickTransport();
 const api = createApi(transport);
-const store = createBatonStore({ api });
+const store = createBatonStore({ api, places: browserPlaces() });
 connectStore(store, transport);
+
+/** localStorage survives a reload and a restart (sessionStorage would not outlive the tab); absent or refused, nothing is kept. */
+function browserPlaces(): PlaceStorage | undefined {
+  try {
+    const ls = window.localStorage;
+    return { read: (k) => ls.getItem(k), write: (k, v) => ls.setItem(k, v) };
+  } catch {
+    return undefined;
+  }
+}
 
 const root = document.getElementById('root');
 if (root) {

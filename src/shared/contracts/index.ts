@@ -1,4 +1,5 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
+import { agentsContract } from './agents';
 import { appContract } from './app';
 import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
@@ -10,6 +11,7 @@ import { worktreesContract } from './worktrees';
 /** Every procedure and event Baton has, by domain. */
 export const contract = {
   app: appContract,
+  agents: agentsContract,
   projects: projectsContract,
   worktrees: worktreesContract,
   sessions: sessionsContract,

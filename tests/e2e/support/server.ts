@@ -23,12 +23,17 @@ export interface RunningServer {
  * `env` adds to its environment: e.g. a PATH with fake harness binaries,
  * which the agents it starts inherit.
  */
-export async function startServer(opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string>; remembered?: boolean } = {},
+): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const token = opts.token ?? `e2e-token-${Math.random().toString(36).slice(2)}-0123456789abcdef`; // serve refuses fewer than 32 characters
-  const args = [SERVE, '--data-dir', dataDir, '--token', token, '--port', String(opts.port ?? 0)];
+  // `remembered`: started as a person would, with no --port or --token: the data dir's remembered address.
+  const args = opts.remembered ? [SERVE, '--data-dir', dataDir] : [SERVE, '--data-dir', dataDir, '--token', token, '--port', String(opts.port ?? 0)];
   const env = opts.env ?? {};
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (opts.remembered) delete childEnv.BATON_TOKEN;
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let output = '';
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start:\n${output}`)), 15_000);
@@ -44,7 +49,7 @@ export async function startServer(opts: { dataDir?: string; port?: number; token
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     proc.once('exit', (code) => rej(new Error(`server exited with ${code}:\n${output}`)));
   });
-  return { url, port: Number(new URL(url).port), token, dataDir, proc, env };
+  return { url, port: Number(new URL(url).port), token: new URL(url).searchParams.get('token') ?? token, dataDir, proc, env };
 }
 
 /**

@@ -98,7 +98,7 @@ describe('the control socket (in process, a contract of our own)', () => {
     expect(await c.call('math.add', { a: 2, b: 3 })).toEqual({ ok: true, value: { sum: 5 } });
     const bad = await c.call('math.add', { a: 2 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(!bad.ok && bad.error.message).toContain('input.b');
+    expect(!bad.ok && bad.error.message).toBe('The b is missing.');
     expect(await c.call('math.nope', {})).toMatchObject({ ok: false, error: { code: 'unknown_procedure' } });
     expect(await c.call('math.divide', { a: 1, b: 0 })).toEqual({ ok: false, error: { code: 'division_by_zero', message: 'Cannot divide by zero.' } });
     const boom = await c.call('math.boom', {});

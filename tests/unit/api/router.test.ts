@@ -15,7 +15,7 @@ describe('router', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('invalid_input');
-      expect(r.error.message).toContain('input.a');
+      expect(r.error.message).toBe('The a is not valid: expected a number.');
     }
   });
 

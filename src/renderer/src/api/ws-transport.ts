@@ -14,7 +14,9 @@ interface Pending {
 }
 
 const NO_TOKEN = 'This page was opened without its access token. Open the address Baton printed in the terminal (it ends in ?token=…).';
-const TOKEN_REJECTED = 'Baton restarted with a new token. Open the address it printed in the terminal.';
+/** Rare since the address is kept across restarts: the server was started with another --token/BATON_TOKEN, or browser.json was removed. */
+const TOKEN_REJECTED =
+  'Baton restarted with a different access token, so this page cannot reconnect. Open the address it printed in the terminal where it was started (the line “Open http://127.0.0.1:…/?token=…”). Started without --token or BATON_TOKEN, it keeps one address across restarts.';
 
 /**
  * Browser mode: one WebSocket carrying calls and events. The token goes in
@@ -59,7 +61,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
         p.resolve(fail(ErrorCode.disconnected, 'The connection to Baton was lost before it answered; try again.'));
         pending.delete(id);
       }
-      // The server is up and refused the token (it restarted without --token): retrying cannot help.
+      // The server is up and refused the token (it restarted with another one): retrying cannot help.
       if (ev.code === WS_CLOSE.unauthorized) return rejected();
       void scheduleReconnect();
     };

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { QuitBehavior } from '../../../shared/contracts/app';
 import { selectQuitBehavior } from '../stores/app';
 import { useBaton } from '../stores/react';
+import { AgentsOnMachine } from './AgentsOnMachine';
 import { Dialog } from './Dialog';
 
 const QUIT_OPTIONS: { value: QuitBehavior; label: string; help: string }[] = [
@@ -74,6 +75,7 @@ export function AppSettingsDialog(props: { open: boolean; onClose: () => void })
             Could not save the setting: {save.message} Check Baton is running, then choose again.
           </div>
         )}
+        {props.open && <AgentsOnMachine />}
       </div>
     </Dialog>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { useBaton, useServices } from '../stores/react';
+import { AgentsOnMachine } from './AgentsOnMachine';
 import { Dialog } from './Dialog';
 
 export function NewSessionDialog(props: { projectId: string; open: boolean; onClose: () => void }) {
@@ -76,6 +77,7 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
           </select>
           <span className="field-help">The session gets its own worktree and branch. A custom agent uses the command in the project&apos;s settings.</span>
         </label>
+        {props.open && <AgentsOnMachine highlight={harness} />}
         <label className="field">
           <span className="field-label">First prompt</span>
           <textarea className="input" rows={5} autoFocus placeholder="What should the agent do?" value={prompt} onChange={(e) => setPrompt(e.target.value)} />

@@ -22,6 +22,7 @@ const TABS: { id: ProjectTab; label: string }[] = [
 export function ProjectView({ project }: { project: ProjectSummary }) {
   const tab = useBaton((s) => s.projectTab);
   const setTab = useBaton((s) => s.setProjectTab);
+  const showBoard = useBaton((s) => s.showBoard);
   const [creating, setCreating] = useState(false);
   const open = useBaton(selectOpenSession);
   const openTasks = useBaton(useMemo(() => selectOpenTaskCount(project.id), [project.id]));
@@ -50,7 +51,7 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
         <div className="header-actions">
           <nav className="tabs" role="tablist" aria-label="Project">
             {TABS.map((t) => (
-              <button key={t.id} role="tab" aria-selected={tab === t.id} className="tab" onClick={() => setTab(t.id)}>
+              <button key={t.id} role="tab" aria-selected={tab === t.id} className="tab" onClick={() => (t.id === 'board' ? showBoard() : setTab(t.id))}>
                 {t.label}
                 {t.id === 'tasks' && openTasks > 0 && (
                   <span className="tab-count" aria-label={`${openTasks} open`}>

@@ -38,6 +38,7 @@ export const createAppSlice =
       const before = get().status;
       set({ status, statusError: null });
       get().noteRecovery(status);
+      if (!before) get().settlePlace();
       if (before && reconcileFinished(before, status)) void get().loadSessions();
     },
     async saveSettings(patch) {

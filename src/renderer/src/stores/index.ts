@@ -3,10 +3,12 @@ import type { Api } from '../../../shared/contracts';
 import { AppStatus } from '../../../shared/contracts/app';
 import type { JournalRecord } from '../../../shared/journal';
 import type { Transport } from '../api/transport';
+import { createAgentsSlice, type AgentsSlice } from './agents';
 import { createAppSlice, type AppSlice } from './app';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed, type FollowSlice } from './follow';
 import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator';
+import { createPlaceSlice, keepPlace, type PlaceSlice, type PlaceStorage } from './place';
 import { createProjectsSlice, type ProjectsSlice } from './projects';
 import { createRecoverySlice, type RecoverySlice } from './recovery';
 import { createSessionActionsSlice, type SessionActionsSlice } from './session-actions';
@@ -23,16 +25,20 @@ export type BatonState = ConnectionSlice &
   SessionsSlice &
   SessionActionsSlice &
   OrchestratorSlice &
-  TasksSlice;
+  TasksSlice &
+  PlaceSlice &
+  AgentsSlice;
 
 export interface StoreDeps {
   api: Api;
+  /** Where the person's place (project and view) is kept across reloads; none: not kept. */
+  places?: PlaceStorage;
 }
 
 export type BatonStore = StoreApi<BatonState>;
 
 export function createBatonStore(deps: StoreDeps): BatonStore {
-  return createStore<BatonState>()((...a) => ({
+  const store = createStore<BatonState>()((...a) => ({
     ...createConnectionSlice(...a),
     ...createFollowSlice(...a),
     ...createAppSlice(deps)(...a),
@@ -43,7 +49,11 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createSessionActionsSlice(deps)(...a),
     ...createOrchestratorSlice(deps)(...a),
     ...createTasksSlice(deps)(...a),
+    ...createPlaceSlice(deps)(...a),
+    ...createAgentsSlice(deps)(...a),
   }));
+  if (deps.places) keepPlace(store, deps.places);
+  return store;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface ProjectsSlice {
   loadProjects(): Promise<void>;
   selectProject(id: string | null): void;
   setProjectTab(tab: ProjectTab): void;
+  /** The Board tab: the board itself, never the session last opened on it. */
+  showBoard(): void;
   /** Shows one session of a project: selects the project, switches to its board and opens the session there. */
   showSession(projectId: string, sessionId: string): void;
 }
@@ -40,10 +42,13 @@ export const createProjectsSlice =
       const selected = get().selectedProjectId;
       const stillThere = selected !== null && r.value.some((p) => p.id === selected);
       set({ projects: r.value, projectsLoaded: true, projectsError: null, selectedProjectId: stillThere ? selected : null });
+      // The first load restores the person's place; a removed project gives way to the first one's board.
+      get().settlePlace();
     },
     // Another project opens on its board, as it always did when the tab lived in the view.
-    selectProject: (id) => set((s) => (s.selectedProjectId === id ? {} : { selectedProjectId: id, projectTab: 'board' })),
+    selectProject: (id) => set((s) => (s.selectedProjectId === id ? {} : { selectedProjectId: id, projectTab: 'board', openSessionId: null })),
     setProjectTab: (projectTab) => set({ projectTab }),
+    showBoard: () => set({ projectTab: 'board', openSessionId: null }),
     showSession(projectId, sessionId) {
       set({ selectedProjectId: projectId, projectTab: 'board' });
       get().openSession(sessionId);

@@ -96,7 +96,18 @@ export const createSessionActionsSlice =
     };
   };
 
+/** States a finished Continue or Retry no longer explains: the session ended (or failed again) after it. */
+const OUTCOME_OUTLIVED: readonly string[] = ['stopping', 'stopped', 'failed', 'retiring', 'retired'];
+
+/**
+ * The action on a session, as people should see it: a finished outcome
+ * ("Resumed: …") describes the turn it picked up, so it goes once the session is done.
+ */
 export const selectSessionAction =
   (id: string, kind: SessionActionKind = 'continue') =>
-  (s: BatonState): SessionAction | null =>
-    s.sessionActions[actionKey(id, kind)] ?? null;
+  (s: BatonState): SessionAction | null => {
+    const action = s.sessionActions[actionKey(id, kind)] ?? null;
+    const state = s.sessions[id]?.state;
+    if (action?.phase === 'done' && state !== undefined && OUTCOME_OUTLIVED.includes(state)) return null;
+    return action;
+  };
