@@ -46,7 +46,12 @@ export type EventOf<C extends ContractDef, N extends EventName<C>> = C[Split<N>[
 
 export type InputOf<C extends ContractDef, N extends ProcedureName<C>> = z.input<ProcedureOf<C, N>['input']>;
 export type OutputOf<C extends ContractDef, N extends ProcedureName<C>> = z.output<ProcedureOf<C, N>['output']>;
+/** An event's payload as listeners and subscribers receive it (parsed). */
 export type PayloadOf<C extends ContractDef, N extends EventName<C>> = z.output<EventOf<C, N>['payload']>;
+/** An event's payload as `emit` accepts it (before main parses it). */
+export type EmitPayloadOf<C extends ContractDef, N extends EventName<C>> = z.input<EventOf<C, N>['payload']>;
+/** One event as a listener sees it: the name narrows the payload (`if (name === 'sessions.changed') payload.sessionId`). */
+export type EventArgs<C extends ContractDef> = { [N in EventName<C>]: [name: N, payload: PayloadOf<C, N>] }[EventName<C>];
 
 /** The renderer's typed client: `api.projects.list(input)`. */
 export type ClientOf<C extends ContractDef> = {
@@ -87,6 +92,18 @@ export function lookupEvent(contract: ContractDef, name: string): EventDef | und
   if (!parts) return undefined;
   const d = Object.hasOwn(contract, parts[0]) ? contract[parts[0]] : undefined;
   return d && Object.hasOwn(d.events, parts[1]) ? d.events[parts[1]] : undefined;
+}
+
+/**
+ * An event's payload schema, typed by the event's name. The contract is
+ * indexed by a string at runtime, which tsc cannot follow through `N`; this
+ * is the one place that says the schema found is the one the name declares.
+ */
+export function eventSchema<C extends ContractDef, N extends EventName<C>>(contract: C, name: N): z.ZodType<PayloadOf<C, N>, EmitPayloadOf<C, N>> {
+  const def = lookupEvent(contract, name);
+  if (!def) throw new Error(`Unknown event ${name}`);
+  const schema: z.ZodType = def.payload;
+  return schema as z.ZodType<PayloadOf<C, N>, EmitPayloadOf<C, N>>;
 }
 
 export function procedureNames(contract: ContractDef): string[] {

@@ -1,23 +1,36 @@
-import type { ContractDef } from '../../shared/contract';
-import { lookupEvent } from '../../shared/contract';
+import type { ContractDef, EmitPayloadOf, EventArgs, EventName } from '../../shared/contract';
+import { eventSchema, lookupEvent } from '../../shared/contract';
 
-export type Listener = (name: string, payload: unknown) => void;
+/** A listener of every event; the name narrows the payload. */
+export type Listener<C extends ContractDef = ContractDef> = (...args: EventArgs<C>) => void;
 
-export interface EventHub {
-  /** Validates the payload against the contract, then delivers it. Call only after the fact is committed. */
-  emit(name: string, payload: unknown): void;
+/**
+ * The broadcast to UIs (renderers, the control socket). `EventHub<Contract>`
+ * is typed by the contract: a wrong name or payload fails to compile. The
+ * adapters take the plain `EventHub`, which forwards any contract's events.
+ * Domain rules do not listen here: they get callbacks of their own (core.ts).
+ */
+export interface EventHub<C extends ContractDef = ContractDef> {
+  /**
+   * Parses the payload against the contract (in every build: it is cheap, and
+   * like the router's output parse it strips undeclared fields before they
+   * leave main), then delivers it. Call only after the fact is committed.
+   */
+  emit<N extends EventName<C>>(name: N, payload: EmitPayloadOf<C, N>): void;
   /** Listens to every event; adapters filter by what each client subscribed to. */
-  listen(listener: Listener): () => void;
+  listen(listener: Listener<C>): () => void;
+  // A listener that reads only the name: tsc does not let a one-parameter function stand for a union of tuples.
+  listen(listener: (name: EventName<C>) => void): () => void;
   has(name: string): boolean;
 }
 
-export function createEventHub(contract: ContractDef): EventHub {
-  const listeners = new Set<Listener>();
+type RawListener = (name: string, payload: unknown) => void;
+
+export function createEventHub<C extends ContractDef>(contract: C): EventHub<C> {
+  const listeners = new Set<RawListener>();
   return {
     emit(name, payload) {
-      const def = lookupEvent(contract, name);
-      if (!def) throw new Error(`Unknown event ${name}`);
-      const parsed = def.payload.parse(payload);
+      const parsed = eventSchema(contract, name).parse(payload);
       for (const l of [...listeners]) {
         try {
           l(name, parsed);
@@ -26,9 +39,11 @@ export function createEventHub(contract: ContractDef): EventHub {
         }
       }
     },
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    listen(listener: Listener<C> | ((name: EventName<C>) => void)) {
+      // Every payload delivered was parsed by its own name's schema in emit, which is what Listener<C> promises.
+      const raw = listener as RawListener;
+      listeners.add(raw);
+      return () => listeners.delete(raw);
     },
     has(name) {
       return lookupEvent(contract, name) !== undefined;

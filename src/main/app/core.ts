@@ -58,7 +58,7 @@ export interface CoreOptions {
 
 export interface Core {
   router: Router<CallContext>;
-  hub: EventHub;
+  hub: EventHub<Contract>;
   status(): AppStatus;
   /** Reattaches or reconciles every session that was not terminal (startup, "Reconcile now"). */
   recover(): Promise<ReconcileReport | null>;
@@ -167,7 +167,13 @@ export function createCore(opts: CoreOptions): Core {
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo, holes: divergencesRepo });
   const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
-  const emitChanged = (sessionId: string, projectId: string) => hub.emit('sessions.changed', { sessionId, projectId });
+  // The domain's callback for a session's move, set once the tasks service exists (wakes follow session facts).
+  let onSessionChanged: (sessionId: string) => void = () => {};
+  const emitChanged = (sessionId: string, projectId: string): void => {
+    // The domain first, then the UIs, as when wakes listened on the hub ahead of every adapter.
+    domainRule('a session change', () => onSessionChanged(sessionId));
+    hub.emit('sessions.changed', { sessionId, projectId });
+  };
   const catchUp = createCatchUp({ dataDir: opts.dataDir, sessions: sessionsRepo, projector, emitRecords, emitChanged });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
@@ -217,11 +223,12 @@ export function createCore(opts: CoreOptions): Core {
     review,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
-  hub.listen((name, payload) => {
-    if (name === 'sessions.changed') tasks.onSessionChanged((payload as { sessionId: string }).sessionId);
-    if (name === 'sessions.changed') review.onSessionChanged((payload as { sessionId: string }).sessionId);
-    if (name === 'orchestrator.changed') tasks.deliverFor((payload as { projectId: string }).projectId);
-  });
+  // A domain callback, not a hub listener: the rule holds whether or not any UI is connected.
+  // Wakes and the review's turn-end snapshot both follow session facts.
+  onSessionChanged = (sessionId) => {
+    tasks.onSessionChanged(sessionId);
+    review.onSessionChanged(sessionId);
+  };
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: replacementsRepo,
     sessions: sessionsRepo,
@@ -232,7 +239,11 @@ export function createCore(opts: CoreOptions): Core {
     worktreesService: worktrees,
     debugPoint,
     openTasks: (projectId) => tasksRepo.openTitles(projectId),
-    emitChanged: (projectId) => hub.emit('orchestrator.changed', { projectId }),
+    emitChanged: (projectId) => {
+      // A saga ended or moved: a stored wake may go now.
+      domainRule('an orchestrator change', () => tasks.deliverFor(projectId));
+      hub.emit('orchestrator.changed', { projectId });
+    },
     ...(process.env.BATON_VERIFY_TIMEOUT_MS ? { verifyTimeoutMs: Number(process.env.BATON_VERIFY_TIMEOUT_MS) } : {}),
   });
 
@@ -328,4 +339,17 @@ export function createCore(opts: CoreOptions): Core {
       db.close();
     },
   };
+}
+
+/**
+ * Runs a domain rule triggered by a fact already committed. Its failure is
+ * logged, never thrown into the code that reported the fact (as a failing
+ * hub listener never was), so the broadcast after it still goes out.
+ */
+function domainRule(what: string, rule: () => void): void {
+  try {
+    rule();
+  } catch (e) {
+    console.error(`[baton] reacting to ${what} failed:`, e);
+  }
 }

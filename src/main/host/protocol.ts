@@ -17,7 +17,11 @@ export const HOST_TAG_VAR = 'BATON_HOST_TAG';
 
 export type Direction = 'in' | 'out' | 'host';
 
-/** One journal line. `in` = agent→client, `out` = client→agent, `host` = the host's own facts. */
+/**
+ * One journal line. `in` = agent→client, `out` = client→agent, `host` = the host's own facts.
+ * The app's JournalRecord (src/shared/journal.ts, from its zod schema) must stay exactly this type:
+ * tests/unit/shared/journal-record.test.ts fails to compile when the two differ.
+ */
 export interface JournalRecord {
   v: number;
   seq: number;

@@ -198,6 +198,7 @@ export function createTasksService(deps: TasksServiceDeps) {
 
     /** A run moved without a wake (claimed, completed): the task panel follows. */
     notifyChanged: changed,
+    /** A session's state was committed: the wake rule's trigger, called by the composition root (not an event listener). */
     onSessionChanged,
     /** Something about the project's orchestrator changed (a saga ended): a stored wake may go now. */
     deliverFor: (projectId: string): void => void deliver(projectId),

@@ -24,4 +24,5 @@ export type Contract = typeof contract;
 export type Api = ClientOf<Contract>;
 export type BatonProcedure = ProcedureName<Contract>;
 export type BatonEvent = EventName<Contract>;
+/** An event's payload as a subscriber receives it, parsed by the schema its domain declares. */
 export type BatonPayload<N extends BatonEvent> = PayloadOf<Contract, N>;

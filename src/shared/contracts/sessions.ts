@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 import { HARNESS_IDS } from '../harness';
+import { JournalRecordSchema } from '../journal';
 import { SESSION_STATES } from '../session-state';
 
 const Id = z.string().min(1).max(100);
@@ -24,14 +25,6 @@ export const SessionSummary = z.object({
   updatedAt: z.string(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
-
-export const JournalRecordSchema = z.object({
-  v: z.number(),
-  seq: z.number().int(),
-  ts: z.number(),
-  dir: z.enum(['in', 'out', 'host']),
-  msg: z.unknown(),
-});
 
 export const sessionsContract = domain({
   procedures: {

@@ -1,4 +1,5 @@
-import { contract, type Api } from '../../../shared/contracts';
+import { eventSchema } from '../../../shared/contract';
+import { contract, type Api, type BatonEvent, type BatonPayload } from '../../../shared/contracts';
 import type { BatonBridge } from '../../../shared/ipc';
 import { createBridgeTransport } from './bridge-transport';
 import type { Transport } from './transport';
@@ -15,6 +16,30 @@ export function createApi(transport: Transport): Api {
     api[domainName] = methods;
   }
   return api as unknown as Api;
+}
+
+/**
+ * `subscribe('sessions.changed', ({ sessionId }) => …)`, typed by the contract.
+ * `onInvalid` runs instead of the callback when a payload does not parse.
+ */
+export type Subscribe = <N extends BatonEvent>(name: N, callback: (payload: BatonPayload<N>) => void, onInvalid?: () => void) => () => void;
+
+/**
+ * Events at the renderer's edge: each payload is parsed against the schema
+ * its domain declares before any store sees it. One that does not parse (a
+ * main of another build, say) is dropped and logged, never passed on as
+ * `unknown` for a store to guess at.
+ */
+export function createSubscribe(transport: Transport): Subscribe {
+  return (name, callback, onInvalid) => {
+    const schema = eventSchema(contract, name);
+    return transport.subscribe(name, (raw) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return callback(parsed.data);
+      console.warn(`[baton] dropped a ${name} event this build cannot read: ${parsed.error.message}`);
+      onInvalid?.();
+    });
+  };
 }
 
 const TOKEN_KEY = 'baton.token';

@@ -9,6 +9,7 @@ export type ConnectionState =
 /** How the client reaches main: the Electron bridge or the browser-mode WebSocket. */
 export interface Transport {
   invoke(name: string, input: unknown): Promise<Result<unknown>>;
+  /** The raw wire, payload unparsed: stores subscribe through `createSubscribe` (client.ts), which parses each one. */
   subscribe(name: string, callback: (payload: unknown) => void): () => void;
   /** Called with the current state at once, then on every change. */
   onState(callback: (state: ConnectionState) => void): () => void;

@@ -1,7 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../shared/contracts';
-import { AppStatus } from '../../../shared/contracts/app';
-import type { JournalRecord } from '../../../shared/journal';
+import { createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
 import { createAgentsSlice, type AgentsSlice } from './agents';
 import { createAppSlice, type AppSlice } from './app';
@@ -64,6 +63,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
  */
 export function connectStore(store: BatonStore, transport: Transport): () => void {
   const s = () => store.getState();
+  const subscribe = createSubscribe(transport);
   const reloadAll = (): void => {
     void s().loadStatus();
     void s().loadProjects();
@@ -80,46 +80,33 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       s().resetStartupNotice();
       reloadAll();
     }),
-    transport.subscribe('app.statusChanged', (payload) => {
+    subscribe(
+      'app.statusChanged',
+      (status) => s().receiveStatus(status),
       // The event carries the whole status; a payload this build cannot read is fetched instead.
-      const status = AppStatus.safeParse(payload);
-      if (status.success) s().receiveStatus(status.data);
-      else void s().loadStatus();
-    }),
-    transport.subscribe('projects.changed', () => void s().loadProjects()),
-    transport.subscribe('sessions.changed', (payload) => {
-      const id = (payload as { sessionId?: unknown }).sessionId;
-      if (typeof id === 'string') void s().loadSession(id);
+      () => void s().loadStatus(),
+    ),
+    subscribe('projects.changed', () => void s().loadProjects()),
+    subscribe('sessions.changed', ({ sessionId, projectId }) => {
+      void s().loadSession(sessionId);
       // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
       // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
-      const projectId = projectIdOf(payload);
-      const worker = typeof id === 'string' && s().sessions[id]?.role === 'worker';
+      const worker = s().sessions[sessionId]?.role === 'worker';
       if (!worker && isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
-    transport.subscribe('sessions.records', (payload) => {
-      const p = payload as { sessionId?: unknown; records?: unknown };
-      if (typeof p.sessionId === 'string' && Array.isArray(p.records)) s().receiveRecords(p.sessionId, p.records as JournalRecord[]);
-    }),
-    transport.subscribe('orchestrator.changed', (payload) => {
-      const projectId = projectIdOf(payload);
+    subscribe('sessions.records', ({ sessionId, records }) => s().receiveRecords(sessionId, records)),
+    subscribe('orchestrator.changed', ({ projectId }) => {
       if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
       if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
-    transport.subscribe('tasks.changed', (payload) => {
-      const projectId = projectIdOf(payload);
+    subscribe('tasks.changed', ({ projectId }) => {
       if (isFollowed(s(), 'tasks', projectId)) void s().loadTasks(projectId);
       if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
-    transport.subscribe('worktrees.changed', (payload) => {
-      const projectId = projectIdOf(payload);
+    subscribe('worktrees.changed', ({ projectId }) => {
       if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
     }),
   ];
   reloadAll();
   return () => offs.forEach((off) => off());
-}
-
-function projectIdOf(payload: unknown): string | null {
-  const id = payload && typeof payload === 'object' && 'projectId' in payload ? payload.projectId : null;
-  return typeof id === 'string' ? id : null;
 }
