@@ -20,6 +20,8 @@ export const ENDINGS = {
   exit_clean_idle: { db: 'idle', expected: 'idle', open: false, exit: { code: 0, signal: null } },
   exit_crash_mid_turn: { db: 'busy', expected: 'interrupted', open: 'tool', exit: { code: null, signal: 'SIGSEGV' } },
   exit_failed_idle: { db: 'idle', expected: 'idle', open: false, exit: { code: 1, signal: null } },
+  // Main died before projecting the prompt (the database says idle), then the agent died mid-turn: interrupted.
+  exit_mid_turn_db_idle: { db: 'idle', expected: 'interrupted', open: 'tool', exit: { code: 137, signal: null } },
 } as const satisfies Record<string, { db: SessionState; expected: SessionState; open: false | 'tool' | 'permission' | 'text'; exit: { code: number | null; signal: string | null } | null }>;
 
 export type Ending = keyof typeof ENDINGS;

@@ -181,7 +181,8 @@ export async function sessionList(ctx: CommandContext, c: { project?: string }):
     return ok(undefined);
   }
   const name = new Map(projects.value.map((p) => [p.id, p.name]));
-  const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.role, s.state, s.harness, s.branch ?? '-', s.title]);
+  // A hibernated session is idle with no agent running: shown apart, as the board does ("Idle · hibernated").
+  const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.role, s.hibernated ? 'idle (hibernated)' : s.state, s.harness, s.branch ?? '-', s.title]);
   for (const l of table(['ID', 'PROJECT', 'ROLE', 'STATE', 'AGENT', 'BRANCH', 'TITLE'], rows)) ctx.out(l);
   return ok(undefined);
 }

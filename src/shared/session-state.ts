@@ -116,6 +116,15 @@ export const TERMINAL_STATES: readonly SessionState[] = ['stopped', 'retired'];
 
 export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Done' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
 
+/**
+ * The status line people read: the display status, with what it hides when it
+ * matters ("Idle · hibernated": no agent running, the next prompt resumes it).
+ */
+export function statusText(facts: { state: SessionState; hibernated?: boolean }): string {
+  const status = displayStatus(facts);
+  return status === 'Idle' && facts.hibernated ? 'Idle · hibernated' : status;
+}
+
 /** What a person sees, derived from stored facts by ordered rules (first match wins). */
 export function displayStatus(facts: { state: SessionState }): DisplayStatus {
   switch (facts.state) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideRecovery, type RecoveryFacts } from '../../src/main/recovery/decide';
 import { canTransition } from '../../src/shared/session-state';
 
-const j = (over: Partial<RecoveryFacts['journal']> = {}): RecoveryFacts['journal'] => ({ turnOpen: false, pendingPermission: false, exit: null, ...over });
+const j = (over: Partial<RecoveryFacts['journal']> = {}): RecoveryFacts['journal'] => ({ turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, ...over });
 
 describe('decideRecovery (design.md recovery table)', () => {
   const cases: [string, RecoveryFacts, ReturnType<typeof decideRecovery>['kind'], string | null][] = [
@@ -21,6 +21,7 @@ describe('decideRecovery (design.md recovery table)', () => {
     ['agent crashed while idle → stays idle, resumed on the next prompt (not failed)', { state: 'idle', hostAlive: false, journal: j({ exit: { code: 137, signal: null } }) }, 'none', null],
     ['agent killed while the database says busy → interrupted', { state: 'busy', hostAlive: false, journal: j({ exit: { code: null, signal: 'SIGKILL' } }) }, 'move', 'interrupted'],
     ['agent crashed mid-turn while away → interrupted', { state: 'busy', hostAlive: false, journal: j({ turnOpen: true, exit: { code: 1, signal: null } }) }, 'move', 'interrupted'],
+    ['agent died mid-turn, the database never saw the prompt (idle) → interrupted', { state: 'idle', hostAlive: false, journal: j({ turnOpenAtExit: true, exit: { code: 137, signal: null } }) }, 'move', 'interrupted'],
     ['agent killed while asking permission → interrupted', { state: 'waiting_input', hostAlive: false, journal: j({ exit: { code: null, signal: 'SIGKILL' } }) }, 'move', 'interrupted'],
     ['already failed → nothing', { state: 'failed', hostAlive: false, journal: j() }, 'none', null],
   ];

@@ -40,6 +40,8 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
     expect(tail.turnOpen).toBe(t.turnOpen);
     expect(tail.pendingPermission).toBe(t.pendingPermission);
     expect(tail.exit).toEqual(ENDINGS[ending].exit);
+    // With an exit, whether the agent died with its newest prompt unanswered.
+    expect(tail.turnOpenAtExit).toBe(!!ENDINGS[ending].exit && ENDINGS[ending].open !== false);
     // An exit ends every open request, as the fold has it; decideRecovery looks at the state then.
     expect(tail.turnOpen).toBe(ENDINGS[ending].open !== false && !ENDINGS[ending].exit);
     expect(tail.pendingPermission).toBe(ENDINGS[ending].open === 'permission');
@@ -48,7 +50,7 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
   it('an interrupted marker closes the turn; an exit before it is still the run’s exit', () => {
     const j = syntheticJournal({ target: 500, ending: 'exit_crash_mid_turn', seed: 9 });
     const marked = [...j.lines, host(j.lines.length + 1, { marker: 'interrupted', text: 'x' })];
-    expect(readJournalTail(file(marked))).toEqual({ lastSeq: marked.length, turnOpen: false, pendingPermission: false, exit: { code: null, signal: 'SIGSEGV' }, interruptedMarker: true });
+    expect(readJournalTail(file(marked))).toEqual({ lastSeq: marked.length, turnOpen: false, pendingPermission: false, exit: { code: null, signal: 'SIGSEGV' }, turnOpenAtExit: true, interruptedMarker: true });
     const open = syntheticJournal({ target: 500, ending: 'mid_turn', seed: 9 }).lines;
     const interrupted = [...open, host(open.length + 1, { marker: 'interrupted', text: 'x' })];
     expect(readJournalTail(file(interrupted))).toMatchObject({ lastSeq: interrupted.length, turnOpen: false, exit: null, interruptedMarker: true });
@@ -59,9 +61,30 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
     const j = syntheticJournal({ target: 400, ending: 'exit_clean_idle', seed: 4 });
     let seq = j.lines.length;
     const next = [...j.lines, host(++seq, { started: { pid: 1 } }), line(++seq, 'out', { jsonrpc: '2.0', id: 'e:n0', method: 'initialize', params: {} }), line(++seq, 'in', { jsonrpc: '2.0', id: 'e:n0', result: {} })];
-    expect(readJournalTail(file(next))).toEqual({ lastSeq: seq, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false });
+    expect(readJournalTail(file(next))).toEqual({ lastSeq: seq, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false });
     // A host that died right after starting: its started record is the last one.
     expect(readJournalTail(file([...j.lines, host(j.lines.length + 1, { started: { pid: 1 } })])).exit).toBeNull();
+  });
+
+  it('an exit after an unanswered prompt says the turn was open when the agent died; only that run counts', () => {
+    const out = (seq: number, id: string, method: string) => line(seq, 'out', { jsonrpc: '2.0', id, method, params: {} });
+    const res = (seq: number, id: string, result: unknown) => line(seq, 'in', { jsonrpc: '2.0', id, result });
+    const exit = (seq: number) => host(seq, { exit: { code: 137, signal: null } });
+    const note = (seq: number) => line(seq, 'in', { jsonrpc: '2.0', method: 'session/update', params: {} });
+    // The prompt went out, a tool ran, the agent died: open at exit (turnOpen itself counts the exit as the end).
+    const died = [host(1, { started: { pid: 1 } }), out(2, 'a:n0', 'initialize'), res(3, 'a:n0', {}), out(4, 'a:n1', 'session/prompt'), note(5), exit(6)];
+    expect(readJournalTail(file(died))).toMatchObject({ turnOpen: false, exit: { code: 137 }, turnOpenAtExit: true });
+    // Answered, then died while idle.
+    const idle = [...died.slice(0, 5), res(5, 'a:n1', { stopReason: 'end_turn' }), note(6), exit(7)];
+    expect(readJournalTail(file(idle))).toMatchObject({ exit: { code: 137 }, turnOpenAtExit: false });
+    // A prompt that failed (an error, no stop reason) was answered too.
+    const failed = [...died.slice(0, 5), line(5, 'in', { jsonrpc: '2.0', id: 'a:n1', error: { code: -1, message: 'x' } }), exit(6)];
+    expect(readJournalTail(file(failed))).toMatchObject({ turnOpenAtExit: false });
+    // An open prompt of an earlier run is not this run's: this one started, initialized and died with none.
+    const later = [...died.slice(0, 4), host(5, { started: { pid: 2 } }), out(6, 'b:n0', 'initialize'), res(7, 'b:n0', {}), exit(8)];
+    expect(readJournalTail(file(later))).toMatchObject({ exit: { code: 137 }, turnOpenAtExit: false });
+    // A recovery marker after the exit changes nothing about it.
+    expect(readJournalTail(file([...died, host(7, { marker: 'interrupted', text: 'x' })]))).toMatchObject({ turnOpenAtExit: true, interruptedMarker: true });
   });
 
   it('skips a torn last line and invalid lines, as readJournal does; a missing or empty journal is empty', () => {
@@ -74,8 +97,8 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
     expect(readJournalTail(tornAnswer)).toMatchObject({ lastSeq: answered.length - 1, turnOpen: true });
     const garbage = file([...j.lines, 'not json', '{"v":2,"seq":99999}', '']);
     expect(readJournalTail(garbage)).toMatchObject({ lastSeq: j.lines.length, turnOpen: true });
-    expect(readJournalTail(join(dir, 'missing.jsonl'))).toEqual({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false });
-    expect(readJournalTail(file([]))).toEqual({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false });
+    expect(readJournalTail(join(dir, 'missing.jsonl'))).toEqual({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false });
+    expect(readJournalTail(file([]))).toEqual({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false });
   });
 
   it('a prompt that failed (an error, no stop reason) is closed too; an unanswered one after it is open', () => {
@@ -96,7 +119,7 @@ describe('readJournalTail agrees with the transcript fold, reading only the end'
       line(2, 'in', { jsonrpc: '2.0', method: 'session/update', params: { update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: big } } } }),
       line(3, 'in', { jsonrpc: '2.0', id: 0, method: 'session/request_permission', params: { toolCall: { toolCallId: 't' }, options: [] } }),
     ];
-    expect(readJournalTail(file(lines))).toEqual({ lastSeq: 3, turnOpen: true, pendingPermission: true, exit: null, interruptedMarker: false });
+    expect(readJournalTail(file(lines))).toEqual({ lastSeq: 3, turnOpen: true, pendingPermission: true, exit: null, turnOpenAtExit: false, interruptedMarker: false });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { HandlersOf } from '../../shared/contract';
-import type { AppSettings, AppStatus, ReconcileReport } from '../../shared/contracts/app';
+import { HIBERNATE_DEFAULTS, type AppSettings, type AppStatus, type ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
@@ -106,12 +106,14 @@ export function createCore(opts: CoreOptions): Core {
     updateSettings: (patch) => {
       if (!meta) return fail(ErrorCode.storeUnavailable, opened.ok ? '' : opened.error.message);
       const next = meta.saveSettings(patch);
+      settingsChanged();
       hub.emit('app.statusChanged', status());
       return ok(next);
     },
     reconcile: async () => (opened.ok ? ok(await recover()) : fail(ErrorCode.storeUnavailable, opened.error.message)),
   };
   // Set once the store is open; the app procedures above are declared first so both branches share them.
+  let settingsChanged = (): void => {};
   let recover: () => Promise<ReconcileReport> = () => Promise.reject(new Error('The store is not open.'));
 
   if (!store.ok) {
@@ -192,7 +194,13 @@ export function createCore(opts: CoreOptions): Core {
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
     onHostLost: (id) => reconcileLostHost(id),
+    hibernation: () => {
+      const s = meta?.settings() ?? DEFAULT_SETTINGS;
+      const after = s.hibernateAfterSeconds ?? HIBERNATE_DEFAULTS.hibernateAfterSeconds;
+      return { afterMs: after > 0 ? after * 1000 : null, orchestrators: s.hibernateOrchestrators ?? HIBERNATE_DEFAULTS.hibernateOrchestrators };
+    },
   });
+  settingsChanged = () => sessions.hibernationSettingsChanged();
   const tasksRepo = createTasksRepository(db);
   const replacementsRepo = createReplacementsRepository(db);
   const tasks: TasksService = createTasksService({

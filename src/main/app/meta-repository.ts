@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QuitBehavior, type AppSettings } from '../../shared/contracts/app';
+import { AppSettings, QuitBehavior } from '../../shared/contracts/app';
 import type { Db } from '../store/db';
 
 /** How the previous run of Baton ended, read once at startup. */
@@ -22,7 +22,13 @@ export function createMetaRepository(db: Db) {
     try {
       const parsed = JSON.parse(raw) as Partial<AppSettings>;
       const q = QuitBehavior.safeParse(parsed.quitBehavior);
-      return { quitBehavior: q.success ? q.data : DEFAULT_SETTINGS.quitBehavior };
+      const out: AppSettings = { quitBehavior: q.success ? q.data : DEFAULT_SETTINGS.quitBehavior };
+      // Each optional setting kept only when valid: one bad value does not reset the others.
+      const after = AppSettings.shape.hibernateAfterSeconds.safeParse(parsed.hibernateAfterSeconds);
+      if (after.success && after.data !== undefined) out.hibernateAfterSeconds = after.data;
+      const orch = AppSettings.shape.hibernateOrchestrators.safeParse(parsed.hibernateOrchestrators);
+      if (orch.success && orch.data !== undefined) out.hibernateOrchestrators = orch.data;
+      return out;
     } catch {
       return DEFAULT_SETTINGS;
     }

@@ -5,7 +5,7 @@ export interface RecoveryFacts {
   /** pid + process start time + socket nonce all matched. */
   hostAlive: boolean;
   /** From the journal (the truth), not the database. */
-  journal: { turnOpen: boolean; pendingPermission: boolean; exit: { code: number | null; signal: string | null } | null };
+  journal: { turnOpen: boolean; pendingPermission: boolean; exit: { code: number | null; signal: string | null } | null; turnOpenAtExit: boolean };
 }
 
 export type RecoveryAction =
@@ -34,9 +34,9 @@ export function decideRecovery(f: RecoveryFacts): RecoveryAction {
     // The agent exited on its own (crash, OOM, killed) and its host with it: the same table as a lost host, so the
     // conversation is resumed (session/resume, else session/load, else a primed new one) rather than thrown away.
     const how = journal.exit.signal ? `was killed by ${journal.exit.signal}` : `exited with code ${journal.exit.code ?? 'unknown'}`;
-    // The journal's tail counts an exit as the end of any turn, so the turn the agent died in is known from the
-    // database: a prompt it projected and no response after it.
-    if (journal.turnOpen || state === 'busy' || state === 'waiting_input') {
+    // A turn was open when it died: the journal says so (a prompt with no response before the exit), even when the
+    // database never saw that prompt (main died before projecting it, so it says idle); or the database does.
+    if (journal.turnOpen || journal.turnOpenAtExit || state === 'busy' || state === 'waiting_input') {
       return { kind: 'move', to: 'interrupted', trigger: 'reconciliation', detail: `The agent ${how} during a turn. Continue picks it up.`, marker: 'interrupted' };
     }
     return state === 'idle' ? { kind: 'none' } : { kind: 'move', to: 'idle', trigger: 'reconciliation', detail: `The agent ${how}; it is started again on the next prompt.` };

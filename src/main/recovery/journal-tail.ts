@@ -14,6 +14,13 @@ export interface JournalTail {
   pendingPermission: boolean;
   /** The newest host run ended with this exit record (only recovery markers after it). */
   exit: { code: number | null; signal: string | null } | null;
+  /**
+   * With `exit`: the agent died with a turn open (its run's newest prompt had
+   * no response before the exit). `turnOpen` counts the exit as the end of
+   * every turn, so without this a turn the database never saw start (main
+   * died before projecting the prompt) would pass for an idle session.
+   */
+  turnOpenAtExit: boolean;
   /** An interrupted marker follows the newest agent or client record: recovery has already appended one. */
   interruptedMarker: boolean;
 }
@@ -36,7 +43,7 @@ const isNotificationLine = (line: Buffer): boolean => lineHead(line)?.dir === 'i
  * overlap, which is the only kind main writes (it prompts an idle session).
  */
 export function readJournalTail(path: string): JournalTail {
-  const tail: JournalTail = { lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, interruptedMarker: false };
+  const tail: JournalTail = { lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false };
   const j = openForReading(path);
   if (!j) return tail;
   /** Responses (by request id) seen so far, i.e. newer than the line at hand. */
@@ -46,9 +53,11 @@ export function readJournalTail(path: string): JournalTail {
   let turnKnown = false;
   // An exit is the last record of its host run; only recovery's own host records may follow it.
   let exitOpen = true;
+  /** Set once the run's exit is found: responses newer than the line at hand, while looking back for the turn it died in. */
+  let beforeExit: Set<string> | null = null;
   try {
     for (const line of linesBackward(j.fd, j.size)) {
-      if (turnKnown && !exitOpen) break;
+      if (turnKnown && !exitOpen && !beforeExit) break;
       if (line.length === 0) continue;
       if (tail.lastSeq > 0 && isNotificationLine(line)) {
         exitOpen = false;
@@ -60,19 +69,33 @@ export function readJournalTail(path: string): JournalTail {
       if (r.dir === 'host') {
         const msg = isObject(r.msg) ? r.msg : {};
         if (isObject(msg.exit)) {
-          if (exitOpen) tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
+          if (exitOpen) {
+            tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
+            beforeExit = new Set();
+          }
           exitOpen = false;
           turnKnown = true;
         } else if (msg.marker === 'interrupted') {
           turnKnown = true;
           if (exitOpen) tail.interruptedMarker = true;
+        } else if (isObject(msg.started)) {
+          exitOpen = false;
+          // The run began here: no prompt of it was open when its agent exited.
+          beforeExit = null;
         }
-        else if (isObject(msg.started)) exitOpen = false;
         continue;
       }
       exitOpen = false;
-      if (turnKnown) continue;
       const m = asRpc(r.msg);
+      if (beforeExit) {
+        if (m && r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+          tail.turnOpenAtExit = !beforeExit.has(idKey(m.id));
+          beforeExit = null;
+        } else if (m && r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') beforeExit = null;
+        else if (m && r.dir === 'in' && isResponse(m)) beforeExit.add(idKey(m.id));
+        continue;
+      }
+      if (turnKnown) continue;
       if (!m) continue;
       if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
         // The newest prompt decides: main only prompts an idle session, so any older one was closed first.

@@ -110,7 +110,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
   const action = decideRecovery({
     state: current.state,
     hostAlive,
-    journal: { turnOpen: tail.turnOpen, pendingPermission: tail.pendingPermission, exit: tail.exit },
+    journal: { turnOpen: tail.turnOpen, pendingPermission: tail.pendingPermission, exit: tail.exit, turnOpenAtExit: tail.turnOpenAtExit },
   });
   // With the host gone the file is complete and ours to apply; a live host streams it instead.
   let job: CatchUpJob | null = hostAlive ? null : { sessionId: s.id, throughSeq: tail.lastSeq };

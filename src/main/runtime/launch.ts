@@ -9,6 +9,7 @@ import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
 import { processLiveness, readHostFile } from './liveness';
+import { waitForEndingHost } from './orphan';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from './spawn-error';
 import { sleep } from './wait';
 import { userUmask } from '../lib/umask';
@@ -63,6 +64,8 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   if (badEnv.length) return fail('invalid_env', unusableEnvMessage(badEnv, `"${o.command}"`));
   const dir = sessionDir(o.dataDir, o.sessionId);
   mkdirSync(dir, { recursive: true });
+  // A relaunch right after the agent exited (or was hibernated) meets its host still ending: wait for it to go.
+  await waitForEndingHost(o.dataDir, o.sessionId);
   const existing = readHostFile(dir);
   if (existing && processLiveness(existing).alive) return fail('host_running', `A session host (pid ${existing.pid}) is already running session ${o.sessionId}.`);
 

@@ -1,9 +1,28 @@
-import { readJournal } from '../host/journal-read';
+import { lastRecord, readJournal } from '../host/journal-read';
 import { journalPath, sessionDir } from '../host/paths';
 import { isRecordObject } from '../host/protocol';
 import { connectHost } from './connection';
 import { processLiveness, readHostFile } from './liveness';
 import { waitUntil } from './wait';
+
+/** How long a host that journaled its exit may take to end: it only drains its socket, unlocks and leaves. */
+const ENDING_HOST_MS = 10_000;
+
+/**
+ * A host whose journal ends with its own exit record is ending (its agent is
+ * gone: exited, or stopped by Baton, a hibernation say). A launch right after
+ * it waits, bounded, for its process to be gone (the positive signal) rather
+ * than failing with `host_running`. Any other live host is left to the caller.
+ */
+export async function waitForEndingHost(dataDir: string, sessionId: string, ms = ENDING_HOST_MS): Promise<void> {
+  const dir = sessionDir(dataDir, sessionId);
+  const host = readHostFile(dir);
+  if (!host || !processLiveness(host).alive) return;
+  const last = lastRecord(journalPath(dir));
+  const msg = last?.dir === 'host' && isRecordObject(last.msg) ? last.msg : null;
+  if (!msg || !isRecordObject(msg.exit) || msg.hostPid !== host.pid) return;
+  await waitUntil(() => !processLiveness(host).alive, ms, 15);
+}
 
 /**
  * Before the sessions domain launches a host, which it does only for a
@@ -16,6 +35,8 @@ import { waitUntil } from './wait';
  * then fails as before, and recovery decides.
  */
 export async function stopOrphanHost(dataDir: string, sessionId: string): Promise<void> {
+  // An ending host refuses connections: it is waited for, not stopped.
+  await waitForEndingHost(dataDir, sessionId);
   const dir = sessionDir(dataDir, sessionId);
   const host = readHostFile(dir);
   if (!host || !processLiveness(host).alive) return;

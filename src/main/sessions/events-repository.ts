@@ -14,7 +14,19 @@ export function createEventsRepository(db: Db) {
   const range = db.prepare<[string, number, number], Row>('SELECT seq, ts, dir, msg FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
   // Walked back from the newest line, so it stops at the latest start; GLOB is case-sensitive, as the key is.
   const lastStarted = db.prepare<[string], { seq: number }>(`SELECT seq FROM events WHERE session_id = ? AND dir = 'host' AND msg GLOB '{"started":*' ORDER BY seq DESC LIMIT 1`);
+  // The host's exit record for a stop Baton asked for: `{"exit":…,"cause":"stopped",…}`.
+  const newest = db.prepare<[string], { stopped: number | null }>(
+    `SELECT dir = 'host' AND json_type(msg, '$.exit') = 'object' AND json_extract(msg, '$.cause') = 'stopped' AS stopped FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1`,
+  );
   return {
+    /**
+     * The newest projected line is the exit of an agent Baton stopped. For an
+     * idle session that is a hibernation: every other stop moves the session
+     * to stopping, failed or interrupted first.
+     */
+    endedByStop(sessionId: string): boolean {
+      return newest.get(sessionId)?.stopped === 1;
+    },
     /** Returns how many rows were new; a line applied twice is a no-op. */
     insert(sessionId: string, r: JournalRecord): boolean {
       return insert.run(sessionId, r.seq, r.ts, r.dir, JSON.stringify(r.msg)).changes > 0;

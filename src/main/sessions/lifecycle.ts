@@ -8,9 +8,13 @@ import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../runtime/wait';
 import { dispatch } from './dispatch';
+import type { Hibernation } from './hibernate';
 import type { Registry } from './registry';
 import type { SessionRecord } from './repository';
 import { start, type OpenedHow } from './start';
+
+/** How long a prompt waits for the host of an agent that has just exited to close. */
+const HOST_CLOSE_MS = 15_000;
 
 const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === 'failed' || s === 'interrupted';
 
@@ -18,7 +22,7 @@ const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === '
  * A session's life as people and the orchestrator drive it: create or launch
  * it, prompt, cancel, stop, retry or continue it, retire it.
  */
-export function createLifecycle(reg: Registry) {
+export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 'settled'>) {
   const { deps, live, move, summary, found, current, stopGraceMs } = reg;
 
   function findProject(id: string): Result<ProjectRecord> {
@@ -100,8 +104,15 @@ export function createLifecycle(reg: Registry) {
       return current(input.id);
     },
 
-    /** Idle with its host gone (after a restart): the agent is started again and its conversation resumed first. */
+    /**
+     * Idle with its host gone (hibernated, its agent exited, or after a
+     * restart): the agent is started again and its conversation resumed first.
+     */
     async prompt(id: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>> {
+      // A hibernation under way finishes first; an agent that has just exited has its host closing: wait for the close.
+      await hibernation.settled(id);
+      const ending = live.get(id);
+      if (ending?.agentExited) await waitUntil(() => live.get(id) !== ending, HOST_CLOSE_MS, 20);
       const s = deps.sessions.get(id);
       if (s && s.state === 'idle' && !live.has(id) && !deps.turns.byKey(idempotencyKey)) {
         const how = await start(reg, id, 'resume_requested', text, s.agentSessionId, idempotencyKey);

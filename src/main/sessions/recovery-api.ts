@@ -29,6 +29,8 @@ export function createRecoveryApi(reg: Registry) {
       const from = deps.events.lastStartedSeq(s.id);
       l.redeliver(unansweredRequests(deps.events.list(s.id, from === null ? 0 : from - 1)));
       l.attach(s.lastAppliedSeq);
+      // Its idle time (for hibernation) counts from now.
+      reg.changed(s.id);
     },
 
     /**

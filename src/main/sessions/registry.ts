@@ -11,6 +11,7 @@ import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
 import { autoAnswer } from './auto-answer';
+import type { HibernationSettings } from './hibernate';
 import { LiveSession } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -36,6 +37,15 @@ export interface SessionsServiceDeps {
   mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
   initTimeoutMs?: number;
   stopGraceMs?: number;
+  /** When idle agents hibernate (the app's settings); never, if absent. */
+  hibernation?: () => HibernationSettings;
+}
+
+/** What the registry tells the hibernation timers (hibernate.ts), which are made after it. */
+interface ChangeWatcher {
+  consider(id: string): void;
+  isHibernating(id: string): boolean;
+  close(): void;
 }
 
 /** How long a host whose agent exited may take to close before recovery looks at it anyway. */
@@ -54,6 +64,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
   /** Sessions this process is starting now: theirs to settle, not recovery's (a lost host's reconcile would fail them). */
   const starting = new Set<string>();
   let shuttingDown = false;
+  let watcher: ChangeWatcher | null = null;
 
   const track = (p: Promise<unknown>): void => {
     const t = p.catch((e: unknown) => console.error('[baton] session task failed:', e)).finally(() => background.delete(t));
@@ -70,6 +81,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       harness: s.harness,
       title: s.title,
       state: s.state,
+      hibernated: s.state === 'idle' && !live.has(s.id) && deps.events.endedByStop(s.id),
       stateDetail: s.stateDetail,
       branch: wt?.branch ?? null,
       worktreePath: wt?.path ?? s.cwd,
@@ -95,6 +107,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
   const changed = (id: string): void => {
     const s = deps.sessions.get(id);
     if (s) deps.emitChanged(id, s.projectId);
+    if (!shuttingDown) watcher?.consider(id);
   };
 
   /** Moves a session and tells the renderers; false (and a warning) when the table does not allow it. */
@@ -135,6 +148,8 @@ export function createRegistry(deps: SessionsServiceDeps) {
         if (live.get(s.id) !== l) return;
         live.delete(s.id);
         changed(s.id);
+        // Stopped on purpose while idle: hibernated, nothing lost for recovery to look at.
+        if (watcher?.isHibernating(s.id)) return;
         // The host went away (killed, crashed, or closing after its agent exited): the session must not sit busy as a ghost.
         const now = deps.sessions.get(s.id);
         if (!now || !LIVE_STATES.includes(now.state)) return;
@@ -168,6 +183,14 @@ export function createRegistry(deps: SessionsServiceDeps) {
     move,
     attachLive,
 
+    /** Set once by the service: the hibernation timers follow every change. */
+    watch(w: ChangeWatcher): void {
+      watcher = w;
+    },
+
+    /** Being started by this process now. */
+    isStarting: (id: string) => starting.has(id),
+
     /** Attached, or being started by this process: recovery leaves it alone. */
     isLive: (id: string) => live.has(id) || starting.has(id),
 
@@ -189,6 +212,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
 
     /** Lets go of every host without stopping it: the agents keep working while Baton is away. */
     async shutdown(): Promise<void> {
+      watcher?.close();
       await Promise.allSettled([...background]);
       shuttingDown = true;
       for (const l of live.values()) l.detach();

@@ -1,6 +1,7 @@
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { ok, type Result } from '../../shared/result';
+import { createHibernation } from './hibernate';
 import { createLifecycle } from './lifecycle';
 import { createRecoveryApi } from './recovery-api';
 import { createRegistry, type SessionsServiceDeps } from './registry';
@@ -16,6 +17,8 @@ export type { OpenedHow } from './start';
 export function createSessionsService(deps: SessionsServiceDeps) {
   const reg = createRegistry(deps);
   const { summary, found, current } = reg;
+  const hibernation = createHibernation(reg, deps.hibernation ?? (() => ({ afterMs: null, orchestrators: false })));
+  reg.watch(hibernation);
   return {
     list(projectId?: string): SessionSummary[] {
       return deps.sessions.list(projectId).map(summary);
@@ -35,7 +38,12 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       return current(id);
     },
 
-    ...createLifecycle(reg),
+    ...createLifecycle(reg, hibernation),
+
+    /** The hibernation settings changed: idle sessions' timers start again under them. */
+    hibernationSettingsChanged: () => hibernation.retime(),
+    /** Hibernates an idle session now, whatever its idle time; false if it cannot (busy, asking, not running). */
+    hibernateNow: (id: string) => hibernation.now(id),
     ...createRecoveryApi(reg),
 
     /** Moves a session and tells the renderers; used by reconciliation. */

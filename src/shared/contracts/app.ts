@@ -16,8 +16,21 @@ export type StoreStatus = z.infer<typeof StoreStatus>;
 export const QuitBehavior = z.enum(['ask', 'leave_running', 'stop_all']);
 export type QuitBehavior = z.infer<typeof QuitBehavior>;
 
-export const AppSettings = z.object({ quitBehavior: QuitBehavior });
+export const AppSettings = z.object({
+  quitBehavior: QuitBehavior,
+  /**
+   * Idle agents hibernate: after this many seconds idle, Baton stops a
+   * session's agent and its host (their memory freed); the next prompt resumes
+   * the conversation. 0 = never. Absent = HIBERNATE_DEFAULTS.
+   */
+  hibernateAfterSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  /** Orchestrators hibernate too (off by default: one is usually waiting on its workers). */
+  hibernateOrchestrators: z.boolean().optional(),
+});
 export type AppSettings = z.infer<typeof AppSettings>;
+
+/** What the hibernation settings are when none was saved. */
+export const HIBERNATE_DEFAULTS = { hibernateAfterSeconds: 300, hibernateOrchestrators: false } as const;
 
 export const ReconcileReport = z.object({
   at: z.string(),

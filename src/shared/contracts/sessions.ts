@@ -14,6 +14,11 @@ export const SessionSummary = z.object({
   harness: z.string(),
   title: z.string(),
   state: z.enum(SESSION_STATES),
+  /**
+   * Idle with its agent and host stopped by Baton to free their memory; the
+   * next prompt resumes the conversation. Main always sends it; absent reads as false.
+   */
+  hibernated: z.boolean().optional(),
   /** Why the session is in its state (a failure's reason, say), for people. */
   stateDetail: z.string().nullable(),
   branch: z.string().nullable(),

@@ -190,7 +190,7 @@ function expectNoOpenTurns(sessions: readonly SeededSession[]): void {
 
 describe('reconcile in two phases: the board first, then the journals', () => {
   it('states are decided and broadcast before any missing line is projected; recover() resolves once every line is', async () => {
-    const sessions = await seeded(8, 1500);
+    const sessions = await seeded(Object.keys(ENDINGS).length, 1500);
     const { core, call } = h.reopen();
     const changed = new Set<string>();
     core.hub.listen((name, payload) => name === 'sessions.changed' && changed.add((payload as { sessionId: string }).sessionId));
@@ -216,7 +216,7 @@ describe('reconcile in two phases: the board first, then the journals', () => {
   });
 
   it('a quit during catch-up stops between batches; the next start finishes it, interrupted markers included', async () => {
-    const sessions = await seeded(8, 1500);
+    const sessions = await seeded(Object.keys(ENDINGS).length, 1500);
     const first = h.reopen().core;
     const closed = boardReady(first).then(() => first.close());
     await first.recover();
@@ -234,7 +234,7 @@ describe('reconcile in two phases: the board first, then the journals', () => {
   });
 
   it('a session is not launched again until its own catch-up is done, and it goes to the front of the queue', async () => {
-    const sessions = await seeded(8, 1500);
+    const sessions = await seeded(Object.keys(ENDINGS).length, 1500);
     const interrupted = sessions.find((s) => s.expected === 'interrupted') as SeededSession;
     let atLaunch: { lastSeq: number; othersBehind: number } | null = null;
     const real = createHostPort();

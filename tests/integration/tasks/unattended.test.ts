@@ -170,12 +170,12 @@ describe('Baton answers the permission requests of its own tools', () => {
     // Another server's tool of the same name: a person answers, and only then does the agent go on.
     const first = await pendingOne('mcp__other__list_tasks');
     expect(await call('sessions.answerPermission', { id: orch.id, requestKey: first?.requestKey, optionId: 'allow' })).toEqual({ answered: true });
-    // A shell command named like our tool: it waits on a person too; the person cancels the turn.
+    // A shell command named like our tool: it waits on a person too; the person allows it, and the answer reaches the agent.
     const second = await pendingOne('mcp__baton__list_tasks');
     expect(second?.toolCallId).toBe('shell');
-    await call('sessions.cancel', { id: orch.id });
+    expect(await call('sessions.answerPermission', { id: orch.id, requestKey: second?.requestKey, optionId: 'allow' })).toEqual({ answered: true });
     const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen, 20_000, 'the turn to end');
-    expect(permissionsOf(t.items).map((i) => i.outcome)).toEqual([{ kind: 'selected', optionId: 'allow', name: 'Allow' }, { kind: 'cancelled' }]);
+    expect(permissionsOf(t.items).map((i) => i.outcome)).toEqual([{ kind: 'selected', optionId: 'allow', name: 'Allow' }, { kind: 'selected', optionId: 'allow', name: 'Allow' }]);
 
     // A worker was not given Baton's server: a request titled like our tool is someone else's.
     const worker = await call<SessionSummary>('sessions.create', { projectId: p.id, prompt: 'Ask ours', harness: 'custom' });
