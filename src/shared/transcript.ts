@@ -188,7 +188,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
       const askedKey = typeof u.toolCallId === 'string' ? toolKey(agentSessionId, u.toolCallId) : null;
       if (askedKey !== null && askedOnly.delete(askedKey)) {
         const asked = tools.get(askedKey);
-        if (asked) items.push(asked);
+        // Shown from here on, where it is first more than a request: items stay in seq order.
+        if (asked) items.push(Object.assign(asked, { seq: r.seq }));
       }
       foldUpdate(r.seq, agentSessionId, u, items, tools, appendChunk);
     }
@@ -263,7 +264,7 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
   if (!isObject(msg)) return;
   if (isObject(msg.exit)) {
     // No tool of an agent that has exited is still running.
-    interruptOpenTools(items, tools, askedOnly);
+    interruptOpenTools(r.seq, items, tools, askedOnly);
     const e = msg.exit;
     items.push({
       type: 'exit',
@@ -275,7 +276,7 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
     return;
   }
   if (typeof msg.marker === 'string') {
-    if (msg.marker === 'interrupted') interruptOpenTools(items, tools, askedOnly);
+    if (msg.marker === 'interrupted') interruptOpenTools(r.seq, items, tools, askedOnly);
     items.push({ type: 'marker', seq: r.seq, marker: msg.marker, text: typeof msg.text === 'string' ? msg.text : msg.marker });
     return;
   }
@@ -283,11 +284,11 @@ function foldHost(r: JournalRecord, items: TranscriptItem[], tools: Map<string, 
 }
 
 /** Open tools are shown interrupted, those known only from a permission request included (they are shown now). */
-function interruptOpenTools(items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
+function interruptOpenTools(seq: number, items: TranscriptItem[], tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>, askedOnly: Set<string>): void {
   for (const t of tools.values()) if (t.status === 'pending' || t.status === 'in_progress') t.status = 'interrupted';
   for (const id of askedOnly) {
     const t = tools.get(id);
-    if (t) items.push(t);
+    if (t) items.push(Object.assign(t, { seq }));
   }
   askedOnly.clear();
 }

@@ -20,7 +20,7 @@ import { randomFrame, REAL_CALL, seededRandom, type Rng } from './generator';
 const SEED = Number(process.env.BATON_FUZZ_SEED ?? randomInt(2 ** 31));
 const FRAMES = Number(process.env.BATON_FUZZ_FRAMES ?? 2000);
 const WS_MAX_PAYLOAD = 4 * 1024 * 1024;
-const TOKEN = 'fuzz-token';
+const TOKEN = 'fuzz-token-0123456789-abcdefghijklmn';
 const MAX_OVERSIZED = 6;
 
 let dataDir: string;
