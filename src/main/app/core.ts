@@ -8,7 +8,7 @@ import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
-import { createReviewFacts } from '../review/facts';
+import { createReviewRepository } from '../review/repository';
 import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
@@ -141,6 +141,7 @@ export function createCore(opts: CoreOptions): Core {
   const projectsRepo = createProjectsRepository(db);
   const worktreesRepo = createWorktreesRepository(db);
   const sessionsRepo = createSessionsRepository(db);
+  const reviewsRepo = createReviewRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
   const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
   const worktrees: WorktreesService = createWorktreesService({
@@ -199,7 +200,7 @@ export function createCore(opts: CoreOptions): Core {
     turns: turnsRepo,
     worktrees: worktreesRepo,
     projects: projectsRepo,
-    facts: createReviewFacts(),
+    reviews: reviewsRepo,
     prompt: (id, text, key) => sessions.prompt(id, text, key),
     emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
   });

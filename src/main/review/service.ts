@@ -9,14 +9,16 @@ import type { ProjectsRepository } from '../projects/repository';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
-import type { ReviewFactsStore } from './facts';
+import { dropLegacyFacts, readLegacyFacts } from './legacy-facts';
+import type { ReviewRepository, StoredFacts } from './repository';
 
 export interface ReviewServiceDeps {
   sessions: SessionsRepository;
   turns: TurnsRepository;
   worktrees: WorktreesRepository;
   projects: ProjectsRepository;
-  facts: ReviewFactsStore;
+  /** The one writer of the review facts (and the archive fact). */
+  reviews: ReviewRepository;
   /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
   prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
   emitChanged(sessionId: string, projectId: string): void;
@@ -50,17 +52,30 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
 
-  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
-    const f = await deps.facts.get(t.repoPath, t.session.id);
-    if (!f.ok) return plain(f);
-    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
-    const turnId = lastTurnIds.get(t.session.id) ?? '';
-    return ok({ ...f.value, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
+  // Sessions whose legacy facts ref (ADR 0012, replaced) was looked at by this process.
+  const legacyChecked = new Set<string>();
+
+  /** Moves facts an earlier Baton kept under refs/baton/review into the table, once per session. */
+  async function importLegacy(repoPath: string, sessionId: string): Promise<void> {
+    if (legacyChecked.has(sessionId)) return;
+    legacyChecked.add(sessionId);
+    const legacy = await readLegacyFacts(repoPath, sessionId);
+    if (!legacy) return;
+    if (legacy.facts) deps.reviews.importLegacy(sessionId, legacy.facts);
+    await dropLegacyFacts(repoPath, sessionId, legacy.oid);
   }
 
-  async function record(t: ReviewTarget, patch: Partial<ReviewFacts>): Promise<void> {
-    const r = await deps.facts.record(t.repoPath, t.session.id, patch);
-    if (!r.ok) console.warn(`[baton] session ${t.session.id}: ${r.error.message}`);
+  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
+    await importLegacy(t.repoPath, t.session.id);
+    const f = deps.reviews.facts(t.session.id);
+    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
+    const turnId = lastTurnIds.get(t.session.id) ?? '';
+    return ok({ ...f, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
+  }
+
+  async function record(t: ReviewTarget, patch: Partial<StoredFacts>): Promise<void> {
+    await importLegacy(t.repoPath, t.session.id);
+    deps.reviews.record(t.session.id, patch);
     changed(t);
   }
 
