@@ -17,6 +17,7 @@ export type Command =
   | { kind: 'merge'; session: string; mode: 'merge' | 'squash' | 'rebase' }
   | { kind: 'resolve'; session: string }
   | { kind: 'pr'; session: string; title?: string }
+  | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
   | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
 
@@ -46,6 +47,10 @@ Commands:
   merge <session> [--squash|--rebase] merge the session's branch into its base
   resolve <session>                   ask the agent to resolve a merge's conflicts (rebase onto the base)
   pr <session> [--title TEXT]         push the branch, open a pull request (gh) or print the compare URL
+  archive <session> [--delete-branch [--force]]
+                                      stop the session, keep its uncommitted work, release its worktree and
+                                      take it off the board; --delete-branch deletes its branch when merged
+                                      (--force: even when not)
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
 <session> is a session's id (or the start of it) or its branch.
@@ -88,6 +93,8 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         prompt: { type: 'string' },
         agent: { type: 'string' },
         base: { type: 'string' },
+        'delete-branch': { type: 'boolean' },
+        force: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -130,13 +137,15 @@ interface ReviewFlags {
   prompt?: string;
   agent?: string;
   base?: string;
+  'delete-branch'?: boolean;
+  force?: boolean;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
 function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
-    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'],
+    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'],
   ];
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (c.kind === 'diff') {
@@ -153,6 +162,11 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     c.mode = v.squash ? 'squash' : v.rebase ? 'rebase' : 'merge';
   }
   if (c.kind === 'pr' && v.title !== undefined) c.title = v.title;
+  if (c.kind === 'archive') {
+    if (v.force && !v['delete-branch']) return '--force only goes with --delete-branch (it deletes an unmerged branch).';
+    c.deleteBranch = v['delete-branch'] === true;
+    c.force = v.force === true;
+  }
   if (c.kind === 'session_new') {
     if (!v.prompt?.trim()) return 'Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]';
     c.prompt = v.prompt;
@@ -166,7 +180,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
 }
 
 /** `<verb> <session>` with exactly one session. */
-function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr', words: readonly string[]): Result<Command> {
+function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr' | 'archive', words: readonly string[]): Result<Command> {
   const [session, ...extra] = words;
   if (session === undefined) return usage(`Usage: baton ${verb} <session>; see \`baton --help\`.`);
   if (extra.length) return usage(`Too many arguments for \`${verb}\`: ${extra.join(' ')}`);
@@ -179,6 +193,8 @@ function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr', words: readonly 
       return { ok: true, value: { kind: 'resolve', session } };
     case 'pr':
       return { ok: true, value: { kind: 'pr', session } };
+    case 'archive':
+      return { ok: true, value: { kind: 'archive', session, deleteBranch: false, force: false } };
   }
 }
 
@@ -205,6 +221,7 @@ function commandOf(words: readonly string[]): Result<Command> {
     case 'merge':
     case 'resolve':
     case 'pr':
+    case 'archive':
       return sessionVerb(first, words.slice(1));
     case 'commit': {
       if (second === undefined) return usage('Usage: baton commit <session> -m MESSAGE [<file>...]');

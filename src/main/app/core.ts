@@ -183,6 +183,10 @@ export function createCore(opts: CoreOptions): Core {
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
     onHostLost: (id) => reconcileLostHost(id),
+    archivedOf: (id) => {
+      const a = reviewsRepo.archived(id);
+      return a ? { at: a.at, preservedRef: a.preservedRef } : null;
+    },
   });
   const tasksRepo = createTasksRepository(db);
   const replacementsRepo = createReplacementsRepository(db);
@@ -203,6 +207,12 @@ export function createCore(opts: CoreOptions): Core {
     reviews: reviewsRepo,
     prompt: (id, text, key) => sessions.prompt(id, text, key),
     emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
+    archive: {
+      release: (worktreeId, o) => worktrees.release(worktreeId, o),
+      stopSession: (id) => sessions.stop(id),
+      branchFree: (projectId, branch) => worktrees.guard.branch(projectId, branch),
+      sessionChanged: emitChanged,
+    },
   });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,

@@ -1,4 +1,4 @@
-import type { CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
+import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
 import { commitWorktree } from '../git/commit';
@@ -9,6 +9,7 @@ import type { ProjectsRepository } from '../projects/repository';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
+import { archiveSession, type ArchiveDeps } from './archive';
 import { dropLegacyFacts, readLegacyFacts } from './legacy-facts';
 import type { ReviewRepository, StoredFacts } from './repository';
 
@@ -22,6 +23,8 @@ export interface ReviewServiceDeps {
   /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
   prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
   emitChanged(sessionId: string, projectId: string): void;
+  /** What archiving needs beyond the above: release through the guard, stop, and the sessions' change event. */
+  archive: Pick<ArchiveDeps, 'release' | 'stopSession' | 'branchFree' | 'sessionChanged'>;
 }
 
 /** What every review operation needs about a session, resolved once. */
@@ -88,9 +91,29 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     async status(sessionId: string): Promise<Result<ReviewStatus>> {
       const t = target(sessionId);
-      if (!t.ok) return t;
-      const f = await facts(t.value);
-      return f.ok ? ok({ sessionId, branch: t.value.branch, base: t.value.base, facts: f.value }) : f;
+      if (t.ok) {
+        const f = await facts(t.value);
+        return f.ok ? ok({ sessionId, branch: t.value.branch, base: t.value.base, facts: f.value }) : f;
+      }
+      // Without a worktree (archived, released) the stored facts still answer.
+      const session = deps.sessions.get(sessionId);
+      const project = session ? deps.projects.get(session.projectId) : null;
+      if (!session || !project) return t;
+      const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
+      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base: project.baseBranch });
+      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base: project.baseBranch, facts: f.value }) : f;
+    },
+
+    archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
+      return archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
+    },
+
+    unarchive(sessionId: string): Result<{ sessionId: string }> {
+      const s = deps.sessions.get(sessionId);
+      if (!s) return fail('session_not_found', `There is no session ${sessionId}.`);
+      deps.reviews.unarchive(sessionId);
+      deps.archive.sessionChanged(sessionId, s.projectId);
+      return ok({ sessionId });
     },
 
     async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {

@@ -36,6 +36,8 @@ export interface SessionsServiceDeps {
   mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
   initTimeoutMs?: number;
   stopGraceMs?: number;
+  /** The person's archive fact (the review domain's table), carried on every summary. */
+  archivedOf?: (sessionId: string) => SessionSummary['archived'];
 }
 
 /** How long a host whose agent exited may take to close before recovery looks at it anyway. */
@@ -77,6 +79,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       divergence: d ? { detail: d.detail, detectedAt: d.detectedAt } : null,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
+      archived: deps.archivedOf?.(s.id) ?? null,
     };
   }
 

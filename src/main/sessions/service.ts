@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { ArchivedFilter, SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { ok, type Result } from '../../shared/result';
 import { createLifecycle } from './lifecycle';
@@ -17,8 +17,9 @@ export function createSessionsService(deps: SessionsServiceDeps) {
   const reg = createRegistry(deps);
   const { summary, found, current } = reg;
   return {
-    list(projectId?: string): SessionSummary[] {
-      return deps.sessions.list(projectId).map(summary);
+    list(projectId?: string, archived: ArchivedFilter = 'hide'): SessionSummary[] {
+      const all = deps.sessions.list(projectId).map(summary);
+      return archived === 'include' ? all : all.filter((s) => !!s.archived === (archived === 'only'));
     },
 
     get: current,

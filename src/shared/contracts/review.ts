@@ -100,6 +100,16 @@ export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
 const Path = z.string().min(1).max(4096);
 
+export const ArchiveView = z.object({
+  sessionId: z.string(),
+  archivedAt: z.string(),
+  /** The session's uncommitted work, kept under `refs/baton/preserved/<session>` ("Open previous work"); null when it had no worktree to keep. */
+  preserved: z.object({ ref: z.string(), commit: z.string(), files: z.array(z.string()) }).nullable(),
+  /** The session's branch: deleted only when asked (`deleteBranch`), with the commit it pointed at. */
+  branch: z.object({ name: z.string(), deleted: z.boolean(), head: z.string().nullable() }).nullable(),
+});
+export type ArchiveView = z.infer<typeof ArchiveView>;
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -124,6 +134,16 @@ export const reviewContract = domain({
     resolveConflicts: procedure(z.object({ sessionId: Id }).strict(), ResolveView),
     /** Pushes the branch, then opens a PR with gh (or hands back the compare URL). */
     pr: procedure(z.object({ sessionId: Id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional() }).strict(), PrView),
+    /**
+     * A person's "done with this": stops the session, preserves its uncommitted work, releases its
+     * worktree and records it archived (it leaves the board). With `deleteBranch` its branch is
+     * deleted too, when merged into the base; an unmerged one is refused (`branch_unmerged`, naming
+     * the commits) unless `force`; a branch checked out anywhere is never deleted. Calling it again
+     * after a failure continues.
+     */
+    archive: procedure(z.object({ sessionId: Id, deleteBranch: z.boolean().default(false), force: z.boolean().default(false) }).strict(), ArchiveView),
+    /** Back on the board; its preserved work and any deleted branch's head stay recorded. */
+    unarchive: procedure(z.object({ sessionId: Id }).strict(), z.object({ sessionId: z.string() })),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
