@@ -49,7 +49,7 @@ export const DEFAULT_DIFF_LIMITS: DiffLimits = { maxFileBytes: 1024 * 1024, maxF
 
 // Plumbing (diff-index) reads none of the porcelain diff settings (external
 // drivers, noprefix, colour), so the output has one shape on every machine.
-const DIFF_ARGS = ['-M', '--no-textconv', '--no-ext-diff', '--no-color', '--full-index'];
+export const DIFF_ARGS = ['-M', '--no-textconv', '--no-ext-diff', '--no-color', '--full-index'];
 
 const STATUS: Record<string, DiffStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type_changed' };
 
@@ -127,7 +127,7 @@ export function splitPatch(patch: string): string[] {
   return parts.filter((p) => p.startsWith('diff --git '));
 }
 
-const literal = (p: string) => `:(top,literal,exclude)${p}`;
+export const literal = (p: string) => `:(top,literal,exclude)${p}`;
 
 export interface DiffRequest {
   worktreePath: string;

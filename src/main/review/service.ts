@@ -2,7 +2,9 @@ import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, R
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
 import { commitWorktree } from '../git/commit';
+import { diffCommits } from '../git/diff-commits';
 import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
+import { runGit } from '../git/exec';
 import { abortRebase, mergeIntoBase, rebaseOnto, type MergeMode } from '../git/merge';
 import { openPullRequest, pushBranch } from '../git/push';
 import type { ProjectsRepository } from '../projects/repository';
@@ -38,6 +40,12 @@ export interface ReviewTarget {
 
 export const TURN_REF_PREFIX = 'refs/baton/turns/';
 
+/** A commit's message ('' when it cannot be read): a preserved snapshot names its branch there. */
+async function revMessage(repoPath: string, commit: string): Promise<string> {
+  const r = await runGit(['log', '-1', '--format=%B', commit], { cwd: repoPath });
+  return r.ok && r.value.code === 0 ? r.value.stdout.toString('utf8') : '';
+}
+
 /** A plain error result: git's own error shapes carry extra fields the contract does not declare. */
 const plain = <T>(r: { ok: false; error: AppError }): Result<T> => err({ code: r.error.code, message: r.error.message });
 
@@ -51,6 +59,29 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
     // Sessions branch off the project's base branch today; a per-session base would be read here.
     return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: project.baseBranch });
+  }
+
+  /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
+  async function preservedDiff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number; preservedRef: string }): Promise<Result<DiffView>> {
+    // The ref is labelled with a session's id, or a worktree's when no session used it.
+    const session = deps.sessions.get(input.sessionId);
+    const wt = session ? null : deps.worktrees.get(input.sessionId);
+    const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
+    if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
+    const to = await revParse(project.path, input.preservedRef);
+    if (!to.ok) return fail('preserved_not_found', `No preserved work exists under ${input.preservedRef}; it may have been deleted. See the project's Preserved work list.`);
+    const message = await revMessage(project.path, to.value);
+    const branch = /^Branch: (.+)$/m.exec(message)?.[1] ?? '';
+    let from: Result<string, AppError>;
+    if (input.scope === 'uncommitted') from = await revParse(project.path, `${to.value}^`);
+    else if (input.scope === 'since_turn') {
+      from = await revParse(project.path, TURN_REF_PREFIX + input.sessionId);
+      if (!from.ok) return fail('no_turn_snapshot', 'There is no turn snapshot for this work; look at what was uncommitted, or at all of it, instead.');
+    } else from = await mergeBase(project.path, `refs/heads/${project.baseBranch}`, `${to.value}^`);
+    if (!from.ok) return plain(from);
+    const d = await diffCommits({ repoPath: project.path, from: from.value, to: to.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    if (!d.ok) return plain(d);
+    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base: project.baseBranch, ...d.value, preservedRef: input.preservedRef });
   }
 
   const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
@@ -116,7 +147,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return ok({ sessionId });
     },
 
-    async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {
+    async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number; preservedRef?: string }): Promise<Result<DiffView>> {
+      if (input.preservedRef !== undefined) return preservedDiff({ ...input, preservedRef: input.preservedRef });
       const t = target(input.sessionId);
       if (!t.ok) return t;
       const { worktreePath, base, branch } = t.value;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { domain, event, procedure } from '../contract';
 
 const Id = z.string().min(1).max(100);
+export const PreservedRef = z.string().regex(/^refs\/baton\/preserved\/(?!.*\.\.)[A-Za-z0-9._-]+$/, 'Name a preserved-work ref: refs/baton/preserved/<id>.').max(300);
 
 /** `all`: the worktree against its merge-base with the base branch; `uncommitted`: against HEAD; `since_turn`: against the snapshot taken when the agent's last turn ended. */
 export const DIFF_SCOPES = ['all', 'uncommitted', 'since_turn'] as const;
@@ -31,6 +32,8 @@ export const DiffView = z.object({
   additions: z.number().int(),
   deletions: z.number().int(),
   truncated: z.boolean(),
+  /** Set when the diff is of preserved work ("Open previous work"): `head` is the preserved commit. */
+  preservedRef: z.string().nullable().optional(),
 });
 export type DiffView = z.infer<typeof DiffView>;
 
@@ -121,6 +124,12 @@ export const reviewContract = domain({
           /** File list and counts only. */
           stat: z.boolean().default(false),
           maxPatchBytes: z.number().int().min(0).max(3 * 1024 * 1024).optional(),
+          /**
+           * Diff preserved work instead of a live worktree ("Open previous work"): `sessionId` is then the id the ref
+           * is labelled with (a session's, or a worktree's when no session used it). `uncommitted`: what was
+           * uncommitted when it was preserved (against its parent); `all`: against the merge-base with the base.
+           */
+          preservedRef: PreservedRef.optional(),
         })
         .strict(),
       DiffView,
