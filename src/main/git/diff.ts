@@ -1,7 +1,8 @@
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppError, Result } from '../../shared/result';
+import { copyIndexFile } from './scratch-index';
 import { err, ok } from '../../shared/result';
 import { classifyGitFailure, gitError } from './errors';
 import { git, runGit, stripNewline } from './exec';
@@ -74,7 +75,7 @@ async function withScratchIndex<T>(worktreePath: string, head: string, fn: (env:
   try {
     const source = await indexPath(worktreePath);
     // A copy keeps the stat data, so git only re-reads files that changed.
-    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    const copied = source.ok && (await copyIndexFile(source.value, env.GIT_INDEX_FILE));
     const fail = (stderr: string) => classifyGitFailure(`read the changes of "${worktreePath}"`, stderr, worktreePath);
     if (!copied) {
       const read = await git(['read-tree', head], { cwd: worktreePath, env }, fail);
@@ -235,7 +236,7 @@ export async function snapshotWorktree(worktreePath: string, ref: string, messag
   const fail = (stderr: string) => classifyGitFailure(`snapshot "${worktreePath}"`, stderr, worktreePath);
   try {
     const source = await indexPath(worktreePath);
-    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    const copied = source.ok && (await copyIndexFile(source.value, env.GIT_INDEX_FILE));
     if (!copied) {
       const read = await git(['read-tree', head.value], { cwd: worktreePath, env }, fail);
       if (!read.ok) return read;
