@@ -9,7 +9,7 @@ export type Command =
   | { kind: 'status' }
   | { kind: 'task_add'; project: string; title: string; body?: string; priority?: TaskPriority }
   | { kind: 'task_list'; project?: string; status?: TaskStatus }
-  | { kind: 'session_list'; project?: string }
+  | { kind: 'session_list'; project?: string; archived?: boolean }
   | { kind: 'orchestrator_replace'; project: string }
   | { kind: 'orchestrator_retry'; project: string }
   | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope }
@@ -34,7 +34,8 @@ Commands:
   task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]
                                       queue a task for the project's orchestrator
   task list [<project>] [--status open|done|canceled]
-  session list [<project>]
+  session list [<project>] [--archived]
+                                      the board's sessions; --archived: the archived ones, with their preserved work
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
   project add <path>                  add a git repository as a project
@@ -95,6 +96,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         base: { type: 'string' },
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
+        archived: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -139,13 +141,14 @@ interface ReviewFlags {
   base?: string;
   'delete-branch'?: boolean;
   force?: boolean;
+  archived?: boolean;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
 function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
-    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'],
+    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
   ];
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (c.kind === 'diff') {
@@ -162,6 +165,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     c.mode = v.squash ? 'squash' : v.rebase ? 'rebase' : 'merge';
   }
   if (c.kind === 'pr' && v.title !== undefined) c.title = v.title;
+  if (c.kind === 'session_list' && v.archived) c.archived = true;
   if (c.kind === 'archive') {
     if (v.force && !v['delete-branch']) return '--force only goes with --delete-branch (it deletes an unmerged branch).';
     c.deleteBranch = v['delete-branch'] === true;

@@ -107,6 +107,9 @@ describe('baton review verbs with --json, on a real repository', () => {
     expect(existsSync(wt)).toBe(false);
     const listed = json<SessionSummary[]>(await baton('session', 'list', '--json'));
     expect(listed.map((s) => s.id)).not.toContain(session.id);
+    const shelf = json<SessionSummary[]>(await baton('session', 'list', '--archived', '--json'));
+    expect(shelf).toMatchObject([{ id: session.id, archived: { at: archived.archivedAt, preservedRef: archived.preserved!.ref } }]);
+    expect((await baton('session', 'list', '--archived')).stdout).toContain(archived.preserved!.ref);
     const again = await baton('archive', session.id);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Archived session');
