@@ -135,8 +135,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base: project.baseBranch, facts: f.value }) : f;
     },
 
-    archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
-      return archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
+    async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
+      const r = await archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
+      const s = deps.sessions.get(input.sessionId);
+      // A Changes view open on the session follows it too (its worktree is gone; its preserved work is named).
+      if (r.ok && s) deps.emitChanged(s.id, s.projectId);
+      return r;
     },
 
     unarchive(sessionId: string): Result<{ sessionId: string }> {

@@ -47,7 +47,9 @@ describe('review.archive: stop, preserve, release, and delete the branch only wh
     expect(archived).toMatchObject([{ id: s.session.id, archived: { at: a.archivedAt, preservedRef: a.preserved!.ref } }]);
     expect((await h.must('sessions.list', { archived: 'include' })).map((x) => x.id)).toContain(s.session.id);
     expect((await h.must('review.status', { sessionId: s.session.id })).facts.merged).toMatchObject({ mode: 'merge' });
-    expect(h.events.some((e) => e.name === 'sessions.changed' && (e.payload as { sessionId: string }).sessionId === s.session.id)).toBe(true);
+    for (const name of ['sessions.changed', 'review.changed']) {
+      expect(h.events.some((e) => e.name === name && (e.payload as { sessionId: string }).sessionId === s.session.id)).toBe(true);
+    }
 
     // Archiving again confirms; unarchive puts it back on the board.
     expect((await h.must('review.archive', { sessionId: s.session.id })).preserved?.ref).toBe(a.preserved!.ref);
