@@ -33,6 +33,7 @@ describe('review.archive: stop, preserve, release, and delete the branch only wh
     git(s.wt, 'stash', 'pop');
     const branch = s.session.branch!;
 
+    const seen = h.events.length;
     const a = await h.must('review.archive', { sessionId: s.session.id, deleteBranch: true });
     expect(a.preserved).toMatchObject({ ref: `refs/baton/preserved/${s.session.id}`, files: ['notes/draft.txt'] });
     expect(git(s.repo, 'show', `${a.preserved!.ref}:notes/draft.txt`)).toBe('half-written\n');
@@ -48,7 +49,7 @@ describe('review.archive: stop, preserve, release, and delete the branch only wh
     expect((await h.must('sessions.list', { archived: 'include' })).map((x) => x.id)).toContain(s.session.id);
     expect((await h.must('review.status', { sessionId: s.session.id })).facts.merged).toMatchObject({ mode: 'merge' });
     for (const name of ['sessions.changed', 'review.changed']) {
-      expect(h.events.some((e) => e.name === name && (e.payload as { sessionId: string }).sessionId === s.session.id)).toBe(true);
+      expect(h.events.slice(seen).some((e) => e.name === name && (e.payload as { sessionId: string }).sessionId === s.session.id)).toBe(true);
     }
 
     // Archiving again confirms; unarchive puts it back on the board.
