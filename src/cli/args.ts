@@ -10,7 +10,7 @@ export type Command =
   | { kind: 'agents' }
   | { kind: 'task_add'; project: string; title: string; body?: string; priority?: TaskPriority }
   | { kind: 'task_list'; project?: string; status?: TaskStatus }
-  | { kind: 'session_list'; project?: string }
+  | { kind: 'session_list'; project?: string; archived?: boolean }
   | { kind: 'orchestrator_replace'; project: string }
   | { kind: 'orchestrator_retry'; project: string }
   | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope }
@@ -18,6 +18,7 @@ export type Command =
   | { kind: 'merge'; session: string; mode: 'merge' | 'squash' | 'rebase' }
   | { kind: 'resolve'; session: string }
   | { kind: 'pr'; session: string; title?: string }
+  | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
   | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
 
@@ -35,7 +36,8 @@ Commands:
   task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]
                                       queue a task for the project's orchestrator
   task list [<project>] [--status open|done|canceled]
-  session list [<project>]
+  session list [<project>] [--archived]
+                                      the board's sessions; --archived: the archived ones, with their preserved work
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
   project add <path>                  add a git repository as a project
@@ -48,6 +50,10 @@ Commands:
   merge <session> [--squash|--rebase] merge the session's branch into its base
   resolve <session>                   ask the agent to resolve a merge's conflicts (rebase onto the base)
   pr <session> [--title TEXT]         push the branch, open a pull request (gh) or print the compare URL
+  archive <session> [--delete-branch [--force]]
+                                      stop the session, keep its uncommitted work, release its worktree and
+                                      take it off the board; --delete-branch deletes its branch when merged
+                                      (--force: even when not)
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
 <session> is a session's id (or the start of it) or its branch.
@@ -90,6 +96,9 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         prompt: { type: 'string' },
         agent: { type: 'string' },
         base: { type: 'string' },
+        'delete-branch': { type: 'boolean' },
+        force: { type: 'boolean' },
+        archived: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -132,13 +141,16 @@ interface ReviewFlags {
   prompt?: string;
   agent?: string;
   base?: string;
+  'delete-branch'?: boolean;
+  force?: boolean;
+  archived?: boolean;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
 function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
-    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'],
+    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
   ];
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (c.kind === 'diff') {
@@ -155,6 +167,12 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     c.mode = v.squash ? 'squash' : v.rebase ? 'rebase' : 'merge';
   }
   if (c.kind === 'pr' && v.title !== undefined) c.title = v.title;
+  if (c.kind === 'session_list' && v.archived) c.archived = true;
+  if (c.kind === 'archive') {
+    if (v.force && !v['delete-branch']) return '--force only goes with --delete-branch (it deletes an unmerged branch).';
+    c.deleteBranch = v['delete-branch'] === true;
+    c.force = v.force === true;
+  }
   if (c.kind === 'session_new') {
     if (!v.prompt?.trim()) return 'Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]';
     c.prompt = v.prompt;
@@ -168,7 +186,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
 }
 
 /** `<verb> <session>` with exactly one session. */
-function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr', words: readonly string[]): Result<Command> {
+function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr' | 'archive', words: readonly string[]): Result<Command> {
   const [session, ...extra] = words;
   if (session === undefined) return usage(`Usage: baton ${verb} <session>; see \`baton --help\`.`);
   if (extra.length) return usage(`Too many arguments for \`${verb}\`: ${extra.join(' ')}`);
@@ -181,6 +199,8 @@ function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr', words: readonly 
       return { ok: true, value: { kind: 'resolve', session } };
     case 'pr':
       return { ok: true, value: { kind: 'pr', session } };
+    case 'archive':
+      return { ok: true, value: { kind: 'archive', session, deleteBranch: false, force: false } };
   }
 }
 
@@ -209,6 +229,7 @@ function commandOf(words: readonly string[]): Result<Command> {
     case 'merge':
     case 'resolve':
     case 'pr':
+    case 'archive':
       return sessionVerb(first, words.slice(1));
     case 'commit': {
       if (second === undefined) return usage('Usage: baton commit <session> -m MESSAGE [<file>...]');

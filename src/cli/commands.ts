@@ -161,7 +161,7 @@ export async function taskList(ctx: CommandContext, c: { project?: string; statu
   return ok(undefined);
 }
 
-export async function sessionList(ctx: CommandContext, c: { project?: string }): Promise<Result<void>> {
+export async function sessionList(ctx: CommandContext, c: { project?: string; archived?: boolean }): Promise<Result<void>> {
   const projects = await ctx.call('projects.list', {});
   if (!projects.ok) return projects;
   let projectId: string | undefined;
@@ -170,17 +170,23 @@ export async function sessionList(ctx: CommandContext, c: { project?: string }):
     if (!p.ok) return p;
     projectId = p.value.id;
   }
-  const sessions = await ctx.call('sessions.list', projectId ? { projectId } : {});
+  const sessions = await ctx.call('sessions.list', { ...(projectId ? { projectId } : {}), archived: c.archived ? 'only' : 'hide' });
   if (!sessions.ok) return sessions;
   if (ctx.json) {
     printJson(ctx, sessions.value);
     return ok(undefined);
   }
   if (sessions.value.length === 0) {
-    ctx.out('No sessions.');
+    ctx.out(c.archived ? 'No archived sessions.' : 'No sessions.');
     return ok(undefined);
   }
   const name = new Map(projects.value.map((p) => [p.id, p.name]));
+  if (c.archived) {
+    // The archive filter shows where each session's preserved work is ("Open previous work").
+    const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.archived ? when(s.archived.at) : '-', s.archived?.preservedRef ?? '-', s.title]);
+    for (const l of table(['ID', 'PROJECT', 'ARCHIVED', 'PRESERVED WORK', 'TITLE'], rows)) ctx.out(l);
+    return ok(undefined);
+  }
   // A hibernated session is idle with no agent running: shown apart, as the board does ("Idle · hibernated").
   const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.role, s.hibernated ? 'idle (hibernated)' : s.state, s.harness, s.branch ?? '-', s.title]);
   for (const l of table(['ID', 'PROJECT', 'ROLE', 'STATE', 'AGENT', 'BRANCH', 'TITLE'], rows)) ctx.out(l);

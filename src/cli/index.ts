@@ -6,7 +6,7 @@ import { parseInvocation, USAGE, type Command } from './args';
 import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
-import { commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
+import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
 
 export interface Io {
   stdout(text: string): void;
@@ -90,6 +90,8 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return resolveConflicts(ctx, c);
     case 'pr':
       return pr(ctx, c);
+    case 'archive':
+      return archive(ctx, c);
     case 'project_add':
       return projectAdd(ctx, c);
     case 'session_new':

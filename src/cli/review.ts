@@ -21,8 +21,8 @@ export function matchSession(sessions: readonly SessionSummary[], query: string)
   return fail('unknown_session', `No session matches "${query}"; see \`baton session list\`.`);
 }
 
-async function session(ctx: CommandContext, query: string): Promise<Result<SessionSummary>> {
-  const all = await ctx.call('sessions.list', {});
+async function session(ctx: CommandContext, query: string, archived: 'hide' | 'include' = 'hide'): Promise<Result<SessionSummary>> {
+  const all = await ctx.call('sessions.list', { archived });
   return all.ok ? matchSession(all.value, query) : all;
 }
 
@@ -116,6 +116,23 @@ export async function pr(ctx: CommandContext, c: { session: string; title?: stri
   if (p.kind === 'created') ctx.out(`Pull request: ${p.url}`);
   else if (p.kind === 'compare') ctx.out(clean(`No pull request was made (${p.why}); open one here: ${p.url}`));
   else ctx.out(clean(p.message));
+  return ok(undefined);
+}
+
+export async function archive(ctx: CommandContext, c: { session: string; deleteBranch: boolean; force: boolean }): Promise<Result<void>> {
+  // An archived session is still found: archiving again continues (or confirms) what was done.
+  const s = await session(ctx, c.session, 'include');
+  if (!s.ok) return s;
+  const r = await ctx.call('review.archive', { sessionId: s.value.id, deleteBranch: c.deleteBranch, force: c.force });
+  if (!r.ok) return r;
+  if (ctx.json) {
+    printJson(ctx, r.value);
+    return ok(undefined);
+  }
+  const v = r.value;
+  ctx.out(clean(`Archived session ${short(v.sessionId)} (${s.value.title}).`));
+  if (v.preserved) ctx.out(clean(v.preserved.files.length ? `Its uncommitted work (${v.preserved.files.length} file(s)) is kept under ${v.preserved.ref}.` : `It had no uncommitted work (snapshot: ${v.preserved.ref}).`));
+  if (v.branch) ctx.out(clean(v.branch.deleted ? `Deleted branch ${v.branch.name}${v.branch.head ? ` (was ${short(v.branch.head)})` : ''}.` : `Kept branch ${v.branch.name}.`));
   return ok(undefined);
 }
 

@@ -10,7 +10,7 @@ import { createEventHub, type EventHub } from '../api/events';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
-import { createReviewFacts } from '../review/facts';
+import { createReviewRepository } from '../review/repository';
 import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
@@ -147,6 +147,7 @@ export function createCore(opts: CoreOptions): Core {
   const projectsRepo = createProjectsRepository(db);
   const worktreesRepo = createWorktreesRepository(db);
   const sessionsRepo = createSessionsRepository(db);
+  const reviewsRepo = createReviewRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
   const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
   const worktrees: WorktreesService = createWorktreesService({
@@ -199,6 +200,10 @@ export function createCore(opts: CoreOptions): Core {
       const after = s.hibernateAfterSeconds ?? HIBERNATE_DEFAULTS.hibernateAfterSeconds;
       return { afterMs: after > 0 ? after * 1000 : null, orchestrators: s.hibernateOrchestrators ?? HIBERNATE_DEFAULTS.hibernateOrchestrators };
     },
+    archivedOf: (id) => {
+      const a = reviewsRepo.archived(id);
+      return a ? { at: a.at, preservedRef: a.preservedRef } : null;
+    },
   });
   settingsChanged = () => sessions.hibernationSettingsChanged();
   const tasksRepo = createTasksRepository(db);
@@ -217,9 +222,15 @@ export function createCore(opts: CoreOptions): Core {
     turns: turnsRepo,
     worktrees: worktreesRepo,
     projects: projectsRepo,
-    facts: createReviewFacts(),
+    reviews: reviewsRepo,
     prompt: (id, text, key) => sessions.prompt(id, text, key),
     emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
+    archive: {
+      release: (worktreeId, o) => worktrees.release(worktreeId, o),
+      stopSession: (id) => sessions.stop(id),
+      branchFree: (projectId, branch) => worktrees.guard.branch(projectId, branch),
+      sessionChanged: emitChanged,
+    },
   });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,

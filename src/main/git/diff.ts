@@ -1,7 +1,8 @@
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppError, Result } from '../../shared/result';
+import { copyIndexFile } from './scratch-index';
 import { err, ok } from '../../shared/result';
 import { classifyGitFailure, gitError } from './errors';
 import { git, runGit, stripNewline } from './exec';
@@ -49,7 +50,7 @@ export const DEFAULT_DIFF_LIMITS: DiffLimits = { maxFileBytes: 1024 * 1024, maxF
 
 // Plumbing (diff-index) reads none of the porcelain diff settings (external
 // drivers, noprefix, colour), so the output has one shape on every machine.
-const DIFF_ARGS = ['-M', '--no-textconv', '--no-ext-diff', '--no-color', '--full-index'];
+export const DIFF_ARGS = ['-M', '--no-textconv', '--no-ext-diff', '--no-color', '--full-index'];
 
 const STATUS: Record<string, DiffStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type_changed' };
 
@@ -74,7 +75,7 @@ async function withScratchIndex<T>(worktreePath: string, head: string, fn: (env:
   try {
     const source = await indexPath(worktreePath);
     // A copy keeps the stat data, so git only re-reads files that changed.
-    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    const copied = source.ok && (await copyIndexFile(source.value, env.GIT_INDEX_FILE));
     const fail = (stderr: string) => classifyGitFailure(`read the changes of "${worktreePath}"`, stderr, worktreePath);
     if (!copied) {
       const read = await git(['read-tree', head], { cwd: worktreePath, env }, fail);
@@ -127,7 +128,7 @@ export function splitPatch(patch: string): string[] {
   return parts.filter((p) => p.startsWith('diff --git '));
 }
 
-const literal = (p: string) => `:(top,literal,exclude)${p}`;
+export const literal = (p: string) => `:(top,literal,exclude)${p}`;
 
 export interface DiffRequest {
   worktreePath: string;
@@ -235,7 +236,7 @@ export async function snapshotWorktree(worktreePath: string, ref: string, messag
   const fail = (stderr: string) => classifyGitFailure(`snapshot "${worktreePath}"`, stderr, worktreePath);
   try {
     const source = await indexPath(worktreePath);
-    const copied = source.ok && (await copyFile(source.value, env.GIT_INDEX_FILE).then(() => true, () => false));
+    const copied = source.ok && (await copyIndexFile(source.value, env.GIT_INDEX_FILE));
     if (!copied) {
       const read = await git(['read-tree', head.value], { cwd: worktreePath, env }, fail);
       if (!read.ok) return read;

@@ -1,7 +1,8 @@
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Result } from '../../shared/result';
+import { copyIndexFile } from './scratch-index';
 import { err, ok } from '../../shared/result';
 import { classifyGitFailure, gitError, type GitError } from './errors';
 import { git, runGit, stripNewline } from './exec';
@@ -103,7 +104,7 @@ async function snapshotTree(worktreePath: string, head: string): Promise<Result<
     // Starting from a copy of the real index keeps its stat data, so `add -A`
     // only hashes files that changed instead of every file in the worktree.
     const source = await worktreeIndexPath(worktreePath);
-    const copied = source !== null && (await copyFile(source, indexFile).then(() => true, () => false));
+    const copied = source !== null && (await copyIndexFile(source, indexFile));
     if (!copied) {
       const read = await git(['read-tree', head], { cwd: worktreePath, env }, fail);
       if (!read.ok) return read;
@@ -197,52 +198,4 @@ export async function listPreservedRefs(repoPath: string): Promise<Result<Preser
     });
   }
   return ok(entries);
-}
-
-/**
- * Applies a preserved snapshot (the difference to its parent) to another
- * worktree's files as uncommitted changes. `git apply` checks every hunk
- * before writing anything, so a conflict leaves the target untouched.
- */
-export async function restorePreserved(
-  repoPath: string,
-  ref: string,
-  targetPath: string,
-): Promise<Result<{ files: string[] }, GitError>> {
-  if (!ref.startsWith(PRESERVED_PREFIX) || ref.length === PRESERVED_PREFIX.length) {
-    return err(gitError('invalid_name', 'invalid', `"${ref}" is not a preserved-work ref; expected ${PRESERVED_PREFIX}<session id>.`));
-  }
-  const resolved = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repoPath });
-  if (!resolved.ok) return resolved;
-  if (resolved.value.code !== 0) {
-    return err(gitError('preserved_not_found', 'invalid', `No preserved work exists under ${ref}; it may have been restored and deleted already.`));
-  }
-  const commit = stripNewline(resolved.value.stdout.toString('utf8'));
-  const fail = (stderr: string): GitError => classifyGitFailure(`read the preserved work ${ref}`, stderr);
-  // Plumbing (diff-tree) ignores porcelain settings such as diff.noprefix or
-  // external diff drivers that would produce a patch git apply cannot read.
-  const range = [`${commit}^`, commit];
-  const names = await git(['diff-tree', '-r', '--name-only', '-z', '--no-renames', ...range], { cwd: repoPath }, fail);
-  if (!names.ok) return names;
-  const files = names.value.split('\0').filter((n) => n.length > 0);
-  if (files.length === 0) return ok({ files });
-
-  const patch = await runGit(['diff-tree', '-r', '-p', '--binary', '--no-renames', ...range], { cwd: repoPath });
-  if (!patch.ok) return patch;
-  if (patch.value.code !== 0) return err(fail(patch.value.stderr));
-
-  const apply = await runGit(['apply', '--whitespace=nowarn', '-'], { cwd: targetPath, input: patch.value.stdout });
-  if (!apply.ok) return apply;
-  if (apply.value.code !== 0) {
-    return err(
-      gitError(
-        'restore_conflict',
-        'needs_you',
-        `The preserved work ${ref} does not apply cleanly to "${targetPath}" (its files differ from the ones the work was based on); nothing was changed. ` +
-          'Commit or stash the conflicting files there, or restore into a fresh worktree.',
-        apply.value.stderr,
-      ),
-    );
-  }
-  return ok({ files });
 }

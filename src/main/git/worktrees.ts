@@ -5,7 +5,8 @@ import { err, ok } from '../../shared/result';
 import { findWorktree, type RepoContext } from './context';
 import { createWorktree, type CreatedWorktree, type CreateWorktreeInput } from './create';
 import { gitError, type GitError } from './errors';
-import { listPreservedRefs, preserveWorktree, restorePreserved, type Preserved, type PreservedEntry } from './preserve';
+import { listPreservedRefs, preserveWorktree, type Preserved, type PreservedEntry } from './preserve';
+import { putBackPreserved, restoreAsNewWorktree, restorePreserved } from './restore';
 import { reconcileWorktrees, type Reconciliation } from './reconcile';
 import { releaseWorktree, type Released } from './release';
 import { commonGitDir, inspectRepository } from './repo';
@@ -31,6 +32,10 @@ export interface WorktreeManager {
   listPreserved(): Promise<Result<PreservedEntry[], GitError>>;
   restore(ref: string, targetWorktreePath: string): Promise<Result<{ files: string[] }, GitError>>;
   release(worktreePath: string, sessionId: string, owner?: string): Promise<Result<Released, GitError>>;
+  /** A new worktree at the snapshot's parent with the preserved work applied (before any setup). */
+  restoreAsNew(input: { prefix: string; name: string; ref: string }): Promise<Result<CreatedWorktree & { files: string[] }, GitError>>;
+  /** After setup in a worktree restored as new: puts back preserved files setup rewrote; returns their paths. */
+  putBack(ref: string, targetWorktreePath: string): Promise<Result<string[], GitError>>;
 }
 
 export async function createWorktreeManager(options: WorktreeManagerOptions): Promise<Result<WorktreeManager, GitError>> {
@@ -104,5 +109,7 @@ function managerFor(ctx: RepoContext): WorktreeManager {
         return wt.ok ? restorePreserved(ctx.repoPath, ref, wt.value) : wt;
       }),
     release: (worktreePath, sessionId, owner) => serial(() => releaseWorktree(ctx, worktreePath, sessionId, owner)),
+    restoreAsNew: (input) => serial(() => restoreAsNewWorktree(ctx, input)),
+    putBack: (ref, targetWorktreePath) => putBackPreserved(ctx.repoPath, ref, targetWorktreePath),
   };
 }

@@ -9,6 +9,8 @@ export function reviewHandlers<Ctx>(service: ReviewService): HandlersOf<Contract
     commit: ({ sessionId, message, paths }) => service.commit({ sessionId, message, ...(paths ? { paths } : {}) }),
     merge: ({ sessionId, mode, message }) => service.merge({ sessionId, mode, ...(message !== undefined ? { message } : {}) }),
     resolveConflicts: ({ sessionId }) => service.resolveConflicts(sessionId),
+    archive: (input) => service.archive(input),
+    unarchive: ({ sessionId }) => service.unarchive(sessionId),
     pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
   };
 }

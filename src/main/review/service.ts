@@ -1,25 +1,32 @@
-import type { CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
+import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
 import { commitWorktree } from '../git/commit';
+import { diffCommits } from '../git/diff-commits';
 import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
+import { runGit } from '../git/exec';
 import { abortRebase, mergeIntoBase, rebaseOnto, type MergeMode } from '../git/merge';
 import { openPullRequest, pushBranch } from '../git/push';
 import type { ProjectsRepository } from '../projects/repository';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
-import type { ReviewFactsStore } from './facts';
+import { archiveSession, type ArchiveDeps } from './archive';
+import { dropLegacyFacts, readLegacyFacts } from './legacy-facts';
+import type { ReviewRepository, StoredFacts } from './repository';
 
 export interface ReviewServiceDeps {
   sessions: SessionsRepository;
   turns: TurnsRepository;
   worktrees: WorktreesRepository;
   projects: ProjectsRepository;
-  facts: ReviewFactsStore;
+  /** The one writer of the review facts (and the archive fact). */
+  reviews: ReviewRepository;
   /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
   prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
   emitChanged(sessionId: string, projectId: string): void;
+  /** What archiving needs beyond the above: release through the guard, stop, and the sessions' change event. */
+  archive: Pick<ArchiveDeps, 'release' | 'stopSession' | 'branchFree' | 'sessionChanged'>;
 }
 
 /** What every review operation needs about a session, resolved once. */
@@ -32,6 +39,12 @@ export interface ReviewTarget {
 }
 
 export const TURN_REF_PREFIX = 'refs/baton/turns/';
+
+/** A commit's message ('' when it cannot be read): a preserved snapshot names its branch there. */
+async function revMessage(repoPath: string, commit: string): Promise<string> {
+  const r = await runGit(['log', '-1', '--format=%B', commit], { cwd: repoPath });
+  return r.ok && r.value.code === 0 ? r.value.stdout.toString('utf8') : '';
+}
 
 /** A plain error result: git's own error shapes carry extra fields the contract does not declare. */
 const plain = <T>(r: { ok: false; error: AppError }): Result<T> => err({ code: r.error.code, message: r.error.message });
@@ -48,19 +61,55 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: project.baseBranch });
   }
 
-  const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
-
-  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
-    const f = await deps.facts.get(t.repoPath, t.session.id);
-    if (!f.ok) return plain(f);
-    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
-    const turnId = lastTurnIds.get(t.session.id) ?? '';
-    return ok({ ...f.value, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
+  /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
+  async function preservedDiff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number; preservedRef: string }): Promise<Result<DiffView>> {
+    // The ref is labelled with a session's id, or a worktree's when no session used it.
+    const session = deps.sessions.get(input.sessionId);
+    const wt = session ? null : deps.worktrees.get(input.sessionId);
+    const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
+    if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
+    const to = await revParse(project.path, input.preservedRef);
+    if (!to.ok) return fail('preserved_not_found', `No preserved work exists under ${input.preservedRef}; it may have been deleted. See the project's Preserved work list.`);
+    const message = await revMessage(project.path, to.value);
+    const branch = /^Branch: (.+)$/m.exec(message)?.[1] ?? '';
+    let from: Result<string, AppError>;
+    if (input.scope === 'uncommitted') from = await revParse(project.path, `${to.value}^`);
+    else if (input.scope === 'since_turn') {
+      from = await revParse(project.path, TURN_REF_PREFIX + input.sessionId);
+      if (!from.ok) return fail('no_turn_snapshot', 'There is no turn snapshot for this work; look at what was uncommitted, or at all of it, instead.');
+    } else from = await mergeBase(project.path, `refs/heads/${project.baseBranch}`, `${to.value}^`);
+    if (!from.ok) return plain(from);
+    const d = await diffCommits({ repoPath: project.path, from: from.value, to: to.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    if (!d.ok) return plain(d);
+    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base: project.baseBranch, ...d.value, preservedRef: input.preservedRef });
   }
 
-  async function record(t: ReviewTarget, patch: Partial<ReviewFacts>): Promise<void> {
-    const r = await deps.facts.record(t.repoPath, t.session.id, patch);
-    if (!r.ok) console.warn(`[baton] session ${t.session.id}: ${r.error.message}`);
+  const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
+
+  // Sessions whose legacy facts ref (ADR 0012, replaced) was looked at by this process.
+  const legacyChecked = new Set<string>();
+
+  /** Moves facts an earlier Baton kept under refs/baton/review into the table, once per session. */
+  async function importLegacy(repoPath: string, sessionId: string): Promise<void> {
+    if (legacyChecked.has(sessionId)) return;
+    legacyChecked.add(sessionId);
+    const legacy = await readLegacyFacts(repoPath, sessionId);
+    if (!legacy) return;
+    if (legacy.facts) deps.reviews.importLegacy(sessionId, legacy.facts);
+    await dropLegacyFacts(repoPath, sessionId, legacy.oid);
+  }
+
+  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
+    await importLegacy(t.repoPath, t.session.id);
+    const f = deps.reviews.facts(t.session.id);
+    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
+    const turnId = lastTurnIds.get(t.session.id) ?? '';
+    return ok({ ...f, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
+  }
+
+  async function record(t: ReviewTarget, patch: Partial<StoredFacts>): Promise<void> {
+    await importLegacy(t.repoPath, t.session.id);
+    deps.reviews.record(t.session.id, patch);
     changed(t);
   }
 
@@ -73,12 +122,37 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     async status(sessionId: string): Promise<Result<ReviewStatus>> {
       const t = target(sessionId);
-      if (!t.ok) return t;
-      const f = await facts(t.value);
-      return f.ok ? ok({ sessionId, branch: t.value.branch, base: t.value.base, facts: f.value }) : f;
+      if (t.ok) {
+        const f = await facts(t.value);
+        return f.ok ? ok({ sessionId, branch: t.value.branch, base: t.value.base, facts: f.value }) : f;
+      }
+      // Without a worktree (archived, released) the stored facts still answer.
+      const session = deps.sessions.get(sessionId);
+      const project = session ? deps.projects.get(session.projectId) : null;
+      if (!session || !project) return t;
+      const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
+      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base: project.baseBranch });
+      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base: project.baseBranch, facts: f.value }) : f;
     },
 
-    async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {
+    async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
+      const r = await archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
+      const s = deps.sessions.get(input.sessionId);
+      // A Changes view open on the session follows it too (its worktree is gone; its preserved work is named).
+      if (r.ok && s) deps.emitChanged(s.id, s.projectId);
+      return r;
+    },
+
+    unarchive(sessionId: string): Result<{ sessionId: string }> {
+      const s = deps.sessions.get(sessionId);
+      if (!s) return fail('session_not_found', `There is no session ${sessionId}.`);
+      deps.reviews.unarchive(sessionId);
+      deps.archive.sessionChanged(sessionId, s.projectId);
+      return ok({ sessionId });
+    },
+
+    async diff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number; preservedRef?: string }): Promise<Result<DiffView>> {
+      if (input.preservedRef !== undefined) return preservedDiff({ ...input, preservedRef: input.preservedRef });
       const t = target(input.sessionId);
       if (!t.ok) return t;
       const { worktreePath, base, branch } = t.value;

@@ -5,7 +5,7 @@ import type { SessionsService } from './service';
 
 export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Contract, Ctx>['sessions'] {
   return {
-    list: ({ projectId }) => ok(service.list(projectId)),
+    list: ({ projectId, archived }) => ok(service.list(projectId, archived)),
     get: ({ id }) => service.get(id),
     create: (input) => service.create(input),
     records: ({ id, afterSeq, limit }) => service.records(id, afterSeq, limit),

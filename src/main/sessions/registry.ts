@@ -39,6 +39,8 @@ export interface SessionsServiceDeps {
   stopGraceMs?: number;
   /** When idle agents hibernate (the app's settings); never, if absent. */
   hibernation?: () => HibernationSettings;
+  /** The person's archive fact (the review domain's table), carried on every summary. */
+  archivedOf?: (sessionId: string) => SessionSummary['archived'];
 }
 
 /** What the registry tells the hibernation timers (hibernate.ts), which are made after it. */
@@ -89,6 +91,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       divergence: d ? { detail: d.detail, detectedAt: d.detectedAt } : null,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
+      archived: deps.archivedOf?.(s.id) ?? null,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { ArchivedFilter, SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { ok, type Result } from '../../shared/result';
 import { createHibernation } from './hibernate';
@@ -20,8 +20,9 @@ export function createSessionsService(deps: SessionsServiceDeps) {
   const hibernation = createHibernation(reg, deps.hibernation ?? (() => ({ afterMs: null, orchestrators: false })));
   reg.watch(hibernation);
   return {
-    list(projectId?: string): SessionSummary[] {
-      return deps.sessions.list(projectId).map(summary);
+    list(projectId?: string, archived: ArchivedFilter = 'hide'): SessionSummary[] {
+      const all = deps.sessions.list(projectId).map(summary);
+      return archived === 'include' ? all : all.filter((s) => !!s.archived === (archived === 'only'));
     },
 
     get: current,

@@ -8,5 +8,6 @@ export function worktreesHandlers<Ctx>(service: WorktreesService): HandlersOf<Co
     create: ({ projectId, name }) => service.create(projectId, name),
     release: ({ worktreeId, stopSession }) => service.release(worktreeId, { stopSession: stopSession === true }),
     restore: ({ worktreeId, ref }) => service.restore(worktreeId, ref),
+    restoreNew: ({ projectId, ref, name }) => service.restoreNew(projectId, ref, name),
   };
 }

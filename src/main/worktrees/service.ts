@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { PreservedView, ReleasedWorktree, WorktreePanel, WorktreeView } from '../../shared/contracts/worktrees';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { worktreeStatus } from '../../shared/worktrees';
@@ -96,6 +96,31 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     return still.ok ? still : err({ code: 'stop_failed', message: `The session was asked to stop but still holds its worktree; nothing was released. ${still.error.message}` });
   }
 
+  /** Records a worktree git just made and starts its setup in the background; `afterSetup` adds a line to its log. */
+  function record(projectId: string, name: string, role: 'worker' | 'orchestrator', created: { path: string; branch: string }, afterSetup?: () => Promise<string>): string {
+    const project = deps.projects.get(projectId);
+    const hasSetup = !!project && (project.setupCommands.length > 0 || project.copyFiles.length > 0);
+    const id = randomUUID();
+    deps.worktrees.insert({ id, projectId, name, role, branch: created.branch, path: created.path, state: 'active', lastError: null, setupState: hasSetup ? 'running' : 'none', setupLog: '' });
+    deps.onChanged(projectId);
+    if (project && hasSetup) {
+      const env = { ...process.env, ...deps.projects.envForAgent(projectId) };
+      const task = runSetup({ repoPath: project.path, worktreePath: created.path, copyFiles: project.copyFiles, commands: project.setupCommands, env })
+        .then(async (outcome) => {
+          const more = afterSetup ? await afterSetup() : '';
+          deps.worktrees.setSetup(id, outcome.ok ? 'ok' : 'failed', outcome.log + more);
+          deps.onChanged(projectId);
+        })
+        .catch((e: unknown) => {
+          deps.worktrees.setSetup(id, 'failed', `Setup could not run: ${(e as Error).message}`);
+          deps.onChanged(projectId);
+        })
+        .finally(() => pending.delete(task));
+      pending.add(task);
+    }
+    return id;
+  }
+
   async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
@@ -124,35 +149,7 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
         if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
         const created = await m.create({ prefix: project.prefix, name, baseBranch: project.baseBranch, role });
         if (!created.ok) return err({ code: created.error.code, message: created.error.message });
-        const hasSetup = project.setupCommands.length > 0 || project.copyFiles.length > 0;
-        const id = randomUUID();
-        deps.worktrees.insert({
-          id,
-          projectId,
-          name: role === 'orchestrator' ? 'orchestrator' : name,
-          role,
-          branch: created.value.branch,
-          path: created.value.path,
-          state: 'active',
-          lastError: null,
-          setupState: hasSetup ? 'running' : 'none',
-          setupLog: '',
-        });
-        deps.onChanged(projectId);
-        if (hasSetup) {
-          const env = { ...process.env, ...deps.projects.envForAgent(projectId) };
-          const task = runSetup({ repoPath: project.path, worktreePath: created.value.path, copyFiles: project.copyFiles, commands: project.setupCommands, env })
-            .then((outcome) => {
-              deps.worktrees.setSetup(id, outcome.ok ? 'ok' : 'failed', outcome.log);
-              deps.onChanged(projectId);
-            })
-            .catch((e: unknown) => {
-              deps.worktrees.setSetup(id, 'failed', `Setup could not run: ${(e as Error).message}`);
-              deps.onChanged(projectId);
-            })
-            .finally(() => pending.delete(task));
-          pending.add(task);
-        }
+        const id = record(projectId, role === 'orchestrator' ? 'orchestrator' : name, role, created.value);
         const row = deps.worktrees.get(id);
         return row ? ok(view(row, true)) : fail('internal', 'The worktree was created but could not be read back.');
       });
@@ -209,6 +206,28 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
         if (!r.ok) return err({ code: r.error.code, message: r.error.message });
         deps.onChanged(w.projectId);
         return ok(r.value);
+      });
+    },
+
+    /** A new worktree with the preserved work applied, then the project's setup (which keeps the restored files). */
+    restoreNew(projectId: string, ref: string, name?: string): Promise<Result<{ worktree: WorktreeView; files: string[] }>> {
+      return withProject(projectId, async (m) => {
+        const project = deps.projects.get(projectId);
+        if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+        const wanted = name ?? `restored-${ref.slice(ref.lastIndexOf('/') + 1, ref.lastIndexOf('/') + 9)}`;
+        let r = await m.restoreAsNew({ prefix: project.prefix, name: wanted, ref });
+        // Only a name of our own choosing is varied; a person's choice that is taken is said back to them.
+        for (let n = 2; !name && !r.ok && r.error.code === 'path_in_use' && n < 10; n++) r = await m.restoreAsNew({ prefix: project.prefix, name: `${wanted}-${n}`, ref });
+        if (!r.ok) return err({ code: r.error.code, message: r.error.message });
+        // The work went in before setup (setup sees the restored package.json); what setup then rewrote is put back.
+        const putBack = async (): Promise<string> => {
+          const back = await m.putBack(ref, r.value.path);
+          if (!back.ok) return `✗ could not check the restored files after setup: ${back.error.message}\n`;
+          return back.value.length ? `✓ put back restored files setup had rewritten: ${back.value.join(', ')}\n` : '';
+        };
+        const id = record(projectId, basename(r.value.path), 'worker', r.value, putBack);
+        const row = deps.worktrees.get(id);
+        return row ? ok({ worktree: view(row, true), files: r.value.files }) : fail('internal', 'The worktree was created but could not be read back.');
       });
     },
 

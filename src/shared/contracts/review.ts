@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { domain, event, procedure } from '../contract';
 
 const Id = z.string().min(1).max(100);
+export const PreservedRef = z.string().regex(/^refs\/baton\/preserved\/(?!.*\.\.)[A-Za-z0-9._-]+$/, 'Name a preserved-work ref: refs/baton/preserved/<id>.').max(300);
 
 /** `all`: the worktree against its merge-base with the base branch; `uncommitted`: against HEAD; `since_turn`: against the snapshot taken when the agent's last turn ended. */
 export const DIFF_SCOPES = ['all', 'uncommitted', 'since_turn'] as const;
@@ -31,6 +32,8 @@ export const DiffView = z.object({
   additions: z.number().int(),
   deletions: z.number().int(),
   truncated: z.boolean(),
+  /** Set when the diff is of preserved work ("Open previous work"): `head` is the preserved commit. */
+  preservedRef: z.string().nullable().optional(),
 });
 export type DiffView = z.infer<typeof DiffView>;
 
@@ -100,6 +103,16 @@ export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
 const Path = z.string().min(1).max(4096);
 
+export const ArchiveView = z.object({
+  sessionId: z.string(),
+  archivedAt: z.string(),
+  /** The session's uncommitted work, kept under `refs/baton/preserved/<session>` ("Open previous work"); null when it had no worktree to keep. */
+  preserved: z.object({ ref: z.string(), commit: z.string(), files: z.array(z.string()) }).nullable(),
+  /** The session's branch: deleted only when asked (`deleteBranch`), with the commit it pointed at. */
+  branch: z.object({ name: z.string(), deleted: z.boolean(), head: z.string().nullable() }).nullable(),
+});
+export type ArchiveView = z.infer<typeof ArchiveView>;
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -111,6 +124,12 @@ export const reviewContract = domain({
           /** File list and counts only. */
           stat: z.boolean().default(false),
           maxPatchBytes: z.number().int().min(0).max(3 * 1024 * 1024).optional(),
+          /**
+           * Diff preserved work instead of a live worktree ("Open previous work"): `sessionId` is then the id the ref
+           * is labelled with (a session's, or a worktree's when no session used it). `uncommitted`: what was
+           * uncommitted when it was preserved (against its parent); `all`: against the merge-base with the base.
+           */
+          preservedRef: PreservedRef.optional(),
         })
         .strict(),
       DiffView,
@@ -124,6 +143,16 @@ export const reviewContract = domain({
     resolveConflicts: procedure(z.object({ sessionId: Id }).strict(), ResolveView),
     /** Pushes the branch, then opens a PR with gh (or hands back the compare URL). */
     pr: procedure(z.object({ sessionId: Id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional() }).strict(), PrView),
+    /**
+     * A person's "done with this": stops the session, preserves its uncommitted work, releases its
+     * worktree and records it archived (it leaves the board). With `deleteBranch` its branch is
+     * deleted too, when merged into the base; an unmerged one is refused (`branch_unmerged`, naming
+     * the commits) unless `force`; a branch checked out anywhere is never deleted. Calling it again
+     * after a failure continues.
+     */
+    archive: procedure(z.object({ sessionId: Id, deleteBranch: z.boolean().default(false), force: z.boolean().default(false) }).strict(), ArchiveView),
+    /** Back on the board; its preserved work and any deleted branch's head stay recorded. */
+    unarchive: procedure(z.object({ sessionId: Id }).strict(), z.object({ sessionId: z.string() })),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),

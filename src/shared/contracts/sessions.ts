@@ -7,6 +7,9 @@ import { SESSION_STATES } from '../session-state';
 
 const Id = z.string().min(1).max(100);
 
+export const ARCHIVED_FILTERS = ['hide', 'include', 'only'] as const;
+export type ArchivedFilter = (typeof ARCHIVED_FILTERS)[number];
+
 export const SessionSummary = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -28,12 +31,15 @@ export const SessionSummary = z.object({
   divergence: z.object({ detail: z.string(), detectedAt: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** A person archived it (review.archive): off the board, its uncommitted work kept under `preservedRef`. Null when on the board. */
+  archived: z.object({ at: z.string(), preservedRef: z.string().nullable() }).nullable().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
 export const sessionsContract = domain({
   procedures: {
-    list: procedure(z.object({ projectId: Id.optional() }).strict(), z.array(SessionSummary)),
+    /** `archived`: `hide` (the board, by default), `include`, or `only` (the archive filter). */
+    list: procedure(z.object({ projectId: Id.optional(), archived: z.enum(ARCHIVED_FILTERS).default('hide') }).strict(), z.array(SessionSummary)),
     get: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** The card appears at once (pending); the agent starts in the background. */
     create: procedure(

@@ -65,6 +65,21 @@ export const worktreesContract = domain({
       z.object({ worktreeId: Id, ref: z.string().regex(/^refs\/baton\/preserved\/[^\s]+$/).max(300) }).strict(),
       z.object({ files: z.array(z.string()) }),
     ),
+    /**
+     * "Restore into a new worktree": a new worktree (and branch) at the commit the preserved work was
+     * based on, with the work applied before the project's setup runs there (so setup sees it); files
+     * setup then rewrites get the preserved content back. `name` defaults to `restored-<id>`.
+     */
+    restoreNew: procedure(
+      z
+        .object({
+          projectId: Id,
+          ref: z.string().regex(/^refs\/baton\/preserved\/(?!.*\.\.)[A-Za-z0-9._-]+$/).max(300),
+          name: visibleText(z.string().trim().min(1).max(100), 'worktree name').optional(),
+        })
+        .strict(),
+      z.object({ worktree: WorktreeView, files: z.array(z.string()) }),
+    ),
   },
   events: {
     changed: event(z.object({ projectId: z.string() })),

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/index';
 import { createCore } from '../../../src/main/app/core';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
-import type { CommitView, DiffView, MergeView, PrView } from '../../../src/shared/contracts/review';
+import type { ArchiveView, CommitView, DiffView, MergeView, PrView } from '../../../src/shared/contracts/review';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
 import { callerOf, makeRepo } from '../../support/core-harness';
@@ -97,5 +97,21 @@ describe('baton review verbs with --json, on a real repository', () => {
     const bad = await baton('merge', session.id, '--squash', '--rebase');
     expect(bad.code).toBe(2);
     expect((await baton('diff', 'no-such-session')).stderr).toContain('No session matches');
+
+    // Archive: the squash-merged branch goes, the uncommitted draft is kept, the session leaves `sessions.list`.
+    expect((await baton('archive', session.id, '--force')).code).toBe(2);
+    write(wt, 'draft.txt', 'draft\n');
+    const archived = json<ArchiveView>(await baton('archive', session.id.slice(0, 8), '--delete-branch', '--json'));
+    expect(archived).toMatchObject({ sessionId: session.id, preserved: { ref: `refs/baton/preserved/${session.id}`, files: ['draft.txt'] }, branch: { name: session.branch, deleted: true } });
+    expect(git(repo, 'branch', '--list', session.branch!).trim()).toBe('');
+    expect(existsSync(wt)).toBe(false);
+    const listed = json<SessionSummary[]>(await baton('session', 'list', '--json'));
+    expect(listed.map((s) => s.id)).not.toContain(session.id);
+    const shelf = json<SessionSummary[]>(await baton('session', 'list', '--archived', '--json'));
+    expect(shelf).toMatchObject([{ id: session.id, archived: { at: archived.archivedAt, preservedRef: archived.preserved!.ref } }]);
+    expect((await baton('session', 'list', '--archived')).stdout).toContain(archived.preserved!.ref);
+    const again = await baton('archive', session.id);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Archived session');
   });
 });

@@ -185,3 +185,31 @@ describe('009: request ids unique per session, repaired in databases written bef
     r.value.close();
   });
 });
+
+describe('010: review facts and the archive fact in session_reviews', () => {
+  const t0 = '2026-12-06T10:00:00.000Z';
+
+  it('adds the table to a version-9 database with its sessions, one row per session, removed with its session', () => {
+    const old = new Database(dbPath);
+    migrate(old, migrations.slice(0, 9));
+    old.prepare("INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/r', 'p', 'main', 'custom', 'custom', ?, ?)").run(t0, t0);
+    old.prepare("INSERT INTO sessions (id, project_id, role, harness, command, title, cwd, state, created_at, updated_at) VALUES ('s', 'p', 'worker', 'custom', '{}', 't', '/r', 'stopped', ?, ?)").run(t0, t0);
+    old.close();
+
+    const r = openDatabase(dbPath);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const db = r.value;
+    expect(tables(db)).toContain('session_reviews');
+    db.prepare("INSERT INTO session_reviews (session_id, merged_commit, merged_mode, merged_base, merged_at, archived_at, updated_at) VALUES ('s', 'abc', 'squash', 'main', ?, ?, ?)").run(t0, t0, t0);
+    expect(() => db.prepare("INSERT INTO session_reviews (session_id, updated_at) VALUES ('s', ?)").run(t0)).toThrow(/UNIQUE|PRIMARY/);
+    // A fact about no session, a mode that is not one, and half a merge fact are refused.
+    expect(() => db.prepare("INSERT INTO session_reviews (session_id, updated_at) VALUES ('nobody', ?)").run(t0)).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO sessions (id, project_id, role, harness, command, title, cwd, state, created_at, updated_at) VALUES ('s2', 'p', 'worker', 'custom', '{}', 't', '/r', 'stopped', ?, ?)").run(t0, t0);
+    expect(() => db.prepare("INSERT INTO session_reviews (session_id, merged_commit, merged_mode, merged_at, updated_at) VALUES ('s2', 'x', 'octopus', ?, ?)").run(t0, t0)).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO session_reviews (session_id, merged_commit, updated_at) VALUES ('s2', 'x', ?)").run(t0)).toThrow(/CHECK/);
+    db.prepare("DELETE FROM sessions WHERE id = 's'").run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM session_reviews').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
