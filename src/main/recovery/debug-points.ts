@@ -16,6 +16,9 @@ export const DEBUG_POINTS = [
   'before_prompt_send',
   'mid_spawn',
   'mid_journal_write',
+  // sessions/hibernate.ts: an idle session's hibernation, just before its host is asked to stop, and once it has journaled the exit.
+  'before_hibernate_stop',
+  'after_hibernate_stop',
 ] as const;
 export type DebugPoint = (typeof DEBUG_POINTS)[number];
 
