@@ -8,10 +8,10 @@ import { DEBUG_POINT_FIRED, isHostDebugPoint } from '../host/debug-point';
 import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
-import { processLiveness, readHostFile } from './liveness';
+import { processLiveness, readHostFile } from '../host/liveness';
 import { waitForEndingHost } from './orphan';
-import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from './spawn-error';
-import { sleep } from './wait';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
+import { sleep } from '../lib/wait';
 import { userUmask } from '../lib/umask';
 
 export interface LaunchHostOptions {
