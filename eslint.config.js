@@ -4,15 +4,25 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = { group: ['node:*'], message: 'This layer runs in the browser: no Node built-ins.' };
-const APP_ONLY_PACKAGES = ['electron', 'better-sqlite3', 'ws', 'simple-git'].map((name) => ({
+const APP_ONLY_PACKAGES = ['electron', 'better-sqlite3', 'ws'].map((name) => ({
   name,
   message: `${name} belongs to main's adapters, not to this layer.`,
 }));
 
+/** What every file under src/main may not import (the domain and lib blocks below repeat it: a later block's rule replaces an earlier one's). */
+const MAIN_PATHS = [{ name: 'electron', message: 'electron only under src/main/electron: the brain runs under plain Node.' }];
+const MAIN_PATTERNS = [{ group: ['**/renderer/**', '**/preload/**'], message: 'main does not import the renderer or preload.' }];
+
+/** The folders of src/main that are not domains: the edges (api, electron, control), the wiring (app), the adapters (runtime, host) and lib. */
+const NOT_DOMAINS = ['api', 'app', 'electron', 'runtime', 'control', 'lib', 'host'];
+
 /**
- * The layers (see docs/adr/0002-layers.md): shared imports nothing outside itself;
- * renderer and preload import only shared; electron only under src/main/electron
- * and src/preload; the session host imports nothing from the app.
+ * The layers (see docs/adr/0002-contract-and-layers.md and 0013-layers-inside-main.md):
+ * shared imports nothing outside itself; renderer and preload import only shared;
+ * electron only under src/main/electron and src/preload; the session host imports
+ * nothing from the app; inside src/main, a domain imports neither the API edge nor
+ * runtime's files (runtime's index is its port), and lib imports nothing from main.
+ * Folder-level import cycles in src/main are caught by tests/unit/lint/import-cycles.test.ts.
  */
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -72,12 +82,40 @@ export default tseslint.config(
   {
     files: ['src/main/**'],
     ignores: ['src/main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: MAIN_PATHS, patterns: MAIN_PATTERNS }] },
+  },
+  {
+    // A domain is src/main/<folder> for any folder not in NOT_DOMAINS, so a new domain is covered without editing this list.
+    files: ['src/main/*/**'],
+    ignores: NOT_DOMAINS.map((d) => `src/main/${d}/**`),
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron only under src/main/electron: the brain runs under plain Node.' }],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main does not import the renderer or preload.' }],
+          paths: MAIN_PATHS,
+          patterns: [
+            ...MAIN_PATTERNS,
+            {
+              regex: '^(\\.\\./)+api(/|$)',
+              message: 'A domain does not import the API edge (src/main/api): the edge calls the domain. Shared helpers go in src/main/lib.',
+            },
+            {
+              regex: '^(\\.\\./)+runtime/',
+              message: "A domain reaches runtime only through its port, '../runtime' (runtime/index.ts), or through an interface it declares itself (sessions/host-port.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: MAIN_PATHS,
+          patterns: [...MAIN_PATTERNS, { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'src/main/lib is the bottom of main: it imports Node, packages and src/shared only.' }],
         },
       ],
     },

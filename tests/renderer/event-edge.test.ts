@@ -4,6 +4,7 @@ import type { Transport } from '../../src/renderer/src/api/transport';
 import { connectStore, createBatonStore } from '../../src/renderer/src/stores';
 import { ErrorCode } from '../../src/shared/errors';
 import { fail, ok } from '../../src/shared/result';
+import { until } from '../support/wait';
 
 /** The wire as the renderer sees it: the test pushes raw payloads, as a main of any build could send them. */
 function wire(answer: (name: string) => unknown = () => undefined) {
@@ -29,13 +30,6 @@ function wire(answer: (name: string) => unknown = () => undefined) {
   return { transport, push, calls };
 }
 
-const until = async (pred: () => boolean, what: string, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`not reached: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 afterEach(() => vi.restoreAllMocks());
 

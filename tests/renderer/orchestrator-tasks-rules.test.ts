@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../src/shared/contracts/orchestrator';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { RunView, TaskView, WakeView } from '../../src/shared/contracts/tasks';
-import { plural, timeAgo } from '../../src/renderer/src/format';
+import { harnessLabel, plural, timeAgo } from '../../src/renderer/src/format';
 import type { BatonState } from '../../src/renderer/src/stores';
 import {
   describeFailure,
   describeRestartNeeded,
   followOutcome,
-  harnessLabel,
   replacementSteps,
   selectDuplicateIds,
   selectIsCurrentOrchestrator,

@@ -8,6 +8,7 @@ import { describeFailure, selectOrchestrator, selectReplacement } from '../../sr
 import { selectTasks, selectWake } from '../../src/renderer/src/stores/tasks';
 import { createHarness, makeRepo, type Harness } from '../support/core-harness';
 import { inProcessTransport } from './in-process-transport';
+import { until } from '../support/wait';
 
 /**
  * The orchestrator and task slices against a real core (real SQLite, real
@@ -24,13 +25,6 @@ afterEach(async () => {
   h = null;
 });
 
-const until = async (pred: () => boolean, what: string, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 async function openedProject(): Promise<{ projectId: string; transport: ReturnType<typeof inProcessTransport> }> {
   h = createHarness();

@@ -7,19 +7,14 @@ import { selectProjects, selectSelectedProject } from '../../src/renderer/src/st
 import { selectWorktreePanel } from '../../src/renderer/src/stores/worktrees';
 import { createHarness, makeRepo, type Harness } from '../support/core-harness';
 import { inProcessTransport } from './in-process-transport';
+import { until as waitFor } from '../support/wait';
 
 let h: Harness;
 let store: BatonStore;
 let disconnect: () => void;
 let transport: ReturnType<typeof inProcessTransport>;
 
-const until = async (pred: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (pred: () => boolean, ms = 5000): Promise<void> => waitFor(pred, 'condition', ms);
 
 beforeEach(() => {
   h = createHarness();

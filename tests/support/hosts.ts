@@ -1,6 +1,6 @@
 import { sessionDir } from '../../src/main/host/paths';
 import { isPidAlive } from '../../src/main/host/proc';
-import { readHostFile } from '../../src/main/runtime/liveness';
+import { readHostFile } from '../../src/main/host/liveness';
 import { waitUntil } from './scripted';
 
 export interface KillSessionOptions {

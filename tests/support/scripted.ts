@@ -25,13 +25,4 @@ export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string):
   return dir;
 }
 
-export async function waitUntil<T>(fn: () => T | Promise<T>, pred: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T = await fn();
-  while (!pred(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(-1200)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await fn();
-  }
-  return last;
-}
+export { waitUntil } from './wait';

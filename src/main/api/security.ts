@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+/** The server's security edge: the renderer's CSP, how a request carries its token, which origins and hosts are ours. */
 
 /** The one CSP for the renderer: a header on every response, in browser mode and on the desktop app's app:// scheme. */
 export const CONTENT_SECURITY_POLICY = [
@@ -13,13 +13,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
-
-export function tokensEqual(expected: string, given: string | null | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The token from `Authorization: Bearer <token>`, the only way an HTTP route takes it. */
 export function bearerToken(header: string | undefined): string | undefined {

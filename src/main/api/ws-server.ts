@@ -7,7 +7,8 @@ import { ErrorCode } from '../../shared/errors';
 import { AuthFrame, ClientFrame, HTTP_PATHS, WIRE_VERSION, WS_CLOSE, type ServerFrame } from '../../shared/wire';
 import type { EventHub } from './events';
 import type { Router } from './router';
-import { bearerToken, CONTENT_SECURITY_POLICY, ownOrigins, tokensEqual } from './security';
+import { tokensEqual } from '../lib/tokens';
+import { bearerToken, CONTENT_SECURITY_POLICY, ownOrigins } from './security';
 import { readStatic } from './static-files';
 import { describeZodError } from './validation';
 

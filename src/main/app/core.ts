@@ -19,7 +19,7 @@ import { createProjectsRepository } from '../projects/repository';
 import { createProjectsService } from '../projects/service';
 import { createCatchUp, holdLaunchesDuringCatchUp } from '../recovery/catch-up';
 import { createDebugPoints } from '../recovery/debug-points';
-import { createDivergencesRepository } from '../recovery/divergences-repository';
+import { createDivergencesRepository } from '../sessions/divergences-repository';
 import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort } from '../runtime';

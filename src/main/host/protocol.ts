@@ -108,15 +108,23 @@ export type MainFrame =
   /** SIGTERM the agent and every descendant, SIGKILL what is left after graceMs, journal the exit, exit. */
   | { t: 'stop'; graceMs: number };
 
-/** The host's config file (`host --config <path>`), written by main's launcher with mode 0600. */
-export interface HostConfig {
-  v: number;
+/**
+ * What a launch names: the session, where its files go, and the agent to run. Declared once here
+ * (the host imports nothing from the app); runtime's LaunchHostOptions and the sessions domain's
+ * LaunchOptions are this type.
+ */
+export interface AgentLaunch {
   sessionId: string;
   dataDir: string;
   cwd: string;
   command: string;
   args: string[];
   env: Record<string, string>;
+}
+
+/** The host's config file (`host --config <path>`), written by main's launcher with mode 0600. */
+export interface HostConfig extends AgentLaunch {
+  v: number;
   socketPath: string;
   launchId: string;
   /** 0 = fdatasync after every record; N > 0 = at most N ms after a write (group commit). */

@@ -3,7 +3,7 @@ import type { ReplacementPhase } from '../../shared/orchestrator';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { currentBranch } from '../git/repo';
 import type { ProjectsRepository } from '../projects/repository';
-import { sleep, waitUntil } from '../runtime/wait';
+import { sleep, waitUntil } from '../lib/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';

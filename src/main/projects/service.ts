@@ -5,7 +5,7 @@ import { DEFAULT_HARNESS } from '../../shared/harness';
 import { err, fail, ok, type AppError, type Result } from '../../shared/result';
 import { listBranches } from '../git/branches';
 import { inspectRepository, slugify } from '../git';
-import { unusableEnvKeys } from '../runtime/spawn-error';
+import { unusableEnvKeys } from '../lib/spawn-error';
 import type { ProjectRecord, ProjectsRepository } from './repository';
 
 export interface ProjectsServiceDeps {

@@ -2,7 +2,7 @@ import type { ReconcileReport } from '../../shared/contracts/app';
 import type { JournalRecord } from '../../shared/journal';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { appendHostRecord, processLiveness, sessionJournalPath } from '../runtime';
-import { waitUntil } from '../runtime/wait';
+import { waitUntil } from '../lib/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
@@ -10,7 +10,7 @@ import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { CatchUp, CatchUpJob } from './catch-up';
 import { decideRecovery } from './decide';
-import type { DivergencesRepository } from './divergences-repository';
+import type { DivergencesRepository } from '../sessions/divergences-repository';
 import { parseRecordLine } from '../host/journal-read';
 import { readJournalLines, readJournalTail } from './journal-tail';
 

@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { fail, ok, type Result } from '../../shared/result';
 import { LineSplitter } from '../host/lines';
 import { isRecordObject, MAX_LINE_BYTES, SOCKET_PROTOCOL, type ExitMessage, type HelloFrame, type HostFrame, type JournalRecord, type MainFrame } from '../host/protocol';
-import { processLiveness, readHostFile, type HostIdentity } from './liveness';
+import { processLiveness, readHostFile, type HostIdentity } from '../host/liveness';
 
 export type CloseReason = 'closed' | 'exited' | 'replaced' | 'lost';
 

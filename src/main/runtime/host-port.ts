@@ -4,7 +4,7 @@ import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/ho
 import { connectHost, type HostConnection } from './connection';
 import { readJournal, sessionJournalPath } from './journal';
 import { launchHost, type LaunchHostOptions } from './launch';
-import { readHostFile } from './liveness';
+import { readHostFile } from '../host/liveness';
 import { stopOrphanHost } from './orphan';
 
 const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });

@@ -3,5 +3,5 @@ export { connectHost, type CloseReason, type ConnectOptions, type HostConnection
 export { createHostPort } from './host-port';
 export { appendHostRecord, lastRecord, lastValidSeq, readJournal, sessionJournalPath, type JournalDiagnostic } from './journal';
 export { defaultHostScript, launchHost, type LaunchHostOptions } from './launch';
-export { processLiveness, readHostFile, type HostIdentity, type Liveness } from './liveness';
+export { processLiveness, readHostFile, type HostIdentity, type Liveness } from '../host/liveness';
 export type { ExitMessage, HelloFrame, HostFile, JournalRecord } from '../host/protocol';

@@ -1,3 +1,4 @@
+/** Starts a session host for one session: its config file, the detached process, and the wait for host.json and its socket. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,20 +8,14 @@ import { fail, ok, type Result } from '../../shared/result';
 import { DEBUG_POINT_FIRED, isHostDebugPoint } from '../host/debug-point';
 import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
-import { isRecordObject, type HostConfig, type HostFile } from '../host/protocol';
-import { processLiveness, readHostFile } from './liveness';
+import { isRecordObject, type AgentLaunch, type HostConfig, type HostFile } from '../host/protocol';
+import { processLiveness, readHostFile } from '../host/liveness';
 import { waitForEndingHost } from './orphan';
-import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from './spawn-error';
-import { sleep } from './wait';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
+import { sleep } from '../lib/wait';
 import { userUmask } from '../lib/umask';
 
-export interface LaunchHostOptions {
-  sessionId: string;
-  dataDir: string;
-  cwd: string;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
+export interface LaunchHostOptions extends AgentLaunch {
   /** The built host entry; defaults to out/main/host.js next to the running main bundle. */
   hostScript?: string;
   /** How long to wait for host.json and the socket. */

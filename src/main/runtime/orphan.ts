@@ -2,8 +2,8 @@ import { lastRecord, readJournal } from '../host/journal-read';
 import { journalPath, sessionDir } from '../host/paths';
 import { isRecordObject } from '../host/protocol';
 import { connectHost } from './connection';
-import { processLiveness, readHostFile } from './liveness';
-import { waitUntil } from './wait';
+import { processLiveness, readHostFile } from '../host/liveness';
+import { waitUntil } from '../lib/wait';
 
 /** How long a host that journaled its exit may take to end: it only drains its socket, unlocks and leaves. */
 const ENDING_HOST_MS = 10_000;

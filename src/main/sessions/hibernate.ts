@@ -1,5 +1,5 @@
-import { processLiveness } from '../runtime/liveness';
-import { waitUntil } from '../runtime/wait';
+import { processLiveness } from '../host/liveness';
+import { waitUntil } from '../lib/wait';
 import type { Registry } from './registry';
 
 /** When idle agents hibernate; read afresh each time (a setting changed applies at once). */

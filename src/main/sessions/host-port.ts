@@ -1,4 +1,6 @@
+/** The session host as the sessions domain sees it (a port, ADR 0013): declared here, implemented by src/main/runtime/host-port.ts. */
 import type { JournalRecord } from '../../shared/journal';
+import type { AgentLaunch } from '../host/protocol';
 import type { Result } from '../../shared/result';
 
 /** How main finds a session host again: all four must match, so a reused pid is never mistaken for it. */
@@ -21,14 +23,8 @@ export interface HostLink {
   onClose(cb: () => void): void;
 }
 
-export interface LaunchOptions {
-  sessionId: string;
-  dataDir: string;
-  cwd: string;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-}
+/** What the domain asks a launch for: the host protocol's own field list (ADR 0013). */
+export type LaunchOptions = AgentLaunch;
 
 /** The session host as the sessions domain needs it; src/main/runtime implements it. */
 export interface HostPort {

@@ -6,7 +6,7 @@ import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
-import { waitUntil } from '../runtime/wait';
+import { waitUntil } from '../lib/wait';
 import { dispatch } from './dispatch';
 import type { Hibernation } from './hibernate';
 import type { Registry } from './registry';

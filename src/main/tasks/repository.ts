@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TASK_PRIORITIES, type RunStatus, type RunView, type TaskPriority, type TaskStatus, type TaskView } from '../../shared/contracts/tasks';
 import { err, fail, ok, type Result } from '../../shared/result';
-import { tokensEqual } from '../api/security';
+import { tokensEqual } from '../lib/tokens';
 import type { Db } from '../store/db';
 
 interface TaskRow {

@@ -8,7 +8,7 @@ import { displayStatus } from '../../shared/session-state';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_FILE_ARG, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
 import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
-import { tokensEqual } from '../api/security';
+import { tokensEqual } from '../lib/tokens';
 import { sessionDir } from '../host/paths';
 import type { ReviewService } from '../review/service';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';

@@ -5,7 +5,7 @@ import { err, fail, ok, type Result } from '../../shared/result';
 import { worktreeStatus } from '../../shared/worktrees';
 import { createWorktreeManager, type GitError, type WorktreeManager } from '../git';
 import type { ProjectsRepository } from '../projects/repository';
-import { waitUntil } from '../runtime/wait';
+import { waitUntil } from '../lib/wait';
 import { createUseGuard, type SessionFacts, type UseGuard } from './guard';
 import { runSetup } from './setup';
 import type { WorktreeErrorFact, WorktreeRecord, WorktreesRepository } from './repository';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, lstat, mkdir, realpath, symlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CopyFile } from '../../shared/contracts/projects';
-import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../runtime/spawn-error';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
 import { withUserUmask } from '../lib/umask';
 
 const LOG_LIMIT = 64 * 1024;

@@ -1,3 +1,6 @@
+/** Display text shared by the stores and components: times, counts and names as people read them. */
+import { HARNESS_LABELS, type HarnessId } from '../../shared/harness';
+
 /**
  * "just now", "40 s ago", "3 min ago", "2 h ago", "yesterday", else a date:
  * how long ago something happened, in the fewest words that still say it.
@@ -18,3 +21,6 @@ export function timeAgo(iso: string, nowMs: number): string {
 
 /** "1 task", "3 tasks". */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A harness's name as people read it ("Codex"); an id this build does not know shows as itself. */
+export const harnessLabel = (id: string): string => HARNESS_LABELS[id as HarnessId] ?? id;

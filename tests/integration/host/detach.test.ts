@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/main/host/journal-read';
 import { sessionDir, socketPathFor } from '../../../src/main/host/paths';
 import type { HostConfig, JournalRecord } from '../../../src/main/host/protocol';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import { alive, ensureHostBuilt, expectContiguous, HOST_SCRIPT, msgOf, Peer, root, textOf, updateOf, waitUntil, World } from './helpers';
 
 let w: World;

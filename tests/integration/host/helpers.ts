@@ -8,6 +8,7 @@ import type { HostFile, JournalRecord } from '../../../src/main/host/protocol';
 import { connectHost, type HostConnection } from '../../../src/main/runtime/connection';
 import { launchHost } from '../../../src/main/runtime/launch';
 import { buildOnce } from '../../support/build';
+import { until } from '../../support/wait';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const HOST_SCRIPT = join(root, 'out/main/host.js');
@@ -221,12 +222,9 @@ export function expectContiguous(records: JournalRecord[], from = 1): void {
   });
 }
 
+/** The shared helper (tests/support/wait.ts) with this file's argument order. */
 export async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(cond, what, timeoutMs, 20);
 }
 
 /** Every live process in the given process groups (a tool's group outlives its leader). */

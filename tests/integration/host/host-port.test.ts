@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { createHostPort } from '../../../src/main/runtime/host-port';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import { AGENT, alive, ensureHostBuilt, HOST_SCRIPT, msgOf, waitUntil, World } from './helpers';
 
 let w: World;

@@ -7,7 +7,7 @@ import { processStartTime } from '../../../src/main/host/proc';
 import type { HostFile } from '../../../src/main/host/protocol';
 import { connectHost } from '../../../src/main/runtime/connection';
 import { appendHostRecord } from '../../../src/main/runtime/journal';
-import { processLiveness } from '../../../src/main/runtime/liveness';
+import { processLiveness } from '../../../src/main/host/liveness';
 import { alive, ensureHostBuilt, expectContiguous, msgOf, Peer, waitUntil, World } from './helpers';
 
 let w: World;

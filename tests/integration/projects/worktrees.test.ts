@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
+import { waitUntil } from '../../support/wait';
 
 let h: Harness;
 beforeEach(() => {
@@ -9,14 +10,8 @@ beforeEach(() => {
 });
 afterEach(() => h.cleanup());
 
-async function waitFor<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (pred(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// It returned silently on timeout, so a failure showed up as a confusing assertion later; the shared one throws.
+const waitFor = <T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms = 10_000): Promise<T> => waitUntil(fn, pred, ms, 'the worktree to settle');
 
 describe('worktrees through the contract', () => {
   it('creates a worktree on its own branch, copies and links files, runs setup, and lists it', async () => {

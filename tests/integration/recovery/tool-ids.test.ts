@@ -6,7 +6,7 @@ import { buildOnce } from '../../support/build';
 import { createHarness, makeRepo, type Harness } from '../../support/core-harness';
 import { killSessionProcesses } from '../../support/hosts';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import { sessionDir } from '../../../src/main/host/paths';
 import { isPidAlive } from '../../../src/main/host/proc';
 import { kill } from './world';

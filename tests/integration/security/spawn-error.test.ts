@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../../../src/main/runtime/spawn-error';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../../../src/main/lib/spawn-error';
 
 const SECRET = 'hunter2-do-not-print';
 

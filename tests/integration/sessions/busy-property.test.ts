@@ -5,7 +5,7 @@ import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Caller, type Harness } from '../../support/core-harness';
 import { sessionDir } from '../../../src/main/host/paths';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import { waitUntil } from '../../support/scripted';
 import { killHostTree, loseLink, lostHostScript, scriptedProject, secondConnection, stateOf, transcriptOf, waitState, waitTurnsEnded, WAIT_MS } from './lost-hosts';
 

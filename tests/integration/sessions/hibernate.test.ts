@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sessionDir } from '../../../src/main/host/paths';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Caller, type Harness } from '../../support/core-harness';

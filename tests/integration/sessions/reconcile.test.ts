@@ -8,7 +8,7 @@ import { databasePath } from '../../../src/main/app/paths';
 import { sessionDir } from '../../../src/main/host/paths';
 import { isPidAlive } from '../../../src/main/host/proc';
 import { createHostPort } from '../../../src/main/runtime';
-import { readHostFile } from '../../../src/main/runtime/liveness';
+import { readHostFile } from '../../../src/main/host/liveness';
 import { createTurnsRepository } from '../../../src/main/sessions/turns-repository';
 import { openDatabase } from '../../../src/main/store/db';
 import { fail } from '../../../src/shared/result';

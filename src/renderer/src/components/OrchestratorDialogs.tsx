@@ -1,6 +1,6 @@
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
-import { harnessLabel } from '../stores/orchestrator';
+import { harnessLabel } from '../format';
 import { CopyLine } from './CopyButton';
 import { Dialog } from './Dialog';
 

@@ -2,9 +2,9 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { harnessLabel } from '../format';
 import {
   describeRestartNeeded,
-  harnessLabel,
   selectCurrentLaunch,
   selectDuplicateOrchestratorIds,
   selectOrchestrator,
@@ -15,7 +15,7 @@ import {
 import { useBaton, useServices } from '../stores/react';
 import { ReplaceDialog } from './OrchestratorDialogs';
 import { ReplacementFailed, ReplacementRunning } from './ReplacementProgress';
-import { StatusPill } from './SessionBoard';
+import { StatusPill } from './StatusPill';
 import { BusyButton, LoadError, OutcomeNotice, Spinner } from './ui';
 import { WakeStatus } from './WakeStatus';
 

@@ -1,32 +1,9 @@
+/** A project's sessions as a board of cards, or the empty state that offers a new one. */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SessionSummary } from '../../../shared/contracts/sessions';
-import { displayStatus, statusText, type DisplayStatus } from '../../../shared/session-state';
 import { selectProjectSessions } from '../stores/sessions';
 import { useBaton } from '../stores/react';
 import { SessionCard } from './SessionCard';
-
-export const STATUS_TONE: Record<DisplayStatus, string> = {
-  Starting: 'pill-muted',
-  Working: 'pill-accent',
-  'Needs you': 'pill-warn',
-  Idle: 'pill-ok',
-  Stopping: 'pill-muted',
-  Done: 'pill-muted',
-  Failed: 'pill-danger',
-  Interrupted: 'pill-danger',
-  Retiring: 'pill-muted',
-  Retired: 'pill-muted',
-};
-
-export function StatusPill({ session }: { session: Pick<SessionSummary, 'state' | 'hibernated'> }) {
-  const status = displayStatus({ state: session.state });
-  return (
-    <span className={`pill ${STATUS_TONE[status]}`} data-testid="session-status" data-status={status} data-hibernated={session.hibernated ? 'true' : undefined}>
-      {statusText({ state: session.state, hibernated: session.hibernated === true })}
-    </span>
-  );
-}
 
 export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
   const select = useMemo(() => selectProjectSessions(projectId), [projectId]);

@@ -1,12 +1,12 @@
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { useMemo } from 'react';
 import { displayStatus } from '../../../shared/session-state';
-import { timeAgo } from '../format';
+import { harnessLabel, timeAgo } from '../format';
 import { useNow } from '../hooks';
-import { harnessLabel, selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REVIVAL_BLOCK_NOTES } from '../stores/orchestrator';
+import { selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REVIVAL_BLOCK_NOTES } from '../stores/orchestrator';
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
-import { StatusPill } from './SessionBoard';
+import { StatusPill } from './StatusPill';
 
 /**
  * One session on the board. The title is the button that opens it, stretched

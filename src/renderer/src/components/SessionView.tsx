@@ -3,7 +3,7 @@ import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { buildTranscript } from '../../../shared/transcript';
 import { useBaton, useServices } from '../stores/react';
 import { SessionBanners } from './SessionBanners';
-import { StatusPill } from './SessionBoard';
+import { StatusPill } from './StatusPill';
 import { TranscriptList } from './Transcript';
 import { Spinner } from './ui';
 

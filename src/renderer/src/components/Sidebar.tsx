@@ -5,7 +5,7 @@ import { selectOrchestrator } from '../stores/orchestrator';
 import { selectProjects } from '../stores/projects';
 import { useBaton } from '../stores/react';
 import { BatonMark, GearIcon, PlusIcon } from './icons';
-import { STATUS_TONE } from './SessionBoard';
+import { STATUS_TONE } from './tones';
 
 export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
   const projects = useBaton(selectProjects);

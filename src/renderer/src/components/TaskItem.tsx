@@ -2,8 +2,9 @@ import { useMemo, useState } from 'react';
 import type { TaskView } from '../../../shared/contracts/tasks';
 import { timeAgo } from '../format';
 import { useBaton } from '../stores/react';
-import { attentionNote, leaseExpired, PRIORITY_LABELS, PRIORITY_TONE, RUN_STATUS_LABELS, RUN_STATUS_TONE, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
-import { StatusPill } from './SessionBoard';
+import { attentionNote, leaseExpired, PRIORITY_LABELS, RUN_STATUS_LABELS, selectTaskAction, taskActionsFor, type TaskActionKind } from '../stores/tasks';
+import { StatusPill } from './StatusPill';
+import { PRIORITY_TONE, RUN_STATUS_TONE } from './tones';
 import { BusyButton, OutcomeNotice } from './ui';
 
 const ACTION_LABELS: Record<TaskActionKind, { idle: string; busy: string; title: string }> = {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AgentsReport } from '../../../shared/contracts/agents';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export interface AgentsSlice {
   /** The agents this machine has, as main last looked (null until the first answer). */

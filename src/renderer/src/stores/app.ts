@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppSettings, AppStatus } from '../../../shared/contracts/app';
 import type { Result } from '../../../shared/result';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export interface AppSlice {
   status: AppStatus | null;

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ConnectionState } from '../api/transport';
-import type { BatonState } from './index';
+import type { BatonState } from './types';
 
 export interface ConnectionSlice {
   connection: ConnectionState;

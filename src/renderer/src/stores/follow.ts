@@ -1,6 +1,6 @@
 import type { StateCreator, StoreApi } from 'zustand';
 import type { Result } from '../../../shared/result';
-import type { BatonState } from './index';
+import type { BatonState } from './types';
 
 /** The per-project queries a window follows once a project is opened. */
 export type FollowedQuery = 'orchestrator' | 'tasks' | 'wakes' | 'worktrees';

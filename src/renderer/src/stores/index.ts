@@ -1,40 +1,24 @@
-import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Api } from '../../../shared/contracts';
+/** The renderer's one store: its slices built together, and connected to main (load by query, follow by event, resync after a reconnect). */
+import { createStore } from 'zustand/vanilla';
 import { createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
-import { createAgentsSlice, type AgentsSlice } from './agents';
-import { createAppSlice, type AppSlice } from './app';
-import { createConnectionSlice, type ConnectionSlice } from './connection';
-import { createFollowSlice, followedProjects, isFollowed, type FollowSlice } from './follow';
-import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator';
-import { createPlaceSlice, keepPlace, type PlaceSlice, type PlaceStorage } from './place';
-import { createProjectsSlice, type ProjectsSlice } from './projects';
-import { createRecoverySlice, type RecoverySlice } from './recovery';
-import { createSessionActionsSlice, type SessionActionsSlice } from './session-actions';
-import { createSessionsSlice, type SessionsSlice } from './sessions';
-import { createTasksSlice, type TasksSlice } from './tasks';
-import { createWorktreesSlice, type WorktreesSlice } from './worktrees';
+import { createAgentsSlice } from './agents';
+import { createAppSlice } from './app';
+import { createConnectionSlice } from './connection';
+import { createFollowSlice, followedProjects, isFollowed } from './follow';
+import { createOrchestratorSlice } from './orchestrator';
+import { createPlaceSlice, keepPlace } from './place';
+import { createProjectsSlice } from './projects';
+import { createRecoverySlice } from './recovery';
+import { createSessionActionsSlice } from './session-actions';
+import { createSessionsSlice } from './sessions';
+import { createTasksSlice } from './tasks';
+import { createWorktreesSlice } from './worktrees';
 
-export type BatonState = ConnectionSlice &
-  FollowSlice &
-  AppSlice &
-  RecoverySlice &
-  ProjectsSlice &
-  WorktreesSlice &
-  SessionsSlice &
-  SessionActionsSlice &
-  OrchestratorSlice &
-  TasksSlice &
-  PlaceSlice &
-  AgentsSlice;
+import type { BatonState, BatonStore, StoreDeps } from './types';
 
-export interface StoreDeps {
-  api: Api;
-  /** Where the person's place (project and view) is kept across reloads; none: not kept. */
-  places?: PlaceStorage;
-}
+export type { BatonState, BatonStore, StoreDeps };
 
-export type BatonStore = StoreApi<BatonState>;
 
 export function createBatonStore(deps: StoreDeps): BatonStore {
   const store = createStore<BatonState>()((...a) => ({

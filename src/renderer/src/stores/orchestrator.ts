@@ -1,13 +1,13 @@
+/** The orchestrator slice: its status, replacement sagas followed live, and the rules for restart, duplicates and revival. */
 import type { StateCreator } from 'zustand';
 import type { OrchestratorStatus, ReplacementView } from '../../../shared/contracts/orchestrator';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
-import { HARNESS_LABELS, type HarnessId } from '../../../shared/harness';
 import { duplicateOrchestrators, newestActiveOrchestrator, PHASE_LABELS, REPLACEMENT_PHASES, restartNeeded, type ReplacementPhase } from '../../../shared/orchestrator';
 import type { AppError } from '../../../shared/result';
-import { plural } from '../format';
+import { harnessLabel, plural } from '../format';
 import { followedLoad, withEntry, withoutEntry } from './follow';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export type OrchestratorActionKind = 'start' | 'replace' | 'retry' | 'retireDuplicates';
 
@@ -44,8 +44,6 @@ export function followOutcome(followedId: string, status: OrchestratorStatus): '
   // Failed ones stay followed: a Retry that succeeds opens the new orchestrator too.
   return 'keep';
 }
-
-export const harnessLabel = (id: string): string => HARNESS_LABELS[id as HarnessId] ?? id;
 
 export type StepState = 'done' | 'current' | 'failed' | 'pending';
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { ProjectTab } from './projects';
-import type { BatonState, BatonStore, StoreDeps } from './index';
+import type { BatonState, BatonStore, StoreDeps } from './types';
 
 /**
  * Where the person was: a project and its view (a tab, or a session on the

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export type ProjectTab = 'board' | 'tasks' | 'worktrees' | 'settings';
 

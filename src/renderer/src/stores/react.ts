@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { Api } from '../../../shared/contracts';
 import type { Transport } from '../api/transport';
-import type { BatonState, BatonStore } from './index';
+import type { BatonState, BatonStore } from './types';
 
 export interface AppServices {
   store: BatonStore;

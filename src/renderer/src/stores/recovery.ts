@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppStatus, ReconcileReport } from '../../../shared/contracts/app';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export type ReconcileRun = { phase: 'idle' } | { phase: 'running' } | { phase: 'done'; report: ReconcileReport } | { phase: 'error'; message: string };
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppError } from '../../../shared/result';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export type SessionActionKind = 'continue' | 'retry' | 'acknowledge';
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import type { JournalRecord } from '../../../shared/journal';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 const PAGE = 10_000;
 

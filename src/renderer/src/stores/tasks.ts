@@ -1,9 +1,10 @@
+/** The tasks slice: the queue, its runs and the orchestrator's wake, with the rules that say what a person may do with each. */
 import type { StateCreator } from 'zustand';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import type { RunStatus, RunView, TaskPriority, TaskView, WakeView } from '../../../shared/contracts/tasks';
 import type { AppError, Result } from '../../../shared/result';
 import { followedLoad, withEntry, withoutEntry } from './follow';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export type TaskActionKind = 'retry' | 'recover' | 'cancel';
 
@@ -40,20 +41,8 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   needs_attention: 'Needs attention',
 };
 
-export const RUN_STATUS_TONE: Record<RunStatus, string> = {
-  queued: 'pill-muted',
-  claimed: 'pill-accent',
-  running: 'pill-accent',
-  completed: 'pill-ok',
-  failed: 'pill-danger',
-  canceled: 'pill-muted',
-  needs_attention: 'pill-warn',
-};
-
 export const PRIORITY_LABELS: Record<TaskPriority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
 
-/** Normal goes without a pill; the others take the status tones. */
-export const PRIORITY_TONE: Record<TaskPriority, string> = { low: 'pill-muted', normal: 'pill-muted', high: 'pill-warn', urgent: 'pill-danger' };
 
 export const PRIORITY_ORDER: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ReleasedWorktree, WorktreePanel, WorktreeView } from '../../../shared/contracts/worktrees';
 import type { Result } from '../../../shared/result';
 import { followedLoad, withEntry, withoutEntry } from './follow';
-import type { BatonState, StoreDeps } from './index';
+import type { BatonState, StoreDeps } from './types';
 
 export interface WorktreesSlice {
   /** Panels read so far, by project id; a panel is read when its project's Worktrees tab opens, and followed from then on. */

@@ -1,7 +1,8 @@
+/** Whether a session host is still the one in host.json: read by main (runtime, sessions, recovery), never by the host itself. */
 import { readFileSync } from 'node:fs';
-import { hostFilePath } from '../host/paths';
-import { isPidAlive, processStartTime } from '../host/proc';
-import { isRecordObject, type HostFile } from '../host/protocol';
+import { hostFilePath } from './paths';
+import { isPidAlive, processStartTime } from './proc';
+import { isRecordObject, type HostFile } from './protocol';
 
 /** What identifies one host process: a live pid with this start time, answering on this socket with this nonce. */
 export interface HostIdentity {

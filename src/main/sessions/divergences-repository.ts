@@ -1,3 +1,4 @@
+/** The divergences table's one writer: sessions whose database and journal disagreed when recovery compared them. */
 import type { Db } from '../store/db';
 
 export interface Divergence {
