@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { sessionDir } from '../src/main/host/paths';
-import { readHostFile } from '../src/main/runtime/liveness';
+import { readHostFile } from '../src/main/host/liveness';
 import type { SessionSummary } from '../src/shared/contracts/sessions';
 import { buildOnce } from '../tests/support/build';
 import { callerOf, createHarness } from '../tests/support/core-harness';
