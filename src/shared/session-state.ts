@@ -104,6 +104,16 @@ export const TRANSITIONS: Table = {
   retired: {},
 };
 
+/**
+ * The expected refusals of a transition, as data: the table forbids the move
+ * (`illegal_transition`), or the caller decided on a state the session has
+ * since left (`stale`: a late signal, a race with a person's Stop).
+ */
+export interface TransitionRefusal {
+  code: 'illegal_transition' | 'stale';
+  message: string;
+}
+
 export function canTransition(from: SessionState, to: SessionState, trigger: Trigger): boolean {
   return TRANSITIONS[from][to]?.includes(trigger) ?? false;
 }
