@@ -3,6 +3,7 @@ import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
+import { sessionView } from '../../shared/session-view';
 import { resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
@@ -55,7 +56,8 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     if (!got.ok) return got;
     const s = got.value;
     const l = live.get(id);
-    if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'retired') return ok(summary(s));
+    // Already ended or on its way: stopping again is a no-op, not a refusal.
+    if (!sessionView(s).can.stop || s.state === 'stopping') return ok(summary(s));
     // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
     const moved = transition(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped', { from: s.state });
     if (!moved.ok) return fail('illegal_state', `A ${s.state} session cannot be stopped: ${moved.error.message}`);
@@ -129,7 +131,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     async continue(id: string): Promise<Result<{ how: OpenedHow }>> {
       const s = found(id);
       if (!s.ok) return s;
-      if (s.value.state !== 'interrupted') return fail('illegal_state', 'Only an interrupted session can be continued.');
+      if (!sessionView(s.value).can.continue) return fail('illegal_state', 'Only an interrupted session can be continued.');
       const how = await start(reg, id, 'continue_requested', 'Your previous turn was interrupted before it finished. Continue where you left off.', s.value.agentSessionId);
       return how ? ok({ how }) : fail('continue_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
     },
@@ -138,7 +140,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       const got = found(id);
       if (!got.ok) return got;
       const s = got.value;
-      if (s.state !== 'failed') return fail('illegal_state', 'Only a failed session can be retried.');
+      if (!sessionView(s).can.retry) return fail('illegal_state', 'Only a failed session can be retried.');
       // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
       const project = deps.projects.get(s.projectId);
       if (project) {

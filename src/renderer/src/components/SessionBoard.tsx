@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
-import { displayStatus, statusText, type DisplayStatus } from '../../../shared/session-state';
+import { sessionView, summaryFacts, type DisplayStatus } from '../../../shared/session-view';
 import { selectProjectSessions } from '../stores/sessions';
 import { useBaton } from '../stores/react';
 import { SessionCard } from './SessionCard';
@@ -20,10 +20,10 @@ export const STATUS_TONE: Record<DisplayStatus, string> = {
 };
 
 export function StatusPill({ session }: { session: Pick<SessionSummary, 'state' | 'hibernated'> }) {
-  const status = displayStatus({ state: session.state });
+  const { status, label } = sessionView(summaryFacts(session));
   return (
     <span className={`pill ${STATUS_TONE[status]}`} data-testid="session-status" data-status={status} data-hibernated={session.hibernated ? 'true' : undefined}>
-      {statusText({ state: session.state, hibernated: session.hibernated === true })}
+      {label}
     </span>
   );
 }
