@@ -104,6 +104,16 @@ export const TRANSITIONS: Table = {
   retired: {},
 };
 
+/**
+ * The expected refusals of a transition, as data: the table forbids the move
+ * (`illegal_transition`), or the caller decided on a state the session has
+ * since left (`stale`: a late signal, a race with a person's Stop).
+ */
+export interface TransitionRefusal {
+  code: 'illegal_transition' | 'stale';
+  message: string;
+}
+
 export function canTransition(from: SessionState, to: SessionState, trigger: Trigger): boolean {
   return TRANSITIONS[from][to]?.includes(trigger) ?? false;
 }
@@ -113,41 +123,3 @@ export const LIVE_STATES: readonly SessionState[] = ['pending', 'starting', 'idl
 /** States whose agent is running, starting, or resumable on the next prompt; quitting asks about these. */
 export const OPEN_STATES: readonly SessionState[] = ['starting', 'idle', 'busy', 'waiting_input'];
 export const TERMINAL_STATES: readonly SessionState[] = ['stopped', 'retired'];
-
-export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Done' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
-
-/**
- * The status line people read: the display status, with what it hides when it
- * matters ("Idle · hibernated": no agent running, the next prompt resumes it).
- */
-export function statusText(facts: { state: SessionState; hibernated?: boolean }): string {
-  const status = displayStatus(facts);
-  return status === 'Idle' && facts.hibernated ? 'Idle · hibernated' : status;
-}
-
-/** What a person sees, derived from stored facts by ordered rules (first match wins). */
-export function displayStatus(facts: { state: SessionState }): DisplayStatus {
-  switch (facts.state) {
-    case 'pending':
-    case 'starting':
-      return 'Starting';
-    case 'busy':
-      return 'Working';
-    case 'waiting_input':
-      return 'Needs you';
-    case 'idle':
-      return 'Idle';
-    case 'stopping':
-      return 'Stopping';
-    case 'stopped':
-      return 'Done';
-    case 'failed':
-      return 'Failed';
-    case 'interrupted':
-      return 'Interrupted';
-    case 'retiring':
-      return 'Retiring';
-    case 'retired':
-      return 'Retired';
-  }
-}

@@ -1,6 +1,7 @@
 import type { ReconcileReport } from '../../shared/contracts/app';
 import type { JournalRecord } from '../../shared/journal';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
+import type { Result } from '../../shared/result';
 import { appendHostRecord, processLiveness, sessionJournalPath } from '../runtime';
 import { waitUntil } from '../lib/wait';
 import type { EventsRepository } from '../sessions/events-repository';
@@ -116,7 +117,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
   let job: CatchUpJob | null = hostAlive ? null : { sessionId: s.id, throughSeq: tail.lastSeq };
 
   if (action.kind === 'reattach' && connected?.ok) {
-    if (action.to) deps.service.move(s.id, action.to, 'reconciliation', 'Reattached after a restart.');
+    if (action.to) warnRefused(s.id, deps.service.transition(s.id, action.to, 'reconciliation', { detail: 'Reattached after a restart.' }));
     deps.service.reattach(deps.sessions.get(s.id) ?? current, connected.value.link);
     report.reattached++;
     return null;
@@ -136,10 +137,15 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
       const marker = action.marker;
       job.prepare = () => appendMarker(deps, s.id, marker, action.detail);
     }
-    deps.service.move(s.id, action.to, action.trigger, action.detail);
+    warnRefused(s.id, deps.service.transition(s.id, action.to, action.trigger, { detail: action.detail }));
     report.moved.push({ sessionId: s.id, to: action.to });
   } else if (connected?.ok) connected.value.link.detach();
   return job && (job.prepare || job.throughSeq > current.lastAppliedSeq) ? job : null;
+}
+
+/** The recovery table only asks for moves the state table allows; a refusal means they disagree, a bug worth a warning. */
+function warnRefused(id: string, r: Result<unknown>): void {
+  if (!r.ok) console.warn(`[baton] session ${id}: recovery's move was refused: ${r.error.message}`);
 }
 
 /**

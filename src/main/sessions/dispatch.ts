@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../shared/result';
+import { sessionView } from '../../shared/session-view';
 import type { LiveSession } from './live';
 import { TURN_META_KEY } from './projection';
 import type { Registry } from './registry';
@@ -13,11 +14,10 @@ export function dispatch(reg: Registry, id: string, text: string, idempotencyKey
   if (!found.ok) return found;
   const s = found.value;
   const l = reg.live.get(id);
-  if (l?.agentExited) return fail('session_not_ready', 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.');
-  if (s.state !== 'idle' || !l || !s.agentSessionId) {
-    const why = s.state === 'busy' || s.state === 'waiting_input' ? 'it is working on a turn; wait for it or Cancel' : `it is ${s.state}`;
-    return fail('session_not_ready', `The agent cannot take a prompt now: ${why}.`);
-  }
+  const view = sessionView({ state: s.state, agentRunning: !!l && !!s.agentSessionId, agentExiting: l?.agentExited === true });
+  if (view.promptRefusal !== null) return fail('session_not_ready', view.promptRefusal);
+  // Taken, but only an attached agent can be sent to: an idle session whose agent is not running is resumed by the lifecycle first.
+  if (!l || !s.agentSessionId) return fail('session_not_ready', `The agent cannot take a prompt now: it is ${s.state}.`);
   const turn = deps.turns.insertDispatching({ id: randomUUID(), sessionId: id, idempotencyKey, prompt: text });
   deps.debugPoint('after_turn_checkpoint');
   deps.debugPoint('before_prompt_send');

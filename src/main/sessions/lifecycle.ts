@@ -3,6 +3,7 @@ import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
+import { sessionView } from '../../shared/session-view';
 import { resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
@@ -23,7 +24,7 @@ const canStopDirectly = (s: SessionState): boolean => s === 'pending' || s === '
  * it, prompt, cancel, stop, retry or continue it, retire it.
  */
 export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 'settled'>) {
-  const { deps, live, move, summary, found, current, stopGraceMs } = reg;
+  const { deps, live, transition, summary, found, current, stopGraceMs } = reg;
 
   function findProject(id: string): Result<ProjectRecord> {
     const project = deps.projects.get(id);
@@ -55,16 +56,19 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     if (!got.ok) return got;
     const s = got.value;
     const l = live.get(id);
-    if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'retired') return ok(summary(s));
+    // Already ended or on its way: stopping again is a no-op, not a refusal.
+    if (!sessionView(s).can.stop || s.state === 'stopping') return ok(summary(s));
     // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
-    if (!move(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped')) return fail('illegal_state', `A ${s.state} session cannot be stopped.`);
+    const moved = transition(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped', { from: s.state });
+    if (!moved.ok) return fail('illegal_state', `A ${s.state} session cannot be stopped: ${moved.error.message}`);
     if (l) {
       l.cancelPermissions();
       await l.stopHost(stopGraceMs);
     } else if (deps.sessions.get(id)?.state === 'stopping') {
       const connected = s.host ? await deps.host.connect(id, deps.dataDir, s.host) : null;
       if (connected?.ok) await connected.value.link.stop(stopGraceMs);
-      move(id, 'stopped', 'reconciliation', 'The session host was already gone.');
+      // Stale when the stop already ended it (the host journaled its exit): either way it is stopped.
+      transition(id, 'stopped', 'reconciliation', { detail: 'The session host was already gone.', from: 'stopping' });
     }
     return current(id);
   }
@@ -127,7 +131,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     async continue(id: string): Promise<Result<{ how: OpenedHow }>> {
       const s = found(id);
       if (!s.ok) return s;
-      if (s.value.state !== 'interrupted') return fail('illegal_state', 'Only an interrupted session can be continued.');
+      if (!sessionView(s.value).can.continue) return fail('illegal_state', 'Only an interrupted session can be continued.');
       const how = await start(reg, id, 'continue_requested', 'Your previous turn was interrupted before it finished. Continue where you left off.', s.value.agentSessionId);
       return how ? ok({ how }) : fail('continue_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
     },
@@ -136,7 +140,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       const got = found(id);
       if (!got.ok) return got;
       const s = got.value;
-      if (s.state !== 'failed') return fail('illegal_state', 'Only a failed session can be retried.');
+      if (!sessionView(s).can.retry) return fail('illegal_state', 'Only a failed session can be retried.');
       // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
       const project = deps.projects.get(s.projectId);
       if (project) {
@@ -191,14 +195,18 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       if (!stopped.ok) return stopped;
       const st = await waitForState(id, (x) => x !== 'stopping', stopGraceMs + 5000);
       if (st === 'stopping') return fail('stop_failed', 'The old session did not stop in time; its processes may still be running. Retry stops it again.');
-      if (!move(id, 'retiring', 'retire_requested')) return fail('illegal_state', `A ${String(st)} session cannot be retired.`);
+      const retiring = transition(id, 'retiring', 'retire_requested');
+      if (!retiring.ok) return fail('illegal_state', `A ${String(st)} session cannot be retired: ${retiring.error.message}`);
       return current(id);
     },
 
     finishRetire(id: string): Result<SessionSummary> {
       const s0 = found(id);
       if (!s0.ok) return s0;
-      if (s0.value.state !== 'retired' && !move(id, 'retired', 'retired')) return fail('illegal_state', `A ${s0.value.state} session cannot be marked retired.`);
+      if (s0.value.state !== 'retired') {
+        const retired = transition(id, 'retired', 'retired', { from: s0.value.state });
+        if (!retired.ok) return fail('illegal_state', `A ${s0.value.state} session cannot be marked retired: ${retired.error.message}`);
+      }
       return current(id);
     },
   };

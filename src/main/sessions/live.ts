@@ -1,6 +1,7 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { asRpc, isObject, type JournalRecord } from '../../shared/journal';
-import type { SessionState, Trigger } from '../../shared/session-state';
+import type { Result } from '../../shared/result';
+import type { SessionState, TransitionRefusal, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
 import type { HostLink } from './host-port';
 import type { Projector } from './projection';
@@ -13,9 +14,11 @@ export interface LiveDeps {
   link: HostLink;
   projector: Projector;
   sessions: SessionsRepository;
+  /** The registry's one transition path for this session: it commits, then broadcasts the change. */
+  transition: (to: SessionState, trigger: Trigger, opts: { detail?: string | null; from: SessionState }) => Result<SessionRecord, TransitionRefusal>;
   turns: TurnsRepository;
-  /** Called after each committed batch: broadcast records, then session changes. */
-  onApplied: (records: JournalRecord[], changed: boolean) => void;
+  /** Called after each committed batch that applied records: broadcast them. */
+  onApplied: (records: JournalRecord[]) => void;
   /**
    * The link is gone for good. `agentExited`: the host journaled that its
    * agent exited on its own and is closing; recovery settles the session
@@ -122,17 +125,16 @@ export class LiveSession {
     const { deps } = this;
     const result = deps.projector.apply(deps.sessionId, batch);
     deps.debugPoint('after_projection_commit');
-    let changed = false;
     const turnEnds = new Set(result.turnEnds);
     for (const r of result.applied) {
       const signal = signalOf(r);
       // A request Baton answers itself never waits on a person: no "needs you" in between.
       const auto = signal?.kind === 'permission_requested' && !!this.deps.autoAnswer?.(asRpc(r.msg)?.params);
-      if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) changed = this.onSignal(signal, turnEnds.has(r.seq)) || changed;
+      if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) this.onSignal(signal, turnEnds.has(r.seq));
       if (r.dir === 'in') this.acp.deliver(r.msg);
     }
     deps.debugPoint('before_broadcast');
-    if (result.applied.length > 0 || changed) deps.onApplied(result.applied, changed);
+    if (result.applied.length > 0) deps.onApplied(result.applied);
   }
 
   /**
@@ -147,52 +149,49 @@ export class LiveSession {
     return typeof writer === 'number' && attached !== undefined && writer !== attached;
   }
 
-  /** `endedTurn`: the record is a response that the projection matched to an open turn and ended it. */
-  private onSignal(s: RecordSignal, endedTurn: boolean): boolean {
-    const { sessions, sessionId, turns } = this.deps;
+  /**
+   * `endedTurn`: the record is a response that the projection matched to an open turn and ended it.
+   * Each signal moves the session only from the state it speaks of; in any other it is stale and changes nothing.
+   */
+  private onSignal(s: RecordSignal, endedTurn: boolean): void {
+    const { sessions, sessionId, turns, transition } = this.deps;
     const state = sessions.get(sessionId)?.state;
-    if (!state) return false;
+    if (!state) return;
     switch (s.kind) {
       case 'prompt_sent':
-        return state === 'idle' && this.move('busy', 'prompt_sent');
+        if (state === 'idle') transition('busy', 'prompt_sent', { from: state });
+        return;
       case 'permission_requested':
-        return state === 'busy' && this.move('waiting_input', 'permission_requested');
+        if (state === 'busy') transition('waiting_input', 'permission_requested', { from: state });
+        return;
       case 'permission_answered':
-        return state === 'waiting_input' && this.move('busy', 'permission_answered');
+        if (state === 'waiting_input') transition('busy', 'permission_answered', { from: state });
+        return;
       case 'response': {
         // Only the response that ended an open turn: any other (initialize's, an older link's) says nothing of this turn.
-        if (!endedTurn) return false;
+        if (!endedTurn) return;
         // Only a prompt the agent has received keeps the session busy. A turn still `dispatching` is not one:
         // its prompt is not in the journal, and after a crash between checkpoint and send it never will be.
-        if (turns.open(sessionId).some((t) => t.status === 'running')) return false;
-        return (state === 'busy' || state === 'waiting_input') && this.move('idle', 'turn_ended', s.error);
+        if (turns.open(sessionId).some((t) => t.status === 'running')) return;
+        if (state === 'busy' || state === 'waiting_input') transition('idle', 'turn_ended', { detail: s.error, from: state });
+        return;
       }
       case 'exit': {
         if (state === 'idle' || state === 'busy' || state === 'waiting_input') {
           // Not asked for: the recovery table decides, as for a lost host, once the host has closed (onClose):
           // idle stays idle and resumes on the next prompt; an open turn is interrupted, with Continue.
           this.agentGone = true;
-          return false;
+          return;
         }
         this.exited = true;
         for (const t of turns.open(sessionId)) turns.finish(t.id, 'failed', 'The agent exited during the turn.');
-        // Stopped as asked, or a start that never completed (failed, with Retry).
+        // Stopped as asked, or a start that never completed (failed, with Retry). From any other state (already
+        // failed at initialize, retiring) the exit is refused by the table and changes nothing: the state stands.
         const to: SessionState = state === 'stopping' ? 'stopped' : 'failed';
-        const moved = this.move(to, 'process_exited', to === 'failed' ? exitReason(s) : null);
+        transition(to, 'process_exited', { detail: to === 'failed' ? exitReason(s) : null, from: state });
         setImmediate(() => this.deps.onExit(false));
-        return moved;
+        return;
       }
-    }
-  }
-
-  /** Moves only when the table allows it from the current state; a stale signal is not an error. */
-  private move(to: SessionState, trigger: Trigger, detail: string | null = null): boolean {
-    try {
-      this.deps.sessions.transition(this.deps.sessionId, to, trigger, detail);
-      return true;
-    } catch (e) {
-      console.warn(`[baton] session ${this.deps.sessionId}: ${(e as Error).message}`);
-      return false;
     }
   }
 

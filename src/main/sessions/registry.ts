@@ -1,7 +1,7 @@
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
-import { LIVE_STATES, type SessionState, type Trigger } from '../../shared/session-state';
+import { LIVE_STATES, type SessionState, type TransitionRefusal, type Trigger } from '../../shared/session-state';
 import type { ProjectsRepository } from '../projects/repository';
 import { processLiveness } from '../host/liveness';
 import { waitUntil } from '../lib/wait';
@@ -113,16 +113,16 @@ export function createRegistry(deps: SessionsServiceDeps) {
     if (!shuttingDown) watcher?.consider(id);
   };
 
-  /** Moves a session and tells the renderers; false (and a warning) when the table does not allow it. */
-  function move(id: string, to: SessionState, trigger: Trigger, detail: string | null = null): boolean {
-    try {
-      deps.sessions.transition(id, to, trigger, detail);
-      changed(id);
-      return true;
-    } catch (e) {
-      console.warn(`[baton] session ${id}: ${(e as Error).message}`);
-      return false;
-    }
+  /**
+   * The one path by which a session's state changes: the table is checked,
+   * state and transition row are committed together, then the change is
+   * broadcast. A refused move (forbidden, or `from` is stale) is data for the
+   * caller to decide on; a database failure throws.
+   */
+  function transition(id: string, to: SessionState, trigger: Trigger, opts: { detail?: string | null; from?: SessionState } = {}): Result<SessionRecord, TransitionRefusal> {
+    const r = deps.sessions.transition(id, to, trigger, opts);
+    if (r.ok) changed(id);
+    return r;
   }
 
   function attachLive(s: SessionRecord, link: HostLink): LiveSession {
@@ -137,12 +137,14 @@ export function createRegistry(deps: SessionsServiceDeps) {
       link,
       projector: deps.projector,
       sessions: deps.sessions,
+      transition: (to, trigger, opts) => transition(s.id, to, trigger, opts),
       turns: deps.turns,
       debugPoint: deps.debugPoint,
       autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
-      onApplied: (records, stateChanged) => {
-        if (records.length > 0) deps.emitRecords(s.id, records);
-        if (stateChanged || records.length > 0) changed(s.id);
+      onApplied: (records) => {
+        deps.emitRecords(s.id, records);
+        // Its last applied seq moved; a state move has broadcast itself already.
+        changed(s.id);
       },
       onExit: (agentExited) => {
         // After shutdown the database is closed; the next start reconciles this session.
@@ -183,7 +185,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
     found,
     current,
     changed,
-    move,
+    transition,
     attachLive,
 
     /** Set once by the service: the hibernation timers follow every change. */

@@ -1,4 +1,5 @@
-import { canTransition, type SessionState, type Trigger } from '../../shared/session-state';
+import { err, ok, type Result } from '../../shared/result';
+import { canTransition, type SessionState, type Trigger, type TransitionRefusal } from '../../shared/session-state';
 import type { Db } from '../store/db';
 
 export interface SessionRecord {
@@ -68,17 +69,6 @@ const toRecord = (r: Row): SessionRecord => ({
   updatedAt: r.updated_at,
 });
 
-export class IllegalTransition extends Error {
-  readonly code = 'illegal_transition';
-  constructor(
-    readonly from: SessionState,
-    readonly to: SessionState,
-    readonly trigger: Trigger,
-  ) {
-    super(`A session cannot go from ${from} to ${to} on ${trigger}.`);
-  }
-}
-
 /** The only module that writes `sessions` and `session_transitions`. */
 export function createSessionsRepository(db: Db) {
   const now = () => new Date().toISOString();
@@ -88,15 +78,19 @@ export function createSessionsRepository(db: Db) {
     'INSERT INTO session_transitions (session_id, from_state, to_state, trigger, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
   );
 
-  const transition = db.transaction((id: string, to: SessionState, trigger: Trigger, detail: string | null): SessionRecord => {
-    const row = getStmt.get(id);
-    if (!row) throw new Error(`No session ${id}`);
-    if (!canTransition(row.state, to, trigger)) throw new IllegalTransition(row.state, to, trigger);
-    const t = now();
-    setState.run(to, detail, t, id, row.state);
-    addTransition.run(id, row.state, to, trigger, detail, t);
-    return toRecord({ ...row, state: to, state_detail: detail, updated_at: t });
-  });
+  const transition = db.transaction(
+    (id: string, to: SessionState, trigger: Trigger, detail: string | null, from: SessionState | undefined): Result<SessionRecord, TransitionRefusal> => {
+      const row = getStmt.get(id);
+      // Deleted under a signal (its project removed): the signal is about a session that is no more.
+      if (!row) return err({ code: 'stale', message: `There is no session ${id} any more.` });
+      if (from !== undefined && row.state !== from) return err({ code: 'stale', message: `The session is ${row.state} now, no longer ${from}: ${trigger} does not apply.` });
+      if (!canTransition(row.state, to, trigger)) return err({ code: 'illegal_transition', message: `A session cannot go from ${row.state} to ${to} on ${trigger}.` });
+      const t = now();
+      setState.run(to, detail, t, id, row.state);
+      addTransition.run(id, row.state, to, trigger, detail, t);
+      return ok(toRecord({ ...row, state: to, state_detail: detail, updated_at: t }));
+    },
+  );
 
   return {
     get(id: string): SessionRecord | null {
@@ -123,9 +117,14 @@ export function createSessionsRepository(db: Db) {
       if (!created) throw new Error('insert failed');
       return toRecord(created);
     },
-    /** Rejects illegal moves (nothing written); writes the state and a transition row in one transaction. */
-    transition(id: string, to: SessionState, trigger: Trigger, detail: string | null = null): SessionRecord {
-      return transition(id, to, trigger, detail);
+    /**
+     * Writes the state and a transition row in one transaction. A move the
+     * table forbids, or one decided on a state (`from`) the session has since
+     * left, is refused as data with nothing written; a database failure throws.
+     * Only the registry's `transition` calls this: it broadcasts after the commit.
+     */
+    transition(id: string, to: SessionState, trigger: Trigger, opts: { detail?: string | null; from?: SessionState } = {}): Result<SessionRecord, TransitionRefusal> {
+      return transition(id, to, trigger, opts.detail ?? null, opts.from);
     },
     setHost(id: string, host: SessionRecord['host']): void {
       db.prepare('UPDATE sessions SET host_pid = ?, host_start_time = ?, host_nonce = ?, host_socket = ?, updated_at = ? WHERE id = ?').run(

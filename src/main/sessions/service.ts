@@ -47,8 +47,8 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     hibernateNow: (id: string) => hibernation.now(id),
     ...createRecoveryApi(reg),
 
-    /** Moves a session and tells the renderers; used by reconciliation. */
-    move: reg.move,
+    /** The one transition path (commit, then broadcast); used by reconciliation. */
+    transition: reg.transition,
     isLive: reg.isLive,
     isUp: reg.isUp,
     shutdown: reg.shutdown,

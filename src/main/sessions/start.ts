@@ -25,13 +25,16 @@ export function start(reg: Registry, id: string, trigger: Trigger, firstPrompt: 
 }
 
 async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt: string | null, prior: string | null, promptKey: string | undefined): Promise<OpenedHow | null> {
-  const { deps, move, initTimeoutMs, stopGraceMs } = reg;
+  const { deps, initTimeoutMs, stopGraceMs } = reg;
   const s0 = deps.sessions.get(id);
   if (!s0) return null;
-  if (!move(id, 'starting', trigger)) return null;
+  // Refused: not startable from where it is (someone else started or stopped it); nothing of this start happens.
+  if (!reg.transition(id, 'starting', trigger, { from: s0.state }).ok) return null;
+  // A start that cannot go on ends failed, with Retry; stale when a person stopped it meanwhile, and then it stays stopped.
+  const failStart = (trig: 'spawn_failed' | 'init_timeout', detail: string): void => void reg.transition(id, 'failed', trig, { detail, from: 'starting' });
   const project = deps.projects.get(s0.projectId);
   if (!project) {
-    move(id, 'failed', 'spawn_failed', 'The project was removed.');
+    failStart('spawn_failed', 'The project was removed.');
     return null;
   }
   deps.debugPoint('mid_spawn');
@@ -44,13 +47,13 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     env: agentEnvironment(deps.projects.envForAgent(project.id)),
   });
   if (!launched.ok) {
-    move(id, 'failed', 'spawn_failed', launched.error.message);
+    failStart('spawn_failed', launched.error.message);
     return null;
   }
   deps.sessions.setHost(id, launched.value);
   const connected = await deps.host.connect(id, deps.dataDir, launched.value);
   if (!connected.ok) {
-    move(id, 'failed', 'spawn_failed', connected.error.message);
+    failStart('spawn_failed', connected.error.message);
     return null;
   }
   const l = reg.attachLive(s0, connected.value.link);
@@ -65,7 +68,7 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     initTimeoutMs,
   );
   if (!init.ok) {
-    move(id, 'failed', 'init_timeout', init.error === 'timeout' ? `The agent did not answer initialize within ${Math.round(initTimeoutMs / 1000)} s.` : `The agent failed to initialize: ${init.error}`);
+    failStart('init_timeout', init.error === 'timeout' ? `The agent did not answer initialize within ${Math.round(initTimeoutMs / 1000)} s.` : `The agent failed to initialize: ${init.error}`);
     await l.detachAndStop(connected.value.link, stopGraceMs);
     return null;
   }
@@ -91,14 +94,14 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     // The agent asked for authentication (it refused session/new): authenticate with its first method, then retry once.
     const auth = await withTimeout(l.acp.agent.request('authenticate', { methodId: method.id }), initTimeoutMs);
     if (!auth.ok) {
-      move(id, 'failed', 'spawn_failed', `The agent needs you to sign in (${method.name}): ${auth.error}. Sign in with the agent's own CLI, then Retry.`);
+      failStart('spawn_failed', `The agent needs you to sign in (${method.name}): ${auth.error}. Sign in with the agent's own CLI, then Retry.`);
       await l.detachAndStop(connected.value.link, stopGraceMs);
       return null;
     }
     created = await newSession();
   }
   if (!created.ok) {
-    move(id, 'failed', 'spawn_failed', `The agent could not open a session: ${created.error}`);
+    failStart('spawn_failed', `The agent could not open a session: ${created.error}`);
     await l.detachAndStop(connected.value.link, stopGraceMs);
     return null;
   }
@@ -110,7 +113,8 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
 /** `how` is null for a first start; otherwise it says how an earlier conversation came back, for the person who asked. */
 function opened(reg: Registry, id: string, agentSessionId: string, info: Record<string, unknown>, how: OpenedHow | null, firstPrompt: string | null, promptKey?: string): OpenedHow | null {
   reg.deps.sessions.setAgent(id, agentSessionId, info);
-  if (!reg.move(id, 'idle', 'connected', how ? OPENED_DETAIL[how] : null)) return null;
+  // Stale when a person stopped it while it started: the stop stands and no first prompt goes out.
+  if (!reg.transition(id, 'idle', 'connected', { detail: how ? OPENED_DETAIL[how] : null, from: 'starting' }).ok) return null;
   if (firstPrompt) {
     const r = dispatch(reg, id, firstPrompt, promptKey ?? `first:${id}:${randomUUID()}`);
     if (!r.ok) console.warn(`[baton] first prompt of ${id}: ${r.error.message}`);

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { BATON_MCP_SERVER } from '../../shared/baton-tools';
-import { displayStatus } from '../../shared/session-state';
+import { sessionView } from '../../shared/session-view';
 import { fail, ok, type Result } from '../../shared/result';
 import { MCP_TOKEN_FILE_ARG, ORCHESTRATOR_TOOLS, type OrchestratorToolName, type ToolInput } from '../../shared/tools';
 import { buildTranscript, lastAgentMessages } from '../../shared/transcript';
@@ -130,7 +130,7 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       return ok({
         sessionId: w.value.id,
         state: w.value.state,
-        status: displayStatus({ state: w.value.state }),
+        status: sessionView({ state: w.value.state }).status,
         detail: w.value.stateDetail,
         turnOpen: t.turnOpen,
         lastMessages: lastAgentMessages(t, LAST_MESSAGES),

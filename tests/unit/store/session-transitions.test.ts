@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionsRepository, IllegalTransition } from '../../../src/main/sessions/repository';
+import { createSessionsRepository } from '../../../src/main/sessions/repository';
 import { openDatabase, type Db } from '../../../src/main/store/db';
-import { canTransition, SESSION_STATES, TRIGGERS } from '../../../src/shared/session-state';
+import { SESSION_STATES, TRIGGERS } from '../../../src/shared/session-state';
+import { GOLDEN, isGolden } from '../shared/transitions-golden';
 
 let dir: string;
 let db: Db;
@@ -37,17 +38,18 @@ describe('transition() against a real database, every (from, to, trigger)', () =
           // Put the row in `from` behind the repository's back: only the test does this.
           db.prepare('UPDATE sessions SET state = ? WHERE id = ?').run(from, id);
           const before = repo.transitions(id).length;
-          const legal = canTransition(from, to, trigger);
+          const legal = isGolden(from, to, trigger);
           if (legal) {
-            const after = repo.transition(id, to, trigger, 'why');
-            expect(after.state).toBe(to);
+            const after = repo.transition(id, to, trigger, { detail: 'why' });
+            expect(after.ok && after.value.state).toBe(to);
             expect(repo.get(id)?.state).toBe(to);
             const rows = repo.transitions(id);
             expect(rows).toHaveLength(before + 1);
             expect(rows.at(-1)).toEqual({ from, to, trigger, detail: 'why' });
             accepted++;
           } else {
-            expect(() => repo.transition(id, to, trigger)).toThrow(IllegalTransition);
+            const refused = repo.transition(id, to, trigger);
+            expect(refused.ok ? null : refused.error.code).toBe('illegal_transition');
             expect(repo.get(id)?.state).toBe(from);
             expect(repo.transitions(id)).toHaveLength(before);
           }
@@ -55,6 +57,31 @@ describe('transition() against a real database, every (from, to, trigger)', () =
       }
     }
     expect(n).toBe(SESSION_STATES.length ** 2 * TRIGGERS.length);
-    expect(accepted).toBeGreaterThan(30);
+    expect(accepted).toBe(GOLDEN.length);
+  });
+
+  it('a move decided on a state the session has left is refused as stale, writing nothing', () => {
+    const repo = createSessionsRepository(db);
+    repo.insert({ id: 'stale', projectId: 'p', role: 'worker', harness: 'custom', command: { command: 'x', args: [] }, title: 't', worktreeId: null, cwd: '/' });
+    db.prepare("UPDATE sessions SET state = 'stopping' WHERE id = 'stale'").run();
+    // Legal from `starting`, but a person's Stop got there first.
+    const r = repo.transition('stale', 'failed', 'spawn_failed', { detail: 'late', from: 'starting' });
+    expect(r.ok ? null : r.error.code).toBe('stale');
+    expect(repo.get('stale')?.state).toBe('stopping');
+    expect(repo.transitions('stale')).toHaveLength(0);
+    expect(repo.transition('gone', 'idle', 'connected')).toMatchObject({ ok: false, error: { code: 'stale' } });
+  });
+
+  it('a database failure is not a refusal: it throws', () => {
+    const repo = createSessionsRepository(db);
+    repo.insert({ id: 'dbfail', projectId: 'p', role: 'worker', harness: 'custom', command: { command: 'x', args: [] }, title: 't', worktreeId: null, cwd: '/' });
+    db.exec("CREATE TRIGGER no_moves BEFORE INSERT ON session_transitions WHEN NEW.session_id = 'dbfail' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    try {
+      expect(() => repo.transition('dbfail', 'starting', 'spawn')).toThrow(/disk on fire/);
+      // One transaction: the state write before the failing row is rolled back.
+      expect(repo.get('dbfail')?.state).toBe('pending');
+    } finally {
+      db.exec('DROP TRIGGER no_moves');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { harnessLabel } from '../format';
 import { CopyLine } from './CopyButton';
 import { Dialog } from './Dialog';
@@ -20,7 +21,8 @@ export function ReplaceDialog(props: {
   refusal?: { message: string; hint: string } | null;
 }) {
   const { project, current } = props;
-  const working = current.state === 'busy' || current.state === 'waiting_input';
+  // A turn is open (the same test as the session view's Cancel): replacing it now cancels that turn.
+  const working = sessionView(summaryFacts(current)).can.cancel;
   return (
     <Dialog
       open={props.open}

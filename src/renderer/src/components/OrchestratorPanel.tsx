@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { harnessLabel } from '../format';
 import {
   describeRestartNeeded,
@@ -108,7 +109,7 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
               </>
             )}
           </div>
-          {current.stateDetail && (current.state === 'interrupted' || current.state === 'failed') && <div className="row-error small">{current.stateDetail.split('\n')[0]}</div>}
+          {current.stateDetail && ['interrupted', 'failed'].includes(sessionView(summaryFacts(current)).attention ?? '') && <div className="row-error small">{current.stateDetail.split('\n')[0]}</div>}
         </div>
         <div className="orch-actions">
           <button className="btn" onClick={() => void openOrchestrator(project.id)}>

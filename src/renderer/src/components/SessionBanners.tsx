@@ -1,4 +1,5 @@
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { FAILED_HINT, selectSessionAction } from '../stores/session-actions';
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
@@ -13,9 +14,10 @@ type Facts = Pick<SessionSummary, 'id' | 'state' | 'stateDetail' | 'divergence'>
  */
 export function SessionBanners({ session }: { session: Facts }) {
   const hasOutcome = useBaton((s) => selectSessionAction(session.id)(s) !== null);
+  const { attention } = sessionView(summaryFacts(session));
   return (
     <div className="session-banners">
-      {session.state === 'interrupted' && (
+      {attention === 'interrupted' && (
         <div className="state-banner state-banner-danger" role="region" aria-label="Interrupted" data-testid="interrupted-banner">
           <div className="notice-text">
             <strong>Interrupted</strong>
@@ -27,7 +29,7 @@ export function SessionBanners({ session }: { session: Facts }) {
           <ContinueButton sessionId={session.id} />
         </div>
       )}
-      {session.state === 'failed' && (
+      {attention === 'failed' && (
         <div className="state-banner state-banner-danger" role="region" aria-label="Failed" data-testid="failed-banner">
           <div className="notice-text">
             <strong>Failed</strong>
@@ -39,7 +41,7 @@ export function SessionBanners({ session }: { session: Facts }) {
       )}
       <ActionOutcome sessionId={session.id} />
       <DivergenceNotice session={session} />
-      {!hasOutcome && session.stateDetail && session.state !== 'interrupted' && session.state !== 'failed' && (
+      {!hasOutcome && session.stateDetail && attention !== 'interrupted' && attention !== 'failed' && (
         <div className="state-note muted small" role="note" data-testid="state-note">
           {session.stateDetail}
         </div>

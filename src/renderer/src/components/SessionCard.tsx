@@ -1,6 +1,6 @@
 import type { SessionSummary } from '../../../shared/contracts/sessions';
 import { useMemo } from 'react';
-import { displayStatus } from '../../../shared/session-state';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { harnessLabel, timeAgo } from '../format';
 import { useNow } from '../hooks';
 import { selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REVIVAL_BLOCK_NOTES } from '../stores/orchestrator';
@@ -19,8 +19,10 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
   const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
   const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
   const now = useNow(60_000);
-  const status = displayStatus({ state: s.state });
-  const needsAction = s.state === 'failed' || s.state === 'interrupted';
+  const view = sessionView({ ...summaryFacts(s), revivalBlocked: block !== null });
+  const status = view.status;
+  // Failed or interrupted: the card says why and offers its fix (or why there is none); a divergence has its own notice.
+  const needsAction = view.attention === 'failed' || view.attention === 'interrupted';
   const titleId = `session-card-title-${s.id}`;
   return (
     <article className={`session-card ${needsAction ? 'session-card-attention' : ''}`} data-testid="session-card" data-status={status} aria-labelledby={titleId}>
@@ -55,8 +57,8 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       <ActionOutcome sessionId={s.id} compact />
       {/* Continuing or retrying an orchestrator that another has replaced would make two live ones: it stays history (or is retired as a duplicate). */}
       {needsAction && block && <div className="muted small">{REVIVAL_BLOCK_NOTES[block]}</div>}
-      {needsAction && !block && (
-        <div className="session-card-actions">{s.state === 'interrupted' ? <ContinueButton sessionId={s.id} small /> : <RetryButton sessionId={s.id} small />}</div>
+      {(view.can.continue || view.can.retry) && (
+        <div className="session-card-actions">{view.can.continue ? <ContinueButton sessionId={s.id} small /> : <RetryButton sessionId={s.id} small />}</div>
       )}
     </article>
   );

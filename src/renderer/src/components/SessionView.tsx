@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../shared/contracts/sessions';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { buildTranscript } from '../../../shared/transcript';
 import { useBaton, useServices } from '../stores/react';
 import { SessionBanners } from './SessionBanners';
@@ -38,8 +39,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
     if (!r.ok) setError(`${r.error?.message ?? 'Baton did not say why.'} Check the session’s status, then try again.`);
   };
 
-  const working = session.state === 'busy' || session.state === 'waiting_input';
-  const ended = session.state === 'stopped' || session.state === 'retired';
+  const { can } = sessionView(summaryFacts(session));
   return (
     <div className="session-view" data-testid="session-view">
       <div className="session-head">
@@ -50,15 +50,15 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <StatusPill session={session} />
         <span className="muted small mono">{session.branch}</span>
         <span className="statusbar-spacer" />
-        <button className="btn btn-sm" disabled={!working} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
+        <button className="btn btn-sm" disabled={!can.cancel} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
         </button>
-        <button className="btn btn-sm btn-danger" disabled={ended} onClick={() => void act(api.sessions.stop({ id: session.id }))}>
+        <button className="btn btn-sm btn-danger" disabled={!can.stop} onClick={() => void act(api.sessions.stop({ id: session.id }))}>
           Stop
         </button>
       </div>
       <SessionBanners session={session} />
-      <TranscriptList items={transcript.items} canAnswer={session.state === 'waiting_input'} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+      <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
       <form
         className="prompt-box"
         onSubmit={(e) => {
@@ -69,18 +69,18 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <textarea
           className="input"
           rows={2}
-          placeholder={session.state === 'idle' ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
+          placeholder={can.prompt ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
           value={text}
           onChange={(e) => {
             setText(e.target.value);
             promptKey.current = null;
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() && !sending && session.state === 'idle') void send();
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() && !sending && can.prompt) void send();
           }}
           aria-label="Prompt"
         />
-        <button className="btn btn-primary" type="submit" disabled={!text.trim() || sending || session.state !== 'idle'}>
+        <button className="btn btn-primary" type="submit" disabled={!text.trim() || sending || !can.prompt}>
           {sending ? 'Sending…' : 'Send'}
         </button>
       </form>

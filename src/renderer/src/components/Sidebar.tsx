@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
-import { displayStatus } from '../../../shared/session-state';
+import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { selectOrchestrator } from '../stores/orchestrator';
 import { selectProjects } from '../stores/projects';
 import { useBaton } from '../stores/react';
@@ -57,7 +57,7 @@ function OrchestratorLink({ project }: { project: ProjectSummary }) {
   const current = useBaton(useMemo(() => selectOrchestrator(project.id), [project.id]));
   const openOrchestrator = useBaton((s) => s.openOrchestrator);
   if (!current) return null;
-  const status = displayStatus(current);
+  const { status } = sessionView(summaryFacts(current));
   return (
     <button
       className="sidebar-orch"

@@ -1,6 +1,6 @@
 /** The CSS tone class (pill-ok, pill-warn, ...) for each status a pill shows: display only, so kept out of the stores. */
 import type { RunStatus, TaskPriority } from '../../../shared/contracts/tasks';
-import type { DisplayStatus } from '../../../shared/session-state';
+import type { DisplayStatus } from '../../../shared/session-view';
 
 export const STATUS_TONE: Record<DisplayStatus, string> = {
   Starting: 'pill-muted',

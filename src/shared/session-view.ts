@@ -1,0 +1,105 @@
+import type { SessionState } from './session-state';
+
+/**
+ * What people see of a session, derived from stored facts by one pure
+ * function: main (prompt refusals, Continue/Retry/Stop checks), the renderer
+ * (pill, banners, card, composer) and the orchestrator's tools all ask it,
+ * so none of them re-derives a status or an affordance from the raw state.
+ */
+
+export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Done' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
+
+/** Why a session needs a person now; null when it does not. */
+export type AttentionReason = 'permission' | 'interrupted' | 'failed' | 'divergence';
+
+/** The stored facts the view is derived from. Facts a caller does not know are left out, never guessed. */
+export interface SessionFacts {
+  state: SessionState;
+  /** Idle with its agent stopped on purpose after idling (the host's exit record, cause `stopped`). */
+  hibernated?: boolean;
+  /** Known only in main: its host is attached and its agent session open. Absent: unknown. */
+  agentRunning?: boolean;
+  /** Known only in main: its agent exited on its own and its host is closing. */
+  agentExiting?: boolean;
+  /** A divergence between database and journal that no one has acknowledged yet. */
+  divergence?: boolean;
+  /** Continuing or retrying it would make a second live orchestrator (another has replaced it). */
+  revivalBlocked?: boolean;
+}
+
+export interface SessionAffordances {
+  /** A prompt is taken now (an idle session whose agent is not running is resumed first). */
+  prompt: boolean;
+  cancel: boolean;
+  stop: boolean;
+  continue: boolean;
+  retry: boolean;
+  /** Nothing of it runs or can run without a person's act: it may be put away. */
+  archive: boolean;
+  /** A permission request waits on a person's answer. */
+  answer: boolean;
+}
+
+export interface SessionView {
+  status: DisplayStatus;
+  /** The status line: the status, with what it hides when that matters ("Idle · hibernated"). */
+  label: string;
+  attention: AttentionReason | null;
+  can: SessionAffordances;
+  /** Why no prompt is taken now, in words for the person who tried; null when one is. */
+  promptRefusal: string | null;
+}
+
+type Rule = { when: (f: SessionFacts) => boolean; status: DisplayStatus; label?: string; attention?: AttentionReason };
+
+/** Ordered rules, first match wins: the order is the point where facts overlap (an exiting agent, a hibernated idle). */
+const RULES: readonly Rule[] = [
+  { when: (f) => f.state === 'retired', status: 'Retired' },
+  { when: (f) => f.state === 'retiring', status: 'Retiring' },
+  { when: (f) => f.state === 'stopping', status: 'Stopping' },
+  { when: (f) => f.state === 'stopped', status: 'Done' },
+  { when: (f) => f.state === 'failed', status: 'Failed', attention: 'failed' },
+  { when: (f) => f.state === 'interrupted', status: 'Interrupted', attention: 'interrupted' },
+  { when: (f) => f.state === 'pending' || f.state === 'starting', status: 'Starting' },
+  { when: (f) => f.state === 'waiting_input', status: 'Needs you', attention: 'permission' },
+  { when: (f) => f.state === 'busy', status: 'Working' },
+  { when: (f) => f.state === 'idle' && f.hibernated === true, status: 'Idle', label: 'Idle · hibernated' },
+  { when: (f) => f.state === 'idle' && (f.agentRunning === false || f.agentExiting === true), status: 'Idle', label: 'Idle · agent not running' },
+  { when: (f) => f.state === 'idle', status: 'Idle' },
+];
+
+/** The refusal a prompt gets, by the same first-match order; null when it is taken. */
+function promptRefusal(f: SessionFacts): string | null {
+  if (f.agentExiting) return 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.';
+  if (f.state === 'busy' || f.state === 'waiting_input') return 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.';
+  if (f.state !== 'idle') return `The agent cannot take a prompt now: it is ${f.state}.`;
+  return null;
+}
+
+export function sessionView(f: SessionFacts): SessionView {
+  const rule = RULES.find((r) => r.when(f));
+  // The rules cover every state; a state missing from them is a bug in this file.
+  if (!rule) throw new Error(`No view rule for a ${f.state} session.`);
+  const refusal = promptRefusal(f);
+  const attention = rule.attention ?? (f.divergence ? 'divergence' : null);
+  return {
+    status: rule.status,
+    label: rule.label ?? rule.status,
+    attention,
+    promptRefusal: refusal,
+    can: {
+      prompt: refusal === null,
+      cancel: f.state === 'busy' || f.state === 'waiting_input',
+      stop: f.state !== 'stopped' && f.state !== 'retired',
+      continue: f.state === 'interrupted' && !f.revivalBlocked,
+      retry: f.state === 'failed' && !f.revivalBlocked,
+      archive: f.state === 'stopped' || f.state === 'retired' || f.state === 'failed' || f.state === 'interrupted',
+      answer: f.state === 'waiting_input',
+    },
+  };
+}
+
+/** A session summary's facts, as the contract carries them. */
+export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown }): SessionFacts {
+  return { state: s.state, hibernated: s.hibernated === true, divergence: s.divergence != null };
+}

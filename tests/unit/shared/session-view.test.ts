@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { SESSION_STATES, type SessionState } from '../../../src/shared/session-state';
+import { sessionView, type SessionFacts } from '../../../src/shared/session-view';
+
+// One row per state, written out by hand: status, attention, and the affordances prompt/cancel/stop/continue/retry/archive/answer.
+const P = 'prompt', C = 'cancel', S = 'stop', CO = 'continue', R = 'retry', A = 'archive', AN = 'answer';
+const BY_STATE: Record<SessionState, [string, string | null, string[]]> = {
+  pending: ['Starting', null, [S]],
+  starting: ['Starting', null, [S]],
+  idle: ['Idle', null, [P, S]],
+  busy: ['Working', null, [C, S]],
+  waiting_input: ['Needs you', 'permission', [C, S, AN]],
+  stopping: ['Stopping', null, [S]],
+  stopped: ['Done', null, [A]],
+  failed: ['Failed', 'failed', [S, R, A]],
+  interrupted: ['Interrupted', 'interrupted', [S, CO, A]],
+  retiring: ['Retiring', null, [S]],
+  retired: ['Retired', null, [A]],
+};
+
+const granted = (f: SessionFacts): string[] =>
+  Object.entries(sessionView(f).can)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+
+describe('sessionView: every state, from stored facts alone', () => {
+  for (const state of SESSION_STATES) {
+    it(state, () => {
+      const [status, attention, can] = BY_STATE[state];
+      const v = sessionView({ state });
+      expect(v.status).toBe(status);
+      expect(v.label).toBe(status);
+      expect(v.attention).toBe(attention);
+      expect(granted({ state }).sort()).toEqual([...can].sort());
+      expect(v.promptRefusal === null).toBe(v.can.prompt);
+    });
+  }
+});
+
+describe('sessionView: fact combinations, first rule wins', () => {
+  // [facts, label, attention, can prompt, refusal starts with]
+  const rows: [SessionFacts, string, string | null, boolean, string | null][] = [
+    [{ state: 'idle', hibernated: true }, 'Idle · hibernated', null, true, null],
+    // Hibernated is the more specific truth about an idle agent that is not running.
+    [{ state: 'idle', hibernated: true, agentRunning: false }, 'Idle · hibernated', null, true, null],
+    [{ state: 'idle', agentRunning: false }, 'Idle · agent not running', null, true, null],
+    [{ state: 'idle', agentRunning: true }, 'Idle', null, true, null],
+    [{ state: 'idle', agentExiting: true }, 'Idle · agent not running', null, false, 'The agent has just exited'],
+    // An exiting agent is refused first, whatever the state.
+    [{ state: 'busy', agentExiting: true }, 'Working', null, false, 'The agent has just exited'],
+    [{ state: 'busy' }, 'Working', null, false, 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.'],
+    [{ state: 'waiting_input' }, 'Needs you', 'permission', false, 'The agent cannot take a prompt now: it is working on a turn'],
+    [{ state: 'stopped' }, 'Done', null, false, 'The agent cannot take a prompt now: it is stopped.'],
+    [{ state: 'idle', divergence: true }, 'Idle', 'divergence', true, null],
+    // A failure outranks a divergence as the reason to look.
+    [{ state: 'failed', divergence: true }, 'Failed', 'failed', false, 'The agent cannot take a prompt now: it is failed.'],
+    // hibernated only qualifies an idle session.
+    [{ state: 'busy', hibernated: true }, 'Working', null, false, 'The agent cannot take a prompt now: it is working'],
+  ];
+  for (const [facts, label, attention, prompt, refusal] of rows) {
+    it(JSON.stringify(facts), () => {
+      const v = sessionView(facts);
+      expect(v.label).toBe(label);
+      expect(v.attention).toBe(attention);
+      expect(v.can.prompt).toBe(prompt);
+      if (refusal === null) expect(v.promptRefusal).toBeNull();
+      else expect(v.promptRefusal?.startsWith(refusal), String(v.promptRefusal)).toBe(true);
+    });
+  }
+
+  it('a revival block withholds Continue and Retry, and only them', () => {
+    expect(sessionView({ state: 'interrupted', revivalBlocked: true }).can).toMatchObject({ continue: false, retry: false, stop: true, archive: true });
+    expect(sessionView({ state: 'failed', revivalBlocked: true }).can).toMatchObject({ continue: false, retry: false, stop: true, archive: true });
+    expect(sessionView({ state: 'interrupted', revivalBlocked: true }).attention).toBe('interrupted');
+  });
+});
