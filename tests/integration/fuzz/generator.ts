@@ -141,3 +141,13 @@ export function randomFrame(rng: Rng, ids: { next: number }, limit: number, allo
       return { kind, data: json({ t: 'call', id, name: REAL_CALL, input: {} }), binary: false, realId: id };
   }
 }
+
+/**
+ * The seed for a fuzz or property run: fixed in `npm test`, so the suite passes or fails the same way every
+ * time; `<VAR>=<n>` replays one, `<VAR>=random` explores a fresh one (printed, so a failure can be replayed).
+ */
+export function chosenSeed(variable: string, fixed: number): number {
+  const v = process.env[variable];
+  if (v === 'random') return Math.floor(Math.random() * 2 ** 31);
+  return v ? Number(v) : fixed;
+}

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,14 +9,14 @@ import { CONTROL_MAX_FRAME_BYTES } from '../../../src/shared/control';
 import { killApp, startApp, type AppProcess } from '../../support/app-process';
 import { buildOnce } from '../../support/build';
 import { connectWs, type WsClient } from '../../support/ws-client';
-import { randomFrame, REAL_CALL, seededRandom, type Rng } from './generator';
+import { chosenSeed, randomFrame, REAL_CALL, seededRandom, type Rng } from './generator';
 
 /**
  * Seeded, bounded fuzzing of the two sockets the app listens on, against the
  * real app as a separate process, so a crash shows as an exit. Replay a run
  * with BATON_FUZZ_SEED=<seed> (and BATON_FUZZ_FRAMES=<n> for a longer one).
  */
-const SEED = Number(process.env.BATON_FUZZ_SEED ?? randomInt(2 ** 31));
+const SEED = chosenSeed('BATON_FUZZ_SEED', 1201);
 const FRAMES = Number(process.env.BATON_FUZZ_FRAMES ?? 2000);
 const WS_MAX_PAYLOAD = 4 * 1024 * 1024;
 const TOKEN = 'fuzz-token-0123456789-abcdefghijklmn';
