@@ -11,6 +11,7 @@ import { createReplacementsRepository } from '../orchestrator/repository';
 import { createReviewFacts } from '../review/facts';
 import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
+import { createReviewStats } from '../review/stats';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -203,6 +204,12 @@ export function createCore(opts: CoreOptions): Core {
     prompt: (id, text, key) => sessions.prompt(id, text, key),
     emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
   });
+  const reviewStats = createReviewStats({
+    review,
+    sessions: sessionsRepo,
+    turns: turnsRepo,
+    emit: (projectId, stat) => hub.emit('review.statChanged', { projectId, stat }),
+  });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
     secret: store.meta.secret('mcp'),
@@ -216,6 +223,8 @@ export function createCore(opts: CoreOptions): Core {
   hub.listen((name, payload) => {
     if (name === 'sessions.changed') tasks.onSessionChanged((payload as { sessionId: string }).sessionId);
     if (name === 'sessions.changed') review.onSessionChanged((payload as { sessionId: string }).sessionId);
+    if (name === 'sessions.changed') reviewStats.onSessionChanged((payload as { sessionId: string }).sessionId);
+    if (name === 'review.changed') reviewStats.onReviewChanged((payload as { sessionId: string }).sessionId);
     if (name === 'orchestrator.changed') tasks.deliverFor((payload as { projectId: string }).projectId);
   });
   const orchestrator: OrchestratorService = createOrchestratorService({
@@ -239,7 +248,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review),
+    review: reviewHandlers(review, reviewStats),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -319,6 +328,7 @@ export function createCore(opts: CoreOptions): Core {
       await sessions.shutdown();
       await worktrees.idle();
       await review.idle();
+      await reviewStats.idle();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

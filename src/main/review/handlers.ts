@@ -1,8 +1,9 @@
 import type { HandlersOf } from '../../shared/contract';
 import type { Contract } from '../../shared/contracts';
 import type { ReviewService } from './service';
+import type { ReviewStats } from './stats';
 
-export function reviewHandlers<Ctx>(service: ReviewService): HandlersOf<Contract, Ctx>['review'] {
+export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewStats, 'get'>): HandlersOf<Contract, Ctx>['review'] {
   return {
     status: ({ sessionId }) => service.status(sessionId),
     diff: (input) => service.diff(input),
@@ -10,5 +11,6 @@ export function reviewHandlers<Ctx>(service: ReviewService): HandlersOf<Contract
     merge: ({ sessionId, mode, message }) => service.merge({ sessionId, mode, ...(message !== undefined ? { message } : {}) }),
     resolveConflicts: ({ sessionId }) => service.resolveConflicts(sessionId),
     pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
+    stat: ({ sessionId, refresh }) => stats.get(sessionId, { refresh }),
   };
 }

@@ -100,6 +100,25 @@ export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
 const Path = z.string().min(1).max(4096);
 
+/**
+ * What a board card shows about a worker's change (files, +/−, merged, PR),
+ * cached in main per session and refreshed only when it can have moved: a
+ * turn end, a review action, or an open Changes view asking for it.
+ */
+export const ReviewStat = z.object({
+  sessionId: z.string(),
+  files: z.number().int(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  merged: z.object({ commit: z.string(), mode: z.enum(MERGE_MODES), base: z.string() }).nullable(),
+  pr: z.object({ url: z.string(), kind: z.enum(['created', 'compare']) }).nullable(),
+  /** When git was last asked (ISO time). */
+  at: z.string(),
+  /** Why the counts could not be read (no worktree any more, say); the last counts are kept. */
+  error: z.string().nullable(),
+});
+export type ReviewStat = z.infer<typeof ReviewStat>;
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -124,8 +143,12 @@ export const reviewContract = domain({
     resolveConflicts: procedure(z.object({ sessionId: Id }).strict(), ResolveView),
     /** Pushes the branch, then opens a PR with gh (or hands back the compare URL). */
     pr: procedure(z.object({ sessionId: Id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional() }).strict(), PrView),
+    /** The card's counts from main's cache; `refresh` (an open Changes view) asks git again. */
+    stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
+    /** A session's cached stat moved; the payload is the whole stat. */
+    statChanged: event(z.object({ projectId: z.string(), stat: ReviewStat })),
   },
 });
