@@ -10,6 +10,7 @@ import {
   mergeOutcome,
   omittedText,
   promptBlocked,
+  treeOrder,
   type ReviewComment,
 } from '../../src/renderer/src/features/review/selectors';
 
@@ -115,4 +116,8 @@ describe('mergeOutcome', () => {
 it('languageOf maps extensions and never guesses', () => {
   expect(languageOf('src/a.tsx')).toBe('tsx');
   expect(languageOf('Makefile')).toBe('plaintext');
+});
+
+it('treeOrder: the diff reads in the order the tree lists', () => {
+  expect(treeOrder([file('README.md'), file('src/b.ts'), file('app.js'), file('src/a/x.ts')]).map((f) => f.path)).toEqual(['src/a/x.ts', 'src/b.ts', 'app.js', 'README.md']);
 });

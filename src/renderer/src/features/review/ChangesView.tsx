@@ -6,7 +6,7 @@ import { CommentTray } from './CommentTray';
 import { useReview } from './context';
 import { FileList } from './FileList';
 import { LandPanel } from './LandPanel';
-import { statText } from './selectors';
+import { statText, treeOrder } from './selectors';
 
 // The diff library (and its highlighter) loads with the first Changes view, not with the board.
 const DiffList = lazy(() => import('./DiffList'));
@@ -26,7 +26,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
   const setMode = useReview((s) => s.setMode);
   const loadDiff = useReview((s) => s.loadDiff);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const files = useMemo(() => diff?.view?.files ?? [], [diff?.view]);
+  const files = useMemo(() => treeOrder(diff?.view?.files ?? []), [diff?.view]);
 
   // A turn that just ended may have changed everything: read the diff again (once per turn end, not on every event).
   const previous = useRef(session.state);

@@ -18,7 +18,7 @@ export function FileList({ files, selected, onToggle }: { files: DiffFileView[];
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   return (
-    <div className="review-files" ref={scroller} role="tree" aria-label="Changed files" data-testid="review-files">
+    <div className="review-files" ref={scroller} role="tree" aria-label="Changed files" data-testid="review-files" style={{ height: rows.length * ROW + 8 }}>
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => {
           const row = rows[item.index]!;

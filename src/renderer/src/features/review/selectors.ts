@@ -57,6 +57,11 @@ export function fileTree(files: readonly DiffFileView[]): TreeRow[] {
   return rows;
 }
 
+/** The files in the tree's order, so the diff reads in the order the list shows. */
+export function treeOrder(files: readonly DiffFileView[]): DiffFileView[] {
+  return fileTree(files).flatMap((r) => (r.kind === 'file' ? [r.file] : []));
+}
+
 const STATUS_LETTER: Record<DiffFileView['status'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', type_changed: 'T' };
 
 /** The badge on a file row: its status letter, B for a binary file. */
