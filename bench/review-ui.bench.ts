@@ -23,11 +23,11 @@ import { connectWs, type WsClient } from '../tests/support/ws-client';
  * - `board_git_spawns_per_min`: git processes the app starts per minute with
  *   20 idle sessions on the board, counted through a PATH shim that logs each
  *   git call (goal 0 while nothing changes).
- * BENCH_IDLE_MS shortens the idle window (default one minute).
+ * BENCH_IDLE_MS shortens the idle window (default one minute; 0 leaves the board part out).
  */
 
 const run = promisify(execFile);
-const FILES = 2_000;
+const FILES = Number(process.env.BENCH_FILES ?? 2_000);
 const ADDED_PER_FILE = 25; // 2,000 files × 25 lines = 50,000 changed lines
 const IDLE_SESSIONS = 20;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
@@ -188,19 +188,38 @@ test('Changes view and board in Chromium: diff open, scroll long tasks, git spaw
     if (i % 2 === 0) cli.push(await viaGit());
   }
   expect(await page.getByTestId('review-file-row').count()).toBeGreaterThan(0);
-  await page.getByTestId('changes-summary').filter({ hasText: '2000 files +50000' }).waitFor();
+  await page.getByTestId('changes-summary').filter({ hasText: `${FILES} files +${FILES * ADDED_PER_FILE}` }).waitFor();
   console.log(`bench: diff_open_ms = ${Math.round(median(open))}`);
   console.log(`bench: diff_open_git_cli_ms = ${Math.round(median(cli))}`);
   console.log(`bench: diff_open_vs_git_ratio = ${(median(open) / median(cli)).toFixed(2)}`);
 
   // diff_scroll_long_tasks: the whole diff, top to bottom.
   await page.waitForTimeout(500); // let the open's own work finish, so only scrolling is counted
+  // BENCH_PROFILE=1: where the scroll's time goes (the page's top functions by self time), to chase long tasks.
+  const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const scroll = await scrollLongTasks(page);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map<string, number>();
+    const dt = profile.timeDeltas ?? [];
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    (profile.samples ?? []).forEach((id, i) => {
+      const n = byId.get(id)!;
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+    });
+    for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`profile: ${Math.round(ms)} ms ${k}`);
+  }
   console.log(`bench: diff_scroll_long_tasks = ${scroll.longTasks}`);
   console.log(`bench: diff_scroll_worst_task_ms = ${scroll.worstMs}`);
   console.log(`bench: diff_scroll_frames = ${scroll.frames}`);
 
-  // board_git_spawns_per_min: 20 idle sessions on the board, nothing changing.
+  // board_git_spawns_per_min: 20 idle sessions on the board, nothing changing. BENCH_IDLE_MS=0 leaves it out.
+  if (IDLE_MS <= 0) return;
   for (let i = 1; i < IDLE_SESSIONS; i++) await must(c, 'sessions.create', { projectId: project.id, prompt: `Idle ${i}`, title: `Idle ${i}` });
   await until(() => must<{ state: string }[]>(c, 'sessions.list', { projectId: project.id }), (l) => l.length === IDLE_SESSIONS && l.every((s) => s.state === 'idle'), 180_000, 'twenty idle sessions');
   await page.goto(server.url);

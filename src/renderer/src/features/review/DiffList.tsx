@@ -7,6 +7,7 @@ import { CommentForm } from './CommentForm';
 import { useReview } from './context';
 import { fileBadge, languageOf, omittedText, type ReviewComment } from './selectors';
 import { useColorScheme } from './theme';
+import { pauseUpgrades, queueUpgrade } from './upgrade';
 
 /**
  * The diff of every file, one under the other, virtualized by file: only the
@@ -20,7 +21,8 @@ import { useColorScheme } from './theme';
 export const LARGE_DIFF_LINES = 1500;
 
 const ROW_PX = 20;
-const estimate = (f: DiffFileView) => 44 + (f.patch && !isLarge(f) ? Math.min(f.patch.split('\n').length, 4000) * ROW_PX : 48);
+// From the counts, not the patch text: the virtualizer asks for every file's estimate often.
+const estimate = (f: DiffFileView) => 44 + (f.patch && !isLarge(f) ? ((f.additions ?? 0) + (f.deletions ?? 0) + 7) * ROW_PX : 48);
 const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > LARGE_DIFF_LINES;
 
 const EMPTY: ReviewComment[] = [];
@@ -43,7 +45,7 @@ export default function DiffList({ sessionId, files }: { sessionId: string; file
   }, [focus, files, v]);
 
   return (
-    <div className="review-diff-scroll" ref={scroller} data-testid="diff-scroll">
+    <div className="review-diff-scroll" ref={scroller} data-testid="diff-scroll" onScroll={() => pauseUpgrades(120)}>
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={v.measureElement} className="review-diff-row" style={{ transform: `translateY(${item.start}px)` }}>
@@ -72,7 +74,7 @@ const FileDiff = memo(function FileDiff({ sessionId, file }: { sessionId: string
         </button>
       </div>
     );
-  else body = <PatchView sessionId={sessionId} file={file} />;
+  else body = <UpgradingPatch sessionId={sessionId} file={file} />;
   return (
     <section className="review-file" data-testid="diff-file" data-path={file.path} aria-label={file.path}>
       <header className="review-file-head">
@@ -99,6 +101,31 @@ export function Counts({ a, d }: { a: number | null; d: number | null }) {
     <span className="review-counts mono small">
       <span className="review-add">+{a ?? 0}</span> <span className="review-del">−{d ?? 0}</span>
     </span>
+  );
+}
+
+/** The plain patch lines at once, the full (highlighted, commentable) view when its turn comes: scrolling stays smooth. */
+function UpgradingPatch({ sessionId, file }: { sessionId: string; file: DiffFileView }) {
+  const [full, setFull] = useState(false);
+  useEffect(() => (full ? undefined : queueUpgrade(() => setFull(true))), [full]);
+  return full ? <PatchView sessionId={sessionId} file={file} /> : <PlainPatch patch={file.patch ?? ''} />;
+}
+
+/** The patch's lines as text, coloured by kind, at the full view's line height, so the upgrade does not move anything. */
+function PlainPatch({ patch }: { patch: string }) {
+  const lines = useMemo(() => {
+    const all = patch.split('\n');
+    const start = all.findIndex((l) => l.startsWith('@@'));
+    return (start < 0 ? [] : all.slice(start)).filter((l) => l !== '' && !l.startsWith('\\'));
+  }, [patch]);
+  return (
+    <div className="review-plain" data-testid="diff-plain">
+      {lines.map((l, i) => (
+        <div key={i} className={l.startsWith('@@') ? 'review-plain-hunk' : l[0] === '+' ? 'review-plain-add' : l[0] === '-' ? 'review-plain-del' : undefined}>
+          {l}
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';
 import { statText } from './selectors';
@@ -7,6 +8,10 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   const open = useReview((s) => s.changesFor === session.id);
   const show = useReview((s) => s.showChanges);
   const stat = useReview((s) => s.stats[session.id] ?? null);
+  // Fetch the diff viewer's code while the person reads the transcript, so Changes opens without waiting for it.
+  useEffect(() => {
+    if (session.worktreePath) void import('./DiffList');
+  }, [session.worktreePath]);
   if (!session.worktreePath) return null;
   return (
     <nav className="tabs" role="tablist" aria-label="Session">
