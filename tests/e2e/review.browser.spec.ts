@@ -25,12 +25,13 @@ function shopRepo(): string {
   git(repo, 'config', 'user.name', 'Tester');
   git(repo, 'config', 'user.email', 'tester@example.com');
   writeFileSync(join(repo, 'app.js'), APP);
-  git(repo, 'add', 'app.js');
+  writeFileSync(join(repo, 'long.txt'), Array.from({ length: 40 }, (_, i) => `line ${i + 1}\n`).join(''));
+  git(repo, 'add', 'app.js', 'long.txt');
   git(repo, 'commit', '-qm', 'app');
   return repo;
 }
 
-const EDIT = "printf 'export function sum(items) {\\n  return items.reduce((t, i) => t + i.price, 0);\\n}\\n' > app.js && printf '# Notes\\n\\nsum replaces total.\\n' > NOTES.md";
+const EDIT = "printf 'export function sum(items) {\\n  return items.reduce((t, i) => t + i.price, 0);\\n}\\n' > app.js && printf '# Notes\\n\\nsum replaces total.\\n' > NOTES.md && sed -i 's/^line 20$/line twenty/' long.txt";
 
 const card = (page: Page) => page.getByTestId('session-card').first();
 
@@ -61,16 +62,16 @@ test('the card counts the agent’s edits; Changes shows the diff; a comment rea
 
   // The board: the card says what changed, without opening anything.
   await backToBoard(page);
-  // app.js: 2 lines in for 4 out (the closing brace stays); NOTES.md: 3 new lines.
-  await expect(card(page).getByTestId('card-stat-counts')).toHaveText('2 files +5 −4');
+  // app.js: 2 lines in for 4 out (the closing brace stays); NOTES.md: 3 new lines; long.txt: one line changed.
+  await expect(card(page).getByTestId('card-stat-counts')).toHaveText('3 files +6 −5');
   await page.screenshot({ path: screenshotPath('review-card-counts'), fullPage: true });
 
   // Changes: the file tree and the diff.
   await card(page).getByRole('button', { name: 'Simplify the total' }).click();
   await page.getByTestId('changes-tab').click();
   const view = page.getByTestId('changes-view');
-  await expect(view.getByTestId('review-file-row')).toHaveCount(2);
-  await expect(view.getByTestId('changes-summary')).toContainText('2 files +5 −4');
+  await expect(view.getByTestId('review-file-row')).toHaveCount(3);
+  await expect(view.getByTestId('changes-summary')).toContainText('3 files +6 −5');
   const appDiff = view.locator('[data-testid="diff-file"][data-path="app.js"]');
   await expect(appDiff).toContainText('reduce((t, i) => t + i.price, 0)');
   await expect(appDiff).toContainText('let t = 0;');
@@ -79,6 +80,17 @@ test('the card counts the agent’s edits; Changes shows the diff; a comment rea
   await expect(appDiff.locator('table').first()).toBeVisible();
   await page.screenshot({ path: screenshotPath('review-changes-split') });
   await view.getByRole('radio', { name: 'Unified' }).click();
+
+  // Unchanged context: git's 3 lines around the change, the rest unfolds once the file is read.
+  const longDiff = view.locator('[data-testid="diff-file"][data-path="long.txt"]');
+  await view.getByTestId('review-file-row').filter({ hasText: 'long.txt' }).getByRole('button').click();
+  await expect(longDiff).toContainText('line twenty');
+  await expect(longDiff).not.toContainText('line 10\n');
+  await expect(longDiff.getByText('line 10', { exact: true })).toHaveCount(0);
+  await longDiff.getByRole('button', { name: 'Expand context' }).click();
+  await longDiff.getByTitle('Expand Up').first().click();
+  await expect(longDiff.getByText('line 10', { exact: true })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('review-context-expanded') });
 
   // A review comment on line 2 of the new app.js.
   const line = appDiff.locator('tr', { hasText: 'return items.reduce' }).first();

@@ -12,6 +12,7 @@ import { createReviewFacts } from '../review/facts';
 import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
 import { createReviewStats } from '../review/stats';
+import { createReviewFile } from '../review/file';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -248,7 +249,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review, reviewStats),
+    review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };

@@ -119,6 +119,10 @@ export const ReviewStat = z.object({
 });
 export type ReviewStat = z.infer<typeof ReviewStat>;
 
+/** Both sides of one file, for expanding the unchanged context around its hunks; null where the side does not exist. */
+export const FileContents = z.object({ path: z.string(), old: z.string().nullable(), new: z.string().nullable() });
+export type FileContents = z.infer<typeof FileContents>;
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -145,6 +149,8 @@ export const reviewContract = domain({
     pr: procedure(z.object({ sessionId: Id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional() }).strict(), PrView),
     /** The card's counts from main's cache; `refresh` (an open Changes view) asks git again. */
     stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
+    /** One changed file's old side (at the diff's `from`) and new side (the worktree), read on a click to expand context. */
+    file: procedure(z.object({ sessionId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),

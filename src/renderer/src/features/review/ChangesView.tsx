@@ -111,7 +111,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
                 </div>
               }
             >
-              <DiffList sessionId={session.id} files={files} />
+              <DiffList sessionId={session.id} from={diff?.view?.from ?? ''} files={files} />
             </Suspense>
           )}
         </div>

@@ -2,7 +2,8 @@ import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from 
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { DiffFileView } from '../../../../shared/contracts/review';
+import type { DiffFileView, FileContents } from '../../../../shared/contracts/review';
+import { useServices } from '../../stores/react';
 import { CommentForm } from './CommentForm';
 import { useReview } from './context';
 import { fileBadge, languageOf, omittedText, type ReviewComment } from './selectors';
@@ -27,7 +28,7 @@ const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > L
 
 const EMPTY: ReviewComment[] = [];
 
-export default function DiffList({ sessionId, files }: { sessionId: string; files: DiffFileView[] }) {
+export default function DiffList({ sessionId, from, files }: { sessionId: string; from: string; files: DiffFileView[] }) {
   const scroller = useRef<HTMLDivElement>(null);
   const focus = useReview((s) => s.focus);
   const v = useVirtualizer({
@@ -49,7 +50,7 @@ export default function DiffList({ sessionId, files }: { sessionId: string; file
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={v.measureElement} className="review-diff-row" style={{ transform: `translateY(${item.start}px)` }}>
-            <FileDiff sessionId={sessionId} file={files[item.index]!} />
+            <FileDiff sessionId={sessionId} from={from} file={files[item.index]!} />
           </div>
         ))}
       </div>
@@ -57,9 +58,21 @@ export default function DiffList({ sessionId, files }: { sessionId: string; file
   );
 }
 
-const FileDiff = memo(function FileDiff({ sessionId, file }: { sessionId: string; file: DiffFileView }) {
+const FileDiff = memo(function FileDiff({ sessionId, from, file }: { sessionId: string; from: string; file: DiffFileView }) {
+  const { api } = useServices();
   const [collapsed, setCollapsed] = useState(false);
   const [forced, setForced] = useState(false);
+  // Both sides, read on "Expand context": then the view can unfold the unchanged lines around each hunk.
+  const [contents, setContents] = useState<FileContents | null>(null);
+  const [expandError, setExpandError] = useState<string | null>(null);
+  const [expanding, setExpanding] = useState(false);
+  async function expand() {
+    setExpanding(true);
+    const r = await api.review.file({ sessionId, from, path: file.path, oldPath: file.oldPath });
+    setExpanding(false);
+    if (r.ok) setContents(r.value);
+    else setExpandError(`Could not read the file to expand its context: ${r.error.message}`);
+  }
   const badge = fileBadge(file);
   const why = omittedText(file);
   const large = isLarge(file) && !forced;
@@ -74,7 +87,7 @@ const FileDiff = memo(function FileDiff({ sessionId, file }: { sessionId: string
         </button>
       </div>
     );
-  else body = <UpgradingPatch sessionId={sessionId} file={file} />;
+  else body = contents ? <PatchView sessionId={sessionId} file={file} contents={contents} /> : <UpgradingPatch sessionId={sessionId} file={file} />;
   return (
     <section className="review-file" data-testid="diff-file" data-path={file.path} aria-label={file.path}>
       <header className="review-file-head">
@@ -89,8 +102,18 @@ const FileDiff = memo(function FileDiff({ sessionId, file }: { sessionId: string
           {file.path}
         </span>
         <span className="statusbar-spacer" />
+        {file.patch && !large && !contents && (
+          <button className="btn btn-ghost btn-sm" disabled={expanding} onClick={() => void expand()} title="Read the whole file so the unchanged lines around each change can be unfolded">
+            {expanding ? 'Reading…' : 'Expand context'}
+          </button>
+        )}
         {file.binary ? <span className="muted small">binary</span> : <Counts a={file.additions} d={file.deletions} />}
       </header>
+      {expandError && (
+        <div className="row-error small" role="alert">
+          {expandError}
+        </div>
+      )}
       {!collapsed && body}
     </section>
   );
@@ -131,7 +154,7 @@ function PlainPatch({ patch }: { patch: string }) {
 
 type Bubble = { comments: ReviewComment[] };
 
-function PatchView({ sessionId, file }: { sessionId: string; file: DiffFileView }) {
+function PatchView({ sessionId, file, contents = null }: { sessionId: string; file: DiffFileView; contents?: FileContents | null }) {
   const mode = useReview((s) => s.mode);
   const all = useReview((s) => s.comments[sessionId] ?? EMPTY);
   const addComment = useReview((s) => s.addComment);
@@ -139,8 +162,12 @@ function PatchView({ sessionId, file }: { sessionId: string; file: DiffFileView 
   const theme = useColorScheme();
   const lang = languageOf(file.path);
   const data = useMemo(
-    () => ({ oldFile: { fileName: file.oldPath ?? file.path, fileLang: lang }, newFile: { fileName: file.path, fileLang: lang }, hunks: [file.patch ?? ''] }),
-    [file.oldPath, file.path, file.patch, lang],
+    () => ({
+      oldFile: { fileName: file.oldPath ?? file.path, fileLang: lang, content: contents?.old ?? null },
+      newFile: { fileName: file.path, fileLang: lang, content: contents?.new ?? null },
+      hunks: [file.patch ?? ''],
+    }),
+    [file.oldPath, file.path, file.patch, lang, contents],
   );
   const mine = useMemo(() => all.filter((c) => c.path === file.path), [all, file.path]);
   const extendData = useMemo(() => {
