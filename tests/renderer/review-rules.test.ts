@@ -7,7 +7,9 @@ import {
   fileTree,
   languageOf,
   lastAgentSummary,
+  commitOutcome,
   mergeOutcome,
+  prOutcome,
   omittedText,
   promptBlocked,
   treeOrder,
@@ -120,4 +122,19 @@ it('languageOf maps extensions and never guesses', () => {
 
 it('treeOrder: the diff reads in the order the tree lists', () => {
   expect(treeOrder([file('README.md'), file('src/b.ts'), file('app.js'), file('src/a/x.ts')]).map((f) => f.path)).toEqual(['src/a/x.ts', 'src/b.ts', 'app.js', 'README.md']);
+});
+
+describe('commit and PR outcomes', () => {
+  it('a refusing hook: nothing committed, its output shown, what to do', () => {
+    const o = commitOutcome({ status: 'hook_failed', hooks: ['pre-commit'], output: 'lint: 3 problems' });
+    expect(o).toMatchObject({ kind: 'error', detail: 'lint: 3 problems' });
+    expect(o.text).toMatch(/pre-commit hook refused, so nothing was committed/);
+  });
+  it('the PR link, or the compare URL with why', () => {
+    const pushed = { remote: 'origin', remoteUrl: 'git@example.com:o/r.git', branch: 'baton/x' };
+    expect(prOutcome({ pushed, pr: { kind: 'created', url: 'https://example.com/o/r/pull/7' } })).toMatchObject({ kind: 'ok', link: 'https://example.com/o/r/pull/7' });
+    const cmp = prOutcome({ pushed, pr: { kind: 'compare', url: 'https://example.com/o/r/compare/main...baton/x', why: 'gh is not installed.' } });
+    expect(cmp).toMatchObject({ kind: 'warn', link: 'https://example.com/o/r/compare/main...baton/x' });
+    expect(cmp.text).toContain('gh is not installed.');
+  });
 });
