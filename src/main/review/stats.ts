@@ -55,7 +55,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     const [d, s] = [await deps.review.diff({ sessionId, scope: 'all', stat: true }), await deps.review.status(sessionId)];
     if (!d.ok) {
       // Keep what was last seen: a card must not drop to zero because one read failed.
-      return ok({ ...(previous ?? empty(sessionId)), at, error: d.error.message });
+      return ok({ ...(previous ?? empty(sessionId)), at: previous?.at ?? '', error: d.error.message });
     }
     const facts = s.ok ? s.value.facts : null;
     return ok({

@@ -112,7 +112,7 @@ export const ReviewStat = z.object({
   deletions: z.number().int(),
   merged: z.object({ commit: z.string(), mode: z.enum(MERGE_MODES), base: z.string() }).nullable(),
   pr: z.object({ url: z.string(), kind: z.enum(['created', 'compare']) }).nullable(),
-  /** When git was last asked (ISO time). */
+  /** When git last answered (ISO time); '' when it never has. */
   at: z.string(),
   /** Why the counts could not be read (no worktree any more, say); the last counts are kept. */
   error: z.string().nullable(),

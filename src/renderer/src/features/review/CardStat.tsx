@@ -15,6 +15,8 @@ export function CardStat({ session }: { session: SessionSummary }) {
     if (reviewable) void loadStat(session.id, 'once');
   }, [reviewable, session.id, loadStat]);
   if (!reviewable || !stat) return null;
+  // Never read (its worktree is gone, say): nothing to show rather than a zero that means nothing.
+  if (stat.error && !stat.at && !stat.merged && !stat.pr) return null;
   return (
     <div className="review-card-stat small" data-testid="card-stat">
       {stat.files > 0 ? (
