@@ -13,6 +13,8 @@ import { createReplacementsRepository } from '../orchestrator/repository';
 import { createReviewRepository } from '../review/repository';
 import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
+import { createReviewStats } from '../review/stats';
+import { createReviewFile } from '../review/file';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -224,13 +226,23 @@ export function createCore(opts: CoreOptions): Core {
     projects: projectsRepo,
     reviews: reviewsRepo,
     prompt: (id, text, key) => sessions.prompt(id, text, key),
-    emitChanged: (sessionId, projectId) => hub.emit('review.changed', { sessionId, projectId }),
+    emitChanged: (sessionId, projectId) => {
+      hub.emit('review.changed', { sessionId, projectId });
+      // Declared below (the stats read the review service); a review action moves the card's counts.
+      reviewStats.onReviewChanged(sessionId);
+    },
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),
       stopSession: (id) => sessions.stop(id),
       branchFree: (projectId, branch) => worktrees.guard.branch(projectId, branch),
       sessionChanged: emitChanged,
     },
+  });
+  const reviewStats = createReviewStats({
+    review,
+    sessions: sessionsRepo,
+    turns: turnsRepo,
+    emit: (projectId, stat) => hub.emit('review.statChanged', { projectId, stat }),
   });
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
@@ -243,10 +255,11 @@ export function createCore(opts: CoreOptions): Core {
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   // A domain callback, not a hub listener: the rule holds whether or not any UI is connected.
-  // Wakes and the review's turn-end snapshot both follow session facts.
+  // Wakes, the review's turn-end snapshot and the cards' change counts all follow session facts.
   onSessionChanged = (sessionId) => {
     tasks.onSessionChanged(sessionId);
     review.onSessionChanged(sessionId);
+    reviewStats.onSessionChanged(sessionId);
   };
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: replacementsRepo,
@@ -274,7 +287,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review),
+    review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -354,6 +367,7 @@ export function createCore(opts: CoreOptions): Core {
       await sessions.shutdown();
       await worktrees.idle();
       await review.idle();
+      await reviewStats.idle();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

@@ -9,6 +9,7 @@ import './styles/app.css';
 import './styles/recovery.css';
 import './styles/orchestrator.css';
 import './styles/tasks.css';
+import './styles/review.css';
 
 const transport = pickTransport();
 const api = createApi(transport);

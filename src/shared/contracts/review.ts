@@ -113,6 +113,29 @@ export const ArchiveView = z.object({
 });
 export type ArchiveView = z.infer<typeof ArchiveView>;
 
+/**
+ * What a board card shows about a worker's change (files, +/−, merged, PR),
+ * cached in main per session and refreshed only when it can have moved: a
+ * turn end, a review action, or an open Changes view asking for it.
+ */
+export const ReviewStat = z.object({
+  sessionId: z.string(),
+  files: z.number().int(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  merged: z.object({ commit: z.string(), mode: z.enum(MERGE_MODES), base: z.string() }).nullable(),
+  pr: z.object({ url: z.string(), kind: z.enum(['created', 'compare']) }).nullable(),
+  /** When git last answered (ISO time); '' when it never has. */
+  at: z.string(),
+  /** Why the counts could not be read (no worktree any more, say); the last counts are kept. */
+  error: z.string().nullable(),
+});
+export type ReviewStat = z.infer<typeof ReviewStat>;
+
+/** Both sides of one file, for expanding the unchanged context around its hunks; null where the side does not exist. */
+export const FileContents = z.object({ path: z.string(), old: z.string().nullable(), new: z.string().nullable() });
+export type FileContents = z.infer<typeof FileContents>;
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -153,8 +176,15 @@ export const reviewContract = domain({
     archive: procedure(z.object({ sessionId: Id, deleteBranch: z.boolean().default(false), force: z.boolean().default(false) }).strict(), ArchiveView),
     /** Back on the board; its preserved work and any deleted branch's head stay recorded. */
     unarchive: procedure(z.object({ sessionId: Id }).strict(), z.object({ sessionId: z.string() })),
+
+    /** The card's counts from main's cache; `refresh` (an open Changes view) asks git again. */
+    stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
+    /** One changed file's old side (at the diff's `from`) and new side (the worktree), read on a click to expand context. */
+    file: procedure(z.object({ sessionId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
+    /** A session's cached stat moved; the payload is the whole stat. */
+    statChanged: event(z.object({ projectId: z.string(), stat: ReviewStat })),
   },
 });

@@ -7,6 +7,7 @@ import { selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REV
 import { useBaton } from '../stores/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from './RecoveryControls';
 import { StatusPill } from './StatusPill';
+import { CardStat } from '../features/review/CardStat';
 
 /**
  * One session on the board. The title is the button that opens it, stretched
@@ -37,6 +38,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
         {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {harnessLabel(s.harness)} ·{' '}
         <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
       </div>
+      <CardStat session={s} />
       {(duplicate || current) && (
         <div className="session-card-flags">
           {duplicate ? (

@@ -7,6 +7,8 @@ import { SessionBanners } from './SessionBanners';
 import { StatusPill } from './StatusPill';
 import { TranscriptList } from './Transcript';
 import { Spinner } from './ui';
+import { ChangesView } from '../features/review/ChangesView';
+import { SessionTabs, useChangesOpen } from '../features/review/SessionTabs';
 
 const EMPTY: never[] = [];
 
@@ -40,6 +42,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
   };
 
   const { can } = sessionView(summaryFacts(session));
+  const changes = useChangesOpen(session.id);
   return (
     <div className="session-view" data-testid="session-view">
       <div className="session-head">
@@ -49,6 +52,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <strong className="session-title">{session.title}</strong>
         <StatusPill session={session} />
         <span className="muted small mono">{session.branch}</span>
+        <SessionTabs session={session} />
         <span className="statusbar-spacer" />
         <button className="btn btn-sm" disabled={!can.cancel} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
@@ -58,42 +62,48 @@ export function SessionView({ session }: { session: SessionSummary }) {
         </button>
       </div>
       <SessionBanners session={session} />
-      <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
-      <form
-        className="prompt-box"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        <textarea
-          className="input"
-          rows={2}
-          placeholder={can.prompt ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            promptKey.current = null;
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() && !sending && can.prompt) void send();
-          }}
-          aria-label="Prompt"
-        />
-        <button className="btn btn-primary" type="submit" disabled={!text.trim() || sending || !can.prompt}>
-          {sending ? 'Sending…' : 'Send'}
-        </button>
-      </form>
-      {sending && session.state === 'starting' && (
-        // An idle session whose host is gone (after a restart) starts its agent again before the prompt goes out.
-        <div className="notice notice-progress prompt-progress" role="status">
-          <Spinner /> Starting the agent again and resuming its conversation; your prompt goes out as soon as it is ready…
-        </div>
-      )}
-      {error && (
-        <div className="banner" role="alert">
-          {error}
-        </div>
+      {changes ? (
+        <ChangesView session={session} />
+      ) : (
+        <>
+          <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+          <form
+            className="prompt-box"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void send();
+            }}
+          >
+            <textarea
+              className="input"
+              rows={2}
+              placeholder={can.prompt ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                promptKey.current = null;
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() && !sending && can.prompt) void send();
+              }}
+              aria-label="Prompt"
+            />
+            <button className="btn btn-primary" type="submit" disabled={!text.trim() || sending || !can.prompt}>
+              {sending ? 'Sending…' : 'Send'}
+            </button>
+          </form>
+          {sending && session.state === 'starting' && (
+            // An idle session whose host is gone (after a restart) starts its agent again before the prompt goes out.
+            <div className="notice notice-progress prompt-progress" role="status">
+              <Spinner /> Starting the agent again and resuming its conversation; your prompt goes out as soon as it is ready…
+            </div>
+          )}
+          {error && (
+            <div className="banner" role="alert">
+              {error}
+            </div>
+          )}
+        </>
       )}
     </div>
   );

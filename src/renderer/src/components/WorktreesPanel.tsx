@@ -3,6 +3,7 @@ import type { WorktreeView } from '../../../shared/contracts/worktrees';
 import { WORKTREE_STATUS_LABELS } from '../../../shared/worktrees';
 import { heldByLabel, preservedOwner, releaseOutcome, selectWorktreePanel, type ReleaseOutcome } from '../stores/worktrees';
 import { useBaton, useServices } from '../stores/react';
+import { OpenChangesButton } from '../features/review/OpenChangesButton';
 
 const STATUS_TONE: Record<WorktreeView['status'], string> = {
   active: 'pill-ok',
@@ -150,6 +151,7 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                   )}
                 </td>
                 <td className="actions">
+                  {w.heldBy && w.status === 'active' && <OpenChangesButton sessionId={w.heldBy.id} />}
                   <button className="btn btn-sm" disabled={busy === w.id} onClick={() => void release(w)}>
                     {busy === w.id ? 'Releasing…' : w.status === 'release_failed' ? 'Retry' : 'Release'}
                   </button>

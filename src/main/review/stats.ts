@@ -1,0 +1,135 @@
+import type { ReviewStat } from '../../shared/contracts/review';
+import type { Result } from '../../shared/result';
+import { fail, ok } from '../../shared/result';
+import type { SessionsRepository } from '../sessions/repository';
+import type { TurnsRepository } from '../sessions/turns-repository';
+import type { ReviewService } from './service';
+
+export interface ReviewStatsDeps {
+  review: Pick<ReviewService, 'diff' | 'status'>;
+  sessions: Pick<SessionsRepository, 'get'>;
+  turns: Pick<TurnsRepository, 'last'>;
+  emit(projectId: string, stat: ReviewStat): void;
+  /** Stats computed at once at most (a board of twenty cards opening cold must not start a hundred gits). */
+  concurrency?: number;
+}
+
+interface Entry {
+  stat: ReviewStat;
+  /** The last ended turn this stat was read after: the same turn end seen again reads nothing. */
+  turnId: string | null;
+}
+
+/**
+ * The board's +/− per worker, cached here so a card costs no git process:
+ * git is asked once when a card first needs it, once per turn end, after a
+ * review action (commit, merge, PR), and when an open Changes view asks —
+ * never on a timer, so idle sessions cost nothing.
+ */
+export function createReviewStats(deps: ReviewStatsDeps) {
+  const cache = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<Result<ReviewStat>>>();
+  const limit = Math.max(1, deps.concurrency ?? 2);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+
+  async function slot<T>(fn: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }
+
+  const endedTurn = (sessionId: string): string | null => {
+    const t = deps.turns.last(sessionId);
+    return t && t.status === 'ended' ? t.id : null;
+  };
+
+  async function compute(sessionId: string): Promise<Result<ReviewStat>> {
+    const previous = cache.get(sessionId)?.stat;
+    const at = new Date().toISOString();
+    const [d, s] = [await deps.review.diff({ sessionId, scope: 'all', stat: true }), await deps.review.status(sessionId)];
+    if (!d.ok) {
+      // Keep what was last seen: a card must not drop to zero because one read failed.
+      return ok({ ...(previous ?? empty(sessionId)), at: previous?.at ?? '', error: d.error.message });
+    }
+    const facts = s.ok ? s.value.facts : null;
+    return ok({
+      sessionId,
+      files: d.value.files.length,
+      additions: d.value.additions,
+      deletions: d.value.deletions,
+      merged: facts?.merged ? { commit: facts.merged.commit, mode: facts.merged.mode, base: facts.merged.base } : (previous?.merged ?? null),
+      pr: facts?.pr ? { url: facts.pr.url, kind: facts.pr.kind } : (previous?.pr ?? null),
+      at,
+      error: null,
+    });
+  }
+
+  function refresh(sessionId: string): Promise<Result<ReviewStat>> {
+    const running = inflight.get(sessionId);
+    if (running) return running;
+    const turnId = endedTurn(sessionId);
+    const p = slot(() => compute(sessionId))
+      .then((r) => {
+        if (!r.ok) return r;
+        const before = cache.get(sessionId)?.stat;
+        cache.set(sessionId, { stat: r.value, turnId });
+        const session = deps.sessions.get(sessionId);
+        if (session && (!before || !sameCounts(before, r.value))) deps.emit(session.projectId, r.value);
+        return r;
+      })
+      .finally(() => inflight.delete(sessionId));
+    inflight.set(sessionId, p);
+    return p;
+  }
+
+  return {
+    /** The cached stat, read from git only the first time (or when asked to refresh). */
+    get(sessionId: string, opts: { refresh?: boolean } = {}): Promise<Result<ReviewStat>> {
+      if (!deps.sessions.get(sessionId)) return Promise.resolve(fail('session_not_found', `There is no session ${sessionId}.`));
+      const hit = cache.get(sessionId);
+      if (hit && !opts.refresh) return Promise.resolve(ok(hit.stat));
+      return refresh(sessionId);
+    },
+
+    /** A session moved: a worker whose turn just ended (a turn not yet counted) is read once. */
+    onSessionChanged(sessionId: string): void {
+      const s = deps.sessions.get(sessionId);
+      if (!s || s.role !== 'worker' || s.state !== 'idle' || !s.worktreeId) return;
+      const turnId = endedTurn(sessionId);
+      const hit = cache.get(sessionId);
+      // Never read yet: the first card to show it asks. Same turn as last read: nothing can have moved.
+      if (!hit || turnId === null || hit.turnId === turnId) return;
+      void refresh(sessionId);
+    },
+
+    /** A review action (commit, merge, PR) moved the facts or the counts. */
+    onReviewChanged(sessionId: string): void {
+      if (cache.has(sessionId)) void refresh(sessionId);
+    },
+
+    async idle(): Promise<void> {
+      await Promise.allSettled([...inflight.values()]);
+    },
+  };
+}
+
+export type ReviewStats = ReturnType<typeof createReviewStats>;
+
+const empty = (sessionId: string): ReviewStat => ({ sessionId, files: 0, additions: 0, deletions: 0, merged: null, pr: null, at: '', error: null });
+
+function sameCounts(a: ReviewStat, b: ReviewStat): boolean {
+  return (
+    a.files === b.files &&
+    a.additions === b.additions &&
+    a.deletions === b.deletions &&
+    a.error === b.error &&
+    a.merged?.commit === b.merged?.commit &&
+    a.pr?.url === b.pr?.url
+  );
+}

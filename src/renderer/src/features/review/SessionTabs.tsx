@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import type { SessionSummary } from '../../../../shared/contracts/sessions';
+import { useReview } from './context';
+import { statText } from './selectors';
+
+/** Transcript | Changes in a session's header; Changes only where there is a worktree to review. */
+export function SessionTabs({ session }: { session: SessionSummary }) {
+  const open = useReview((s) => s.changesFor === session.id);
+  const show = useReview((s) => s.showChanges);
+  const stat = useReview((s) => s.stats[session.id] ?? null);
+  // Fetch the diff viewer's code while the person reads the transcript, so Changes opens without waiting for it.
+  useEffect(() => {
+    if (session.worktreePath) void import('./DiffList');
+  }, [session.worktreePath]);
+  if (!session.worktreePath) return null;
+  return (
+    <nav className="tabs" role="tablist" aria-label="Session">
+      <button role="tab" className="tab" aria-selected={!open} onClick={() => show(null)}>
+        Transcript
+      </button>
+      <button role="tab" className="tab" aria-selected={open} onClick={() => show(session.id)} data-testid="changes-tab" title={stat ? statText(stat) : undefined}>
+        Changes
+        {stat && stat.files > 0 && <span className="tab-count">{stat.files}</span>}
+      </button>
+    </nav>
+  );
+}
+
+/** Whether the session's Changes tab is the one showing. */
+export function useChangesOpen(sessionId: string): boolean {
+  return useReview((s) => s.changesFor === sessionId);
+}
