@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../tests/support/random';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,16 +35,7 @@ export interface SyntheticJournal {
 }
 
 /** A small deterministic PRNG (mulberry32): the same seed always writes the same journals. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = (seed: number): (() => number) => mulberry32(seed);
 
 const WORDS = 'the a parser test file function returns value error module import build fix refactor branch commit diff type check lint run query index table row column cache session host journal line'.split(' ');
 

@@ -1,6 +1,6 @@
 import type { AppError, Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
-import { DEFAULT_DIFF_LIMITS, DIFF_ARGS, literal, parseRawNumstat, splitPatch, type DiffFile, type DiffLimits, type OmittedReason, type WorktreeDiff } from './diff';
+import { attachPatches, DEFAULT_DIFF_LIMITS, DIFF_ARGS, literal, parseRawNumstat, splitPatch, type DiffFile, type DiffLimits, type OmittedReason, type WorktreeDiff } from './diff';
 import { classifyGitFailure, gitError } from './errors';
 import { git, runGit } from './exec';
 
@@ -35,19 +35,7 @@ export async function diffCommits(req: { repoPath: string; from: string; to: str
   if (parts.length !== wanted.length) {
     return err(gitError('git_failed', 'needs_you', `Could not split the patch between ${req.from.slice(0, 12)} and ${req.to.slice(0, 12)} by file (${parts.length} parts for ${wanted.length} files); ask for the stat only.`));
   }
-  let budget = limits.maxPatchBytes;
-  let truncated = false;
-  wanted.forEach((f, k) => {
-    const p = parts[k]!;
-    if (Buffer.byteLength(p) > budget) {
-      f.omitted = 'patch_budget';
-      truncated = true;
-      budget = 0;
-      return;
-    }
-    budget -= Buffer.byteLength(p);
-    f.patch = p;
-  });
+  const truncated = attachPatches(wanted, parts, limits.maxPatchBytes);
   return ok({ from: req.from, head: req.to, files, ...totals, truncated });
 }
 

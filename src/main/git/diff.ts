@@ -176,19 +176,7 @@ export async function diffWorktree(req: DiffRequest): Promise<Result<WorktreeDif
       // Never pair a patch with the wrong file: say it could not be split instead.
       return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${parts.length} parts for ${wanted.length} files); the file list is still right, ask for --stat.`));
     }
-    let budget = limits.maxPatchBytes;
-    let truncated = false;
-    wanted.forEach((f, k) => {
-      const p = parts[k]!;
-      if (Buffer.byteLength(p) > budget) {
-        f.omitted = 'patch_budget';
-        truncated = true;
-        budget = 0;
-        return;
-      }
-      budget -= Buffer.byteLength(p);
-      f.patch = p;
-    });
+    const truncated = attachPatches(wanted, parts, limits.maxPatchBytes);
     return ok({ from: req.from, head: head.value, files, ...totals, truncated });
   });
 }
@@ -253,4 +241,25 @@ export async function snapshotWorktree(worktreePath: string, ref: string, messag
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Gives each wanted file its part of the patch, in order, until the byte budget runs out; from then on a
+ * file is marked `patch_budget` (listed, patch omitted). Returns whether any was left out.
+ */
+export function attachPatches(wanted: Array<{ omitted: string | null; patch?: string | null }>, parts: readonly string[], maxBytes: number): boolean {
+  let budget = maxBytes;
+  let truncated = false;
+  wanted.forEach((f, k) => {
+    const p = parts[k] ?? '';
+    if (Buffer.byteLength(p) > budget) {
+      f.omitted = 'patch_budget';
+      truncated = true;
+      budget = 0;
+      return;
+    }
+    budget -= Buffer.byteLength(p);
+    f.patch = p;
+  });
+  return truncated;
 }

@@ -7,21 +7,12 @@ import { buildTranscript } from '../../../src/shared/transcript';
 import { waitUntil } from '../../support/scripted';
 import { checkProjection, checkRecovered, snapshot } from './invariants';
 import { journalFacts, readDiskJournal } from './journal-facts';
+import { seededRandom, type Rng } from '../../support/random';
 import { soakScript } from './scripts';
 import { kill, RecoveryWorld, type DbSession } from './world';
 
-/** A small seeded generator (mulberry32): the same seed gives the same choices. */
-export function rng(seed: number): { next(): number; int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (xs) => xs[Math.floor(next() * xs.length)] as (typeof xs)[number] };
-}
+/** The soak's choices: the same seed gives the same plan. */
+export const rng = (seed: number): Rng => seededRandom(seed);
 
 export interface LaneOptions {
   seed: number;

@@ -1,4 +1,4 @@
-import { chosenSeed } from '../fuzz/generator';
+import { chosenSeed, mulberry32 } from '../../support/random';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src/main/app/core';
 import type { SessionState } from '../../../src/shared/session-state';
@@ -24,17 +24,6 @@ const hostGone = (h: Harness, id: string): boolean => {
  */
 const SEEDS = Number(process.env.BATON_PROPERTY_RUNS ?? 2);
 const STEPS = Number(process.env.BATON_PROPERTY_STEPS ?? 10);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Op = 'prompt' | 'prompt_hang' | 'cancel' | 'kill' | 'second_connection' | 'continue' | 'restart' | 'agent_exit_idle' | 'agent_exit_mid_turn';
 
