@@ -3,6 +3,7 @@ import type { Api } from '../../../../shared/contracts';
 import type { DiffScope, DiffView, ReviewStat } from '../../../../shared/contracts/review';
 import type { Result } from '../../../../shared/result';
 import type { Transport } from '../../api/transport';
+import { createSubscribe } from '../../api/client';
 import { commentsPrompt, type ReviewComment } from './selectors';
 
 /**
@@ -127,14 +128,12 @@ export function createReviewStore(api: Api): ReviewStore {
 /** Follows main: stats by event, the open view's diff after a review action, and everything again after a reconnect. */
 export function connectReviewStore(store: ReviewStore, transport: Transport): () => void {
   const s = () => store.getState();
+  // Parsed against the contract's event schemas at this edge, like every other store's events.
+  const subscribe = createSubscribe(transport);
   const offs = [
-    transport.subscribe('review.statChanged', (payload) => {
-      const stat = (payload as { stat?: ReviewStat }).stat;
-      if (stat && typeof stat.sessionId === 'string') s().receiveStat(stat);
-    }),
-    transport.subscribe('review.changed', (payload) => {
-      const id = (payload as { sessionId?: unknown }).sessionId;
-      if (typeof id === 'string' && id === s().changesFor) void s().loadDiff(id);
+    subscribe('review.statChanged', ({ stat }) => s().receiveStat(stat)),
+    subscribe('review.changed', ({ sessionId }) => {
+      if (sessionId === s().changesFor) void s().loadDiff(sessionId);
     }),
     transport.onResync(() => {
       for (const id of Object.keys(s().stats)) void s().loadStat(id, 'reload');
