@@ -73,7 +73,7 @@ test('a session with the scripted agent: the transcript streams, a permission is
 
   await page.getByRole('button', { name: 'New session' }).click();
   const dialog = page.getByTestId('new-session-dialog');
-  await dialog.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await dialog.getByRole('combobox', { name: /^Agent/ }).selectOption('custom');
   await dialog.getByLabel('First prompt').fill('Fix the login bug');
   await dialog.getByRole('button', { name: 'Start session' }).click();
 

@@ -38,7 +38,7 @@ export const orchestratorCard = (page: Page): Locator => page.getByTestId('orche
 export async function startSession(page: Page, prompt: string): Promise<void> {
   await page.getByRole('button', { name: 'New session' }).click();
   const dialog = page.getByTestId('new-session-dialog');
-  await dialog.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await dialog.getByRole('combobox', { name: /^Agent/ }).selectOption('custom');
   await dialog.getByLabel('First prompt').fill(prompt);
   await dialog.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByTestId('session-view')).toBeVisible();
