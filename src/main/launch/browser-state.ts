@@ -35,7 +35,7 @@ export function writeBrowserState(dataDir: string, state: BrowserState): void {
 }
 
 export interface LaunchAddress {
-  /** The port to try first (0: any free one). */
+  /** The port to try first (0: whichever is free). */
   port: number;
   /** True when that port is only what the last run used: taken now, another free one will do. */
   portIsPreference: boolean;

@@ -168,7 +168,7 @@ export class LiveSession {
         if (state === 'waiting_input') transition('busy', 'permission_answered', { from: state });
         return;
       case 'response': {
-        // Only the response that ended an open turn: any other (initialize's, an older link's) says nothing of this turn.
+        // Only the response that ended an open turn; every other one (initialize's, an older link's) says nothing of this turn.
         if (!endedTurn) return;
         // Only a prompt the agent has received keeps the session busy. A turn still `dispatching` is not one:
         // its prompt is not in the journal, and after a crash between checkpoint and send it never will be.
