@@ -1,39 +1,17 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../../support/build';
 import { connectWs } from '../../support/ws-client';
+import { serve } from './helpers';
 
-const SERVE = resolve(__dirname, '../../../out/main/serve.js');
 let dir: string;
 
 beforeAll(() => buildOnce(), 120_000);
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function launch(args: string[]) {
-  const proc = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; out: string }>((res) => proc.on('exit', (code) => res({ code, out })));
-  const url = new Promise<string>((res, rej) => {
-    const t = setInterval(() => {
-      const m = /Open (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(t);
-        res(m[1]);
-      }
-    }, 20);
-    void exited.then(() => {
-      clearInterval(t);
-      rej(new Error(`exited: ${out}`));
-    });
-  });
-  url.catch(() => {}); // a test that expects an early exit does not await the URL
-  return { proc, url, exited, output: () => out };
-}
+const launch = (args: string[]) => serve(args);
 
 async function call(url: string, name: string, input: unknown) {
   const u = new URL(url);
