@@ -19,6 +19,15 @@ export async function orchestratorTranscript(call: Caller, id: string) {
   return buildTranscript((await call<{ records: JournalRecord[] }>('sessions.records', { id, afterSeq: 0, limit: 50_000 })).records);
 }
 
+/**
+ * A first orchestrator is started by the saga, which ends by prompting it with
+ * its handoff: until that turn ends the session is busy and refuses prompts.
+ */
+export async function handoffDone(call: Caller, id: string): Promise<void> {
+  await waitUntil(() => orchestratorTranscript(call, id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'turn_end'), 30_000, 'the handoff turn');
+  await waitUntil(() => call<SessionSummary>('sessions.get', { id }), (s) => s.state === 'idle', 10_000, 'idle after the handoff');
+}
+
 /** Leaves uncommitted work in a worktree: a modified tracked file and an untracked one. */
 export function dirty(worktree: string): void {
   writeFileSync(join(worktree, 'README.md'), '# changed by the old orchestrator\n');

@@ -9,7 +9,7 @@ import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, git, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { insertDuplicateOrchestrator } from '../../support/db';
 import { fakeHarnessBinary, scriptedCommand, waitUntil } from '../../support/scripted';
-import { dirty, gone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement } from './helpers';
+import { dirty, gone, handoffDone, ORCHESTRATOR_SCRIPT, orchestrators, orchestratorTranscript, preservedFiles, waitReplacement } from './helpers';
 
 let h: Harness;
 let call: Caller;
@@ -50,8 +50,9 @@ describe('the project orchestrator', () => {
   it('a clean replacement: old stopped, its work preserved, worktree released, retired; the new one is current and got the handoff', async () => {
     const p = await project({ default: { steps: [{ type: 'text', text: 'Old orchestrator says: halfway through the migration.' }] } });
     const old = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
+    await handoffDone(call, old.id);
     await call('sessions.prompt', { id: old.id, text: 'status?', idempotencyKey: 'status-question-1' });
-    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent'), 20_000, 'the old one to answer');
+    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.filter((i) => i.type === 'turn_end').length === 2, 20_000, 'the old one to answer (after its handoff)');
     dirty(old.worktreePath as string);
 
     const started = await call<ReplacementView>('orchestrator.replace', { projectId: p.id });
@@ -116,8 +117,9 @@ describe('the project orchestrator', () => {
     expect(st.current?.id).toBe(old.id);
     expect(['idle', 'busy']).toContain(st.current?.state);
     expect(gone(old.worktreePath as string)).toBe(false);
+    await handoffDone(call, old.id);
     await call('sessions.prompt', { id: old.id, text: 'still there?', idempotencyKey: 'still-there-0001' });
-    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent'), 20_000, 'the old one to answer');
+    await waitUntil(() => orchestratorTranscript(call, old.id), (t) => !t.turnOpen && t.items.filter((i) => i.type === 'turn_end').length === 2, 20_000, 'the old one to answer (after its handoff)');
 
     // A known harness that is not installed is refused the same way, with how to install it.
     process.env.PATH = h.tempDir('empty-bin-');

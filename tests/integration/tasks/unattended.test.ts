@@ -13,7 +13,7 @@ import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
 import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
 import { fakeHarnessBinary, scriptedCommand, waitUntil } from '../../support/scripted';
-import { orchestratorTranscript } from '../orchestrator/helpers';
+import { handoffDone, orchestratorTranscript } from '../orchestrator/helpers';
 import { prompts, state, wakePrompts } from './helpers';
 
 /**
@@ -83,11 +83,6 @@ function statesOf(dataDir: string, id: string): string[] {
 }
 
 /** The orchestrator's first turn (its handoff) is over: a prompt now starts a turn of its own. */
-async function handoffDone(id: string): Promise<void> {
-  await waitUntil(() => orchestratorTranscript(call, id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'turn_end'), 30_000, 'the handoff turn');
-  await waitUntil(() => state(call, id), (s) => s === 'idle', 10_000, 'idle after the handoff');
-}
-
 async function project(name: string, patch: Record<string, unknown>): Promise<{ id: string; scriptPath: string }> {
   const dir = h.tempDir();
   const command = scriptedCommand(dir, SCRIPT);
@@ -114,7 +109,7 @@ describe('Baton answers the permission requests of its own tools', () => {
       await h.must('projects.update', { id: p.id, patch: { orchestratorAgent: 'claude-code', workerAgent: 'custom', customCommand: command } });
       const orch = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
       expect(orch.harness).toBe('claude-code');
-      await handoffDone(orch.id);
+      await handoffDone(call, orch.id);
 
       for (let n = 1; n <= 3; n++) {
         await call<TaskView>('tasks.add', { projectId: p.id, title: `Implement feature ${n}`, body: `Add src/feature-${n}.ts` });
@@ -159,7 +154,7 @@ describe('Baton answers the permission requests of its own tools', () => {
     call = callerOf(h.core);
     const p = await project('others', {});
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
-    await handoffDone(orch.id);
+    await handoffDone(call, orch.id);
     await call('sessions.prompt', { id: orch.id, text: 'Ask others', idempotencyKey: 'ask-others-1' });
 
     const pendingOne = async (title: string) => {
@@ -189,7 +184,7 @@ describe('Baton answers the permission requests of its own tools', () => {
     call = callerOf(h.core);
     const p = await project('restart', {});
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
-    await handoffDone(orch.id);
+    await handoffDone(call, orch.id);
     await call('sessions.prompt', { id: orch.id, text: 'Pause, then ask ours', idempotencyKey: 'pause-then-ask-1' });
     await waitUntil(() => state(call, orch.id), (s) => s === 'busy', 10_000, 'busy');
     await h.core.close(); // The host and agent keep running; the host holds the request until a main comes back.
