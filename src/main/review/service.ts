@@ -1,6 +1,7 @@
 import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
+import { sessionView } from '../../shared/session-view';
 import { commitWorktree } from '../git/commit';
 import { diffCommits } from '../git/diff-commits';
 import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
@@ -171,6 +172,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async commit(input: { sessionId: string; message: string; paths?: string[] }): Promise<Result<CommitView>> {
       const t = target(input.sessionId);
       if (!t.ok) return t;
+      // The agent may still be writing: a commit now would take half a turn's edits.
+      const view = sessionView({ state: t.value.session.state });
+      if (!view.can.commit) return fail('agent_busy', `Nothing was committed. ${view.commitRefusal ?? ''}`.trim());
       const r = await commitWorktree({ worktreePath: t.value.worktreePath, message: input.message, ...(input.paths ? { paths: input.paths } : {}) });
       if (!r.ok) return plain(r);
       if (r.value.status === 'committed') changed(t.value);
