@@ -58,8 +58,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!w || w.state !== 'active') return fail('no_worktree', `Session ${sessionId} has no worktree any more, so there is nothing to review.`);
     const project = deps.projects.get(session.projectId);
     if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
-    // Sessions branch off the project's base branch today; a per-session base would be read here.
-    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: project.baseBranch });
+    // The branch the worktree was made from (`session new --base`); the project's for worktrees made before that was recorded.
+    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
 
   /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
@@ -69,6 +69,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const wt = session ? null : deps.worktrees.get(input.sessionId);
     const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
     if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
+    const made = wt ?? (session?.worktreeId ? deps.worktrees.get(session.worktreeId) : null);
+    const base = made?.baseBranch ?? project.baseBranch;
     const to = await revParse(project.path, input.preservedRef);
     if (!to.ok) return fail('preserved_not_found', `No preserved work exists under ${input.preservedRef}; it may have been deleted. See the project's Preserved work list.`);
     const message = await revMessage(project.path, to.value);
@@ -78,11 +80,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
     else if (input.scope === 'since_turn') {
       from = await revParse(project.path, TURN_REF_PREFIX + input.sessionId);
       if (!from.ok) return fail('no_turn_snapshot', 'There is no turn snapshot for this work; look at what was uncommitted, or at all of it, instead.');
-    } else from = await mergeBase(project.path, `refs/heads/${project.baseBranch}`, `${to.value}^`);
+    } else from = await mergeBase(project.path, `refs/heads/${base}`, `${to.value}^`);
     if (!from.ok) return plain(from);
     const d = await diffCommits({ repoPath: project.path, from: from.value, to: to.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
     if (!d.ok) return plain(d);
-    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base: project.baseBranch, ...d.value, preservedRef: input.preservedRef });
+    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value, preservedRef: input.preservedRef });
   }
 
   const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
@@ -132,8 +134,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const project = session ? deps.projects.get(session.projectId) : null;
       if (!session || !project) return t;
       const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
-      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base: project.baseBranch });
-      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base: project.baseBranch, facts: f.value }) : f;
+      const base = w?.baseBranch ?? project.baseBranch;
+      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base });
+      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base, facts: f.value }) : f;
     },
 
     async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
