@@ -20,7 +20,11 @@ export type Command =
   | { kind: 'pr'; session: string; title?: string }
   | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
-  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
+  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string }
+  | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
+  | { kind: 'comment_list'; session: string }
+  | { kind: 'comment_remove'; session: string; id: string }
+  | { kind: 'comment_send'; session: string };
 
 export interface Invocation {
   command: Command;
@@ -50,6 +54,13 @@ Commands:
   merge <session> [--squash|--rebase] merge the session's branch into its base
   resolve <session>                   ask the agent to resolve a merge's conflicts (rebase onto the base)
   pr <session> [--title TEXT]         push the branch, open a pull request (gh) or print the compare URL
+  comment add <session> <file>:<line>[-<end>] -m TEXT [--old]
+                                      a review comment on those lines (--old: numbered as before the change),
+                                      kept until sent
+  comment list <session>              the session's review comments not sent yet (drafts and queued)
+  comment remove <session> <id>       drop a draft comment
+  comment send <session>              every draft as one prompt with file:line: now when the agent is idle,
+                                      else queued until its turn ends
   archive <session> [--delete-branch [--force]]
                                       stop the session, keep its uncommitted work, release its worktree and
                                       take it off the board; --delete-branch deletes its branch when merged
@@ -99,6 +110,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
+        old: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -144,6 +156,7 @@ interface ReviewFlags {
   'delete-branch'?: boolean;
   force?: boolean;
   archived?: boolean;
+  old?: boolean;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
@@ -152,6 +165,14 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
     ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
   ];
+  // -m is also a comment's text; --old only a comment's.
+  if (c.kind === 'comment_add') {
+    if (!v.message?.trim()) return 'Usage: baton comment add <session> <file>:<line>[-<end>] -m TEXT [--old]';
+    c.message = v.message;
+    c.old = v.old === true;
+    return null;
+  }
+  if (v.old !== undefined) return '--old belongs to `comment add`.';
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (c.kind === 'diff') {
     if (v.uncommitted && v['since-turn']) return 'Choose one of --uncommitted and --since-turn.';
@@ -253,6 +274,9 @@ function commandOf(words: readonly string[]): Result<Command> {
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }
+    case 'comment':
+    case 'comments':
+      return commentCommand(second, rest);
     case 'orchestrator': {
       if (second !== 'replace' && second !== 'retry') {
         return usage(second === undefined ? '`orchestrator` needs a subcommand: replace or retry.' : `Unknown orchestrator subcommand "${second}"; use replace or retry.`);
@@ -265,5 +289,24 @@ function commandOf(words: readonly string[]): Result<Command> {
     }
     default:
       return usage(`Unknown command "${first ?? ''}".`);
+  }
+}
+
+/** `comment add|list|remove|send <session> …`. */
+function commentCommand(sub: string | undefined, words: readonly string[]): Result<Command> {
+  const [session, arg, ...extra] = words;
+  const need = (n: number, u: string): Result<Command> | null => (session === undefined || (n > 1 && arg === undefined) ? usage(`Usage: baton comment ${u}`) : null);
+  const tooMany = (got: readonly unknown[]) => (got.length ? usage(`Too many arguments for \`comment ${sub ?? ''}\`: ${got.join(' ')}`) : null);
+  switch (sub) {
+    case 'add':
+      return need(2, 'add <session> <file>:<line>[-<end>] -m TEXT [--old]') ?? tooMany(extra) ?? { ok: true, value: { kind: 'comment_add', session: session!, at: arg!, message: '', old: false } };
+    case 'list':
+      return need(1, 'list <session>') ?? tooMany(arg === undefined ? [] : [arg, ...extra]) ?? { ok: true, value: { kind: 'comment_list', session: session! } };
+    case 'remove':
+      return need(2, 'remove <session> <id>') ?? tooMany(extra) ?? { ok: true, value: { kind: 'comment_remove', session: session!, id: arg! } };
+    case 'send':
+      return need(1, 'send <session>') ?? tooMany(arg === undefined ? [] : [arg, ...extra]) ?? { ok: true, value: { kind: 'comment_send', session: session! } };
+    default:
+      return usage(sub === undefined ? '`comment` needs a subcommand: add, list, remove or send.' : `Unknown comment subcommand "${sub}"; use add, list, remove or send.`);
   }
 }

@@ -7,6 +7,7 @@ import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
+import { commentAdd, commentList, commentRemove, commentSend } from './comments';
 
 export interface Io {
   stdout(text: string): void;
@@ -96,5 +97,13 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return projectAdd(ctx, c);
     case 'session_new':
       return sessionNew(ctx, c);
+    case 'comment_add':
+      return commentAdd(ctx, c);
+    case 'comment_list':
+      return commentList(ctx, c);
+    case 'comment_remove':
+      return commentRemove(ctx, c);
+    case 'comment_send':
+      return commentSend(ctx, c);
   }
 }

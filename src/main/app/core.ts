@@ -15,6 +15,8 @@ import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
 import { createReviewStats } from '../review/stats';
 import { createReviewFile } from '../review/file';
+import { createReviewComments } from '../review/comments';
+import { createReviewCommentsRepository } from '../review/comments-repository';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -238,6 +240,14 @@ export function createCore(opts: CoreOptions): Core {
       sessionChanged: emitChanged,
     },
   });
+  const reviewComments = createReviewComments({
+    sessions: sessionsRepo,
+    turns: turnsRepo,
+    comments: createReviewCommentsRepository(db),
+    prompt: (id, text, key) => sessions.prompt(id, text, key),
+    emitChanged: (sessionId, projectId) => hub.emit('review.commentsChanged', { sessionId, projectId }),
+    recovering: () => reconciling !== null,
+  });
   const reviewStats = createReviewStats({
     review,
     sessions: sessionsRepo,
@@ -260,6 +270,8 @@ export function createCore(opts: CoreOptions): Core {
     tasks.onSessionChanged(sessionId);
     review.onSessionChanged(sessionId);
     reviewStats.onSessionChanged(sessionId);
+    // Review comments queued while the agent worked go when it is idle again.
+    reviewComments.onSessionChanged(sessionId);
   };
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: replacementsRepo,
@@ -287,7 +299,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
+    review: reviewHandlers(review, reviewStats, createReviewFile({ review }), reviewComments),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -335,6 +347,7 @@ export function createCore(opts: CoreOptions): Core {
           for (const idle of sessionsRepo.listInStates(['idle'])) void sessions.resendCheckpointed(idle.id);
           orchestrator.resumeInterrupted();
           tasks.deliverPending();
+          reviewComments.deliverPending();
         }
         return report;
       } finally {
@@ -368,6 +381,7 @@ export function createCore(opts: CoreOptions): Core {
       await worktrees.idle();
       await review.idle();
       await reviewStats.idle();
+      await reviewComments.idle();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

@@ -2,11 +2,11 @@ import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from 
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { DiffFileView, FileContents } from '../../../../shared/contracts/review';
+import type { DiffFileView, FileContents, ReviewCommentView } from '../../../../shared/contracts/review';
 import { useServices } from '../../stores/react';
 import { CommentForm } from './CommentForm';
 import { useReview } from './context';
-import { fileBadge, languageOf, omittedText, type ReviewComment } from './selectors';
+import { fileBadge, languageOf, omittedText } from './selectors';
 import { useColorScheme } from './theme';
 import { pauseUpgrades, queueUpgrade } from './upgrade';
 
@@ -26,7 +26,7 @@ const ROW_PX = 20;
 const estimate = (f: DiffFileView) => 44 + (f.patch && !isLarge(f) ? ((f.additions ?? 0) + (f.deletions ?? 0) + 7) * ROW_PX : 48);
 const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > LARGE_DIFF_LINES;
 
-const EMPTY: ReviewComment[] = [];
+const EMPTY: ReviewCommentView[] = [];
 
 export default function DiffList({ sessionId, from, files }: { sessionId: string; from: string; files: DiffFileView[] }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -152,7 +152,7 @@ function PlainPatch({ patch }: { patch: string }) {
   );
 }
 
-type Bubble = { comments: ReviewComment[] };
+type Bubble = { comments: ReviewCommentView[] };
 
 function PatchView({ sessionId, file, contents = null }: { sessionId: string; file: DiffFileView; contents?: FileContents | null }) {
   const mode = useReview((s) => s.mode);
@@ -198,8 +198,10 @@ function PatchView({ sessionId, file, contents = null }: { sessionId: string; fi
             where={`${file.path}:${from}${to !== from ? `-${to}` : ''}`}
             onCancel={onClose}
             onSave={(text) => {
-              addComment(sessionId, { path: file.path, line: from, endLine: to !== from ? to : null, side: s, excerpt: excerpt(diffFile, s, from, to), text });
-              onClose();
+              // Kept in main from here on (a reload or restart keeps it); the form stays open with its text if main refused it.
+              void addComment(sessionId, { path: file.path, line: from, endLine: to !== from ? to : null, side: s, excerpt: excerpt(diffFile, s, from, to), text }).then((r) => {
+                if (r.ok) onClose();
+              });
             }}
           />
         );
@@ -213,9 +215,15 @@ function PatchView({ sessionId, file, contents = null }: { sessionId: string; fi
                 {c.endLine ? `-${c.endLine}` : ''}
               </span>
               <div className="review-bubble-text">{c.text}</div>
-              <button className="btn btn-ghost btn-sm" onClick={() => removeComment(sessionId, c.id)}>
-                Remove
-              </button>
+              {c.state === 'queued' ? (
+                <span className="pill small" title="Sent when the agent's turn ends">
+                  queued
+                </span>
+              ) : (
+                <button className="btn btn-ghost btn-sm" onClick={() => void removeComment(sessionId, c.id)}>
+                  Remove
+                </button>
+              )}
             </div>
           ))}
         </div>
