@@ -15,7 +15,7 @@ describe('import cycles', () => {
   });
 
   // Type-only imports are left out here: erased at build, they cannot break Fast Refresh or module order
-  // (stores/types.ts names the slices' types, and each slice names the whole store's type).
+  // (app/types.ts names the slices' types, and each slice names the whole store's type).
   it('src/renderer/src has no cycle between files (a cycle through a component breaks Fast Refresh)', () => {
     expect(describeCycles(importGraph(RENDERER, (rel) => rel, { typeOnly: false }))).toEqual([]);
   });
