@@ -1,3 +1,4 @@
+/** The renderer's entry: picks the transport, builds the store, connects it to main and renders the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './shell/App';

@@ -1,3 +1,4 @@
+/** The connection slice: the transport's state, as the status bar shows it. */
 import type { StateCreator } from 'zustand';
 import type { ConnectionState } from '../api/transport';
 import type { BatonState } from './types';

@@ -1,3 +1,4 @@
+/** The follow slice and helpers: which per-project queries a window follows, and their newest-answer-wins load. */
 import type { StateCreator, StoreApi } from 'zustand';
 import type { Result } from '../../../shared/result';
 import type { BatonState } from './types';

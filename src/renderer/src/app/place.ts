@@ -1,3 +1,4 @@
+/** The place slice: the project and view the person was on, restored after a reload or a restart. */
 import type { StateCreator } from 'zustand';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { ProjectTab } from '../features/projects/projects';

@@ -1,3 +1,4 @@
+/** The store and services in React: the context main.tsx provides and `useBaton(selector)`. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { Api } from '../../../shared/contracts';

@@ -1,3 +1,4 @@
+/** The app-status slice: main's status (store, recovery, settings, mode), loaded by query and followed by event. */
 import type { StateCreator } from 'zustand';
 import type { AppSettings, AppStatus } from '../../../shared/contracts/app';
 import type { Result } from '../../../shared/result';

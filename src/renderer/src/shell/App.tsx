@@ -1,3 +1,4 @@
+/** The frame: sidebar, main column (the project, or the empty board), status bar and the app-wide dialogs. */
 import { useState } from 'react';
 import { selectStoreError } from '../app/status';
 import { selectSelectedProject } from '../features/projects/projects';

@@ -1,3 +1,4 @@
+/** One project's view: its header, tabs (Board, Tasks, Worktrees, Settings) and the feature each tab shows. */
 import { useEffect, useMemo, useState } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import type { ProjectTab } from '../features/projects/projects';

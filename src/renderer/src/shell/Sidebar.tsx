@@ -1,3 +1,4 @@
+/** The sidebar: the projects, each one's orchestrator link, Add project and Settings. */
 import { useMemo } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import { sessionView, summaryFacts } from '../../../shared/session-view';

@@ -1,3 +1,4 @@
+/** The status bar: the connection, Reconcile now, the mode, data directory and version. */
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionState } from '../api/transport';
 import { useBaton, useServices } from '../app/react';

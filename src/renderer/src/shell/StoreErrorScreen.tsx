@@ -1,3 +1,4 @@
+/** The screen shown instead of the app when the database cannot be trusted. */
 import type { StoreStatus } from '../../../shared/contracts/app';
 
 type StoreError = Extract<StoreStatus, { state: 'error' }>;

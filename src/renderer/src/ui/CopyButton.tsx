@@ -1,3 +1,4 @@
+/** Copy buttons for a command or a ref, saying so when the clipboard refuses. */
 import { useEffect, useState } from 'react';
 
 type CopyState = 'idle' | 'copied' | 'failed';

@@ -1,3 +1,4 @@
+/** The one modal: a native <dialog> with a title, body and footer. */
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /**

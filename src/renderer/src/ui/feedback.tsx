@@ -1,6 +1,5 @@
-import type { ButtonHTMLAttributes } from 'react';
-
 /** Small pieces several panels share: progress, busy buttons, outcomes and load errors, one shape each. */
+import type { ButtonHTMLAttributes } from 'react';
 
 export const Spinner = () => <span className="spinner" aria-hidden />;
 

@@ -1,3 +1,4 @@
+/** Small React hooks the features share (the ticking clock for "2 min ago"). */
 import { useEffect, useState } from 'react';
 
 /** The current time, refreshed every `everyMs`, for labels such as "Woke 2 min ago" that age on screen. */

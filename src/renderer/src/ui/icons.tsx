@@ -1,3 +1,4 @@
+/** The app's few inline SVG icons. */
 import type { SVGProps } from 'react';
 
 const base = { width: 16, height: 16, viewBox: '0 0 16 16', fill: 'none', 'aria-hidden': true } as const;

@@ -1,3 +1,4 @@
+/** The board before a first project exists: what Baton does and the way to add a first project. */
 import { PlusIcon } from '../../ui/icons';
 
 export function BoardEmpty(props: { onAddProject: () => void }) {

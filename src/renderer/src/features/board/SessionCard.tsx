@@ -1,3 +1,4 @@
+/** One session's card on the board: status, role, recovery actions and its change at a glance. */
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useMemo } from 'react';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';

@@ -1,3 +1,4 @@
+/** The orchestrator's dialogs: the Replace confirmation and where a stopped replacement left the old one's work. */
 import type { ProjectSummary } from '../../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';

@@ -1,3 +1,4 @@
+/** The orchestrator card above a project's board and tasks: start, replace, duplicates and its wake. */
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProjectSummary } from '../../../../shared/contracts/projects';

@@ -1,3 +1,4 @@
+/** A replacement saga followed live: its phases as a checklist, and Retry from the phase that failed. */
 import { useMemo, useState } from 'react';
 import type { ReplacementView } from '../../../../shared/contracts/orchestrator';
 import type { ProjectSummary } from '../../../../shared/contracts/projects';

@@ -1,3 +1,4 @@
+/** The Add project dialog: a repository by path, checked as it is typed. */
 import { useEffect, useState } from 'react';
 import type { PathInspection } from '../../../../shared/contracts/projects';
 import { useBaton, useServices } from '../../app/react';

@@ -1,3 +1,4 @@
+/** The projects slice: the list, the selected project and its tab, and the links that show a session. */
 import type { StateCreator } from 'zustand';
 import type { ProjectSummary } from '../../../../shared/contracts/projects';
 import type { BatonState, StoreDeps } from '../../app/types';

@@ -1,3 +1,4 @@
+/** "Reconcile now" in the status bar and what the reconcile did. */
 import { selectReconciling, summarizeReport } from './recovery';
 import { useBaton } from '../../app/react';
 import { Spinner } from '../../ui/feedback';

@@ -1,3 +1,4 @@
+/** A session's recovery actions (Continue, Retry, Acknowledge) and their outcomes, for its card and its view. */
 import { useMemo } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { selectSessionAction, type SessionActionKind } from './session-actions';

@@ -1,3 +1,4 @@
+/** The strip after an unclean shutdown: what recovery found and what needs a person. */
 import { describeUncleanStart, selectReconciling, selectStartupNotice, uncleanStartAdvice } from './recovery';
 import { useBaton } from '../../app/react';
 import { Spinner } from '../../ui/feedback';

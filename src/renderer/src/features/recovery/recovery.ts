@@ -1,3 +1,4 @@
+/** The recovery slice: the startup notice, a reconcile run, and the words that report what recovery did. */
 import type { StateCreator } from 'zustand';
 import type { AppStatus, ReconcileReport } from '../../../../shared/contracts/app';
 import type { BatonState, StoreDeps } from '../../app/types';

@@ -1,3 +1,4 @@
+/** The session-actions slice: continue, retry and acknowledge a session, each with its running state and outcome. */
 import type { StateCreator } from 'zustand';
 import type { AppError } from '../../../../shared/result';
 import type { BatonState, StoreDeps } from '../../app/types';

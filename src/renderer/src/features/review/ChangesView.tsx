@@ -1,3 +1,4 @@
+/** A session's Changes tab: the file tree, the diff, review comments and commit / merge / PR. */
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { DiffScope } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';

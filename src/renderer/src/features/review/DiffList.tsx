@@ -1,3 +1,4 @@
+/** Every changed file's diff, virtualized by file (loaded lazily: its own chunk). */
 import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from '@git-diff-view/react';
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';

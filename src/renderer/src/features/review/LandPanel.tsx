@@ -1,3 +1,4 @@
+/** Commit, Merge and Push & PR for one session, each with its outcome. */
 import { useMemo, useState } from 'react';
 import { MERGE_MODES } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';

@@ -1,3 +1,4 @@
+/** A link to a session's Changes tab from elsewhere (a worktree row). */
 import { useBaton } from '../../app/react';
 import { useReview } from './context';
 

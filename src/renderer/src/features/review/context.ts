@@ -1,3 +1,4 @@
+/** The review store per window, and `useReview(selector)` over it. */
 import { useStore } from 'zustand';
 import type { Api } from '../../../../shared/contracts';
 import { useServices } from '../../app/react';

@@ -1,3 +1,4 @@
+/** The New session dialog: a worker on its own worktree, with the agent and a first prompt. */
 import { useEffect, useRef, useState } from 'react';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';
 import { useBaton, useServices } from '../../app/react';

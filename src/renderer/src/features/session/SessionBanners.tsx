@@ -1,3 +1,4 @@
+/** The banners above a session's transcript: why it needs you, the action's outcome, or its quiet state. */
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
 import { ActionOutcome, ContinueButton, DivergenceNotice, FAILED_HINT, RetryButton, selectSessionAction } from '../recovery';

@@ -1,3 +1,4 @@
+/** One open session: its header, banners, transcript (or Changes) and prompt box. */
 import { useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';

@@ -1,3 +1,4 @@
+/** A session's transcript as a virtualized list of turns, tool calls, permissions and recovery markers. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
 import { useEffect, useMemo, useRef } from 'react';

@@ -1,3 +1,4 @@
+/** The sessions slice: every session's summary, the open one and its journal records, followed by event. */
 import type { StateCreator } from 'zustand';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import type { JournalRecord } from '../../../../shared/journal';

@@ -1,3 +1,4 @@
+/** The agents this machine has, with versions, and the command that installs a missing one. */
 import { useEffect } from 'react';
 import type { HarnessId } from '../../../../shared/harness';
 import { selectAgents } from './agents';

@@ -1,3 +1,4 @@
+/** Baton's own settings dialog: quit behaviour, hibernation and the agents on this machine. */
 import { useEffect, useState } from 'react';
 import { HIBERNATE_DEFAULTS, type AppSettings, type QuitBehavior } from '../../../../shared/contracts/app';
 import { selectQuitBehavior } from '../../app/status';

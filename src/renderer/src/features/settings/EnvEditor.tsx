@@ -1,3 +1,4 @@
+/** A project's environment variables for agents; values are write-only and shown masked. */
 import { useState } from 'react';
 import { useServices } from '../../app/react';
 

@@ -1,3 +1,4 @@
+/** A project's Settings tab: name, base branch, agents, new-worktree setup, environment, and Remove. */
 import { useEffect, useState } from 'react';
 import type { CopyFile, ProjectPatch, ProjectSettings as Settings } from '../../../../shared/contracts/projects';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';

@@ -1,3 +1,4 @@
+/** The agents slice: the agents this machine has, as main last looked. */
 import type { StateCreator } from 'zustand';
 import type { AgentsReport } from '../../../../shared/contracts/agents';
 import type { BatonState, StoreDeps } from '../../app/types';

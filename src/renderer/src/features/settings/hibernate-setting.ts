@@ -1,3 +1,4 @@
+/** The hibernation field's rules: stored seconds shown as minutes, and typed minutes checked and saved as seconds. */
 import { HIBERNATE_DEFAULTS, type AppSettings } from '../../../../shared/contracts/app';
 
 /** The contract's upper bound (7 days), in the minutes the dialog shows. */

@@ -1,3 +1,4 @@
+/** One task in the queue with its newest run, its worker and the actions it allows. */
 import { useMemo, useState } from 'react';
 import type { TaskView } from '../../../../shared/contracts/tasks';
 import { timeAgo } from '../../ui/format';

@@ -1,3 +1,4 @@
+/** A project's Tasks tab: add a task and follow the queue, filtered by status. */
 import { useMemo, useState } from 'react';
 import { TASK_PRIORITIES, type TaskPriority } from '../../../../shared/contracts/tasks';
 import { useNow } from '../../ui/hooks';

@@ -1,3 +1,4 @@
+/** The orchestrator card's wake line: a wake waiting and for what, or when it last woke. */
 import { useMemo } from 'react';
 import { timeAgo } from '../../ui/format';
 import { useNow } from '../../ui/hooks';

@@ -1,3 +1,4 @@
+/** A project's Worktrees tab: create one, who holds each, Release, and the preserved refs with Restore. */
 import { useEffect, useState } from 'react';
 import type { WorktreeView } from '../../../../shared/contracts/worktrees';
 import { WORKTREE_STATUS_LABELS } from '../../../../shared/worktrees';

@@ -1,3 +1,4 @@
+/** The worktrees slice: each project's worktrees and preserved refs, and what a Release came to. */
 import type { StateCreator } from 'zustand';
 import type { ReleasedWorktree, WorktreePanel, WorktreeView } from '../../../../shared/contracts/worktrees';
 import type { Result } from '../../../../shared/result';
