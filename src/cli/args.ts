@@ -13,7 +13,7 @@ export type Command =
   | { kind: 'session_list'; project?: string; archived?: boolean }
   | { kind: 'orchestrator_replace'; project: string }
   | { kind: 'orchestrator_retry'; project: string }
-  | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope }
+  | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope; worktree?: string }
   | { kind: 'commit'; session: string; message: string; paths: string[] }
   | { kind: 'merge'; session: string; mode: 'merge' | 'squash' | 'rebase' }
   | { kind: 'resolve'; session: string }
@@ -49,6 +49,8 @@ Commands:
                                       start a worker session in its own worktree
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
+  diff --worktree <worktree> [--stat] [--uncommitted]
+                                      a worktree no session holds (its id, the start of it, its name or branch)
   commit <session> -m MESSAGE [<file>...]
                                       commit all (or the given) changes; the repository's hooks run
   merge <session> [--squash|--rebase] merge the session's branch into its base
@@ -111,6 +113,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
         old: { type: 'boolean' },
+        worktree: { type: 'string' },
       },
     });
   } catch (e) {
@@ -157,6 +160,7 @@ interface ReviewFlags {
   force?: boolean;
   archived?: boolean;
   old?: boolean;
+  worktree?: string;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
@@ -174,8 +178,15 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
   }
   if (v.old !== undefined) return '--old belongs to `comment add`.';
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
+  if (v.worktree !== undefined && c.kind !== 'diff') return '--worktree belongs to `diff`.';
   if (c.kind === 'diff') {
     if (v.uncommitted && v['since-turn']) return 'Choose one of --uncommitted and --since-turn.';
+    if (v.worktree !== undefined) {
+      if (c.session) return 'Name a session or --worktree, not both.';
+      if (!v.worktree.trim()) return '--worktree needs a worktree: its id (or the start of it), name or branch.';
+      if (v['since-turn']) return '--since-turn is for sessions: no agent ends turns in a worktree without one.';
+      c.worktree = v.worktree;
+    } else if (!c.session) return 'Usage: baton diff <session> [--stat] [--uncommitted|--since-turn], or baton diff --worktree <worktree>';
     c.stat = v.stat === true;
     c.scope = v.uncommitted ? 'uncommitted' : v['since-turn'] ? 'since_turn' : 'all';
   }
@@ -247,6 +258,8 @@ function commandOf(words: readonly string[]): Result<Command> {
       return usage(second === undefined ? '`task` needs a subcommand: add or list.' : `Unknown task subcommand "${second}"; use add or list.`);
     }
     case 'diff':
+      // `diff --worktree <id>` names no session; the flags decide (reviewOptions).
+      return second === undefined ? { ok: true, value: { kind: 'diff', session: '', stat: false, scope: 'all' } } : sessionVerb(first, words.slice(1));
     case 'merge':
     case 'resolve':
     case 'pr':

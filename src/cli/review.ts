@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { DiffScope, MergeView } from '../shared/contracts/review';
+import type { DiffScope, DiffView, MergeView } from '../shared/contracts/review';
+import type { WorktreeView } from '../shared/contracts/worktrees';
 import type { SessionSummary } from '../shared/contracts/sessions';
 import type { HarnessId } from '../shared/harness';
 import { fail, ok, type Result } from '../shared/result';
@@ -26,10 +27,33 @@ export async function session(ctx: CommandContext, query: string, archived: 'hid
   return all.ok ? matchSession(all.value, query) : all;
 }
 
-export async function diff(ctx: CommandContext, c: { session: string; stat: boolean; scope: DiffScope }): Promise<Result<void>> {
-  const s = await session(ctx, c.session);
-  if (!s.ok) return s;
-  const d = await ctx.call('review.diff', { sessionId: s.value.id, scope: c.scope, stat: c.stat });
+/** `--worktree <w>`: a live worktree of any project by id (or the start of it), name or branch; more than one match is an error. */
+async function worktreeId(ctx: CommandContext, query: string): Promise<Result<string>> {
+  const projects = await ctx.call('projects.list', {});
+  if (!projects.ok) return projects;
+  const all: WorktreeView[] = [];
+  for (const p of projects.value) {
+    const panel = await ctx.call('worktrees.list', { projectId: p.id });
+    if (panel.ok) all.push(...panel.value.worktrees);
+  }
+  const exact = all.filter((w) => w.id === query || w.name === query || w.branch === query);
+  const hits = exact.length ? exact : all.filter((w) => w.id.startsWith(query.toLowerCase()));
+  if (hits.length === 1) return ok(hits[0]!.id);
+  if (hits.length > 1) return fail('ambiguous_worktree', `"${query}" matches ${hits.length} worktrees: ${hits.map((w) => `${short(w.id)} (${w.branch})`).join(', ')}. Use more of the id.`);
+  return fail('unknown_worktree', `No worktree matches "${query}"; see the project's Worktrees tab.`);
+}
+
+export async function diff(ctx: CommandContext, c: { session: string; stat: boolean; scope: DiffScope; worktree?: string }): Promise<Result<void>> {
+  let d: Result<DiffView>;
+  if (c.worktree !== undefined) {
+    const w = await worktreeId(ctx, c.worktree);
+    if (!w.ok) return w;
+    d = await ctx.call('review.worktreeDiff', { worktreeId: w.value, scope: c.scope === 'uncommitted' ? 'uncommitted' : 'all', stat: c.stat });
+  } else {
+    const s = await session(ctx, c.session);
+    if (!s.ok) return s;
+    d = await ctx.call('review.diff', { sessionId: s.value.id, scope: c.scope, stat: c.stat });
+  }
   if (!d.ok) return d;
   if (ctx.json) {
     printJson(ctx, d.value);

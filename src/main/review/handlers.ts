@@ -17,6 +17,8 @@ export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewSt
     pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
     stat: ({ sessionId, refresh }) => stats.get(sessionId, { refresh }),
     file: (input) => file(input),
+    worktreeDiff: (input) => service.worktreeDiff(input),
+    worktreeFile: (input) => file(input),
     comments: ({ sessionId }) => comments.list(sessionId),
     addComment: ({ sessionId, ...c }) => comments.add(sessionId, c),
     removeComment: ({ sessionId, id }) => comments.remove(sessionId, id),

@@ -62,6 +62,38 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
 
+  /**
+   * A worktree no session holds (made in the Worktrees panel, or left by a
+   * stopped session): reviewed by its own id, against the branch it was made from.
+   */
+  function worktreeTarget(worktreeId: string): Result<{ worktreePath: string; branch: string; base: string }> {
+    const w = deps.worktrees.get(worktreeId);
+    if (!w) return fail('worktree_not_found', `There is no worktree ${worktreeId}; see the project's Worktrees list.`);
+    if (w.state !== 'active') return fail('no_worktree', `Worktree ${w.name} was released, so there is nothing to review; its uncommitted work is under Preserved work.`);
+    const project = deps.projects.get(w.projectId);
+    if (!project) return fail('project_not_found', `The project of worktree ${w.name} was removed.`);
+    return ok({ worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
+  }
+
+  /** The diff of a live worktree against its base's merge-base (`all`) or HEAD (`uncommitted`); `since_turn` against `turnRef`. */
+  async function diffIn(
+    t: { worktreePath: string; branch: string; base: string },
+    input: { scope: DiffScope; stat: boolean; maxPatchBytes?: number },
+    turnRef: string | null,
+  ): Promise<Result<Omit<DiffView, 'sessionId' | 'scope'>>> {
+    const { worktreePath, base, branch } = t;
+    let from: Result<string, AppError>;
+    if (input.scope === 'uncommitted') from = await revParse(worktreePath, 'HEAD');
+    else if (input.scope === 'since_turn') {
+      from = turnRef ? await revParse(worktreePath, turnRef) : fail('no_turn_snapshot', 'No agent works in this worktree, so there is no last turn; look at all changes or the uncommitted ones.');
+      if (!from.ok) return fail('no_turn_snapshot', from.error.code === 'no_turn_snapshot' ? from.error.message : "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
+    } else from = await mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
+    if (!from.ok) return plain(from);
+    const d = await diffWorktree({ worktreePath, from: from.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    if (!d.ok) return plain(d);
+    return ok({ branch, base, ...d.value });
+  }
+
   /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
   async function preservedDiff(input: { sessionId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number; preservedRef: string }): Promise<Result<DiffView>> {
     // The ref is labelled with a session's id, or a worktree's when no session used it.
@@ -159,17 +191,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (input.preservedRef !== undefined) return preservedDiff({ ...input, preservedRef: input.preservedRef });
       const t = target(input.sessionId);
       if (!t.ok) return t;
-      const { worktreePath, base, branch } = t.value;
-      let from: Result<string, AppError>;
-      if (input.scope === 'uncommitted') from = await revParse(worktreePath, 'HEAD');
-      else if (input.scope === 'since_turn') {
-        from = await revParse(worktreePath, TURN_REF_PREFIX + input.sessionId);
-        if (!from.ok) return fail('no_turn_snapshot', "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
-      } else from = await mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
-      if (!from.ok) return plain(from);
-      const d = await diffWorktree({ worktreePath, from: from.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
-      if (!d.ok) return plain(d);
-      return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value });
+      const d = await diffIn(t.value, input, TURN_REF_PREFIX + input.sessionId);
+      return d.ok ? ok({ sessionId: input.sessionId, scope: input.scope, ...d.value }) : d;
+    },
+
+    worktreeTarget,
+
+    /** A sessionless worktree's changes; `sessionId` in the view is the worktree's id (as for its preserved work). */
+    async worktreeDiff(input: { worktreeId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {
+      const t = worktreeTarget(input.worktreeId);
+      if (!t.ok) return t;
+      const d = await diffIn(t.value, input, null);
+      return d.ok ? ok({ sessionId: input.worktreeId, worktreeId: input.worktreeId, scope: input.scope, ...d.value }) : d;
     },
 
     async commit(input: { sessionId: string; message: string; paths?: string[] }): Promise<Result<CommitView>> {

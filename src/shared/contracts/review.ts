@@ -34,6 +34,8 @@ export const DiffView = z.object({
   truncated: z.boolean(),
   /** Set when the diff is of preserved work ("Open previous work"): `head` is the preserved commit. */
   preservedRef: z.string().nullable().optional(),
+  /** Set when the diff is of a worktree no session holds (review.worktreeDiff); `sessionId` is then this id too. */
+  worktreeId: z.string().nullable().optional(),
 });
 export type DiffView = z.infer<typeof DiffView>;
 
@@ -206,6 +208,21 @@ export const reviewContract = domain({
     stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
     /** One changed file's old side (at the diff's `from`) and new side (the worktree), read on a click to expand context. */
     file: procedure(z.object({ sessionId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
+
+    /** A worktree no session holds (the Worktrees panel): its changes against the branch it was made from, committed and not. */
+    worktreeDiff: procedure(
+      z
+        .object({
+          worktreeId: Id,
+          scope: z.enum(['all', 'uncommitted']).default('all'),
+          stat: z.boolean().default(false),
+          maxPatchBytes: z.number().int().min(0).max(3 * 1024 * 1024).optional(),
+        })
+        .strict(),
+      DiffView,
+    ),
+    /** review.file for a worktree no session holds. */
+    worktreeFile: procedure(z.object({ worktreeId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
 
     /** The session's review comments not yet sent (drafts and queued), kept in main so they survive a reload or a restart. */
     comments: procedure(z.object({ sessionId: Id }).strict(), z.array(ReviewCommentView)),

@@ -23,6 +23,8 @@ export interface ReviewState {
   mode: 'unified' | 'split';
   diff: { sessionId: string; scope: DiffScope; view: DiffView | null; error: string | null; loading: boolean } | null;
   comments: Record<string, ReviewCommentView[]>;
+  /** The open review of a worktree no session holds (the Worktrees tab), or null. */
+  worktreeDiff: { worktreeId: string; scope: 'all' | 'uncommitted'; view: DiffView | null; error: string | null; loading: boolean } | null;
   /** The file the list last asked the diff to show. */
   focus: { path: string; n: number } | null;
 
@@ -35,6 +37,8 @@ export interface ReviewState {
   loadDiff(sessionId: string): Promise<void>;
   focusFile(path: string): void;
   loadComments(sessionId: string): Promise<void>;
+  /** Opens (or reads again) a sessionless worktree's diff; null closes it. */
+  showWorktreeDiff(worktreeId: string | null, scope?: 'all' | 'uncommitted'): Promise<void>;
   addComment(sessionId: string, c: ReviewCommentDraft): Promise<Result<ReviewCommentView>>;
   removeComment(sessionId: string, id: string): Promise<void>;
   /** All the session's drafts as one prompt: sent now, or queued in main until the agent's turn ends. */
@@ -54,6 +58,7 @@ export function createReviewStore(api: Api): ReviewStore {
     mode: 'unified',
     diff: null,
     comments: {},
+    worktreeDiff: null,
     focus: null,
 
     async loadStat(sessionId, how = 'once') {
@@ -102,6 +107,16 @@ export function createReviewStore(api: Api): ReviewStore {
 
     focusFile(path) {
       set((s) => ({ focus: { path, n: (s.focus?.n ?? 0) + 1 } }));
+    },
+
+    async showWorktreeDiff(worktreeId, scope = 'all') {
+      const seq = ++diffSeq;
+      if (!worktreeId) return set({ worktreeDiff: null });
+      set((s) => ({ worktreeDiff: { worktreeId, scope, view: s.worktreeDiff?.worktreeId === worktreeId && s.worktreeDiff.scope === scope ? s.worktreeDiff.view : null, error: null, loading: true } }));
+      const r = await api.review.worktreeDiff({ worktreeId, scope, maxPatchBytes: 3 * 1024 * 1024 });
+      if (seq !== diffSeq) return;
+      if (r.ok) set({ worktreeDiff: { worktreeId, scope, view: r.value, error: null, loading: false } });
+      else set((s) => ({ worktreeDiff: { worktreeId, scope, view: s.worktreeDiff?.view ?? null, error: `Could not read the worktree's changes: ${r.error.message}`, loading: false } }));
     },
 
     async loadComments(sessionId) {

@@ -4,7 +4,7 @@ import type { WorktreeView } from '../../../../shared/contracts/worktrees';
 import { WORKTREE_STATUS_LABELS } from '../../../../shared/worktrees';
 import { heldByLabel, preservedOwner, releaseOutcome, selectWorktreePanel, type ReleaseOutcome } from './worktrees';
 import { useBaton, useServices } from '../../app/react';
-import { OpenChangesButton } from '../review';
+import { OpenChangesButton, WorktreeChanges } from '../review';
 
 const STATUS_TONE: Record<WorktreeView['status'], string> = {
   active: 'pill-ok',
@@ -25,6 +25,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
   const [restoreTarget, setRestoreTarget] = useState<Record<string, string>>({});
   /** A release refused because a session holds the worktree: its message, and the offer to stop that session first. */
   const [refused, setRefused] = useState<{ worktreeId: string; message: string } | null>(null);
+  /** The worktree (held by no session) whose changes are open below the list. */
+  const [reviewing, setReviewing] = useState<string | null>(null);
 
   useEffect(() => {
     void load(projectId);
@@ -153,6 +155,11 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                 </td>
                 <td className="actions">
                   {w.heldBy && w.status === 'active' && <OpenChangesButton sessionId={w.heldBy.id} />}
+                  {!w.heldBy && w.status === 'active' && (
+                    <button className="btn btn-sm" data-testid="worktree-changes-open" aria-pressed={reviewing === w.id} onClick={() => setReviewing(reviewing === w.id ? null : w.id)}>
+                      Changes
+                    </button>
+                  )}
                   <button className="btn btn-sm" disabled={busy === w.id} onClick={() => void release(w)}>
                     {busy === w.id ? 'Releasing…' : w.status === 'release_failed' ? 'Retry' : 'Release'}
                   </button>
@@ -162,6 +169,12 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
           </tbody>
         </table>
       )}
+
+      {(() => {
+        // Only while it is still listed and held by no session (a session that takes it over reviews it in its own tab).
+        const open = panel.worktrees.find((w) => w.id === reviewing && !w.heldBy && w.status === 'active');
+        return open ? <WorktreeChanges worktree={open} onClose={() => setReviewing(null)} /> : null;
+      })()}
 
       {panel.unregistered.length > 0 && (
         <div className="banner banner-warn">
