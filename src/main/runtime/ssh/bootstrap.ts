@@ -105,7 +105,7 @@ export async function bootstrapRemote(link: SshLink, bundle: HostBundle, agentCo
   const r = await link.exec(`${shq(node)} -e ${shq(INSTALL_JS)}`, payload, 120_000);
   if (!r.ok) return r;
   const out = r.value.stdout.toString('utf8').trim();
-  let parsed: { copied?: boolean; error?: string } | null = null;
+  let parsed: { copied?: boolean; error?: string } | null;
   try {
     parsed = JSON.parse(out) as { copied?: boolean; error?: string };
   } catch {

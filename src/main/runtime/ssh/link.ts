@@ -1,9 +1,9 @@
 /** One SSH destination reached with the system OpenSSH client over one multiplexed connection Baton owns (ADR 0018). */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../../../shared/result';
 import { spawnErrorText } from '../../lib/spawn-error';
 import { sleep } from '../../lib/wait';
@@ -67,6 +67,10 @@ export class SshLink {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly controlPath: string;
+  /** Where forwarded sockets go: beside the control socket, private. */
+  private readonly forwardDir: string;
+  /** Local ends the current master forwards; a new master starts with none. */
+  private forwards = new Set<string>();
 
   constructor(
     readonly target: SshTarget,
@@ -75,6 +79,7 @@ export class SshLink {
     if (!validDestination(target.destination)) throw new Error(`invalid ssh destination ${JSON.stringify(target.destination)}`);
     mkdirSync(target.controlDir, { recursive: true, mode: 0o700 });
     this.controlPath = controlPathIn(target.controlDir);
+    this.forwardDir = dirname(this.controlPath);
   }
 
   get state(): LinkState {
@@ -130,7 +135,7 @@ export class SshLink {
     let child: ChildProcess;
     try {
       // ServerAlive: a link that silently died (a sleeping laptop, a dropped NAT) is noticed within ~15 s.
-      child = spawn('ssh', [...this.baseArgs(), '-M', '-N', '-o', 'ControlPersist=no', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', '--', this.target.destination], {
+      child = spawn('ssh', [...this.baseArgs(), '-M', '-N', '-o', 'ControlPersist=no', '-o', 'StreamLocalBindUnlink=yes', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', '--', this.target.destination], {
         stdio: ['ignore', 'ignore', 'pipe'],
         windowsHide: true,
       });
@@ -139,6 +144,7 @@ export class SshLink {
       return;
     }
     this.master = child;
+    this.forwards = new Set();
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
     child.once('error', (e) => {
       if (this.master !== child) return;
@@ -189,15 +195,43 @@ export class SshLink {
     return r;
   }
 
-  /** A byte stream to a unix socket on the remote (`ssh -W <path>`: OpenSSH's streamlocal forwarding), over the master. */
-  openSocketStream(remoteSocket: string): Result<ChildDuplex> {
+  /**
+   * A local unix socket forwarded to one on the remote (`ssh -O forward -L local:remote`: OpenSSH's
+   * streamlocal forwarding, on the master), so a host's socket is reached with no process on the
+   * remote. The master binds it (mode 0600, replacing a stale file); a new master forwards again.
+   */
+  async forwardSocket(remoteSocket: string): Promise<Result<string>> {
+    if (this.current.state !== 'connected') return fail('unreachable', this.downText());
+    const local = join(this.forwardDir, `f-${createHash('sha256').update(remoteSocket).digest('hex').slice(0, 16)}.sock`);
+    if (this.forwards.has(local)) return ok(local);
+    const r = await this.run(['-O', 'forward', '-L', `${local}:${remoteSocket}`, '--', this.target.destination], null, 10_000);
+    if (!r.ok) return r;
+    if (r.value.code !== 0) return fail(this.current.state === 'connected' ? 'forward_failed' : 'unreachable', `ssh could not forward ${remoteSocket} on ${this.target.destination}: ${r.value.stderr.trim().split('\n').at(-1) ?? `exit ${r.value.code}`}`);
+    this.forwards.add(local);
+    return ok(local);
+  }
+
+  /** A byte stream to a remote command's stdin and stdout (the `remote.js bridge` fallback), over the master. */
+  openCommandStream(remoteCommand: string): Result<ChildDuplex> {
     if (this.current.state !== 'connected') return fail('unreachable', this.downText());
     try {
-      const child = spawn('ssh', [...this.baseArgs(), '-o', 'ControlMaster=no', '-W', remoteSocket, '--', this.target.destination], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      const child = spawn('ssh', [...this.baseArgs(), '-T', '-o', 'ControlMaster=no', '--', this.target.destination, remoteCommand], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
       return ok(new ChildDuplex(child));
     } catch (e) {
       return fail('unreachable', `ssh could not be started: ${spawnErrorText(e)}`);
     }
+  }
+
+  /**
+   * exec, blocking: only for the HostPort's synchronous journal read (a host that is gone), bounded by
+   * its timeout. Everything on a live path uses exec.
+   */
+  execSync(remoteCommand: string, timeoutMs = 15_000): Result<ExecResult> {
+    if (this.current.state !== 'connected') return fail('unreachable', this.downText());
+    const r = spawnSync('ssh', [...this.baseArgs(), '-T', '-o', 'ControlMaster=no', '--', this.target.destination, remoteCommand], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, windowsHide: true });
+    if (r.error) return fail('unreachable', `ssh ${this.target.destination} failed: ${spawnErrorText(r.error)}`);
+    if (r.status === 255 || r.status === null) return fail('unreachable', `ssh ${this.target.destination} failed: ${r.stderr.toString('utf8').trim().split('\n').at(-1) ?? 'no exit code'}`);
+    return ok({ code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') });
   }
 
   private downText(): string {
