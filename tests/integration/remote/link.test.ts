@@ -55,6 +55,18 @@ describe('the SSH link: one master connection, commands over it, state, reconnec
     expect(r.ok && r.value.stdout.toString().trim()).toBe('back');
   });
 
+  it('a master killed outright (its control socket left behind) is replaced: the stale socket does not disable multiplexing', async () => {
+    link = newLink();
+    expect((await link.connect()).ok).toBe(true);
+    const first = link.masterPid;
+    if (!first) throw new Error('no master');
+    process.kill(first, 'SIGKILL');
+    await until(() => link?.state.state === 'disconnected', 'the link to show disconnected');
+    await until(() => link?.state.state === 'connected' && link.masterPid !== first, 'a new master', 15_000);
+    const r = await link.exec('echo again');
+    expect(r.ok && r.value.stdout.toString().trim()).toBe('again');
+  });
+
   it('refuses a destination that ssh would read as an option', () => {
     expect(validDestination('-oProxyCommand=touch /tmp/x')).toBe(false);
     expect(validDestination('devbox')).toBe(true);

@@ -1,9 +1,10 @@
 /** One SSH destination reached with the system OpenSSH client over one multiplexed connection Baton owns (ADR 0018). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isSshDestination } from '../../../shared/project-host';
 import { fail, ok, type Result } from '../../../shared/result';
 import { spawnErrorText } from '../../lib/spawn-error';
 import { sleep } from '../../lib/wait';
@@ -31,24 +32,26 @@ export interface ExecResult {
 
 /** Waits between reconnect attempts: quick at first (a blip), then no more than every 10 s. */
 export const DEFAULT_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
-/** sun_path is 104 bytes on macOS; %C expands to 40 hex digits. */
-const CONTROL_PATH_MAX = 100;
+/** sun_path is 104 bytes on macOS, counting the NUL; ssh adds a suffix while it binds. */
+const CONTROL_PATH_MAX = 80;
 
 /** POSIX shell single-quoting: the remote side of `ssh` always runs the command through the user's shell. */
 export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A destination ssh would read as an option, or with characters no host name has, is refused before it reaches a command line. */
-export function validDestination(d: string): boolean {
-  return /^(ssh:\/\/)?[A-Za-z0-9_.@%:[\]-]{1,255}$/.test(d) && !d.startsWith('-');
-}
+export const validDestination = isSshDestination;
 
-/** The control socket's dir: `<controlDir>` when the path fits sun_path, else a per-user dir in the temp dir. */
-function controlPathIn(dir: string): string {
-  const inDir = join(dir, '%C');
-  if (Buffer.byteLength(inDir) + 40 - 2 <= CONTROL_PATH_MAX) return inDir;
+/**
+ * The control socket: named by us (not `%C`), so a stale one left by a crash can be found and removed;
+ * in `<controlDir>` when the path fits sun_path, else in a private dir under the temp dir.
+ */
+function controlPathFor(dir: string, target: SshTarget): string {
+  const name = `m-${createHash('sha256').update(`${target.destination}\0${target.configFile ?? ''}`).digest('hex').slice(0, 20)}`;
+  const inDir = join(dir, name);
+  if (Buffer.byteLength(inDir) <= CONTROL_PATH_MAX) return inDir;
   const short = join(tmpdir(), `baton-ssh-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
   mkdirSync(short, { recursive: true, mode: 0o700 });
-  return join(short, '%C');
+  return join(short, name);
 }
 
 /**
@@ -78,7 +81,7 @@ export class SshLink {
   ) {
     if (!validDestination(target.destination)) throw new Error(`invalid ssh destination ${JSON.stringify(target.destination)}`);
     mkdirSync(target.controlDir, { recursive: true, mode: 0o700 });
-    this.controlPath = controlPathIn(target.controlDir);
+    this.controlPath = controlPathFor(target.controlDir, target);
     this.forwardDir = dirname(this.controlPath);
   }
 
@@ -131,6 +134,22 @@ export class SshLink {
     this.retryTimer = null;
     this.attempt++;
     this.setState({ state: 'connecting', attempt: this.attempt });
+    void this.clearStaleMaster().then(() => {
+      if (!this.closing && this.current.state === 'connecting') this.spawnMaster();
+    });
+  }
+
+  /**
+   * A master left by an earlier Baton that died without ending it (it still answers), or its
+   * socket file (it does not): either would make ssh disable multiplexing for ours. Ended, removed.
+   */
+  private async clearStaleMaster(): Promise<void> {
+    if (!existsSync(this.controlPath)) return;
+    await this.run(['-O', 'exit', '--', this.target.destination], null, 5000);
+    rmSync(this.controlPath, { force: true });
+  }
+
+  private spawnMaster(): void {
     let stderr = '';
     let child: ChildProcess;
     try {
