@@ -6,6 +6,7 @@
  *   node remote.js journal <dataDir> <session>                               → { records, diagnostics }
  *   node remote.js append  <dataDir> <session>  stdin: a host record's msg  → Result<JournalRecord>
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
+ *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
  *
  * It is main's local runtime adapter (launch, liveness, journal), run where the host runs: one
  * implementation of each, never a remote copy. One JSON document on stdout per call.
@@ -22,6 +23,8 @@ import { launchHost } from '../launch';
 import { stopOrphanHost } from '../orphan';
 import { privateUmask } from '../../lib/umask';
 import { parseRemoteLaunch } from './remote-launch';
+import { REMOTE_WORKTREE_METHODS, type RemoteWorktreeRequest } from './remote-worktrees';
+import { createWorktreeManager } from '../../git/worktrees';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -67,6 +70,22 @@ async function main(argv: string[]): Promise<number> {
       print(isRecordObject(msg) ? appendHostRecord(a, b, msg) : fail('bad_record', 'A host record must be a JSON object.'));
       return 0;
     }
+    case 'worktree': {
+      const req = JSON.parse(await readStdin()) as RemoteWorktreeRequest;
+      const m = await createWorktreeManager({ repoPath: req.repoPath, worktreeRoot: req.worktreeRoot });
+      if (!m.ok || req.method === 'open') {
+        print(m.ok ? { ok: true, value: { repoPath: m.value.repoPath, worktreeRoot: m.value.worktreeRoot } } : m);
+        return 0;
+      }
+      const method = REMOTE_WORKTREE_METHODS.find((x) => x === req.method);
+      if (!method || !Array.isArray(req.args)) {
+        print(fail('bad_request', `Unknown worktree method ${JSON.stringify(req.method)}.`));
+        return 0;
+      }
+      const fn = m.value[method] as (...a: unknown[]) => Promise<unknown>;
+      print(await fn(...req.args));
+      return 0;
+    }
     case 'bridge': {
       if (!a) return usage();
       const sock = connect(a);
@@ -85,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> | append <dataDir> <session> | bridge <socket>\n');
+  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> | append <dataDir> <session> | bridge <socket> | worktree\n');
   return 2;
 }
 
