@@ -36,3 +36,19 @@ export function formatProjectLocation(host: ProjectHost, path: string): string {
   const authority = host.destination.replace(/^ssh:\/\//, '');
   return `ssh://${authority}${path}`;
 }
+
+/** What a person sees for a project's host; null for a local project (nothing to say). One rule for sidebar, header and CLI. */
+export function hostLinkLabel(host: ProjectHost, link: { state: 'idle' | 'connecting' | 'connected' | 'disconnected'; reason: string | null } | null): string | null {
+  if (host.kind === 'local') return null;
+  const where = `on ${host.destination.replace(/^ssh:\/\//, '')}`;
+  switch (link?.state ?? 'idle') {
+    case 'connected':
+      return `${where} · Connected`;
+    case 'connecting':
+      return `${where} · Connecting…`;
+    case 'disconnected':
+      return `${where} · Disconnected (host unreachable)`;
+    default:
+      return where;
+  }
+}

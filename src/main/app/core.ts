@@ -153,12 +153,18 @@ export function createCore(opts: CoreOptions): Core {
   const reviewsRepo = createReviewRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
   // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
-  const sshHosts = createSshHosts({ dataDir: opts.dataDir, ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}) });
+  const sshHosts = createSshHosts({
+    dataDir: opts.dataDir,
+    ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}),
+    // Which projects live there is the list's business: one resync of the list, not a per-project event.
+    onStateChange: () => hub.emit('projects.changed', {}),
+  });
   const projects = createProjectsService({
     repo: projectsRepo,
     hasLiveWorktrees: (id) => worktreesRepo.hasLive(id),
     onChanged: projectChanged,
     inspectRemote: (destination, path) => sshHosts.inspectRepository(destination, path),
+    hostLinkState: (destination) => sshHosts.view(destination),
   });
   const worktrees: WorktreesService = createWorktreesService({
     dataDir: opts.dataDir,

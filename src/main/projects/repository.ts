@@ -73,6 +73,8 @@ export function createProjectsRepository(db: Db) {
         name: r.name,
         path: r.path,
         host: hostOf(r),
+        // Live, not stored: the service fills it in from the link (ADR 0018).
+        hostLink: null,
         prefix: r.prefix,
         baseBranch: r.base_branch,
         orchestratorAgent: r.orchestrator_agent,

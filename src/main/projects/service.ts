@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename, isAbsolute, normalize, sep } from 'node:path';
-import type { PathInspection, ProjectPatch, ProjectSettings, ProjectSummary } from '../../shared/contracts/projects';
+import type { HostLinkView, PathInspection, ProjectPatch, ProjectSettings, ProjectSummary } from '../../shared/contracts/projects';
 import { DEFAULT_HARNESS } from '../../shared/harness';
 import { err, fail, ok, type AppError, type Result } from '../../shared/result';
 import { listBranches } from '../git/branches';
@@ -19,6 +19,8 @@ export interface ProjectsServiceDeps {
    * Absent: a location `ssh://…` is refused with a message saying so.
    */
   inspectRemote?: (destination: string, path: string) => Promise<Result<RemoteRepository>>;
+  /** The live state of the link to a destination, for the list; absent: shown as idle. */
+  hostLinkState?: (destination: string) => HostLinkView;
 }
 
 /** What adding a project needs to know of a repository on another machine. */
@@ -79,7 +81,10 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
     });
   }
 
-  const summaryOf = (id: string): ProjectSummary | undefined => repo.listSummaries().find((s) => s.id === id);
+  const withLink = (p: ProjectSummary): ProjectSummary =>
+    p.host.kind === 'ssh' ? { ...p, hostLink: deps.hostLinkState?.(p.host.destination) ?? { state: 'idle', reason: null } } : p;
+  const list = (): ProjectSummary[] => repo.listSummaries().map(withLink);
+  const summaryOf = (id: string): ProjectSummary | undefined => list().find((s) => s.id === id);
 
   function insertNew(host: ProjectHost, topLevel: string, baseBranch: string, name: string): Result<{ project: ProjectSummary; existed: boolean }> {
     const record: ProjectRecord = {
@@ -118,6 +123,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
 
   return {
     inspect,
+    list,
 
     async add(input: { path: string; name?: string }): Promise<Result<{ project: ProjectSummary; existed: boolean }>> {
       const location = parseProjectLocation(input.path);

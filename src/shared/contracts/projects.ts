@@ -35,6 +35,17 @@ export const ProjectHost = z.discriminatedUnion('kind', [
 ]);
 export type ProjectHost = z.infer<typeof ProjectHost>;
 
+/**
+ * The link to a project's SSH destination, live (not stored): `idle` until first used; `disconnected`
+ * means unreachable — its agents keep running there — never that they are gone.
+ */
+export const HostLinkView = z.object({
+  state: z.enum(['idle', 'connecting', 'connected', 'disconnected']),
+  /** ssh's own words for the last failure, when disconnected. */
+  reason: z.string().nullable(),
+});
+export type HostLinkView = z.infer<typeof HostLinkView>;
+
 /** What the sidebar and board need, and nothing else: never the project's config or env. */
 export const ProjectSummary = z.object({
   id: z.string(),
@@ -42,6 +53,8 @@ export const ProjectSummary = z.object({
   /** On the project's host: a local path, or the path on the SSH destination. */
   path: z.string(),
   host: ProjectHost,
+  /** Null for a local project. */
+  hostLink: HostLinkView.nullable(),
   prefix: z.string(),
   baseBranch: z.string(),
   orchestratorAgent: z.string(),

@@ -4,6 +4,7 @@ import { run } from '../../../src/cli/index';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
 import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { waitUntil } from '../../support/wait';
 
 let sshd: Sshd;
 let h: Harness;
@@ -49,9 +50,29 @@ describe('projects on an SSH destination', () => {
     expect(list.find((p) => p.id === added.project.id)?.host).toEqual({ kind: 'ssh', destination: HOST_ALIAS });
     expect(await h.must('projects.inspect', { path: `ssh://${HOST_ALIAS}${repo}` })).toMatchObject({ topLevel: repo, currentBranch: 'trunk', existingProjectId: added.project.id });
 
+    // `baton status` says where it lives; the link is idle until something there is used.
+    let status = '';
+    expect(await run(['status', '--data-dir', h.dataDir], { stdout: (t) => (status += t), stderr: () => undefined })).toBe(0);
+    expect(status).toContain(`ssh://${HOST_ALIAS}${repo}`);
+    expect(status).toMatch(/Host\s+on devbox/);
+
     // A local project keeps host local.
     const local = await h.must('projects.add', { path: makeRepo(h.tempDir()) });
     expect(local.project.host).toEqual({ kind: 'local' });
+  });
+
+  it('the list carries the live link state: Connected, Disconnected (host unreachable) with the reason, Connected again', async () => {
+    const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('live')}` });
+    expect(project.hostLink).toEqual({ state: 'connected', reason: null });
+    const stateNow = async () => (await h.must('projects.list', {})).find((p) => p.id === project.id)?.hostLink;
+    const changesBefore = h.events.filter((e) => e.name === 'projects.changed').length;
+    await sshd.down();
+    await waitUntil(stateNow, (l) => l?.state === 'disconnected', 15_000, 'the list to show disconnected');
+    expect((await stateNow())?.reason).toEqual(expect.any(String));
+    // The board learns it by event, not by polling.
+    expect(h.events.filter((e) => e.name === 'projects.changed').length).toBeGreaterThan(changesBefore);
+    await sshd.up();
+    await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'the list to show connected again');
   });
 
   it('says what is wrong with a remote location, and refuses sessions there until they are wired', async () => {

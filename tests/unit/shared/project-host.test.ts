@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/store/db';
 import { migrations } from '../../../src/main/store/migrations';
-import { formatProjectLocation, isSshDestination, parseProjectLocation } from '../../../src/shared/project-host';
+import { formatProjectLocation, hostLinkLabel, isSshDestination, parseProjectLocation } from '../../../src/shared/project-host';
 
 describe('project locations: a local path or ssh://<destination>/<path>', () => {
   const cases: Array<[string, ReturnType<typeof parseProjectLocation>]> = [
@@ -51,4 +51,18 @@ describe('migration 013: where a project lives', () => {
     expect(() => db.prepare("UPDATE projects SET host_kind = 'k8s', host_destination = 'x' WHERE id = 'old'").run()).toThrow(/CHECK/);
     db.close();
   });
+});
+
+describe('what a person sees for a project host', () => {
+  const ssh = { kind: 'ssh' as const, destination: 'devbox' };
+  const table: Array<[Parameters<typeof hostLinkLabel>[0], Parameters<typeof hostLinkLabel>[1], string | null]> = [
+    [{ kind: 'local' }, null, null],
+    [ssh, null, 'on devbox'],
+    [ssh, { state: 'idle', reason: null }, 'on devbox'],
+    [ssh, { state: 'connecting', reason: null }, 'on devbox · Connecting…'],
+    [ssh, { state: 'connected', reason: null }, 'on devbox · Connected'],
+    [ssh, { state: 'disconnected', reason: 'Connection refused' }, 'on devbox · Disconnected (host unreachable)'],
+    [{ kind: 'ssh', destination: 'ssh://me@box:2222' }, { state: 'connected', reason: null }, 'on me@box:2222 · Connected'],
+  ];
+  for (const [host, link, want] of table) it(`${JSON.stringify(host)} ${link?.state ?? 'no link'} → ${String(want)}`, () => expect(hostLinkLabel(host, link)).toBe(want));
 });

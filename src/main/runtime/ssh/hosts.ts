@@ -5,6 +5,8 @@ import { shq, SshLink, validDestination, type LinkState } from './link';
 
 export interface SshHostsOptions {
   dataDir: string;
+  /** A destination's link changed state (connected, disconnected…): the board follows it. */
+  onStateChange?: (destination: string) => void;
   /** An ssh_config used instead of the user's (`-F`): tests only, from BATON_SSH_CONFIG. */
   configFile?: string;
 }
@@ -25,6 +27,7 @@ export function createSshHosts(o: SshHostsOptions) {
     if (!l) {
       l = new SshLink({ destination, controlDir, ...(o.configFile ? { configFile: o.configFile } : {}) });
       links.set(destination, l);
+      l.onState(() => o.onStateChange?.(destination));
     }
     return ok(l);
   }
@@ -61,6 +64,13 @@ export function createSshHosts(o: SshHostsOptions) {
       const branches = await git(destination, topLevel, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']);
       if (!branches.ok) return branches;
       return ok({ topLevel, currentBranch: head.ok ? head.value.trim() || null : null, branches: branches.value.split('\n').filter(Boolean) });
+    },
+
+    /** A destination's link as the board shows it: idle until first used. */
+    view(destination: string): { state: 'idle' | LinkState['state']; reason: string | null } {
+      const s = links.get(destination)?.state;
+      if (!s) return { state: 'idle', reason: null };
+      return { state: s.state, reason: s.state === 'disconnected' ? s.reason : null };
     },
 
     /** Each destination's connection state, for the board and `baton project list`. */

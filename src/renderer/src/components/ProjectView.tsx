@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
+import { formatProjectLocation, hostLinkLabel } from '../../../shared/project-host';
 import type { ProjectTab } from '../stores/projects';
 import { selectOpenSession } from '../stores/sessions';
 import { selectOpenTaskCount } from '../stores/tasks';
@@ -45,7 +46,8 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
         <div>
           <h1>{project.name}</h1>
           <div className="muted mono small">
-            {project.path} · {project.baseBranch}
+            {formatProjectLocation(project.host, project.path)} · {project.baseBranch}
+            {project.host.kind === 'ssh' && <span title={project.hostLink?.reason ?? undefined}> · {hostLinkLabel(project.host, project.hostLink)}</span>}
           </div>
         </div>
         <div className="header-actions">

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
+import { hostLinkLabel } from '../../../shared/project-host';
 import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { selectOrchestrator } from '../stores/orchestrator';
 import { selectProjects } from '../stores/projects';
@@ -37,6 +38,11 @@ export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () =>
                 <span className="sidebar-item-meta">
                   {p.baseBranch} · {p.sessionCounts.active} active
                 </span>
+                {p.host.kind === 'ssh' && (
+                  <span className="sidebar-item-meta" data-testid="project-host" title={p.hostLink?.reason ?? undefined}>
+                    {hostLinkLabel(p.host, p.hostLink)}
+                  </span>
+                )}
               </button>
               <OrchestratorLink project={p} />
             </li>
