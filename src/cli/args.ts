@@ -44,7 +44,7 @@ Commands:
                                       the board's sessions; --archived: the archived ones, with their preserved work
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
-  project add <path>                  add a git repository as a project
+  project add <path|ssh://host/path>  add a git repository as a project (here, or on an SSH destination)
   session new <project> --prompt TEXT [--agent claude-code|codex|gemini|custom] [--base BRANCH]
                                       start a worker session in its own worktree
   diff <session> [--stat] [--uncommitted|--since-turn]

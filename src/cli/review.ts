@@ -161,10 +161,15 @@ export async function archive(ctx: CommandContext, c: { session: string; deleteB
 }
 
 export async function projectAdd(ctx: CommandContext, c: { path: string }): Promise<Result<void>> {
-  const r = await ctx.call('projects.add', { path: resolve(c.path) });
+  // `ssh://<destination>/<path>` names a repository on another machine (ADR 0018): passed as written, never resolved here.
+  const r = await ctx.call('projects.add', { path: /^ssh:\/\//i.test(c.path) ? c.path : resolve(c.path) });
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
-  else ctx.out(clean(`${r.value.existed ? 'Already a project' : 'Added project'}: ${r.value.project.name} (id ${short(r.value.project.id)}, prefix ${r.value.project.prefix}, base ${r.value.project.baseBranch})`));
+  else {
+    const p = r.value.project;
+    const where = p.host.kind === 'ssh' ? `, on ${p.host.destination}` : '';
+    ctx.out(clean(`${r.value.existed ? 'Already a project' : 'Added project'}: ${p.name} (id ${short(p.id)}, prefix ${p.prefix}, base ${p.baseBranch}${where})`));
+  }
   return ok(undefined);
 }
 

@@ -27,6 +27,7 @@ import { createDivergencesRepository } from '../sessions/divergences-repository'
 import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort } from '../runtime';
+import { createSshHosts } from '../runtime/ssh/hosts';
 import { createEventsRepository } from '../sessions/events-repository';
 import { sessionsHandlers } from '../sessions/handlers';
 import type { HostPort } from '../sessions/host-port';
@@ -153,7 +154,20 @@ export function createCore(opts: CoreOptions): Core {
   const sessionsRepo = createSessionsRepository(db);
   const reviewsRepo = createReviewRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
-  const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
+  // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
+  const sshHosts = createSshHosts({
+    dataDir: opts.dataDir,
+    ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}),
+    // Which projects live there is the list's business: one resync of the list, not a per-project event.
+    onStateChange: () => hub.emit('projects.changed', {}),
+  });
+  const projects = createProjectsService({
+    repo: projectsRepo,
+    hasLiveWorktrees: (id) => worktreesRepo.hasLive(id),
+    onChanged: projectChanged,
+    inspectRemote: (destination, path) => sshHosts.inspectRepository(destination, path),
+    hostLinkState: (destination) => sshHosts.view(destination),
+  });
   const worktrees: WorktreesService = createWorktreesService({
     dataDir: opts.dataDir,
     projects: projectsRepo,
@@ -382,6 +396,8 @@ export function createCore(opts: CoreOptions): Core {
       await review.idle();
       await reviewStats.idle();
       await reviewComments.idle();
+      // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
+      await sshHosts.close();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

@@ -125,6 +125,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+    // Git on the remote (worktrees, preserve, release over ssh) is not wired into this domain yet (ADR 0018): say so rather than run local git on a remote path.
+    if (project.host.kind !== 'local') return fail('remote_not_supported', `${project.name} lives on ${project.host.destination}; worktrees and sessions there are not available in this version of Baton yet. Its project entry is kept.`);
     const m = await manager(projectId, project.path);
     if (!m.ok) return err({ code: m.error.code, message: m.error.message });
     return fn(m.value);
