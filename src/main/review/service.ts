@@ -152,6 +152,31 @@ export function createReviewService(deps: ReviewServiceDeps) {
   const lastTurnIds = new Map<string, string>();
   const snapshots = new Map<string, Promise<void>>();
 
+  /**
+   * Snapshots a worker's worktree once per ended turn. A turn that ends while
+   * the previous snapshot is still being written is looked at again when that
+   * one is done: a quick turn must not be dropped for want of a later change.
+   */
+  function snapshotTurn(sessionId: string): void {
+    const s = deps.sessions.get(sessionId);
+    if (!s || s.state !== 'idle') return;
+    const turn = deps.turns.last(sessionId);
+    if (!turn || turn.status !== 'ended' || lastTurnIds.get(sessionId) === turn.id || snapshots.has(sessionId)) return;
+    const t = target(sessionId);
+    if (!t.ok) return;
+    const p = snapshotWorktree(t.value.worktreePath, TURN_REF_PREFIX + sessionId, `Baton: worktree of session ${sessionId} after turn ${turn.id}\n`)
+      .then((r) => {
+        if (r.ok) lastTurnIds.set(sessionId, turn.id);
+        else console.warn(`[baton] session ${sessionId}: no turn snapshot: ${r.error.message}`);
+        return r.ok;
+      })
+      .finally(() => snapshots.delete(sessionId))
+      .then((done) => {
+        if (done) snapshotTurn(sessionId);
+      });
+    snapshots.set(sessionId, p);
+  }
+
   return {
     target,
 
@@ -275,21 +300,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     },
 
     /** A worker's turn ended: snapshot its worktree once per turn, for "since last turn". */
-    onSessionChanged(sessionId: string): void {
-      const s = deps.sessions.get(sessionId);
-      if (!s || s.state !== 'idle') return;
-      const turn = deps.turns.last(sessionId);
-      if (!turn || turn.status !== 'ended' || lastTurnIds.get(sessionId) === turn.id || snapshots.has(sessionId)) return;
-      const t = target(sessionId);
-      if (!t.ok) return;
-      const p = snapshotWorktree(t.value.worktreePath, TURN_REF_PREFIX + sessionId, `Baton: worktree of session ${sessionId} after turn ${turn.id}\n`)
-        .then((r) => {
-          if (r.ok) lastTurnIds.set(sessionId, turn.id);
-          else console.warn(`[baton] session ${sessionId}: no turn snapshot: ${r.error.message}`);
-        })
-        .finally(() => snapshots.delete(sessionId));
-      snapshots.set(sessionId, p);
-    },
+    onSessionChanged: snapshotTurn,
 
     /** Waits for snapshots under way (shutdown, tests). */
     async idle(): Promise<void> {
