@@ -341,6 +341,9 @@ export function createCore(opts: CoreOptions): Core {
   // lastReconcile is published as soon as every state is decided (the board is accurate); `reconciling`
   // stays true, and the promise pending, until every journal the database was behind on is projected.
   recover = () => {
+    // Every SSH destination a project lives on is dialled at once, in the background: the board shows
+    // Connecting, then Connected or Disconnected (host unreachable), and never waits on an unreachable host.
+    for (const d of new Set(projectsRepo.listSummaries().flatMap((p) => (p.host.kind === 'ssh' ? [p.host.destination] : [])))) void sshHosts.connected(d);
     reconciling ??= (async () => {
       // Never beside a lost host's own reconcile, which would decide (and mark) that session a second time.
       const lost = [...lostHosts];

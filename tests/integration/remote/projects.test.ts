@@ -75,6 +75,21 @@ describe('projects on an SSH destination', () => {
     await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'the list to show connected again');
   });
 
+  it('Baton restarted while the link is down: the board shows Disconnected within 1 s, and Connected when the link returns', async () => {
+    const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('restart')}` });
+    await h.core.close();
+    await sshd.down();
+    const { core, call } = h.reopen();
+    const started = Date.now();
+    void core.recover();
+    const stateNow = async () => (await call<ProjectSummary[]>('projects.list', {})).find((p) => p.id === project.id)?.hostLink;
+    // Recovery dials every destination in the background; a refused link is known at once, and nothing waited on it.
+    await waitUntil(stateNow, (l) => l?.state === 'disconnected', 1000, 'Disconnected within 1 s of the restart', 20);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await sshd.up();
+    await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'Connected once the link is back');
+  });
+
   it('says what is wrong with a remote location, and refuses sessions there until they are wired', async () => {
     expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}${sshd.remoteHome}/not-a-repo` })).toMatchObject({ ok: false, error: { code: 'not_a_repository' } });
     expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}` })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });

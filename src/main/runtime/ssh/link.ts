@@ -153,8 +153,9 @@ export class SshLink {
     let stderr = '';
     let child: ChildProcess;
     try {
-      // ServerAlive: a link that silently died (a sleeping laptop, a dropped NAT) is noticed within ~15 s.
-      child = spawn('ssh', [...this.baseArgs(), '-M', '-N', '-o', 'ControlPersist=no', '-o', 'StreamLocalBindUnlink=yes', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', '--', this.target.destination], {
+      // ServerAlive: a link that silently died (a sleeping laptop, a dropped NAT) is noticed within ~15 s;
+      // ConnectTimeout: a host that drops packets shows Disconnected in 15 s, not after the OS's TCP timeout.
+      child = spawn('ssh', [...this.baseArgs(), '-M', '-N', '-o', 'ControlPersist=no', '-o', 'StreamLocalBindUnlink=yes', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', '-o', 'ConnectTimeout=15', '--', this.target.destination], {
         stdio: ['ignore', 'ignore', 'pipe'],
         windowsHide: true,
       });

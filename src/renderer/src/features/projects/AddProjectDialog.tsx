@@ -107,7 +107,7 @@ export function AddProjectDialog(props: { open: boolean; onClose: () => void }) 
             )}
           </div>
           <span id="path-help" className={`field-help ${check.state === 'error' ? 'field-error' : ''}`} data-testid="path-check" data-state={check.state}>
-            {check.state === 'idle' && 'The full path of a git repository on this machine (any folder inside it works).'}
+            {check.state === 'idle' && 'The full path of a git repository on this machine (any folder inside it works), or ssh://host/path for one on another machine.'}
             {check.state === 'checking' && 'Checking…'}
             {check.state === 'error' && check.message}
             {check.state === 'ok' &&
