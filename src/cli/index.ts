@@ -7,6 +7,7 @@ import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
+import { sessionRestart, taskStart } from './starts';
 
 export interface Io {
   stdout(text: string): void;
@@ -96,5 +97,9 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return projectAdd(ctx, c);
     case 'session_new':
       return sessionNew(ctx, c);
+    case 'session_restart':
+      return sessionRestart(ctx, c);
+    case 'task_start':
+      return taskStart(ctx, c);
   }
 }

@@ -144,13 +144,17 @@ export async function projectAdd(ctx: CommandContext, c: { path: string }): Prom
   return ok(undefined);
 }
 
-export async function sessionNew(ctx: CommandContext, c: { project: string; prompt: string; agent?: HarnessId; base?: string }): Promise<Result<void>> {
+export async function sessionNew(ctx: CommandContext, c: { project: string; prompt: string; agent?: HarnessId; base?: string; title?: string; branch?: string }): Promise<Result<void>> {
   const project = await resolveProject(ctx, c.project);
   if (!project.ok) return project;
-  if (c.base !== undefined && c.base !== project.value.baseBranch) {
-    return fail('not_supported', `Sessions start from the project's base branch (${project.value.baseBranch}) in this version of Baton; change it in the project's settings, or leave out --base.`);
-  }
-  const r = await ctx.call('sessions.create', { projectId: project.value.id, prompt: c.prompt, ...(c.agent ? { harness: c.agent } : {}) });
+  const r = await ctx.call('sessions.create', {
+    projectId: project.value.id,
+    prompt: c.prompt,
+    ...(c.agent ? { harness: c.agent } : {}),
+    ...(c.title !== undefined ? { title: c.title } : {}),
+    ...(c.branch !== undefined ? { branch: c.branch } : {}),
+    ...(c.base !== undefined ? { baseBranch: c.base } : {}),
+  });
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
   else ctx.out(clean(`Started session ${short(r.value.id)} (${r.value.harness}) on ${r.value.branch ?? 'no branch'} in ${r.value.worktreePath ?? '?'}`));

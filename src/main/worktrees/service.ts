@@ -143,11 +143,12 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       });
     },
 
-    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker'): Promise<Result<WorktreeView>> {
+    /** `opts`: a worker's own branch name and the branch it starts from (by default the project's base). */
+    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker', opts: { branch?: string; baseBranch?: string } = {}): Promise<Result<WorktreeView>> {
       return withProject(projectId, async (m) => {
         const project = deps.projects.get(projectId);
         if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
-        const created = await m.create({ prefix: project.prefix, name, baseBranch: project.baseBranch, role });
+        const created = await m.create({ prefix: project.prefix, name, baseBranch: opts.baseBranch ?? project.baseBranch, role, ...(opts.branch ? { branch: opts.branch } : {}) });
         if (!created.ok) return err({ code: created.error.code, message: created.error.message });
         const id = record(projectId, role === 'orchestrator' ? 'orchestrator' : name, role, created.value);
         const row = deps.worktrees.get(id);

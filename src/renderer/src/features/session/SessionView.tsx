@@ -60,6 +60,11 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <button className="btn btn-sm btn-ghost" aria-pressed={logOpen} onClick={() => setLogOpen((o) => !o)} title="What the agent wrote on stderr">
           Agent log{transcript.agentLog.length > 0 ? ` (${transcript.agentLog.reduce((n, e) => n + e.lines.length, 0)})` : ''}
         </button>
+        {can.restart && (
+          <button className="btn btn-sm btn-primary" title="Start its agent again and resume its conversation" onClick={() => void act(api.sessions.restart({ id: session.id }))}>
+            Restart
+          </button>
+        )}
         <button className="btn btn-sm" disabled={!can.cancel} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
         </button>
