@@ -2,4 +2,4 @@
 export { CardStat } from './CardStat';
 export { ChangesView } from './ChangesView';
 export { OpenChangesButton } from './OpenChangesButton';
-export { SessionTabs, useChangesOpen } from './SessionTabs';
+export { SessionTabs, useChangesOpen, useShowChanges } from './SessionTabs';
