@@ -7,7 +7,7 @@ import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { sessionView } from '../../shared/session-view';
 import { resolveHarness } from '../agents/harness';
 import { titleSlug } from '../../shared/slug';
-import type { ProjectRecord } from '../projects/repository';
+import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
 import { dispatch } from './dispatch';
 import type { Hibernation } from './hibernate';
@@ -33,7 +33,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
-  const agentCommand = (project: ProjectRecord, harness: HarnessId): Result<SessionRecord['command']> => resolveHarness(harness, project.customCommand);
+  const agentCommand = (project: ProjectRecord, harness: HarnessId, role: SessionRecord['role']): Result<SessionRecord['command']> => resolveHarness(harness, customCommandFor(project, role));
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
@@ -79,7 +79,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       const project = findProject(input.projectId);
       if (!project.ok) return project;
       const harness = input.harness ?? project.value.workerAgent;
-      const command = agentCommand(project.value, harness);
+      const command = agentCommand(project.value, harness, 'worker');
       if (!command.ok) return command;
       const id = randomUUID();
       const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
@@ -103,7 +103,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       const project = findProject(input.projectId);
       if (!project.ok) return project;
       if (!deps.sessions.get(input.id)) {
-        const command = agentCommand(project.value, input.harness);
+        const command = agentCommand(project.value, input.harness, input.role);
         if (!command.ok) return command;
         deps.sessions.insert({ id: input.id, projectId: project.value.id, role: input.role, harness: input.harness, command: command.value, title: input.title, worktreeId: input.worktreeId, cwd: input.cwd });
         reg.changed(input.id);
@@ -148,7 +148,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
       const project = deps.projects.get(s.projectId);
       if (project) {
-        const command = agentCommand(project, s.harness as HarnessId);
+        const command = agentCommand(project, s.harness as HarnessId, s.role);
         if (!command.ok) return command;
         deps.sessions.setCommand(id, command.value);
       }
@@ -179,7 +179,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       if (deps.archivedOf?.(id)) return fail('illegal_state', 'This session is archived: its worktree was released. Start a new session (its preserved work is under its archive ref).');
       const project = deps.projects.get(s.projectId);
       if (project) {
-        const command = agentCommand(project, s.harness as HarnessId);
+        const command = agentCommand(project, s.harness as HarnessId, s.role);
         if (!command.ok) return command;
         deps.sessions.setCommand(id, command.value);
       }

@@ -8,9 +8,14 @@ import { m007 } from './007_tasks';
 import { m008 } from './008_session_prompt';
 import { m009 } from './009_turn_request_ids';
 import { m010 } from './010_session_reviews';
+import { m015 } from './015_agent_commands_env_visibility';
 import type { Migration } from './types';
 
-/** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
+/**
+ * Append-only: never edit a released migration, add the next number. Numbers
+ * are handed out to work in parallel branches, so one may land before a lower
+ * one: versions increase, a gap is a number still on its way.
+ */
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m015];
 
-export const LATEST_VERSION = migrations.length;
+export const LATEST_VERSION = Math.max(0, ...migrations.map((m) => m.version));
