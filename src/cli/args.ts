@@ -20,7 +20,9 @@ export type Command =
   | { kind: 'pr'; session: string; title?: string }
   | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
-  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string }
+  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string; title?: string; branch?: string }
+  | { kind: 'session_restart'; session: string }
+  | { kind: 'task_start'; task: string }
   | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
   | { kind: 'comment_list'; session: string }
   | { kind: 'comment_remove'; session: string; id: string }
@@ -40,13 +42,16 @@ Commands:
   task add <project> <title> [--body TEXT] [--priority low|normal|high|urgent]
                                       queue a task for the project's orchestrator
   task list [<project>] [--status open|done|canceled]
+  task start <task>                   start a worker for the task's queued run now, without waiting for the orchestrator
   session list [<project>] [--archived]
                                       the board's sessions; --archived: the archived ones, with their preserved work
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
   project add <path|ssh://host/path>  add a git repository as a project (here, or on an SSH destination)
-  session new <project> --prompt TEXT [--agent claude-code|codex|gemini|custom] [--base BRANCH]
-                                      start a worker session in its own worktree
+  session new <project> --prompt TEXT [--title TEXT] [--branch NAME] [--base BRANCH] [--agent claude-code|codex|gemini|custom]
+                                      start a worker session in its own worktree (branch: from the title
+                                      unless named; base: the project's base branch unless given)
+  session restart <session>           start a stopped session's agent again and resume its conversation
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
   diff --worktree <worktree> [--stat] [--uncommitted]
@@ -109,6 +114,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         prompt: { type: 'string' },
         agent: { type: 'string' },
         base: { type: 'string' },
+        branch: { type: 'string' },
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
@@ -156,6 +162,7 @@ interface ReviewFlags {
   prompt?: string;
   agent?: string;
   base?: string;
+  branch?: string;
   'delete-branch'?: boolean;
   force?: boolean;
   archived?: boolean;
@@ -167,7 +174,7 @@ interface ReviewFlags {
 function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
-    ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
+    ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['branch', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
   ];
   // -m is also a comment's text; --old only a comment's.
   if (c.kind === 'comment_add') {
@@ -179,6 +186,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
   if (v.old !== undefined) return '--old belongs to `comment add`.';
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (v.worktree !== undefined && c.kind !== 'diff') return '--worktree belongs to `diff`.';
+  if (v.title !== undefined && c.kind !== 'pr' && c.kind !== 'session_new') return '--title belongs to `pr` and `session new`.';
   if (c.kind === 'diff') {
     if (v.uncommitted && v['since-turn']) return 'Choose one of --uncommitted and --since-turn.';
     if (v.worktree !== undefined) {
@@ -213,6 +221,8 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
       c.agent = v.agent;
     }
     if (v.base !== undefined) c.base = v.base;
+    if (v.title !== undefined) c.title = v.title;
+    if (v.branch !== undefined) c.branch = v.branch;
   }
   return null;
 }
@@ -251,11 +261,17 @@ function commandOf(words: readonly string[]): Result<Command> {
         const extra = atMost(2, 'task add');
         return extra ? usage(`${extra} (quote the title)`) : { ok: true, value: { kind: 'task_add', project, title } };
       }
+      if (second === 'start') {
+        const [task] = rest;
+        if (task === undefined) return usage('Usage: baton task start <task>');
+        const extra = atMost(1, 'task start');
+        return extra ? usage(extra) : { ok: true, value: { kind: 'task_start', task } };
+      }
       if (second === 'list') {
         const extra = atMost(1, 'task list');
         return extra ? usage(extra) : { ok: true, value: { kind: 'task_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
       }
-      return usage(second === undefined ? '`task` needs a subcommand: add or list.' : `Unknown task subcommand "${second}"; use add or list.`);
+      return usage(second === undefined ? '`task` needs a subcommand: add, list or start.' : `Unknown task subcommand "${second}"; use add, list or start.`);
     }
     case 'diff':
       // `diff --worktree <id>` names no session; the flags decide (reviewOptions).
@@ -283,7 +299,12 @@ function commandOf(words: readonly string[]): Result<Command> {
         if (project === undefined) return usage('Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]');
         return extra.length ? usage(`Too many arguments for \`session new\`: ${extra.join(' ')} (quote the prompt)`) : { ok: true, value: { kind: 'session_new', project, prompt: '' } };
       }
-      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list.' : `Unknown session subcommand "${second}"; use list.`);
+      if (second === 'restart') {
+        const [session, ...extra] = rest;
+        if (session === undefined) return usage('Usage: baton session restart <session>');
+        return extra.length ? usage(`Too many arguments for \`session restart\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_restart', session } };
+      }
+      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new or restart.' : `Unknown session subcommand "${second}"; use list, new or restart.`);
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }

@@ -8,6 +8,7 @@ import { sessionList, status, taskAdd, taskList, type CommandContext } from './c
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
 import { commentAdd, commentList, commentRemove, commentSend } from './comments';
+import { sessionRestart, taskStart } from './starts';
 
 export interface Io {
   stdout(text: string): void;
@@ -105,5 +106,9 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return commentRemove(ctx, c);
     case 'comment_send':
       return commentSend(ctx, c);
+    case 'session_restart':
+      return sessionRestart(ctx, c);
+    case 'task_start':
+      return taskStart(ctx, c);
   }
 }

@@ -173,10 +173,17 @@ export async function projectAdd(ctx: CommandContext, c: { path: string }): Prom
   return ok(undefined);
 }
 
-export async function sessionNew(ctx: CommandContext, c: { project: string; prompt: string; agent?: HarnessId; base?: string }): Promise<Result<void>> {
+export async function sessionNew(ctx: CommandContext, c: { project: string; prompt: string; agent?: HarnessId; base?: string; title?: string; branch?: string }): Promise<Result<void>> {
   const project = await resolveProject(ctx, c.project);
   if (!project.ok) return project;
-  const r = await ctx.call('sessions.create', { projectId: project.value.id, prompt: c.prompt, ...(c.agent ? { harness: c.agent } : {}), ...(c.base !== undefined ? { baseBranch: c.base } : {}) });
+  const r = await ctx.call('sessions.create', {
+    projectId: project.value.id,
+    prompt: c.prompt,
+    ...(c.agent ? { harness: c.agent } : {}),
+    ...(c.title !== undefined ? { title: c.title } : {}),
+    ...(c.branch !== undefined ? { branch: c.branch } : {}),
+    ...(c.base !== undefined ? { baseBranch: c.base } : {}),
+  });
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
   else ctx.out(clean(`Started session ${short(r.value.id)} (${r.value.harness}) on ${r.value.branch ?? 'no branch'} from ${c.base ?? project.value.baseBranch} in ${r.value.worktreePath ?? '?'}`));

@@ -7,7 +7,7 @@ import type { SessionState } from './session-state';
  * so none of them re-derives a status or an affordance from the raw state.
  */
 
-export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Done' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
+export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Stopped' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
 
 /** Why a session needs a person now; null when it does not. */
 export type AttentionReason = 'permission' | 'interrupted' | 'failed' | 'divergence';
@@ -34,6 +34,8 @@ export interface SessionAffordances {
   stop: boolean;
   continue: boolean;
   retry: boolean;
+  /** A stopped session's agent can be started again, its conversation resumed. */
+  restart: boolean;
   /** Nothing of it runs or can run without a person's act: it may be put away. */
   archive: boolean;
   /** A permission request waits on a person's answer. */
@@ -61,7 +63,8 @@ const RULES: readonly Rule[] = [
   { when: (f) => f.state === 'retired', status: 'Retired' },
   { when: (f) => f.state === 'retiring', status: 'Retiring' },
   { when: (f) => f.state === 'stopping', status: 'Stopping' },
-  { when: (f) => f.state === 'stopped', status: 'Done' },
+  // Stopped by a person (or its agent ended): it can be restarted, so it is not "Done".
+  { when: (f) => f.state === 'stopped', status: 'Stopped' },
   { when: (f) => f.state === 'failed', status: 'Failed', attention: 'failed' },
   { when: (f) => f.state === 'interrupted', status: 'Interrupted', attention: 'interrupted' },
   { when: (f) => f.state === 'pending' || f.state === 'starting', status: 'Starting' },
@@ -72,12 +75,28 @@ const RULES: readonly Rule[] = [
   { when: (f) => f.state === 'idle', status: 'Idle' },
 ];
 
+/** What to press (or wait for) so that a prompt is taken again, by state; the refusal ends with it. */
+const NEXT_STEP: Partial<Record<SessionState, string>> = {
+  pending: 'Wait until it is Idle.',
+  starting: 'Wait until it is Idle.',
+  stopping: 'Wait until it has stopped, then press Restart.',
+  stopped: 'Press Restart to start its agent again and resume the conversation.',
+  failed: 'Press Retry to start its agent again.',
+  interrupted: 'Press Continue to resume the interrupted turn.',
+  retiring: 'This session was replaced; open the current one.',
+  retired: 'This session was replaced; open the current one.',
+};
+
 /** The refusal a prompt gets, by the same first-match order; null when it is taken. */
 function promptRefusal(f: SessionFacts): string | null {
   if (f.agentExiting) return 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.';
   if (f.state === 'busy' || f.state === 'waiting_input') return 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.';
-  if (f.state !== 'idle') return `The agent cannot take a prompt now: it is ${f.state}.`;
-  return null;
+  if (f.state === 'idle') return null;
+  const base = `The agent cannot take a prompt now: it is ${f.state}.`;
+  // Reviving an orchestrator that another has replaced would make two live ones: no button to point at.
+  if (f.revivalBlocked && (f.state === 'stopped' || f.state === 'failed' || f.state === 'interrupted')) return `${base} Another orchestrator has replaced it; open the current one.`;
+  const next = NEXT_STEP[f.state];
+  return next ? `${base} ${next}` : base;
 }
 
 /** A commit while the agent writes would take half a turn's edits: refused while a turn runs, starts or is being stopped. */
@@ -116,6 +135,7 @@ export function sessionView(f: SessionFacts): SessionView {
       stop: f.state !== 'stopped' && f.state !== 'retired',
       continue: f.state === 'interrupted' && !f.revivalBlocked,
       retry: f.state === 'failed' && !f.revivalBlocked,
+      restart: f.state === 'stopped' && !f.revivalBlocked,
       archive: f.state === 'stopped' || f.state === 'retired' || f.state === 'failed' || f.state === 'interrupted',
       answer: f.state === 'waiting_input',
       commit: noCommit === null,

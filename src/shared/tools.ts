@@ -10,7 +10,7 @@ import { TaskStatus } from './contracts/tasks';
  * believes it was honoured.
  */
 const RunId = z.string().min(1).max(100).describe('The run id, from list_tasks or claim_next_run.');
-const ClaimToken = z.string().min(1).max(200).describe('The claim token claim_next_run returned for this run.');
+const ClaimToken = z.string().min(1).max(200).describe('The claim token claim_next_run returned for this run; "person" for a run whose worker a person started from the task panel.');
 const SessionId = z.string().min(1).max(100).describe("A worker session id (from spawn_worker or a run's workerSessionId).");
 
 export const ORCHESTRATOR_TOOLS = {

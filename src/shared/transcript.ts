@@ -1,5 +1,6 @@
 import { AUTO_ANSWER_META_KEY, isAutoAnswerReason, type AutoAnswerReason } from './baton-tools';
 import { asRpc, idKey, isNotification, isObject, isRequest, isResponse, type JournalRecord } from './journal';
+import { appendOutput, rawOutputText, terminalMeta } from './tool-output';
 
 export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'interrupted';
 
@@ -16,6 +17,13 @@ export type TranscriptItem =
       status: ToolStatus;
       content: string[];
       locations: string[];
+      /** What its command printed, streamed as terminal output (Codex's `_meta`); its tail. */
+      output: string;
+      /** How its command ended, when the agent said (`_meta.terminal_exit`). */
+      exit: { code: number | null; signal: string | null } | null;
+      /** Its `rawOutput` in words, and the error in it, when the agent sent one. */
+      rawOutput: string | null;
+      error: string | null;
     }
   | { type: 'plan'; seq: number; entries: { content: string; status: string; priority?: string }[] }
   | {
@@ -34,8 +42,18 @@ export type TranscriptItem =
   | { type: 'exit'; seq: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'marker'; seq: number; marker: string; text: string };
 
+/** What the agent wrote on stderr, as its host kept it: shown in the agent-log pane, not in the transcript. */
+export interface AgentLogEntry {
+  seq: number;
+  lines: string[];
+  code: number | null;
+  signal: string | null;
+}
+
 export interface Transcript {
   items: TranscriptItem[];
+  /** The agent's stderr, one entry per exit that kept any. */
+  agentLog: AgentLogEntry[];
   /** A turn is open: a prompt was sent and no response (stop reason) has come back. */
   turnOpen: boolean;
   /** An agent→client request (permission) waits for an answer. */
@@ -65,7 +83,8 @@ function contentToStrings(content: unknown): string[] {
     if (!isObject(c)) continue;
     if (c.type === 'content') out.push(text(c.content));
     else if (c.type === 'diff') out.push(`diff ${String(c.path ?? '')}`);
-    else if (c.type === 'terminal') out.push(`terminal ${String(c.terminalId ?? '')}`);
+    // A terminal's id says nothing to people; its output comes in `_meta` (tool-output.ts) when it comes at all.
+    else if (c.type === 'terminal') continue;
     else out.push(text(c));
   }
   return out.filter((s) => s.length > 0);
@@ -88,14 +107,28 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
   let turnOpen = false;
   let lastSeq = 0;
 
-  const appendChunk = (type: 'agent' | 'thought', seq: number, chunk: string) => {
-    const last = items.at(-1);
-    if (last && last.type === type) last.text += chunk;
-    else items.push({ type, seq, text: chunk });
+  /**
+   * Chunks join the message before them only while that message goes on: the
+   * same kind, the same `messageId` (when the agent sends one), and nothing
+   * else from the agent in between (a tool update, a turn's end). Otherwise
+   * two messages would read as one run-on paragraph.
+   */
+  type OpenMessage = { item: Extract<TranscriptItem, { type: 'agent' | 'thought' }>; messageId: string | null };
+  let open: OpenMessage | null = null;
+  const appendChunk = (type: 'agent' | 'thought', seq: number, chunk: string, messageId: string | null) => {
+    if (open && open.item.type === type && open.messageId === messageId && items.at(-1) === open.item) {
+      open.item.text += chunk;
+      return;
+    }
+    const item = { type, seq, text: chunk };
+    items.push(item);
+    open = { item, messageId };
   };
 
   for (const r of records) {
     lastSeq = Math.max(lastSeq, r.seq);
+    const chunkBefore: OpenMessage | null = open;
+    open = null;
     if (r.dir === 'host') {
       foldHost(r, items, tools, askedOnly);
       // An exit or an interruption ends every open request: their answers can never come.
@@ -164,16 +197,12 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
       // shown once something more is known of it (an update, or an interruption), not beside its own permission.
       const askedKey = item.toolCallId === null ? null : toolKey(typeof m.params.sessionId === 'string' ? m.params.sessionId : '', item.toolCallId);
       if (item.toolCallId !== null && askedKey !== null && !tools.has(askedKey)) {
-        const tool: Extract<TranscriptItem, { type: 'tool' }> = {
-          type: 'tool',
-          seq: r.seq,
-          toolCallId: item.toolCallId,
+        const tool = Object.assign(newTool(r.seq, item.toolCallId), {
           title: typeof tc.title === 'string' ? tc.title : item.toolCallId,
           kind: typeof tc.kind === 'string' ? tc.kind : 'other',
-          status: 'pending',
           content: contentToStrings(tc.content),
           locations: Array.isArray(tc.locations) ? tc.locations.filter(isObject).map((l) => String(l.path ?? '')) : [],
-        };
+        });
         tools.set(askedKey, tool);
         askedOnly.add(askedKey);
       }
@@ -184,6 +213,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
     // Updates that arrive while a session/load is pending are the agent replaying history we already hold.
     if (isNotification(m) && m.method === 'session/update' && loads.size === 0 && isObject(m.params) && isObject(m.params.update)) {
       const u = m.params.update;
+      // Only a chunk may continue the message before it.
+      if (u.sessionUpdate === 'agent_message_chunk' || u.sessionUpdate === 'agent_thought_chunk') open = chunkBefore;
       const agentSessionId = typeof m.params.sessionId === 'string' ? m.params.sessionId : '';
       const askedKey = typeof u.toolCallId === 'string' ? toolKey(agentSessionId, u.toolCallId) : null;
       if (askedKey !== null && askedOnly.delete(askedKey)) {
@@ -198,7 +229,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
 
   const pendingPermission = [...permissions.values()].some((p) => p.outcome === null);
   if (!turnOpen) for (const p of permissions.values()) if (p.outcome === null) p.outcome = { kind: 'cancelled' };
-  return { items, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
+  const agentLog = items.flatMap((i) => (i.type === 'exit' && i.stderrTail.length > 0 ? [{ seq: i.seq, lines: i.stderrTail, code: i.code, signal: i.signal }] : []));
+  return { items, agentLog, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
 }
 
 /**
@@ -210,20 +242,36 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
  */
 const toolKey = (agentSessionId: string, toolCallId: string): string => `${agentSessionId}\u0000${toolCallId}`;
 
+const newTool = (seq: number, toolCallId: string): Extract<TranscriptItem, { type: 'tool' }> => ({
+  type: 'tool',
+  seq,
+  toolCallId,
+  title: '',
+  kind: 'other',
+  status: 'pending',
+  content: [],
+  locations: [],
+  output: '',
+  exit: null,
+  rawOutput: null,
+  error: null,
+});
+
 function foldUpdate(
   seq: number,
   agentSessionId: string,
   u: Record<string, unknown>,
   items: TranscriptItem[],
   tools: Map<string, Extract<TranscriptItem, { type: 'tool' }>>,
-  appendChunk: (type: 'agent' | 'thought', seq: number, chunk: string) => void,
+  appendChunk: (type: 'agent' | 'thought', seq: number, chunk: string, messageId: string | null) => void,
 ): void {
+  const messageId = typeof u.messageId === 'string' ? u.messageId : null;
   switch (u.sessionUpdate) {
     case 'agent_message_chunk':
-      appendChunk('agent', seq, text(u.content));
+      appendChunk('agent', seq, text(u.content), messageId);
       return;
     case 'agent_thought_chunk':
-      appendChunk('thought', seq, text(u.content));
+      appendChunk('thought', seq, text(u.content), messageId);
       return;
     case 'user_message_chunk':
       return; // Our own prompt is already shown from the request we sent.
@@ -233,7 +281,7 @@ function foldUpdate(
       const key = toolKey(agentSessionId, id);
       let tool = tools.get(key);
       if (!tool) {
-        tool = { type: 'tool', seq, toolCallId: id, title: '', kind: 'other', status: 'pending', content: [], locations: [] };
+        tool = newTool(seq, id);
         tools.set(key, tool);
         items.push(tool);
       }
@@ -243,6 +291,10 @@ function foldUpdate(
       if (typeof u.status === 'string') tool.status = u.status as ToolStatus;
       if (Array.isArray(u.content)) tool.content = contentToStrings(u.content);
       if (Array.isArray(u.locations)) tool.locations = u.locations.filter(isObject).map((l) => String(l.path ?? ''));
+      if ('rawOutput' in u) Object.assign(tool, rawOutputText(u.rawOutput));
+      const term = terminalMeta(u._meta);
+      if (term.chunk) tool.output = appendOutput(tool.output, term.chunk);
+      if (term.exit) tool.exit = term.exit;
       return;
     }
     case 'plan':

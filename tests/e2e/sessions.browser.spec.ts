@@ -107,7 +107,7 @@ test('a session with the scripted agent: the transcript streams, a permission is
   await expect(page.getByTestId('session-card')).toHaveCount(1);
   await page.getByTestId('session-card').click();
   await view.getByRole('button', { name: 'Stop' }).click();
-  await expect(view.getByTestId('session-status')).toHaveText('Done');
+  await expect(view.getByTestId('session-status')).toHaveText('Stopped');
   await page.getByRole('button', { name: '← Board' }).click();
   await page.screenshot({ path: screenshotPath('board-one-session') });
 });

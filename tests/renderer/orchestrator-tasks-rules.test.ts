@@ -195,7 +195,7 @@ const future = new Date(NOW + 60_000).toISOString();
 
 describe('what a person can do about a task', () => {
   const cases: [string, TaskView, string[]][] = [
-    ['queued: cancel only', task(), ['cancel']],
+    ['queued: start a worker now, or cancel', task(), ['start', 'cancel']],
     ['running, lease alive', task({ run: run({ status: 'running', leaseExpiresAt: future }) }), ['cancel']],
     ['claimed, lease expired: recover', task({ run: run({ status: 'claimed', leaseExpiresAt: past }) }), ['recover', 'cancel']],
     ['running, lease expired: recover', task({ run: run({ status: 'running', leaseExpiresAt: past }) }), ['recover', 'cancel']],

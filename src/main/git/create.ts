@@ -18,6 +18,8 @@ export interface CreateWorktreeInput {
   name: string;
   baseBranch: string;
   role: WorktreeRole;
+  /** A worker's branch as a person named it; by default `baton/<prefix>-<name>`. */
+  branch?: string;
 }
 
 export interface CreatedWorktree {
@@ -47,7 +49,7 @@ async function plan(ctx: RepoContext, input: CreateWorktreeInput): Promise<Resul
       return err(gitError('invalid_name', 'invalid', `"${input.name}" is reserved for the orchestrator; choose another worker name.`));
     }
     dirName = input.name;
-    branch = branchNameFor(input.prefix, input.name);
+    branch = input.branch ?? branchNameFor(input.prefix, input.name);
   }
   const valid = await validateBranchName(branch);
   if (!valid.ok) return valid;
@@ -131,6 +133,11 @@ export async function createWorktree(ctx: RepoContext, input: CreateWorktreeInpu
   // base exists is left to `git worktree add`, which fails before creating anything.
   if (!reusedBranch && (input.baseBranch.length === 0 || input.baseBranch.startsWith('-'))) {
     return err(baseNotFound(input.baseBranch));
+  }
+  // Checked before `worktree add`, whose own message for a missing base ("invalid reference") names neither side.
+  if (!reusedBranch) {
+    const base = await runGit(['rev-parse', '--verify', '--quiet', `${input.baseBranch}^{commit}`], { cwd: ctx.repoPath });
+    if (base.ok && base.value.code !== 0) return err(baseNotFound(input.baseBranch));
   }
 
   // --no-track: a worker branched from origin/main must not get origin/main as

@@ -4,25 +4,13 @@ import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import { gitError, type GitError } from './errors';
 import { runGit, stripNewline } from './exec';
+import { slugify } from '../../shared/slug';
 
-const SLUG_MAX = 40;
+export { slugify };
 
 // Characters that are always valid in a single ref component, whatever git's
 // other rules (no dots, so no `..`, `.lock` or leading dot).
 const SAFE_COMPONENT = /^[A-Za-z0-9_-]+$/;
-
-/** A session prefix derived from a project name: `My Project ü!` → `my-project-u`. */
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX)
-    .replace(/-+$/, '');
-  return slug.length > 0 ? slug : 'project';
-}
 
 /**
  * Branch for a worker or orchestrator worktree. The directory keeps the name

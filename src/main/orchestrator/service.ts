@@ -5,7 +5,7 @@ import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '.
 import { fail, ok, type Result } from '../../shared/result';
 import { resolveHarness } from '../agents/harness';
 import { configuredLaunch, launchFingerprint } from '../agents/launch';
-import type { ProjectRecord } from '../projects/repository';
+import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import type { SessionRecord } from '../sessions/repository';
 import type { ReplacementsRepository } from './repository';
 import { runReplacement, type SagaDeps } from './saga';
@@ -63,7 +63,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
    * an agent that is not installed must not cost the project the one it has.
    */
   function preflight(project: ProjectRecord): Result<void> {
-    const resolved = resolveHarness(project.orchestratorAgent, project.customCommand);
+    const resolved = resolveHarness(project.orchestratorAgent, customCommandFor(project, 'orchestrator'));
     if (resolved.ok) return ok(undefined);
     return fail(
       resolved.error.code,
@@ -101,7 +101,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
         duplicates: duplicates.map((s) => s.id),
         replacement: deps.replacements.openFor(projectId) ?? deps.replacements.newestFor(projectId),
         configuredAgent: project.orchestratorAgent,
-        configuredLaunch: configuredLaunch(project.orchestratorAgent, project.customCommand),
+        configuredLaunch: configuredLaunch(project.orchestratorAgent, customCommandFor(project, 'orchestrator')),
         currentLaunch: current ? launchFingerprint(current.harness, current.command) : null,
       });
     },

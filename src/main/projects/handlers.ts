@@ -11,7 +11,7 @@ export function projectsHandlers<Ctx>(repo: ProjectsRepository, service: Project
     add: (input) => service.add(input),
     get: ({ id }) => service.get(id),
     update: ({ id, patch }) => service.update(id, patch),
-    setEnv: ({ id, key, value }) => service.setEnv(id, key, value),
+    setEnv: ({ id, key, value, secret }) => service.setEnv(id, key, value, secret),
     deleteEnv: ({ id, key }) => service.deleteEnv(id, key),
     remove: ({ id }) => service.remove(id),
   };

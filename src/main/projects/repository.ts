@@ -14,8 +14,21 @@ export interface ProjectRecord {
   orchestratorAgent: HarnessId;
   workerAgent: HarnessId;
   customCommand: string;
+  /** The orchestrator's own custom command; '' runs `customCommand`, as workers do. */
+  orchestratorCustomCommand: string;
   setupCommands: string[];
   copyFiles: CopyFile[];
+}
+
+/** The custom command a session of `role` runs: the orchestrator's own when it has one. */
+export const customCommandFor = (p: Pick<ProjectRecord, 'customCommand' | 'orchestratorCustomCommand'>, role: 'worker' | 'orchestrator'): string =>
+  role === 'orchestrator' && p.orchestratorCustomCommand.trim() ? p.orchestratorCustomCommand : p.customCommand;
+
+/** One environment variable as Settings shows it: a secret's value never leaves main. */
+export interface EnvEntry {
+  key: string;
+  secret: boolean;
+  value: string | null;
 }
 
 interface ProjectRow {
@@ -27,13 +40,15 @@ interface ProjectRow {
   orchestrator_agent: string;
   worker_agent: string;
   custom_command: string;
+  orchestrator_custom_command: string;
   setup_commands: string;
   copy_files: string;
   host_kind: string;
   host_destination: string | null;
 }
 
-const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files, host_kind, host_destination';
+const COLUMNS =
+  'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, orchestrator_custom_command, setup_commands, copy_files, host_kind, host_destination';
 
 /** The CHECK of migration 013 makes a destination present exactly when the kind is ssh. */
 const hostOf = (r: Pick<ProjectRow, 'host_kind' | 'host_destination'>): ProjectHost =>
@@ -49,6 +64,7 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
   orchestratorAgent: r.orchestrator_agent as HarnessId,
   workerAgent: r.worker_agent as HarnessId,
   customCommand: r.custom_command,
+  orchestratorCustomCommand: r.orchestrator_custom_command,
   setupCommands: JSON.parse(r.setup_commands) as string[],
   copyFiles: JSON.parse(r.copy_files) as CopyFile[],
 });
@@ -79,7 +95,7 @@ export function createProjectsRepository(db: Db) {
         baseBranch: r.base_branch,
         orchestratorAgent: r.orchestrator_agent,
         // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
-        orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, r.custom_command),
+        orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, customCommandFor(toRecord(r), 'orchestrator')),
         sessionCounts: { active: r.active, total: r.total },
       }));
     },
@@ -103,7 +119,7 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         p.id,
         p.name,
@@ -113,6 +129,7 @@ export function createProjectsRepository(db: Db) {
         p.orchestratorAgent,
         p.workerAgent,
         p.customCommand,
+        p.orchestratorCustomCommand,
         JSON.stringify(p.setupCommands),
         JSON.stringify(p.copyFiles),
         p.host.kind,
@@ -124,8 +141,8 @@ export function createProjectsRepository(db: Db) {
     update(p: ProjectRecord): void {
       db.prepare(
         `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?, custom_command = ?,
-           setup_commands = ?, copy_files = ?, updated_at = ? WHERE id = ?`,
-      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
+           orchestrator_custom_command = ?, setup_commands = ?, copy_files = ?, updated_at = ? WHERE id = ?`,
+      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, p.orchestratorCustomCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
     },
     remove(id: string): boolean {
       return db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;
@@ -133,11 +150,18 @@ export function createProjectsRepository(db: Db) {
     envKeys(id: string): string[] {
       return envKeysStmt.all(id).map((r) => r.key);
     },
-    setEnv(id: string, key: string, value: string): void {
+    /** Settings' list: a non-secret value is shown; a secret's is not even read here. */
+    env(id: string): EnvEntry[] {
+      return db
+        .prepare<[string], { key: string; secret: number; value: string | null }>('SELECT key, secret, CASE WHEN secret = 0 THEN value END AS value FROM project_env WHERE project_id = ? ORDER BY key')
+        .all(id)
+        .map((r) => ({ key: r.key, secret: r.secret === 1, value: r.secret === 1 ? null : r.value }));
+    },
+    setEnv(id: string, key: string, value: string, secret = true): void {
       db.prepare(
-        `INSERT INTO project_env (project_id, key, value, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      ).run(id, key, value, now());
+        `INSERT INTO project_env (project_id, key, value, secret, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value, secret = excluded.secret, updated_at = excluded.updated_at`,
+      ).run(id, key, value, secret ? 1 : 0, now());
     },
     deleteEnv(id: string, key: string): void {
       db.prepare('DELETE FROM project_env WHERE project_id = ? AND key = ?').run(id, key);

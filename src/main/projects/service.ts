@@ -7,7 +7,7 @@ import { listBranches } from '../git/branches';
 import { inspectRepository, slugify } from '../git';
 import { unusableEnvKeys } from '../lib/spawn-error';
 import { LOCAL_HOST, parseProjectLocation, type ProjectHost } from '../../shared/project-host';
-import type { ProjectRecord, ProjectsRepository } from './repository';
+import type { EnvEntry, ProjectRecord, ProjectsRepository } from './repository';
 
 export interface ProjectsServiceDeps {
   repo: ProjectsRepository;
@@ -75,7 +75,9 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       orchestratorAgent: p.orchestratorAgent,
       workerAgent: p.workerAgent,
       customCommand: p.customCommand,
+      orchestratorCustomCommand: p.orchestratorCustomCommand,
       envKeys: repo.envKeys(p.id),
+      env: repo.env(p.id),
       setupCommands: p.setupCommands,
       copyFiles: p.copyFiles,
     });
@@ -97,6 +99,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       orchestratorAgent: DEFAULT_HARNESS,
       workerAgent: DEFAULT_HARNESS,
       customCommand: '',
+      orchestratorCustomCommand: '',
       setupCommands: [],
       copyFiles: [],
     };
@@ -176,22 +179,22 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       return settings(next);
     },
 
-    setEnv(id: string, key: string, value: string): Result<{ envKeys: string[] }> {
+    setEnv(id: string, key: string, value: string, secret = true): Result<{ envKeys: string[]; env: EnvEntry[] }> {
       if (!repo.get(id)) return notFound(id);
       // The contract refuses these already; this is the last gate before the value is stored. The value is never named.
       if (unusableEnvKeys({ [key]: value }).length) {
         return fail('invalid_input', `The environment variable "${key}" cannot be saved: its name must be non-empty without "=", and its value cannot contain a NUL character.`);
       }
-      repo.setEnv(id, key, value);
+      repo.setEnv(id, key, value, secret);
       deps.onChanged(id);
-      return ok({ envKeys: repo.envKeys(id) });
+      return ok({ envKeys: repo.envKeys(id), env: repo.env(id) });
     },
 
-    deleteEnv(id: string, key: string): Result<{ envKeys: string[] }> {
+    deleteEnv(id: string, key: string): Result<{ envKeys: string[]; env: EnvEntry[] }> {
       if (!repo.get(id)) return notFound(id);
       repo.deleteEnv(id, key);
       deps.onChanged(id);
-      return ok({ envKeys: repo.envKeys(id) });
+      return ok({ envKeys: repo.envKeys(id), env: repo.env(id) });
     },
 
     remove(id: string): Result<{ removed: boolean }> {

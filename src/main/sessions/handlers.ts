@@ -14,6 +14,7 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     stop: ({ id }) => service.stop(id),
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
+    restart: ({ id }) => service.restart(id),
     continue: ({ id }) => service.continue(id),
     acknowledgeDivergence: ({ id }) => service.acknowledgeDivergence(id),
   };

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
+import { newestActiveOrchestrator } from '../../shared/orchestrator';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { sessionView } from '../../shared/session-view';
 import { resolveHarness } from '../agents/harness';
-import { slugify } from '../git';
-import type { ProjectRecord } from '../projects/repository';
+import { titleSlug } from '../../shared/slug';
+import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
 import { dispatch } from './dispatch';
 import type { Hibernation } from './hibernate';
@@ -32,7 +33,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
-  const agentCommand = (project: ProjectRecord, harness: HarnessId): Result<SessionRecord['command']> => resolveHarness(harness, project.customCommand);
+  const agentCommand = (project: ProjectRecord, harness: HarnessId, role: SessionRecord['role']): Result<SessionRecord['command']> => resolveHarness(harness, customCommandFor(project, role));
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
@@ -74,15 +75,18 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   return {
-    async create(input: { projectId: string; harness?: HarnessId; title?: string; prompt: string; baseBranch?: string }): Promise<Result<SessionSummary>> {
+    async create(input: { projectId: string; harness?: HarnessId; title?: string; branch?: string; baseBranch?: string; prompt: string }): Promise<Result<SessionSummary>> {
       const project = findProject(input.projectId);
       if (!project.ok) return project;
       const harness = input.harness ?? project.value.workerAgent;
-      const command = agentCommand(project.value, harness);
+      const command = agentCommand(project.value, harness, 'worker');
       if (!command.ok) return command;
       const id = randomUUID();
       const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
-      const wt = await deps.worktreesService.create(project.value.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`, 'worker', input.baseBranch);
+      const wt = await deps.worktreesService.create(project.value.id, `${titleSlug(title)}-${id.slice(0, 6)}`, 'worker', {
+        ...(input.branch ? { branch: input.branch } : {}),
+        ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
+      });
       if (!wt.ok) return err({ code: wt.error.code, message: `Could not create the session's worktree: ${wt.error.message}` });
       const s = deps.sessions.insert({ id, projectId: project.value.id, role: 'worker', harness, command: command.value, title, worktreeId: wt.value.id, cwd: wt.value.path, initialPrompt: input.prompt });
       reg.changed(id);
@@ -99,7 +103,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       const project = findProject(input.projectId);
       if (!project.ok) return project;
       if (!deps.sessions.get(input.id)) {
-        const command = agentCommand(project.value, input.harness);
+        const command = agentCommand(project.value, input.harness, input.role);
         if (!command.ok) return command;
         deps.sessions.insert({ id: input.id, projectId: project.value.id, role: input.role, harness: input.harness, command: command.value, title: input.title, worktreeId: input.worktreeId, cwd: input.cwd });
         reg.changed(input.id);
@@ -144,7 +148,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       // The agent's command is looked up again: Retry after fixing the project's settings uses the fix.
       const project = deps.projects.get(s.projectId);
       if (project) {
-        const command = agentCommand(project, s.harness as HarnessId);
+        const command = agentCommand(project, s.harness as HarnessId, s.role);
         if (!command.ok) return command;
         deps.sessions.setCommand(id, command.value);
       }
@@ -154,6 +158,33 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       reg.track(start(reg, id, 'retry', firstPrompt));
       const now = deps.sessions.get(id) ?? s;
       return ok(summary(now));
+    },
+
+    /**
+     * A stopped session's agent started again, its conversation resumed or
+     * reloaded when the agent can (else a new one, told nothing: there is no
+     * unanswered prompt to prime it with). The command is looked up again, as Retry does.
+     */
+    restart(id: string): Result<SessionSummary> {
+      const got = found(id);
+      if (!got.ok) return got;
+      const s = got.value;
+      // An orchestrator that another has replaced stays history: two live ones would both take the queue.
+      const newest = s.role === 'orchestrator' ? newestActiveOrchestrator(deps.sessions.list(s.projectId), s.projectId) : null;
+      const blocked = newest !== null && newest.id !== s.id;
+      if (!sessionView({ state: s.state, revivalBlocked: blocked }).can.restart) {
+        return fail('illegal_state', blocked ? 'Another orchestrator has replaced this one; restarting it would make two. Open the current orchestrator instead.' : `Only a stopped session can be restarted; this one is ${s.state}.`);
+      }
+      // Archived: its worktree was released, so there is nowhere for its agent to run.
+      if (deps.archivedOf?.(id)) return fail('illegal_state', 'This session is archived: its worktree was released. Start a new session (its preserved work is under its archive ref).');
+      const project = deps.projects.get(s.projectId);
+      if (project) {
+        const command = agentCommand(project, s.harness as HarnessId, s.role);
+        if (!command.ok) return command;
+        deps.sessions.setCommand(id, command.value);
+      }
+      reg.track(start(reg, id, 'resume_requested', null, s.agentSessionId));
+      return ok(summary(deps.sessions.get(id) ?? s));
     },
 
     cancel,

@@ -62,7 +62,9 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
   const init = await withTimeout<InitializeResponse>(
     l.acp.agent.request('initialize', {
       protocolVersion: 1,
-      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      // No terminals for the agent to run, but Codex's adapter streams its own commands' output in `_meta` to a
+      // client that says it reads it (both names it has used); the transcript shows it (shared/tool-output.ts).
+      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false, _meta: { terminal_output: true, terminal_output_delta: true } },
       clientInfo: CLIENT_INFO,
     }),
     initTimeoutMs,

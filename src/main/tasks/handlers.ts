@@ -9,6 +9,7 @@ export function tasksHandlers<Ctx>(service: TasksService): HandlersOf<Contract, 
     retry: ({ runId }) => service.retry(runId),
     recover: ({ runId }) => service.recover(runId),
     cancel: ({ taskId }) => service.cancel(taskId),
+    startWorker: ({ taskId }) => service.startWorker(taskId),
     wake: ({ projectId }) => service.wake(projectId),
   };
 }

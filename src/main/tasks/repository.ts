@@ -47,6 +47,13 @@ const toRun = (r: RunRow, attention: RunView['attention'] = null): RunView => ({
 /** Lowercase hex of a fixed length: stored and computed hashes compare as equal-length strings (tokensEqual). */
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Who holds a run a person started a worker for from the task panel, and the
+ * token the orchestrator completes or fails it with: it never claimed it, so
+ * it has no token of its own (shared/tools.ts says so in complete_run).
+ */
+export const PERSON_CLAIM = 'person';
+
 /** Statuses in which a run holds a claim (and a lease). */
 const HELD: readonly RunStatus[] = ['claimed', 'running'];
 
@@ -97,7 +104,8 @@ export function createTasksRepository(db: Db) {
     const run = runStmt.get(runId);
     if (!run) return fail('run_not_found', `There is no run ${runId}.`);
     if (!HELD.includes(run.status) || !run.claim_token_hash) return fail('not_claimed', `Run ${runId} is ${run.status}, not claimed.`);
-    if (!tokensEqual(run.claim_token_hash, hashToken(token))) return fail('bad_claim_token', 'That claim token does not hold this run (it may have been claimed again since).');
+    const byPerson = run.claimed_by === PERSON_CLAIM && token === PERSON_CLAIM;
+    if (!byPerson && !tokensEqual(run.claim_token_hash, hashToken(token))) return fail('bad_claim_token', 'That claim token does not hold this run (it may have been claimed again since).');
     if (!run.lease_expires_at || Date.parse(run.lease_expires_at) <= at) return fail('lease_expired', `The lease on run ${runId} expired; claim it again.`);
     return ok(run);
   }
@@ -132,6 +140,19 @@ export function createTasksRepository(db: Db) {
     setRun(run.id, { status: 'claimed', claim_token_hash: hashToken(token), claimed_by: claimedBy, lease_expires_at: new Date(Date.now() + leaseMs).toISOString() });
     event(run.id, 'claimed', claimedBy);
     return { run: full(runStmt.get(run.id) as RunRow), task: view(taskStmt.get(run.task_id) as TaskRow), token };
+  });
+
+  /** Claims one queued run by id (a person's "Start a worker"), as claimNext claims the next. */
+  const claimRun = db.transaction((runId: string, claimedBy: string, leaseMs: number): Result<{ run: RunView; token: string }> => {
+    const run = runStmt.get(runId);
+    if (!run) return fail('run_not_found', `There is no run ${runId}.`);
+    const task = taskStmt.get(run.task_id) as TaskRow;
+    if (task.status !== 'open') return fail('illegal_state', `The task is ${task.status}; only an open task's run can be started.`);
+    if (run.status !== 'queued') return fail('illegal_state', `its run is ${run.status.replace('_', ' ')}, not queued: ${run.worker_session_id ? `it has worker ${run.worker_session_id} already` : 'the orchestrator has claimed it'}.`);
+    const token = randomBytes(24).toString('base64url');
+    setRun(run.id, { status: 'claimed', claim_token_hash: hashToken(token), claimed_by: claimedBy, lease_expires_at: new Date(Date.now() + leaseMs).toISOString() });
+    event(run.id, 'claimed', claimedBy);
+    return ok({ run: full(runStmt.get(run.id) as RunRow), token });
   });
 
   const finish = db.transaction((runId: string, token: string, to: 'completed' | 'failed', summary: string): Result<RunView> => {
@@ -218,6 +239,14 @@ export function createTasksRepository(db: Db) {
     },
     /** Atomic: the oldest queued run of the highest priority, with a fresh token whose hash alone is stored. */
     claimNext: (projectId: string, claimedBy: string, leaseMs: number) => claimNext(projectId, claimedBy, leaseMs),
+    claimRun: (runId: string, claimedBy: string, leaseMs: number) => claimRun(runId, claimedBy, leaseMs),
+    /** A claim nothing came of (its worker could not start): the run is queued again, as before the claim. */
+    unclaim(runId: string, claimedBy: string): void {
+      const run = runStmt.get(runId);
+      if (!run || run.status !== 'claimed' || run.claimed_by !== claimedBy || run.worker_session_id) return;
+      setRun(runId, { status: 'queued', claim_token_hash: null, claimed_by: null, lease_expires_at: null });
+      event(runId, 'unclaimed', claimedBy);
+    },
     heartbeat(runId: string, token: string, leaseMs: number): Result<RunView> {
       const held = checkClaim(runId, token);
       if (!held.ok) return held;

@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { TaskPriority, TaskStatus, TaskView, WakeView } from '../../shared/contracts/tasks';
 import { newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
@@ -5,7 +6,8 @@ import type { SessionState } from '../../shared/session-state';
 import type { ProjectsRepository } from '../projects/repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
-import type { TasksRepository } from './repository';
+import { PERSON_CLAIM, type TasksRepository } from './repository';
+import { startWorkerForRun } from './start-worker';
 import { wakePrompt } from './wake-prompt';
 import { describeReasons, type WakeReason, type WakesRepository } from './wakes-repository';
 
@@ -156,6 +158,29 @@ export function createTasksService(deps: TasksServiceDeps) {
       const r = deps.tasks.recover(runId);
       if (r.ok) notify(r.value.projectId, { kind: 'recovered', runId, title: r.value.title });
       return r;
+    },
+
+    /**
+     * A person's "Start a worker for this task": its queued run is claimed in
+     * their name and given a worker at once, by the path spawn_worker takes.
+     * The orchestrator is told, and completes the run with the claim token "person".
+     */
+    async startWorker(taskId: string): Promise<Result<{ task: TaskView; worker: SessionSummary }>> {
+      const task = deps.tasks.task(taskId);
+      if (!task) return fail('task_not_found', `There is no task ${taskId}.`);
+      if (!task.run) return fail('illegal_state', 'The task has no run to start; Retry it first.');
+      const claimed = deps.tasks.claimRun(task.run.id, PERSON_CLAIM, leaseMs);
+      if (!claimed.ok) return fail(claimed.error.code, `Cannot start a worker for "${task.title}": ${claimed.error.message}`);
+      const started = await startWorkerForRun({ tasksRepo: deps.tasks, sessionsService: deps.sessionsService, notifyChanged: changed, leaseMs }, task.projectId, task.run.id, claimed.value.token);
+      if (!started.ok) {
+        // Nothing runs it: back to the queue, so the orchestrator (or another try) can take it.
+        deps.tasks.unclaim(task.run.id, PERSON_CLAIM);
+        changed(task.projectId);
+        return fail(started.error.code, `Cannot start a worker for "${task.title}": ${started.error.message}`);
+      }
+      notify(task.projectId, { kind: 'worker_started', runId: task.run.id, sessionId: started.value.worker.id, title: task.title });
+      const now = deps.tasks.task(taskId);
+      return ok({ task: now ?? task, worker: started.value.worker });
     },
 
     cancel(taskId: string): Result<TaskView> {

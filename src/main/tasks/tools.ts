@@ -15,6 +15,7 @@ import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
 import type { TasksService } from './service';
+import { startWorkerForRun } from './start-worker';
 
 export interface ToolsDeps {
   dataDir: string;
@@ -97,26 +98,11 @@ export function createOrchestratorTools(deps: ToolsDeps) {
     heartbeat_run: (orch, a) => inProject(orch, a.runId, () => deps.tasksRepo.heartbeat(a.runId, a.claimToken, deps.tasks.leaseMs)),
     complete_run: (orch, a) => inProject(orch, a.runId, () => changedAfter(orch, deps.tasksRepo.complete(a.runId, a.claimToken, a.summary))),
     fail_run: (orch, a) => inProject(orch, a.runId, () => changedAfter(orch, deps.tasksRepo.fail(a.runId, a.claimToken, a.summary))),
-    spawn_worker: async (orch, a) => {
-      const run = deps.tasksRepo.run(a.runId);
-      if (!run || run.projectId !== orch.projectId) return fail('run_not_found', `This project has no run ${a.runId}.`);
-      const held = deps.tasksRepo.heartbeat(a.runId, a.claimToken, deps.tasks.leaseMs);
-      if (!held.ok) return held;
-      // Checked before a worker exists: a refusal after creating one would leave a stray worker behind.
-      if (held.value.workerSessionId) return fail('worker_exists', `Run ${a.runId} already has worker ${held.value.workerSessionId}; use send_to_worker.`);
-      const task = deps.tasksRepo.task(run.taskId);
-      const prompt = a.prompt ?? [task?.title, task?.body].filter(Boolean).join('\n\n');
-      const created = await deps.sessionsService.create({ projectId: orch.projectId, prompt, title: a.title ?? task?.title ?? 'Worker' });
-      if (!created.ok) return created;
-      const attached = deps.tasksRepo.attachWorker(a.runId, a.claimToken, created.value.id);
-      if (!attached.ok) {
-        // The claim was lost meanwhile: a worker nobody's run owns must not keep going.
-        await deps.sessionsService.stop(created.value.id);
-        return attached;
-      }
-      deps.tasks.notifyChanged(orch.projectId);
-      return ok({ worker: created.value, run: attached.value });
-    },
+    spawn_worker: (orch, a) =>
+      startWorkerForRun({ tasksRepo: deps.tasksRepo, sessionsService: deps.sessionsService, notifyChanged: deps.tasks.notifyChanged, leaseMs: deps.tasks.leaseMs }, orch.projectId, a.runId, a.claimToken, {
+        ...(a.prompt ? { prompt: a.prompt } : {}),
+        ...(a.title ? { title: a.title } : {}),
+      }),
     send_to_worker: async (orch, a) => {
       const w = worker(orch, a.sessionId);
       if (!w.ok) return w;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db';
 
-export type WakeKind = 'enqueued' | 'retried' | 'recovered' | 'lease_expired' | 'worker_ended';
+export type WakeKind = 'enqueued' | 'retried' | 'recovered' | 'lease_expired' | 'worker_ended' | 'worker_started';
 
 export interface WakeReason {
   kind: WakeKind;
@@ -104,6 +104,7 @@ export function describeReasons(reasons: readonly WakeReason[]): string {
     recovered: ['recovered run', 'recovered runs'],
     lease_expired: ['run back in the queue (lease expired)', 'runs back in the queue (lease expired)'],
     worker_ended: ['worker finished its turn', 'workers finished their turn'],
+    worker_started: ['worker started by a person', 'workers started by a person'],
   };
   return [...counts.entries()].map(([k, n]) => `${n} ${label[k][n === 1 ? 0 : 1]}`).join(', ');
 }

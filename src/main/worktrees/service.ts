@@ -146,13 +146,13 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       });
     },
 
-    /** `baseBranch`: the branch to start from, when not the project's base (`baton session new --base`). */
-    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker', baseBranch?: string): Promise<Result<WorktreeView>> {
+    /** `opts`: a worker's own branch name and the branch it starts from (by default the project's base; `baton session new --base`). */
+    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker', opts: { branch?: string; baseBranch?: string } = {}): Promise<Result<WorktreeView>> {
       return withProject(projectId, async (m) => {
         const project = deps.projects.get(projectId);
         if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
-        const base = baseBranch ?? project.baseBranch;
-        const created = await m.create({ prefix: project.prefix, name, baseBranch: base, role });
+        const base = opts.baseBranch ?? project.baseBranch;
+        const created = await m.create({ prefix: project.prefix, name, baseBranch: base, role, ...(opts.branch ? { branch: opts.branch } : {}) });
         if (!created.ok) return err({ code: created.error.code, message: created.error.message });
         const id = record(projectId, role === 'orchestrator' ? 'orchestrator' : name, role, { ...created.value, baseBranch: base });
         const row = deps.worktrees.get(id);

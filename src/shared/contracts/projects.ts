@@ -22,6 +22,9 @@ export const EnvValue = z
   .max(32_768)
   .refine((v) => !v.includes('\0'), 'The value contains a NUL character, which no environment variable can hold; remove it.');
 
+export const EnvEntry = z.object({ key: z.string(), secret: z.boolean(), value: z.string().nullable() });
+export type EnvEntry = z.infer<typeof EnvEntry>;
+
 export const CopyFile = z.object({
   path: z.string().trim().min(1).max(1024),
   mode: z.enum(['copy', 'symlink']),
@@ -79,7 +82,11 @@ export const ProjectSettings = z.object({
   workerAgent: z.enum(HARNESS_IDS),
   /** The command line for the `custom` harness, e.g. `node my-agent.mjs --acp`. */
   customCommand: z.string(),
+  /** The orchestrator's own custom command; empty: it runs `customCommand`, as workers do. */
+  orchestratorCustomCommand: z.string(),
   envKeys: z.array(z.string()),
+  /** Each variable: a non-secret one with its value, a secret one marked and without it (write-only). */
+  env: z.array(EnvEntry),
   setupCommands: z.array(z.string()),
   copyFiles: z.array(CopyFile),
 });
@@ -101,6 +108,7 @@ export const ProjectPatch = z
     orchestratorAgent: z.enum(HARNESS_IDS),
     workerAgent: z.enum(HARNESS_IDS),
     customCommand: z.string().max(4000),
+    orchestratorCustomCommand: z.string().max(4000),
     setupCommands: z.array(z.string().trim().min(1).max(2000)).max(20),
     copyFiles: z.array(CopyFile).max(50),
   })
@@ -121,10 +129,11 @@ export const projectsContract = domain({
     get: procedure(z.object({ id: Id }).strict(), ProjectSettings),
     update: procedure(z.object({ id: Id, patch: ProjectPatch }).strict(), ProjectSettings),
     setEnv: procedure(
-      z.object({ id: Id, key: EnvKey, value: EnvValue }).strict(),
-      z.object({ envKeys: z.array(z.string()) }),
+      /** `secret` (the default): write-only from then on; false: shown and editable in Settings. */
+      z.object({ id: Id, key: EnvKey, value: EnvValue, secret: z.boolean().default(true) }).strict(),
+      z.object({ envKeys: z.array(z.string()), env: z.array(EnvEntry) }),
     ),
-    deleteEnv: procedure(z.object({ id: Id, key: EnvKey }).strict(), z.object({ envKeys: z.array(z.string()) })),
+    deleteEnv: procedure(z.object({ id: Id, key: EnvKey }).strict(), z.object({ envKeys: z.array(z.string()), env: z.array(EnvEntry) })),
     remove: procedure(z.object({ id: Id }).strict(), z.object({ removed: z.boolean() })),
   },
   events: {

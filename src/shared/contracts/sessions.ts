@@ -48,8 +48,10 @@ export const sessionsContract = domain({
           projectId: Id,
           harness: z.enum(HARNESS_IDS).optional(),
           title: visibleText(z.string().trim().min(1).max(120), 'session title').optional(),
+          /** The worker's branch; by default `baton/<prefix>-<title slug>-<id>`. Git's own rules are checked in main. */
+          branch: visibleText(z.string().trim().min(1, 'Give the branch a name, or leave it out to derive one from the title.').max(200), 'branch name').optional(),
           prompt: z.string().trim().min(1, 'Say what the agent should do.').max(200_000),
-          /** The branch its worktree starts from and its changes are compared and merged against; the project's base when left out. */
+          /** The branch its worktree starts from and its changes are compared and merged against; the project's base when left out. It must exist. */
           baseBranch: visibleText(z.string().trim().min(1).max(250), 'base branch name')
             .refine((b) => !b.startsWith('-'), 'A branch name cannot start with "-".')
             .optional(),
@@ -74,6 +76,8 @@ export const sessionsContract = domain({
       z.object({ answered: z.boolean() }),
     ),
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
+    /** Stopped → running again: its agent is started and its conversation resumed (or reloaded) when the agent can. */
+    restart: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
     continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),
     acknowledgeDivergence: procedure(z.object({ id: Id }).strict(), SessionSummary),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { SessionSummary } from './sessions';
 
 const Id = z.string().min(1).max(100);
 
@@ -81,6 +82,12 @@ export const tasksContract = domain({
     /** A run that needs attention (or whose lease expired) goes back to the queue; the orchestrator is woken. */
     recover: procedure(z.object({ runId: Id }).strict(), TaskView),
     cancel: procedure(z.object({ taskId: Id }).strict(), TaskView),
+    /**
+     * Starts a worker for the task's queued run now, without waiting for the
+     * orchestrator: the run is claimed in a person's name and bound to the new
+     * worker, as the orchestrator's spawn_worker does; the orchestrator is told.
+     */
+    startWorker: procedure(z.object({ taskId: Id }).strict(), z.object({ task: TaskView, worker: SessionSummary })),
     wake: procedure(z.object({ projectId: Id }).strict(), WakeView),
   },
   events: {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_STATES, type SessionState } from '../../../src/shared/session-state';
 import { sessionView, type SessionFacts } from '../../../src/shared/session-view';
 
-// One row per state, written out by hand: status, attention, and the affordances prompt/cancel/stop/continue/retry/archive/answer/commit.
-const P = 'prompt', C = 'cancel', S = 'stop', CO = 'continue', R = 'retry', A = 'archive', AN = 'answer', CM = 'commit';
+// One row per state, written out by hand: status, attention, and the affordances prompt/cancel/stop/continue/retry/restart/archive/answer/commit.
+const P = 'prompt', C = 'cancel', S = 'stop', CO = 'continue', R = 'retry', RS = 'restart', A = 'archive', AN = 'answer', CM = 'commit';
 const BY_STATE: Record<SessionState, [string, string | null, string[]]> = {
   pending: ['Starting', null, [S]],
   starting: ['Starting', null, [S]],
@@ -11,7 +11,7 @@ const BY_STATE: Record<SessionState, [string, string | null, string[]]> = {
   busy: ['Working', null, [C, S]],
   waiting_input: ['Needs you', 'permission', [C, S, AN]],
   stopping: ['Stopping', null, [S]],
-  stopped: ['Done', null, [A, CM]],
+  stopped: ['Stopped', null, [RS, A, CM]],
   failed: ['Failed', 'failed', [S, R, A, CM]],
   interrupted: ['Interrupted', 'interrupted', [S, CO, A, CM]],
   retiring: ['Retiring', null, [S]],
@@ -51,10 +51,12 @@ describe('sessionView: fact combinations, first rule wins', () => {
     [{ state: 'busy', agentExiting: true }, 'Working', null, false, 'The agent has just exited'],
     [{ state: 'busy' }, 'Working', null, false, 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.'],
     [{ state: 'waiting_input' }, 'Needs you', 'permission', false, 'The agent cannot take a prompt now: it is working on a turn'],
-    [{ state: 'stopped' }, 'Done', null, false, 'The agent cannot take a prompt now: it is stopped.'],
+    [{ state: 'stopped' }, 'Stopped', null, false, 'The agent cannot take a prompt now: it is stopped. Press Restart'],
+    // Another orchestrator replaced it: restarting it would make two live ones.
+    [{ state: 'stopped', revivalBlocked: true }, 'Stopped', null, false, 'The agent cannot take a prompt now: it is stopped.'],
     [{ state: 'idle', divergence: true }, 'Idle', 'divergence', true, null],
     // A failure outranks a divergence as the reason to look.
-    [{ state: 'failed', divergence: true }, 'Failed', 'failed', false, 'The agent cannot take a prompt now: it is failed.'],
+    [{ state: 'failed', divergence: true }, 'Failed', 'failed', false, 'The agent cannot take a prompt now: it is failed. Press Retry'],
     // hibernated only qualifies an idle session.
     [{ state: 'busy', hibernated: true }, 'Working', null, false, 'The agent cannot take a prompt now: it is working'],
   ];
@@ -77,6 +79,8 @@ describe('sessionView: fact combinations, first rule wins', () => {
   it('a revival block withholds Continue and Retry, and only them', () => {
     expect(sessionView({ state: 'interrupted', revivalBlocked: true }).can).toMatchObject({ continue: false, retry: false, stop: true, archive: true });
     expect(sessionView({ state: 'failed', revivalBlocked: true }).can).toMatchObject({ continue: false, retry: false, stop: true, archive: true });
+    expect(sessionView({ state: 'stopped', revivalBlocked: true }).can).toMatchObject({ restart: false, archive: true });
+    expect(sessionView({ state: 'stopped', revivalBlocked: true }).promptRefusal).toContain('Another orchestrator has replaced it');
     expect(sessionView({ state: 'interrupted', revivalBlocked: true }).attention).toBe('interrupted');
   });
 });

@@ -5,6 +5,8 @@ import { selectSelectedProject } from '../features/projects/projects';
 import { useBaton } from '../app/react';
 import { AddProjectDialog } from '../features/projects/AddProjectDialog';
 import { AppSettingsDialog } from '../features/settings/AppSettingsDialog';
+import { CommandPalette } from '../features/palette/CommandPalette';
+import { NewSessionDialog } from '../features/session/NewSessionDialog';
 import { BoardEmpty } from '../features/board/Board';
 import { ProjectView } from './ProjectView';
 import { Sidebar } from './Sidebar';
@@ -20,6 +22,9 @@ export function App() {
   const hasProjects = useBaton((s) => s.projects.length > 0);
   const [adding, setAdding] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // The one New session dialog: the header's button, the palette and its shortcut (N) all open it.
+  const [newSession, setNewSession] = useState(false);
+  const setProjectTab = useBaton((s) => s.setProjectTab);
 
   if (storeError) {
     return (
@@ -38,7 +43,7 @@ export function App() {
       <div className="main-column">
         <StartupNotice />
         {selected ? (
-          <ProjectView key={selected.id} project={selected} />
+          <ProjectView key={selected.id} project={selected} onNewSession={() => setNewSession(true)} />
         ) : hasProjects ? (
           <main className="main" aria-busy="true" />
         ) : (
@@ -55,6 +60,17 @@ export function App() {
       <StatusBar />
       <AddProjectDialog open={adding} onClose={() => setAdding(false)} />
       <AppSettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      {selected && (
+        <NewSessionDialog
+          projectId={selected.id}
+          open={newSession}
+          onClose={() => {
+            setNewSession(false);
+            setProjectTab('board');
+          }}
+        />
+      )}
+      <CommandPalette onNewSession={() => setNewSession(true)} onAddProject={() => setAdding(true)} onOpenSettings={() => setSettingsOpen(true)} />
     </div>
   );
 }

@@ -1,12 +1,11 @@
 /** One project's view: its header, tabs (Board, Tasks, Worktrees, Settings) and the feature each tab shows. */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
 import { formatProjectLocation, hostLinkLabel } from '../../../shared/project-host';
 import type { ProjectTab } from '../features/projects/projects';
 import { selectOpenSession } from '../features/session/sessions';
 import { selectOpenTaskCount } from '../features/tasks/tasks';
 import { useBaton } from '../app/react';
-import { NewSessionDialog } from '../features/session/NewSessionDialog';
 import { OrchestratorPanel } from '../features/orchestrator/OrchestratorPanel';
 import { ProjectSettings } from '../features/settings/ProjectSettings';
 import { SessionBoard } from '../features/board/SessionBoard';
@@ -21,11 +20,11 @@ const TABS: { id: ProjectTab; label: string }[] = [
   { id: 'settings', label: 'Settings' },
 ];
 
-export function ProjectView({ project }: { project: ProjectSummary }) {
+/** `onNewSession` opens the one New session dialog, which the shell keeps (the palette and its shortcut open it too). */
+export function ProjectView({ project, onNewSession }: { project: ProjectSummary; onNewSession: () => void }) {
   const tab = useBaton((s) => s.projectTab);
   const setTab = useBaton((s) => s.setProjectTab);
   const showBoard = useBaton((s) => s.showBoard);
-  const [creating, setCreating] = useState(false);
   const open = useBaton(selectOpenSession);
   const openTasks = useBaton(useMemo(() => selectOpenTaskCount(project.id), [project.id]));
   const loadOrchestrator = useBaton((s) => s.loadOrchestrator);
@@ -64,7 +63,7 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
               </button>
             ))}
           </nav>
-          <button className="btn btn-primary" onClick={() => setCreating(true)}>
+          <button className="btn btn-primary" onClick={onNewSession} title="New session (N)">
             New session
           </button>
         </div>
@@ -76,7 +75,7 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
           ) : (
             <>
               {orchestrator}
-              <SessionBoard projectId={project.id} onNew={() => setCreating(true)} />
+              <SessionBoard projectId={project.id} onNew={onNewSession} />
             </>
           ))}
         {tab === 'tasks' && (
@@ -88,14 +87,6 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
         {tab === 'worktrees' && <WorktreesPanel projectId={project.id} />}
         {tab === 'settings' && <ProjectSettings key={project.id} projectId={project.id} />}
       </div>
-      <NewSessionDialog
-        projectId={project.id}
-        open={creating}
-        onClose={() => {
-          setCreating(false);
-          setTab('board');
-        }}
-      />
     </main>
   );
 }

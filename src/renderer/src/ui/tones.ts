@@ -8,7 +8,7 @@ export const STATUS_TONE: Record<DisplayStatus, string> = {
   'Needs you': 'pill-warn',
   Idle: 'pill-ok',
   Stopping: 'pill-muted',
-  Done: 'pill-muted',
+  Stopped: 'pill-muted',
   Failed: 'pill-danger',
   Interrupted: 'pill-danger',
   Retiring: 'pill-muted',

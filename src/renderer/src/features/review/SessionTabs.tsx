@@ -31,3 +31,8 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
 export function useChangesOpen(sessionId: string): boolean {
   return useReview((s) => s.changesFor === sessionId);
 }
+
+/** Opens a session's Changes tab (null: its transcript): for the command palette. */
+export function useShowChanges(): (sessionId: string | null) => void {
+  return useReview((s) => s.showChanges);
+}

@@ -3,4 +3,4 @@ export { CardStat } from './CardStat';
 export { ChangesView } from './ChangesView';
 export { OpenChangesButton } from './OpenChangesButton';
 export { WorktreeChanges } from './WorktreeChanges';
-export { SessionTabs, useChangesOpen } from './SessionTabs';
+export { SessionTabs, useChangesOpen, useShowChanges } from './SessionTabs';

@@ -2,7 +2,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
-import { buildTranscript } from '../../../../shared/transcript';
+import { buildTranscript, type AgentLogEntry } from '../../../../shared/transcript';
 import { useBaton, useServices } from '../../app/react';
 import { SessionBanners } from './SessionBanners';
 import { StatusPill } from '../../ui/StatusPill';
@@ -41,8 +41,11 @@ export function SessionView({ session }: { session: SessionSummary }) {
     if (!r.ok) setError(`${r.error?.message ?? 'Baton did not say why.'} Check the session’s status, then try again.`);
   };
 
-  const { can } = sessionView(summaryFacts(session));
+  const view = sessionView(summaryFacts(session));
+  const { can } = view;
   const changes = useChangesOpen(session.id);
+  const [logOpen, setLogOpen] = useState(false);
+  const starting = view.status === 'Starting';
   return (
     <div className="session-view" data-testid="session-view">
       <div className="session-head">
@@ -54,6 +57,14 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <span className="muted small mono">{session.branch}</span>
         <SessionTabs session={session} />
         <span className="statusbar-spacer" />
+        <button className="btn btn-sm btn-ghost" aria-pressed={logOpen} onClick={() => setLogOpen((o) => !o)} title="What the agent wrote on stderr">
+          Agent log{transcript.agentLog.length > 0 ? ` (${transcript.agentLog.reduce((n, e) => n + e.lines.length, 0)})` : ''}
+        </button>
+        {can.restart && (
+          <button className="btn btn-sm btn-primary" title="Start its agent again and resume its conversation" onClick={() => void act(api.sessions.restart({ id: session.id }))}>
+            Restart
+          </button>
+        )}
         <button className="btn btn-sm" disabled={!can.cancel} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
         </button>
@@ -66,6 +77,11 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <ChangesView session={session} />
       ) : (
         <>
+          {starting && (
+            <div className="session-starting muted small" role="status" data-testid="session-starting">
+              <Spinner /> Starting the agent… the prompt box opens when it is ready.
+            </div>
+          )}
           <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
           <form
             className="prompt-box"
@@ -78,6 +94,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               className="input"
               rows={2}
               placeholder={can.prompt ? 'Message the agent… (Ctrl+Enter to send)' : 'The agent takes a prompt when it is idle.'}
+              aria-describedby={view.promptRefusal ? `prompt-refusal-${session.id}` : undefined}
               value={text}
               onChange={(e) => {
                 setText(e.target.value);
@@ -92,6 +109,13 @@ export function SessionView({ session }: { session: SessionSummary }) {
               {sending ? 'Sending…' : 'Send'}
             </button>
           </form>
+          {view.promptRefusal && !sending && (
+            // Why the box takes no prompt now, and what to press: the same words main refuses a prompt with.
+            <div className="prompt-refusal muted small" id={`prompt-refusal-${session.id}`} data-testid="prompt-refusal">
+              {view.promptRefusal}
+            </div>
+          )}
+          {logOpen && <AgentLog entries={transcript.agentLog} />}
           {sending && session.state === 'starting' && (
             // An idle session whose host is gone (after a restart) starts its agent again before the prompt goes out.
             <div className="notice notice-progress prompt-progress" role="status">
@@ -106,5 +130,23 @@ export function SessionView({ session }: { session: SessionSummary }) {
         </>
       )}
     </div>
+  );
+}
+
+/** The agent's stderr, as its host kept it at each exit: apart from the transcript, which is the conversation. */
+function AgentLog({ entries }: { entries: AgentLogEntry[] }) {
+  return (
+    <section className="agent-log" aria-label="Agent log" data-testid="agent-log">
+      {entries.length === 0 ? (
+        <div className="muted small">The agent has written nothing on stderr that Baton kept. Its last lines are kept each time it exits.</div>
+      ) : (
+        entries.map((e) => (
+          <div key={e.seq}>
+            <div className="muted small">Exited {e.signal ? `(${e.signal})` : `with code ${e.code ?? '?'}`}:</div>
+            <pre className="log">{e.lines.join('\n')}</pre>
+          </div>
+        ))
+      )}
+    </section>
   );
 }

@@ -3,18 +3,11 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { AUTO_ANSWER_LABEL } from '../../../../shared/baton-tools';
-import type { ToolStatus, TranscriptItem } from '../../../../shared/transcript';
+import type { TranscriptItem } from '../../../../shared/transcript';
+import { keepLineBreaks } from './line-breaks';
+import { ToolCard } from './ToolCard';
 
 const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
-
-const TOOL_STATUS: Record<ToolStatus, string> = {
-  pending: 'pending',
-  in_progress: 'running',
-  completed: 'done',
-  failed: 'failed',
-  // Running when its host died: it may or may not have finished, and nothing will report it now.
-  interrupted: 'interrupted',
-};
 
 /** Markers are lines recovery appended to the journal; each reads as a divider across the transcript. */
 const MARKER_LABEL: Record<string, string> = { interrupted: 'Interrupted', divergence: 'Transcript rebuilt' };
@@ -51,12 +44,13 @@ export function TranscriptList(props: { items: TranscriptItem[]; onAnswer: (requ
 }
 
 function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (k: string, o: string | null) => void; canAnswer: boolean }) {
-  const md = useMemo(() => ('text' in item ? item.text : ''), [item]);
+  const md = useMemo(() => (item.type === 'agent' ? keepLineBreaks(item.text) : ''), [item]);
   switch (item.type) {
     case 'user':
+      // What the person typed, exactly: line breaks and all, not read as Markdown.
       return (
-        <div className="msg msg-user" data-testid="msg-user">
-          <Markdown options={MD_OPTIONS}>{md}</Markdown>
+        <div className="msg msg-user msg-plain" data-testid="msg-user">
+          {item.text}
         </div>
       );
     case 'agent':
@@ -68,28 +62,7 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
     case 'thought':
       return <div className="msg msg-thought">{item.text}</div>;
     case 'tool':
-      return (
-        <details className={`tool tool-card-${item.status}`} data-testid="tool-call" data-status={item.status}>
-          <summary>
-            <span className={`tool-dot tool-${item.status}`} />
-            <span className="tool-title">{item.title || item.toolCallId}</span>
-            {item.status === 'interrupted' ? (
-              <span className="muted small">
-                {item.kind} · <span className="pill pill-danger">Interrupted</span>
-              </span>
-            ) : (
-              <span className="muted small">
-                {item.kind} · {TOOL_STATUS[item.status] ?? item.status}
-              </span>
-            )}
-          </summary>
-          {item.status === 'interrupted' && (
-            <div className="muted small">It was still running when its session host stopped, so its result was never reported.</div>
-          )}
-          {item.locations.length > 0 && <div className="muted small mono">{item.locations.join(', ')}</div>}
-          {item.content.length > 0 && <pre className="log">{item.content.join('\n')}</pre>}
-        </details>
-      );
+      return <ToolCard item={item} />;
     case 'plan':
       return (
         <ul className="plan">
@@ -102,7 +75,7 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
       );
     case 'permission':
       return (
-        <div className="permission" data-testid="permission" data-answered={item.outcome !== null}>
+        <div className={`permission ${item.outcome !== null ? 'permission-answered' : ''}`} data-testid="permission" data-answered={item.outcome !== null}>
           <div className="permission-title">{item.title}</div>
           {item.outcome === null ? (
             <div className="permission-actions">
@@ -127,9 +100,10 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
       return <div className="diagnostic muted small">⚠ {item.text}</div>;
     case 'exit':
       return (
-        <div className="diagnostic small">
+        // Its stderr is in the agent log (the session's Agent log button), not here.
+        <div className="diagnostic small" data-testid="agent-exit">
           Agent exited {item.signal ? `(${item.signal})` : `with code ${item.code ?? '?'}`}
-          {item.stderrTail.length > 0 && <pre className="log">{item.stderrTail.join('\n')}</pre>}
+          {item.stderrTail.length > 0 && <span className="muted"> · {item.stderrTail.length} line(s) of its output are in the Agent log</span>}
         </div>
       );
     case 'marker': {

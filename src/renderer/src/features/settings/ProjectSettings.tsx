@@ -5,7 +5,7 @@ import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/
 import { useBaton, useServices } from '../../app/react';
 import { EnvEditor } from './EnvEditor';
 
-type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand'>> & {
+type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand' | 'orchestratorCustomCommand'>> & {
   setupCommands: string;
   copyFiles: CopyFile[];
 };
@@ -17,6 +17,7 @@ const draftOf = (s: Settings): Draft => ({
   orchestratorAgent: s.orchestratorAgent,
   workerAgent: s.workerAgent,
   customCommand: s.customCommand,
+  orchestratorCustomCommand: s.orchestratorCustomCommand,
   setupCommands: s.setupCommands.join('\n'),
   copyFiles: s.copyFiles,
 });
@@ -61,6 +62,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       orchestratorAgent: draft.orchestratorAgent,
       workerAgent: draft.workerAgent,
       customCommand: draft.customCommand,
+      orchestratorCustomCommand: draft.orchestratorCustomCommand,
       setupCommands: draft.setupCommands.split('\n').map((l) => l.trim()).filter(Boolean),
       copyFiles: draft.copyFiles.filter((f) => f.path.trim()),
     };
@@ -137,6 +139,17 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
           />
           <span className="field-help">Used when an agent above is “Custom command”: a program that speaks ACP on stdio. Split like a shell would, but never run through one.</span>
         </label>
+        <label className="field">
+          <span className="field-label">Orchestrator’s custom command</span>
+          <input
+            className="input mono"
+            placeholder="Same as the custom agent command"
+            value={draft.orchestratorCustomCommand}
+            onChange={(e) => set('orchestratorCustomCommand', e.target.value)}
+            spellCheck={false}
+          />
+          <span className="field-help">Optional: the orchestrator runs this one when it is a “Custom command” agent; workers keep the command above. Empty: both run the command above.</span>
+        </label>
       </section>
 
       <section className="card">
@@ -201,7 +214,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
         )}
       </div>
 
-      <EnvEditor projectId={projectId} initialKeys={settings.envKeys} />
+      <EnvEditor projectId={projectId} initial={settings.env} />
 
       <section className="card card-danger">
         <h3>Remove project</h3>

@@ -9,6 +9,7 @@ import { PRIORITY_TONE, RUN_STATUS_TONE } from '../../ui/tones';
 import { BusyButton, OutcomeNotice } from '../../ui/feedback';
 
 const ACTION_LABELS: Record<TaskActionKind, { idle: string; busy: string; title: string }> = {
+  start: { idle: 'Start a worker', busy: 'Starting…', title: 'Start a worker for this task now, without waiting for the orchestrator; the orchestrator is told' },
   retry: { idle: 'Retry', busy: 'Retrying…', title: 'Queue a new attempt of this run; the orchestrator is woken' },
   recover: { idle: 'Recover', busy: 'Recovering…', title: 'Put this run back in the queue; the orchestrator is woken' },
   cancel: { idle: 'Cancel task', busy: 'Canceling…', title: 'Cancel this task: it leaves the queue' },

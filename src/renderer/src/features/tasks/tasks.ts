@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../../../shared/result';
 import { followedLoad, withEntry, withoutEntry } from '../../app/follow';
 import type { BatonState, StoreDeps } from '../../app/types';
 
-export type TaskActionKind = 'retry' | 'recover' | 'cancel';
+export type TaskActionKind = 'start' | 'retry' | 'recover' | 'cancel';
 
 export type TaskAction = { kind: TaskActionKind; phase: 'running' } | { kind: TaskActionKind; phase: 'error'; message: string; hint: string };
 
@@ -57,6 +57,8 @@ export function taskActionsFor(task: Pick<TaskView, 'status' | 'run'>, nowMs: nu
   const actions: TaskActionKind[] = [];
   const run = task.run;
   if (task.status === 'open' && run) {
+    // Queued: a person need not wait for the orchestrator to claim it.
+    if (run.status === 'queued') actions.push('start');
     if (run.status === 'failed') actions.push('retry');
     if (run.status === 'needs_attention' || leaseExpired(run, nowMs)) actions.push('recover');
   }
@@ -151,7 +153,7 @@ export function mergeTask(tasks: TaskView[], task: TaskView): TaskView[] {
 }
 
 function taskFailure(kind: TaskActionKind, error: AppError): { message: string; hint: string } {
-  const what = { retry: 'retry the run', recover: 'put the run back in the queue', cancel: 'cancel the task' }[kind];
+  const what = { start: 'start a worker for the task', retry: 'retry the run', recover: 'put the run back in the queue', cancel: 'cancel the task' }[kind];
   const message = `Could not ${what}: ${error.message}`;
   if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
   return { message, hint: 'The task may have moved on meanwhile: its status shows where it is now.' };
@@ -203,11 +205,13 @@ export const createTasksSlice =
         if (kind !== 'cancel' && !runId) return;
         put(task.id, { kind, phase: 'running' });
         const r =
-          kind === 'cancel'
-            ? await deps.api.tasks.cancel({ taskId: task.id })
-            : kind === 'retry'
-              ? await deps.api.tasks.retry({ runId: runId as string })
-              : await deps.api.tasks.recover({ runId: runId as string });
+          kind === 'start'
+            ? await deps.api.tasks.startWorker({ taskId: task.id }).then((x) => (x.ok ? { ok: true as const, value: x.value.task } : x))
+            : kind === 'cancel'
+              ? await deps.api.tasks.cancel({ taskId: task.id })
+              : kind === 'retry'
+                ? await deps.api.tasks.retry({ runId: runId as string })
+                : await deps.api.tasks.recover({ runId: runId as string });
         put(task.id, r.ok ? null : { kind, phase: 'error', ...taskFailure(kind, r.error) });
         // A refusal comes with no task and no event, and its hint says the row shows where the task is now: read it.
         await (r.ok ? receiveTask(r.value) : get().loadTasks(task.projectId));
