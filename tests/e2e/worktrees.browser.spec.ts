@@ -99,7 +99,10 @@ test('a worktree no session holds: Changes shows its diff against the base, read
   await row.getByTestId('worktree-changes-open').click();
   const view = page.getByTestId('worktree-changes');
   await expect(view.getByTestId('worktree-changes-summary')).toContainText('1 file +2 −0');
-  await expect(view.locator('[data-testid="diff-file"][data-path="spike.txt"]')).toContainText('and that');
+  const file = view.locator('[data-testid="diff-file"][data-path="spike.txt"]');
+  await expect(file).toContainText('and that');
+  // The diff has room to be read, not a sliver under the toolbar.
+  expect((await view.getByTestId('diff-scroll').boundingBox())?.height ?? 0).toBeGreaterThan(200);
   // Nothing here goes to an agent: no comment widget, no commit picks.
   await expect(view.locator('.diff-add-widget')).toHaveCount(0);
   await expect(view.getByRole('checkbox')).toHaveCount(0);
