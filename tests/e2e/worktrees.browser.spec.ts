@@ -112,3 +112,22 @@ test('a worktree no session holds: Changes shows its diff against the base, read
   await view.getByRole('button', { name: 'Close' }).click();
   await expect(view).toHaveCount(0);
 });
+
+test('New session from another branch: its worktree starts there and Changes compares against it', async ({ page }) => {
+  const repo = ws.repo('shop');
+  git(repo, 'branch', 'release');
+  const script = ws.writeScript({ default: { steps: [{ type: 'text', text: 'ok' }] } });
+  await ws.serve(page);
+  await addProjectWithScriptedAgent(page, repo, script);
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByTestId('new-session-dialog');
+  await dialog.getByRole('combobox', { name: /^Agent/ }).selectOption('custom');
+  await expect(dialog.getByLabel('Base branch')).toHaveAttribute('placeholder', 'main');
+  await dialog.getByLabel('Base branch').fill('release');
+  await dialog.getByLabel('First prompt').fill('Patch the release');
+  await page.screenshot({ path: screenshotPath('new-session-base-branch') });
+  await dialog.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('session-view')).toContainText('ok');
+  await page.getByTestId('changes-tab').click();
+  await expect(page.getByTestId('changes-view').getByTestId('changes-summary')).toContainText('vs release');
+});

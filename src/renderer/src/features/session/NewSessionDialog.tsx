@@ -1,4 +1,4 @@
-/** The New session dialog: a worker on its own worktree, with the agent and a first prompt. */
+/** The New session dialog: a worker on its own worktree (from the project's base, or another branch), with the agent and a first prompt. */
 import { useEffect, useRef, useState } from 'react';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';
 import { useBaton, useServices } from '../../app/react';
@@ -10,6 +10,9 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
   const openSession = useBaton((s) => s.openSession);
   const [harness, setHarness] = useState<HarnessId | ''>('');
   const [prompt, setPrompt] = useState('');
+  /** The branch to start from; empty: the project's base (shown as the placeholder). */
+  const [base, setBase] = useState('');
+  const [projectBase, setProjectBase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // The project's default agent arrives asynchronously; it must not overwrite a choice made meanwhile.
@@ -18,10 +21,12 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
   useEffect(() => {
     if (!props.open) return;
     setPrompt('');
+    setBase('');
     setError(null);
     chosen.current = false;
     let live = true;
     void api.projects.get({ id: props.projectId }).then((r) => {
+      if (live && r.ok) setProjectBase(r.value.baseBranch);
       if (live && r.ok && !chosen.current) setHarness(r.value.workerAgent);
     });
     return () => {
@@ -32,7 +37,7 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
   async function submit() {
     setBusy(true);
     setError(null);
-    const r = await api.sessions.create({ projectId: props.projectId, prompt, ...(harness ? { harness } : {}) });
+    const r = await api.sessions.create({ projectId: props.projectId, prompt, ...(harness ? { harness } : {}), ...(base.trim() ? { baseBranch: base.trim() } : {}) });
     setBusy(false);
     if (!r.ok) {
       setError(r.error.message);
@@ -79,6 +84,11 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
           <span className="field-help">The session gets its own worktree and branch. A custom agent uses the command in the project&apos;s settings.</span>
         </label>
         {props.open && <AgentsOnMachine highlight={harness} />}
+        <label className="field">
+          <span className="field-label">Base branch</span>
+          <input className="input mono" placeholder={projectBase || 'the project’s base branch'} value={base} onChange={(e) => setBase(e.target.value)} />
+          <span className="field-help">Where its worktree starts, and what its changes are compared with and merged into. Leave empty for the project&apos;s base.</span>
+        </label>
         <label className="field">
           <span className="field-label">First prompt</span>
           <textarea className="input" rows={5} autoFocus placeholder="What should the agent do?" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
