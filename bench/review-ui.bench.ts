@@ -90,6 +90,7 @@ async function openSession(page: Page, url: string, title: string): Promise<void
   await page.getByText('bench', { exact: true }).first().click();
   await page.getByTestId('session-card').filter({ hasText: title }).getByRole('button', { name: title }).click();
   await page.getByTestId('changes-tab').waitFor();
+  if (process.env.BENCH_WARM) await page.waitForTimeout(Number(process.env.BENCH_WARM));
 }
 
 // The page-side scripts are plain source (the bench runs under Node types, and its own imports are rewritten by vitest).
@@ -98,9 +99,11 @@ async function openSession(page: Page, url: string, title: string): Promise<void
 const TIME_DIFF_OPEN = `new Promise((resolve) => {
   const tab = document.querySelector('[data-testid="changes-tab"]');
   const t0 = performance.now();
+  let preview = 0;
   const painted = () => document.querySelector('[data-testid="diff-file"] .diff-line');
-  const done = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+  const done = () => requestAnimationFrame(() => setTimeout(() => resolve({ full: performance.now() - t0, preview }), 0));
   const obs = new MutationObserver(() => {
+    if (!preview && document.querySelector('[data-testid="diff-file"]')) preview = performance.now() - t0;
     if (painted()) {
       obs.disconnect();
       done();
@@ -117,14 +120,19 @@ const SCROLL_LONG_TASKS = `new Promise((resolve) => {
   const po = new PerformanceObserver((list) => list.getEntries().forEach((e) => durations.push(e.duration)));
   po.observe({ type: 'longtask', buffered: false });
   let frames = 0;
+  let last = performance.now();
+  const slow = [];
   const step = () => {
     frames++;
+    const now = performance.now();
+    if (now - last > 50) slow.push([frames, Math.round(now - last), Math.round(el.scrollTop)]);
+    last = now;
     const before = el.scrollTop;
     el.scrollTop = before + el.clientHeight;
     if (el.scrollTop === before && el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
       setTimeout(() => {
         po.disconnect();
-        resolve({ longTasks: durations.length, worstMs: Math.round(Math.max(0, ...durations)), frames });
+        resolve({ longTasks: durations.length, worstMs: Math.round(Math.max(0, ...durations)), frames, slow: slow.slice(0, 40) });
       }, 200);
       return;
     }
@@ -133,8 +141,8 @@ const SCROLL_LONG_TASKS = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-const timeDiffOpen = (page: Page) => page.evaluate<number>(TIME_DIFF_OPEN);
-const scrollLongTasks = (page: Page) => page.evaluate<{ longTasks: number; worstMs: number; frames: number }>(SCROLL_LONG_TASKS);
+const timeDiffOpen = (page: Page) => page.evaluate<{ full: number; preview: number }>(TIME_DIFF_OPEN);
+const scrollLongTasks = (page: Page) => page.evaluate<{ longTasks: number; worstMs: number; frames: number; slow: number[][] }>(SCROLL_LONG_TASKS);
 
 test('Changes view and board in Chromium: diff open, scroll long tasks, git spawns while idle', async () => {
   const exe = findChromium();
@@ -170,6 +178,8 @@ test('Changes view and board in Chromium: diff open, scroll long tasks, git spaw
 
   browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Every round starts on the board: the remembered place (the session left open last round) is forgotten at each load.
+  await page.addInitScript('localStorage.clear()');
 
   // diff_open_ms against the CLI, alternating which goes first.
   const viaGit = async () => {
@@ -179,17 +189,47 @@ test('Changes view and board in Chromium: diff open, scroll long tasks, git spaw
     return performance.now() - t;
   };
   const open: number[] = [];
+  const preview: number[] = [];
   const cli: number[] = [];
   await viaGit();
   for (let i = 0; i < ROUNDS; i++) {
     await openSession(page, server.url, 'Big change');
     if (i % 2 === 1) cli.push(await viaGit());
-    open.push(await timeDiffOpen(page));
+    const prof = process.env.BENCH_PROFILE_OPEN ? await page.context().newCDPSession(page) : null;
+    if (prof) {
+      await prof.send('Profiler.enable');
+      await prof.send('Profiler.start');
+    }
+    const t = await timeDiffOpen(page);
+    if (prof) {
+      const { profile } = await prof.send('Profiler.stop');
+      const self = new Map<string, number>();
+      const dt = profile.timeDeltas ?? [];
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      (profile.samples ?? []).forEach((id, k) => {
+        const n = byId.get(id)!;
+        const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
+      });
+      for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`profile-open: ${Math.round(ms)} ms ${k}`);
+    }
+    open.push(t.full);
+    preview.push(t.preview);
     if (i % 2 === 0) cli.push(await viaGit());
   }
   expect(await page.getByTestId('review-file-row').count()).toBeGreaterThan(0);
   await page.getByTestId('changes-summary').filter({ hasText: `${FILES} files +${FILES * ADDED_PER_FILE}` }).waitFor();
+  // The server's share (git, the scratch index, the JSON over the socket), as the view asks for it: what is left is the page's.
+  const server_: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    await must(c, 'review.diff', { sessionId: big.id, scope: 'all', maxPatchBytes: 3 * 1024 * 1024 });
+    server_.push(performance.now() - t);
+  }
+  console.log(`bench: diff_open_server_ms = ${Math.round(median(server_))}`);
   console.log(`bench: diff_open_ms = ${Math.round(median(open))}`);
+  // The first file's rows on screen (the plain preview), before its highlighted view replaces them.
+  console.log(`bench: diff_open_first_rows_ms = ${Math.round(median(preview))}`);
   console.log(`bench: diff_open_git_cli_ms = ${Math.round(median(cli))}`);
   console.log(`bench: diff_open_vs_git_ratio = ${(median(open) / median(cli)).toFixed(2)}`);
 
@@ -214,6 +254,7 @@ test('Changes view and board in Chromium: diff open, scroll long tasks, git spaw
     });
     for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`profile: ${Math.round(ms)} ms ${k}`);
   }
+  if (process.env.BENCH_PROFILE) console.log(`profile: slow frames [frame, ms, scrollTop] ${JSON.stringify(scroll.slow)}`);
   console.log(`bench: diff_scroll_long_tasks = ${scroll.longTasks}`);
   console.log(`bench: diff_scroll_worst_task_ms = ${scroll.worstMs}`);
   console.log(`bench: diff_scroll_frames = ${scroll.frames}`);

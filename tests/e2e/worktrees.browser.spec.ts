@@ -99,7 +99,10 @@ test('a worktree no session holds: Changes shows its diff against the base, read
   await row.getByTestId('worktree-changes-open').click();
   const view = page.getByTestId('worktree-changes');
   await expect(view.getByTestId('worktree-changes-summary')).toContainText('1 file +2 −0');
-  await expect(view.locator('[data-testid="diff-file"][data-path="spike.txt"]')).toContainText('and that');
+  const file = view.locator('[data-testid="diff-file"][data-path="spike.txt"]');
+  await expect(file).toContainText('and that');
+  // The diff has room to be read, not a sliver under the toolbar.
+  expect((await view.getByTestId('diff-scroll').boundingBox())?.height ?? 0).toBeGreaterThan(200);
   // Nothing here goes to an agent: no comment widget, no commit picks.
   await expect(view.locator('.diff-add-widget')).toHaveCount(0);
   await expect(view.getByRole('checkbox')).toHaveCount(0);
@@ -108,4 +111,24 @@ test('a worktree no session holds: Changes shows its diff against the base, read
   await expect(view.getByTestId('worktree-changes-summary')).toContainText('vs HEAD');
   await view.getByRole('button', { name: 'Close' }).click();
   await expect(view).toHaveCount(0);
+});
+
+test('New session from another branch: its worktree starts there and Changes compares against it', async ({ page }) => {
+  const repo = ws.repo('shop');
+  git(repo, 'branch', 'release');
+  const script = ws.writeScript({ default: { steps: [{ type: 'text', text: 'ok' }] } });
+  await ws.serve(page);
+  await addProjectWithScriptedAgent(page, repo, script);
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByTestId('new-session-dialog');
+  await dialog.getByRole('combobox', { name: /^Agent/ }).selectOption('custom');
+  const base = dialog.getByRole('combobox', { name: 'Base branch' });
+  await expect(base).toHaveValue('main');
+  await base.selectOption('release');
+  await dialog.getByLabel('First prompt').fill('Patch the release');
+  await page.screenshot({ path: screenshotPath('new-session-base-branch') });
+  await dialog.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('session-view')).toContainText('ok');
+  await page.getByTestId('changes-tab').click();
+  await expect(page.getByTestId('changes-view').getByTestId('changes-summary')).toContainText('vs release');
 });

@@ -69,11 +69,16 @@ async function indexPath(worktreePath: string): Promise<Result<string, AppError>
  * merely touched, or untracked but equal to the other side, is no change.
  * The real index is never written.
  */
-async function withScratchIndex<T>(worktreePath: string, head: string, fn: (env: Record<string, string>) => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> {
+async function withScratchIndex<T>(
+  worktreePath: string,
+  head: string,
+  fn: (env: Record<string, string>) => Promise<Result<T, AppError>>,
+  index?: Result<string, AppError>,
+): Promise<Result<T, AppError>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'baton-diff-'));
   const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
   try {
-    const source = await indexPath(worktreePath);
+    const source = index ?? (await indexPath(worktreePath));
     // A copy keeps the stat data, so git only re-reads files that changed.
     const copied = source.ok && (await copyIndexFile(source.value, env.GIT_INDEX_FILE));
     const fail = (stderr: string) => classifyGitFailure(`read the changes of "${worktreePath}"`, stderr, worktreePath);
@@ -147,38 +152,49 @@ export interface DiffRequest {
 export async function diffWorktree(req: DiffRequest): Promise<Result<WorktreeDiff, AppError>> {
   const limits = { ...DEFAULT_DIFF_LIMITS, ...req.limits };
   const cwd = req.worktreePath;
-  const head = await revParse(cwd, 'HEAD');
+  // Two small gits at once rather than one after the other: each is a process start on the open's path.
+  const [head, index] = await Promise.all([revParse(cwd, 'HEAD'), indexPath(cwd)]);
   if (!head.ok) return head;
   return withScratchIndex(cwd, head.value, async (env) => {
     const fail = (stderr: string) => classifyGitFailure(`read the changes of "${cwd}"`, stderr, cwd);
+    // The list and the patch side by side (two cores, half the wait): the patch is of every file, and the parts of
+    // files the guards leave out are dropped after. Past 1 MB git itself treats a file as binary here
+    // (core.bigFileThreshold), so no huge file's lines are ever produced.
+    const patchRun = req.statOnly
+      ? null
+      : runGit(['-c', `core.bigFileThreshold=${limits.maxFileBytes}`, 'diff-index', '--cached', ...DIFF_ARGS, '-p', req.from, '--', '.'], { cwd, env });
     const listed = await git(['diff-index', '--cached', ...DIFF_ARGS, '--raw', '--numstat', '-z', req.from, '--'], { cwd, env }, fail);
-    if (!listed.ok) return listed;
-    const entries = parseRawNumstat(listed.value);
-    const files: DiffFile[] = [];
-    for (const e of entries) {
-      const binary = e.additions === null;
-      let omitted: OmittedReason | null = req.statOnly ? 'stat_only' : binary ? 'binary' : null;
-      if (!omitted && (e.additions ?? 0) + (e.deletions ?? 0) > limits.maxFileLines) omitted = 'too_large';
-      if (!omitted && e.status !== 'deleted' && (await sizeOf(path.join(cwd, e.path))) > limits.maxFileBytes) omitted = 'too_large';
-      files.push({ ...e, binary, patch: null, omitted });
+    if (!listed.ok) {
+      await patchRun;
+      return listed;
     }
+    const entries = parseRawNumstat(listed.value);
+    // The size guard's stats all at once (libuv's pool runs them side by side): one after another, 2,000 files cost the open a second.
+    const files: DiffFile[] = await Promise.all(
+      entries.map(async (e): Promise<DiffFile> => {
+        const binary = e.additions === null;
+        let omitted: OmittedReason | null = req.statOnly ? 'stat_only' : binary ? 'binary' : null;
+        if (!omitted && (e.additions ?? 0) + (e.deletions ?? 0) > limits.maxFileLines) omitted = 'too_large';
+        if (!omitted && e.status !== 'deleted' && (await sizeOf(path.join(cwd, e.path))) > limits.maxFileBytes) omitted = 'too_large';
+        return { ...e, binary, patch: null, omitted };
+      }),
+    );
     const totals = { additions: sum(files, 'additions'), deletions: sum(files, 'deletions') };
-    const wanted = files.filter((f) => f.omitted === null);
-    if (wanted.length === 0) return ok({ from: req.from, head: head.value, files, ...totals, truncated: false });
-
-    // Files left out are excluded by pathspec (both sides of a rename, so the pair is not half-shown).
-    const excluded = files.filter((f) => f.omitted !== null).flatMap((f) => (f.oldPath ? [f.path, f.oldPath] : [f.path]));
-    const run = await runGit(['diff-index', '--cached', ...DIFF_ARGS, '-p', req.from, '--', '.', ...excluded.map(literal)], { cwd, env });
+    if (!patchRun) return ok({ from: req.from, head: head.value, files, ...totals, truncated: false });
+    const run = await patchRun;
     if (!run.ok) return run;
     if (run.value.code !== 0) return err(fail(run.value.stderr));
-    const parts = splitPatch(run.value.stdout.toString('utf8'));
-    if (parts.length !== wanted.length) {
+    const all = splitPatch(run.value.stdout.toString('utf8'));
+    if (all.length !== files.length) {
       // Never pair a patch with the wrong file: say it could not be split instead.
-      return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${parts.length} parts for ${wanted.length} files); the file list is still right, ask for --stat.`));
+      return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${all.length} parts for ${files.length} files); the file list is still right, ask for --stat.`));
     }
+    // Both runs list the files in git's one order; each part goes to its file, the left-out files' parts are dropped.
+    const wanted = files.filter((f) => f.omitted === null);
+    const parts = all.filter((_, k) => files[k]!.omitted === null);
     const truncated = attachPatches(wanted, parts, limits.maxPatchBytes);
     return ok({ from: req.from, head: head.value, files, ...totals, truncated });
-  });
+  }, index);
 }
 
 const sum = (files: DiffFile[], k: 'additions' | 'deletions') => files.reduce((n, f) => n + (f[k] ?? 0), 0);

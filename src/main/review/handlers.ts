@@ -5,10 +5,15 @@ import type { ReviewStats } from './stats';
 import type { createReviewFile } from './file';
 import type { ReviewComments } from './comments';
 
-export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewStats, 'get'>, file: ReturnType<typeof createReviewFile>, comments: ReviewComments): HandlersOf<Contract, Ctx>['review'] {
+export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewStats, 'get' | 'observe'>, file: ReturnType<typeof createReviewFile>, comments: ReviewComments): HandlersOf<Contract, Ctx>['review'] {
   return {
     status: ({ sessionId }) => service.status(sessionId),
-    diff: (input) => service.diff(input),
+    diff: async (input) => {
+      const r = await service.diff(input);
+      // A live worktree's whole change: the card's counts, read once for both.
+      if (r.ok && input.scope === 'all' && input.preservedRef === undefined) stats.observe(input.sessionId, { files: r.value.files.length, additions: r.value.additions, deletions: r.value.deletions });
+      return r;
+    },
     commit: ({ sessionId, message, paths }) => service.commit({ sessionId, message, ...(paths ? { paths } : {}) }),
     merge: ({ sessionId, mode, message }) => service.merge({ sessionId, mode, ...(message !== undefined ? { message } : {}) }),
     resolveConflicts: ({ sessionId }) => service.resolveConflicts(sessionId),

@@ -108,6 +108,29 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       void refresh(sessionId);
     },
 
+    /**
+     * An open Changes view just read the whole diff (scope `all`): its counts
+     * are the card's, so the card follows without asking git a second time.
+     */
+    observe(sessionId: string, counts: { files: number; additions: number; deletions: number }): void {
+      const session = deps.sessions.get(sessionId);
+      if (!session) return;
+      const before = cache.get(sessionId);
+      const stat: ReviewStat = { ...(before?.stat ?? empty(sessionId)), ...counts, at: new Date().toISOString(), error: null };
+      cache.set(sessionId, { stat, turnId: endedTurn(sessionId) });
+      if (!before || !sameCounts(before.stat, stat)) deps.emit(session.projectId, stat);
+      // First sight of it: its landing facts (merged, PR) come from the store, not from git's counts.
+      if (!before)
+        void deps.review.status(sessionId).then((s) => {
+          const now = cache.get(sessionId);
+          if (!s.ok || !now) return;
+          const f = s.value.facts;
+          const withFacts: ReviewStat = { ...now.stat, merged: f.merged ? { commit: f.merged.commit, mode: f.merged.mode, base: f.merged.base } : null, pr: f.pr ? { url: f.pr.url, kind: f.pr.kind } : null };
+          cache.set(sessionId, { ...now, stat: withFacts });
+          if (!sameCounts(now.stat, withFacts)) deps.emit(session.projectId, withFacts);
+        });
+    },
+
     /** A review action (commit, merge, PR) moved the facts or the counts. */
     onReviewChanged(sessionId: string): void {
       if (cache.has(sessionId)) void refresh(sessionId);

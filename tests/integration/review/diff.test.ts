@@ -72,6 +72,27 @@ describe('review.diff on a real worktree', () => {
     expect(d.truncated).toBe(true);
   });
 
+  it('gives each file its own patch when files left out (binary, too many lines, too many bytes) sit between them', async () => {
+    const { session, wt } = await reviewSession(h);
+    write(wt, 'a.txt', 'alpha\n');
+    write(wt, 'b-bin.dat', Buffer.from([0, 1, 2, 3, 0, 9]));
+    write(wt, 'c.txt', 'charlie\n');
+    write(wt, 'd-lines.txt', lines(1, 20_001));
+    write(wt, 'e.txt', 'echo\n');
+    write(wt, 'f-bytes.txt', `${'z'.repeat(1_100_000)}\n`);
+    write(wt, 'g.txt', 'golf\n');
+    const d = await h.must('review.diff', { sessionId: session.id });
+    const by = Object.fromEntries(d.files.map((f) => [f.path, f]));
+    expect(by['b-bin.dat']).toMatchObject({ binary: true, patch: null, omitted: 'binary' });
+    expect(by['d-lines.txt']).toMatchObject({ patch: null, omitted: 'too_large', additions: 20_001 });
+    expect(by['f-bytes.txt']).toMatchObject({ patch: null, omitted: 'too_large' });
+    for (const [name, word] of [['a.txt', 'alpha'], ['c.txt', 'charlie'], ['e.txt', 'echo'], ['g.txt', 'golf']]) {
+      expect(by[name!]?.patch).toContain(`+++ b/${name}`);
+      expect(by[name!]?.patch).toContain(`+${word}`);
+    }
+    expect(d.truncated).toBe(false);
+  });
+
   it('diffs since the end of the last turn from a snapshot taken when the turn ended', { timeout: 150_000 }, async () => {
     const { session, wt } = await reviewSession(h);
     // The first turn's snapshot holds whatever was there when it ended (here: nothing new).

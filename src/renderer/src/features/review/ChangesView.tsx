@@ -28,6 +28,8 @@ export function ChangesView({ session }: { session: SessionSummary }) {
   const loadDiff = useReview((s) => s.loadDiff);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const files = useMemo(() => treeOrder(diff?.view?.files ?? []), [diff?.view]);
+  // One object per session: the memoized file rows compare it by reference, so a store event does not re-render them.
+  const subject = useMemo(() => ({ sessionId: session.id }), [session.id]);
 
   // A turn that just ended may have changed everything: read the diff again (once per turn end, not on every event).
   const previous = useRef(session.state);
@@ -112,7 +114,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
                 </div>
               }
             >
-              <DiffList subject={{ sessionId: session.id }} from={diff?.view?.from ?? ''} files={files} />
+              <DiffList subject={subject} from={diff?.view?.from ?? ''} files={files} />
             </Suspense>
           )}
         </div>

@@ -23,9 +23,23 @@ import { pauseUpgrades, queueUpgrade } from './upgrade';
 export const LARGE_DIFF_LINES = 1500;
 
 const ROW_PX = 20;
-// From the counts, not the patch text: the virtualizer asks for every file's estimate often.
-const estimate = (f: DiffFileView) => 44 + (f.patch && !isLarge(f) ? ((f.additions ?? 0) + (f.deletions ?? 0) + 7) * ROW_PX : 48);
+/** A row's frame: its top padding (8), the file's border (2) and its header (33, fixed in review.css). */
+const FRAME_PX = 43;
 const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > LARGE_DIFF_LINES;
+
+/** The patch lines a preview shows: from the first hunk header on, without git's "\ No newline" notes. */
+export function plainLines(patch: string): string[] {
+  const all = patch.split('\n');
+  const start = all.findIndex((l) => l.startsWith('@@'));
+  return (start < 0 ? [] : all.slice(start)).filter((l) => l !== '' && !l.startsWith('\\'));
+}
+
+/**
+ * A file's height as its preview will measure, to the pixel: while scrolling, files show previews, so an exact
+ * estimate means a measured row changes nothing, and the virtualizer does not recompute 2,000 rows' offsets
+ * (and allocate them) on every frame.
+ */
+const estimate = (f: DiffFileView) => FRAME_PX + (f.patch && !isLarge(f) ? plainLines(f.patch).length * ROW_PX : 48);
 
 const EMPTY: ReviewCommentView[] = [];
 
@@ -35,10 +49,12 @@ export type DiffSubject = { sessionId: string } | { worktreeId: string };
 export default function DiffList({ subject, from, files }: { subject: DiffSubject; from: string; files: DiffFileView[] }) {
   const scroller = useRef<HTMLDivElement>(null);
   const focus = useReview((s) => s.focus);
+  // Once per list: the virtualizer asks for estimates often.
+  const heights = useMemo(() => files.map(estimate), [files]);
   const v = useVirtualizer({
     count: files.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => estimate(files[i]!),
+    estimateSize: (i) => heights[i] ?? FRAME_PX,
     overscan: 2,
     getItemKey: (i) => files[i]!.path,
   });
@@ -143,11 +159,7 @@ function UpgradingPatch({ sessionId, file }: { sessionId: string | null; file: D
 
 /** The patch's lines as text, coloured by kind, at the full view's line height, so the upgrade does not move anything. */
 function PlainPatch({ patch }: { patch: string }) {
-  const lines = useMemo(() => {
-    const all = patch.split('\n');
-    const start = all.findIndex((l) => l.startsWith('@@'));
-    return (start < 0 ? [] : all.slice(start)).filter((l) => l !== '' && !l.startsWith('\\'));
-  }, [patch]);
+  const lines = useMemo(() => plainLines(patch), [patch]);
   return (
     <div className="review-plain" data-testid="diff-plain">
       {lines.map((l, i) => (

@@ -18,6 +18,7 @@ export function WorktreeChanges({ worktree, onClose }: { worktree: WorktreeView;
   const show = useReview((s) => s.showWorktreeDiff);
   const files = useMemo(() => treeOrder(wd?.view?.files ?? []), [wd?.view]);
   const scope = wd?.scope ?? 'all';
+  const subject = useMemo(() => ({ worktreeId: worktree.id }), [worktree.id]);
 
   useEffect(() => {
     void show(worktree.id);
@@ -70,7 +71,7 @@ export function WorktreeChanges({ worktree, onClose }: { worktree: WorktreeView;
                 </div>
               }
             >
-              <DiffList subject={{ worktreeId: worktree.id }} from={wd?.view?.from ?? ''} files={files} />
+              <DiffList subject={subject} from={wd?.view?.from ?? ''} files={files} />
             </Suspense>
           )}
         </div>

@@ -99,8 +99,7 @@ export function createReviewStore(api: Api): ReviewStore {
       const r = await api.review.diff({ sessionId, scope, maxPatchBytes: 3 * 1024 * 1024 });
       // A later load (another scope, another session) wins.
       if (seq !== diffSeq) return;
-      // The card's counts follow what the open view sees (the view is the other time git is asked); after the diff, not beside it.
-      void get().loadStat(sessionId, 'refresh');
+      // The card's counts follow what the open view sees: main takes them from this same read (review.statChanged), no second git run.
       if (r.ok) set({ diff: { sessionId, scope, view: r.value, error: null, loading: false } });
       else set((s) => ({ diff: { sessionId, scope, view: s.diff?.view ?? null, error: `Could not read the changes: ${r.error.message}`, loading: false } }));
     },
