@@ -23,7 +23,7 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  * shows the error screen and the user's data stays exactly as it was.
  */
 export function openDatabase(path: string, list: readonly Migration[] = migrations): Result<Db, StoreOpenError> {
-  const latest = list.length;
+  const latest = list.reduce((n, m) => Math.max(n, m.version), 0);
   const problem = inspectExisting(path, latest);
   if (problem) return err(problem);
   try {
