@@ -20,7 +20,11 @@ export type Command =
   | { kind: 'pr'; session: string; title?: string }
   | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
-  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
+  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string }
+  | { kind: 'terminal_open'; target: string; cwd?: string }
+  | { kind: 'terminal_list'; project?: string }
+  | { kind: 'terminal_send'; id: string; text: string; raw: boolean }
+  | { kind: 'terminal_kill'; id: string };
 
 export interface Invocation {
   command: Command;
@@ -54,9 +58,16 @@ Commands:
                                       stop the session, keep its uncommitted work, release its worktree and
                                       take it off the board; --delete-branch deletes its branch when merged
                                       (--force: even when not)
+  terminal open <project|session> [--cwd DIR]
+                                      a shell in the project's main checkout or the session's worktree; it keeps
+                                      running when Baton quits or crashes
+  terminal list [<project>]           terminals, their state (running, exited (code), lost) and listening ports
+  terminal send <terminal> <text> [--raw]
+                                      type the text and Enter (--raw: exactly the text, e.g. $'\x03' for Ctrl+C)
+  terminal kill <terminal>            end the terminal's shell and everything it started
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
-<session> is a session's id (or the start of it) or its branch.
+<session> is a session's id (or the start of it) or its branch. <terminal> is a terminal's id or the start of it.
 
 Options:
   --json          print the contract's values as JSON instead of tables
@@ -99,6 +110,8 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
+        cwd: { type: 'string' },
+        raw: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -144,6 +157,8 @@ interface ReviewFlags {
   'delete-branch'?: boolean;
   force?: boolean;
   archived?: boolean;
+  cwd?: string;
+  raw?: boolean;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
@@ -151,6 +166,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
     ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
+    ['cwd', 'terminal_open'], ['raw', 'terminal_send'],
   ];
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
   if (c.kind === 'diff') {
@@ -173,6 +189,8 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     c.deleteBranch = v['delete-branch'] === true;
     c.force = v.force === true;
   }
+  if (c.kind === 'terminal_open' && v.cwd !== undefined) c.cwd = v.cwd;
+  if (c.kind === 'terminal_send') c.raw = v.raw === true;
   if (c.kind === 'session_new') {
     if (!v.prompt?.trim()) return 'Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]';
     c.prompt = v.prompt;
@@ -201,6 +219,26 @@ function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr' | 'archive', word
       return { ok: true, value: { kind: 'pr', session } };
     case 'archive':
       return { ok: true, value: { kind: 'archive', session, deleteBranch: false, force: false } };
+  }
+}
+
+function terminalCommand(sub: string | undefined, rest: readonly string[]): Result<Command> {
+  const [a, b, ...extra] = rest;
+  switch (sub) {
+    case 'open':
+      if (a === undefined || b !== undefined) return usage('Usage: baton terminal open <project|session> [--cwd DIR]');
+      return { ok: true, value: { kind: 'terminal_open', target: a } };
+    case 'list':
+      if (b !== undefined) return usage('Usage: baton terminal list [<project>]');
+      return { ok: true, value: { kind: 'terminal_list', ...(a !== undefined ? { project: a } : {}) } };
+    case 'send':
+      if (a === undefined || b === undefined || extra.length) return usage('Usage: baton terminal send <terminal> <text> [--raw] (quote the text)');
+      return { ok: true, value: { kind: 'terminal_send', id: a, text: b, raw: false } };
+    case 'kill':
+      if (a === undefined || b !== undefined) return usage('Usage: baton terminal kill <terminal>');
+      return { ok: true, value: { kind: 'terminal_kill', id: a } };
+    default:
+      return usage(sub === undefined ? '`terminal` needs a subcommand: open, list, send or kill.' : `Unknown terminal subcommand "${sub}"; use open, list, send or kill.`);
   }
 }
 
@@ -253,6 +291,9 @@ function commandOf(words: readonly string[]): Result<Command> {
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }
+    case 'terminal':
+    case 'terminals':
+      return terminalCommand(second, rest);
     case 'orchestrator': {
       if (second !== 'replace' && second !== 'retry') {
         return usage(second === undefined ? '`orchestrator` needs a subcommand: replace or retry.' : `Unknown orchestrator subcommand "${second}"; use replace or retry.`);

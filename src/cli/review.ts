@@ -21,7 +21,7 @@ export function matchSession(sessions: readonly SessionSummary[], query: string)
   return fail('unknown_session', `No session matches "${query}"; see \`baton session list\`.`);
 }
 
-async function session(ctx: CommandContext, query: string, archived: 'hide' | 'include' = 'hide'): Promise<Result<SessionSummary>> {
+export async function session(ctx: CommandContext, query: string, archived: 'hide' | 'include' = 'hide'): Promise<Result<SessionSummary>> {
   const all = await ctx.call('sessions.list', { archived });
   return all.ok ? matchSession(all.value, query) : all;
 }
