@@ -27,6 +27,7 @@ import type { JournalRecord } from '../../shared/journal';
 import { createHostPort, createTerminalHostPort } from '../runtime';
 import type { TerminalHostPort } from '../terminals/host-port';
 import { terminalsHandlers } from '../terminals/handlers';
+import { scanTerminalPorts } from '../terminals/ports';
 import { createTerminalsRepository } from '../terminals/repository';
 import { createTerminalsService, type TerminalsService } from '../terminals/service';
 import { createEventsRepository } from '../sessions/events-repository';
@@ -185,6 +186,7 @@ export function createCore(opts: CoreOptions): Core {
     projectEnv: (id) => projectsRepo.envForAgent(id),
     emitChanged: (t) => hub.emit('terminals.changed', t),
     emitOutput: (o) => hub.emit('terminals.output', o),
+    scanPorts: scanTerminalPorts,
   });
   /** The folder "open in" opens: an active worktree of the project, else the project's own checkout. */
   const checkoutOf = (projectId: string, worktreeId?: string): string | null => {

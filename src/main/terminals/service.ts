@@ -15,13 +15,15 @@ export interface TerminalsServiceDeps extends PlaceDeps {
   projectEnv(projectId: string): Record<string, string>;
   emitChanged(t: { terminalId: string; projectId: string; worktreeId: string | null }): void;
   emitOutput(o: TerminalOutput): void;
-  /** Ports a run terminal's processes listen on; absent: none are looked for. */
-  portsOf?(terminalId: string): number[];
+  /** Scans the ports a terminal's processes listen on (ports.ts); absent: none are looked for. */
+  scanPorts?(terminalId: string): number[];
   /** The environment shells start from (tests pass their own); process.env by default. */
   baseEnv?: NodeJS.ProcessEnv;
 }
 
 const KILL_GRACE_MS = 2000;
+/** Ports are looked for only while a run terminal runs, at most this often; nothing polls when none does. */
+const PORT_POLL_MS = 2000;
 
 const describeExit = (e: TerminalExitFact): string | null => {
   if (e.cause === 'spawn_failed' || e.cause === 'host_failed') return e.error ?? 'The terminal host failed.';
@@ -36,6 +38,9 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
   /** Terminals being reattached or launched now: a second reattach or a kill waits for it. */
   const busy = new Map<string, Promise<unknown>>();
   let closing = false;
+  /** The ports each running run terminal was last seen listening on. */
+  const ports = new Map<string, number[]>();
+  let portTimer: ReturnType<typeof setInterval> | null = null;
 
   const view = (t: TerminalRecord): TerminalView => ({
     id: t.id,
@@ -49,7 +54,7 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     stateDetail: t.stateDetail,
     cols: t.cols,
     rows: t.rows,
-    ports: t.state === 'running' && t.kind === 'run' ? (deps.portsOf?.(t.id) ?? []) : [],
+    ports: t.state === 'running' && t.kind === 'run' ? (ports.get(t.id) ?? []) : [],
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   });
@@ -71,6 +76,29 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     });
     return p;
   };
+
+  /** Starts the port scan when a run terminal runs; it stops itself once none does. */
+  function watchPorts(): void {
+    const scan = deps.scanPorts;
+    const runs = (): TerminalRecord[] => repo.listRunning().filter((t) => t.kind === 'run');
+    if (!scan || portTimer || closing || runs().length === 0) return;
+    portTimer = setInterval(() => {
+      const list = runs();
+      if (list.length === 0 || closing) {
+        if (portTimer) clearInterval(portTimer);
+        portTimer = null;
+        ports.clear();
+        return;
+      }
+      for (const t of list) {
+        const found = scan(t.id);
+        if (found.join(',') === (ports.get(t.id) ?? []).join(',')) continue;
+        ports.set(t.id, found);
+        changed(t);
+      }
+    }, PORT_POLL_MS);
+    portTimer.unref();
+  }
 
   /** The connection to a host ended while main runs: its recorded exit, else lost. */
   function ended(id: string, exit: TerminalExitFact | null): void {
@@ -96,6 +124,7 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
       return;
     }
     await live.adopt(t.id, c.value.link, (exit) => ended(t.id, exit));
+    if (t.kind === 'run') watchPorts();
   }
 
   /** Launches a host for a row recorded as running; undoes nothing on failure, says why. */
@@ -281,6 +310,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     /** Quit or restart of main: every host keeps running; the next start reattaches. */
     async shutdown(): Promise<void> {
       closing = true;
+      if (portTimer) clearInterval(portTimer);
+      portTimer = null;
       await Promise.allSettled([...busy.values()]);
       live.detachAll();
     },
