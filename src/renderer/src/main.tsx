@@ -11,6 +11,7 @@ import './styles/recovery.css';
 import './styles/orchestrator.css';
 import './styles/tasks.css';
 import './styles/review.css';
+import './styles/terminals.css';
 
 const transport = pickTransport();
 const api = createApi(transport);

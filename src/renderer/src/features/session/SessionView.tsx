@@ -9,6 +9,7 @@ import { StatusPill } from '../../ui/StatusPill';
 import { TranscriptList } from './Transcript';
 import { Spinner } from '../../ui/feedback';
 import { ChangesView, SessionTabs, useChangesOpen } from '../review';
+import { TerminalsPanel } from '../terminals';
 
 const EMPTY: never[] = [];
 
@@ -20,6 +21,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [terminals, setTerminals] = useState(false);
   // One key per text: sending the same text again after a lost connection cannot start a second turn.
   const promptKey = useRef<string | null>(null);
 
@@ -54,6 +56,11 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <span className="muted small mono">{session.branch}</span>
         <SessionTabs session={session} />
         <span className="statusbar-spacer" />
+        {session.worktreePath && (
+          <button className="btn btn-sm" aria-pressed={terminals} onClick={() => setTerminals(!terminals)}>
+            Terminal
+          </button>
+        )}
         <button className="btn btn-sm" disabled={!can.cancel} onClick={() => void act(api.sessions.cancel({ id: session.id }))}>
           Cancel
         </button>
@@ -62,6 +69,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
         </button>
       </div>
       <SessionBanners session={session} />
+      {terminals && session.worktreePath && <TerminalsPanel place={{ projectId: session.projectId, worktreeId: null, sessionId: session.id, root: session.worktreePath }} />}
       {changes ? (
         <ChangesView session={session} />
       ) : (
