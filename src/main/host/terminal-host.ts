@@ -219,9 +219,19 @@ export class TerminalHost {
     this.pty.resize(cols, rows);
   }
 
+  /** Output read in this turn of the event loop, written to the ring and sent as one frame at its end. */
+  private pendingOut: string[] = [];
+
   private fromPty(data: string): void {
+    // A flood arrives in many small reads: one ring write and one frame per loop turn instead of one per read.
+    if (this.pendingOut.push(data) === 1) setImmediate(() => this.flushOut());
+  }
+
+  private flushOut(): void {
     const ring = this.ring;
-    if (!ring) return;
+    const data = this.pendingOut.length === 1 ? (this.pendingOut[0] as string) : this.pendingOut.join('');
+    this.pendingOut = [];
+    if (!ring || data.length === 0) return;
     const at = ring.end;
     try {
       ring.append(Buffer.from(data, 'utf8'));
@@ -249,6 +259,8 @@ export class TerminalHost {
   }
 
   private recordExit(exit: TerminalExit): void {
+    // The shell's last words go out (and into the ring) before its exit.
+    if (this.pendingOut.length > 0) this.flushOut();
     try {
       writeJsonAtomic(exitFilePath(this.dir), exit);
     } catch (e) {

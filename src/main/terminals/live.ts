@@ -8,9 +8,14 @@ import type { TerminalExitFact, TerminalLink } from './host-port';
 
 /** What main keeps of a running terminal's stream, as the host's ring does. */
 const MIRROR_BYTES = 1 << 20;
-/** Chunks of one terminal within this window go out as one event: keystroke echoes stay prompt, floods stay few. */
+/**
+ * Output after a quiet spell goes out at once (a keystroke's echo is not delayed); what follows within this
+ * window is gathered into one event at its end, so a flood makes a few events a frame, not one per read.
+ */
 const BATCH_MS = 8;
 const BATCH_BYTES = 256 * 1024;
+/** A window that has carried less than this is interactive (echoes, prompts): its output goes out at once too. */
+const INTERACTIVE_BYTES = 4096;
 
 interface Chunk {
   at: number;
@@ -24,6 +29,8 @@ interface Live {
   bytes: number;
   pending: Chunk[];
   timer: ReturnType<typeof setTimeout> | null;
+  /** Bytes seen in the current window. */
+  windowBytes: number;
   /** Set when main lets go on purpose (detach, shutdown): the close that follows is not news. */
   leaving: boolean;
 }
@@ -43,8 +50,6 @@ export function createLiveTerminals(emitOutput: (o: TerminalOutput) => void): Li
   const live = new Map<string, Live>();
 
   const flush = (id: string, l: Live): void => {
-    if (l.timer) clearTimeout(l.timer);
-    l.timer = null;
     const p = l.pending;
     if (p.length === 0) return;
     l.pending = [];
@@ -59,9 +64,22 @@ export function createLiveTerminals(emitOutput: (o: TerminalOutput) => void): Li
       l.bytes -= old.end - old.at;
     }
     l.pending.push(c);
-    const pendingBytes = c.end - (l.pending[0] as Chunk).at;
-    if (pendingBytes >= BATCH_BYTES) flush(id, l);
-    else l.timer ??= setTimeout(() => flush(id, l), BATCH_MS);
+    l.windowBytes += c.end - c.at;
+    if (l.timer === null) {
+      flush(id, l);
+      openWindow(id, l);
+    } else if (l.windowBytes < INTERACTIVE_BYTES || c.end - (l.pending[0] as Chunk).at >= BATCH_BYTES) flush(id, l);
+  };
+
+  /** While chunks keep coming, windows follow each other; the first quiet window closes it. */
+  const openWindow = (id: string, l: Live): void => {
+    l.windowBytes = 0;
+    l.timer = setTimeout(() => {
+      l.timer = null;
+      if (l.pending.length === 0) return;
+      flush(id, l);
+      openWindow(id, l);
+    }, BATCH_MS);
   };
 
   return {
@@ -69,9 +87,11 @@ export function createLiveTerminals(emitOutput: (o: TerminalOutput) => void): Li
     link: (id) => live.get(id)?.link ?? null,
 
     async adopt(id, link, onEnded) {
-      const l: Live = { link, chunks: [], bytes: 0, pending: [], timer: null, leaving: false };
+      const l: Live = { link, chunks: [], bytes: 0, pending: [], timer: null, windowBytes: 0, leaving: false };
       live.set(id, l);
       link.onClose((exit) => {
+        if (l.timer) clearTimeout(l.timer);
+        l.timer = null;
         flush(id, l);
         if (live.get(id) === l) live.delete(id);
         if (!l.leaving) onEnded(exit);
@@ -91,6 +111,8 @@ export function createLiveTerminals(emitOutput: (o: TerminalOutput) => void): Li
       const l = live.get(id);
       if (!l) return;
       l.leaving = true;
+      if (l.timer) clearTimeout(l.timer);
+      l.timer = null;
       flush(id, l);
       live.delete(id);
       l.link.detach();
