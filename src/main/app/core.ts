@@ -26,10 +26,7 @@ import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../reco
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort, createTerminalHostPort } from '../runtime';
 import type { TerminalHostPort } from '../terminals/host-port';
-import { terminalsHandlers } from '../terminals/handlers';
-import { scanTerminalPorts } from '../terminals/ports';
-import { createTerminalsRepository } from '../terminals/repository';
-import { createTerminalsService, type TerminalsService } from '../terminals/service';
+import { createTerminalsDomain } from '../terminals/wire';
 import { createEventsRepository } from '../sessions/events-repository';
 import { sessionsHandlers } from '../sessions/handlers';
 import type { HostPort } from '../sessions/host-port';
@@ -175,10 +172,9 @@ export function createCore(opts: CoreOptions): Core {
     terminalsIn: (worktreeId) => terminals.runningIn(worktreeId),
     stopTerminals: (worktreeId) => terminals.stopIn(worktreeId),
   });
-  const terminalsRepo = createTerminalsRepository(db);
-  const terminals: TerminalsService = createTerminalsService({
+  const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
+    db,
     dataDir: opts.dataDir,
-    repo: terminalsRepo,
     port: opts.terminalHost ?? createTerminalHostPort(),
     project: (id) => projectsRepo.get(id),
     worktree: (id) => worktreesRepo.get(id),
@@ -186,16 +182,7 @@ export function createCore(opts: CoreOptions): Core {
     projectEnv: (id) => projectsRepo.envForAgent(id),
     emitChanged: (t) => hub.emit('terminals.changed', t),
     emitOutput: (o) => hub.emit('terminals.output', o),
-    scanPorts: scanTerminalPorts,
   });
-  /** The folder "open in" opens: an active worktree of the project, else the project's own checkout. */
-  const checkoutOf = (projectId: string, worktreeId?: string): string | null => {
-    if (worktreeId) {
-      const w = worktreesRepo.get(worktreeId);
-      return w && w.projectId === projectId && w.state === 'active' ? w.path : null;
-    }
-    return projectsRepo.get(projectId)?.path ?? null;
-  };
 
   const eventsRepo = createEventsRepository(db);
   const turnsRepo = createTurnsRepository(db);
@@ -320,7 +307,7 @@ export function createCore(opts: CoreOptions): Core {
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
     review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
-    terminals: terminalsHandlers(terminals, checkoutOf),
+    terminals: terminalHandlers,
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
