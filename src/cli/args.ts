@@ -13,7 +13,7 @@ export type Command =
   | { kind: 'session_list'; project?: string; archived?: boolean }
   | { kind: 'orchestrator_replace'; project: string }
   | { kind: 'orchestrator_retry'; project: string }
-  | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope }
+  | { kind: 'diff'; session: string; stat: boolean; scope: DiffScope; worktree?: string }
   | { kind: 'commit'; session: string; message: string; paths: string[] }
   | { kind: 'merge'; session: string; mode: 'merge' | 'squash' | 'rebase' }
   | { kind: 'resolve'; session: string }
@@ -24,7 +24,11 @@ export type Command =
   | { kind: 'terminal_open'; target: string; cwd?: string }
   | { kind: 'terminal_list'; project?: string }
   | { kind: 'terminal_send'; id: string; text: string; raw: boolean }
-  | { kind: 'terminal_kill'; id: string };
+  | { kind: 'terminal_kill'; id: string }
+  | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
+  | { kind: 'comment_list'; session: string }
+  | { kind: 'comment_remove'; session: string; id: string }
+  | { kind: 'comment_send'; session: string };
 
 export interface Invocation {
   command: Command;
@@ -44,16 +48,25 @@ Commands:
                                       the board's sessions; --archived: the archived ones, with their preserved work
   orchestrator replace <project>      replace the project's orchestrator, showing each phase
   orchestrator retry <project>        resume a failed replacement from the phase it failed in
-  project add <path>                  add a git repository as a project
+  project add <path|ssh://host/path>  add a git repository as a project (here, or on an SSH destination)
   session new <project> --prompt TEXT [--agent claude-code|codex|gemini|custom] [--base BRANCH]
                                       start a worker session in its own worktree
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
+  diff --worktree <worktree> [--stat] [--uncommitted]
+                                      a worktree no session holds (its id, the start of it, its name or branch)
   commit <session> -m MESSAGE [<file>...]
                                       commit all (or the given) changes; the repository's hooks run
   merge <session> [--squash|--rebase] merge the session's branch into its base
   resolve <session>                   ask the agent to resolve a merge's conflicts (rebase onto the base)
   pr <session> [--title TEXT]         push the branch, open a pull request (gh) or print the compare URL
+  comment add <session> <file>:<line>[-<end>] -m TEXT [--old]
+                                      a review comment on those lines (--old: numbered as before the change),
+                                      kept until sent
+  comment list <session>              the session's review comments not sent yet (drafts and queued)
+  comment remove <session> <id>       drop a draft comment
+  comment send <session>              every draft as one prompt with file:line: now when the agent is idle,
+                                      else queued until its turn ends
   archive <session> [--delete-branch [--force]]
                                       stop the session, keep its uncommitted work, release its worktree and
                                       take it off the board; --delete-branch deletes its branch when merged
@@ -112,6 +125,8 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         archived: { type: 'boolean' },
         cwd: { type: 'string' },
         raw: { type: 'boolean' },
+        old: { type: 'boolean' },
+        worktree: { type: 'string' },
       },
     });
   } catch (e) {
@@ -159,6 +174,8 @@ interface ReviewFlags {
   archived?: boolean;
   cwd?: string;
   raw?: boolean;
+  old?: boolean;
+  worktree?: string;
 }
 
 /** Checks the review verbs' flags and fills them into the command; returns a usage message when one is misplaced. */
@@ -168,9 +185,24 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     ['title', 'pr'], ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
     ['cwd', 'terminal_open'], ['raw', 'terminal_send'],
   ];
+  // -m is also a comment's text; --old only a comment's.
+  if (c.kind === 'comment_add') {
+    if (!v.message?.trim()) return 'Usage: baton comment add <session> <file>:<line>[-<end>] -m TEXT [--old]';
+    c.message = v.message;
+    c.old = v.old === true;
+    return null;
+  }
+  if (v.old !== undefined) return '--old belongs to `comment add`.';
   for (const [flag, kind] of belongs) if (v[flag] !== undefined && c.kind !== kind) return `--${flag} belongs to \`${kind.replace('_', ' ')}\`.`;
+  if (v.worktree !== undefined && c.kind !== 'diff') return '--worktree belongs to `diff`.';
   if (c.kind === 'diff') {
     if (v.uncommitted && v['since-turn']) return 'Choose one of --uncommitted and --since-turn.';
+    if (v.worktree !== undefined) {
+      if (c.session) return 'Name a session or --worktree, not both.';
+      if (!v.worktree.trim()) return '--worktree needs a worktree: its id (or the start of it), name or branch.';
+      if (v['since-turn']) return '--since-turn is for sessions: no agent ends turns in a worktree without one.';
+      c.worktree = v.worktree;
+    } else if (!c.session) return 'Usage: baton diff <session> [--stat] [--uncommitted|--since-turn], or baton diff --worktree <worktree>';
     c.stat = v.stat === true;
     c.scope = v.uncommitted ? 'uncommitted' : v['since-turn'] ? 'since_turn' : 'all';
   }
@@ -264,6 +296,8 @@ function commandOf(words: readonly string[]): Result<Command> {
       return usage(second === undefined ? '`task` needs a subcommand: add or list.' : `Unknown task subcommand "${second}"; use add or list.`);
     }
     case 'diff':
+      // `diff --worktree <id>` names no session; the flags decide (reviewOptions).
+      return second === undefined ? { ok: true, value: { kind: 'diff', session: '', stat: false, scope: 'all' } } : sessionVerb(first, words.slice(1));
     case 'merge':
     case 'resolve':
     case 'pr':
@@ -294,6 +328,9 @@ function commandOf(words: readonly string[]): Result<Command> {
     case 'terminal':
     case 'terminals':
       return terminalCommand(second, rest);
+    case 'comment':
+    case 'comments':
+      return commentCommand(second, rest);
     case 'orchestrator': {
       if (second !== 'replace' && second !== 'retry') {
         return usage(second === undefined ? '`orchestrator` needs a subcommand: replace or retry.' : `Unknown orchestrator subcommand "${second}"; use replace or retry.`);
@@ -306,5 +343,24 @@ function commandOf(words: readonly string[]): Result<Command> {
     }
     default:
       return usage(`Unknown command "${first ?? ''}".`);
+  }
+}
+
+/** `comment add|list|remove|send <session> …`. */
+function commentCommand(sub: string | undefined, words: readonly string[]): Result<Command> {
+  const [session, arg, ...extra] = words;
+  const need = (n: number, u: string): Result<Command> | null => (session === undefined || (n > 1 && arg === undefined) ? usage(`Usage: baton comment ${u}`) : null);
+  const tooMany = (got: readonly unknown[]) => (got.length ? usage(`Too many arguments for \`comment ${sub ?? ''}\`: ${got.join(' ')}`) : null);
+  switch (sub) {
+    case 'add':
+      return need(2, 'add <session> <file>:<line>[-<end>] -m TEXT [--old]') ?? tooMany(extra) ?? { ok: true, value: { kind: 'comment_add', session: session!, at: arg!, message: '', old: false } };
+    case 'list':
+      return need(1, 'list <session>') ?? tooMany(arg === undefined ? [] : [arg, ...extra]) ?? { ok: true, value: { kind: 'comment_list', session: session! } };
+    case 'remove':
+      return need(2, 'remove <session> <id>') ?? tooMany(extra) ?? { ok: true, value: { kind: 'comment_remove', session: session!, id: arg! } };
+    case 'send':
+      return need(1, 'send <session>') ?? tooMany(arg === undefined ? [] : [arg, ...extra]) ?? { ok: true, value: { kind: 'comment_send', session: session! } };
+    default:
+      return usage(sub === undefined ? '`comment` needs a subcommand: add, list, remove or send.' : `Unknown comment subcommand "${sub}"; use add, list, remove or send.`);
   }
 }

@@ -5,6 +5,7 @@ import type { SessionSummary } from '../shared/contracts/sessions';
 import type { TaskPriority, TaskStatus, TaskView } from '../shared/contracts/tasks';
 import { ErrorCode } from '../shared/errors';
 import { PHASE_LABELS, restartNeeded } from '../shared/orchestrator';
+import { formatProjectLocation, hostLinkLabel } from '../shared/project-host';
 import { fail, ok, type Result } from '../shared/result';
 import { matchProject, type Call } from './api';
 import type { Backend } from './backend';
@@ -88,11 +89,14 @@ function printStatus(ctx: CommandContext, r: StatusReport): void {
     return;
   }
   for (const p of r.projects) {
-    ctx.out(clean(`${p.project.name}  (id ${short(p.project.id)}, prefix ${p.project.prefix})  ${p.project.path}`));
-    const rows: [string, string][] = [
+    ctx.out(clean(`${p.project.name}  (id ${short(p.project.id)}, prefix ${p.project.prefix})  ${formatProjectLocation(p.project.host, p.project.path)}`));
+    const rows: [string, string][] = [];
+    const host = hostLinkLabel(p.project.host, p.project.hostLink);
+    if (host) rows.push(['Host', p.project.hostLink?.reason ? `${host}: ${p.project.hostLink.reason}` : host]);
+    rows.push(
       ['Sessions', countByState(p.sessions)],
       ['Orchestrator', describeOrchestrator(p.orchestrator)],
-    ];
+    );
     const replacement = describeReplacement(p.orchestrator, p.project.prefix);
     if (replacement) rows.push(['Replacement', replacement]);
     rows.push(['Open tasks', p.openTasks === null ? 'not available in this version of Baton' : String(p.openTasks.length)]);

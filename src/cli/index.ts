@@ -8,6 +8,7 @@ import { sessionList, status, taskAdd, taskList, type CommandContext } from './c
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
 import { terminalKill, terminalList, terminalOpen, terminalSend } from './terminals';
+import { commentAdd, commentList, commentRemove, commentSend } from './comments';
 
 export interface Io {
   stdout(text: string): void;
@@ -105,5 +106,13 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return terminalSend(ctx, c);
     case 'terminal_kill':
       return terminalKill(ctx, c);
+    case 'comment_add':
+      return commentAdd(ctx, c);
+    case 'comment_list':
+      return commentList(ctx, c);
+    case 'comment_remove':
+      return commentRemove(ctx, c);
+    case 'comment_send':
+      return commentSend(ctx, c);
   }
 }

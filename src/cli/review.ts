@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { DiffScope, MergeView } from '../shared/contracts/review';
+import type { DiffScope, DiffView, MergeView } from '../shared/contracts/review';
+import type { WorktreeView } from '../shared/contracts/worktrees';
 import type { SessionSummary } from '../shared/contracts/sessions';
 import type { HarnessId } from '../shared/harness';
 import { fail, ok, type Result } from '../shared/result';
@@ -26,10 +27,33 @@ export async function session(ctx: CommandContext, query: string, archived: 'hid
   return all.ok ? matchSession(all.value, query) : all;
 }
 
-export async function diff(ctx: CommandContext, c: { session: string; stat: boolean; scope: DiffScope }): Promise<Result<void>> {
-  const s = await session(ctx, c.session);
-  if (!s.ok) return s;
-  const d = await ctx.call('review.diff', { sessionId: s.value.id, scope: c.scope, stat: c.stat });
+/** `--worktree <w>`: a live worktree of any project by id (or the start of it), name or branch; more than one match is an error. */
+async function worktreeId(ctx: CommandContext, query: string): Promise<Result<string>> {
+  const projects = await ctx.call('projects.list', {});
+  if (!projects.ok) return projects;
+  const all: WorktreeView[] = [];
+  for (const p of projects.value) {
+    const panel = await ctx.call('worktrees.list', { projectId: p.id });
+    if (panel.ok) all.push(...panel.value.worktrees);
+  }
+  const exact = all.filter((w) => w.id === query || w.name === query || w.branch === query);
+  const hits = exact.length ? exact : all.filter((w) => w.id.startsWith(query.toLowerCase()));
+  if (hits.length === 1) return ok(hits[0]!.id);
+  if (hits.length > 1) return fail('ambiguous_worktree', `"${query}" matches ${hits.length} worktrees: ${hits.map((w) => `${short(w.id)} (${w.branch})`).join(', ')}. Use more of the id.`);
+  return fail('unknown_worktree', `No worktree matches "${query}"; see the project's Worktrees tab.`);
+}
+
+export async function diff(ctx: CommandContext, c: { session: string; stat: boolean; scope: DiffScope; worktree?: string }): Promise<Result<void>> {
+  let d: Result<DiffView>;
+  if (c.worktree !== undefined) {
+    const w = await worktreeId(ctx, c.worktree);
+    if (!w.ok) return w;
+    d = await ctx.call('review.worktreeDiff', { worktreeId: w.value, scope: c.scope === 'uncommitted' ? 'uncommitted' : 'all', stat: c.stat });
+  } else {
+    const s = await session(ctx, c.session);
+    if (!s.ok) return s;
+    d = await ctx.call('review.diff', { sessionId: s.value.id, scope: c.scope, stat: c.stat });
+  }
   if (!d.ok) return d;
   if (ctx.json) {
     printJson(ctx, d.value);
@@ -137,22 +161,24 @@ export async function archive(ctx: CommandContext, c: { session: string; deleteB
 }
 
 export async function projectAdd(ctx: CommandContext, c: { path: string }): Promise<Result<void>> {
-  const r = await ctx.call('projects.add', { path: resolve(c.path) });
+  // `ssh://<destination>/<path>` names a repository on another machine (ADR 0018): passed as written, never resolved here.
+  const r = await ctx.call('projects.add', { path: /^ssh:\/\//i.test(c.path) ? c.path : resolve(c.path) });
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
-  else ctx.out(clean(`${r.value.existed ? 'Already a project' : 'Added project'}: ${r.value.project.name} (id ${short(r.value.project.id)}, prefix ${r.value.project.prefix}, base ${r.value.project.baseBranch})`));
+  else {
+    const p = r.value.project;
+    const where = p.host.kind === 'ssh' ? `, on ${p.host.destination}` : '';
+    ctx.out(clean(`${r.value.existed ? 'Already a project' : 'Added project'}: ${p.name} (id ${short(p.id)}, prefix ${p.prefix}, base ${p.baseBranch}${where})`));
+  }
   return ok(undefined);
 }
 
 export async function sessionNew(ctx: CommandContext, c: { project: string; prompt: string; agent?: HarnessId; base?: string }): Promise<Result<void>> {
   const project = await resolveProject(ctx, c.project);
   if (!project.ok) return project;
-  if (c.base !== undefined && c.base !== project.value.baseBranch) {
-    return fail('not_supported', `Sessions start from the project's base branch (${project.value.baseBranch}) in this version of Baton; change it in the project's settings, or leave out --base.`);
-  }
-  const r = await ctx.call('sessions.create', { projectId: project.value.id, prompt: c.prompt, ...(c.agent ? { harness: c.agent } : {}) });
+  const r = await ctx.call('sessions.create', { projectId: project.value.id, prompt: c.prompt, ...(c.agent ? { harness: c.agent } : {}), ...(c.base !== undefined ? { baseBranch: c.base } : {}) });
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
-  else ctx.out(clean(`Started session ${short(r.value.id)} (${r.value.harness}) on ${r.value.branch ?? 'no branch'} in ${r.value.worktreePath ?? '?'}`));
+  else ctx.out(clean(`Started session ${short(r.value.id)} (${r.value.harness}) on ${r.value.branch ?? 'no branch'} from ${c.base ?? project.value.baseBranch} in ${r.value.worktreePath ?? '?'}`));
   return ok(undefined);
 }

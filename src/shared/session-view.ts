@@ -38,6 +38,8 @@ export interface SessionAffordances {
   archive: boolean;
   /** A permission request waits on a person's answer. */
   answer: boolean;
+  /** Its worktree may be committed now: no turn is running or about to run that could still be writing files. */
+  commit: boolean;
 }
 
 export interface SessionView {
@@ -48,6 +50,8 @@ export interface SessionView {
   can: SessionAffordances;
   /** Why no prompt is taken now, in words for the person who tried; null when one is. */
   promptRefusal: string | null;
+  /** Why its worktree is not committed now (the agent may still be writing), in words for the person; null when it may be. */
+  commitRefusal: string | null;
 }
 
 type Rule = { when: (f: SessionFacts) => boolean; status: DisplayStatus; label?: string; attention?: AttentionReason };
@@ -76,17 +80,36 @@ function promptRefusal(f: SessionFacts): string | null {
   return null;
 }
 
+/** A commit while the agent writes would take half a turn's edits: refused while a turn runs, starts or is being stopped. */
+function commitRefusal(f: SessionFacts): string | null {
+  switch (f.state) {
+    case 'busy':
+    case 'waiting_input':
+      return 'The agent is working on a turn and may still be changing files; wait for its turn to end, or Cancel it, then commit.';
+    case 'pending':
+    case 'starting':
+      return 'The agent is starting on its prompt and may be about to change files; wait for its turn to end, or Cancel it, then commit.';
+    case 'stopping':
+    case 'retiring':
+      return 'The agent is being stopped; commit once it has stopped.';
+    default:
+      return null;
+  }
+}
+
 export function sessionView(f: SessionFacts): SessionView {
   const rule = RULES.find((r) => r.when(f));
   // The rules cover every state; a state missing from them is a bug in this file.
   if (!rule) throw new Error(`No view rule for a ${f.state} session.`);
   const refusal = promptRefusal(f);
   const attention = rule.attention ?? (f.divergence ? 'divergence' : null);
+  const noCommit = commitRefusal(f);
   return {
     status: rule.status,
     label: rule.label ?? rule.status,
     attention,
     promptRefusal: refusal,
+    commitRefusal: noCommit,
     can: {
       prompt: refusal === null,
       cancel: f.state === 'busy' || f.state === 'waiting_input',
@@ -95,6 +118,7 @@ export function sessionView(f: SessionFacts): SessionView {
       retry: f.state === 'failed' && !f.revivalBlocked,
       archive: f.state === 'stopped' || f.state === 'retired' || f.state === 'failed' || f.state === 'interrupted',
       answer: f.state === 'waiting_input',
+      commit: noCommit === null,
     },
   };
 }

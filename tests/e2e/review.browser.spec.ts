@@ -103,6 +103,11 @@ test('the card counts the agent’s edits; Changes shows the diff; a comment rea
   await expect(view.getByTestId('review-comment')).toContainText('Keep the name total');
   await expect(view.getByTestId('review-tray')).toContainText('1 review comment');
   await page.screenshot({ path: screenshotPath('review-comment') });
+  // Kept in main until sent: a reload finds the comment where it was.
+  await page.reload();
+  await page.getByTestId('changes-tab').click();
+  await expect(view.getByTestId('review-tray')).toContainText('1 review comment');
+  await expect(view.getByTestId('review-comment')).toContainText('Keep the name total');
   await view.getByRole('button', { name: 'Send to agent' }).click();
   await expect(view.getByTestId('review-tray')).toContainText('Sent to the agent');
 

@@ -81,3 +81,31 @@ test('Replace with an agent that cannot start: the dialog says why, nothing is s
   await expect(card).toHaveAttribute('data-state', 'running');
   await expect(card.getByTestId('session-status')).toHaveText('Idle');
 });
+
+test('a worktree no session holds: Changes shows its diff against the base, read-only', async ({ page }) => {
+  const repo = ws.repo('shop');
+  const script = ws.writeScript({ default: { steps: [{ type: 'text', text: 'ok' }] } });
+  await ws.serve(page);
+  await addProjectWithScriptedAgent(page, repo, script);
+  await page.getByRole('tab', { name: 'Worktrees' }).click();
+  const panel = page.getByTestId('worktrees-panel');
+  await panel.getByLabel('New worktree name').fill('spike');
+  await panel.getByRole('button', { name: 'New worktree' }).click();
+  const row = page.getByTestId('worktree-row');
+  await expect(row).toHaveCount(1);
+  const wtPath = (await row.locator('td.mono.truncate').getAttribute('title')) ?? '';
+  writeFileSync(join(wtPath, 'spike.txt'), 'try this\nand that\n');
+
+  await row.getByTestId('worktree-changes-open').click();
+  const view = page.getByTestId('worktree-changes');
+  await expect(view.getByTestId('worktree-changes-summary')).toContainText('1 file +2 −0');
+  await expect(view.locator('[data-testid="diff-file"][data-path="spike.txt"]')).toContainText('and that');
+  // Nothing here goes to an agent: no comment widget, no commit picks.
+  await expect(view.locator('.diff-add-widget')).toHaveCount(0);
+  await expect(view.getByRole('checkbox')).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath('worktree-sessionless-changes'), fullPage: true });
+  await view.getByRole('radio', { name: 'Uncommitted' }).click();
+  await expect(view.getByTestId('worktree-changes-summary')).toContainText('vs HEAD');
+  await view.getByRole('button', { name: 'Close' }).click();
+  await expect(view).toHaveCount(0);
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffFileView, MergeView } from '../../src/shared/contracts/review';
+import { commentDelivery } from '../../src/shared/review-comments';
 import {
   commentsPrompt,
   defaultCommitMessage,
@@ -11,7 +12,6 @@ import {
   mergeOutcome,
   prOutcome,
   omittedText,
-  promptBlocked,
   treeOrder,
   type ReviewComment,
 } from '../../src/renderer/src/features/review/selectors';
@@ -76,17 +76,19 @@ describe('commentsPrompt', () => {
   });
 });
 
-describe('promptBlocked', () => {
+describe('commentDelivery', () => {
   it.each([
-    ['idle', null],
-    ['busy', /working on a turn/],
-    ['waiting_input', /working on a turn/],
-    ['interrupted', /Continue/],
-    ['stopped', /takes no prompts/],
-  ] as const)('%s', (state, expected) => {
-    const r = promptBlocked(state);
-    if (expected === null) expect(r).toBeNull();
-    else expect(r).toMatch(expected);
+    ['idle', 'now', null],
+    ['busy', 'queue', /when the turn ends/],
+    ['waiting_input', 'queue', /when the turn ends/],
+    ['starting', 'queue', /first turn ends/],
+    ['interrupted', 'refuse', /Continue/],
+    ['stopped', 'refuse', /takes no prompts/],
+  ] as const)('%s', (state, how, reason) => {
+    const r = commentDelivery(state);
+    expect(r.how).toBe(how);
+    if (reason === null) expect('reason' in r).toBe(false);
+    else expect('reason' in r ? r.reason : '').toMatch(reason);
   });
 });
 

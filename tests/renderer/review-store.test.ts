@@ -82,29 +82,41 @@ describe('the review slice', () => {
     expect(store.getState().diff?.view?.files.map((f) => f.path).sort()).toEqual(['a.txt', 'b.txt']);
   });
 
-  it('sends several comments as one prompt with file:line, and keeps them when the agent is busy', { timeout: 120_000 }, async () => {
-    const { store, sessionId, wt } = await opened(SLOW_SECOND_TURN);
+  it('keeps comments in main across a reload, sends them as one prompt with file:line, and queues them while the agent is busy', { timeout: 120_000 }, async () => {
+    const { store, sessionId, wt, transport } = await opened(SLOW_SECOND_TURN);
     write(wt, 'src/x.ts', 'const a = 1;\nconst b = 2;\n');
-    const s = store.getState();
-    s.addComment(sessionId, { path: 'src/x.ts', line: 2, endLine: null, side: 'new', excerpt: 'const b = 2;', text: 'Name b better.' });
-    s.addComment(sessionId, { path: 'src/x.ts', line: 1, endLine: null, side: 'new', excerpt: 'const a = 1;', text: 'Why a constant?' });
-    const sent = await store.getState().sendComments(sessionId);
-    expect(sent.ok).toBe(true);
-    expect(store.getState().comments[sessionId]).toEqual([]);
+    store.getState().showChanges(sessionId);
+    expect((await store.getState().addComment(sessionId, { path: 'src/x.ts', line: 2, endLine: null, side: 'new', excerpt: 'const b = 2;', text: 'Name b better.' })).ok).toBe(true);
+    expect((await store.getState().addComment(sessionId, { path: 'src/x.ts', line: 1, endLine: null, side: 'new', excerpt: 'const a = 1;', text: 'Why a constant?' })).ok).toBe(true);
+    expect(store.getState().comments[sessionId]?.map((c) => c.state)).toEqual(['draft', 'draft']);
+
+    // A reload is a new store over the same main: the drafts are there.
+    const reloaded = createReviewStore(createApi(transport));
+    const off = connectReviewStore(reloaded, transport);
+    reloaded.getState().showChanges(sessionId);
+    await until(() => reloaded.getState().comments[sessionId]?.length === 2, 'the drafts after a reload');
+
+    const sent = await reloaded.getState().sendComments(sessionId);
+    expect(sent.ok && sent.value.status).toBe('sent');
+    expect(reloaded.getState().comments[sessionId]).toEqual([]);
+    // The other store follows main by event.
+    await until(() => store.getState().comments[sessionId]?.length === 0, 'the first store following');
+    off();
     const lastUser = async () => {
       const records = await h!.must('sessions.records', { id: sessionId });
-      const prompt = buildTranscript(records.records).items.filter((i) => i.type === 'user').at(-1);
-      return prompt && 'text' in prompt ? prompt.text : '';
+      return buildTranscript(records.records).items.flatMap((i) => (i.type === 'user' && 'text' in i ? [i.text] : []));
     };
     // The prompt is in the journal (what the agent was sent), as the transcript shows it.
-    const text = await waitUntil(lastUser, (t) => t.includes('review comments'), 30_000, 'the prompt in the transcript');
-    expect(text).toMatch(/2 review comments[\s\S]*1\. src\/x\.ts:1\n {3}> const a = 1;\n {3}Why a constant\?[\s\S]*2\. src\/x\.ts:2/);
+    const texts = await waitUntil(lastUser, (t) => t.some((x) => x.includes('review comments')), 30_000, 'the prompt in the transcript');
+    expect(texts.find((x) => x.includes('review comments'))).toMatch(/2 review comments[\s\S]*1\. src\/x\.ts:1\n {3}> const a = 1;\n {3}Why a constant\?[\s\S]*2\. src\/x\.ts:2/);
 
-    // While that turn runs the agent is busy: a new comment is refused by main and kept here.
+    // While that turn runs the agent is busy: a new comment is queued in main and goes when the turn ends.
     await waitUntil(() => h!.must('sessions.get', { id: sessionId }), (x) => x.state === 'busy', 30_000, 'the agent busy');
-    store.getState().addComment(sessionId, { path: 'src/x.ts', line: 1, endLine: null, side: 'new', excerpt: '', text: 'One more.' });
-    const refused = await store.getState().sendComments(sessionId);
-    expect(refused.ok).toBe(false);
-    expect(store.getState().comments[sessionId]).toHaveLength(1);
+    await store.getState().addComment(sessionId, { path: 'src/x.ts', line: 1, endLine: null, side: 'new', excerpt: '', text: 'One more.' });
+    const queued = await store.getState().sendComments(sessionId);
+    expect(queued.ok && queued.value.status).toBe('queued');
+    expect(store.getState().comments[sessionId]?.map((c) => c.state)).toEqual(['queued']);
+    await waitUntil(lastUser, (t) => t.some((x) => x.includes('One more.')), 30_000, 'the queued comment delivered');
+    await until(() => store.getState().comments[sessionId]?.length === 0, 'the queued comment leaving the tray');
   });
 });

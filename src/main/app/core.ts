@@ -15,6 +15,8 @@ import { reviewHandlers } from '../review/handlers';
 import { createReviewService } from '../review/service';
 import { createReviewStats } from '../review/stats';
 import { createReviewFile } from '../review/file';
+import { createReviewComments } from '../review/comments';
+import { createReviewCommentsRepository } from '../review/comments-repository';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -25,6 +27,7 @@ import { createDivergencesRepository } from '../sessions/divergences-repository'
 import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort, createTerminalHostPort } from '../runtime';
+import { createSshHosts } from '../runtime/ssh/hosts';
 import type { TerminalHostPort } from '../terminals/host-port';
 import { createTerminalsDomain } from '../terminals/wire';
 import { createEventsRepository } from '../sessions/events-repository';
@@ -156,7 +159,20 @@ export function createCore(opts: CoreOptions): Core {
   const sessionsRepo = createSessionsRepository(db);
   const reviewsRepo = createReviewRepository(db);
   const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
-  const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
+  // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
+  const sshHosts = createSshHosts({
+    dataDir: opts.dataDir,
+    ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}),
+    // Which projects live there is the list's business: one resync of the list, not a per-project event.
+    onStateChange: () => hub.emit('projects.changed', {}),
+  });
+  const projects = createProjectsService({
+    repo: projectsRepo,
+    hasLiveWorktrees: (id) => worktreesRepo.hasLive(id),
+    onChanged: projectChanged,
+    inspectRemote: (destination, path) => sshHosts.inspectRepository(destination, path),
+    hostLinkState: (destination) => sshHosts.view(destination),
+  });
   const worktrees: WorktreesService = createWorktreesService({
     dataDir: opts.dataDir,
     projects: projectsRepo,
@@ -257,6 +273,14 @@ export function createCore(opts: CoreOptions): Core {
       sessionChanged: emitChanged,
     },
   });
+  const reviewComments = createReviewComments({
+    sessions: sessionsRepo,
+    turns: turnsRepo,
+    comments: createReviewCommentsRepository(db),
+    prompt: (id, text, key) => sessions.prompt(id, text, key),
+    emitChanged: (sessionId, projectId) => hub.emit('review.commentsChanged', { sessionId, projectId }),
+    recovering: () => reconciling !== null,
+  });
   const reviewStats = createReviewStats({
     review,
     sessions: sessionsRepo,
@@ -279,6 +303,8 @@ export function createCore(opts: CoreOptions): Core {
     tasks.onSessionChanged(sessionId);
     review.onSessionChanged(sessionId);
     reviewStats.onSessionChanged(sessionId);
+    // Review comments queued while the agent worked go when it is idle again.
+    reviewComments.onSessionChanged(sessionId);
   };
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: replacementsRepo,
@@ -306,7 +332,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
+    review: reviewHandlers(review, reviewStats, createReviewFile({ review }), reviewComments),
     terminals: terminalHandlers,
   };
 
@@ -358,6 +384,7 @@ export function createCore(opts: CoreOptions): Core {
           for (const idle of sessionsRepo.listInStates(['idle'])) void sessions.resendCheckpointed(idle.id);
           orchestrator.resumeInterrupted();
           tasks.deliverPending();
+          reviewComments.deliverPending();
         }
         return report;
       } finally {
@@ -393,6 +420,9 @@ export function createCore(opts: CoreOptions): Core {
       await worktrees.idle();
       await review.idle();
       await reviewStats.idle();
+      await reviewComments.idle();
+      // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
+      await sshHosts.close();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

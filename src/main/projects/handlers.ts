@@ -6,7 +6,7 @@ import type { ProjectsService } from './service';
 
 export function projectsHandlers<Ctx>(repo: ProjectsRepository, service: ProjectsService): HandlersOf<Contract, Ctx>['projects'] {
   return {
-    list: () => ok(repo.listSummaries()),
+    list: () => ok(service.list()),
     inspect: ({ path }) => service.inspect(path),
     add: (input) => service.add(input),
     get: ({ id }) => service.get(id),

@@ -1,4 +1,4 @@
-import type { CopyFile, ProjectSummary } from '../../shared/contracts/projects';
+import type { CopyFile, ProjectHost, ProjectSummary } from '../../shared/contracts/projects';
 import type { HarnessId } from '../../shared/harness';
 import { configuredLaunch } from '../agents/launch';
 import type { Db } from '../store/db';
@@ -6,7 +6,9 @@ import type { Db } from '../store/db';
 export interface ProjectRecord {
   id: string;
   name: string;
+  /** On `host`: a local path, or the absolute path on the SSH destination. */
   path: string;
+  host: ProjectHost;
   prefix: string;
   baseBranch: string;
   orchestratorAgent: HarnessId;
@@ -27,14 +29,21 @@ interface ProjectRow {
   custom_command: string;
   setup_commands: string;
   copy_files: string;
+  host_kind: string;
+  host_destination: string | null;
 }
 
-const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files';
+const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files, host_kind, host_destination';
+
+/** The CHECK of migration 013 makes a destination present exactly when the kind is ssh. */
+const hostOf = (r: Pick<ProjectRow, 'host_kind' | 'host_destination'>): ProjectHost =>
+  r.host_kind === 'ssh' && r.host_destination ? { kind: 'ssh', destination: r.host_destination } : { kind: 'local' };
 
 const toRecord = (r: ProjectRow): ProjectRecord => ({
   id: r.id,
   name: r.name,
   path: r.path,
+  host: hostOf(r),
   prefix: r.prefix,
   baseBranch: r.base_branch,
   orchestratorAgent: r.orchestrator_agent as HarnessId,
@@ -49,6 +58,7 @@ export function createProjectsRepository(db: Db) {
   const now = () => new Date().toISOString();
   const byId = db.prepare<[string], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE id = ?`);
   const byPath = db.prepare<[string], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE path = ?`);
+  const byLocation = db.prepare<[string, string | null], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE path = ? AND host_destination IS ?`);
   const summaries = db.prepare<[], ProjectRow & { active: number; total: number }>(`
     SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
       (SELECT COUNT(*) FROM sessions s WHERE s.project_id = p.id AND s.state NOT IN ('stopped', 'retired')) AS active,
@@ -62,6 +72,9 @@ export function createProjectsRepository(db: Db) {
         id: r.id,
         name: r.name,
         path: r.path,
+        host: hostOf(r),
+        // Live, not stored: the service fills it in from the link (ADR 0018).
+        hostLink: null,
         prefix: r.prefix,
         baseBranch: r.base_branch,
         orchestratorAgent: r.orchestrator_agent,
@@ -74,9 +87,15 @@ export function createProjectsRepository(db: Db) {
       const r = byId.get(id);
       return r ? toRecord(r) : null;
     },
+    /** A local project at `path`. */
     findByPath(path: string): ProjectRecord | null {
-      const r = byPath.get(path);
+      const r = byLocation.get(path, null);
       return r ? toRecord(r) : null;
+    },
+    /** The project at `path` on `host`; also whether any project (on any host) holds the path, which stays unique until a table rebuild (ADR 0018). */
+    findByLocation(host: ProjectHost, path: string): { project: ProjectRecord | null; pathTaken: boolean } {
+      const r = byLocation.get(path, host.kind === 'ssh' ? host.destination : null);
+      return { project: r ? toRecord(r) : null, pathTaken: !!byPath.get(path) };
     },
     prefixTaken(prefix: string, exceptId = ''): boolean {
       return !!db.prepare('SELECT 1 FROM projects WHERE prefix = ? AND id != ?').get(prefix, exceptId);
@@ -84,8 +103,23 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.id, p.name, p.path, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), t, t);
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        p.id,
+        p.name,
+        p.path,
+        p.prefix,
+        p.baseBranch,
+        p.orchestratorAgent,
+        p.workerAgent,
+        p.customCommand,
+        JSON.stringify(p.setupCommands),
+        JSON.stringify(p.copyFiles),
+        p.host.kind,
+        p.host.kind === 'ssh' ? p.host.destination : null,
+        t,
+        t,
+      );
     },
     update(p: ProjectRecord): void {
       db.prepare(

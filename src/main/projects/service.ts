@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { basename, isAbsolute, normalize, sep } from 'node:path';
-import type { PathInspection, ProjectPatch, ProjectSettings, ProjectSummary } from '../../shared/contracts/projects';
+import type { HostLinkView, PathInspection, ProjectPatch, ProjectSettings, ProjectSummary } from '../../shared/contracts/projects';
 import { DEFAULT_HARNESS } from '../../shared/harness';
 import { err, fail, ok, type AppError, type Result } from '../../shared/result';
 import { listBranches } from '../git/branches';
 import { inspectRepository, slugify } from '../git';
 import { unusableEnvKeys } from '../lib/spawn-error';
+import { LOCAL_HOST, parseProjectLocation, type ProjectHost } from '../../shared/project-host';
 import type { ProjectRecord, ProjectsRepository } from './repository';
 
 export interface ProjectsServiceDeps {
@@ -13,6 +14,20 @@ export interface ProjectsServiceDeps {
   /** Whether a project still has live worktrees (their branches and paths are named after its prefix). */
   hasLiveWorktrees: (projectId: string) => boolean;
   onChanged: (projectId: string) => void;
+  /**
+   * A repository on an SSH destination, inspected by running git there (runtime/ssh, ADR 0018).
+   * Absent: a location `ssh://…` is refused with a message saying so.
+   */
+  inspectRemote?: (destination: string, path: string) => Promise<Result<RemoteRepository>>;
+  /** The live state of the link to a destination, for the list; absent: shown as idle. */
+  hostLinkState?: (destination: string) => HostLinkView;
+}
+
+/** What adding a project needs to know of a repository on another machine. */
+export interface RemoteRepository {
+  topLevel: string;
+  currentBranch: string | null;
+  branches: string[];
 }
 
 const notFound = (id: string) => fail('project_not_found', `There is no project with id ${id}; it may have been removed. Reload the list.`);
@@ -21,6 +36,16 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
   const { repo } = deps;
 
   async function inspect(path: string): Promise<Result<PathInspection>> {
+    const location = parseProjectLocation(path);
+    if (!location.ok) return fail('invalid_location', location.message);
+    if (location.host.kind === 'ssh') {
+      const host = location.host;
+      if (!deps.inspectRemote) return fail('not_supported', 'This Baton cannot reach SSH destinations; add a local path.');
+      const remote = await deps.inspectRemote(host.destination, location.path);
+      if (!remote.ok) return remote;
+      const { topLevel, currentBranch } = remote.value;
+      return ok({ topLevel, currentBranch, suggestedName: topLevel.split('/').filter(Boolean).at(-1) ?? host.destination, existingProjectId: repo.findByLocation(host, topLevel).project?.id ?? null });
+    }
     const info = await inspectRepository(path);
     if (!info.ok) return err({ code: info.error.code, message: info.error.message });
     return ok({
@@ -56,17 +81,60 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
     });
   }
 
-  const summaryOf = (id: string): ProjectSummary | undefined => repo.listSummaries().find((s) => s.id === id);
+  const withLink = (p: ProjectSummary): ProjectSummary =>
+    p.host.kind === 'ssh' ? { ...p, hostLink: deps.hostLinkState?.(p.host.destination) ?? { state: 'idle', reason: null } } : p;
+  const list = (): ProjectSummary[] => repo.listSummaries().map(withLink);
+  const summaryOf = (id: string): ProjectSummary | undefined => list().find((s) => s.id === id);
+
+  function insertNew(host: ProjectHost, topLevel: string, baseBranch: string, name: string): Result<{ project: ProjectSummary; existed: boolean }> {
+    const record: ProjectRecord = {
+      id: randomUUID(),
+      name,
+      path: topLevel,
+      host,
+      prefix: uniquePrefix(name),
+      baseBranch,
+      orchestratorAgent: DEFAULT_HARNESS,
+      workerAgent: DEFAULT_HARNESS,
+      customCommand: '',
+      setupCommands: [],
+      copyFiles: [],
+    };
+    repo.insert(record);
+    deps.onChanged(record.id);
+    const project = summaryOf(record.id);
+    return project ? ok({ project, existed: false }) : fail('internal', 'The project was added but could not be read back.');
+  }
+
+  /** `ssh://<destination>/<path>`: git runs on the destination; the project records where it lives. */
+  async function addRemote(host: Extract<ProjectHost, { kind: 'ssh' }>, path: string, name: string | undefined): Promise<Result<{ project: ProjectSummary; existed: boolean }>> {
+    if (!deps.inspectRemote) return fail('not_supported', 'This Baton cannot reach SSH destinations; add a local path.');
+    const info = await deps.inspectRemote(host.destination, path);
+    if (!info.ok) return info;
+    const { topLevel, currentBranch, branches } = info.value;
+    const found = repo.findByLocation(host, topLevel);
+    const existing = found.project ? summaryOf(found.project.id) : undefined;
+    if (existing) return ok({ project: existing, existed: true });
+    if (found.pathTaken) return fail('path_taken', `Another project already uses the path ${topLevel} (on another host); Baton cannot hold two projects at one path yet. Remove that project first, or clone the repository to another path on ${host.destination}.`);
+    const baseBranch = currentBranch ?? branches.find((b) => b === 'main' || b === 'master') ?? branches[0] ?? null;
+    if (!baseBranch) return fail('no_branch', `${topLevel} on ${host.destination} has no local branch to start worktrees from; create one there (git switch -c main) and add it again.`);
+    return insertNew(host, topLevel, baseBranch, name ?? (topLevel.split('/').filter(Boolean).at(-1) ?? host.destination));
+  }
 
   return {
     inspect,
+    list,
 
     async add(input: { path: string; name?: string }): Promise<Result<{ project: ProjectSummary; existed: boolean }>> {
+      const location = parseProjectLocation(input.path);
+      if (!location.ok) return fail('invalid_location', location.message);
+      if (location.host.kind === 'ssh') return addRemote(location.host, location.path, input.name);
       const checked = await inspect(input.path);
       if (!checked.ok) return checked;
       const { topLevel, currentBranch, suggestedName, existingProjectId } = checked.value;
       const existing = existingProjectId ? summaryOf(existingProjectId) : undefined;
       if (existing) return ok({ project: existing, existed: true });
+      if (repo.findByLocation(LOCAL_HOST, topLevel).pathTaken) return fail('path_taken', `A project on an SSH destination already uses the path ${topLevel}; Baton cannot hold two projects at one path yet.`);
       let baseBranch = currentBranch;
       if (!baseBranch) {
         const branches = await listBranches(topLevel);
@@ -75,23 +143,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       if (!baseBranch) {
         return fail('no_branch', `${topLevel} has no local branch to start worktrees from; create one (git switch -c main) and add it again.`);
       }
-      const name = input.name ?? suggestedName;
-      const record: ProjectRecord = {
-        id: randomUUID(),
-        name,
-        path: topLevel,
-        prefix: uniquePrefix(name),
-        baseBranch,
-        orchestratorAgent: DEFAULT_HARNESS,
-        workerAgent: DEFAULT_HARNESS,
-        customCommand: '',
-        setupCommands: [],
-        copyFiles: [],
-      };
-      repo.insert(record);
-      deps.onChanged(record.id);
-      const project = summaryOf(record.id);
-      return project ? ok({ project, existed: false }) : fail('internal', 'The project was added but could not be read back.');
+      return insertNew(LOCAL_HOST, topLevel, baseBranch, input.name ?? suggestedName);
     },
 
     async get(id: string): Promise<Result<ProjectSettings>> {

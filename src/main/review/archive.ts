@@ -54,10 +54,12 @@ export async function archiveSession(deps: ArchiveDeps, input: { sessionId: stri
   const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
   const branch = w?.branch ?? null;
   const ownPath = w && w.state !== 'released' ? w.path : null;
+  // Merged into the branch it was made from (`session new --base`), else the project's base.
+  const base = w?.baseBranch ?? project.baseBranch;
 
   let head: string | null = null;
   if (input.deleteBranch && branch) {
-    const landing = await branchLanding(project.path, branch, project.baseBranch, ownPath);
+    const landing = await branchLanding(project.path, branch, base, ownPath);
     if (!landing.ok) return plain(landing.error);
     head = landing.value.head;
     if (landing.value.checkedOutAt.length > 0) {
@@ -65,7 +67,7 @@ export async function archiveSession(deps: ArchiveDeps, input: { sessionId: stri
     }
     if (head && !landing.value.merged && !input.force) {
       const n = landing.value.unmergedCommits;
-      return fail('branch_unmerged', `Branch ${branch} has ${n} commit${n === 1 ? '' : 's'} not merged into ${project.baseBranch}; nothing was done. Merge it first, archive without deleting the branch, or force the deletion (its head ${head.slice(0, 12)} is recorded).`);
+      return fail('branch_unmerged', `Branch ${branch} has ${n} commit${n === 1 ? '' : 's'} not merged into ${base}; nothing was done. Merge it first, archive without deleting the branch, or force the deletion (its head ${head.slice(0, 12)} is recorded).`);
     }
   }
 

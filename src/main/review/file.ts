@@ -16,9 +16,10 @@ export const MAX_CONTENT_BYTES = 1024 * 1024;
  * the new side the file in the worktree, which is what the diff compared.
  * Asked per file, on a click: never for the whole list.
  */
-export function createReviewFile(deps: { review: Pick<ReviewService, 'target'> }) {
-  return async function fileContents(input: { sessionId: string; from: string; path: string; oldPath: string | null }): Promise<Result<FileContents>> {
-    const t = deps.review.target(input.sessionId);
+export function createReviewFile(deps: { review: Pick<ReviewService, 'target' | 'worktreeTarget'> }) {
+  /** Of a session's worktree (`sessionId`) or of a worktree no session holds (`worktreeId`). */
+  return async function fileContents(input: ({ sessionId: string } | { worktreeId: string }) & { from: string; path: string; oldPath: string | null }): Promise<Result<FileContents>> {
+    const t = 'sessionId' in input ? deps.review.target(input.sessionId) : deps.review.worktreeTarget(input.worktreeId);
     if (!t.ok) return t;
     const root = await realpathDeep(t.value.worktreePath);
     const full = await realpathDeep(path.join(root, input.path));

@@ -3,8 +3,9 @@ import type { Contract } from '../../shared/contracts';
 import type { ReviewService } from './service';
 import type { ReviewStats } from './stats';
 import type { createReviewFile } from './file';
+import type { ReviewComments } from './comments';
 
-export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewStats, 'get'>, file: ReturnType<typeof createReviewFile>): HandlersOf<Contract, Ctx>['review'] {
+export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewStats, 'get'>, file: ReturnType<typeof createReviewFile>, comments: ReviewComments): HandlersOf<Contract, Ctx>['review'] {
   return {
     status: ({ sessionId }) => service.status(sessionId),
     diff: (input) => service.diff(input),
@@ -16,5 +17,11 @@ export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewSt
     pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
     stat: ({ sessionId, refresh }) => stats.get(sessionId, { refresh }),
     file: (input) => file(input),
+    worktreeDiff: (input) => service.worktreeDiff(input),
+    worktreeFile: (input) => file(input),
+    comments: ({ sessionId }) => comments.list(sessionId),
+    addComment: ({ sessionId, ...c }) => comments.add(sessionId, c),
+    removeComment: ({ sessionId, id }) => comments.remove(sessionId, id),
+    sendComments: ({ sessionId }) => comments.send(sessionId),
   };
 }

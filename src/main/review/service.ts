@@ -1,6 +1,7 @@
 import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, ReviewFacts, ReviewStatus } from '../../shared/contracts/review';
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
+import { sessionView } from '../../shared/session-view';
 import { commitWorktree } from '../git/commit';
 import { diffCommits } from '../git/diff-commits';
 import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
@@ -57,8 +58,40 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!w || w.state !== 'active') return fail('no_worktree', `Session ${sessionId} has no worktree any more, so there is nothing to review.`);
     const project = deps.projects.get(session.projectId);
     if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
-    // Sessions branch off the project's base branch today; a per-session base would be read here.
-    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: project.baseBranch });
+    // The branch the worktree was made from (`session new --base`); the project's for worktrees made before that was recorded.
+    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
+  }
+
+  /**
+   * A worktree no session holds (made in the Worktrees panel, or left by a
+   * stopped session): reviewed by its own id, against the branch it was made from.
+   */
+  function worktreeTarget(worktreeId: string): Result<{ worktreePath: string; branch: string; base: string }> {
+    const w = deps.worktrees.get(worktreeId);
+    if (!w) return fail('worktree_not_found', `There is no worktree ${worktreeId}; see the project's Worktrees list.`);
+    if (w.state !== 'active') return fail('no_worktree', `Worktree ${w.name} was released, so there is nothing to review; its uncommitted work is under Preserved work.`);
+    const project = deps.projects.get(w.projectId);
+    if (!project) return fail('project_not_found', `The project of worktree ${w.name} was removed.`);
+    return ok({ worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
+  }
+
+  /** The diff of a live worktree against its base's merge-base (`all`) or HEAD (`uncommitted`); `since_turn` against `turnRef`. */
+  async function diffIn(
+    t: { worktreePath: string; branch: string; base: string },
+    input: { scope: DiffScope; stat: boolean; maxPatchBytes?: number },
+    turnRef: string | null,
+  ): Promise<Result<Omit<DiffView, 'sessionId' | 'scope'>>> {
+    const { worktreePath, base, branch } = t;
+    let from: Result<string, AppError>;
+    if (input.scope === 'uncommitted') from = await revParse(worktreePath, 'HEAD');
+    else if (input.scope === 'since_turn') {
+      from = turnRef ? await revParse(worktreePath, turnRef) : fail('no_turn_snapshot', 'No agent works in this worktree, so there is no last turn; look at all changes or the uncommitted ones.');
+      if (!from.ok) return fail('no_turn_snapshot', from.error.code === 'no_turn_snapshot' ? from.error.message : "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
+    } else from = await mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
+    if (!from.ok) return plain(from);
+    const d = await diffWorktree({ worktreePath, from: from.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    if (!d.ok) return plain(d);
+    return ok({ branch, base, ...d.value });
   }
 
   /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
@@ -68,6 +101,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const wt = session ? null : deps.worktrees.get(input.sessionId);
     const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
     if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
+    const made = wt ?? (session?.worktreeId ? deps.worktrees.get(session.worktreeId) : null);
+    const base = made?.baseBranch ?? project.baseBranch;
     const to = await revParse(project.path, input.preservedRef);
     if (!to.ok) return fail('preserved_not_found', `No preserved work exists under ${input.preservedRef}; it may have been deleted. See the project's Preserved work list.`);
     const message = await revMessage(project.path, to.value);
@@ -77,11 +112,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
     else if (input.scope === 'since_turn') {
       from = await revParse(project.path, TURN_REF_PREFIX + input.sessionId);
       if (!from.ok) return fail('no_turn_snapshot', 'There is no turn snapshot for this work; look at what was uncommitted, or at all of it, instead.');
-    } else from = await mergeBase(project.path, `refs/heads/${project.baseBranch}`, `${to.value}^`);
+    } else from = await mergeBase(project.path, `refs/heads/${base}`, `${to.value}^`);
     if (!from.ok) return plain(from);
     const d = await diffCommits({ repoPath: project.path, from: from.value, to: to.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
     if (!d.ok) return plain(d);
-    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base: project.baseBranch, ...d.value, preservedRef: input.preservedRef });
+    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value, preservedRef: input.preservedRef });
   }
 
   const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
@@ -131,8 +166,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const project = session ? deps.projects.get(session.projectId) : null;
       if (!session || !project) return t;
       const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
-      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base: project.baseBranch });
-      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base: project.baseBranch, facts: f.value }) : f;
+      const base = w?.baseBranch ?? project.baseBranch;
+      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base });
+      return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base, facts: f.value }) : f;
     },
 
     async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
@@ -155,22 +191,26 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (input.preservedRef !== undefined) return preservedDiff({ ...input, preservedRef: input.preservedRef });
       const t = target(input.sessionId);
       if (!t.ok) return t;
-      const { worktreePath, base, branch } = t.value;
-      let from: Result<string, AppError>;
-      if (input.scope === 'uncommitted') from = await revParse(worktreePath, 'HEAD');
-      else if (input.scope === 'since_turn') {
-        from = await revParse(worktreePath, TURN_REF_PREFIX + input.sessionId);
-        if (!from.ok) return fail('no_turn_snapshot', "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
-      } else from = await mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
-      if (!from.ok) return plain(from);
-      const d = await diffWorktree({ worktreePath, from: from.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
-      if (!d.ok) return plain(d);
-      return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value });
+      const d = await diffIn(t.value, input, TURN_REF_PREFIX + input.sessionId);
+      return d.ok ? ok({ sessionId: input.sessionId, scope: input.scope, ...d.value }) : d;
+    },
+
+    worktreeTarget,
+
+    /** A sessionless worktree's changes; `sessionId` in the view is the worktree's id (as for its preserved work). */
+    async worktreeDiff(input: { worktreeId: string; scope: DiffScope; stat: boolean; maxPatchBytes?: number }): Promise<Result<DiffView>> {
+      const t = worktreeTarget(input.worktreeId);
+      if (!t.ok) return t;
+      const d = await diffIn(t.value, input, null);
+      return d.ok ? ok({ sessionId: input.worktreeId, worktreeId: input.worktreeId, scope: input.scope, ...d.value }) : d;
     },
 
     async commit(input: { sessionId: string; message: string; paths?: string[] }): Promise<Result<CommitView>> {
       const t = target(input.sessionId);
       if (!t.ok) return t;
+      // The agent may still be writing: a commit now would take half a turn's edits.
+      const view = sessionView({ state: t.value.session.state });
+      if (!view.can.commit) return fail('agent_busy', `Nothing was committed. ${view.commitRefusal ?? ''}`.trim());
       const r = await commitWorktree({ worktreePath: t.value.worktreePath, message: input.message, ...(input.paths ? { paths: input.paths } : {}) });
       if (!r.ok) return plain(r);
       if (r.value.status === 'committed') changed(t.value);

@@ -1,4 +1,5 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fail, ok, type Result } from '../../shared/result';
 import { LineSplitter } from '../host/lines';
 import { isRecordObject, MAX_LINE_BYTES, SOCKET_PROTOCOL, type ExitMessage, type HelloFrame, type HostFrame, type JournalRecord, type MainFrame } from '../host/protocol';
@@ -30,6 +31,8 @@ export interface HostConnection {
 export interface ConnectOptions {
   /** How long to wait for the socket and its hello. */
   timeoutMs?: number;
+  /** Names the stream in a failure ("its socket <path>" by default). */
+  where?: string;
 }
 
 const FRAME_LIMIT = 3 * MAX_LINE_BYTES;
@@ -45,9 +48,17 @@ export async function connectHost(target: string | HostIdentity, opts: ConnectOp
   if (!identity) return fail('host_gone', `No readable host.json in ${String(target)}.`);
   const live = processLiveness(identity);
   if (!live.alive) return fail('host_gone', `The session host is gone: ${live.reason}.`);
-  const timeoutMs = opts.timeoutMs ?? 3000;
+  return handshakeHost(netConnect(identity.socket), identity, opts);
+}
 
-  const sock = netConnect(identity.socket);
+/**
+ * The protocol half of connecting, over any byte stream that reaches the host's socket: a local
+ * socket, or an SSH channel forwarded to a remote host's socket (runtime/ssh). Waits for the hello
+ * and checks its nonce, pid and protocol; the same frames then run unchanged over either.
+ */
+export async function handshakeHost(sock: Duplex, identity: HostIdentity, opts: ConnectOptions = {}): Promise<Result<HostConnection>> {
+  const timeoutMs = opts.timeoutMs ?? 3000;
+  const where = opts.where ?? `its socket ${identity.socket}`;
   const reader = new FrameReader();
   // A frame whose handler throws (a record main cannot apply, say) ends this connection, not the main
   // process: it closes as 'lost', handled like any host that went away.
@@ -66,8 +77,8 @@ export async function connectHost(target: string | HostIdentity, opts: ConnectOp
       reader.handler = null;
       resolve(v);
     };
-    sock.once('error', (e: NodeJS.ErrnoException) => settle(`its socket ${identity.socket} refused: ${e.code ?? e.message}`));
-    sock.once('close', () => settle('its socket closed before saying hello'));
+    sock.once('error', (e: NodeJS.ErrnoException) => settle(`${where} refused: ${e.code ?? e.message}`));
+    sock.once('close', () => settle(`${where} closed before saying hello`));
     reader.handler = (f) => settle(f.t === 'hello' ? f : `its first frame was ${f.t}, not hello`);
   });
   if (typeof hello === 'string' || hello.nonce !== identity.nonce || hello.pid !== identity.pid) {
@@ -132,7 +143,7 @@ class Connection implements HostConnection {
   readonly closed: Promise<CloseReason>;
 
   constructor(
-    private readonly sock: Socket,
+    private readonly sock: Duplex,
     readonly hello: HelloFrame,
     readonly identity: HostIdentity,
     reader: FrameReader,

@@ -7,9 +7,10 @@ import { launchHost, type LaunchHostOptions } from './launch';
 import { readHostFile } from '../host/liveness';
 import { stopOrphanHost } from './orphan';
 
-const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });
+export const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });
 
-function linkOf(conn: HostConnection): HostLink {
+/** The domain's HostLink over one host connection, local or through ssh. */
+export function linkOf(conn: HostConnection): HostLink {
   return {
     attach: (fromSeq, onRecord) => void conn.attach(fromSeq, onRecord),
     send: (msg) => conn.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),

@@ -74,7 +74,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   return {
-    async create(input: { projectId: string; harness?: HarnessId; title?: string; prompt: string }): Promise<Result<SessionSummary>> {
+    async create(input: { projectId: string; harness?: HarnessId; title?: string; prompt: string; baseBranch?: string }): Promise<Result<SessionSummary>> {
       const project = findProject(input.projectId);
       if (!project.ok) return project;
       const harness = input.harness ?? project.value.workerAgent;
@@ -82,7 +82,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
       if (!command.ok) return command;
       const id = randomUUID();
       const title = input.title ?? input.prompt.split('\n')[0]!.slice(0, 80);
-      const wt = await deps.worktreesService.create(project.value.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`);
+      const wt = await deps.worktreesService.create(project.value.id, `${slugify(title).slice(0, 30)}-${id.slice(0, 6)}`, 'worker', input.baseBranch);
       if (!wt.ok) return err({ code: wt.error.code, message: `Could not create the session's worktree: ${wt.error.message}` });
       const s = deps.sessions.insert({ id, projectId: project.value.id, role: 'worker', harness, command: command.value, title, worktreeId: wt.value.id, cwd: wt.value.path, initialPrompt: input.prompt });
       reg.changed(id);

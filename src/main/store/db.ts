@@ -23,7 +23,7 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  * shows the error screen and the user's data stays exactly as it was.
  */
 export function openDatabase(path: string, list: readonly Migration[] = migrations): Result<Db, StoreOpenError> {
-  const latest = list.reduce((n, m) => Math.max(n, m.version), 0);
+  const latest = Math.max(0, ...list.map((m) => m.version));
   const problem = inspectExisting(path, latest);
   if (problem) return err(problem);
   try {
@@ -53,17 +53,21 @@ export function schemaVersion(db: Db): number {
   return row.v ?? 0;
 }
 
-/** Each migration and its version row commit together, so a crash leaves a whole version. */
+/**
+ * Each migration and its version row commit together, so a crash leaves a
+ * whole version. Every migration not yet recorded runs, not only those above
+ * the highest: one numbered lower that landed later (parallel branches) runs too.
+ */
 export function migrate(db: Db, list: readonly Migration[] = migrations): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const current = schemaVersion(db);
+  const applied = new Set((db.prepare('SELECT version FROM schema_version').all() as { version: number }[]).map((r) => r.version));
   const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of list) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());

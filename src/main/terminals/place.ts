@@ -4,7 +4,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 
 export interface PlaceDeps {
-  project(id: string): { id: string; name: string; path: string } | null;
+  project(id: string): { id: string; name: string; path: string; host?: { kind: 'local' } | { kind: 'ssh'; destination: string } } | null;
   worktree(id: string): { id: string; projectId: string; name: string; path: string; state: string } | null;
   session(id: string): { id: string; projectId: string; worktreeId: string | null; cwd: string; title: string } | null;
 }
@@ -49,7 +49,10 @@ export function resolvePlace(deps: PlaceDeps, q: { projectId?: string; worktreeI
     root = fallbackCwd ?? p.path;
     label = fallbackCwd ? basename(fallbackCwd) : 'main';
   }
-  if (!deps.project(projectId)) return fail('project_not_found', `There is no project with id ${projectId}.`);
+  const project = deps.project(projectId);
+  if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+  // The terminal host runs on this machine; a host on the SSH destination is not wired yet (ADR 0017's consequence).
+  if (project.host?.kind === 'ssh') return fail('remote_project', `Project "${project.name}" lives on ${project.host.destination}; terminals there are not supported yet. Open one with ssh ${project.host.destination} meanwhile.`);
   const cwd = q.cwd ? (isAbsolute(q.cwd) ? q.cwd : resolve(root, q.cwd)) : root;
   try {
     if (!statSync(cwd).isDirectory()) return fail('invalid_cwd', `${cwd} is not a folder; name a folder to open the terminal in.`);

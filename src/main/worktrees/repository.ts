@@ -13,6 +13,8 @@ export interface WorktreeRecord {
   name: string;
   role: 'worker' | 'orchestrator';
   branch: string;
+  /** The branch it was made from; null for worktrees made before this was recorded (the project's base then). */
+  baseBranch: string | null;
   path: string;
   state: 'active' | 'releasing' | 'released';
   lastError: WorktreeErrorFact | null;
@@ -28,6 +30,7 @@ interface Row {
   name: string;
   role: WorktreeRecord['role'];
   branch: string;
+  base_branch: string | null;
   path: string;
   state: WorktreeRecord['state'];
   last_error: string | null;
@@ -43,6 +46,7 @@ const toRecord = (r: Row): WorktreeRecord => ({
   name: r.name,
   role: r.role,
   branch: r.branch,
+  baseBranch: r.base_branch,
   path: r.path,
   state: r.state,
   lastError: r.last_error ? (JSON.parse(r.last_error) as WorktreeErrorFact) : null,
@@ -72,9 +76,9 @@ export function createWorktreesRepository(db: Db) {
     insert(w: Omit<WorktreeRecord, 'createdAt' | 'updatedAt'>): void {
       const t = now();
       db.prepare(
-        `INSERT INTO worktrees (id, project_id, name, role, branch, path, state, last_error, setup_state, setup_log, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(w.id, w.projectId, w.name, w.role, w.branch, w.path, w.state, w.lastError ? JSON.stringify(w.lastError) : null, w.setupState, w.setupLog, t, t);
+        `INSERT INTO worktrees (id, project_id, name, role, branch, base_branch, path, state, last_error, setup_state, setup_log, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(w.id, w.projectId, w.name, w.role, w.branch, w.baseBranch, w.path, w.state, w.lastError ? JSON.stringify(w.lastError) : null, w.setupState, w.setupLog, t, t);
     },
     setState(id: string, state: WorktreeRecord['state'], lastError: WorktreeErrorFact | null): void {
       db.prepare('UPDATE worktrees SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(

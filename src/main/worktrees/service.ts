@@ -77,6 +77,7 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     name: w.name,
     role: w.role,
     branch: w.branch,
+    baseBranch: w.baseBranch,
     path: w.path,
     status: worktreeStatus({ state: w.state, hasError: w.lastError !== null, registered }),
     lastError: w.lastError,
@@ -105,11 +106,11 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   }
 
   /** Records a worktree git just made and starts its setup in the background; `afterSetup` adds a line to its log. */
-  function record(projectId: string, name: string, role: 'worker' | 'orchestrator', created: { path: string; branch: string }, afterSetup?: () => Promise<string>): string {
+  function record(projectId: string, name: string, role: 'worker' | 'orchestrator', created: { path: string; branch: string; baseBranch?: string }, afterSetup?: () => Promise<string>): string {
     const project = deps.projects.get(projectId);
     const hasSetup = !!project && (project.setupCommands.length > 0 || project.copyFiles.length > 0);
     const id = randomUUID();
-    deps.worktrees.insert({ id, projectId, name, role, branch: created.branch, path: created.path, state: 'active', lastError: null, setupState: hasSetup ? 'running' : 'none', setupLog: '' });
+    deps.worktrees.insert({ id, projectId, name, role, branch: created.branch, baseBranch: created.baseBranch ?? null, path: created.path, state: 'active', lastError: null, setupState: hasSetup ? 'running' : 'none', setupLog: '' });
     deps.onChanged(projectId);
     if (project && hasSetup) {
       const env = { ...process.env, ...deps.projects.envForAgent(projectId) };
@@ -132,6 +133,8 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
+    // Git on the remote (worktrees, preserve, release over ssh) is not wired into this domain yet (ADR 0018): say so rather than run local git on a remote path.
+    if (project.host.kind !== 'local') return fail('remote_not_supported', `${project.name} lives on ${project.host.destination}; worktrees and sessions there are not available in this version of Baton yet. Its project entry is kept.`);
     const m = await manager(projectId, project.path);
     if (!m.ok) return err({ code: m.error.code, message: m.error.message });
     return fn(m.value);
@@ -151,13 +154,15 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
       });
     },
 
-    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker'): Promise<Result<WorktreeView>> {
+    /** `baseBranch`: the branch to start from, when not the project's base (`baton session new --base`). */
+    create(projectId: string, name: string, role: 'worker' | 'orchestrator' = 'worker', baseBranch?: string): Promise<Result<WorktreeView>> {
       return withProject(projectId, async (m) => {
         const project = deps.projects.get(projectId);
         if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
-        const created = await m.create({ prefix: project.prefix, name, baseBranch: project.baseBranch, role });
+        const base = baseBranch ?? project.baseBranch;
+        const created = await m.create({ prefix: project.prefix, name, baseBranch: base, role });
         if (!created.ok) return err({ code: created.error.code, message: created.error.message });
-        const id = record(projectId, role === 'orchestrator' ? 'orchestrator' : name, role, created.value);
+        const id = record(projectId, role === 'orchestrator' ? 'orchestrator' : name, role, { ...created.value, baseBranch: base });
         const row = deps.worktrees.get(id);
         return row ? ok(view(row, true)) : fail('internal', 'The worktree was created but could not be read back.');
       });

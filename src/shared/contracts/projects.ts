@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
 import { HARNESS_IDS } from '../harness';
+import { isSshDestination } from '../project-host';
 
 const Id = z.string().min(1).max(100);
 const AbsolutePath = z.string().trim().min(1, 'Enter the folder of a git repository.').max(4096);
@@ -27,11 +28,33 @@ export const CopyFile = z.object({
 });
 export type CopyFile = z.infer<typeof CopyFile>;
 
+/** Where a project lives (ADR 0018): this machine, or an SSH destination as the user writes it for ssh. */
+export const ProjectHost = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z.object({ kind: z.literal('ssh'), destination: z.string().refine(isSshDestination, 'Not a destination ssh accepts (an alias, user@host, or ssh://user@host:port).') }).strict(),
+]);
+export type ProjectHost = z.infer<typeof ProjectHost>;
+
+/**
+ * The link to a project's SSH destination, live (not stored): `idle` until first used; `disconnected`
+ * means unreachable — its agents keep running there — never that they are gone.
+ */
+export const HostLinkView = z.object({
+  state: z.enum(['idle', 'connecting', 'connected', 'disconnected']),
+  /** ssh's own words for the last failure, when disconnected. */
+  reason: z.string().nullable(),
+});
+export type HostLinkView = z.infer<typeof HostLinkView>;
+
 /** What the sidebar and board need, and nothing else: never the project's config or env. */
 export const ProjectSummary = z.object({
   id: z.string(),
   name: z.string(),
+  /** On the project's host: a local path, or the path on the SSH destination. */
   path: z.string(),
+  host: ProjectHost,
+  /** Null for a local project. */
+  hostLink: HostLinkView.nullable(),
   prefix: z.string(),
   baseBranch: z.string(),
   orchestratorAgent: z.string(),
@@ -90,7 +113,7 @@ export const projectsContract = domain({
     list: procedure(z.object({}).strict(), z.array(ProjectSummary)),
     /** Checks a path for the Add dialog's inline validation, without adding anything. */
     inspect: procedure(z.object({ path: AbsolutePath }).strict(), PathInspection),
-    /** Adding a repository that is already a project opens that project (`existed: true`). */
+    /** Adding a repository that is already a project opens that project (`existed: true`). `path` may be `ssh://<destination>/<absolute path>` (ADR 0018). */
     add: procedure(
       z.object({ path: AbsolutePath, name: visibleText(z.string().trim().min(1).max(100), 'project name').optional() }).strict(),
       z.object({ project: ProjectSummary, existed: z.boolean() }),

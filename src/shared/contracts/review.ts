@@ -34,6 +34,8 @@ export const DiffView = z.object({
   truncated: z.boolean(),
   /** Set when the diff is of preserved work ("Open previous work"): `head` is the preserved commit. */
   preservedRef: z.string().nullable().optional(),
+  /** Set when the diff is of a worktree no session holds (review.worktreeDiff); `sessionId` is then this id too. */
+  worktreeId: z.string().nullable().optional(),
 });
 export type DiffView = z.infer<typeof DiffView>;
 
@@ -136,6 +138,31 @@ export type ReviewStat = z.infer<typeof ReviewStat>;
 export const FileContents = z.object({ path: z.string(), old: z.string().nullable(), new: z.string().nullable() });
 export type FileContents = z.infer<typeof FileContents>;
 
+/** A review comment not yet sent: a draft, or queued ("Send to agent" pressed while the agent was busy; it goes when the turn ends). */
+export const ReviewCommentView = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  path: z.string(),
+  line: z.number().int(),
+  endLine: z.number().int().nullable(),
+  side: z.enum(['old', 'new']),
+  excerpt: z.string(),
+  text: z.string(),
+  state: z.enum(['draft', 'queued']),
+  createdAt: z.string(),
+});
+export type ReviewCommentView = z.infer<typeof ReviewCommentView>;
+
+export const SendCommentsView = z.discriminatedUnion('status', [
+  /** The prompt went to the agent as one turn. */
+  z.object({ status: z.literal('sent'), count: z.number().int(), turnId: z.string() }),
+  /** The agent is busy: the comments go as one prompt when its turn ends. */
+  z.object({ status: z.literal('queued'), count: z.number().int(), reason: z.string() }),
+]);
+export type SendCommentsView = z.infer<typeof SendCommentsView>;
+
+const Line = z.number().int().min(1).max(10_000_000);
+
 export const reviewContract = domain({
   procedures: {
     status: procedure(z.object({ sessionId: Id }).strict(), ReviewStatus),
@@ -181,10 +208,49 @@ export const reviewContract = domain({
     stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
     /** One changed file's old side (at the diff's `from`) and new side (the worktree), read on a click to expand context. */
     file: procedure(z.object({ sessionId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
+
+    /** A worktree no session holds (the Worktrees panel): its changes against the branch it was made from, committed and not. */
+    worktreeDiff: procedure(
+      z
+        .object({
+          worktreeId: Id,
+          scope: z.enum(['all', 'uncommitted']).default('all'),
+          stat: z.boolean().default(false),
+          maxPatchBytes: z.number().int().min(0).max(3 * 1024 * 1024).optional(),
+        })
+        .strict(),
+      DiffView,
+    ),
+    /** review.file for a worktree no session holds. */
+    worktreeFile: procedure(z.object({ worktreeId: Id, from: z.string().regex(/^[0-9a-f]{40,64}$/, 'a commit id'), path: Path, oldPath: Path.nullable().default(null) }).strict(), FileContents),
+
+    /** The session's review comments not yet sent (drafts and queued), kept in main so they survive a reload or a restart. */
+    comments: procedure(z.object({ sessionId: Id }).strict(), z.array(ReviewCommentView)),
+    addComment: procedure(
+      z
+        .object({
+          sessionId: Id,
+          path: Path,
+          line: Line,
+          endLine: Line.nullable().default(null),
+          side: z.enum(['old', 'new']).default('new'),
+          excerpt: z.string().max(20_000).default(''),
+          text: z.string().trim().min(1, 'Write the comment.').max(20_000),
+        })
+        .strict()
+        .refine((c) => c.endLine === null || c.endLine >= c.line, { message: "A range's last line comes after its first.", path: ['endLine'] }),
+      ReviewCommentView,
+    ),
+    /** Drops a draft; a queued comment is on its way and stays. */
+    removeComment: procedure(z.object({ sessionId: Id, id: Id }).strict(), z.object({ removed: z.boolean() })),
+    /** "Send to agent": every draft as one prompt with its file:line, now when the agent is idle, else queued until its turn ends. */
+    sendComments: procedure(z.object({ sessionId: Id }).strict(), SendCommentsView),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
     /** A session's cached stat moved; the payload is the whole stat. */
     statChanged: event(z.object({ projectId: z.string(), stat: ReviewStat })),
+    /** A session's unsent comments changed (added, removed, queued, sent): read them again with review.comments. */
+    commentsChanged: event(z.object({ sessionId: z.string(), projectId: z.string() })),
   },
 });

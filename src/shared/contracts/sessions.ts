@@ -49,6 +49,10 @@ export const sessionsContract = domain({
           harness: z.enum(HARNESS_IDS).optional(),
           title: visibleText(z.string().trim().min(1).max(120), 'session title').optional(),
           prompt: z.string().trim().min(1, 'Say what the agent should do.').max(200_000),
+          /** The branch its worktree starts from and its changes are compared and merged against; the project's base when left out. */
+          baseBranch: visibleText(z.string().trim().min(1).max(250), 'base branch name')
+            .refine((b) => !b.startsWith('-'), 'A branch name cannot start with "-".')
+            .optional(),
         })
         .strict(),
       SessionSummary,

@@ -18,6 +18,8 @@ export const WorktreeView = z.object({
   name: z.string(),
   role: z.enum(['worker', 'orchestrator']),
   branch: z.string(),
+  /** The branch it was made from; null when made before Baton recorded it (the project's base). */
+  baseBranch: z.string().nullable(),
   path: z.string(),
   status: z.enum(['active', 'missing', 'releasing', 'release_failed', 'released']),
   lastError: WorktreeErrorView.nullable(),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from '../../support/build';
 import { createHarness, type Harness } from '../../support/core-harness';
+import { waitUntil } from '../../support/scripted';
 import { git, reviewSession, statusOf, teardown, write } from './helpers';
 
 let h: Harness;
@@ -42,6 +43,25 @@ describe('review.commit with the repository hooks', () => {
     const r = await h.must('review.commit', { sessionId: session.id, message: 'Agent work' });
     expect(r).toEqual({ status: 'hook_failed', hooks: ['pre-commit'], output: expect.stringContaining('lint: 3 problems in src/a.txt') });
     expect(git(wt, 'rev-parse', 'HEAD').trim()).toBe(head);
+  });
+
+  it('is refused while the agent works on a turn, saying to wait or Cancel, and commits once it has stopped', async () => {
+    const script = { prompts: [{ match: 'hold on', steps: [{ type: 'text', text: 'working' }, { type: 'hang' }] }], default: { steps: [{ type: 'text', text: 'ok' }] } };
+    const { session, wt } = await reviewSession(h, { script });
+    write(wt, 'src/a.txt', 'half-written\n');
+    const head = git(wt, 'rev-parse', 'HEAD').trim();
+    await h.must('sessions.prompt', { id: session.id, text: 'hold on', idempotencyKey: 'hold-on-1' });
+    await waitUntil(() => h.must('sessions.get', { id: session.id }), (s) => s.state === 'busy', 20_000, 'session busy');
+    const refused = await h.call('review.commit', { sessionId: session.id, message: 'Too early' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('agent_busy');
+    expect(refused.error.message).toMatch(/Nothing was committed\. The agent is working on a turn .*wait for its turn to end, or Cancel it, then commit\./);
+    expect(git(wt, 'rev-parse', 'HEAD').trim()).toBe(head);
+    expect(statusOf(wt)).toBe(' M src/a.txt\n');
+    await h.must('sessions.cancel', { id: session.id });
+    await waitUntil(() => h.must('sessions.get', { id: session.id }), (s) => s.state === 'idle', 20_000, 'session idle after cancel');
+    expect(await h.must('review.commit', { sessionId: session.id, message: 'Now' })).toMatchObject({ status: 'committed', files: ['src/a.txt'] });
   });
 
   it('commits only the chosen files, leaving the rest uncommitted', async () => {

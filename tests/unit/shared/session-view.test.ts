@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_STATES, type SessionState } from '../../../src/shared/session-state';
 import { sessionView, type SessionFacts } from '../../../src/shared/session-view';
 
-// One row per state, written out by hand: status, attention, and the affordances prompt/cancel/stop/continue/retry/archive/answer.
-const P = 'prompt', C = 'cancel', S = 'stop', CO = 'continue', R = 'retry', A = 'archive', AN = 'answer';
+// One row per state, written out by hand: status, attention, and the affordances prompt/cancel/stop/continue/retry/archive/answer/commit.
+const P = 'prompt', C = 'cancel', S = 'stop', CO = 'continue', R = 'retry', A = 'archive', AN = 'answer', CM = 'commit';
 const BY_STATE: Record<SessionState, [string, string | null, string[]]> = {
   pending: ['Starting', null, [S]],
   starting: ['Starting', null, [S]],
-  idle: ['Idle', null, [P, S]],
+  idle: ['Idle', null, [P, S, CM]],
   busy: ['Working', null, [C, S]],
   waiting_input: ['Needs you', 'permission', [C, S, AN]],
   stopping: ['Stopping', null, [S]],
-  stopped: ['Done', null, [A]],
-  failed: ['Failed', 'failed', [S, R, A]],
-  interrupted: ['Interrupted', 'interrupted', [S, CO, A]],
+  stopped: ['Done', null, [A, CM]],
+  failed: ['Failed', 'failed', [S, R, A, CM]],
+  interrupted: ['Interrupted', 'interrupted', [S, CO, A, CM]],
   retiring: ['Retiring', null, [S]],
-  retired: ['Retired', null, [A]],
+  retired: ['Retired', null, [A, CM]],
 };
 
 const granted = (f: SessionFacts): string[] =>
@@ -33,6 +33,7 @@ describe('sessionView: every state, from stored facts alone', () => {
       expect(v.attention).toBe(attention);
       expect(granted({ state }).sort()).toEqual([...can].sort());
       expect(v.promptRefusal === null).toBe(v.can.prompt);
+      expect(v.commitRefusal === null).toBe(v.can.commit);
     });
   }
 });
@@ -67,6 +68,11 @@ describe('sessionView: fact combinations, first rule wins', () => {
       else expect(v.promptRefusal?.startsWith(refusal), String(v.promptRefusal)).toBe(true);
     });
   }
+
+  it('a commit is refused with a reason naming wait or Cancel while a turn runs or starts', () => {
+    for (const state of ['busy', 'waiting_input', 'pending', 'starting'] as const) expect(sessionView({ state }).commitRefusal).toMatch(/wait for its turn to end, or Cancel it/);
+    expect(sessionView({ state: 'stopping' }).commitRefusal).toMatch(/once it has stopped/);
+  });
 
   it('a revival block withholds Continue and Retry, and only them', () => {
     expect(sessionView({ state: 'interrupted', revivalBlocked: true }).can).toMatchObject({ continue: false, retry: false, stop: true, archive: true });

@@ -9,13 +9,15 @@ import { m008 } from './008_session_prompt';
 import { m009 } from './009_turn_request_ids';
 import { m010 } from './010_session_reviews';
 import { m012 } from './012_terminals';
+import { m013 } from './013_project_host';
+import { m014 } from './014_review_comments';
 import type { Migration } from './types';
 
-/** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m012];
-
 /**
- * The highest version, not the count: numbers are handed out to work done in parallel, so a
- * branch may carry 012 before 011 has landed; the store must not read its own database as newer.
+ * Append-only: never edit a released migration, add the next number. Numbers
+ * are handed out to work in parallel branches, so one may land before a lower
+ * one: versions increase, a gap is a number still on its way.
  */
-export const LATEST_VERSION = migrations.reduce((n, m) => Math.max(n, m.version), 0);
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m012, m013, m014];
+
+export const LATEST_VERSION = Math.max(0, ...migrations.map((m) => m.version));

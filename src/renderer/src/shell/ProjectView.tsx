@@ -1,6 +1,7 @@
 /** One project's view: its header, tabs (Board, Tasks, Worktrees, Settings) and the feature each tab shows. */
 import { useEffect, useMemo, useState } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
+import { formatProjectLocation, hostLinkLabel } from '../../../shared/project-host';
 import type { ProjectTab } from '../features/projects/projects';
 import { selectOpenSession } from '../features/session/sessions';
 import { selectOpenTaskCount } from '../features/tasks/tasks';
@@ -46,7 +47,8 @@ export function ProjectView({ project }: { project: ProjectSummary }) {
         <div>
           <h1>{project.name}</h1>
           <div className="muted mono small">
-            {project.path} · {project.baseBranch}
+            {formatProjectLocation(project.host, project.path)} · {project.baseBranch}
+            {project.host.kind === 'ssh' && <span title={project.hostLink?.reason ?? undefined}> · {hostLinkLabel(project.host, project.hostLink)}</span>}
           </div>
         </div>
         <div className="header-actions">

@@ -1,6 +1,7 @@
 /** The sidebar: the projects, each one's orchestrator link, Add project and Settings. */
 import { useMemo } from 'react';
 import type { ProjectSummary } from '../../../shared/contracts/projects';
+import { hostLinkLabel } from '../../../shared/project-host';
 import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { selectOrchestrator } from '../features/orchestrator/orchestrator';
 import { selectProjects } from '../features/projects/projects';
@@ -38,6 +39,11 @@ export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () =>
                 <span className="sidebar-item-meta">
                   {p.baseBranch} · {p.sessionCounts.active} active
                 </span>
+                {p.host.kind === 'ssh' && (
+                  <span className="sidebar-item-meta" data-testid="project-host" title={p.hostLink?.reason ?? undefined}>
+                    {hostLinkLabel(p.host, p.hostLink)}
+                  </span>
+                )}
               </button>
               <OrchestratorLink project={p} />
             </li>

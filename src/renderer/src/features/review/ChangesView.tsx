@@ -112,7 +112,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
                 </div>
               }
             >
-              <DiffList sessionId={session.id} from={diff?.view?.from ?? ''} files={files} />
+              <DiffList subject={{ sessionId: session.id }} from={diff?.view?.from ?? ''} files={files} />
             </Suspense>
           )}
         </div>

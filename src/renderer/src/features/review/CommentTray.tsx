@@ -1,19 +1,24 @@
 /** The review comments written so far, sent to the agent as one prompt. */
 import { useState } from 'react';
+import type { ReviewCommentView } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
+import { commentDelivery } from '../../../../shared/review-comments';
 import { useReview } from './context';
-import { promptBlocked, sortComments, type ReviewComment } from './selectors';
+import { sortComments } from './selectors';
 
-const EMPTY: ReviewComment[] = [];
+const EMPTY: ReviewCommentView[] = [];
 
-/** The comments written so far, and "Send to agent": all of them as one prompt with their file:line. */
+/** The comments not sent yet (kept in main across reloads), and "Send to agent": all drafts as one prompt with their file:line. */
 export function CommentTray({ session }: { session: SessionSummary }) {
   const comments = useReview((s) => s.comments[session.id] ?? EMPTY);
   const removeComment = useReview((s) => s.removeComment);
   const sendComments = useReview((s) => s.sendComments);
   const [sending, setSending] = useState(false);
   const [note, setNote] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const blocked = promptBlocked(session.state);
+  // Main's own rule: send now when idle, queue while a turn runs, refuse (with why) otherwise.
+  const delivery = commentDelivery(session.state);
+  const drafts = comments.filter((c) => c.state === 'draft').length;
+  const queued = comments.length - drafts;
   if (comments.length === 0 && !note)
     return <div className="review-tray muted small">Select lines in the diff (the + at a line; drag it over several) to write a review comment for the agent.</div>;
 
@@ -22,7 +27,9 @@ export function CommentTray({ session }: { session: SessionSummary }) {
     setNote(null);
     const r = await sendComments(session.id);
     setSending(false);
-    setNote(r.ok ? { kind: 'ok', text: 'Sent to the agent as one prompt; follow it in the transcript.' } : { kind: 'error', text: `Not sent: ${r.error.message} Your comments are kept; send them again when the agent is idle.` });
+    if (!r.ok) setNote({ kind: 'error', text: r.error.message });
+    else if (r.value.status === 'sent') setNote({ kind: 'ok', text: 'Sent to the agent as one prompt; follow it in the transcript.' });
+    else setNote({ kind: 'ok', text: `Queued: ${r.value.reason}` });
   }
 
   return (
@@ -33,23 +40,33 @@ export function CommentTray({ session }: { session: SessionSummary }) {
             <strong>
               {comments.length} review {comments.length === 1 ? 'comment' : 'comments'}
             </strong>
+            {queued > 0 && <span className="pill small" data-testid="review-queued">{queued} queued</span>}
             <span className="statusbar-spacer" />
-            <button className="btn btn-primary btn-sm" disabled={sending || blocked !== null} title={blocked ?? undefined} onClick={() => void send()}>
-              {sending ? 'Sending…' : 'Send to agent'}
+            <button
+              className="btn btn-primary btn-sm"
+              disabled={sending || drafts === 0 || delivery.how === 'refuse'}
+              title={delivery.how === 'now' ? undefined : delivery.reason}
+              onClick={() => void send()}
+            >
+              {sending ? 'Sending…' : delivery.how === 'queue' ? 'Send when idle' : 'Send to agent'}
             </button>
           </div>
-          {blocked && <div className="muted small">{blocked}</div>}
+          {delivery.how !== 'now' && <div className="muted small">{delivery.reason}</div>}
           <ul className="review-tray-list">
             {sortComments(comments).map((c) => (
-              <li key={c.id}>
+              <li key={c.id} data-state={c.state}>
                 <span className="mono small">
                   {c.path}:{c.line}
                   {c.endLine ? `-${c.endLine}` : ''}
                 </span>{' '}
                 <span className="clamp-2">{c.text}</span>{' '}
-                <button className="btn btn-ghost btn-sm" onClick={() => removeComment(session.id, c.id)} aria-label={`Remove the comment on ${c.path}:${c.line}`}>
-                  ×
-                </button>
+                {c.state === 'queued' ? (
+                  <span className="muted small">queued</span>
+                ) : (
+                  <button className="btn btn-ghost btn-sm" onClick={() => void removeComment(session.id, c.id)} aria-label={`Remove the comment on ${c.path}:${c.line}`}>
+                    ×
+                  </button>
+                )}
               </li>
             ))}
           </ul>

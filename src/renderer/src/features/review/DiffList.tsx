@@ -3,11 +3,11 @@ import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from 
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { DiffFileView, FileContents } from '../../../../shared/contracts/review';
+import type { DiffFileView, FileContents, ReviewCommentView } from '../../../../shared/contracts/review';
 import { useServices } from '../../app/react';
 import { CommentForm } from './CommentForm';
 import { useReview } from './context';
-import { fileBadge, languageOf, omittedText, type ReviewComment } from './selectors';
+import { fileBadge, languageOf, omittedText } from './selectors';
 import { useColorScheme } from './theme';
 import { pauseUpgrades, queueUpgrade } from './upgrade';
 
@@ -27,9 +27,12 @@ const ROW_PX = 20;
 const estimate = (f: DiffFileView) => 44 + (f.patch && !isLarge(f) ? ((f.additions ?? 0) + (f.deletions ?? 0) + 7) * ROW_PX : 48);
 const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > LARGE_DIFF_LINES;
 
-const EMPTY: ReviewComment[] = [];
+const EMPTY: ReviewCommentView[] = [];
 
-export default function DiffList({ sessionId, from, files }: { sessionId: string; from: string; files: DiffFileView[] }) {
+/** Whose diff: a session's (commentable, comments go to its agent) or a worktree's that no session holds (read-only). */
+export type DiffSubject = { sessionId: string } | { worktreeId: string };
+
+export default function DiffList({ subject, from, files }: { subject: DiffSubject; from: string; files: DiffFileView[] }) {
   const scroller = useRef<HTMLDivElement>(null);
   const focus = useReview((s) => s.focus);
   const v = useVirtualizer({
@@ -51,7 +54,7 @@ export default function DiffList({ sessionId, from, files }: { sessionId: string
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={v.measureElement} className="review-diff-row" style={{ transform: `translateY(${item.start}px)` }}>
-            <FileDiff sessionId={sessionId} from={from} file={files[item.index]!} />
+            <FileDiff subject={subject} from={from} file={files[item.index]!} />
           </div>
         ))}
       </div>
@@ -59,7 +62,7 @@ export default function DiffList({ sessionId, from, files }: { sessionId: string
   );
 }
 
-const FileDiff = memo(function FileDiff({ sessionId, from, file }: { sessionId: string; from: string; file: DiffFileView }) {
+const FileDiff = memo(function FileDiff({ subject, from, file }: { subject: DiffSubject; from: string; file: DiffFileView }) {
   const { api } = useServices();
   const [collapsed, setCollapsed] = useState(false);
   const [forced, setForced] = useState(false);
@@ -69,11 +72,14 @@ const FileDiff = memo(function FileDiff({ sessionId, from, file }: { sessionId: 
   const [expanding, setExpanding] = useState(false);
   async function expand() {
     setExpanding(true);
-    const r = await api.review.file({ sessionId, from, path: file.path, oldPath: file.oldPath });
+    const where = { from, path: file.path, oldPath: file.oldPath };
+    const r = 'sessionId' in subject ? await api.review.file({ sessionId: subject.sessionId, ...where }) : await api.review.worktreeFile({ worktreeId: subject.worktreeId, ...where });
     setExpanding(false);
     if (r.ok) setContents(r.value);
     else setExpandError(`Could not read the file to expand its context: ${r.error.message}`);
   }
+  // Comments are to an agent: only a session's diff takes them.
+  const sessionId = 'sessionId' in subject ? subject.sessionId : null;
   const badge = fileBadge(file);
   const why = omittedText(file);
   const large = isLarge(file) && !forced;
@@ -129,7 +135,7 @@ export function Counts({ a, d }: { a: number | null; d: number | null }) {
 }
 
 /** The plain patch lines at once, the full (highlighted, commentable) view when its turn comes: scrolling stays smooth. */
-function UpgradingPatch({ sessionId, file }: { sessionId: string; file: DiffFileView }) {
+function UpgradingPatch({ sessionId, file }: { sessionId: string | null; file: DiffFileView }) {
   const [full, setFull] = useState(false);
   useEffect(() => (full ? undefined : queueUpgrade(() => setFull(true))), [full]);
   return full ? <PatchView sessionId={sessionId} file={file} /> : <PlainPatch patch={file.patch ?? ''} />;
@@ -153,11 +159,11 @@ function PlainPatch({ patch }: { patch: string }) {
   );
 }
 
-type Bubble = { comments: ReviewComment[] };
+type Bubble = { comments: ReviewCommentView[] };
 
-function PatchView({ sessionId, file, contents = null }: { sessionId: string; file: DiffFileView; contents?: FileContents | null }) {
+function PatchView({ sessionId, file, contents = null }: { sessionId: string | null; file: DiffFileView; contents?: FileContents | null }) {
   const mode = useReview((s) => s.mode);
-  const all = useReview((s) => s.comments[sessionId] ?? EMPTY);
+  const all = useReview((s) => (sessionId ? (s.comments[sessionId] ?? EMPTY) : EMPTY));
   const addComment = useReview((s) => s.addComment);
   const removeComment = useReview((s) => s.removeComment);
   const theme = useColorScheme();
@@ -187,7 +193,7 @@ function PatchView({ sessionId, file, contents = null }: { sessionId: string; fi
       diffViewMode={mode === 'split' ? DiffModeEnum.Split : DiffModeEnum.Unified}
       diffViewTheme={theme}
       diffViewHighlight
-      diffViewAddWidget
+      diffViewAddWidget={sessionId !== null}
       diffViewFontSize={12}
       extendData={extendData}
       renderWidgetLine={({ lineNumber, fromLineNumber, side, diffFile, onClose }) => {
@@ -199,8 +205,11 @@ function PatchView({ sessionId, file, contents = null }: { sessionId: string; fi
             where={`${file.path}:${from}${to !== from ? `-${to}` : ''}`}
             onCancel={onClose}
             onSave={(text) => {
-              addComment(sessionId, { path: file.path, line: from, endLine: to !== from ? to : null, side: s, excerpt: excerpt(diffFile, s, from, to), text });
-              onClose();
+              // Kept in main from here on (a reload or restart keeps it); the form stays open with its text if main refused it.
+              if (sessionId === null) return;
+              void addComment(sessionId, { path: file.path, line: from, endLine: to !== from ? to : null, side: s, excerpt: excerpt(diffFile, s, from, to), text }).then((r) => {
+                if (r.ok) onClose();
+              });
             }}
           />
         );
@@ -214,9 +223,18 @@ function PatchView({ sessionId, file, contents = null }: { sessionId: string; fi
                 {c.endLine ? `-${c.endLine}` : ''}
               </span>
               <div className="review-bubble-text">{c.text}</div>
-              <button className="btn btn-ghost btn-sm" onClick={() => removeComment(sessionId, c.id)}>
-                Remove
-              </button>
+              {c.state === 'queued' ? (
+                <span className="pill small" title="Sent when the agent's turn ends">
+                  queued
+                </span>
+              ) : (
+                <button className="btn btn-ghost btn-sm" onClick={() => {
+                    if (sessionId) void removeComment(sessionId, c.id);
+                  }}
+                >
+                  Remove
+                </button>
+              )}
             </div>
           ))}
         </div>

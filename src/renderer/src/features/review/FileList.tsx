@@ -12,7 +12,8 @@ const ROW = 26;
  * its diff, a checkbox picks it for a commit of selected files. Virtualized:
  * thousands of files cost a screenful of rows.
  */
-export function FileList({ files, selected, onToggle }: { files: DiffFileView[]; selected: ReadonlySet<string>; onToggle(path: string): void }) {
+/** Without `onToggle` (a worktree no session holds: nothing to commit from here) the rows have no checkbox. */
+export function FileList({ files, selected, onToggle }: { files: DiffFileView[]; selected?: ReadonlySet<string>; onToggle?(path: string): void }) {
   const rows = useMemo(() => fileTree(files), [files]);
   const focusFile = useReview((s) => s.focusFile);
   const focused = useReview((s) => s.focus?.path ?? null);
@@ -42,7 +43,7 @@ export function FileList({ files, selected, onToggle }: { files: DiffFileView[];
               data-testid="review-file-row"
               data-path={f.path}
             >
-              <input type="checkbox" checked={selected.has(f.path)} onChange={() => onToggle(f.path)} aria-label={`Select ${f.path} for the commit`} />
+              {onToggle && <input type="checkbox" checked={selected?.has(f.path) === true} onChange={() => onToggle(f.path)} aria-label={`Select ${f.path} for the commit`} />}
               <span className={`review-badge review-badge-${badge.letter}`} title={badge.label}>
                 {badge.letter}
               </span>

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { MERGE_MODES } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
+import { summaryFacts, sessionView } from '../../../../shared/session-view';
 import { buildTranscript } from '../../../../shared/transcript';
 import { useBaton, useServices } from '../../app/react';
 import { commitOutcome, defaultCommitMessage, lastAgentSummary, mergeOutcome, prOutcome, type Outcome } from './selectors';
@@ -20,6 +21,8 @@ export function LandPanel({ session, selected }: { session: SessionSummary; sele
   const [busy, setBusy] = useState<'commit' | 'merge' | 'resolve' | 'pr' | null>(null);
   const [outcome, setOutcome] = useState<(Outcome & { what: string; conflict?: boolean }) | null>(null);
   const text = message ?? defaultCommitMessage(session.title, summary);
+  // The same refusal main gives (sessionView): no commit while a turn may still be writing files.
+  const noCommit = sessionView(summaryFacts(session)).commitRefusal;
 
   async function step<T>(what: 'commit' | 'merge' | 'resolve' | 'pr', call: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>, show: (v: T) => Outcome & { conflict?: boolean }) {
     setBusy(what);
@@ -45,9 +48,14 @@ export function LandPanel({ session, selected }: { session: SessionSummary; sele
           Commit message
         </label>
         <textarea id={`commit-msg-${session.id}`} className="input mono" rows={3} value={text} onChange={(e) => setMessage(e.target.value)} />
-        <button className="btn btn-sm btn-primary" type="submit" disabled={busy !== null || !text.trim()}>
+        <button className="btn btn-sm btn-primary" type="submit" disabled={busy !== null || !text.trim() || noCommit !== null} title={noCommit ?? undefined}>
           {busy === 'commit' ? 'Committing…' : selected.length ? `Commit ${selected.length} selected` : 'Commit all'}
         </button>
+        {noCommit && (
+          <div className="muted small" data-testid="commit-refusal">
+            {noCommit}
+          </div>
+        )}
       </form>
       <div className="review-land-row">
         <select className="input input-sm" value={mode} onChange={(e) => setMode(e.target.value as Mode)} aria-label="Merge mode">

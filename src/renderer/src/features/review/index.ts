@@ -2,4 +2,5 @@
 export { CardStat } from './CardStat';
 export { ChangesView } from './ChangesView';
 export { OpenChangesButton } from './OpenChangesButton';
+export { WorktreeChanges } from './WorktreeChanges';
 export { SessionTabs, useChangesOpen } from './SessionTabs';

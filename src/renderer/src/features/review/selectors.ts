@@ -1,22 +1,11 @@
 /** The Changes view's pure rules and selectors, tested without React. */
 import type { CommitView, DiffFileView, MergeView, PrView, ReviewStat } from '../../../../shared/contracts/review';
-import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import type { TranscriptItem } from '../../../../shared/transcript';
 
-/** Pure rules of the Changes view, tested without React (tests/renderer/review-rules.test.ts). */
+// The comment rules live in shared (main builds the prompt); re-exported for the view's own use.
+export { commentsPrompt, sortComments, type ReviewComment } from '../../../../shared/review-comments';
 
-export interface ReviewComment {
-  id: string;
-  path: string;
-  /** The line in the side it was written on: the new file for added and context lines, the old one for removed lines. */
-  line: number;
-  /** A range's last line (same side), when several lines were selected. */
-  endLine: number | null;
-  side: 'old' | 'new';
-  /** The lines the comment is about, quoted in the prompt so the agent need not look them up. */
-  excerpt: string;
-  text: string;
-}
+/** Pure rules of the Changes view, tested without React (tests/renderer/review-rules.test.ts). */
 
 export type TreeRow = { kind: 'dir'; path: string; name: string; depth: number } | { kind: 'file'; file: DiffFileView; name: string; depth: number };
 
@@ -89,43 +78,6 @@ export function omittedText(f: DiffFileView): string | null {
 
 export function statText(s: Pick<ReviewStat, 'files' | 'additions' | 'deletions'>): string {
   return `${s.files} ${s.files === 1 ? 'file' : 'files'} +${s.additions} −${s.deletions}`;
-}
-
-/** Comments ordered as the diff shows them: by file, then line. */
-export function sortComments(comments: readonly ReviewComment[]): ReviewComment[] {
-  return [...comments].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
-}
-
-const where = (c: ReviewComment) => `${c.path}:${c.line}${c.endLine && c.endLine !== c.line ? `-${c.endLine}` : ''}`;
-
-/** One prompt from one or several review comments, each with its `file:line` and the lines it is about. */
-export function commentsPrompt(comments: readonly ReviewComment[]): string {
-  const sorted = sortComments(comments);
-  const parts = sorted.map((c, i) => {
-    const side = c.side === 'old' ? ' (a removed line, numbered as before the change)' : '';
-    const quote = c.excerpt.trim() ? `\n   > ${c.excerpt.trimEnd().split('\n').join('\n   > ')}` : '';
-    return `${i + 1}. ${where(c)}${side}${quote}\n   ${c.text.trim().split('\n').join('\n   ')}`;
-  });
-  const intro = sorted.length === 1 ? 'A review comment on your changes:' : `${sorted.length} review comments on your changes:`;
-  return `${intro}\n\n${parts.join('\n\n')}\n\nAddress each one in the code, then say briefly what you changed.`;
-}
-
-/** Why a prompt cannot go to the session now, or null when it can (prompts go to an idle agent, as the composer's do). */
-export function promptBlocked(state: SessionSummary['state']): string | null {
-  switch (state) {
-    case 'idle':
-      return null;
-    case 'busy':
-    case 'waiting_input':
-      return 'The agent is working on a turn; send your comments when it is idle (they are kept here).';
-    case 'pending':
-    case 'starting':
-      return 'The agent is starting; send your comments once it is idle.';
-    case 'interrupted':
-      return 'The session was interrupted; Continue it first, then send.';
-    default:
-      return `The session is ${state.replace('_', ' ')}; it takes no prompts.`;
-  }
 }
 
 /** The agent's last message: the summary a commit message starts from. */

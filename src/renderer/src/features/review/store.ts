@@ -1,17 +1,19 @@
 /** The review feature's own store: card stats, the open diff and draft comments, kept in step with main. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../../shared/contracts';
-import type { DiffScope, DiffView, ReviewStat } from '../../../../shared/contracts/review';
+import type { DiffScope, DiffView, ReviewCommentView, ReviewStat, SendCommentsView } from '../../../../shared/contracts/review';
 import type { Result } from '../../../../shared/result';
 import type { Transport } from '../../api/transport';
 import { createSubscribe } from '../../api/client';
-import { commentsPrompt, type ReviewComment } from './selectors';
+import type { ReviewCommentDraft } from '../../../../shared/review-comments';
 
 /**
  * The review feature's own slice: the cards' stats (mirrored from main's
  * cache: loaded by query, followed by `review.statChanged`, reloaded after a
- * reconnect), the open Changes view's diff, and the review comments being
- * written. Comments are a person's draft, kept here until sent.
+ * reconnect), the open Changes view's diff, and the session's unsent review
+ * comments, mirrored from main (which keeps them until their prompt is
+ * accepted, across reloads and restarts): loaded by query, followed by
+ * `review.commentsChanged`.
  */
 export interface ReviewState {
   stats: Record<string, ReviewStat>;
@@ -20,7 +22,9 @@ export interface ReviewState {
   scope: DiffScope;
   mode: 'unified' | 'split';
   diff: { sessionId: string; scope: DiffScope; view: DiffView | null; error: string | null; loading: boolean } | null;
-  comments: Record<string, ReviewComment[]>;
+  comments: Record<string, ReviewCommentView[]>;
+  /** The open review of a worktree no session holds (the Worktrees tab), or null. */
+  worktreeDiff: { worktreeId: string; scope: 'all' | 'uncommitted'; view: DiffView | null; error: string | null; loading: boolean } | null;
   /** The file the list last asked the diff to show. */
   focus: { path: string; n: number } | null;
 
@@ -32,10 +36,13 @@ export interface ReviewState {
   setMode(mode: 'unified' | 'split'): void;
   loadDiff(sessionId: string): Promise<void>;
   focusFile(path: string): void;
-  addComment(sessionId: string, c: Omit<ReviewComment, 'id'>): void;
-  removeComment(sessionId: string, id: string): void;
-  /** All the session's comments as one prompt; they are cleared once the prompt is accepted. */
-  sendComments(sessionId: string): Promise<Result<{ turnId: string }>>;
+  loadComments(sessionId: string): Promise<void>;
+  /** Opens (or reads again) a sessionless worktree's diff; null closes it. */
+  showWorktreeDiff(worktreeId: string | null, scope?: 'all' | 'uncommitted'): Promise<void>;
+  addComment(sessionId: string, c: ReviewCommentDraft): Promise<Result<ReviewCommentView>>;
+  removeComment(sessionId: string, id: string): Promise<void>;
+  /** All the session's drafts as one prompt: sent now, or queued in main until the agent's turn ends. */
+  sendComments(sessionId: string): Promise<Result<SendCommentsView>>;
 }
 
 export type ReviewStore = StoreApi<ReviewState>;
@@ -43,9 +50,7 @@ export type ReviewStore = StoreApi<ReviewState>;
 export function createReviewStore(api: Api): ReviewStore {
   const statLoads = new Set<string>();
   let diffSeq = 0;
-  let commentSeq = 0;
-  // One key per set of comments: a resend after a lost answer is the same turn.
-  const sendKeys = new Map<string, { text: string; key: string }>();
+  const commentSeq: Record<string, number> = {};
   return createStore<ReviewState>()((set, get) => ({
     stats: {},
     changesFor: null,
@@ -53,6 +58,7 @@ export function createReviewStore(api: Api): ReviewStore {
     mode: 'unified',
     diff: null,
     comments: {},
+    worktreeDiff: null,
     focus: null,
 
     async loadStat(sessionId, how = 'once') {
@@ -69,7 +75,10 @@ export function createReviewStore(api: Api): ReviewStore {
 
     showChanges(sessionId) {
       set({ changesFor: sessionId, focus: null });
-      if (sessionId) void get().loadDiff(sessionId);
+      if (sessionId) {
+        void get().loadDiff(sessionId);
+        void get().loadComments(sessionId);
+      }
     },
 
     setScope(scope) {
@@ -100,28 +109,38 @@ export function createReviewStore(api: Api): ReviewStore {
       set((s) => ({ focus: { path, n: (s.focus?.n ?? 0) + 1 } }));
     },
 
-    addComment(sessionId, c) {
-      const id = `c${++commentSeq}`;
-      set((s) => ({ comments: { ...s.comments, [sessionId]: [...(s.comments[sessionId] ?? []), { ...c, id }] } }));
+    async showWorktreeDiff(worktreeId, scope = 'all') {
+      const seq = ++diffSeq;
+      if (!worktreeId) return set({ worktreeDiff: null });
+      set((s) => ({ worktreeDiff: { worktreeId, scope, view: s.worktreeDiff?.worktreeId === worktreeId && s.worktreeDiff.scope === scope ? s.worktreeDiff.view : null, error: null, loading: true } }));
+      const r = await api.review.worktreeDiff({ worktreeId, scope, maxPatchBytes: 3 * 1024 * 1024 });
+      if (seq !== diffSeq) return;
+      if (r.ok) set({ worktreeDiff: { worktreeId, scope, view: r.value, error: null, loading: false } });
+      else set((s) => ({ worktreeDiff: { worktreeId, scope, view: s.worktreeDiff?.view ?? null, error: `Could not read the worktree's changes: ${r.error.message}`, loading: false } }));
     },
 
-    removeComment(sessionId, id) {
-      set((s) => ({ comments: { ...s.comments, [sessionId]: (s.comments[sessionId] ?? []).filter((c) => c.id !== id) } }));
+    async loadComments(sessionId) {
+      const seq = (commentSeq[sessionId] = (commentSeq[sessionId] ?? 0) + 1);
+      const r = await api.review.comments({ sessionId });
+      // A later read (after another change) wins.
+      if (r.ok && seq === commentSeq[sessionId]) set((s) => ({ comments: { ...s.comments, [sessionId]: r.value } }));
+    },
+
+    async addComment(sessionId, c) {
+      const r = await api.review.addComment({ sessionId, ...c });
+      if (r.ok) await get().loadComments(sessionId);
+      return r;
+    },
+
+    async removeComment(sessionId, id) {
+      const r = await api.review.removeComment({ sessionId, id });
+      if (r.ok) await get().loadComments(sessionId);
     },
 
     async sendComments(sessionId) {
-      const list = get().comments[sessionId] ?? [];
-      if (list.length === 0) return { ok: false, error: { code: 'no_comments', message: 'Write a comment on a line first.' } };
-      const text = commentsPrompt(list);
-      const prior = sendKeys.get(sessionId);
-      const key = prior && prior.text === text ? prior.key : `review-${crypto.randomUUID()}`;
-      sendKeys.set(sessionId, { text, key });
-      const r = await api.sessions.prompt({ id: sessionId, text, idempotencyKey: key });
-      if (!r.ok) return r;
-      sendKeys.delete(sessionId);
-      const sent = new Set(list.map((c) => c.id));
-      set((s) => ({ comments: { ...s.comments, [sessionId]: (s.comments[sessionId] ?? []).filter((c) => !sent.has(c.id)) } }));
-      return { ok: true, value: { turnId: r.value.turnId } };
+      const r = await api.review.sendComments({ sessionId });
+      await get().loadComments(sessionId);
+      return r;
     },
   }));
 }
@@ -136,10 +155,18 @@ export function connectReviewStore(store: ReviewStore, transport: Transport): ()
     subscribe('review.changed', ({ sessionId }) => {
       if (sessionId === s().changesFor) void s().loadDiff(sessionId);
     }),
+    // Comments read before (a view open now or earlier) follow main: queued ones leave once delivered.
+    subscribe('review.commentsChanged', ({ sessionId }) => {
+      if (sessionId === s().changesFor || sessionId in s().comments) void s().loadComments(sessionId);
+    }),
     transport.onResync(() => {
       for (const id of Object.keys(s().stats)) void s().loadStat(id, 'reload');
+      for (const id of Object.keys(s().comments)) void s().loadComments(id);
       const open = s().changesFor;
-      if (open) void s().loadDiff(open);
+      if (open) {
+        void s().loadDiff(open);
+        void s().loadComments(open);
+      }
     }),
   ];
   return () => offs.forEach((off) => off());

@@ -4,7 +4,7 @@ import type { WorktreeView } from '../../../../shared/contracts/worktrees';
 import { WORKTREE_STATUS_LABELS } from '../../../../shared/worktrees';
 import { heldByLabel, preservedOwner, releaseOutcome, selectWorktreePanel, type ReleaseOutcome } from './worktrees';
 import { useBaton, useServices } from '../../app/react';
-import { OpenChangesButton } from '../review';
+import { OpenChangesButton, WorktreeChanges } from '../review';
 import { TerminalsPanel } from '../terminals';
 
 const STATUS_TONE: Record<WorktreeView['status'], string> = {
@@ -28,6 +28,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
   const [refused, setRefused] = useState<{ worktreeId: string; message: string } | null>(null);
   /** Whose terminals show below the table: a worktree's id, 'main' (the project's own checkout), or none. */
   const [terminalsOf, setTerminalsOf] = useState<string | null>(null);
+  /** The worktree (held by no session) whose changes are open below the list. */
+  const [reviewing, setReviewing] = useState<string | null>(null);
 
   useEffect(() => {
     void load(projectId);
@@ -159,6 +161,11 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                 </td>
                 <td className="actions">
                   {w.heldBy && w.status === 'active' && <OpenChangesButton sessionId={w.heldBy.id} />}
+                  {!w.heldBy && w.status === 'active' && (
+                    <button className="btn btn-sm" data-testid="worktree-changes-open" aria-pressed={reviewing === w.id} onClick={() => setReviewing(reviewing === w.id ? null : w.id)}>
+                      Changes
+                    </button>
+                  )}
                   {w.status === 'active' && (
                     <button className="btn btn-sm" aria-pressed={terminalsOf === w.id} onClick={() => setTerminalsOf(terminalsOf === w.id ? null : w.id)}>
                       Terminal
@@ -175,6 +182,12 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
       )}
 
       {terminalsOf && <TerminalsPanel key={terminalsOf} place={{ projectId, worktreeId: terminalsOf === 'main' ? null : terminalsOf }} />}
+
+      {(() => {
+        // Only while it is still listed and held by no session (a session that takes it over reviews it in its own tab).
+        const open = panel.worktrees.find((w) => w.id === reviewing && !w.heldBy && w.status === 'active');
+        return open ? <WorktreeChanges worktree={open} onClose={() => setReviewing(null)} /> : null;
+      })()}
 
       {panel.unregistered.length > 0 && (
         <div className="banner banner-warn">

@@ -1,0 +1,112 @@
+/** The sessions domain's HostPort for hosts on an SSH destination: launched by the remote helper, reached through a forwarded unix socket (ADR 0018). */
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { JournalRecord } from '../../../shared/journal';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { HostFile } from '../../host/protocol';
+import type { Liveness } from '../../host/liveness';
+import type { HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
+import { handshakeHost } from '../connection';
+import { identityOf, linkOf } from '../host-port';
+import type { RemoteInstall } from './bootstrap';
+import { shq, type SshLink } from './link';
+import type { RemoteLaunch } from './remote-launch';
+
+export interface SshHostPortOptions {
+  link: SshLink;
+  install: RemoteInstall;
+  /** `streamlocal` (default): a unix socket forwarded by the master (`-O forward -L`), no process on the remote; `bridge`: `node remote.js bridge <socket>`, for servers with AllowStreamLocalForwarding off. */
+  via?: 'streamlocal' | 'bridge';
+  fsyncIntervalMs?: number;
+  readyTimeoutMs?: number;
+}
+
+/** The HostPort, plus what only a remote needs: liveness and a recovery marker asked of the remote helper. */
+export interface SshHostPort extends HostPort {
+  probe(sessionId: string): Promise<Result<{ host: HostFile | null; liveness: Liveness }>>;
+  appendHostRecord(sessionId: string, msg: Record<string, unknown>): Promise<Result<JournalRecord>>;
+}
+
+function parseJson<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Everything above this port speaks in session ids and host-relative paths:
+ * the domain's `dataDir` (the desk's) is replaced by the remote's own, and
+ * the journal stays where the host runs, read through the helper.
+ */
+export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
+  const { link, install } = o;
+  const dest = link.target.destination;
+  const helper = (verb: string, ...args: string[]) => [install.node, `${install.bundleDir}/remote.js`, verb, ...args].map(shq).join(' ');
+
+  /** Runs one helper verb whose answer is one JSON document; a failure names the verb and what the remote said. */
+  async function call<T>(verb: string, args: string[], input: string | null, timeoutMs: number): Promise<Result<T>> {
+    const r = await link.exec(helper(verb, ...args), input, timeoutMs);
+    if (!r.ok) return r;
+    const parsed = parseJson<T>(r.value.stdout.toString('utf8'));
+    if (r.value.code !== 0 || parsed === null) {
+      const said = r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`;
+      return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}. Bootstrap the host again if its files were removed.`);
+    }
+    return ok(parsed);
+  }
+
+  const probe = (sessionId: string) => call<{ host: HostFile | null; liveness: Liveness }>('probe', [install.dataDir, sessionId], null, 15_000);
+
+  return {
+    async launch(opts: LaunchOptions): Promise<Result<HostInfo>> {
+      const req: RemoteLaunch = { ...opts, dataDir: install.dataDir, fsyncIntervalMs: o.fsyncIntervalMs, readyTimeoutMs: o.readyTimeoutMs };
+      const r = await call<Result<HostFile>>('launch', [], JSON.stringify(req), (o.readyTimeoutMs ?? 10_000) + 30_000);
+      if (!r.ok) return r;
+      return r.value.ok ? ok(identityOf(r.value.value)) : r.value;
+    },
+
+    async connect(sessionId, _dataDir, expected) {
+      if (link.state.state !== 'connected') return fail('unreachable', `${dest} is unreachable; the session's host is left running there and Baton reconnects by itself.`);
+      let target: HostInfo | null = expected;
+      if (!target) {
+        const p = await probe(sessionId);
+        if (!p.ok) return p;
+        target = p.value.host;
+        if (!target) return fail('host_gone', `Session ${sessionId} has no host on ${dest}.`);
+      }
+      const identity = identityOf(target);
+      let stream: Duplex;
+      if (o.via === 'bridge') {
+        const s = link.openCommandStream(helper('bridge', identity.socket));
+        if (!s.ok) return s;
+        stream = s.value;
+      } else {
+        const local = await link.forwardSocket(identity.socket);
+        if (!local.ok) return local;
+        stream = netConnect(local.value);
+      }
+      const r = await handshakeHost(stream, identity, { timeoutMs: 15_000, where: `${dest}:${identity.socket}` });
+      if (r.ok) return ok({ info: identity, link: linkOf(r.value) });
+      // The channel failed: the link went down meanwhile (unreachable, not gone), or the socket is not there (gone).
+      if (link.state.state !== 'connected') return fail('unreachable', `${dest} became unreachable while connecting to session ${sessionId}'s host.`);
+      return r;
+    },
+
+    readJournal(sessionId) {
+      const r = link.execSync(helper('journal', install.dataDir, sessionId), 60_000);
+      const parsed = r.ok && r.value.code === 0 ? parseJson<{ records: JournalRecord[]; diagnostics: string[] }>(r.value.stdout.toString('utf8')) : null;
+      if (parsed) return parsed;
+      const why = r.ok ? r.value.stderr.trim().split('\n').at(-1) ?? `exit ${r.value.code}` : r.error.message;
+      return { records: [], diagnostics: [`The journal of session ${sessionId} on ${dest} could not be read: ${why}`] };
+    },
+
+    probe,
+
+    async appendHostRecord(sessionId, msg) {
+      const r = await call<Result<JournalRecord>>('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000);
+      return r.ok ? r.value : r;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * A WorktreeManager for a repository on an SSH destination: each call runs Baton's own git
+ * module there (`remote.js worktree`), so create / preserve / release on the remote are the
+ * very code that runs locally, not a second copy of it (ADR 0018).
+ */
+import { err, ok, type Result } from '../../../shared/result';
+import { gitError, type GitError } from '../../git/errors';
+import type { WorktreeManager } from '../../git/worktrees';
+import type { RemoteInstall } from './bootstrap';
+import { shq, type SshLink } from './link';
+
+/** The manager's methods a remote call may name; the helper refuses any other. */
+export const REMOTE_WORKTREE_METHODS = ['create', 'list', 'reconcile', 'preserve', 'listPreserved', 'restore', 'release', 'restoreAsNew', 'putBack'] as const;
+export type RemoteWorktreeMethod = (typeof REMOTE_WORKTREE_METHODS)[number];
+
+export interface RemoteWorktreeRequest {
+  repoPath: string;
+  worktreeRoot: string;
+  /** `open` only resolves the manager (its realpath'd repoPath and worktreeRoot). */
+  method: RemoteWorktreeMethod | 'open';
+  args: unknown[];
+}
+
+/** Opens the manager on the remote (checking the repository there) and returns a local proxy to it. */
+export async function remoteWorktreeManager(link: SshLink, install: RemoteInstall, opts: { repoPath: string; worktreeRoot: string }): Promise<Result<WorktreeManager, GitError>> {
+  const dest = link.target.destination;
+  const command = [install.node, `${install.bundleDir}/remote.js`, 'worktree'].map(shq).join(' ');
+
+  async function call<T>(method: RemoteWorktreeRequest['method'], repoPath: string, worktreeRoot: string, args: unknown[]): Promise<Result<T, GitError>> {
+    const req: RemoteWorktreeRequest = { repoPath, worktreeRoot, method, args };
+    // Long enough for a checkout or a removal of a big tree (git's own LONG timeout runs there).
+    const r = await link.exec(command, JSON.stringify(req), 11 * 60_000);
+    if (!r.ok) return err(gitError('git_failed', 'transient', `git on ${dest} could not be run: ${r.error.message}`));
+    let parsed: Result<T, GitError> | null;
+    try {
+      parsed = JSON.parse(r.value.stdout.toString('utf8')) as Result<T, GitError>;
+    } catch {
+      parsed = null;
+    }
+    if (r.value.code !== 0 || !parsed) {
+      const said = r.value.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.value.code}`;
+      return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} failed (worktree ${method}): ${said}. Bootstrap the host again if its files were removed.`));
+    }
+    return parsed;
+  }
+
+  const opened = await call<{ repoPath: string; worktreeRoot: string }>('open', opts.repoPath, opts.worktreeRoot, []);
+  if (!opened.ok) return opened;
+  const { repoPath, worktreeRoot } = opened.value;
+  const m = <T>(method: RemoteWorktreeMethod) => (...args: unknown[]) => call<T>(method, repoPath, worktreeRoot, args);
+  return ok({
+    repoPath,
+    worktreeRoot,
+    create: m('create'),
+    list: m('list'),
+    reconcile: m('reconcile'),
+    preserve: m('preserve'),
+    listPreserved: m('listPreserved'),
+    restore: m('restore'),
+    release: m('release'),
+    restoreAsNew: m('restoreAsNew'),
+    putBack: m('putBack'),
+  });
+}

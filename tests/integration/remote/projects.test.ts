@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli/index';
+import type { ProjectSummary } from '../../../src/shared/contracts/projects';
+import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
+import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { waitUntil } from '../../support/wait';
+
+let sshd: Sshd;
+let h: Harness;
+const saved = process.env.BATON_SSH_CONFIG;
+beforeAll(async () => {
+  sshd = await startSshd();
+  // Read by the core when it starts: every ssh it runs uses the fixture's config, never ~/.ssh.
+  process.env.BATON_SSH_CONFIG = sshd.configPath;
+}, 30_000);
+afterAll(async () => {
+  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
+  else process.env.BATON_SSH_CONFIG = saved;
+  await sshd?.stop();
+});
+beforeEach(() => {
+  h = createHarness();
+});
+afterEach(() => h.cleanup());
+
+/** A repository on the "remote": the fixture's remote home, reached only through ssh by Baton. */
+const remoteRepo = (name: string) => {
+  const dir = `${sshd.remoteHome}/${name}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(dir);
+  const repo = makeRepo(dir);
+  git(repo, 'switch', '-q', '-c', 'trunk');
+  return repo;
+};
+
+describe('projects on an SSH destination', () => {
+  it('`baton project add ssh://devbox/path` inspects the repository with git over ssh and records where it lives', async () => {
+    const repo = remoteRepo('svc');
+    let stdout = '';
+    const code = await run(['project', 'add', `ssh://${HOST_ALIAS}${repo}/`, '--json', '--data-dir', h.dataDir], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    expect(code).toBe(0);
+    const added = JSON.parse(stdout) as { project: ProjectSummary; existed: boolean };
+    expect(added.existed).toBe(false);
+    expect(added.project).toMatchObject({ path: repo, host: { kind: 'ssh', destination: HOST_ALIAS }, baseBranch: 'trunk', name: repo.split('/').at(-1) });
+
+    // The same repository again, from a subfolder: git on the remote finds its top level, and it is the same project.
+    const again = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${repo}` });
+    expect(again.existed).toBe(true);
+    const list = await h.must('projects.list', {});
+    expect(list.find((p) => p.id === added.project.id)?.host).toEqual({ kind: 'ssh', destination: HOST_ALIAS });
+    expect(await h.must('projects.inspect', { path: `ssh://${HOST_ALIAS}${repo}` })).toMatchObject({ topLevel: repo, currentBranch: 'trunk', existingProjectId: added.project.id });
+
+    // `baton status` says where it lives; the link is idle until something there is used.
+    let status = '';
+    expect(await run(['status', '--data-dir', h.dataDir], { stdout: (t) => (status += t), stderr: () => undefined })).toBe(0);
+    expect(status).toContain(`ssh://${HOST_ALIAS}${repo}`);
+    expect(status).toMatch(/Host\s+on devbox/);
+
+    // A local project keeps host local.
+    const local = await h.must('projects.add', { path: makeRepo(h.tempDir()) });
+    expect(local.project.host).toEqual({ kind: 'local' });
+  });
+
+  it('the list carries the live link state: Connected, Disconnected (host unreachable) with the reason, Connected again', async () => {
+    const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('live')}` });
+    expect(project.hostLink).toEqual({ state: 'connected', reason: null });
+    const stateNow = async () => (await h.must('projects.list', {})).find((p) => p.id === project.id)?.hostLink;
+    const changesBefore = h.events.filter((e) => e.name === 'projects.changed').length;
+    await sshd.down();
+    await waitUntil(stateNow, (l) => l?.state === 'disconnected', 15_000, 'the list to show disconnected');
+    expect((await stateNow())?.reason).toEqual(expect.any(String));
+    // The board learns it by event, not by polling.
+    expect(h.events.filter((e) => e.name === 'projects.changed').length).toBeGreaterThan(changesBefore);
+    await sshd.up();
+    await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'the list to show connected again');
+  });
+
+  it('says what is wrong with a remote location, and refuses sessions there until they are wired', async () => {
+    expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}${sshd.remoteHome}/not-a-repo` })).toMatchObject({ ok: false, error: { code: 'not_a_repository' } });
+    expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}` })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
+    expect(await h.call('projects.add', { path: 'ssh://-oProxyCommand=x/srv/repo' })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
+    const unreachable = await h.call('projects.add', { path: 'ssh://nowhere.invalid/srv/repo' });
+    expect(unreachable).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    if (!unreachable.ok) expect(unreachable.error.message).toMatch(/ssh nowhere\.invalid true/);
+
+    const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('app')}` });
+    await h.must('projects.update', { id: project.id, patch: { customCommand: `"${process.execPath}" agent.mjs` } });
+    const s = await h.call('sessions.create', { projectId: project.id, prompt: 'hello', harness: 'custom' });
+    expect(s).toMatchObject({ ok: false, error: { code: 'remote_not_supported' } });
+  });
+});
