@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TerminalView } from '../../src/shared/contracts/terminals';
-import { terminalsAt, terminalStateLabel, unseenPart } from '../../src/renderer/src/features/terminals/terminals';
+import { terminalsAt, terminalStateLabel, terminalsSummary, unseenPart } from '../../src/renderer/src/features/terminals/terminals';
 
 const t = (over: Partial<TerminalView>): TerminalView => ({
   id: 'x',
@@ -40,5 +40,12 @@ describe('terminal rules (renderer)', () => {
     expect(terminalStateLabel({ state: 'exited', exitCode: 2 })).toBe('exited (2)');
     expect(terminalStateLabel({ state: 'exited', exitCode: null })).toBe('exited');
     expect(terminalStateLabel({ state: 'lost', exitCode: null })).toBe('lost');
+  });
+
+  it("sums up a session's terminals for its card, saying when one is lost", () => {
+    expect(terminalsSummary([])).toBeNull();
+    expect(terminalsSummary([{ state: 'running' }, { state: 'running' }])).toEqual({ text: '2 terminals running', lost: false });
+    expect(terminalsSummary([{ state: 'running' }, { state: 'lost' }])).toEqual({ text: '1 terminal running · 1 lost', lost: true });
+    expect(terminalsSummary([{ state: 'exited' }])).toEqual({ text: '1 exited terminal', lost: false });
   });
 });

@@ -2,10 +2,10 @@
 import type { HandlersOf } from '../../shared/contract';
 import type { Contract } from '../../shared/contracts';
 import { fail, ok } from '../../shared/result';
-import { launchOpener, openCommand } from './open-in';
+import { detectOpeners, launchOpener, openCommand } from './open-in';
 import type { TerminalsService } from './service';
 
-export function terminalsHandlers<Ctx>(service: TerminalsService, checkoutOf: (projectId: string, worktreeId?: string) => string | null): HandlersOf<Contract, Ctx>['terminals'] {
+export function terminalsHandlers<Ctx>(service: TerminalsService): HandlersOf<Contract, Ctx>['terminals'] {
   return {
     list: (filter) => ok(service.list(filter)),
     get: ({ id }) => service.get(id),
@@ -19,16 +19,17 @@ export function terminalsHandlers<Ctx>(service: TerminalsService, checkoutOf: (p
     restart: ({ id }) => service.restart(id),
     close: ({ id, kill }) => service.close(id, kill === true),
     scrollback: ({ id }) => service.scrollback(id),
-    async openIn({ projectId, worktreeId, app }) {
-      const folder = checkoutOf(projectId, worktreeId);
-      if (!folder) return fail('not_found', 'There is no such project or worktree (released worktrees cannot be opened).');
+    openers: () => ok(detectOpeners()),
+    async openIn({ app, ...where }) {
+      const place = service.place(where);
+      if (!place.ok) return place;
       if (app === 'editor') {
-        const editor = process.env.VISUAL ?? process.env.EDITOR;
+        const editor = process.env.VISUAL || process.env.EDITOR;
         if (!editor) return fail('no_editor', 'Neither $VISUAL nor $EDITOR is set in the environment Baton was started with; set one, or choose VS Code, Cursor or the file manager.');
-        const t = await service.openEditor({ projectId, ...(worktreeId ? { worktreeId } : {}) }, editor);
+        const t = await service.openEditor(where, editor);
         return t.ok ? ok({ how: `terminal ${t.value.id}` }) : t;
       }
-      const cmd = openCommand(app, folder);
+      const cmd = openCommand(app, place.value.root);
       if (!cmd.ok) return cmd;
       const r = await launchOpener(cmd.value);
       return r.ok ? ok({ how: cmd.value.command }) : r;

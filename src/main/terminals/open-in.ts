@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 import { spawnErrorText } from '../lib/spawn-error';
 
-export type OpenApp = 'vscode' | 'cursor' | 'editor' | 'files';
+import type { OpenApp } from '../../shared/contracts/terminals';
 
 /** The first executable named `name` on PATH, or null. */
 export function onPath(name: string, path = process.env.PATH ?? ''): string | null {
@@ -24,14 +24,14 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string | nu
 const FILE_MANAGER: Partial<Record<NodeJS.Platform, string>> = { darwin: 'open', win32: 'explorer.exe', linux: 'xdg-open' };
 
 /** The program and arguments that open `folder` in `app` (not $EDITOR: that one runs in a terminal). */
-export function openCommand(app: Exclude<OpenApp, 'editor'>, folder: string, platform: NodeJS.Platform = process.platform): Result<{ command: string; args: string[] }> {
+export function openCommand(app: Exclude<OpenApp, 'editor'>, folder: string, platform: NodeJS.Platform = process.platform, path = process.env.PATH ?? ''): Result<{ command: string; args: string[] }> {
   if (app === 'files') {
     const fm = FILE_MANAGER[platform];
-    if (!fm || (platform === 'linux' && !onPath(fm))) return fail('not_installed', 'No file manager opener (xdg-open) was found on PATH; install xdg-utils.');
+    if (!fm || (platform === 'linux' && !onPath(fm, path))) return fail('not_installed', 'No file manager opener (xdg-open) was found on PATH; install xdg-utils.');
     return ok({ command: fm, args: [folder] });
   }
   const cli = app === 'vscode' ? 'code' : 'cursor';
-  const found = onPath(cli);
+  const found = onPath(cli, path);
   if (!found) return fail('not_installed', `The ${app === 'vscode' ? 'VS Code' : 'Cursor'} command \`${cli}\` is not on PATH; install it from the editor (Shell Command: Install '${cli}' command in PATH).`);
   return ok({ command: found, args: [folder] });
 }
@@ -52,4 +52,22 @@ export function launchOpener(c: { command: string; args: string[] }): Promise<Re
       resolve(ok(undefined));
     });
   });
+}
+
+const LABELS: Record<OpenApp, string> = { vscode: 'VS Code', cursor: 'Cursor', editor: '$EDITOR in a terminal', files: 'File manager' };
+
+/** Each opener and whether this machine has it, with what to do when it does not. */
+export function detectOpeners(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { app: OpenApp; label: string; available: boolean; why: string | null }[] {
+  const cli = (app: 'vscode' | 'cursor') => {
+    const r = openCommand(app, '.', platform, env.PATH ?? '');
+    return { app, label: LABELS[app], available: r.ok, why: r.ok ? null : r.error.message };
+  };
+  const editor = env.VISUAL || env.EDITOR;
+  const files = openCommand('files', '.', platform, env.PATH ?? '');
+  return [
+    cli('vscode'),
+    cli('cursor'),
+    { app: 'editor', label: LABELS.editor, available: !!editor, why: editor ? null : 'Set $EDITOR (or $VISUAL) in the environment Baton starts with.' },
+    { app: 'files', label: LABELS.files, available: files.ok, why: files.ok ? null : files.error.message },
+  ];
 }

@@ -210,7 +210,10 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     },
 
     /** $EDITOR (a command line the person set, so it runs through their shell) in a terminal of its own, on the checkout. */
-    openEditor: (q: { projectId: string; worktreeId?: string }, editor: string) => create({ ...q, cols: 120, rows: 30, title: 'editor' }, 'shell', `${editor} .`),
+    openEditor: (q: { projectId?: string; worktreeId?: string; sessionId?: string }, editor: string) => create({ ...q, cols: 120, rows: 30, title: 'editor' }, 'shell', `${editor} .`),
+
+    /** Where a project, worktree or session's checkout is (for "open in"). */
+    place: (q: { projectId?: string; worktreeId?: string; sessionId?: string }) => resolvePlace(deps, q),
 
     runCommand: (projectId: string) => repo.runCommand(projectId),
     setRunCommand(projectId: string, command: string | null): Result<{ command: string | null }> {

@@ -22,11 +22,5 @@ export interface TerminalsDomainDeps extends PlaceDeps {
 export function createTerminalsDomain<Ctx>(deps: TerminalsDomainDeps): { service: TerminalsService; handlers: HandlersOf<Contract, Ctx>['terminals'] } {
   const { db, ...rest } = deps;
   const service = createTerminalsService({ ...rest, repo: createTerminalsRepository(db), scanPorts: scanTerminalPorts });
-  /** The folder "open in" opens: an active worktree of the project, else the project's own checkout. */
-  const checkoutOf = (projectId: string, worktreeId?: string): string | null => {
-    if (!worktreeId) return deps.project(projectId)?.path ?? null;
-    const w = deps.worktree(worktreeId);
-    return w && w.projectId === projectId && w.state === 'active' ? w.path : null;
-  };
-  return { service, handlers: terminalsHandlers<Ctx>(service, checkoutOf) };
+  return { service, handlers: terminalsHandlers<Ctx>(service) };
 }

@@ -5,6 +5,9 @@ import { domain, event, procedure } from '../contract';
 const Id = z.string().min(1).max(100);
 const Dim = z.number().int().min(1).max(1000);
 
+export const OPEN_APPS = ['vscode', 'cursor', 'editor', 'files'] as const;
+export type OpenApp = (typeof OPEN_APPS)[number];
+
 export const TERMINAL_STATES = ['running', 'exited', 'lost'] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
@@ -75,11 +78,13 @@ export const terminalsContract = domain({
     close: procedure(z.object({ id: Id, kill: z.boolean().optional() }).strict(), z.object({ closed: z.boolean() })),
     /** What a client shows before following `terminals.output`: the ring as it stands (up to 1 MiB). */
     scrollback: procedure(z.object({ id: Id }).strict(), z.object({ start: z.number().int(), end: z.number().int(), data: z.string() })),
-    /** Opens the checkout (or a folder in it) in an editor or the file manager. */
+    /** Opens a checkout (the project's, a worktree's or a session's) in an editor or the file manager; `editor` runs $EDITOR in a terminal. */
     openIn: procedure(
-      z.object({ projectId: Id, worktreeId: Id.optional(), app: z.enum(['vscode', 'cursor', 'editor', 'files']) }).strict(),
+      z.object({ projectId: Id.optional(), worktreeId: Id.optional(), sessionId: Id.optional(), app: z.enum(OPEN_APPS) }).strict(),
       z.object({ how: z.string() }),
     ),
+    /** Which openers this machine has (looked up on each call: one may have just been installed). */
+    openers: procedure(z.object({}).strict(), z.array(z.object({ app: z.enum(OPEN_APPS), label: z.string(), available: z.boolean(), why: z.string().nullable() }))),
   },
   events: {
     changed: event(z.object({ terminalId: z.string(), projectId: z.string(), worktreeId: z.string().nullable() })),

@@ -27,8 +27,8 @@ export class TermApp {
     this.repo = makeRepo(join(this.base, 'repo'));
   }
 
-  async start(): Promise<AppProcess> {
-    const app = await startApp({ dataDir: this.dataDir, token: this.token, env: { ...SHELL, BATON_DEBUG_POINT: '' } });
+  async start(env: Record<string, string> = {}): Promise<AppProcess> {
+    const app = await startApp({ dataDir: this.dataDir, token: this.token, env: { ...SHELL, BATON_DEBUG_POINT: '', ...env } });
     this.app = app;
     await waitUntil(() => app.call<AppStatus>('app.status', {}), (s) => s.recovery.lastReconcile !== null && !s.recovery.reconciling, 30_000, 'the startup reconcile');
     return app;

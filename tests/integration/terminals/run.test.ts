@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launchOpener, openCommand } from '../../../src/main/terminals/open-in';
+import { detectOpeners, launchOpener, openCommand } from '../../../src/main/terminals/open-in';
 import { listeningInodes } from '../../../src/main/terminals/ports';
 import type { TerminalView } from '../../../src/shared/contracts/terminals';
 import { until, waitUntil } from '../../support/wait';
@@ -38,7 +38,28 @@ describe('the run command and its ports', () => {
   }, 60_000);
 });
 
+describe('open in editor', () => {
+  it('runs $EDITOR on the checkout in a Baton terminal of its own, and lists what this machine can open', async () => {
+    world = new TermApp();
+    await world.start({ EDITOR: 'echo editing-in', VISUAL: '' });
+    await world.addProject();
+    const openers = await world.call<{ app: string; available: boolean }[]>('terminals.openers', {});
+    expect(openers.map((o) => o.app)).toEqual(['vscode', 'cursor', 'editor', 'files']);
+    expect(openers.find((o) => o.app === 'editor')?.available).toBe(true);
+    const { how } = await world.call<{ how: string }>('terminals.openIn', { projectId: world.projectId, app: 'editor' });
+    const id = /^terminal (\S+)$/.exec(how)?.[1] as string;
+    expect(await world.waitOutput(id, 'editing-in .')).toContain('editing-in .');
+    expect(await world.get(id)).toMatchObject({ title: 'editor', cwd: world.repo });
+  }, 60_000);
+});
+
 describe('ports and openers, in parts', () => {
+  it('says which openers are missing and why', () => {
+    const found = detectOpeners({ PATH: '/nonexistent' }, 'linux');
+    expect(found.find((o) => o.app === 'editor')).toMatchObject({ available: false, why: expect.stringContaining('$EDITOR') });
+    expect(found.find((o) => o.app === 'vscode')).toMatchObject({ available: false, why: expect.stringContaining('`code`') });
+  });
+
   it('reads listening sockets (state 0A) with their inodes from a /proc/net/tcp table', () => {
     const table = [
       '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',

@@ -1,6 +1,6 @@
 /** A checkout's terminals (a session's worktree, a worktree, the main checkout): tabs with their state, New, Kill, Restart, Close, and the open one. */
 import { useEffect, useMemo, useState } from 'react';
-import type { TerminalView } from '../../../../shared/contracts/terminals';
+import type { OpenApp, TerminalView } from '../../../../shared/contracts/terminals';
 import { useBaton, useServices } from '../../app/react';
 import { selectTerminals, terminalsAt, terminalStateLabel, type TerminalPlace } from './terminals';
 import { TerminalPane } from './TerminalPane';
@@ -16,10 +16,15 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [openers, setOpeners] = useState<{ app: OpenApp; label: string }[]>([]);
 
   useEffect(() => {
     void load(place.projectId);
   }, [place.projectId, load]);
+  // What this machine can open the checkout in (VS Code, Cursor, $EDITOR, the file manager), asked once per panel.
+  useEffect(() => {
+    void api.terminals.openers({}).then((r) => setOpeners(r.ok ? r.value.filter((o) => o.available) : []));
+  }, [api]);
 
   const current = terminals.find((t) => t.id === selected) ?? terminals[terminals.length - 1] ?? null;
 
@@ -32,9 +37,11 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
     else setMessage(r.error.message);
   }
 
+  const where = place.sessionId ? { sessionId: place.sessionId } : place.worktreeId ? { worktreeId: place.worktreeId } : { projectId: place.projectId };
+
   const open = () =>
     act(
-      api.terminals.open(place.sessionId ? { sessionId: place.sessionId } : place.worktreeId ? { worktreeId: place.worktreeId } : { projectId: place.projectId }),
+      api.terminals.open(where),
       (v) => {
         setSelected((v as TerminalView).id);
         void load(place.projectId);
@@ -58,6 +65,25 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
           New terminal
         </button>
         <span className="statusbar-spacer" />
+        {openers.length > 0 && (
+          <select
+            className="input input-narrow"
+            aria-label="Open in"
+            value=""
+            disabled={busy}
+            onChange={(e) => {
+              const app = openers.find((o) => o.app === e.target.value)?.app;
+              if (app) void act(api.terminals.openIn({ ...where, app }), () => void load(place.projectId));
+            }}
+          >
+            <option value="">Open in…</option>
+            {openers.map((o) => (
+              <option key={o.app} value={o.app}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
         {current?.state === 'running' && (
           <button className="btn btn-sm btn-danger" disabled={busy} onClick={() => void act(api.terminals.kill({ id: current.id }))}>
             Kill

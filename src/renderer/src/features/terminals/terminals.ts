@@ -64,3 +64,14 @@ export function unseenPart(o: Pick<TerminalOutput, 'at' | 'end' | 'data'>, shown
   // `end` is authoritative: the chunk's text is its last (end - at) bytes.
   return decoder.decode(bytes.subarray(Math.max(0, bytes.length - (o.end - shown))));
 }
+
+/** "2 terminals", "1 terminal · 1 lost": what a session card says of the terminals in its worktree; null when there are none. */
+export function terminalsSummary(list: readonly Pick<TerminalView, 'state'>[]): { text: string; lost: boolean } | null {
+  if (list.length === 0) return null;
+  const running = list.filter((t) => t.state === 'running').length;
+  const lost = list.filter((t) => t.state === 'lost').length;
+  const parts = [`${running} terminal${running === 1 ? '' : 's'} running`];
+  if (lost > 0) parts.push(`${lost} lost`);
+  if (running === 0 && lost === 0) return { text: `${list.length} exited terminal${list.length === 1 ? '' : 's'}`, lost: false };
+  return { text: parts.join(' · '), lost: lost > 0 };
+}
