@@ -278,7 +278,8 @@ export class TerminalHost {
     const target = { agentPid: this.pty?.pid ?? null, envTag: this.envTag };
     if (findTree(target).length > 0) await reapTree(target, 500);
     this.log(`pty exited code=${code} signal=${signal ?? 0}`);
-    this.recordExit({ code, signal: signal || null, cause: killed ? 'killed' : 'exited', hostPid: process.pid, at: Date.now() });
+    // Ended by a signal: there is no exit code to show (node-pty reports 0 beside the signal).
+    this.recordExit({ code: signal ? null : code, signal: signal || null, cause: killed ? 'killed' : 'exited', hostPid: process.pid, at: Date.now() });
     await this.shutdown('exited');
   }
 
