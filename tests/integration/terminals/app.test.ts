@@ -11,7 +11,12 @@ import { TermApp } from './app-world';
 let world: TermApp;
 afterEach(async () => world?.cleanup());
 
-const open = (w: TermApp, input: Record<string, unknown> = {}) => w.call<TerminalView>('terminals.open', { projectId: w.projectId, ...input });
+/** Opens a shell and waits for its first prompt: typing before it would put the prompt in front of the command's output. */
+async function open(w: TermApp, input: Record<string, unknown> = {}): Promise<TerminalView> {
+  const t = await w.call<TerminalView>('terminals.open', { projectId: w.projectId, ...input });
+  await w.waitOutput(t.id, '$ ');
+  return t;
+}
 
 /** Terminals through the real app process (serve.js): the contract, a SIGKILLed main, a killed host. */
 describe('terminals in the app', () => {

@@ -26,7 +26,10 @@ export class TermWorld {
     const launched = await this.port.launch({ terminalId: id, dataDir: this.dataDir, cwd: this.base, command: opts.command ?? '/bin/sh', args: opts.args ?? [], env: SHELL_ENV, cols: opts.cols ?? 80, rows: opts.rows ?? 24 });
     if (!launched.ok) throw new Error(`launch failed: ${launched.error.message}`);
     this.hosts.push(launched.value);
-    return { info: launched.value, ...(await this.attach(id, launched.value)) };
+    const attached = await this.attach(id, launched.value);
+    // Typing before the first prompt would put the prompt in front of the command's output on one line.
+    if (!opts.command) await attached.screen.waitFor('$ ', 'the first prompt');
+    return { info: launched.value, ...attached };
   }
 
   async attach(id: string, info: TerminalHostInfo | null, from = 0): Promise<{ link: TerminalLink; screen: Screen }> {
