@@ -10,6 +10,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
           host: resolve(__dirname, 'src/main/host/index.ts'),
+          'terminal-host': resolve(__dirname, 'src/main/host/terminal-index.ts'),
           // Copied to remote machines with host.js (runtime/ssh/bootstrap.ts): launch, liveness and journal reads there.
           remote: resolve(__dirname, 'src/main/runtime/ssh/remote-helper.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),

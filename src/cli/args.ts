@@ -23,6 +23,10 @@ export type Command =
   | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string; title?: string; branch?: string }
   | { kind: 'session_restart'; session: string }
   | { kind: 'task_start'; task: string }
+  | { kind: 'terminal_open'; target: string; cwd?: string }
+  | { kind: 'terminal_list'; project?: string }
+  | { kind: 'terminal_send'; id: string; text: string; raw: boolean }
+  | { kind: 'terminal_kill'; id: string }
   | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
   | { kind: 'comment_list'; session: string }
   | { kind: 'comment_remove'; session: string; id: string }
@@ -72,9 +76,16 @@ Commands:
                                       stop the session, keep its uncommitted work, release its worktree and
                                       take it off the board; --delete-branch deletes its branch when merged
                                       (--force: even when not)
+  terminal open <project|session> [--cwd DIR]
+                                      a shell in the project's main checkout or the session's worktree; it keeps
+                                      running when Baton quits or crashes
+  terminal list [<project>]           terminals, their state (running, exited (code), lost) and listening ports
+  terminal send <terminal> <text> [--raw]
+                                      type the text and Enter (--raw: exactly the text, e.g. $'\x03' for Ctrl+C)
+  terminal kill <terminal>            end the terminal's shell and everything it started
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
-<session> is a session's id (or the start of it) or its branch.
+<session> is a session's id (or the start of it) or its branch. <terminal> is a terminal's id or the start of it.
 
 Options:
   --json          print the contract's values as JSON instead of tables
@@ -118,6 +129,8 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
+        cwd: { type: 'string' },
+        raw: { type: 'boolean' },
         old: { type: 'boolean' },
         worktree: { type: 'string' },
       },
@@ -166,6 +179,8 @@ interface ReviewFlags {
   'delete-branch'?: boolean;
   force?: boolean;
   archived?: boolean;
+  cwd?: string;
+  raw?: boolean;
   old?: boolean;
   worktree?: string;
 }
@@ -175,6 +190,7 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
   const belongs: [keyof ReviewFlags, Command['kind']][] = [
     ['stat', 'diff'], ['uncommitted', 'diff'], ['since-turn', 'diff'], ['message', 'commit'], ['squash', 'merge'], ['rebase', 'merge'],
     ['prompt', 'session_new'], ['agent', 'session_new'], ['base', 'session_new'], ['branch', 'session_new'], ['delete-branch', 'archive'], ['force', 'archive'], ['archived', 'session_list'],
+    ['cwd', 'terminal_open'], ['raw', 'terminal_send'],
   ];
   // -m is also a comment's text; --old only a comment's.
   if (c.kind === 'comment_add') {
@@ -213,6 +229,8 @@ function reviewOptions(c: Command, v: ReviewFlags): string | null {
     c.deleteBranch = v['delete-branch'] === true;
     c.force = v.force === true;
   }
+  if (c.kind === 'terminal_open' && v.cwd !== undefined) c.cwd = v.cwd;
+  if (c.kind === 'terminal_send') c.raw = v.raw === true;
   if (c.kind === 'session_new') {
     if (!v.prompt?.trim()) return 'Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]';
     c.prompt = v.prompt;
@@ -243,6 +261,26 @@ function sessionVerb(verb: 'diff' | 'merge' | 'resolve' | 'pr' | 'archive', word
       return { ok: true, value: { kind: 'pr', session } };
     case 'archive':
       return { ok: true, value: { kind: 'archive', session, deleteBranch: false, force: false } };
+  }
+}
+
+function terminalCommand(sub: string | undefined, rest: readonly string[]): Result<Command> {
+  const [a, b, ...extra] = rest;
+  switch (sub) {
+    case 'open':
+      if (a === undefined || b !== undefined) return usage('Usage: baton terminal open <project|session> [--cwd DIR]');
+      return { ok: true, value: { kind: 'terminal_open', target: a } };
+    case 'list':
+      if (b !== undefined) return usage('Usage: baton terminal list [<project>]');
+      return { ok: true, value: { kind: 'terminal_list', ...(a !== undefined ? { project: a } : {}) } };
+    case 'send':
+      if (a === undefined || b === undefined || extra.length) return usage('Usage: baton terminal send <terminal> <text> [--raw] (quote the text)');
+      return { ok: true, value: { kind: 'terminal_send', id: a, text: b, raw: false } };
+    case 'kill':
+      if (a === undefined || b !== undefined) return usage('Usage: baton terminal kill <terminal>');
+      return { ok: true, value: { kind: 'terminal_kill', id: a } };
+    default:
+      return usage(sub === undefined ? '`terminal` needs a subcommand: open, list, send or kill.' : `Unknown terminal subcommand "${sub}"; use open, list, send or kill.`);
   }
 }
 
@@ -308,6 +346,9 @@ function commandOf(words: readonly string[]): Result<Command> {
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }
+    case 'terminal':
+    case 'terminals':
+      return terminalCommand(second, rest);
     case 'comment':
     case 'comments':
       return commentCommand(second, rest);

@@ -7,6 +7,7 @@ import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
+import { terminalKill, terminalList, terminalOpen, terminalSend } from './terminals';
 import { commentAdd, commentList, commentRemove, commentSend } from './comments';
 import { sessionRestart, taskStart } from './starts';
 
@@ -98,6 +99,14 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return projectAdd(ctx, c);
     case 'session_new':
       return sessionNew(ctx, c);
+    case 'terminal_open':
+      return terminalOpen(ctx, c);
+    case 'terminal_list':
+      return terminalList(ctx, c);
+    case 'terminal_send':
+      return terminalSend(ctx, c);
+    case 'terminal_kill':
+      return terminalKill(ctx, c);
     case 'comment_add':
       return commentAdd(ctx, c);
     case 'comment_list':

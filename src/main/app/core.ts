@@ -26,8 +26,10 @@ import { createDebugPoints } from '../recovery/debug-points';
 import { createDivergencesRepository } from '../sessions/divergences-repository';
 import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
-import { createHostPort } from '../runtime';
+import { createHostPort, createTerminalHostPort } from '../runtime';
 import { createSshHosts } from '../runtime/ssh/hosts';
+import type { TerminalHostPort } from '../terminals/host-port';
+import { createTerminalsDomain } from '../terminals/wire';
 import { createEventsRepository } from '../sessions/events-repository';
 import { sessionsHandlers } from '../sessions/handlers';
 import type { HostPort } from '../sessions/host-port';
@@ -57,6 +59,8 @@ export interface CoreOptions {
   version: string;
   /** How session hosts are launched and found (tests may pass a host script of their own). */
   host?: HostPort;
+  /** How terminal hosts are launched and found (ADR 0017). */
+  terminalHost?: TerminalHostPort;
   /** The desktop shell's native folder picker; absent in browser mode. */
   pickFolder?: (title: string) => Promise<string | null>;
 }
@@ -137,6 +141,7 @@ export function createCore(opts: CoreOptions): Core {
         orchestrator: unavailable('orchestrator'),
         tasks: unavailable('tasks'),
         review: unavailable('review'),
+        terminals: unavailable('terminals'),
       }),
       hub,
       status,
@@ -179,6 +184,20 @@ export function createCore(opts: CoreOptions): Core {
     sessionsOf: (projectId) => sessionsRepo.list(projectId),
     // Late-bound: the sessions service needs this one, and Release with stopSession needs it.
     stopSession: (id) => sessions.stop(id),
+    // Late-bound too: running terminals hold their worktree, and a confirmed release kills them first.
+    terminalsIn: (worktreeId) => terminals.runningIn(worktreeId),
+    stopTerminals: (worktreeId) => terminals.stopIn(worktreeId),
+  });
+  const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
+    db,
+    dataDir: opts.dataDir,
+    port: opts.terminalHost ?? createTerminalHostPort(),
+    project: (id) => projectsRepo.get(id),
+    worktree: (id) => worktreesRepo.get(id),
+    session: (id) => sessionsRepo.get(id),
+    projectEnv: (id) => projectsRepo.envForAgent(id),
+    emitChanged: (t) => hub.emit('terminals.changed', t),
+    emitOutput: (o) => hub.emit('terminals.output', o),
   });
 
   const eventsRepo = createEventsRepository(db);
@@ -314,6 +333,7 @@ export function createCore(opts: CoreOptions): Core {
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
     review: reviewHandlers(review, reviewStats, createReviewFile({ review }), reviewComments),
+    terminals: terminalHandlers,
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -350,6 +370,9 @@ export function createCore(opts: CoreOptions): Core {
       try {
         hub.emit('app.statusChanged', status());
         await Promise.all(lost);
+        // Terminals are independent of sessions: each host is found again or its row settles as exited or lost.
+        const terms = await terminals.reattachAll();
+        if (terms.reattached || terms.ended) console.log(`[baton] terminals: ${terms.reattached} reattached, ${terms.ended} ended while Baton was away`);
         const run = await reconcileSessions(reconcileDeps);
         const report = run.report;
         lastReconcile = report;
@@ -395,6 +418,8 @@ export function createCore(opts: CoreOptions): Core {
       await tasks.close();
       if (closeOpts?.stopAgents) await sessions.stopAll();
       await sessions.shutdown();
+      // Terminal hosts keep running (that is their point); the next start reattaches them.
+      await terminals.shutdown();
       await worktrees.idle();
       await review.idle();
       await reviewStats.idle();

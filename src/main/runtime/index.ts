@@ -5,3 +5,4 @@ export { appendHostRecord, lastRecord, lastValidSeq, readJournal, sessionJournal
 export { defaultHostScript, launchHost, type LaunchHostOptions } from './launch';
 export { processLiveness, readHostFile, type HostIdentity, type Liveness } from '../host/liveness';
 export type { ExitMessage, HelloFrame, HostFile, JournalRecord } from '../host/protocol';
+export { createTerminalHostPort, defaultTerminalHostScript } from './terminal-port';

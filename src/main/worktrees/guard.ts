@@ -17,6 +17,8 @@ export interface UseGuardDeps {
   /** The project's sessions as stored now (the only truth of who holds what). */
   sessionsOf: (projectId: string) => readonly SessionFacts[];
   worktrees: { get(id: string): WorktreeRecord | null; listLive(projectId: string): WorktreeRecord[] };
+  /** Terminals running in the worktree (their shells and servers work in its folder); absent: none are counted. */
+  terminalsIn?: (worktreeId: string) => readonly { id: string; title: string }[];
 }
 
 const WHAT_NEXT: Partial<Record<SessionState, string>> = {
@@ -67,12 +69,26 @@ export function createUseGuard(deps: UseGuardDeps) {
       return all[0] ?? null;
     },
 
-    /** ok when nothing holds the worktree; `worktree_in_use` naming the sessions that do, and what to do, otherwise. */
+    /** Running terminals in the worktree: they hold it too (never destroy live work, ADR 0017). */
+    terminals(worktreeId: string): readonly { id: string; title: string }[] {
+      return deps.terminalsIn?.(worktreeId) ?? [];
+    },
+
+    /** ok when nothing holds the worktree; `worktree_in_use` naming the sessions (or running terminals) that do, and what to do, otherwise. */
     worktree(worktreeId: string, opts: { except?: readonly string[] } = {}): Result<void> {
       const w = deps.worktrees.get(worktreeId);
       if (!w) return ok(undefined);
       const held = holders(w, opts.except);
-      if (held.length === 0) return ok(undefined);
+      const terminals = deps.terminalsIn?.(worktreeId) ?? [];
+      if (held.length === 0 && terminals.length === 0) return ok(undefined);
+      if (held.length === 0) {
+        const names = terminals.map((t) => `"${t.title}" (${t.id.slice(0, 8)})`).join(', ');
+        return fail(
+          'worktree_in_use',
+          `The worktree "${w.name}" has ${terminals.length} running terminal(s): ${names}. Releasing it now would delete the folder under what runs there. ` +
+            'Kill those terminals first (or choose “Stop and release”, which kills them, preserves the work and releases the worktree).',
+        );
+      }
       const who = held.map(describeHolder).join('; ');
       return fail(
         'worktree_in_use',

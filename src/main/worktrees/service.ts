@@ -19,6 +19,9 @@ export interface WorktreesServiceDeps {
   sessionsOf: (projectId: string) => readonly SessionFacts[];
   /** Stops a session (Release with `stopSession`); late-bound, the sessions service is built after this one. */
   stopSession: (sessionId: string) => Promise<Result<unknown>>;
+  /** Running terminals in a worktree, and how to kill them (a confirmed release); late-bound like stopSession. */
+  terminalsIn?: (worktreeId: string) => readonly { id: string; title: string }[];
+  stopTerminals?: (worktreeId: string) => Promise<Result<unknown>>;
   /** How long a stopped session may take to let go of its worktree. */
   stopWaitMs?: number;
 }
@@ -38,7 +41,7 @@ const asFact = (e: GitError): WorktreeErrorFact => ({
 });
 
 export function createWorktreesService(deps: WorktreesServiceDeps) {
-  const guard: UseGuard = createUseGuard({ sessionsOf: deps.sessionsOf, worktrees: deps.worktrees });
+  const guard: UseGuard = createUseGuard({ sessionsOf: deps.sessionsOf, worktrees: deps.worktrees, ...(deps.terminalsIn ? { terminalsIn: deps.terminalsIn } : {}) });
   const managers = new Map<string, Promise<Result<WorktreeManager, GitError>>>();
   const pending = new Set<Promise<unknown>>();
 
@@ -88,6 +91,11 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   async function letGo(w: WorktreeRecord, stopSession: boolean): Promise<Result<void>> {
     const inUse = guard.worktree(w.id);
     if (inUse.ok || !stopSession) return inUse;
+    // Terminals first: a dev server in the folder must not outlive the agent that is stopped next.
+    if (guard.terminals(w.id).length > 0 && deps.stopTerminals) {
+      const killed = await deps.stopTerminals(w.id);
+      if (!killed.ok) return err({ code: 'stop_failed', message: `Could not kill the terminals of worktree "${w.name}" to release it: ${killed.error.message}` });
+    }
     for (const h of guard.holders(w)) {
       const stopped = await deps.stopSession(h.id);
       if (!stopped.ok) return err({ code: 'stop_failed', message: `Could not stop session "${h.title}" to release its worktree: ${stopped.error.message}` });

@@ -12,6 +12,7 @@ import './styles/orchestrator.css';
 import './styles/tasks.css';
 import './styles/review.css';
 import './styles/palette.css';
+import './styles/terminals.css';
 
 const transport = pickTransport();
 const api = createApi(transport);

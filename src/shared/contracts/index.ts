@@ -6,6 +6,7 @@ import { projectsContract } from './projects';
 import { reviewContract } from './review';
 import { sessionsContract } from './sessions';
 import { tasksContract } from './tasks';
+import { terminalsContract } from './terminals';
 import { worktreesContract } from './worktrees';
 
 /** Every procedure and event Baton has, by domain. */
@@ -18,6 +19,7 @@ export const contract = {
   orchestrator: orchestratorContract,
   tasks: tasksContract,
   review: reviewContract,
+  terminals: terminalsContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -60,7 +60,8 @@ export const worktreesContract = domain({
     create: procedure(z.object({ projectId: Id, name: visibleText(z.string().trim().min(1).max(100), 'worktree name') }).strict(), WorktreeView),
     /**
      * Preserves uncommitted work, removes the worktree, verifies it is gone. Calling it again retries.
-     * Refused (`worktree_in_use`) while a session holds it, unless `stopSession`: then that session is stopped first.
+     * Refused (`worktree_in_use`) while a session or a running terminal holds it, unless `stopSession`: then its
+     * terminals are killed and that session is stopped first.
      */
     release: procedure(z.object({ worktreeId: Id, stopSession: z.boolean().optional() }).strict(), ReleasedWorktree),
     restore: procedure(

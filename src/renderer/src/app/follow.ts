@@ -4,7 +4,7 @@ import type { Result } from '../../../shared/result';
 import type { BatonState } from './types';
 
 /** The per-project queries a window follows once a project is opened. */
-export type FollowedQuery = 'orchestrator' | 'tasks' | 'wakes' | 'worktrees';
+export type FollowedQuery = 'orchestrator' | 'tasks' | 'wakes' | 'worktrees' | 'terminals';
 
 export interface FollowSlice {
   /**
@@ -16,7 +16,7 @@ export interface FollowSlice {
 }
 
 export const createFollowSlice: StateCreator<BatonState, [], [], FollowSlice> = () => ({
-  followed: { orchestrator: {}, tasks: {}, wakes: {}, worktrees: {} },
+  followed: { orchestrator: {}, tasks: {}, wakes: {}, worktrees: {}, terminals: {} },
 });
 
 export interface ProjectQuery<T> {

@@ -13,6 +13,7 @@ import { createRecoverySlice } from '../features/recovery/recovery';
 import { createSessionActionsSlice } from '../features/recovery/session-actions';
 import { createSessionsSlice } from '../features/session/sessions';
 import { createTasksSlice } from '../features/tasks/tasks';
+import { createTerminalsSlice } from '../features/terminals/terminals';
 import { createWorktreesSlice } from '../features/worktrees/worktrees';
 
 import type { BatonState, BatonStore, StoreDeps } from './types';
@@ -32,6 +33,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createSessionActionsSlice(deps)(...a),
     ...createOrchestratorSlice(deps)(...a),
     ...createTasksSlice(deps)(...a),
+    ...createTerminalsSlice(deps)(...a),
     ...createPlaceSlice(deps)(...a),
     ...createAgentsSlice(deps)(...a),
   }));
@@ -57,6 +59,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     for (const projectId of followedProjects(s(), 'orchestrator')) void s().loadOrchestrator(projectId);
     for (const projectId of followedProjects(s(), 'tasks')) void s().loadTasks(projectId);
     for (const projectId of followedProjects(s(), 'wakes')) void s().loadWake(projectId);
+    for (const projectId of followedProjects(s(), 'terminals')) void s().loadTerminals(projectId);
   };
   const offs = [
     transport.onState((c) => s().setConnection(c)),
@@ -71,6 +74,9 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       () => void s().loadStatus(),
     ),
     subscribe('projects.changed', () => void s().loadProjects()),
+    subscribe('terminals.changed', ({ projectId }) => {
+      if (isFollowed(s(), 'terminals', projectId)) void s().loadTerminals(projectId);
+    }),
     subscribe('sessions.changed', ({ sessionId, projectId }) => {
       void s().loadSession(sessionId);
       // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.

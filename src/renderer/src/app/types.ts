@@ -12,6 +12,7 @@ import type { RecoverySlice } from '../features/recovery/recovery';
 import type { SessionActionsSlice } from '../features/recovery/session-actions';
 import type { SessionsSlice } from '../features/session/sessions';
 import type { TasksSlice } from '../features/tasks/tasks';
+import type { TerminalsSlice } from '../features/terminals/terminals';
 import type { WorktreesSlice } from '../features/worktrees/worktrees';
 
 export type BatonState = ConnectionSlice &
@@ -24,6 +25,7 @@ export type BatonState = ConnectionSlice &
   SessionActionsSlice &
   OrchestratorSlice &
   TasksSlice &
+  TerminalsSlice &
   PlaceSlice &
   AgentsSlice;
 

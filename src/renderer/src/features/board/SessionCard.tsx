@@ -9,6 +9,7 @@ import { useBaton } from '../../app/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from '../recovery';
 import { StatusPill } from '../../ui/StatusPill';
 import { CardStat } from '../review';
+import { CardTerminals } from '../terminals';
 
 /**
  * One session on the board. The title is the button that opens it, stretched
@@ -40,6 +41,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
         <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
       </div>
       <CardStat session={s} />
+      <CardTerminals session={s} />
       {(duplicate || current) && (
         <div className="session-card-flags">
           {duplicate ? (

@@ -9,6 +9,7 @@ import { StatusPill } from '../../ui/StatusPill';
 import { TranscriptList } from './Transcript';
 import { Spinner } from '../../ui/feedback';
 import { ChangesView, SessionTabs, useChangesOpen } from '../review';
+import { TerminalsPanel } from '../terminals';
 
 const EMPTY: never[] = [];
 
@@ -20,6 +21,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [terminals, setTerminals] = useState(false);
   // One key per text: sending the same text again after a lost connection cannot start a second turn.
   const promptKey = useRef<string | null>(null);
 
@@ -60,6 +62,11 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <button className="btn btn-sm btn-ghost" aria-pressed={logOpen} onClick={() => setLogOpen((o) => !o)} title="What the agent wrote on stderr">
           Agent log{transcript.agentLog.length > 0 ? ` (${transcript.agentLog.reduce((n, e) => n + e.lines.length, 0)})` : ''}
         </button>
+        {session.worktreePath && (
+          <button className="btn btn-sm" aria-pressed={terminals} onClick={() => setTerminals(!terminals)}>
+            Terminal
+          </button>
+        )}
         {can.restart && (
           <button className="btn btn-sm btn-primary" title="Start its agent again and resume its conversation" onClick={() => void act(api.sessions.restart({ id: session.id }))}>
             Restart
@@ -73,6 +80,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
         </button>
       </div>
       <SessionBanners session={session} />
+      {terminals && session.worktreePath && <TerminalsPanel place={{ projectId: session.projectId, worktreeId: null, sessionId: session.id, root: session.worktreePath }} />}
       {changes ? (
         <ChangesView session={session} />
       ) : (

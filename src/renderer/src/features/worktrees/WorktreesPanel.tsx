@@ -5,6 +5,7 @@ import { WORKTREE_STATUS_LABELS } from '../../../../shared/worktrees';
 import { heldByLabel, preservedOwner, releaseOutcome, selectWorktreePanel, type ReleaseOutcome } from './worktrees';
 import { useBaton, useServices } from '../../app/react';
 import { OpenChangesButton, WorktreeChanges } from '../review';
+import { TerminalsPanel } from '../terminals';
 
 const STATUS_TONE: Record<WorktreeView['status'], string> = {
   active: 'pill-ok',
@@ -25,6 +26,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
   const [restoreTarget, setRestoreTarget] = useState<Record<string, string>>({});
   /** A release refused because a session holds the worktree: its message, and the offer to stop that session first. */
   const [refused, setRefused] = useState<{ worktreeId: string; message: string } | null>(null);
+  /** Whose terminals show below the table: a worktree's id, 'main' (the project's own checkout), or none. */
+  const [terminalsOf, setTerminalsOf] = useState<string | null>(null);
   /** The worktree (held by no session) whose changes are open below the list. */
   const [reviewing, setReviewing] = useState<string | null>(null);
 
@@ -89,6 +92,9 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
         <input className="input" placeholder="Worktree name, e.g. fix-login" aria-label="New worktree name" value={name} onChange={(e) => setName(e.target.value)} />
         <button className="btn btn-primary" type="submit" disabled={!name.trim() || busy === 'create'}>
           {busy === 'create' ? 'Creating…' : 'New worktree'}
+        </button>
+        <button className="btn" type="button" aria-pressed={terminalsOf === 'main'} onClick={() => setTerminalsOf(terminalsOf === 'main' ? null : 'main')}>
+          Terminals in main checkout
         </button>
       </form>
       {message && (
@@ -160,6 +166,11 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
                       Changes
                     </button>
                   )}
+                  {w.status === 'active' && (
+                    <button className="btn btn-sm" aria-pressed={terminalsOf === w.id} onClick={() => setTerminalsOf(terminalsOf === w.id ? null : w.id)}>
+                      Terminal
+                    </button>
+                  )}
                   <button className="btn btn-sm" disabled={busy === w.id} onClick={() => void release(w)}>
                     {busy === w.id ? 'Releasing…' : w.status === 'release_failed' ? 'Retry' : 'Release'}
                   </button>
@@ -169,6 +180,8 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
           </tbody>
         </table>
       )}
+
+      {terminalsOf && <TerminalsPanel key={terminalsOf} place={{ projectId, worktreeId: terminalsOf === 'main' ? null : terminalsOf }} />}
 
       {(() => {
         // Only while it is still listed and held by no session (a session that takes it over reviews it in its own tab).

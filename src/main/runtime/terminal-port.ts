@@ -1,0 +1,153 @@
+/** The terminals domain's TerminalHostPort over real terminal host processes: launch detached, find again, read what a gone host left. */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail, ok, type Result } from '../../shared/result';
+import { processLiveness } from '../host/liveness';
+import { hostConfigPath, hostFilePath, socketPathFor } from '../host/paths';
+import { isRecordObject } from '../host/protocol';
+import { exitFilePath, scrollbackPath, terminalDir, type TerminalHostConfig, type TerminalHostFile } from '../host/terminal-protocol';
+import { readRingFile } from '../host/terminal-ring';
+import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
+import { userUmask } from '../lib/umask';
+import { sleep } from '../lib/wait';
+import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch } from '../terminals/host-port';
+import { connectTerminalHost } from './terminal-connection';
+
+/** What a terminal host process needs to run node; the shell's own environment travels in its 0600 config. */
+const HOST_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot', 'USERPROFILE'];
+
+/** Where the built terminal host is: beside the main bundle, one level up from a chunk, or out/main from the sources (tests). */
+export function defaultTerminalHostScript(): string | null {
+  if (process.env.BATON_TERMINAL_HOST_SCRIPT) return process.env.BATON_TERMINAL_HOST_SCRIPT;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'terminal-host.js'), join(here, '..', 'terminal-host.js'), resolve(here, '../../../out/main/terminal-host.js')];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+function readTerminalHostFile(dir: string): TerminalHostFile | null {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(hostFilePath(dir), 'utf8'));
+    if (!isRecordObject(raw) || raw.kind !== 'terminal' || typeof raw.pid !== 'number' || typeof raw.nonce !== 'string' || typeof raw.socket !== 'string' || typeof raw.startTime !== 'string') return null;
+    return raw as unknown as TerminalHostFile;
+  } catch {
+    return null;
+  }
+}
+
+function readExit(dir: string): TerminalExitFact | null {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(exitFilePath(dir), 'utf8'));
+    if (!isRecordObject(raw) || typeof raw.cause !== 'string') return null;
+    const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+    const cause = (['exited', 'killed', 'spawn_failed', 'host_failed'] as const).find((c) => c === raw.cause) ?? 'host_failed';
+    return { code: num(raw.code), signal: num(raw.signal), cause, ...(typeof raw.error === 'string' ? { error: raw.error } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+const identity = (f: TerminalHostFile): TerminalHostInfo => ({ pid: f.pid, startTime: f.startTime, nonce: f.nonce, socket: f.socket });
+
+export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?: number } = {}): TerminalHostPort {
+  return {
+    async launch(o: TerminalLaunch): Promise<Result<TerminalHostInfo>> {
+      const script = opts.script ?? defaultTerminalHostScript();
+      if (!script || !existsSync(script)) return fail('host_missing', `The terminal host script was not found (${script ?? 'out/main/terminal-host.js'}); build the app first.`);
+      const badEnv = unusableEnvKeys(o.env);
+      if (badEnv.length) return fail('invalid_env', unusableEnvMessage(badEnv, 'the terminal'));
+      const dir = terminalDir(o.dataDir, o.terminalId);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const existing = readTerminalHostFile(dir);
+      if (existing && processLiveness(existing).alive) return fail('host_running', `A terminal host (pid ${existing.pid}) already runs terminal ${o.terminalId}; kill it first.`);
+      const launchId = randomUUID();
+      const config: TerminalHostConfig = {
+        v: 1,
+        terminalId: o.terminalId,
+        dataDir: o.dataDir,
+        cwd: o.cwd,
+        command: o.command,
+        args: o.args,
+        env: o.env,
+        cols: o.cols,
+        rows: o.rows,
+        socketPath: socketPathFor(dir, o.terminalId),
+        launchId,
+        shellUmask: userUmask(),
+      };
+      const configPath = hostConfigPath(dir);
+      rmSync(configPath, { force: true });
+      writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
+      const env: Record<string, string> = {};
+      for (const k of HOST_ENV) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
+      // N-API prebuilds load under Electron's node too (ADR 0017): the host is Electron's binary run as node.
+      if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+      let exited: { code: number | null } | null = null;
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
+      } catch (e) {
+        rmSync(configPath, { force: true });
+        return fail('host_failed', `The terminal host could not be started: ${spawnErrorText(e)}.`);
+      }
+      child.once('exit', (code) => (exited = { code }));
+      child.once('error', () => (exited = { code: null }));
+      child.unref();
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
+      for (;;) {
+        const info = readTerminalHostFile(dir);
+        if (info && info.launchId === launchId && isSocket(info.socket)) return ok(identity(info));
+        if (exited) {
+          const why = readExit(dir);
+          return fail(why?.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', why?.error ?? `The terminal host exited with code ${String((exited as { code: number | null }).code)} before it was ready; see ${join(dir, 'host.log')}.`);
+        }
+        if (Date.now() > deadline) {
+          if (child.pid) tryKill(child.pid);
+          return fail('timeout', `The terminal host did not come up within ${opts.readyTimeoutMs ?? 10_000} ms; see ${join(dir, 'host.log')}.`);
+        }
+        await sleep(15);
+      }
+    },
+
+    async connect(terminalId, dataDir, expected) {
+      const onDisk = readTerminalHostFile(terminalDir(dataDir, terminalId));
+      if (expected && onDisk && (onDisk.pid !== expected.pid || onDisk.nonce !== expected.nonce)) {
+        return fail('terminal_host_gone', `The terminal host ${expected.pid} was replaced by ${onDisk.pid}.`);
+      }
+      const target = expected ?? (onDisk ? identity(onDisk) : null);
+      if (!target) return fail('terminal_host_gone', `Terminal ${terminalId} has no host.`);
+      const r = await connectTerminalHost(target);
+      return r.ok ? ok({ info: target, link: r.value }) : r;
+    },
+
+    exitOf: (terminalId, dataDir) => readExit(terminalDir(dataDir, terminalId)),
+
+    scrollback(terminalId, dataDir) {
+      const r = readRingFile(scrollbackPath(terminalDir(dataDir, terminalId)));
+      return { start: r.start, end: r.end, data: r.data.toString('utf8') };
+    },
+
+    remove(terminalId, dataDir) {
+      rmSync(terminalDir(dataDir, terminalId), { recursive: true, force: true });
+    },
+  };
+}
+
+function isSocket(path: string): boolean {
+  if (process.platform === 'win32') return true;
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

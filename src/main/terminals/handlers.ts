@@ -1,0 +1,38 @@
+/** The terminals contract's handlers: input checked by the router, work done by the service. */
+import type { HandlersOf } from '../../shared/contract';
+import type { Contract } from '../../shared/contracts';
+import { fail, ok } from '../../shared/result';
+import { detectOpeners, launchOpener, openCommand } from './open-in';
+import type { TerminalsService } from './service';
+
+export function terminalsHandlers<Ctx>(service: TerminalsService): HandlersOf<Contract, Ctx>['terminals'] {
+  return {
+    list: (filter) => ok(service.list(filter)),
+    get: ({ id }) => service.get(id),
+    open: (q) => service.open(q),
+    runCommand: ({ projectId }) => ok({ command: service.runCommand(projectId) }),
+    setRunCommand: ({ projectId, command }) => service.setRunCommand(projectId, command),
+    run: ({ projectId, worktreeId }) => service.run(projectId, worktreeId),
+    input: ({ id, data }) => service.input(id, data),
+    resize: ({ id, cols, rows }) => service.resize(id, cols, rows),
+    kill: ({ id }) => service.kill(id),
+    restart: ({ id }) => service.restart(id),
+    close: ({ id, kill }) => service.close(id, kill === true),
+    scrollback: ({ id }) => service.scrollback(id),
+    openers: () => ok(detectOpeners()),
+    async openIn({ app, ...where }) {
+      const place = service.place(where);
+      if (!place.ok) return place;
+      if (app === 'editor') {
+        const editor = process.env.VISUAL || process.env.EDITOR;
+        if (!editor) return fail('no_editor', 'Neither $VISUAL nor $EDITOR is set in the environment Baton was started with; set one, or choose VS Code, Cursor or the file manager.');
+        const t = await service.openEditor(where, editor);
+        return t.ok ? ok({ how: `terminal ${t.value.id}` }) : t;
+      }
+      const cmd = openCommand(app, place.value.root);
+      if (!cmd.ok) return cmd;
+      const r = await launchOpener(cmd.value);
+      return r.ok ? ok({ how: cmd.value.command }) : r;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/** One terminal on screen: xterm.js (fit, search, web links) fed by the scrollback, then by `terminals.output`; keystrokes go to main. */
+import { useEffect, useRef, useState } from 'react';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import type { TerminalOutput, TerminalView } from '../../../../shared/contracts/terminals';
+import { createSubscribe } from '../../api/client';
+import { useServices } from '../../app/react';
+import { unseenPart } from './terminals';
+
+export function TerminalPane({ terminal }: { terminal: TerminalView }) {
+  const { api, transport } = useServices();
+  const host = useRef<HTMLDivElement>(null);
+  const search = useRef<SearchAddon | null>(null);
+  const [query, setQuery] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = terminal.id;
+  const running = terminal.state === 'running';
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const term = new Terminal({ convertEol: false, cursorBlink: true, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 13, scrollback: 10_000 });
+    const fit = new FitAddon();
+    const finder = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(finder);
+    // Links open in a new tab with no opener: the page holds the session token.
+    term.loadAddon(new WebLinksAddon((_e, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
+    search.current = finder;
+    term.open(el);
+    let shown = -1;
+    const early: TerminalOutput[] = [];
+    const show = (o: TerminalOutput): void => {
+      const part = unseenPart(o, shown);
+      if (part) term.write(part);
+      shown = Math.max(shown, o.end);
+    };
+    // Subscribed before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
+    const off = createSubscribe(transport)('terminals.output', (o) => {
+      if (o.terminalId !== id) return;
+      if (shown < 0) early.push(o);
+      else show(o);
+    });
+    const resync = (): void => {
+      void api.terminals.scrollback({ id }).then((r) => {
+        if (!r.ok) return setError(r.error.message);
+        term.reset();
+        term.write(r.value.data);
+        shown = r.value.end;
+        for (const o of early.splice(0)) show(o);
+      });
+    };
+    resync();
+    // After a reconnect events may have been missed: the scrollback is read again.
+    const offResync = transport.onResync(() => {
+      shown = -1;
+      resync();
+    });
+    const input = term.onData((data) => void api.terminals.input({ id, data }).then((r) => setError(r.ok ? null : r.error.message)));
+    const size = term.onResize(({ cols, rows }) => void api.terminals.resize({ id, cols, rows }));
+    const refit = (): void => {
+      try {
+        fit.fit();
+      } catch {
+        // Not laid out yet (hidden tab): the next resize fits it.
+      }
+    };
+    const observer = new ResizeObserver(refit);
+    observer.observe(el);
+    refit();
+    term.focus();
+    return () => {
+      off();
+      offResync();
+      input.dispose();
+      size.dispose();
+      observer.disconnect();
+      search.current = null;
+      term.dispose();
+    };
+  }, [id, api, transport]);
+
+  return (
+    <div className="terminal-pane" data-testid="terminal-pane" data-terminal-id={id}>
+      <div className="terminal-toolbar">
+        <input
+          className="input input-sm"
+          placeholder="Find in scrollback"
+          aria-label="Find in terminal"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && query) {
+              if (e.shiftKey) search.current?.findPrevious(query);
+              else search.current?.findNext(query);
+            }
+          }}
+        />
+        {!running && <span className="muted small">{terminal.state === 'lost' ? 'Its host is gone: Restart opens a new shell here.' : 'The shell has exited: Restart opens a new one here.'}</span>}
+      </div>
+      <div className="terminal-screen" ref={host} />
+      {error && (
+        <div className="banner" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
