@@ -86,7 +86,7 @@ function tryKill(pid: number): void {
 /** The pids in host.json of every session of a data dir (live or not). */
 export function hostPids(dataDir: string): number[] {
   const out: number[] = [];
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(join(dataDir, 'sessions'));
   } catch {
