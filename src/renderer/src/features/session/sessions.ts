@@ -41,6 +41,19 @@ export function transcriptWasRebuilt(known: SessionSummary | undefined, next: Se
   return before === undefined || next.divergence.detectedAt > before;
 }
 
+/** Every fact the same; the nested ones (divergence, archived) compared by value. */
+export function sameSummary(a: SessionSummary | undefined, b: SessionSummary): boolean {
+  if (!a) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof SessionSummary)[]);
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
+
 export const createSessionsSlice =
   (deps: StoreDeps): StateCreator<BatonState, [], [], SessionsSlice> =>
   (set, get) => ({
@@ -60,7 +73,8 @@ export const createSessionsSlice =
     receiveSummaries(summaries, all) {
       const before = get();
       const rebuilt = summaries.filter((n) => transcriptWasRebuilt(before.sessions[n.id], n, before.records[n.id])).map((n) => n.id);
-      const incoming = Object.fromEntries(summaries.map((x) => [x.id, x]));
+      // An unchanged summary keeps its object, so nothing that shows it re-renders.
+      const incoming = Object.fromEntries(summaries.map((x) => [x.id, sameSummary(before.sessions[x.id], x) ? (before.sessions[x.id] as SessionSummary) : x]));
       set((s) => ({ sessions: all ? incoming : { ...s.sessions, ...incoming }, sessionsLoaded: s.sessionsLoaded || all }));
       for (const id of rebuilt) void get().reloadRecords(id);
     },
