@@ -7,7 +7,7 @@ import { buildOnce } from '../tests/support/build';
 import { makeRepo } from '../tests/support/git';
 import { waitUntil } from '../tests/support/wait';
 import { connectWs } from '../tests/support/ws-client';
-import { cpuTicks, hostPids, must, parents, rssMb, startApp, tempDir, tree } from './support/app';
+import { cpuTicks, hostPids, must, parents, privateMb, rssMb, startApp, tempDir, tree } from './support/app';
 import { seedSessions } from './support/seed-sessions';
 
 /**
@@ -28,6 +28,18 @@ import { seedSessions } from './support/seed-sessions';
 const IDLE_SESSIONS = 20;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 30_000);
 const BRAIN_SESSIONS = 200;
+/** Node/V8 flags tried for the host (ADR 0022), each on its own app with a few sessions; BENCH_HOST_FLAGS=0 leaves them out. */
+const FLAG_VARIANTS: Array<[string, string]> = [
+  ['default', ''],
+  ['semi1', '--max-semi-space-size=1'],
+  ['jitless', '--jitless'],
+  ['lite', '--lite-mode'],
+  ['lite_semi1_pool0', '--lite-mode --max-semi-space-size=1 --v8-pool-size=0'],
+  ['old24_semi1', '--max-old-space-size=24 --max-semi-space-size=1'],
+];
+const FLAG_SESSIONS = 4;
+/** A first turn with traffic, so each host holds what a working session leaves it (its ring of recent lines, a used heap). */
+const BUSY_FIRST_TURN = { default: { steps: [{ type: 'burst', count: 3000, text: 'some agent text, as a real turn would stream it' }] } };
 
 /** Commands first on PATH that log each call, then run the real one. */
 function shims(dir: string, names: string[]): { path: string; calls: () => string[] } {
@@ -93,7 +105,7 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
   const shim = shims(tempDir('baton-bench-shims-'), ['git', 'ps']);
   const app = await startApp({ env: { PATH: `${shim.path}:${process.env.PATH ?? ''}` } });
   try {
-    const projectId = await app.project('idle', { default: { steps: [{ type: 'text', text: 'ok' }] } });
+    const projectId = await app.project('idle', BUSY_FIRST_TURN);
     await app.idleSessions(projectId, IDLE_SESSIONS);
     // Settled: the last turn's follow-ups (review stats, say) are done.
     await new Promise((r) => setTimeout(r, 5000));
@@ -103,6 +115,8 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     const ppids = parents();
     const agents = hosts.flatMap((h) => tree(h, ppids).slice(1));
     const hostMb = hosts.reduce((n, p) => n + rssMb(p), 0) / hosts.length;
+    const hostPrivate = hosts.reduce((n, p) => n + privateMb(p), 0) / hosts.length;
+    const agentPrivate = agents.reduce((n, p) => n + privateMb(p), 0) / hosts.length;
     const agentMb = agents.reduce((n, p) => n + rssMb(p), 0) / hosts.length;
 
     const everyone = () => tree(brain);
@@ -131,7 +145,9 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     const perMin = (n: number) => Math.round((n * 60) / seconds);
     console.log(`bench: host_rss_mb = ${hostMb.toFixed(1)}`);
     console.log(`bench: host_vs_bare_node_rss_ratio = ${(hostMb / bare).toFixed(2)}`);
+    console.log(`bench: host_private_mb = ${hostPrivate.toFixed(1)}`);
     console.log(`bench: agent_rss_mb = ${agentMb.toFixed(1)}`);
+    console.log(`bench: agent_private_mb = ${agentPrivate.toFixed(1)}`);
     console.log(`bench: brain_rss_mb_20_live_sessions = ${rssMb(brain).toFixed(1)}`);
     console.log(`bench: idle_cpu_percent = ${((ticks / seconds)).toFixed(2)}`);
     console.log(`bench: idle_cpu_percent_brain = ${((brainTicks / seconds)).toFixed(2)}`);
@@ -140,5 +156,20 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     if (calls.length) console.log(`bench: idle_spawns_sample = ${JSON.stringify(calls.slice(0, 5))}`);
   } finally {
     await app.close();
+  }
+
+  if (process.env.BENCH_HOST_FLAGS === '0') return;
+  for (const [name, flags] of FLAG_VARIANTS) {
+    const v = await startApp({ env: { BATON_HOST_NODE_FLAGS: flags } });
+    try {
+      await v.idleSessions(await v.project(name, BUSY_FIRST_TURN), FLAG_SESSIONS);
+      await new Promise((r) => setTimeout(r, 3000));
+      const hosts = hostPids(v.server.dataDir);
+      const rss = hosts.reduce((n, p) => n + rssMb(p), 0) / hosts.length;
+      const priv = hosts.reduce((n, p) => n + privateMb(p), 0) / hosts.length;
+      console.log(`bench: host_rss_mb_flags_${name} = ${rss.toFixed(1)} (private ${priv.toFixed(1)})`);
+    } finally {
+      await v.close();
+    }
   }
 });

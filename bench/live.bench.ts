@@ -63,6 +63,7 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
 
     const latencies: number[] = [];
     const hostLatencies: number[] = [];
+    const trace: [number, number][] = [];
     let first = 0;
     let last = 0;
     await must(app.c, 'sessions.list', {});
@@ -77,12 +78,20 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
         first ||= now;
         last = now;
         latencies.push(now - Number(m[1]));
+        if (process.env.BENCH_LIVE_TRACE) trace.push([Number(m[1]), now - Number(m[1])]);
         hostLatencies.push(now - r.ts);
       }
     });
     const expected = Math.round(PER_SECOND * SECONDS) * SESSIONS;
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `stream-${i}-key` })));
     await waitUntil(() => latencies.length, (n) => n >= expected, 120_000 + SECONDS * 5000, `${expected} stamped records`, 200);
+    if (trace.length) {
+      // BENCH_LIVE_TRACE=1: the p99 per second of the run, to tell a queue that grows (too slow) from spikes.
+      const t0 = Math.min(...trace.map((t) => t[0]));
+      const bySecond = new Map<number, number[]>();
+      for (const [t, l] of trace) bySecond.set(Math.floor((t - t0) / 1000), [...(bySecond.get(Math.floor((t - t0) / 1000)) ?? []), l]);
+      for (const [sec, ls] of [...bySecond].sort((a, b) => a[0] - b[0])) console.log(`trace: second ${sec}: ${ls.length} events, p50 ${pct(ls.sort((a, b) => a - b), 50)} p99 ${pct(ls, 99)}`);
+    }
     latencies.sort((a, b) => a - b);
     hostLatencies.sort((a, b) => a - b);
 

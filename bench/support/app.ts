@@ -31,7 +31,9 @@ export interface BenchApp {
 /** The built app (browser mode) in a child process, on a temp data dir, with a connected client; `env` adds to its environment. */
 export async function startApp(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<BenchApp> {
   const base = realpathSync(mkdtempSync(join(tmpdir(), 'baton-bench-')));
-  const server = await startServer({ env: opts.env, dataDir: opts.dataDir });
+  // BENCH_BRAIN_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the brain's time goes.
+  const nodeArgs = process.env.BENCH_BRAIN_NODE_ARGS?.split(' ').filter(Boolean);
+  const server = await startServer({ env: opts.env, dataDir: opts.dataDir, nodeArgs });
   const c = await connectWs(server.port, { token: server.token });
   // Hibernation would stop idle sessions under the measurement.
   await must(c, 'app.updateSettings', { hibernateAfterSeconds: 0 });
@@ -131,6 +133,17 @@ export function rssMb(pid: number): number {
   try {
     const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Memory only this process holds (smaps_rollup's Private_Clean + Private_Dirty), in MB: what one more of it costs, the binary's shared pages not counted. */
+export function privateMb(pid: number): number {
+  try {
+    const s = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0);
+    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
   } catch {
     return 0;
   }
