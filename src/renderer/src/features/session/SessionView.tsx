@@ -16,6 +16,9 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const { api } = useServices();
   const records = useBaton((s) => s.records[session.id] ?? EMPTY);
   const openSession = useBaton((s) => s.openSession);
+  // Held records start after this seq: scrolling to the top of the transcript reads the page before it.
+  const hasEarlier = useBaton((s) => (s.recordsBase[session.id] ?? 0) > 0);
+  const loadEarlier = useBaton((s) => s.loadEarlier);
   const transcript = useMemo(() => buildTranscript(records), [records]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -66,7 +69,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <ChangesView session={session} />
       ) : (
         <>
-          <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={() => void loadEarlier(session.id)} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
           <form
             className="prompt-box"
             onSubmit={(e) => {
