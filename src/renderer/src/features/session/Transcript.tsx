@@ -49,13 +49,21 @@ export function TranscriptList(props: {
     const a = anchor.current;
     const el = parent.current;
     if (!a || !el || stick.current) return;
-    const index = props.items.findIndex((i) => i.seq === a.seq);
+    // Its first record may now belong to a row that began earlier (a tool call read back): the row after holds the place.
+    const index = props.items.findIndex((i) => i.seq >= a.seq);
     if (index <= 0) return;
     // Rows came in above: the anchored row keeps its place on screen.
     const at = v.getOffsetForIndex(index, 'start');
     if (at) el.scrollTop = at[0] + a.offset;
     // Run when the first row changes (rows came in above), not on every new row below.
   }, [firstSeq]);
+
+  // Still at the top once a page came in (or when opened there): read on, since no scroll event will come to ask.
+  const { hasEarlier, onEarlier } = props;
+  useEffect(() => {
+    const el = parent.current;
+    if (hasEarlier && el && !stick.current && el.scrollTop < EARLIER_MARGIN_PX) onEarlier?.();
+  }, [firstSeq, hasEarlier, onEarlier]);
 
   const onScroll = (el: HTMLDivElement): void => {
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
