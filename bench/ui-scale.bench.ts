@@ -198,7 +198,8 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   await page.context().close();
 
   // board_long_tasks: 50 live sessions streaming on the open board.
-  const perSession = STREAM_RATE * (WINDOW_MS / 1000 + 6);
+  // Long enough to outlast the window even when a swamped page answers late.
+  const perSession = STREAM_RATE * (WINDOW_MS / 1000 + 40);
   const script = {
     prompts: [{ match: 'stream', steps: [{ type: 'burst', count: perSession, perSecond: STREAM_RATE, text: 'streaming chunk of agent text' }] }],
     default: { steps: [{ type: 'text', text: 'ready' }] },
@@ -219,8 +220,8 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   await board.waitForTimeout(WINDOW_MS);
   const streaming = await longTasksSince(board, from);
   const busy = (await must<{ state: string }[]>(c, 'sessions.list', { projectId: streamProject })).filter((s) => s.state === 'busy').length;
-  expect(busy).toBeGreaterThan(0);
   console.log(`bench: board_streaming_sessions = ${STREAMING} (${busy} still busy at the window's end)`);
   console.log(`bench: board_long_tasks = ${streaming.n}`);
   console.log(`bench: board_worst_task_ms = ${streaming.worst}`);
+  expect(busy).toBeGreaterThan(0);
 });
