@@ -39,7 +39,17 @@ function deadPid(): number {
  * (turn rows included), a stale host.json naming a dead pid, and for some a
  * stale host.lock, as a killed host leaves them.
  */
-export function seedSessions(opts: { dataDir: string; projectId: string; cwd: string; count: number; linesPerSession: number; appliedShare?: number; endings?: readonly Ending[] }): SeededSession[] {
+export function seedSessions(opts: {
+  dataDir: string;
+  projectId: string;
+  cwd: string;
+  count: number;
+  linesPerSession: number;
+  appliedShare?: number;
+  endings?: readonly Ending[];
+  /** An agent message appended as each journal's last line, for a bench to find the end of a transcript by. */
+  finalMessage?: string;
+}): SeededSession[] {
   const opened = openDatabase(databasePath(opts.dataDir));
   if (!opened.ok) throw new Error(opened.error.message);
   const db = opened.value;
@@ -55,6 +65,10 @@ export function seedSessions(opts: { dataDir: string; projectId: string; cwd: st
       const ending = endings[i % endings.length] as Ending;
       const id = randomUUID();
       const j = syntheticJournal({ target: opts.linesPerSession, ending, seed: i + 1 });
+      if (opts.finalMessage) {
+        const msg = { jsonrpc: '2.0', method: 'session/update', params: { sessionId: `agent-${i + 1}`, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: opts.finalMessage } } } };
+        j.lines.push(JSON.stringify({ v: 1, seq: j.lines.length + 1, ts: 1_764_000_000_000 + j.lines.length * 20, dir: 'in', msg }));
+      }
       writeJournal(opts.dataDir, id, j.lines);
       sessions.insert({ id, projectId: opts.projectId, role: 'worker', harness: 'custom', command: { command: 'agent', args: ['--acp'] }, title: `Session ${i}`, worktreeId: null, cwd: opts.cwd });
       sessions.transition(id, 'starting', 'spawn');

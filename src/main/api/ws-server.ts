@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { ErrorCode } from '../../shared/errors';
@@ -107,11 +107,30 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
     if (!hostAllowed(req)) return refuse(socket, '421 Misdirected Request');
     if (url.pathname !== HTTP_PATHS.socket) return refuse(socket, '404 Not Found');
     if (!originAllowed(req)) return refuse(socket, '403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (socket instanceof Socket) sockets.set(ws, socket);
+      onConnection(ws);
+    });
   });
 
+  /** Each connection's TCP socket, corked while a burst of frames is written (see send). */
+  const sockets = new WeakMap<WebSocket, Socket>();
+  const corked = new Set<Socket>();
+  const uncorkAll = (): void => {
+    for (const sock of corked) sock.uncork();
+    corked.clear();
+  };
   const send = (ws: WebSocket, frame: ServerFrame): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // Frames sent in one turn of the event loop (a frame's worth of sessions' records and changes) leave in one
+    // write: a live agent's traffic as one syscall per client per turn, not one per frame.
+    const sock = sockets.get(ws);
+    if (sock && !corked.has(sock)) {
+      if (corked.size === 0) process.nextTick(uncorkAll);
+      sock.cork();
+      corked.add(sock);
+    }
+    ws.send(JSON.stringify(frame));
   };
   const frameError = (ws: WebSocket, message: string): void => send(ws, { t: 'error', error: { code: ErrorCode.invalidInput, message } });
 

@@ -37,6 +37,18 @@ function hostDebugPoint(explicit: string | undefined, dataDir: string): string |
 /** The variables a host process needs to run node and find temp space; never main's own secrets. */
 const HOST_ENV = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SystemRoot', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA'];
 
+/**
+ * V8 flags for the host process (ADR 0022). Empty for now: measured, none
+ * lowers what a host really costs enough to be worth a flag nobody else runs.
+ * BATON_HOST_NODE_FLAGS (space-separated) replaces them, for measuring others.
+ */
+export const HOST_NODE_FLAGS: readonly string[] = [];
+
+function hostNodeFlags(): string[] {
+  const env = process.env.BATON_HOST_NODE_FLAGS;
+  return env === undefined ? [...HOST_NODE_FLAGS] : env.split(' ').filter((f) => f.startsWith('--'));
+}
+
 /** Where the built host is: beside the main bundle, one level up from a chunk, or out/main from the sources (tests). */
 export function defaultHostScript(): string | null {
   if (process.env.BATON_HOST_SCRIPT) return process.env.BATON_HOST_SCRIPT;
@@ -94,7 +106,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   let spawnError: Error | null = null;
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
+    child = spawn(process.execPath, [...hostNodeFlags(), script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
   } catch (e) {
     rmSync(configPath, { force: true });
     return fail('host_failed', `The session host could not be started: ${spawnErrorText(e)}.`);

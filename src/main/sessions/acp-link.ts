@@ -58,6 +58,9 @@ export function createAcpLink(opts: AcpLinkOptions, namespace: string = newLinkN
     agent: conn.agent,
     deliver(msg) {
       if (closed || !isObject(msg)) return;
+      // A notification's handlers here do nothing (the projection folds updates from the journal), yet the SDK would
+      // validate each one against its schemas first: at a live agent's pace that was the brain's largest cost.
+      if (typeof msg.method === 'string' && (msg.id === undefined || msg.id === null)) return;
       const isResponse = msg.method === undefined && msg.id !== undefined;
       if (isResponse) {
         if (typeof msg.id !== 'string' || !msg.id.startsWith(prefix)) return;

@@ -12,6 +12,7 @@ interface Row {
 export function createEventsRepository(db: Db) {
   const insert = db.prepare('INSERT OR IGNORE INTO events (session_id, seq, ts, dir, msg) VALUES (?, ?, ?, ?, ?)');
   const range = db.prepare<[string, number, number], Row>('SELECT seq, ts, dir, msg FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+  const rangeBefore = db.prepare<[string, number, number, number], Row>('SELECT seq, ts, dir, msg FROM events WHERE session_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?');
   // Walked back from the newest line, so it stops at the latest start; GLOB is case-sensitive, as the key is.
   const lastStarted = db.prepare<[string], { seq: number }>(`SELECT seq FROM events WHERE session_id = ? AND dir = 'host' AND msg GLOB '{"started":*' ORDER BY seq DESC LIMIT 1`);
   // The host's exit record for a stop Baton asked for: `{"exit":…,"cause":"stopped",…}`.
@@ -33,6 +34,13 @@ export function createEventsRepository(db: Db) {
     },
     list(sessionId: string, afterSeq = 0, limit = 1_000_000): JournalRecord[] {
       return range.all(sessionId, afterSeq, limit).map((r) => ({ v: 1, seq: r.seq, ts: r.ts, dir: r.dir, msg: JSON.parse(r.msg) as unknown }));
+    },
+    /** The newest `limit` lines between the two seqs (both excluded), in seq order: a window read back from its end. */
+    listBefore(sessionId: string, afterSeq: number, beforeSeq: number, limit: number): JournalRecord[] {
+      return rangeBefore
+        .all(sessionId, afterSeq, beforeSeq, limit)
+        .reverse()
+        .map((r) => ({ v: 1, seq: r.seq, ts: r.ts, dir: r.dir, msg: JSON.parse(r.msg) as unknown }));
     },
     /** The seq of the newest host `started` record (where the current agent process's lines begin); null if none. */
     lastStartedSeq(sessionId: string): number | null {

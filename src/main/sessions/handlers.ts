@@ -8,7 +8,7 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     list: ({ projectId, archived }) => ok(service.list(projectId, archived)),
     get: ({ id }) => service.get(id),
     create: (input) => service.create(input),
-    records: ({ id, afterSeq, limit }) => service.records(id, afterSeq, limit),
+    records: ({ id, afterSeq, limit, beforeSeq }) => service.records(id, afterSeq, limit, beforeSeq),
     prompt: ({ id, text, idempotencyKey }) => service.prompt(id, text, idempotencyKey),
     cancel: ({ id }) => service.cancel(id),
     stop: ({ id }) => service.stop(id),

@@ -12,6 +12,7 @@ import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
+import { createBroadcastCoalescer } from './coalesce';
 import { LiveSession } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -108,10 +109,21 @@ export function createRegistry(deps: SessionsServiceDeps) {
   }
 
   const changed = (id: string): void => {
+    // Records committed before this change go out before it.
+    broadcasts.flush(id);
     const s = deps.sessions.get(id);
     if (s) deps.emitChanged(id, s.projectId);
     if (!shuttingDown) watcher?.consider(id);
   };
+
+  /** Sessions whose records moved their state since their last broadcast. */
+  const moved = new Set<string>();
+  // A live agent commits records many times a frame: renderers get them (and the moved last seq) once a frame.
+  const broadcasts = createBroadcastCoalescer((id, records) => {
+    deps.emitRecords(id, records);
+    // Its last applied seq moved; a state move has broadcast itself already.
+    changed(id);
+  });
 
   /**
    * The one path by which a session's state changes: the table is checked,
@@ -137,14 +149,18 @@ export function createRegistry(deps: SessionsServiceDeps) {
       link,
       projector: deps.projector,
       sessions: deps.sessions,
-      transition: (to, trigger, opts) => transition(s.id, to, trigger, opts),
+      transition: (to, trigger, opts) => {
+        const r = transition(s.id, to, trigger, opts);
+        if (r.ok) moved.add(s.id);
+        return r;
+      },
       turns: deps.turns,
       debugPoint: deps.debugPoint,
       autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
       onApplied: (records) => {
-        deps.emitRecords(s.id, records);
-        // Its last applied seq moved; a state move has broadcast itself already.
-        changed(s.id);
+        broadcasts.add(s.id, records);
+        // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
+        if (moved.delete(s.id)) broadcasts.flush(s.id);
       },
       onExit: (agentExited) => {
         // After shutdown the database is closed; the next start reconciles this session.
@@ -220,6 +236,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       watcher?.close();
       await Promise.allSettled([...background]);
       shuttingDown = true;
+      broadcasts.close();
       for (const l of live.values()) l.detach();
       live.clear();
     },

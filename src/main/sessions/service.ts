@@ -27,9 +27,11 @@ export function createSessionsService(deps: SessionsServiceDeps) {
 
     get: current,
 
-    records(id: string, afterSeq: number, limit: number): Result<{ records: JournalRecord[]; lastSeq: number }> {
+    records(id: string, afterSeq: number, limit: number, beforeSeq?: number): Result<{ records: JournalRecord[]; lastSeq: number }> {
       const s = found(id);
-      return s.ok ? ok({ records: deps.events.list(id, afterSeq, limit), lastSeq: s.value.lastAppliedSeq }) : s;
+      if (!s.ok) return s;
+      const records = beforeSeq === undefined ? deps.events.list(id, afterSeq, limit) : deps.events.listBefore(id, afterSeq, beforeSeq, limit);
+      return ok({ records, lastSeq: s.value.lastAppliedSeq });
     },
 
     acknowledgeDivergence(id: string): Result<SessionSummary> {

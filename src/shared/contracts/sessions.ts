@@ -59,9 +59,19 @@ export const sessionsContract = domain({
         .strict(),
       SessionSummary,
     ),
-    /** Journal records after `afterSeq`, for the transcript; page with `limit`. */
+    /**
+     * Journal records after `afterSeq`, for the transcript; page with `limit`. With `beforeSeq`, the newest `limit`
+     * records below it instead (still in seq order): a transcript opens on its last page and reads back as it scrolls.
+     */
     records: procedure(
-      z.object({ id: Id, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(50_000).default(10_000) }).strict(),
+      z
+        .object({
+          id: Id,
+          afterSeq: z.number().int().min(0).default(0),
+          beforeSeq: z.number().int().min(1).optional(),
+          limit: z.number().int().min(1).max(50_000).default(10_000),
+        })
+        .strict(),
       z.object({ records: z.array(JournalRecordSchema), lastSeq: z.number().int() }),
     ),
     /** The idempotency key makes a retried send (after a reconnect, a double click) one turn. */

@@ -24,7 +24,7 @@ export interface RunningServer {
  * which the agents it starts inherit.
  */
 export async function startServer(
-  opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string>; remembered?: boolean } = {},
+  opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string>; remembered?: boolean; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const token = opts.token ?? `e2e-token-${Math.random().toString(36).slice(2)}-0123456789abcdef`; // serve refuses fewer than 32 characters
@@ -33,7 +33,8 @@ export async function startServer(
   const env = opts.env ?? {};
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (opts.remembered) delete childEnv.BATON_TOKEN;
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+  // nodeArgs: flags for node itself (benches profile the brain with --cpu-prof, which NODE_OPTIONS refuses).
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let output = '';
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start:\n${output}`)), 15_000);

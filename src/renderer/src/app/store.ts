@@ -1,11 +1,13 @@
 /** The renderer's one store: its slices built together, and connected to main (load by query, follow by event, resync after a reconnect). */
 import { createStore } from 'zustand/vanilla';
+import type { JournalRecord } from '../../../shared/journal';
 import { createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
 import { createAgentsSlice } from '../features/settings/agents';
 import { createAppSlice } from './status';
 import { createConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed } from './follow';
+import { frameBatch } from './frame';
 import { createOrchestratorSlice } from '../features/orchestrator/orchestrator';
 import { createPlaceSlice, keepPlace } from './place';
 import { createProjectsSlice } from '../features/projects/projects';
@@ -19,6 +21,9 @@ import { createWorktreesSlice } from '../features/worktrees/worktrees';
 import type { BatonState, BatonStore, StoreDeps } from './types';
 
 export type { BatonState, BatonStore, StoreDeps };
+
+/** More sessions changed in one frame than this: one list read instead of a read each. */
+const MANY_CHANGED = 8;
 
 
 export function createBatonStore(deps: StoreDeps): BatonStore {
@@ -61,7 +66,26 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     for (const projectId of followedProjects(s(), 'wakes')) void s().loadWake(projectId);
     for (const projectId of followedProjects(s(), 'terminals')) void s().loadTerminals(projectId);
   };
+  // Once a frame: a streaming session changes (its last seq) and sends records many times a frame.
+  const changed = frameBatch<string>((pending) => {
+    const wakes = new Set<string>();
+    if (pending.size > MANY_CHANGED) void s().loadSessions();
+    for (const [sessionId, projectIds] of pending) {
+      if (pending.size <= MANY_CHANGED) void s().loadSession(sessionId);
+      // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
+      // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
+      const worker = s().sessions[sessionId]?.role === 'worker';
+      const projectId = projectIds[0] as string;
+      if (!worker && isFollowed(s(), 'wakes', projectId)) wakes.add(projectId);
+    }
+    for (const projectId of wakes) void s().loadWake(projectId);
+  });
+  const incoming = frameBatch<JournalRecord[]>((pending) => {
+    for (const [sessionId, batches] of pending) s().receiveRecords(sessionId, batches.flat());
+  });
   const offs = [
+    () => changed.cancel(),
+    () => incoming.cancel(),
     transport.onState((c) => s().setConnection(c)),
     transport.onResync(() => {
       s().resetStartupNotice();
@@ -77,14 +101,8 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     subscribe('terminals.changed', ({ projectId }) => {
       if (isFollowed(s(), 'terminals', projectId)) void s().loadTerminals(projectId);
     }),
-    subscribe('sessions.changed', ({ sessionId, projectId }) => {
-      void s().loadSession(sessionId);
-      // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
-      // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
-      const worker = s().sessions[sessionId]?.role === 'worker';
-      if (!worker && isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
-    }),
-    subscribe('sessions.records', ({ sessionId, records }) => s().receiveRecords(sessionId, records)),
+    subscribe('sessions.changed', ({ sessionId, projectId }) => changed.add(sessionId, projectId)),
+    subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {
       if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
       if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);

@@ -1,9 +1,12 @@
 /** A project's sessions as a board of cards, or the empty state that offers a new one. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectProjectSessions } from '../session';
 import { useBaton } from '../../app/react';
 import { SessionCard } from './SessionCard';
+
+/** A card re-renders only when its own summary changes (the store keeps an unchanged summary's object). */
+const Card = memo(SessionCard);
 
 export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
   const select = useMemo(() => selectProjectSessions(projectId), [projectId]);
@@ -21,7 +24,7 @@ export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: (
   return (
     <div className="board" data-testid="project-board">
       {sessions.map((s) => (
-        <SessionCard key={s.id} session={s} />
+        <Card key={s.id} session={s} />
       ))}
     </div>
   );

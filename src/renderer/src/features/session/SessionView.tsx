@@ -1,5 +1,5 @@
 /** One open session: its header, banners, transcript (or Changes) and prompt box. */
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
 import { buildTranscript, type AgentLogEntry } from '../../../../shared/transcript';
@@ -17,6 +17,10 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const { api } = useServices();
   const records = useBaton((s) => s.records[session.id] ?? EMPTY);
   const openSession = useBaton((s) => s.openSession);
+  // Held records start after this seq: scrolling to the top of the transcript reads the page before it.
+  const hasEarlier = useBaton((s) => (s.recordsBase[session.id] ?? 0) > 0);
+  const loadEarlier = useBaton((s) => s.loadEarlier);
+  const onEarlier = useCallback(() => void loadEarlier(session.id), [loadEarlier, session.id]);
   const transcript = useMemo(() => buildTranscript(records), [records]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -90,7 +94,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               <Spinner /> Starting the agent… the prompt box opens when it is ready.
             </div>
           )}
-          <TranscriptList items={transcript.items} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
           <form
             className="prompt-box"
             onSubmit={(e) => {

@@ -1,7 +1,7 @@
 /** A session's transcript as a virtualized list of turns, tool calls, permissions and recovery markers. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { AUTO_ANSWER_LABEL } from '../../../../shared/baton-tools';
 import type { TranscriptItem } from '../../../../shared/transcript';
 import { keepLineBreaks } from './line-breaks';
@@ -12,25 +12,66 @@ const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
 /** Markers are lines recovery appended to the journal; each reads as a divider across the transcript. */
 const MARKER_LABEL: Record<string, string> = { interrupted: 'Interrupted', divergence: 'Transcript rebuilt' };
 
-/** Long transcripts stay smooth: only the rows on screen are rendered. */
-export function TranscriptList(props: { items: TranscriptItem[]; onAnswer: (requestKey: string, optionId: string | null) => void; canAnswer: boolean }) {
+/** Within this many pixels of the top, the page before the held records is read. */
+const EARLIER_MARGIN_PX = 600;
+
+/**
+ * Long transcripts stay smooth: only the rows on screen are rendered, and
+ * only a window of the history is held (`hasEarlier`: scrolling to its top
+ * asks for the page before it, which comes in above without moving the view).
+ */
+export function TranscriptList(props: {
+  items: TranscriptItem[];
+  onAnswer: (requestKey: string, optionId: string | null) => void;
+  canAnswer: boolean;
+  hasEarlier?: boolean;
+  onEarlier?: () => void;
+}) {
   const parent = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  /** The first row on screen (its seq, and how far above the view's top it starts), to hold it in place when rows come in above it. */
+  const anchor = useRef<{ seq: number; offset: number } | null>(null);
   const v = useVirtualizer({ count: props.items.length, getScrollElement: () => parent.current, estimateSize: () => 64, overscan: 8 });
 
   useEffect(() => {
     if (stick.current && props.items.length > 0) v.scrollToIndex(props.items.length - 1, { align: 'end' });
   }, [props.items.length, v]);
 
+  const firstSeq = props.items[0]?.seq;
+  useLayoutEffect(() => {
+    const a = anchor.current;
+    const el = parent.current;
+    if (!a || !el || stick.current) return;
+    // Its first record may now belong to a row that began earlier (a tool call read back): the row after holds the place.
+    const index = props.items.findIndex((i) => i.seq >= a.seq);
+    if (index <= 0) return;
+    // Rows came in above: the anchored row keeps its place on screen.
+    const at = v.getOffsetForIndex(index, 'start');
+    if (at) el.scrollTop = at[0] + a.offset;
+    // Run when the first row changes (rows came in above), not on every new row below.
+  }, [firstSeq]);
+
+  // Still at the top once a page came in (or when opened there): read on, since no scroll event will come to ask.
+  const { hasEarlier, onEarlier } = props;
+  useEffect(() => {
+    const el = parent.current;
+    if (hasEarlier && el && !stick.current && el.scrollTop < EARLIER_MARGIN_PX) onEarlier?.();
+  }, [firstSeq, hasEarlier, onEarlier]);
+
+  const onScroll = (el: HTMLDivElement): void => {
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    const top = v.getVirtualItems().find((r) => r.end > el.scrollTop);
+    const item = top ? props.items[top.index] : undefined;
+    anchor.current = top && item ? { seq: item.seq, offset: el.scrollTop - top.start } : null;
+    if (props.hasEarlier && el.scrollTop < EARLIER_MARGIN_PX) props.onEarlier?.();
+  };
+
   return (
     <div
       ref={parent}
       className="transcript"
       data-testid="transcript"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-      }}
+      onScroll={(e) => onScroll(e.currentTarget)}
     >
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((row) => (

@@ -5,13 +5,20 @@ import type { JournalRecord } from '../../../../shared/journal';
 import type { BatonState, StoreDeps } from '../../app/types';
 
 const PAGE = 10_000;
+/** Records a transcript opens with: its newest ones, whatever the session's length. */
+export const TAIL = 2_000;
+/** Records read back each time the transcript is scrolled to the top of what is held. */
+export const EARLIER = 5_000;
+const NEWEST = Number.MAX_SAFE_INTEGER;
 
 export interface SessionsSlice {
   sessions: Record<string, SessionSummary>;
   sessionsLoaded: boolean;
   openSessionId: string | null;
-  /** Journal records of sessions whose transcript has been opened, contiguous by seq. */
+  /** Journal records of sessions whose transcript has been opened, contiguous by seq: a window ending at the newest. */
   records: Record<string, JournalRecord[]>;
+  /** The seq just before each held window's first record: 0 when the whole history is held; absent until the first read. */
+  recordsBase: Record<string, number>;
   /**
    * Bumped whenever a session's held records are replaced wholesale, so a page
    * load that started before the replacement cannot glue old lines onto new ones.
@@ -22,8 +29,11 @@ export interface SessionsSlice {
   /** Takes summaries from main; `all` means the list is complete (sessions not in it are gone). */
   receiveSummaries(summaries: SessionSummary[], all: boolean): void;
   openSession(id: string | null): void;
+  /** Opens the window on the newest records (first time), then reads forward until caught up. */
   loadRecords(id: string): Promise<void>;
-  /** Reads the session's whole transcript again and swaps it in at once (no flash of an empty view). */
+  /** Reads the page of records before the held window and puts it in front. */
+  loadEarlier(id: string): Promise<void>;
+  /** Reads the session's newest records again and swaps them in at once (no flash of an empty view). */
   reloadRecords(id: string): Promise<void>;
   receiveRecords(id: string, records: JournalRecord[]): void;
 }
@@ -41,13 +51,49 @@ export function transcriptWasRebuilt(known: SessionSummary | undefined, next: Se
   return before === undefined || next.divergence.detectedAt > before;
 }
 
+/** Every fact the same; the nested ones (divergence, archived) compared by value. */
+export function sameSummary(a: SessionSummary | undefined, b: SessionSummary): boolean {
+  if (!a) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof SessionSummary)[]);
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
+
 export const createSessionsSlice =
   (deps: StoreDeps): StateCreator<BatonState, [], [], SessionsSlice> =>
-  (set, get) => ({
+  (set, get) => {
+    /** Reads back under way, by session: one at a time. */
+    const earlier = new Set<string>();
+    /** Newest-window reads under way, by session and epoch: a second open or a gap waits for the first. */
+    const tails = new Map<string, Promise<boolean>>();
+
+    /** Reads the newest window and holds it, unless a newer reload took over; false when it could not. */
+    const readTail = (id: string, epoch: number): Promise<boolean> => {
+      const key = `${id}@${epoch}`;
+      const under = tails.get(key);
+      if (under) return under;
+      const p = (async () => {
+        const r = await deps.api.sessions.records({ id, afterSeq: 0, beforeSeq: NEWEST, limit: TAIL });
+        if (!r.ok || (get().recordsEpoch[id] ?? 0) !== epoch) return false;
+        const first = r.value.records[0]?.seq ?? 1;
+        set((s) => ({ records: { ...s.records, [id]: r.value.records }, recordsBase: { ...s.recordsBase, [id]: first - 1 } }));
+        return true;
+      })().finally(() => tails.delete(key));
+      tails.set(key, p);
+      return p;
+    };
+
+    return {
     sessions: {},
     sessionsLoaded: false,
     openSessionId: null,
     records: {},
+    recordsBase: {},
     recordsEpoch: {},
     async loadSessions() {
       const r = await deps.api.sessions.list({});
@@ -60,7 +106,8 @@ export const createSessionsSlice =
     receiveSummaries(summaries, all) {
       const before = get();
       const rebuilt = summaries.filter((n) => transcriptWasRebuilt(before.sessions[n.id], n, before.records[n.id])).map((n) => n.id);
-      const incoming = Object.fromEntries(summaries.map((x) => [x.id, x]));
+      // An unchanged summary keeps its object, so nothing that shows it re-renders.
+      const incoming = Object.fromEntries(summaries.map((x) => [x.id, sameSummary(before.sessions[x.id], x) ? (before.sessions[x.id] as SessionSummary) : x]));
       set((s) => ({ sessions: all ? incoming : { ...s.sessions, ...incoming }, sessionsLoaded: s.sessionsLoaded || all }));
       for (const id of rebuilt) void get().reloadRecords(id);
     },
@@ -72,28 +119,39 @@ export const createSessionsSlice =
       const epoch = get().recordsEpoch[id] ?? 0;
       // Held from now on (empty until the first page lands), so receiveRecords keeps the pages read here.
       if (!get().records[id]) set((s) => ({ records: { ...s.records, [id]: [] } }));
+      // A long session opens on its end: the newest window, never its whole history.
+      if (get().recordsBase[id] === undefined && !(await readTail(id, epoch))) return;
       // Pages until caught up; records already held are kept, so this also heals a gap.
       for (;;) {
         const have = get().records[id] ?? [];
-        const after = have.at(-1)?.seq ?? 0;
+        const after = have.at(-1)?.seq ?? get().recordsBase[id] ?? 0;
         const r = await deps.api.sessions.records({ id, afterSeq: after, limit: PAGE });
         if (!r.ok || (get().recordsEpoch[id] ?? 0) !== epoch) return;
         get().receiveRecords(id, r.value.records);
         if (r.value.records.length < PAGE) return;
       }
     },
+    async loadEarlier(id) {
+      const base = get().recordsBase[id];
+      if (!base || earlier.has(id)) return;
+      const epoch = get().recordsEpoch[id] ?? 0;
+      earlier.add(id);
+      try {
+        const r = await deps.api.sessions.records({ id, afterSeq: 0, beforeSeq: base + 1, limit: EARLIER });
+        if (!r.ok || (get().recordsEpoch[id] ?? 0) !== epoch || get().recordsBase[id] !== base) return;
+        const page = r.value.records;
+        // Fewer than asked for: nothing is left before them.
+        const nextBase = page.length < EARLIER ? 0 : (page[0]?.seq ?? 1) - 1;
+        set((s) => ({ records: { ...s.records, [id]: [...page, ...(s.records[id] ?? [])] }, recordsBase: { ...s.recordsBase, [id]: nextBase } }));
+      } finally {
+        earlier.delete(id);
+      }
+    },
     async reloadRecords(id) {
       const epoch = (get().recordsEpoch[id] ?? 0) + 1;
       set((s) => ({ recordsEpoch: { ...s.recordsEpoch, [id]: epoch } }));
-      const fresh: JournalRecord[] = [];
-      for (;;) {
-        const r = await deps.api.sessions.records({ id, afterSeq: fresh.at(-1)?.seq ?? 0, limit: PAGE });
-        // Failed: keep what is held; the next reconnect or summary tries again. Superseded: the newer reload wins.
-        if (!r.ok || get().recordsEpoch[id] !== epoch) return;
-        fresh.push(...r.value.records);
-        if (r.value.records.length < PAGE) break;
-      }
-      set((s) => ({ records: { ...s.records, [id]: fresh } }));
+      // Failed: keep what is held; the next reconnect or summary tries again. Superseded: the newer reload wins.
+      if (await readTail(id, epoch)) await get().loadRecords(id);
     },
     receiveRecords(id, incoming) {
       if (incoming.length === 0) {
@@ -101,11 +159,10 @@ export const createSessionsSlice =
         return;
       }
       const have = get().records[id];
-      if (!have) {
-        // Not open: nothing to keep until someone opens it (then it loads by query).
-        return;
-      }
-      const last = have.at(-1)?.seq ?? 0;
+      const base = get().recordsBase[id];
+      // Not open: nothing to keep until someone opens it (then it loads by query). Opening: its first read brings these.
+      if (!have || base === undefined) return;
+      const last = have.at(-1)?.seq ?? base;
       const fresh = incoming.filter((r) => r.seq > last).sort((a, b) => a.seq - b.seq);
       if (fresh.length === 0) return;
       if (fresh[0]!.seq !== last + 1) {
@@ -114,7 +171,8 @@ export const createSessionsSlice =
       }
       set((s) => ({ records: { ...s.records, [id]: [...have, ...fresh] } }));
     },
-  });
+    };
+  };
 
 export const selectProjectSessions = (projectId: string) => (s: BatonState) =>
   Object.values(s.sessions)

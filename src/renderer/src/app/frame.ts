@@ -1,0 +1,39 @@
+/** Events gathered per key and handled once a frame: a live agent's updates arrive far faster than a screen can show them. */
+
+/** About one display frame. A timer, not requestAnimationFrame: a hidden window must still keep its store current. */
+export const FRAME_MS = 16;
+
+export interface FrameBatch<V> {
+  add(key: string, value: V): void;
+  /** Handles what is pending now (nothing is lost when the window disconnects the store). */
+  flush(): void;
+  cancel(): void;
+}
+
+/** `run` gets every key added since the last frame, each with its values in the order they came. */
+export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRAME_MS): FrameBatch<V> {
+  let pending = new Map<string, V[]>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.size === 0) return;
+    const now = pending;
+    pending = new Map();
+    run(now);
+  };
+  return {
+    add(key, value) {
+      const held = pending.get(key);
+      if (held) held.push(value);
+      else pending.set(key, [value]);
+      timer ??= setTimeout(flush, ms);
+    },
+    flush,
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      pending = new Map();
+    },
+  };
+}
