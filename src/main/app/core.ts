@@ -7,6 +7,8 @@ import { OPEN_STATES } from '../../shared/session-state';
 import { createAgentsCatalog } from '../agents/catalog';
 import { agentsHandlers } from '../agents/handlers';
 import { createEventHub, type EventHub } from '../api/events';
+import { inboxHandlers } from '../inbox/handlers';
+import { createInbox } from '../inbox/service';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
@@ -134,6 +136,7 @@ export function createCore(opts: CoreOptions): Core {
         orchestrator: unavailable('orchestrator'),
         tasks: unavailable('tasks'),
         review: unavailable('review'),
+        inbox: unavailable('inbox'),
       }),
       hub,
       status,
@@ -178,7 +181,10 @@ export function createCore(opts: CoreOptions): Core {
     // The domain first, then the UIs, as when wakes listened on the hub ahead of every adapter.
     domainRule('a session change', () => onSessionChanged(sessionId));
     hub.emit('sessions.changed', { sessionId, projectId });
+    inboxFollows();
   };
+  // Late-bound: the inbox reads the sessions service, which reports every change here.
+  let inboxFollows = (): void => {};
   const catchUp = createCatchUp({ dataDir: opts.dataDir, sessions: sessionsRepo, projector, emitRecords, emitChanged });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
@@ -206,6 +212,7 @@ export function createCore(opts: CoreOptions): Core {
       const a = reviewsRepo.archived(id);
       return a ? { at: a.at, preservedRef: a.preservedRef } : null;
     },
+    onPendingChanged: () => inboxFollows(),
   });
   settingsChanged = () => sessions.hibernationSettingsChanged();
   const tasksRepo = createTasksRepository(db);
@@ -230,6 +237,7 @@ export function createCore(opts: CoreOptions): Core {
       hub.emit('review.changed', { sessionId, projectId });
       // Declared below (the stats read the review service); a review action moves the card's counts.
       reviewStats.onReviewChanged(sessionId);
+      inboxFollows();
     },
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),
@@ -242,8 +250,23 @@ export function createCore(opts: CoreOptions): Core {
     review,
     sessions: sessionsRepo,
     turns: turnsRepo,
-    emit: (projectId, stat) => hub.emit('review.statChanged', { projectId, stat }),
+    emit: (projectId, stat) => {
+      hub.emit('review.statChanged', { projectId, stat });
+      inboxFollows();
+    },
   });
+  const inboxView = createInbox({
+    sessions: { list: () => sessions.list(undefined, 'hide'), pending: (id) => {
+        const p = sessions.pending(id);
+        return p.ok ? p.value : [];
+      },
+    },
+    turns: turnsRepo,
+    reviews: reviewsRepo,
+    stats: reviewStats,
+    emit: (view) => hub.emit('inbox.changed', view),
+  });
+  inboxFollows = () => inboxView.schedule();
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
     secret: store.meta.secret('mcp'),
@@ -288,6 +311,7 @@ export function createCore(opts: CoreOptions): Core {
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
     review: reviewHandlers(review, reviewStats, createReviewFile({ review })),
+    inbox: inboxHandlers(inboxView),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -357,6 +381,7 @@ export function createCore(opts: CoreOptions): Core {
     async close(closeOpts) {
       if (closed) return;
       closed = true;
+      inboxView.close();
       // Catch-up stops between two batches; the next start picks it up where it stopped.
       await catchUp.stop();
       await reconciling?.catch(() => undefined);

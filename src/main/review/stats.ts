@@ -29,6 +29,8 @@ interface Entry {
 export function createReviewStats(deps: ReviewStatsDeps) {
   const cache = new Map<string, Entry>();
   const inflight = new Map<string, Promise<Result<ReviewStat>>>();
+  /** The ended turn each read in flight was started after. */
+  const inflightTurn = new Map<string, string | null>();
   const limit = Math.max(1, deps.concurrency ?? 2);
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -71,9 +73,14 @@ export function createReviewStats(deps: ReviewStatsDeps) {
   }
 
   function refresh(sessionId: string): Promise<Result<ReviewStat>> {
-    const running = inflight.get(sessionId);
-    if (running) return running;
     const turnId = endedTurn(sessionId);
+    const running = inflight.get(sessionId);
+    if (running) {
+      if (inflightTurn.get(sessionId) === turnId) return running;
+      // A turn ended while git was being asked: that read may predate the turn's changes, so read again after it.
+      return running.then(() => refresh(sessionId));
+    }
+    inflightTurn.set(sessionId, turnId);
     const p = slot(() => compute(sessionId))
       .then((r) => {
         if (!r.ok) return r;
@@ -83,7 +90,10 @@ export function createReviewStats(deps: ReviewStatsDeps) {
         if (session && (!before || !sameCounts(before, r.value))) deps.emit(session.projectId, r.value);
         return r;
       })
-      .finally(() => inflight.delete(sessionId));
+      .finally(() => {
+        inflight.delete(sessionId);
+        inflightTurn.delete(sessionId);
+      });
     inflight.set(sessionId, p);
     return p;
   }
@@ -95,6 +105,15 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       const hit = cache.get(sessionId);
       if (hit && !opts.refresh) return Promise.resolve(ok(hit.stat));
       return refresh(sessionId);
+    },
+
+    /**
+     * What the cache knows now, without asking git: the stat and the ended turn it was read after.
+     * Undefined when never read (`get` reads it).
+     */
+    peek(sessionId: string): { stat: ReviewStat; turnId: string | null } | undefined {
+      const hit = cache.get(sessionId);
+      return hit ? { stat: hit.stat, turnId: hit.turnId } : undefined;
     },
 
     /** A session moved: a worker whose turn just ended (a turn not yet counted) is read once. */

@@ -12,6 +12,7 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     prompt: ({ id, text, idempotencyKey }) => service.prompt(id, text, idempotencyKey),
     cancel: ({ id }) => service.cancel(id),
     stop: ({ id }) => service.stop(id),
+    pending: ({ id }) => service.pending(id),
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
     continue: ({ id }) => service.continue(id),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { PendingRequest, SessionSummary } from '../../shared/contracts/sessions';
 import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
@@ -157,6 +157,11 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     },
 
     cancel,
+
+    pending(id: string): Result<PendingRequest[]> {
+      const s = found(id);
+      return s.ok ? ok(reg.pending(id)) : s;
+    },
 
     answerPermission(id: string, requestKey: string, optionId: string | null): Result<{ answered: boolean }> {
       const l = live.get(id);

@@ -1,4 +1,5 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import type { PendingRequest } from '../../shared/contracts/sessions';
 import { asRpc, isObject, type JournalRecord } from '../../shared/journal';
 import type { Result } from '../../shared/result';
 import type { SessionState, TransitionRefusal, Trigger } from '../../shared/session-state';
@@ -29,11 +30,28 @@ export interface LiveDeps {
   debugPoint: (name: string) => void;
   /** Baton's answer to a permission request it answers itself (its own tools), else null: a person answers. */
   autoAnswer?: (params: unknown) => RequestPermissionResponse | null;
+  /** A request began or stopped waiting on a person. */
+  onPendingChanged?: () => void;
 }
 
 export interface PendingPermission {
   resolve: (r: RequestPermissionResponse) => void;
   params: RequestPermissionRequest;
+  /** When it began waiting on a person (ISO time). */
+  since: string;
+}
+
+/** A held request as the contract shows it: what is asked, and every option the agent offers. */
+export function pendingRequestOf(requestKey: string, p: PendingPermission): PendingRequest {
+  const tc = p.params.toolCall;
+  return {
+    requestKey,
+    title: tc.title ?? 'The agent asks for permission',
+    toolKind: tc.kind ?? 'other',
+    toolCallId: tc.toolCallId ?? null,
+    options: p.params.options.map((o) => ({ optionId: o.optionId, name: o.name, kind: o.kind })),
+    since: p.since,
+  };
 }
 
 /**
@@ -63,8 +81,9 @@ export class LiveSession {
             resolve(auto);
             return;
           }
-          this.permissions.set(requestKey, { resolve, params });
-          signal.addEventListener('abort', () => this.permissions.delete(requestKey), { once: true });
+          this.permissions.set(requestKey, { resolve, params, since: new Date().toISOString() });
+          deps.onPendingChanged?.();
+          signal.addEventListener('abort', () => this.permissions.delete(requestKey) && deps.onPendingChanged?.(), { once: true });
         }),
     });
     deps.link.onClose(() => this.onClose());
@@ -84,6 +103,7 @@ export class LiveSession {
     if (!p) return false;
     this.permissions.delete(requestKey);
     p.resolve(optionId ? { outcome: { outcome: 'selected', optionId } } : { outcome: { outcome: 'cancelled' } });
+    this.deps.onPendingChanged?.();
     return true;
   }
 
@@ -207,7 +227,9 @@ export class LiveSession {
   }
 
   private cancelPermissionsSilently(): void {
+    if (this.permissions.size === 0) return;
     this.permissions.clear();
+    this.deps.onPendingChanged?.();
   }
 
   current(): SessionRecord | null {

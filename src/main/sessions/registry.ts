@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { PendingRequest, SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState, type TransitionRefusal, type Trigger } from '../../shared/session-state';
@@ -12,7 +12,7 @@ import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
-import { LiveSession } from './live';
+import { LiveSession, pendingRequestOf } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
 import type { TurnsRepository } from './turns-repository';
@@ -41,6 +41,8 @@ export interface SessionsServiceDeps {
   hibernation?: () => HibernationSettings;
   /** The person's archive fact (the review domain's table), carried on every summary. */
   archivedOf?: (sessionId: string) => SessionSummary['archived'];
+  /** A permission request began or stopped waiting on a person (the inbox follows). */
+  onPendingChanged?: (sessionId: string) => void;
 }
 
 /** What the registry tells the hibernation timers (hibernate.ts), which are made after it. */
@@ -92,7 +94,14 @@ export function createRegistry(deps: SessionsServiceDeps) {
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
       archived: deps.archivedOf?.(s.id) ?? null,
+      agentRunning: live.has(s.id) && live.get(s.id)?.agentExited !== true,
     };
+  }
+
+  /** The permission requests a person has yet to answer, oldest first (held by the attached session). */
+  function pending(id: string): PendingRequest[] {
+    const l = live.get(id);
+    return l ? [...l.permissions.entries()].map(([requestKey, p]) => pendingRequestOf(requestKey, p)) : [];
   }
 
   /** The stored session, or `session_not_found`. */
@@ -141,6 +150,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       turns: deps.turns,
       debugPoint: deps.debugPoint,
       autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
+      onPendingChanged: () => deps.onPendingChanged?.(s.id),
       onApplied: (records) => {
         deps.emitRecords(s.id, records);
         // Its last applied seq moved; a state move has broadcast itself already.
@@ -182,6 +192,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
     stopGraceMs,
     track,
     summary,
+    pending,
     found,
     current,
     changed,

@@ -1,6 +1,7 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
 import { agentsContract } from './agents';
 import { appContract } from './app';
+import { inboxContract } from './inbox';
 import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
 import { reviewContract } from './review';
@@ -18,6 +19,7 @@ export const contract = {
   orchestrator: orchestratorContract,
   tasks: tasksContract,
   review: reviewContract,
+  inbox: inboxContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -33,8 +33,24 @@ export const SessionSummary = z.object({
   updatedAt: z.string(),
   /** A person archived it (review.archive): off the board, its uncommitted work kept under `preservedRef`. Null when on the board. */
   archived: z.object({ at: z.string(), preservedRef: z.string().nullable() }).nullable().optional(),
+  /**
+   * Its host is attached and its agent running (main knows; for 'Idle · agent not running'). Absent from an
+   * older main: unknown.
+   */
+  agentRunning: z.boolean().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
+
+/** A permission request waiting on a person, with every option the agent offers (see PendingRequestFact in src/shared/inbox.ts). */
+export const PendingRequest = z.object({
+  requestKey: z.string(),
+  title: z.string(),
+  toolKind: z.string(),
+  toolCallId: z.string().nullable(),
+  options: z.array(z.object({ optionId: z.string(), name: z.string(), kind: z.string() })),
+  since: z.string(),
+});
+export type PendingRequest = z.infer<typeof PendingRequest>;
 
 export const sessionsContract = domain({
   procedures: {
@@ -69,6 +85,8 @@ export const sessionsContract = domain({
       z.object({ id: Id, requestKey: z.string().min(1).max(200), optionId: z.string().max(200).nullable() }).strict(),
       z.object({ answered: z.boolean() }),
     ),
+    /** The permission requests waiting on a person now, oldest first. */
+    pending: procedure(z.object({ id: Id }).strict(), z.array(PendingRequest)),
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
     continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),

@@ -8,9 +8,10 @@ import { m007 } from './007_tasks';
 import { m008 } from './008_session_prompt';
 import { m009 } from './009_turn_request_ids';
 import { m010 } from './010_session_reviews';
+import { m011 } from './011_attention';
 import type { Migration } from './types';
 
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011];
 
 export const LATEST_VERSION = migrations.length;
