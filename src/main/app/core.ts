@@ -153,7 +153,11 @@ export function createCore(opts: CoreOptions): Core {
   const worktreesRepo = createWorktreesRepository(db);
   const sessionsRepo = createSessionsRepository(db);
   const reviewsRepo = createReviewRepository(db);
-  const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
+  const projectChanged = (projectId: string) => {
+    // Its approval policy may have changed: requests waiting in its sessions are looked at again (a domain rule, first).
+    domainRule('a project change', () => sessions.projectPolicyChanged(projectId));
+    hub.emit('projects.changed', { projectId });
+  };
   const projects = createProjectsService({ repo: projectsRepo, hasLiveWorktrees: (id) => worktreesRepo.hasLive(id), onChanged: projectChanged });
   const worktrees: WorktreesService = createWorktreesService({
     dataDir: opts.dataDir,

@@ -1,4 +1,5 @@
 import type { CopyFile, ProjectSummary } from '../../shared/contracts/projects';
+import type { ApprovalPolicy } from '../../shared/approval';
 import type { HarnessId } from '../../shared/harness';
 import { configuredLaunch } from '../agents/launch';
 import type { Db } from '../store/db';
@@ -14,6 +15,8 @@ export interface ProjectRecord {
   customCommand: string;
   setupCommands: string[];
   copyFiles: CopyFile[];
+  /** What Baton answers by itself for this project's sessions (a session's own policy wins). */
+  approvalPolicy: ApprovalPolicy;
 }
 
 interface ProjectRow {
@@ -27,9 +30,10 @@ interface ProjectRow {
   custom_command: string;
   setup_commands: string;
   copy_files: string;
+  approval_policy: ApprovalPolicy;
 }
 
-const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files';
+const COLUMNS = 'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands, copy_files, approval_policy';
 
 const toRecord = (r: ProjectRow): ProjectRecord => ({
   id: r.id,
@@ -42,6 +46,7 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
   customCommand: r.custom_command,
   setupCommands: JSON.parse(r.setup_commands) as string[],
   copyFiles: JSON.parse(r.copy_files) as CopyFile[],
+  approvalPolicy: r.approval_policy,
 });
 
 /** The only module that writes `projects` and `project_env`. */
@@ -67,6 +72,7 @@ export function createProjectsRepository(db: Db) {
         orchestratorAgent: r.orchestrator_agent,
         // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
         orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, r.custom_command),
+        approvalPolicy: r.approval_policy,
         sessionCounts: { active: r.active, total: r.total },
       }));
     },
@@ -84,14 +90,14 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.id, p.name, p.path, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), t, t);
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(p.id, p.name, p.path, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), p.approvalPolicy, t, t);
     },
     update(p: ProjectRecord): void {
       db.prepare(
         `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?, custom_command = ?,
-           setup_commands = ?, copy_files = ?, updated_at = ? WHERE id = ?`,
-      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
+           setup_commands = ?, copy_files = ?, approval_policy = ?, updated_at = ? WHERE id = ?`,
+      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), p.approvalPolicy, now(), p.id);
     },
     remove(id: string): boolean {
       return db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;

@@ -53,6 +53,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       envKeys: repo.envKeys(p.id),
       setupCommands: p.setupCommands,
       copyFiles: p.copyFiles,
+      approvalPolicy: p.approvalPolicy,
     });
   }
 
@@ -87,6 +88,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
         customCommand: '',
         setupCommands: [],
         copyFiles: [],
+        approvalPolicy: 'ask',
       };
       repo.insert(record);
       deps.onChanged(record.id);

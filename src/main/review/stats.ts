@@ -31,6 +31,8 @@ export function createReviewStats(deps: ReviewStatsDeps) {
   const inflight = new Map<string, Promise<Result<ReviewStat>>>();
   /** The ended turn each read in flight was started after. */
   const inflightTurn = new Map<string, string | null>();
+  /** Reads queued behind one in flight (above); idle() waits for them too. */
+  const chained = new Set<Promise<Result<ReviewStat>>>();
   const limit = Math.max(1, deps.concurrency ?? 2);
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -78,7 +80,9 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     if (running) {
       if (inflightTurn.get(sessionId) === turnId) return running;
       // A turn ended while git was being asked: that read may predate the turn's changes, so read again after it.
-      return running.then(() => refresh(sessionId));
+      const again = running.then(() => refresh(sessionId)).finally(() => chained.delete(again));
+      chained.add(again);
+      return again;
     }
     inflightTurn.set(sessionId, turnId);
     const p = slot(() => compute(sessionId))
@@ -133,7 +137,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     },
 
     async idle(): Promise<void> {
-      await Promise.allSettled([...inflight.values()]);
+      while (inflight.size > 0 || chained.size > 0) await Promise.allSettled([...inflight.values(), ...chained]);
     },
   };
 }

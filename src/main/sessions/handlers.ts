@@ -13,6 +13,7 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     cancel: ({ id }) => service.cancel(id),
     stop: ({ id }) => service.stop(id),
     pending: ({ id }) => service.pending(id),
+    setApprovalPolicy: ({ id, policy }) => service.setApprovalPolicy(id, policy),
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
     continue: ({ id }) => service.continue(id),

@@ -107,6 +107,16 @@ export class LiveSession {
     return true;
   }
 
+  /** Answers a held request with Baton's own answer (an approval policy now covering it). */
+  answerWith(requestKey: string, response: RequestPermissionResponse): boolean {
+    const p = this.permissions.get(requestKey);
+    if (!p) return false;
+    this.permissions.delete(requestKey);
+    p.resolve(response);
+    this.deps.onPendingChanged?.();
+    return true;
+  }
+
   cancelPermissions(): void {
     for (const key of [...this.permissions.keys()]) this.answer(key, null);
   }

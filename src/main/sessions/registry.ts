@@ -10,6 +10,8 @@ import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
+import type { RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import { effectivePolicy } from '../../shared/approval';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
 import { LiveSession, pendingRequestOf } from './live';
@@ -95,6 +97,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       updatedAt: s.updatedAt,
       archived: deps.archivedOf?.(s.id) ?? null,
       agentRunning: live.has(s.id) && live.get(s.id)?.agentExited !== true,
+      approvalPolicy: s.approvalPolicy,
     };
   }
 
@@ -140,6 +143,26 @@ export function createRegistry(deps: SessionsServiceDeps) {
     return l;
   }
 
+  /** Baton's own answer to a request of this session's agent (its tools, its approval policy as stored now), or null. */
+  function autoAnswerFor(s: SessionRecord, params: unknown): RequestPermissionResponse | null {
+    const servers = (deps.mcpServersFor?.(s) ?? []).map((m) => m.name);
+    const policy = effectivePolicy(deps.sessions.get(s.id)?.approvalPolicy, deps.projects.get(s.projectId)?.approvalPolicy);
+    return autoAnswer(params, servers, policy);
+  }
+
+  /** A policy changed: requests waiting now that it covers are answered as if they had just arrived. Returns how many. */
+  function applyPolicy(id: string): number {
+    const l = live.get(id);
+    const s = deps.sessions.get(id);
+    if (!l || !s) return 0;
+    let answered = 0;
+    for (const [key, p] of [...l.permissions]) {
+      const auto = autoAnswerFor(s, p.params);
+      if (auto && l.answerWith(key, auto)) answered++;
+    }
+    return answered;
+  }
+
   function makeLive(s: SessionRecord, link: HostLink): LiveSession {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
@@ -149,7 +172,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       transition: (to, trigger, opts) => transition(s.id, to, trigger, opts),
       turns: deps.turns,
       debugPoint: deps.debugPoint,
-      autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
+      autoAnswer: (params) => autoAnswerFor(s, params),
       onPendingChanged: () => deps.onPendingChanged?.(s.id),
       onApplied: (records) => {
         deps.emitRecords(s.id, records);
@@ -193,6 +216,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
     track,
     summary,
     pending,
+    applyPolicy,
     found,
     current,
     changed,

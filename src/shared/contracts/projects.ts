@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { APPROVAL_POLICIES } from '../approval';
 import { HARNESS_IDS } from '../harness';
 
 const Id = z.string().min(1).max(100);
@@ -41,6 +42,8 @@ export const ProjectSummary = z.object({
    */
   orchestratorLaunch: z.string().nullable(),
   sessionCounts: z.object({ active: z.number().int(), total: z.number().int() }),
+  /** What Baton answers by itself for the project's sessions (src/shared/approval.ts). Absent from an older main: ask. */
+  approvalPolicy: z.enum(APPROVAL_POLICIES).optional(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
@@ -59,6 +62,7 @@ export const ProjectSettings = z.object({
   envKeys: z.array(z.string()),
   setupCommands: z.array(z.string()),
   copyFiles: z.array(CopyFile),
+  approvalPolicy: z.enum(APPROVAL_POLICIES),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
@@ -80,6 +84,8 @@ export const ProjectPatch = z
     customCommand: z.string().max(4000),
     setupCommands: z.array(z.string().trim().min(1).max(2000)).max(20),
     copyFiles: z.array(CopyFile).max(50),
+    /** Ask, Auto-approve edits, or Auto-approve everything; requests waiting now that the new policy covers are answered at once. */
+    approvalPolicy: z.enum(APPROVAL_POLICIES),
   })
   .partial()
   .strict();

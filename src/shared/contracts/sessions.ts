@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { APPROVAL_POLICIES } from '../approval';
 import { HARNESS_IDS } from '../harness';
 import { JournalRecordSchema } from '../journal';
 import { SESSION_STATES } from '../session-state';
@@ -38,6 +39,8 @@ export const SessionSummary = z.object({
    * older main: unknown.
    */
   agentRunning: z.boolean().optional(),
+  /** The session's own approval policy; null: it follows its project's. Absent from an older main: null. */
+  approvalPolicy: z.enum(APPROVAL_POLICIES).nullable().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
@@ -87,6 +90,11 @@ export const sessionsContract = domain({
     ),
     /** The permission requests waiting on a person now, oldest first. */
     pending: procedure(z.object({ id: Id }).strict(), z.array(PendingRequest)),
+    /**
+     * This session's own approval policy (null: follow the project's). Requests waiting now that it covers are
+     * answered at once, journaled and marked auto-approved.
+     */
+    setApprovalPolicy: procedure(z.object({ id: Id, policy: z.enum(APPROVAL_POLICIES).nullable() }).strict(), SessionSummary),
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
     continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),
