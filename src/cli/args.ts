@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { APPROVAL_POLICIES, type ApprovalPolicy } from '../shared/approval';
 import type { DiffScope } from '../shared/contracts/review';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
 import { HARNESS_IDS, type HarnessId } from '../shared/harness';
@@ -20,7 +21,11 @@ export type Command =
   | { kind: 'pr'; session: string; title?: string }
   | { kind: 'archive'; session: string; deleteBranch: boolean; force: boolean }
   | { kind: 'project_add'; path: string }
-  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string };
+  | { kind: 'session_new'; project: string; prompt: string; agent?: HarnessId; base?: string }
+  | { kind: 'inbox'; project?: string }
+  | { kind: 'answer'; session: string; option: string; request?: string }
+  | { kind: 'session_show'; session: string }
+  | { kind: 'policy'; target: string; policy: ApprovalPolicy | 'inherit' };
 
 export interface Invocation {
   command: Command;
@@ -43,6 +48,14 @@ Commands:
   project add <path>                  add a git repository as a project
   session new <project> --prompt TEXT [--agent claude-code|codex|gemini|custom] [--base BRANCH]
                                       start a worker session in its own worktree
+  session show <session>              its state, the requests waiting on you, and its last messages
+  inbox [<project>]                   what needs you across every project (permissions, failures, changes to review)
+  answer <session> <option> [--request KEY]
+                                      answer its waiting permission request: an option's id, or allow,
+                                      allow-always, reject, reject-always (the oldest request unless --request)
+  policy <project|session> ask|edits|all|inherit
+                                      what Baton approves by itself: nothing, file edits, or everything;
+                                      inherit: a session follows its project's
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
   commit <session> -m MESSAGE [<file>...]
@@ -99,6 +112,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         'delete-branch': { type: 'boolean' },
         force: { type: 'boolean' },
         archived: { type: 'boolean' },
+        request: { type: 'string' },
       },
     });
   } catch (e) {
@@ -114,6 +128,10 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
   const c = command.value;
   if ((values.body !== undefined || values.priority !== undefined) && c.kind !== 'task_add') return usage('--body and --priority belong to `task add`.');
   if (values.status !== undefined && c.kind !== 'task_list') return usage('--status belongs to `task list`.');
+  if (values.request !== undefined) {
+    if (c.kind !== 'answer') return usage('--request belongs to `answer`.');
+    c.request = values.request;
+  }
   if (c.kind === 'task_add') {
     if (values.priority !== undefined) {
       if (!oneOf(TASK_PRIORITIES, values.priority)) return usage(`--priority must be one of ${TASK_PRIORITIES.join(', ')}; got "${values.priority}".`);
@@ -235,6 +253,23 @@ function commandOf(words: readonly string[]): Result<Command> {
       if (second === undefined) return usage('Usage: baton commit <session> -m MESSAGE [<file>...]');
       return { ok: true, value: { kind: 'commit', session: second, message: '', paths: [...rest] } };
     }
+    case 'inbox': {
+      const extra = words.slice(2);
+      if (extra.length) return usage(`Too many arguments for \`inbox\`: ${extra.join(' ')}`);
+      return { ok: true, value: { kind: 'inbox', ...(second !== undefined ? { project: second } : {}) } };
+    }
+    case 'answer': {
+      const [option, ...extra] = rest;
+      if (second === undefined || option === undefined) return usage('Usage: baton answer <session> <option>; the option is its id or allow, allow-always, reject, reject-always.');
+      return extra.length ? usage(`Too many arguments for \`answer\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'answer', session: second, option } };
+    }
+    case 'policy': {
+      const [p, ...extra] = rest;
+      const choices = [...APPROVAL_POLICIES, 'inherit'] as const;
+      if (second === undefined || p === undefined) return usage(`Usage: baton policy <project|session> ${choices.join('|')}`);
+      if (!oneOf(choices, p)) return usage(`The policy must be one of ${choices.join(', ')}; got "${p}".`);
+      return extra.length ? usage(`Too many arguments for \`policy\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'policy', target: second, policy: p } };
+    }
     case 'project':
     case 'projects': {
       if (second !== 'add') return usage(second === undefined ? '`project` needs a subcommand: add.' : `Unknown project subcommand "${second}"; use add.`);
@@ -249,7 +284,12 @@ function commandOf(words: readonly string[]): Result<Command> {
         if (project === undefined) return usage('Usage: baton session new <project> --prompt TEXT [--agent ...] [--base BRANCH]');
         return extra.length ? usage(`Too many arguments for \`session new\`: ${extra.join(' ')} (quote the prompt)`) : { ok: true, value: { kind: 'session_new', project, prompt: '' } };
       }
-      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list.' : `Unknown session subcommand "${second}"; use list.`);
+      if (second === 'show') {
+        const [session, ...extra] = rest;
+        if (session === undefined) return usage('Usage: baton session show <session>');
+        return extra.length ? usage(`Too many arguments for \`session show\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_show', session } };
+      }
+      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new or show.' : `Unknown session subcommand "${second}"; use list, new or show.`);
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }

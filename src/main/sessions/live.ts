@@ -1,6 +1,6 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import type { PendingRequest } from '../../shared/contracts/sessions';
-import { asRpc, isObject, type JournalRecord } from '../../shared/journal';
+import { asRpc, idKey, isObject, isResponse, type JournalRecord } from '../../shared/journal';
 import type { Result } from '../../shared/result';
 import type { SessionState, TransitionRefusal, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
@@ -162,6 +162,7 @@ export class LiveSession {
       const auto = signal?.kind === 'permission_requested' && !!this.deps.autoAnswer?.(asRpc(r.msg)?.params);
       if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) this.onSignal(signal, turnEnds.has(r.seq));
       if (r.dir === 'in') this.acp.deliver(r.msg);
+      else if (r.dir === 'out') this.forgetAnswered(r);
     }
     deps.debugPoint('before_broadcast');
     if (result.applied.length > 0) deps.onApplied(result.applied);
@@ -234,6 +235,17 @@ export class LiveSession {
   /** The agent exited on its own and the host is closing: a prompt now would go nowhere. */
   get agentExited(): boolean {
     return this.agentGone;
+  }
+
+  /**
+   * An answer already journaled (sent by an earlier main, applied only now that the host streams it): the request
+   * redelivered at reattach, read from the applied records that stopped short of that answer, waits on nobody.
+   * The agent has its answer; the SDK's copy is left unanswered rather than answered twice.
+   */
+  private forgetAnswered(r: JournalRecord): void {
+    const m = asRpc(r.msg);
+    if (!m || !isResponse(m)) return;
+    if (this.permissions.delete(idKey(m.id))) this.deps.onPendingChanged?.();
   }
 
   private cancelPermissionsSilently(): void {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../../../src/main/app/paths';
-import type { TranscriptItem } from '../../../src/shared/transcript';
+import { buildTranscript, type TranscriptItem } from '../../../src/shared/transcript';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Harness } from '../../support/core-harness';
 import { waitUntil } from '../../support/scripted';
@@ -125,5 +125,34 @@ describe('approval policies', () => {
     // A project switched back to Ask changes nothing for what is already waiting.
     await h.must('projects.update', { id: projectId, patch: { approvalPolicy: 'ask' } });
     expect(await pendingTitle(id)).toEqual(['Edit b']);
+  });
+});
+
+describe('a request answered by a main that closed before its answer was applied', () => {
+  it('waits on nobody once the next main applies the answer: nothing pending, the answer in the transcript', { timeout: 90_000 }, async () => {
+    h = createHarness();
+    const { id } = await idleWorker('ask');
+    await h.must('sessions.prompt', { id, text: 'only reject', idempotencyKey: 'reattach-1' });
+    const [asked] = await waitUntil(() => h.must('sessions.pending', { id }), (p) => p.length === 1, WAIT_MS, 'the request');
+    await h.core.close();
+
+    // A second main answers and closes at once, before the host streams its answer back to be applied.
+    const second = h.reopen();
+    await second.core.recover();
+    const held = await waitUntil(() => second.call<{ requestKey: string }[]>('sessions.pending', { id }), (p) => p.length === 1, WAIT_MS, 'the request redelivered');
+    expect(held[0]?.requestKey).toBe(asked?.requestKey);
+    const lastBefore = (await second.call<{ lastSeq: number }>('sessions.get', { id })).lastSeq;
+    expect(await second.call('sessions.answerPermission', { id, requestKey: asked!.requestKey, optionId: 'no' })).toEqual({ answered: true });
+    await second.core.close();
+
+    // The third main finds the request in its applied records without the answer after it, and redelivers it; the answer
+    // streams in next, and with it the request stops waiting.
+    const third = h.reopen();
+    await third.core.recover();
+    const done = await waitUntil(() => third.call<{ lastSeq: number; state: string }>('sessions.get', { id }), (s) => s.lastSeq > lastBefore + 1 && s.state === 'idle', WAIT_MS, 'the answer applied');
+    expect(done.state).toBe('idle');
+    expect(await waitUntil(() => third.call<unknown[]>('sessions.pending', { id }), (p) => p.length === 0, WAIT_MS, 'no request left waiting')).toEqual([]);
+    const journaled = buildTranscript(await recordsOf(third.call, id));
+    expect(permissionsOf(journaled.items).at(-1)?.outcome).toEqual({ kind: 'selected', optionId: 'no', name: 'Reject' });
   });
 });
