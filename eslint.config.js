@@ -9,6 +9,9 @@ const APP_ONLY_PACKAGES = ['electron', 'better-sqlite3', 'ws'].map((name) => ({
   message: `${name} belongs to main's adapters, not to this layer.`,
 }));
 
+/** What every file under src/renderer may not import (the folder blocks below repeat it: a later block's rule replaces an earlier one's). */
+const RENDERER_PATTERNS = [NODE_BUILTINS, { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract client.' }];
+
 /** What every file under src/main may not import (the domain and lib blocks below repeat it: a later block's rule replaces an earlier one's). */
 const MAIN_PATHS = [{ name: 'electron', message: 'electron only under src/main/electron: the brain runs under plain Node.' }];
 const MAIN_PATTERNS = [{ group: ['**/renderer/**', '**/preload/**'], message: 'main does not import the renderer or preload.' }];
@@ -22,7 +25,10 @@ const NOT_DOMAINS = ['api', 'app', 'electron', 'runtime', 'control', 'lib', 'hos
  * electron only under src/main/electron and src/preload; the session host imports
  * nothing from the app; inside src/main, a domain imports neither the API edge nor
  * runtime's files (runtime's index is its port), and lib imports nothing from main.
- * Folder-level import cycles in src/main are caught by tests/unit/lint/import-cycles.test.ts.
+ * Inside src/renderer/src (docs/adr/0015-renderer-by-feature.md): ui/ and api/ import only shared;
+ * a feature uses another only through its index.ts, and never the shell or the store's assembly;
+ * app/ (the store) imports slices, not components; shell/ composes everything.
+ * Folder-level import cycles in src/main and between the renderer's features are caught by tests/unit/lint/import-cycles.test.ts.
  */
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -60,12 +66,59 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { paths: APP_ONLY_PACKAGES, patterns: RENDERER_PATTERNS }] },
+  },
+  {
+    // ui/ and api/ are the bottom of the renderer: React, packages and src/shared (three levels up) only.
+    files: ['src/renderer/src/ui/**', 'src/renderer/src/api/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: APP_ONLY_PACKAGES,
-          patterns: [NODE_BUILTINS, { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract client.' }],
+          patterns: [
+            ...RENDERER_PATTERNS,
+            { regex: '^\\.\\./(?!\\.\\./\\.\\./shared/)', message: 'ui/ and api/ are the bottom of the renderer: they import React, packages and src/shared only, never the store or a feature.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/src/features/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: APP_ONLY_PACKAGES,
+          patterns: [
+            ...RENDERER_PATTERNS,
+            {
+              regex: '^\\.\\./[^./][^/]*/',
+              message: "A feature uses another only through its index.ts ('../<domain>'), never one of its files: add what you need to that index.",
+            },
+            {
+              regex: '^\\.\\./\\.\\./(shell|app/store)(/|$)',
+              message: 'A feature imports neither the shell nor the store assembly (app/store.ts): it reaches the store through app/react (useBaton) and app/types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // app/ builds the one store from the features' slices; components are composed in shell/.
+    files: ['src/renderer/src/app/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: APP_ONLY_PACKAGES,
+          patterns: [
+            ...RENDERER_PATTERNS,
+            { regex: '^\\.\\./shell(/|$)', message: 'app/ holds the store; the shell (shell/) sits on top of it, not under it.' },
+            { regex: '^\\.\\./features/[^/]+/[A-Z]', caseSensitive: true, message: "app/ imports the features' slices, not their components: those are composed in shell/." },
+          ],
         },
       ],
     },

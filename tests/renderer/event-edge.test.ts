@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, createSubscribe } from '../../src/renderer/src/api/client';
 import type { Transport } from '../../src/renderer/src/api/transport';
-import { connectStore, createBatonStore } from '../../src/renderer/src/stores';
+import { connectStore, createBatonStore } from '../../src/renderer/src/app/store';
 import { ErrorCode } from '../../src/shared/errors';
 import { fail, ok } from '../../src/shared/result';
 import { until } from '../support/wait';

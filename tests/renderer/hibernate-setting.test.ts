@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minutesText, parseMinutes } from '../../src/renderer/src/components/hibernate-setting';
+import { minutesText, parseMinutes } from '../../src/renderer/src/features/settings/hibernate-setting';
 
 describe('the hibernation minutes field of the settings dialog', () => {
   it('shows the stored seconds as minutes, the default when none was saved', () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OrchestratorStatus, ReplacementView } from '../../src/shared/contracts/orchestrator';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { RunView, TaskView, WakeView } from '../../src/shared/contracts/tasks';
-import { harnessLabel, plural, timeAgo } from '../../src/renderer/src/format';
-import type { BatonState } from '../../src/renderer/src/stores';
+import { harnessLabel, plural, timeAgo } from '../../src/renderer/src/ui/format';
+import type { BatonState } from '../../src/renderer/src/app/store';
 import {
   describeFailure,
   describeRestartNeeded,
@@ -14,8 +14,8 @@ import {
   selectIsDuplicate,
   selectOrchestrator,
   selectRevivalBlock,
-} from '../../src/renderer/src/stores/orchestrator';
-import { attentionNote, describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/stores/tasks';
+} from '../../src/renderer/src/features/orchestrator/orchestrator';
+import { attentionNote, describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/features/tasks/tasks';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const session = (over: Partial<SessionSummary> = {}): SessionSummary => ({

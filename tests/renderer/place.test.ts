@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/app/core';
 import { createApi } from '../../src/renderer/src/api/client';
-import { connectStore, createBatonStore, type BatonStore } from '../../src/renderer/src/stores';
-import { placeKey, type PlaceStorage } from '../../src/renderer/src/stores/place';
-import { selectSelectedProject } from '../../src/renderer/src/stores/projects';
-import { selectOpenSession } from '../../src/renderer/src/stores/sessions';
-import { selectSessionAction } from '../../src/renderer/src/stores/session-actions';
+import { connectStore, createBatonStore, type BatonStore } from '../../src/renderer/src/app/store';
+import { placeKey, type PlaceStorage } from '../../src/renderer/src/app/place';
+import { selectSelectedProject } from '../../src/renderer/src/features/projects/projects';
+import { selectOpenSession } from '../../src/renderer/src/features/session/sessions';
+import { selectSessionAction } from '../../src/renderer/src/features/recovery/session-actions';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import { createHarness, makeRepo, type Harness } from '../support/core-harness';
 import { waitUntil } from '../support/scripted';

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AppStatus, ReconcileReport } from '../../src/shared/contracts/app';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../src/shared/journal';
-import { reconcileFinished } from '../../src/renderer/src/stores/app';
-import { describeUncleanStart, reportPhrases, summarizeReport, uncleanStartAdvice } from '../../src/renderer/src/stores/recovery';
-import { actionFailure, CONTINUED } from '../../src/renderer/src/stores/session-actions';
-import { transcriptWasRebuilt } from '../../src/renderer/src/stores/sessions';
+import { reconcileFinished } from '../../src/renderer/src/app/status';
+import { describeUncleanStart, reportPhrases, summarizeReport, uncleanStartAdvice } from '../../src/renderer/src/features/recovery/recovery';
+import { actionFailure, CONTINUED } from '../../src/renderer/src/features/recovery/session-actions';
+import { transcriptWasRebuilt } from '../../src/renderer/src/features/session/sessions';
 
 const summary = (over: Partial<SessionSummary> = {}): SessionSummary => ({
   id: 's1',

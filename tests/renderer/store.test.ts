@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/renderer/src/api/client';
-import { connectStore, createBatonStore, type BatonStore } from '../../src/renderer/src/stores';
-import { selectStoreError } from '../../src/renderer/src/stores/app';
-import { selectConnectionLabel } from '../../src/renderer/src/stores/connection';
-import { selectProjects, selectSelectedProject } from '../../src/renderer/src/stores/projects';
-import { selectWorktreePanel } from '../../src/renderer/src/stores/worktrees';
+import { connectStore, createBatonStore, type BatonStore } from '../../src/renderer/src/app/store';
+import { selectStoreError } from '../../src/renderer/src/app/status';
+import { selectConnectionLabel } from '../../src/renderer/src/app/connection';
+import { selectProjects, selectSelectedProject } from '../../src/renderer/src/features/projects/projects';
+import { selectWorktreePanel } from '../../src/renderer/src/features/worktrees/worktrees';
 import { createHarness, makeRepo, type Harness } from '../support/core-harness';
 import { inProcessTransport } from './in-process-transport';
 import { until as waitFor } from '../support/wait';

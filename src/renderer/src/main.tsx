@@ -1,10 +1,11 @@
+/** The renderer's entry: picks the transport, builds the store, connects it to main and renders the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App } from './shell/App';
 import { createApi, pickTransport } from './api/client';
-import { connectStore, createBatonStore } from './stores';
-import type { PlaceStorage } from './stores/place';
-import { ServicesContext } from './stores/react';
+import { connectStore, createBatonStore } from './app/store';
+import type { PlaceStorage } from './app/place';
+import { ServicesContext } from './app/react';
 import './styles/app.css';
 import './styles/recovery.css';
 import './styles/orchestrator.css';

@@ -52,11 +52,13 @@ export interface Snapshot {
 /** Taken while no main process runs, so the database and the journal of a dead host cannot move underneath it. */
 export function snapshot(w: RecoveryWorld): Map<string, Snapshot> {
   const out = new Map<string, Snapshot>();
-  for (const db of w.readDb().sessions) {
+  const { sessions, turns } = w.readDb();
+  for (const db of sessions) {
     const hostAlive = RecoveryWorld.hostAlive(db);
     const journal = readDiskJournal(w.dataDir, db.id);
     const facts = journalFacts(journal.records);
-    out.set(db.id, { db, hostAlive, facts, journalLength: journal.records.length, expected: expectedAfterRecovery(db.state, hostAlive, facts) });
+    const checkpointed = turns.find((t) => t.sessionId === db.id && t.status === 'dispatching')?.prompt ?? null;
+    out.set(db.id, { db, hostAlive, facts, journalLength: journal.records.length, expected: expectedAfterRecovery(db.state, hostAlive, facts, checkpointed) });
   }
   return out;
 }
@@ -80,6 +82,7 @@ export async function checkRecovered(w: RecoveryWorld, id: string, before: Snaps
     if (summary.state === 'interrupted') expectMarked(records, journal, why);
     return summary;
   }
+  if (before.expected.kind === 'resent') return checkResent(w, id, before.expected.prompt, why, label);
   if (before.expected.kind === 'reattached') {
     expect(LIVE, why).toContain(summary.state);
     await waitUntil(() => w.get(id), (s) => s.lastSeq >= before.journalLength, 30_000, `${label} to catch up with its live host`);
@@ -91,6 +94,31 @@ export async function checkRecovered(w: RecoveryWorld, id: string, before: Snaps
   const { records, journal } = await checkProjection(w, id, !hostNow, label);
   if (before.expected.marker) expectMarked(records, journal, why);
   return summary;
+}
+
+/**
+ * The prompt main had checkpointed but not sent when it died goes out after
+ * the reconcile: the agent is started again for it and the prompt reaches
+ * the journal, once. Unless the new host dies on the way (an armed crash
+ * point): then the session is interrupted or failed, never left starting.
+ */
+async function checkResent(w: RecoveryWorld, id: string, prompt: string, why: string, label: string): Promise<SessionSummary> {
+  const sent = (records: readonly JournalRecord[]) => records.filter((r) => r.dir === 'out' && isPromptOf(r.msg, prompt)).length;
+  const settled = await waitUntil(
+    async () => ({ s: await w.get(id), n: sent(readDiskJournal(w.dataDir, id).records) }),
+    ({ s, n }) => n > 0 || s.state === 'interrupted' || s.state === 'failed',
+    30_000,
+    `${label}: the checkpointed prompt to go out (${why})`,
+  );
+  expect(settled.n, `${why}: the checkpointed prompt went out once`).toBeLessThanOrEqual(1);
+  if (settled.n === 0) expect(['interrupted', 'failed'], why).toContain(settled.s.state);
+  await checkProjection(w, id, false, label);
+  return settled.s;
+}
+
+function isPromptOf(msg: unknown, prompt: string): boolean {
+  if (typeof msg !== 'object' || msg === null || !('method' in msg) || msg.method !== 'session/prompt' || !('params' in msg)) return false;
+  return JSON.stringify(msg.params).includes(JSON.stringify(prompt).slice(1, -1));
 }
 
 /** An interrupted turn is closed by a marker after its prompt, and no tool of it is shown as still running. */

@@ -115,10 +115,21 @@ export function journalFacts(records: readonly JournalRecord[]): JournalFacts {
   return { turnOpen: prompts.size > 0, exit, lastCompleted: lastCompleted ? (tools.get(lastCompleted) ?? null) : null, tools, lastPromptAt, lastMarkerAt, turnsEnded };
 }
 
-/** What design.md's recovery table says a session becomes: one state, or "reattached" (it goes on running). */
-export type Expected = { kind: 'state'; state: SessionState; marker: boolean } | { kind: 'reattached' };
+/**
+ * What design.md's recovery table says a session becomes: one state, "reattached" (it goes on running), or
+ * "resent": idle with a prompt checkpointed in the database but never journaled (main died between the two),
+ * which goes out after the reconcile, the agent started again for it (persist, then act, even across a crash).
+ */
+export type Expected = { kind: 'state'; state: SessionState; marker: boolean } | { kind: 'reattached' } | { kind: 'resent'; prompt: string };
 
-export function expectedAfterRecovery(dbState: SessionState, hostAlive: boolean, f: JournalFacts): Expected {
+/** `checkpointed`: the prompt of a turn the database holds as dispatching (never sent), if there is one. */
+export function expectedAfterRecovery(dbState: SessionState, hostAlive: boolean, f: JournalFacts, checkpointed: string | null = null): Expected {
+  const after = recoveredState(dbState, hostAlive, f);
+  if (checkpointed !== null && after.kind === 'state' && after.state === 'idle') return { kind: 'resent', prompt: checkpointed };
+  return after;
+}
+
+function recoveredState(dbState: SessionState, hostAlive: boolean, f: JournalFacts): Expected {
   const state = (s: SessionState, marker = false): Expected => ({ kind: 'state', state: s, marker });
   if (dbState === 'stopped' || dbState === 'retired' || dbState === 'failed' || dbState === 'interrupted') return state(dbState);
   // Spawn never completed: failed, Retry offered.

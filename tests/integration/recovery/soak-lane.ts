@@ -156,7 +156,7 @@ export class SoakLane {
     }
     const before = snapshot(w);
     const t0 = Date.now();
-    await w.start(this.hostCrashPoint([...before.values()].some((b) => b.expected.kind === 'state' && b.expected.state !== 'stopped')));
+    await w.start(this.hostCrashPoint([...before.values()].some((b) => b.expected.kind === 'resent' || (b.expected.kind === 'state' && b.expected.state !== 'stopped'))));
     const t1 = Date.now();
     this.stats.restartMs += t1 - t0;
     this.log(`restarted: listening after ${w.lastStart.openMs} ms, reconciled after ${w.lastStart.reconciledMs} ms`);

@@ -1,3 +1,4 @@
+/** The Electron transport: calls and events through the preload's bridge. */
 import { ErrorCode } from '../../../shared/errors';
 import type { BatonBridge } from '../../../shared/ipc';
 import { fail, type Result } from '../../../shared/result';

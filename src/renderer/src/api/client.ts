@@ -1,3 +1,4 @@
+/** The contract client: `api.<domain>.<procedure>(input)` and parsed event subscriptions, built from the contract. */
 import { eventSchema } from '../../../shared/contract';
 import { contract, type Api, type BatonEvent, type BatonPayload } from '../../../shared/contracts';
 import type { BatonBridge } from '../../../shared/ipc';

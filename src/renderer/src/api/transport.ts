@@ -1,3 +1,4 @@
+/** What the client needs from a wire (call, subscribe, connection state, resync), whichever one carries it. */
 import type { Result } from '../../../shared/result';
 
 export type ConnectionState =

@@ -1,3 +1,4 @@
+/** The browser-mode transport: one WebSocket with the token in its first frame, reconnecting with backoff. */
 import { ErrorCode } from '../../../shared/errors';
 import { fail, type Result } from '../../../shared/result';
 import { HTTP_PATHS, ServerFrame, WS_CLOSE, type AuthFrame, type ClientFrame } from '../../../shared/wire';

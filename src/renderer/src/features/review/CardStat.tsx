@@ -1,3 +1,4 @@
+/** A worker card's change at a glance (files, +/−, merged, PR), read from main's cache. */
 import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';

@@ -1,7 +1,8 @@
+/** A session's Changes tab: the file tree, the diff, review comments and commit / merge / PR. */
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { DiffScope } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
-import { Spinner } from '../../components/ui';
+import { Spinner } from '../../ui/feedback';
 import { CommentTray } from './CommentTray';
 import { useReview } from './context';
 import { FileList } from './FileList';

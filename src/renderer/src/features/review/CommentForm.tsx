@@ -1,3 +1,4 @@
+/** The review-comment box under the selected diff lines. */
 import { useState } from 'react';
 
 /** The box under the selected lines: a review comment for the agent, kept until sent. */

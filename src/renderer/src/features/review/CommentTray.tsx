@@ -1,3 +1,4 @@
+/** The review comments written so far, sent to the agent as one prompt. */
 import { useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';

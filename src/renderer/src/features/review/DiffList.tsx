@@ -1,9 +1,10 @@
+/** Every changed file's diff, virtualized by file (loaded lazily: its own chunk). */
 import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from '@git-diff-view/react';
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DiffFileView, FileContents } from '../../../../shared/contracts/review';
-import { useServices } from '../../stores/react';
+import { useServices } from '../../app/react';
 import { CommentForm } from './CommentForm';
 import { useReview } from './context';
 import { fileBadge, languageOf, omittedText, type ReviewComment } from './selectors';

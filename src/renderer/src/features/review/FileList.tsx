@@ -1,3 +1,4 @@
+/** The changed files as a virtualized tree, with status, +/− and the pick for a commit. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import type { DiffFileView } from '../../../../shared/contracts/review';

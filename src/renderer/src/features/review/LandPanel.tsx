@@ -1,8 +1,9 @@
+/** Commit, Merge and Push & PR for one session, each with its outcome. */
 import { useMemo, useState } from 'react';
 import { MERGE_MODES } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { buildTranscript } from '../../../../shared/transcript';
-import { useBaton, useServices } from '../../stores/react';
+import { useBaton, useServices } from '../../app/react';
 import { commitOutcome, defaultCommitMessage, lastAgentSummary, mergeOutcome, prOutcome, type Outcome } from './selectors';
 
 const NO_RECORDS: never[] = [];

@@ -1,4 +1,5 @@
-import { useBaton } from '../../stores/react';
+/** A link to a session's Changes tab from elsewhere (a worktree row). */
+import { useBaton } from '../../app/react';
 import { useReview } from './context';
 
 /** Opens a session's Changes tab from elsewhere (a worktree row): the board, the session, its Changes. */

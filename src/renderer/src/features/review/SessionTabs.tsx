@@ -1,3 +1,4 @@
+/** The Transcript | Changes tabs in a session's header. */
 import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';

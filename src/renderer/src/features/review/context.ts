@@ -1,6 +1,7 @@
+/** The review store per window, and `useReview(selector)` over it. */
 import { useStore } from 'zustand';
 import type { Api } from '../../../../shared/contracts';
-import { useServices } from '../../stores/react';
+import { useServices } from '../../app/react';
 import { connectReviewStore, createReviewStore, type ReviewState, type ReviewStore } from './store';
 
 // One review store per app (per contract client), connected to main's events for the app's lifetime.

@@ -1,3 +1,4 @@
+/** The Changes view's pure rules and selectors, tested without React. */
 import type { CommitView, DiffFileView, MergeView, PrView, ReviewStat } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import type { TranscriptItem } from '../../../../shared/transcript';

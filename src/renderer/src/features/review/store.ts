@@ -1,3 +1,4 @@
+/** The review feature's own store: card stats, the open diff and draft comments, kept in step with main. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../../shared/contracts';
 import type { DiffScope, DiffView, ReviewStat } from '../../../../shared/contracts/review';

@@ -1,3 +1,4 @@
+/** The OS colour scheme as a hook, for the diff library. */
 import { useSyncExternalStore } from 'react';
 
 // One query for the whole page: every file's view reads it, and matchMedia is not free.

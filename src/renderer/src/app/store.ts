@@ -1,0 +1,96 @@
+/** The renderer's one store: its slices built together, and connected to main (load by query, follow by event, resync after a reconnect). */
+import { createStore } from 'zustand/vanilla';
+import { createSubscribe } from '../api/client';
+import type { Transport } from '../api/transport';
+import { createAgentsSlice } from '../features/settings/agents';
+import { createAppSlice } from './status';
+import { createConnectionSlice } from './connection';
+import { createFollowSlice, followedProjects, isFollowed } from './follow';
+import { createOrchestratorSlice } from '../features/orchestrator/orchestrator';
+import { createPlaceSlice, keepPlace } from './place';
+import { createProjectsSlice } from '../features/projects/projects';
+import { createRecoverySlice } from '../features/recovery/recovery';
+import { createSessionActionsSlice } from '../features/recovery/session-actions';
+import { createSessionsSlice } from '../features/session/sessions';
+import { createTasksSlice } from '../features/tasks/tasks';
+import { createWorktreesSlice } from '../features/worktrees/worktrees';
+
+import type { BatonState, BatonStore, StoreDeps } from './types';
+
+export type { BatonState, BatonStore, StoreDeps };
+
+
+export function createBatonStore(deps: StoreDeps): BatonStore {
+  const store = createStore<BatonState>()((...a) => ({
+    ...createConnectionSlice(...a),
+    ...createFollowSlice(...a),
+    ...createAppSlice(deps)(...a),
+    ...createProjectsSlice(deps)(...a),
+    ...createWorktreesSlice(deps)(...a),
+    ...createRecoverySlice(deps)(...a),
+    ...createSessionsSlice(deps)(...a),
+    ...createSessionActionsSlice(deps)(...a),
+    ...createOrchestratorSlice(deps)(...a),
+    ...createTasksSlice(deps)(...a),
+    ...createPlaceSlice(deps)(...a),
+    ...createAgentsSlice(deps)(...a),
+  }));
+  if (deps.places) keepPlace(store, deps.places);
+  return store;
+}
+
+/**
+ * The renderer mirrors main: load by query, follow by event, and reload
+ * everything after a reconnect, since events sent meanwhile are gone. A
+ * project's own queries are followed once it has been opened in this window
+ * (`followed`); others load when opened.
+ */
+export function connectStore(store: BatonStore, transport: Transport): () => void {
+  const s = () => store.getState();
+  const subscribe = createSubscribe(transport);
+  const reloadAll = (): void => {
+    void s().loadStatus();
+    void s().loadProjects();
+    void s().loadSessions();
+    for (const id of Object.keys(s().records)) void s().loadRecords(id);
+    for (const projectId of followedProjects(s(), 'worktrees')) void s().loadWorktrees(projectId);
+    for (const projectId of followedProjects(s(), 'orchestrator')) void s().loadOrchestrator(projectId);
+    for (const projectId of followedProjects(s(), 'tasks')) void s().loadTasks(projectId);
+    for (const projectId of followedProjects(s(), 'wakes')) void s().loadWake(projectId);
+  };
+  const offs = [
+    transport.onState((c) => s().setConnection(c)),
+    transport.onResync(() => {
+      s().resetStartupNotice();
+      reloadAll();
+    }),
+    subscribe(
+      'app.statusChanged',
+      (status) => s().receiveStatus(status),
+      // The event carries the whole status; a payload this build cannot read is fetched instead.
+      () => void s().loadStatus(),
+    ),
+    subscribe('projects.changed', () => void s().loadProjects()),
+    subscribe('sessions.changed', ({ sessionId, projectId }) => {
+      void s().loadSession(sessionId);
+      // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
+      // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
+      const worker = s().sessions[sessionId]?.role === 'worker';
+      if (!worker && isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
+    }),
+    subscribe('sessions.records', ({ sessionId, records }) => s().receiveRecords(sessionId, records)),
+    subscribe('orchestrator.changed', ({ projectId }) => {
+      if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
+      if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
+    }),
+    subscribe('tasks.changed', ({ projectId }) => {
+      if (isFollowed(s(), 'tasks', projectId)) void s().loadTasks(projectId);
+      if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
+    }),
+    subscribe('worktrees.changed', ({ projectId }) => {
+      if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
+    }),
+  ];
+  reloadAll();
+  return () => offs.forEach((off) => off());
+}

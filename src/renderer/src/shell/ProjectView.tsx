@@ -1,0 +1,99 @@
+/** One project's view: its header, tabs (Board, Tasks, Worktrees, Settings) and the feature each tab shows. */
+import { useEffect, useMemo, useState } from 'react';
+import type { ProjectSummary } from '../../../shared/contracts/projects';
+import type { ProjectTab } from '../features/projects/projects';
+import { selectOpenSession } from '../features/session/sessions';
+import { selectOpenTaskCount } from '../features/tasks/tasks';
+import { useBaton } from '../app/react';
+import { NewSessionDialog } from '../features/session/NewSessionDialog';
+import { OrchestratorPanel } from '../features/orchestrator/OrchestratorPanel';
+import { ProjectSettings } from '../features/settings/ProjectSettings';
+import { SessionBoard } from '../features/board/SessionBoard';
+import { SessionView } from '../features/session/SessionView';
+import { TasksPanel } from '../features/tasks/TasksPanel';
+import { WorktreesPanel } from '../features/worktrees/WorktreesPanel';
+
+const TABS: { id: ProjectTab; label: string }[] = [
+  { id: 'board', label: 'Board' },
+  { id: 'tasks', label: 'Tasks' },
+  { id: 'worktrees', label: 'Worktrees' },
+  { id: 'settings', label: 'Settings' },
+];
+
+export function ProjectView({ project }: { project: ProjectSummary }) {
+  const tab = useBaton((s) => s.projectTab);
+  const setTab = useBaton((s) => s.setProjectTab);
+  const showBoard = useBaton((s) => s.showBoard);
+  const [creating, setCreating] = useState(false);
+  const open = useBaton(selectOpenSession);
+  const openTasks = useBaton(useMemo(() => selectOpenTaskCount(project.id), [project.id]));
+  const loadOrchestrator = useBaton((s) => s.loadOrchestrator);
+  const loadTasks = useBaton((s) => s.loadTasks);
+  const loadWake = useBaton((s) => s.loadWake);
+  const openSession = open && open.projectId === project.id ? open : null;
+
+  // Opening a project starts following its orchestrator, tasks and wake (events keep them current from then on).
+  useEffect(() => {
+    void loadOrchestrator(project.id);
+    void loadTasks(project.id);
+    void loadWake(project.id);
+  }, [project.id, loadOrchestrator, loadTasks, loadWake]);
+
+  const orchestrator = <OrchestratorPanel project={project} onShowWorktrees={() => setTab('worktrees')} />;
+  return (
+    <main className="main" data-testid="project-view">
+      <header className="main-header">
+        <div>
+          <h1>{project.name}</h1>
+          <div className="muted mono small">
+            {project.path} · {project.baseBranch}
+          </div>
+        </div>
+        <div className="header-actions">
+          <nav className="tabs" role="tablist" aria-label="Project">
+            {TABS.map((t) => (
+              <button key={t.id} role="tab" aria-selected={tab === t.id} className="tab" onClick={() => (t.id === 'board' ? showBoard() : setTab(t.id))}>
+                {t.label}
+                {t.id === 'tasks' && openTasks > 0 && (
+                  <span className="tab-count" aria-label={`${openTasks} open`}>
+                    {openTasks}
+                  </span>
+                )}
+              </button>
+            ))}
+          </nav>
+          <button className="btn btn-primary" onClick={() => setCreating(true)}>
+            New session
+          </button>
+        </div>
+      </header>
+      <div className={`main-body ${tab === 'board' && openSession ? 'main-body-flush' : ''}`}>
+        {tab === 'board' &&
+          (openSession ? (
+            <SessionView session={openSession} />
+          ) : (
+            <>
+              {orchestrator}
+              <SessionBoard projectId={project.id} onNew={() => setCreating(true)} />
+            </>
+          ))}
+        {tab === 'tasks' && (
+          <>
+            {orchestrator}
+            <TasksPanel projectId={project.id} />
+          </>
+        )}
+        {tab === 'worktrees' && <WorktreesPanel projectId={project.id} />}
+        {tab === 'settings' && <ProjectSettings key={project.id} projectId={project.id} />}
+      </div>
+      <NewSessionDialog
+        projectId={project.id}
+        open={creating}
+        onClose={() => {
+          setCreating(false);
+          setTab('board');
+        }}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,32 @@
+/** The one modal: a native <dialog> with a title, body and footer. */
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * A modal on the native <dialog>: the browser gives focus trapping, Escape to
+ * close and an inert background for free.
+ */
+export function Dialog(props: { open: boolean; title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; testId?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (props.open && !d.open) d.showModal();
+    if (!props.open && d.open) d.close();
+  }, [props.open]);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={props.onClose} data-testid={props.testId}>
+      {props.open && (
+        <>
+          <header className="dialog-header">
+            <h2 id="dialog-title">{props.title}</h2>
+            <button className="btn btn-ghost btn-icon" aria-label="Close" onClick={props.onClose}>
+              ×
+            </button>
+          </header>
+          <div className="dialog-body">{props.children}</div>
+          {props.footer && <footer className="dialog-footer">{props.footer}</footer>}
+        </>
+      )}
+    </dialog>
+  );
+}
