@@ -110,3 +110,30 @@ export function inbox(facts: readonly InboxFacts[]): InboxItem[] {
     .filter((i): i is InboxItem => i !== null)
     .sort((a, b) => rank(a.reason) - rank(b.reason) || a.since.localeCompare(b.since) || a.sessionId.localeCompare(b.sessionId));
 }
+
+/** An item is new to the person when its session, reason and start were not in the inbox before. */
+const itemKey = (i: InboxItem): string => `${i.sessionId}|${i.reason}|${i.since}|${i.request?.requestKey ?? ''}`;
+
+/**
+ * The items to notify about: new since `before`, and not about the session on
+ * screen (the person is looking at it already). Review items are included: a
+ * finished turn is worth a call back.
+ */
+export function newItems(before: readonly InboxItem[], after: readonly InboxItem[], onScreenSessionId: string | null): InboxItem[] {
+  const seen = new Set(before.map(itemKey));
+  return after.filter((i) => !seen.has(itemKey(i)) && i.sessionId !== onScreenSessionId);
+}
+
+const REASON_TITLE: Record<InboxItem['reason'], string> = {
+  permission: 'asks for permission',
+  input: 'waits for your input',
+  failed: 'failed',
+  interrupted: 'was interrupted',
+  divergence: 'needs a look (journal and database disagreed)',
+  review: 'finished a turn: changes to review',
+};
+
+/** What a notification says: the session and why, then what. */
+export function notificationText(i: InboxItem): { title: string; body: string } {
+  return { title: `${i.title} ${REASON_TITLE[i.reason]}`, body: i.summary };
+}

@@ -3,6 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import { createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
 import { createAgentsSlice } from '../features/settings/agents';
+import { createInboxSlice } from '../features/inbox/inbox';
 import { createAppSlice } from './status';
 import { createConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed } from './follow';
@@ -34,6 +35,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createTasksSlice(deps)(...a),
     ...createPlaceSlice(deps)(...a),
     ...createAgentsSlice(deps)(...a),
+    ...createInboxSlice(deps)(...a),
   }));
   if (deps.places) keepPlace(store, deps.places);
   return store;
@@ -52,6 +54,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     void s().loadStatus();
     void s().loadProjects();
     void s().loadSessions();
+    void s().loadInbox();
     for (const id of Object.keys(s().records)) void s().loadRecords(id);
     for (const projectId of followedProjects(s(), 'worktrees')) void s().loadWorktrees(projectId);
     for (const projectId of followedProjects(s(), 'orchestrator')) void s().loadOrchestrator(projectId);
@@ -78,6 +81,11 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       const worker = s().sessions[sessionId]?.role === 'worker';
       if (!worker && isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
     }),
+    subscribe(
+      'inbox.changed',
+      (view) => s().receiveInbox(view),
+      () => void s().loadInbox(),
+    ),
     subscribe('sessions.records', ({ sessionId, records }) => s().receiveRecords(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {
       if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);

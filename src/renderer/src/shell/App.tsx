@@ -6,6 +6,7 @@ import { useBaton } from '../app/react';
 import { AddProjectDialog } from '../features/projects/AddProjectDialog';
 import { AppSettingsDialog } from '../features/settings/AppSettingsDialog';
 import { BoardEmpty } from '../features/board/Board';
+import { InboxNotifier, InboxPanel } from '../features/inbox';
 import { ProjectView } from './ProjectView';
 import { Sidebar } from './Sidebar';
 import { StartupNotice } from '../features/recovery/StartupNotice';
@@ -20,6 +21,7 @@ export function App() {
   const hasProjects = useBaton((s) => s.projects.length > 0);
   const [adding, setAdding] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [inboxOpen, setInboxOpen] = useState(false);
 
   if (storeError) {
     return (
@@ -34,10 +36,22 @@ export function App() {
 
   return (
     <div className="frame">
-      <Sidebar onAddProject={() => setAdding(true)} onOpenSettings={() => setSettingsOpen(true)} selectedId={selected?.id ?? null} onSelect={selectProject} />
+      <InboxNotifier />
+      <Sidebar
+        onAddProject={() => setAdding(true)}
+        onOpenSettings={() => setSettingsOpen(true)}
+        onOpenInbox={() => setInboxOpen(true)}
+        selectedId={selected?.id ?? null}
+        onSelect={(id) => {
+          setInboxOpen(false);
+          selectProject(id);
+        }}
+      />
       <div className="main-column">
         <StartupNotice />
-        {selected ? (
+        {inboxOpen ? (
+          <InboxPanel onClose={() => setInboxOpen(false)} />
+        ) : selected ? (
           <ProjectView key={selected.id} project={selected} />
         ) : hasProjects ? (
           <main className="main" aria-busy="true" />

@@ -9,6 +9,7 @@ import { useBaton } from '../../app/react';
 import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from '../recovery';
 import { StatusPill } from '../../ui/StatusPill';
 import { CardStat } from '../review';
+import { PermissionAnswer, selectInboxItemFor } from '../inbox';
 
 /**
  * One session on the board. The title is the button that opens it, stretched
@@ -21,6 +22,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
   const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
   const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
   const now = useNow(60_000);
+  const asks = useBaton(useMemo(() => selectInboxItemFor(s.id), [s.id]));
   const view = sessionView({ ...summaryFacts(s), revivalBlocked: block !== null });
   const status = view.status;
   // Failed or interrupted: the card says why and offers its fix (or why there is none); a divergence has its own notice.
@@ -40,6 +42,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
         <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
       </div>
       <CardStat session={s} />
+      {asks?.request && <PermissionAnswer sessionId={s.id} request={asks.request} />}
       {(duplicate || current) && (
         <div className="session-card-flags">
           {duplicate ? (
