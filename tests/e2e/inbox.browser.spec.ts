@@ -70,6 +70,8 @@ test('a worker asks: inbox count, title, a notification; answered from its card,
   await expect(page.getByTestId('sidebar-inbox-count')).toHaveText('1', { timeout: 30_000 });
   await expect(page).toHaveTitle('(1) Baton');
   await expect.poll(() => notifications(page)).toEqual([{ title: 'Build the shop asks for permission', body: 'Run make build' }]);
+  const group = (g: string) => page.locator(`[data-testid="board-group"][data-group="${g}"]`);
+  await expect(group('needs_you').getByTestId('session-card')).toContainText('Build the shop');
 
   // The inbox lists it with every option; the screenshot at both sizes.
   await page.getByTestId('sidebar-inbox').click();
@@ -87,6 +89,8 @@ test('a worker asks: inbox count, title, a notification; answered from its card,
   await card.getByTestId('permission-answer').getByRole('button', { name: 'Allow', exact: true }).click();
   await expect.poll(() => builtIn(server.dataDir).length, { timeout: 30_000 }).toBe(1);
   await expect(card.getByTestId('permission-answer')).toHaveCount(0);
+  // The board regroups as the facts move: ready for review once the turn ends with its change.
+  await expect(group('review').getByTestId('session-card')).toContainText('Build the shop', { timeout: 30_000 });
   // The turn ended with a change: the inbox now says it is ready for review.
   await page.getByTestId('sidebar-inbox').click();
   await expect(page.getByTestId('inbox-item')).toHaveAttribute('data-reason', 'review', { timeout: 30_000 });
@@ -94,6 +98,11 @@ test('a worker asks: inbox count, title, a notification; answered from its card,
   await expect(page.getByTestId('inbox-empty')).toBeVisible();
   await expect(page).toHaveTitle('Baton');
   await page.getByRole('button', { name: 'Close' }).click();
+  await expect(group('idle').getByTestId('session-card')).toContainText('Build the shop');
+  await page.getByLabel('Filter sessions').fill('nothing like it');
+  await expect(page.getByTestId('session-card')).toHaveCount(0);
+  await page.getByLabel('Filter sessions').fill('shop');
+  await expect(page.getByTestId('session-card')).toHaveCount(1);
 
   // Auto-approve everything: the next worker is never asked; its transcript says auto-approved.
   await page.getByRole('tab', { name: 'Settings' }).click();
