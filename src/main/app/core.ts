@@ -45,6 +45,7 @@ import { createWorktreesRepository } from '../worktrees/repository';
 import { createWorktreesService, type WorktreesService } from '../worktrees/service';
 import { createMetaRepository, DEFAULT_SETTINGS, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
+import { domainRule } from './domain-rule';
 
 export interface CallContext {
   via: 'ipc' | 'ws' | 'test';
@@ -260,11 +261,7 @@ export function createCore(opts: CoreOptions): Core {
     },
   });
   const inboxView = createInbox({
-    sessions: { list: () => sessions.list(undefined, 'hide'), pending: (id) => {
-        const p = sessions.pending(id);
-        return p.ok ? p.value : [];
-      },
-    },
+    sessions: { list: () => sessions.list(undefined, 'hide'), pending: (id) => sessions.pendingRequests(id) },
     turns: turnsRepo,
     reviews: reviewsRepo,
     stats: reviewStats,
@@ -401,17 +398,4 @@ export function createCore(opts: CoreOptions): Core {
       db.close();
     },
   };
-}
-
-/**
- * Runs a domain rule triggered by a fact already committed. Its failure is
- * logged, never thrown into the code that reported the fact (as a failing
- * hub listener never was), so the broadcast after it still goes out.
- */
-function domainRule(what: string, rule: () => void): void {
-  try {
-    rule();
-  } catch (e) {
-    console.error(`[baton] reacting to ${what} failed:`, e);
-  }
 }

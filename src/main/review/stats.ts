@@ -74,12 +74,13 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     });
   }
 
-  function refresh(sessionId: string): Promise<Result<ReviewStat>> {
+  /** `fresh`: someone knows the worktree moved after any read now in flight began (an open view asking): read after it. */
+  function refresh(sessionId: string, fresh = false): Promise<Result<ReviewStat>> {
     const turnId = endedTurn(sessionId);
     const running = inflight.get(sessionId);
     if (running) {
-      if (inflightTurn.get(sessionId) === turnId) return running;
-      // A turn ended while git was being asked: that read may predate the turn's changes, so read again after it.
+      if (!fresh && inflightTurn.get(sessionId) === turnId) return running;
+      // A turn ended while git was being asked (or a fresh read was asked for): that read may predate the changes.
       const again = running.then(() => refresh(sessionId)).finally(() => chained.delete(again));
       chained.add(again);
       return again;
@@ -88,10 +89,11 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     const p = slot(() => compute(sessionId))
       .then((r) => {
         if (!r.ok) return r;
-        const before = cache.get(sessionId)?.stat;
+        const before = cache.get(sessionId);
         cache.set(sessionId, { stat: r.value, turnId });
         const session = deps.sessions.get(sessionId);
-        if (session && (!before || !sameCounts(before, r.value))) deps.emit(session.projectId, r.value);
+        // Same counts read after a newer turn still tell: what is ready for review follows the turn they were read after.
+        if (session && (!before || !sameCounts(before.stat, r.value) || before.turnId !== turnId)) deps.emit(session.projectId, r.value);
         return r;
       })
       .finally(() => {
@@ -108,7 +110,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       if (!deps.sessions.get(sessionId)) return Promise.resolve(fail('session_not_found', `There is no session ${sessionId}.`));
       const hit = cache.get(sessionId);
       if (hit && !opts.refresh) return Promise.resolve(ok(hit.stat));
-      return refresh(sessionId);
+      return refresh(sessionId, opts.refresh === true);
     },
 
     /**
@@ -125,9 +127,15 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       const s = deps.sessions.get(sessionId);
       if (!s || s.role !== 'worker' || s.state !== 'idle' || !s.worktreeId) return;
       const turnId = endedTurn(sessionId);
+      if (turnId === null) return;
+      // A first read under way, started before this turn ended: it is read again after it (refresh chains).
+      if (inflight.has(sessionId)) {
+        if (inflightTurn.get(sessionId) !== turnId) void refresh(sessionId);
+        return;
+      }
       const hit = cache.get(sessionId);
       // Never read yet: the first card to show it asks. Same turn as last read: nothing can have moved.
-      if (!hit || turnId === null || hit.turnId === turnId) return;
+      if (!hit || hit.turnId === turnId) return;
       void refresh(sessionId);
     },
 
