@@ -72,7 +72,6 @@ export function createProjectsRepository(db: Db) {
         orchestratorAgent: r.orchestrator_agent,
         // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
         orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, r.custom_command),
-        approvalPolicy: r.approval_policy,
         sessionCounts: { active: r.active, total: r.total },
       }));
     },

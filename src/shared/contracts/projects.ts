@@ -42,8 +42,6 @@ export const ProjectSummary = z.object({
    */
   orchestratorLaunch: z.string().nullable(),
   sessionCounts: z.object({ active: z.number().int(), total: z.number().int() }),
-  /** What Baton answers by itself for the project's sessions (src/shared/approval.ts). Absent from an older main: ask. */
-  approvalPolicy: z.enum(APPROVAL_POLICIES).optional(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
