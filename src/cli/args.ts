@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { APPROVAL_POLICIES, type ApprovalPolicy } from '../shared/approval';
 import type { DiffScope } from '../shared/contracts/review';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
 import { HARNESS_IDS, type HarnessId } from '../shared/harness';
@@ -30,7 +31,11 @@ export type Command =
   | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
   | { kind: 'comment_list'; session: string }
   | { kind: 'comment_remove'; session: string; id: string }
-  | { kind: 'comment_send'; session: string };
+  | { kind: 'comment_send'; session: string }
+  | { kind: 'inbox'; project?: string }
+  | { kind: 'answer'; session: string; option: string; request?: string }
+  | { kind: 'session_show'; session: string }
+  | { kind: 'policy'; target: string; policy: ApprovalPolicy | 'inherit' };
 
 export interface Invocation {
   command: Command;
@@ -56,6 +61,14 @@ Commands:
                                       start a worker session in its own worktree (branch: from the title
                                       unless named; base: the project's base branch unless given)
   session restart <session>           start a stopped session's agent again and resume its conversation
+  session show <session>              its state, the requests waiting on you, and its last messages
+  inbox [<project>]                   what needs you across every project (permissions, failures, changes to review)
+  answer <session> <option> [--request KEY]
+                                      answer its waiting permission request: an option's id, or allow,
+                                      allow-always, reject, reject-always (the oldest request unless --request)
+  policy <project|session> ask|edits|all|inherit
+                                      what Baton approves by itself: nothing, file edits, or everything;
+                                      inherit: a session follows its project's
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
   diff --worktree <worktree> [--stat] [--uncommitted]
@@ -133,6 +146,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         raw: { type: 'boolean' },
         old: { type: 'boolean' },
         worktree: { type: 'string' },
+        request: { type: 'string' },
       },
     });
   } catch (e) {
@@ -148,6 +162,10 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
   const c = command.value;
   if ((values.body !== undefined || values.priority !== undefined) && c.kind !== 'task_add') return usage('--body and --priority belong to `task add`.');
   if (values.status !== undefined && c.kind !== 'task_list') return usage('--status belongs to `task list`.');
+  if (values.request !== undefined) {
+    if (c.kind !== 'answer') return usage('--request belongs to `answer`.');
+    c.request = values.request;
+  }
   if (c.kind === 'task_add') {
     if (values.priority !== undefined) {
       if (!oneOf(TASK_PRIORITIES, values.priority)) return usage(`--priority must be one of ${TASK_PRIORITIES.join(', ')}; got "${values.priority}".`);
@@ -323,6 +341,23 @@ function commandOf(words: readonly string[]): Result<Command> {
       if (second === undefined) return usage('Usage: baton commit <session> -m MESSAGE [<file>...]');
       return { ok: true, value: { kind: 'commit', session: second, message: '', paths: [...rest] } };
     }
+    case 'inbox': {
+      const extra = words.slice(2);
+      if (extra.length) return usage(`Too many arguments for \`inbox\`: ${extra.join(' ')}`);
+      return { ok: true, value: { kind: 'inbox', ...(second !== undefined ? { project: second } : {}) } };
+    }
+    case 'answer': {
+      const [option, ...extra] = rest;
+      if (second === undefined || option === undefined) return usage('Usage: baton answer <session> <option>; the option is its id or allow, allow-always, reject, reject-always.');
+      return extra.length ? usage(`Too many arguments for \`answer\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'answer', session: second, option } };
+    }
+    case 'policy': {
+      const [p, ...extra] = rest;
+      const choices = [...APPROVAL_POLICIES, 'inherit'] as const;
+      if (second === undefined || p === undefined) return usage(`Usage: baton policy <project|session> ${choices.join('|')}`);
+      if (!oneOf(choices, p)) return usage(`The policy must be one of ${choices.join(', ')}; got "${p}".`);
+      return extra.length ? usage(`Too many arguments for \`policy\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'policy', target: second, policy: p } };
+    }
     case 'project':
     case 'projects': {
       if (second !== 'add') return usage(second === undefined ? '`project` needs a subcommand: add.' : `Unknown project subcommand "${second}"; use add.`);
@@ -342,7 +377,12 @@ function commandOf(words: readonly string[]): Result<Command> {
         if (session === undefined) return usage('Usage: baton session restart <session>');
         return extra.length ? usage(`Too many arguments for \`session restart\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_restart', session } };
       }
-      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new or restart.' : `Unknown session subcommand "${second}"; use list, new or restart.`);
+      if (second === 'show') {
+        const [session, ...extra] = rest;
+        if (session === undefined) return usage('Usage: baton session show <session>');
+        return extra.length ? usage(`Too many arguments for \`session show\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_show', session } };
+      }
+      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new, show or restart.' : `Unknown session subcommand "${second}"; use list, new, show or restart.`);
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }

@@ -1,6 +1,7 @@
 import { resolveClientDataDir } from '../main/app/paths';
 import type { Result } from '../shared/result';
 import { agentsList } from './agents';
+import { answer, inboxList, policy, sessionShow } from './attention';
 import { typedCall } from './api';
 import { parseInvocation, USAGE, type Command } from './args';
 import { openBackend } from './backend';
@@ -119,5 +120,13 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return sessionRestart(ctx, c);
     case 'task_start':
       return taskStart(ctx, c);
+    case 'inbox':
+      return inboxList(ctx, c);
+    case 'answer':
+      return answer(ctx, c);
+    case 'session_show':
+      return sessionShow(ctx, c);
+    case 'policy':
+      return policy(ctx, c);
   }
 }

@@ -27,12 +27,15 @@ export function agentToolName(harness: HarnessId | string, tool: string, server 
  */
 export const AUTO_ANSWER_META_KEY = 'batonAutoAnswer';
 
-export const AUTO_ANSWER_REASONS = ['baton_tool'] as const;
+/** `baton_tool`: Baton's own tool; `policy_edits` / `policy_all`: the session's approval policy (src/shared/approval.ts). */
+export const AUTO_ANSWER_REASONS = ['baton_tool', 'policy_edits', 'policy_all'] as const;
 export type AutoAnswerReason = (typeof AUTO_ANSWER_REASONS)[number];
 
 /** What the transcript says in place of a person's choice. */
 export const AUTO_ANSWER_LABEL: Record<AutoAnswerReason, string> = {
   baton_tool: 'allowed: Baton tool',
+  policy_edits: 'auto-approved (policy: Auto-approve edits)',
+  policy_all: 'auto-approved (policy: Auto-approve everything)',
 };
 
 export const isAutoAnswerReason = (v: unknown): v is AutoAnswerReason => typeof v === 'string' && (AUTO_ANSWER_REASONS as readonly string[]).includes(v);

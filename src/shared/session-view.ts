@@ -144,6 +144,6 @@ export function sessionView(f: SessionFacts): SessionView {
 }
 
 /** A session summary's facts, as the contract carries them. */
-export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown }): SessionFacts {
-  return { state: s.state, hibernated: s.hibernated === true, divergence: s.divergence != null };
+export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown; agentRunning?: boolean }): SessionFacts {
+  return { state: s.state, hibernated: s.hibernated === true, divergence: s.divergence != null, ...(s.agentRunning !== undefined ? { agentRunning: s.agentRunning } : {}) };
 }

@@ -63,6 +63,9 @@ describe('the review slice', () => {
     // The first turn's snapshot (what "since last turn" compares with) is taken before anything is written.
     await waitUntil(() => { try { return git(wt, 'rev-parse', '--verify', `refs/baton/turns/${sessionId}`); } catch { return ''; } }, (x) => x.trim().length === 40, 30_000, 'the turn snapshot');
     write(wt, 'a.txt', 'one\ntwo\n');
+    // The inbox has read the counts when the turn ended (before this write, made behind Baton's back): an open view
+    // asking for a fresh read is what makes main look again, as it would after a turn end.
+    await h!.must('review.stat', { sessionId, refresh: true });
     await store.getState().loadStat(sessionId);
     expect(store.getState().stats[sessionId]).toMatchObject({ files: 1, additions: 2 });
     // A second card mount does not ask again.

@@ -7,6 +7,8 @@ import { OPEN_STATES } from '../../shared/session-state';
 import { createAgentsCatalog } from '../agents/catalog';
 import { agentsHandlers } from '../agents/handlers';
 import { createEventHub, type EventHub } from '../api/events';
+import { inboxHandlers } from '../inbox/handlers';
+import { createInbox } from '../inbox/service';
 import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
@@ -48,6 +50,7 @@ import { createWorktreesRepository } from '../worktrees/repository';
 import { createWorktreesService, type WorktreesService } from '../worktrees/service';
 import { createMetaRepository, DEFAULT_SETTINGS, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
+import { domainRule } from './domain-rule';
 
 export interface CallContext {
   via: 'ipc' | 'ws' | 'test';
@@ -142,6 +145,7 @@ export function createCore(opts: CoreOptions): Core {
         tasks: unavailable('tasks'),
         review: unavailable('review'),
         terminals: unavailable('terminals'),
+        inbox: unavailable('inbox'),
       }),
       hub,
       status,
@@ -158,7 +162,11 @@ export function createCore(opts: CoreOptions): Core {
   const worktreesRepo = createWorktreesRepository(db);
   const sessionsRepo = createSessionsRepository(db);
   const reviewsRepo = createReviewRepository(db);
-  const projectChanged = (projectId: string) => hub.emit('projects.changed', { projectId });
+  const projectChanged = (projectId: string) => {
+    // Its approval policy may have changed: requests waiting in its sessions are looked at again (a domain rule, first).
+    domainRule('a project change', () => sessions.projectPolicyChanged(projectId));
+    hub.emit('projects.changed', { projectId });
+  };
   // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
   const sshHosts = createSshHosts({
     dataDir: opts.dataDir,
@@ -213,7 +221,10 @@ export function createCore(opts: CoreOptions): Core {
     // The domain first, then the UIs, as when wakes listened on the hub ahead of every adapter.
     domainRule('a session change', () => onSessionChanged(sessionId));
     hub.emit('sessions.changed', { sessionId, projectId });
+    inboxFollows();
   };
+  // Late-bound: the inbox reads the sessions service, which reports every change here.
+  let inboxFollows = (): void => {};
   const catchUp = createCatchUp({ dataDir: opts.dataDir, sessions: sessionsRepo, projector, emitRecords, emitChanged });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
@@ -241,6 +252,7 @@ export function createCore(opts: CoreOptions): Core {
       const a = reviewsRepo.archived(id);
       return a ? { at: a.at, preservedRef: a.preservedRef } : null;
     },
+    onPendingChanged: () => inboxFollows(),
   });
   settingsChanged = () => sessions.hibernationSettingsChanged();
   const tasksRepo = createTasksRepository(db);
@@ -265,6 +277,7 @@ export function createCore(opts: CoreOptions): Core {
       hub.emit('review.changed', { sessionId, projectId });
       // Declared below (the stats read the review service); a review action moves the card's counts.
       reviewStats.onReviewChanged(sessionId);
+      inboxFollows();
     },
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),
@@ -285,8 +298,19 @@ export function createCore(opts: CoreOptions): Core {
     review,
     sessions: sessionsRepo,
     turns: turnsRepo,
-    emit: (projectId, stat) => hub.emit('review.statChanged', { projectId, stat }),
+    emit: (projectId, stat) => {
+      hub.emit('review.statChanged', { projectId, stat });
+      inboxFollows();
+    },
   });
+  const inboxView = createInbox({
+    sessions: { list: () => sessions.list(undefined, 'hide'), pending: (id) => sessions.pendingRequests(id) },
+    turns: turnsRepo,
+    reviews: reviewsRepo,
+    stats: reviewStats,
+    emit: (view) => hub.emit('inbox.changed', view),
+  });
+  inboxFollows = () => inboxView.schedule();
   const tools: OrchestratorTools = createOrchestratorTools({
     dataDir: opts.dataDir,
     secret: store.meta.secret('mcp'),
@@ -334,6 +358,7 @@ export function createCore(opts: CoreOptions): Core {
     tasks: tasksHandlers(tasks),
     review: reviewHandlers(review, reviewStats, createReviewFile({ review }), reviewComments),
     terminals: terminalHandlers,
+    inbox: inboxHandlers(inboxView),
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
@@ -410,6 +435,7 @@ export function createCore(opts: CoreOptions): Core {
     async close(closeOpts) {
       if (closed) return;
       closed = true;
+      inboxView.close();
       // Catch-up stops between two batches; the next start picks it up where it stopped.
       await catchUp.stop();
       await reconciling?.catch(() => undefined);
@@ -430,17 +456,4 @@ export function createCore(opts: CoreOptions): Core {
       db.close();
     },
   };
-}
-
-/**
- * Runs a domain rule triggered by a fact already committed. Its failure is
- * logged, never thrown into the code that reported the fact (as a failing
- * hub listener never was), so the broadcast after it still goes out.
- */
-function domainRule(what: string, rule: () => void): void {
-  try {
-    rule();
-  } catch (e) {
-    console.error(`[baton] reacting to ${what} failed:`, e);
-  }
 }

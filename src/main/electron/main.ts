@@ -8,6 +8,7 @@ import { takeDataDir } from '../app/instance';
 import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { startAppControl } from '../control';
+import { followInbox } from './attention';
 import { APP_ENTRY, APP_SCHEME, appResponseHeaders, externalLinkPrompt, externalUrl, isAppUrl, navigationDecision, permissionAllowed, resolveAppPath } from './policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -123,6 +124,7 @@ if (!taken) {
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
     serveRenderer();
     registerIpcAdapter({ ipcMain, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, isTrustedUrl });
+    followInbox(core.hub);
     void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
     createWindow();
     app.on('activate', () => {

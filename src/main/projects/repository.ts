@@ -1,4 +1,5 @@
 import type { CopyFile, ProjectHost, ProjectSummary } from '../../shared/contracts/projects';
+import type { ApprovalPolicy } from '../../shared/approval';
 import type { HarnessId } from '../../shared/harness';
 import { configuredLaunch } from '../agents/launch';
 import type { Db } from '../store/db';
@@ -18,6 +19,8 @@ export interface ProjectRecord {
   orchestratorCustomCommand: string;
   setupCommands: string[];
   copyFiles: CopyFile[];
+  /** What Baton answers by itself for this project's sessions (a session's own policy wins). */
+  approvalPolicy: ApprovalPolicy;
 }
 
 /** The custom command a session of `role` runs: the orchestrator's own when it has one. */
@@ -45,10 +48,11 @@ interface ProjectRow {
   copy_files: string;
   host_kind: string;
   host_destination: string | null;
+  approval_policy: ApprovalPolicy;
 }
 
 const COLUMNS =
-  'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, orchestrator_custom_command, setup_commands, copy_files, host_kind, host_destination';
+  'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, orchestrator_custom_command, setup_commands, copy_files, host_kind, host_destination, approval_policy';
 
 /** The CHECK of migration 013 makes a destination present exactly when the kind is ssh. */
 const hostOf = (r: Pick<ProjectRow, 'host_kind' | 'host_destination'>): ProjectHost =>
@@ -67,6 +71,7 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
   orchestratorCustomCommand: r.orchestrator_custom_command,
   setupCommands: JSON.parse(r.setup_commands) as string[],
   copyFiles: JSON.parse(r.copy_files) as CopyFile[],
+  approvalPolicy: r.approval_policy,
 });
 
 /** The only module that writes `projects` and `project_env`. */
@@ -119,7 +124,7 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         p.id,
         p.name,
@@ -134,6 +139,7 @@ export function createProjectsRepository(db: Db) {
         JSON.stringify(p.copyFiles),
         p.host.kind,
         p.host.kind === 'ssh' ? p.host.destination : null,
+        p.approvalPolicy,
         t,
         t,
       );
@@ -141,8 +147,21 @@ export function createProjectsRepository(db: Db) {
     update(p: ProjectRecord): void {
       db.prepare(
         `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?, custom_command = ?,
-           orchestrator_custom_command = ?, setup_commands = ?, copy_files = ?, updated_at = ? WHERE id = ?`,
-      ).run(p.name, p.prefix, p.baseBranch, p.orchestratorAgent, p.workerAgent, p.customCommand, p.orchestratorCustomCommand, JSON.stringify(p.setupCommands), JSON.stringify(p.copyFiles), now(), p.id);
+           orchestrator_custom_command = ?, setup_commands = ?, copy_files = ?, approval_policy = ?, updated_at = ? WHERE id = ?`,
+      ).run(
+        p.name,
+        p.prefix,
+        p.baseBranch,
+        p.orchestratorAgent,
+        p.workerAgent,
+        p.customCommand,
+        p.orchestratorCustomCommand,
+        JSON.stringify(p.setupCommands),
+        JSON.stringify(p.copyFiles),
+        p.approvalPolicy,
+        now(),
+        p.id,
+      );
     },
     remove(id: string): boolean {
       return db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;

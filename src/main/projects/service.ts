@@ -80,6 +80,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       env: repo.env(p.id),
       setupCommands: p.setupCommands,
       copyFiles: p.copyFiles,
+      approvalPolicy: p.approvalPolicy,
     });
   }
 
@@ -102,6 +103,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       orchestratorCustomCommand: '',
       setupCommands: [],
       copyFiles: [],
+      approvalPolicy: 'ask',
     };
     repo.insert(record);
     deps.onChanged(record.id);

@@ -19,6 +19,7 @@ export function reviewHandlers<Ctx>(service: ReviewService, stats: Pick<ReviewSt
     resolveConflicts: ({ sessionId }) => service.resolveConflicts(sessionId),
     archive: (input) => service.archive(input),
     unarchive: ({ sessionId }) => service.unarchive(sessionId),
+    markReviewed: ({ sessionId }) => service.markReviewed(sessionId),
     pr: ({ sessionId, title, body }) => service.pr({ sessionId, ...(title !== undefined ? { title } : {}), ...(body !== undefined ? { body } : {}) }),
     stat: ({ sessionId, refresh }) => stats.get(sessionId, { refresh }),
     file: (input) => file(input),

@@ -29,6 +29,7 @@ interface Row {
   preserved_ref: string | null;
   deleted_branch: string | null;
   deleted_branch_head: string | null;
+  reviewed_turn_id: string | null;
   updated_at: string;
 }
 
@@ -113,6 +114,15 @@ export function createReviewRepository(db: Db) {
       const at = now();
       write(sessionId, 'archived_at = ?, preserved_ref = ?, deleted_branch = ?, deleted_branch_head = ?', at, fact.preservedRef, fact.deletedBranch?.name ?? null, fact.deletedBranch?.head ?? null);
       return { at, ...fact };
+    },
+
+    /** The ended turn whose changes a person marked reviewed, or null. */
+    reviewedTurn(sessionId: string): string | null {
+      return getStmt.get(sessionId)?.reviewed_turn_id ?? null;
+    },
+
+    markReviewed(sessionId: string, turnId: string | null): void {
+      write(sessionId, 'reviewed_turn_id = ?', turnId);
     },
 
     /** Back on the board; what archiving kept (preserved work, the deleted branch's head) stays recorded. */

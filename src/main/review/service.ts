@@ -204,6 +204,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return r;
     },
 
+    /** The person looked at the changes after the last ended turn: they leave the inbox until another turn ends. */
+    markReviewed(sessionId: string): Result<{ sessionId: string; turnId: string | null }> {
+      const s = deps.sessions.get(sessionId);
+      if (!s) return fail('session_not_found', `There is no session ${sessionId}.`);
+      const turn = deps.turns.last(sessionId);
+      const turnId = turn && turn.status === 'ended' ? turn.id : null;
+      deps.reviews.markReviewed(sessionId, turnId);
+      deps.emitChanged(s.id, s.projectId);
+      return ok({ sessionId, turnId });
+    },
+
     unarchive(sessionId: string): Result<{ sessionId: string }> {
       const s = deps.sessions.get(sessionId);
       if (!s) return fail('session_not_found', `There is no session ${sessionId}.`);

@@ -29,6 +29,10 @@ interface Entry {
 export function createReviewStats(deps: ReviewStatsDeps) {
   const cache = new Map<string, Entry>();
   const inflight = new Map<string, Promise<Result<ReviewStat>>>();
+  /** The ended turn each read in flight was started after. */
+  const inflightTurn = new Map<string, string | null>();
+  /** Reads queued behind one in flight (above); idle() waits for them too. */
+  const chained = new Set<Promise<Result<ReviewStat>>>();
   const limit = Math.max(1, deps.concurrency ?? 2);
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -70,20 +74,32 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     });
   }
 
-  function refresh(sessionId: string): Promise<Result<ReviewStat>> {
-    const running = inflight.get(sessionId);
-    if (running) return running;
+  /** `fresh`: someone knows the worktree moved after any read now in flight began (an open view asking): read after it. */
+  function refresh(sessionId: string, fresh = false): Promise<Result<ReviewStat>> {
     const turnId = endedTurn(sessionId);
+    const running = inflight.get(sessionId);
+    if (running) {
+      if (!fresh && inflightTurn.get(sessionId) === turnId) return running;
+      // A turn ended while git was being asked (or a fresh read was asked for): that read may predate the changes.
+      const again = running.then(() => refresh(sessionId)).finally(() => chained.delete(again));
+      chained.add(again);
+      return again;
+    }
+    inflightTurn.set(sessionId, turnId);
     const p = slot(() => compute(sessionId))
       .then((r) => {
         if (!r.ok) return r;
-        const before = cache.get(sessionId)?.stat;
+        const before = cache.get(sessionId);
         cache.set(sessionId, { stat: r.value, turnId });
         const session = deps.sessions.get(sessionId);
-        if (session && (!before || !sameCounts(before, r.value))) deps.emit(session.projectId, r.value);
+        // Same counts read after a newer turn still tell: what is ready for review follows the turn they were read after.
+        if (session && (!before || !sameCounts(before.stat, r.value) || before.turnId !== turnId)) deps.emit(session.projectId, r.value);
         return r;
       })
-      .finally(() => inflight.delete(sessionId));
+      .finally(() => {
+        inflight.delete(sessionId);
+        inflightTurn.delete(sessionId);
+      });
     inflight.set(sessionId, p);
     return p;
   }
@@ -94,7 +110,16 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       if (!deps.sessions.get(sessionId)) return Promise.resolve(fail('session_not_found', `There is no session ${sessionId}.`));
       const hit = cache.get(sessionId);
       if (hit && !opts.refresh) return Promise.resolve(ok(hit.stat));
-      return refresh(sessionId);
+      return refresh(sessionId, opts.refresh === true);
+    },
+
+    /**
+     * What the cache knows now, without asking git: the stat and the ended turn it was read after.
+     * Undefined when never read (`get` reads it).
+     */
+    peek(sessionId: string): { stat: ReviewStat; turnId: string | null } | undefined {
+      const hit = cache.get(sessionId);
+      return hit ? { stat: hit.stat, turnId: hit.turnId } : undefined;
     },
 
     /** A session moved: a worker whose turn just ended (a turn not yet counted) is read once. */
@@ -102,9 +127,15 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       const s = deps.sessions.get(sessionId);
       if (!s || s.role !== 'worker' || s.state !== 'idle' || !s.worktreeId) return;
       const turnId = endedTurn(sessionId);
+      if (turnId === null) return;
+      // A first read under way, started before this turn ended: it is read again after it (refresh chains).
+      if (inflight.has(sessionId)) {
+        if (inflightTurn.get(sessionId) !== turnId) void refresh(sessionId);
+        return;
+      }
       const hit = cache.get(sessionId);
       // Never read yet: the first card to show it asks. Same turn as last read: nothing can have moved.
-      if (!hit || turnId === null || hit.turnId === turnId) return;
+      if (!hit || hit.turnId === turnId) return;
       void refresh(sessionId);
     },
 
@@ -137,7 +168,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     },
 
     async idle(): Promise<void> {
-      await Promise.allSettled([...inflight.values()]);
+      while (inflight.size > 0 || chained.size > 0) await Promise.allSettled([...inflight.values(), ...chained]);
     },
   };
 }

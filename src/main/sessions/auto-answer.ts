@@ -1,13 +1,15 @@
 import type { RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { z } from 'zod';
 import { AUTO_ANSWER_META_KEY, BATON_MCP_SERVER, agentToolName, type AutoAnswerReason } from '../../shared/baton-tools';
+import { policyCovers, type ApprovalPolicy } from '../../shared/approval';
 import { isObject } from '../../shared/journal';
 import { ORCHESTRATOR_TOOL_NAMES, ORCHESTRATOR_TOOLS, type OrchestratorToolName } from '../../shared/tools';
 
 /**
  * Baton's own tools (its MCP server, scoped to the caller's project) need no
  * person's approval: Baton answers their permission requests itself. Anything
- * else, however alike, is left to a person.
+ * else, however alike, is left to a person, unless the session's approval
+ * policy (Auto-approve edits / everything) covers the tool's kind.
  */
 
 /**
@@ -39,12 +41,20 @@ export function allowOption(params: unknown): string | null {
  * sent like any answer (through the host, so it is journaled) and marked in
  * `_meta`, so the transcript shows it as Baton's.
  */
-export function autoAnswer(params: unknown, servers: readonly string[]): RequestPermissionResponse | null {
-  if (!batonToolOf(params, servers)) return null;
+export function autoAnswer(params: unknown, servers: readonly string[], policy: ApprovalPolicy = 'ask'): RequestPermissionResponse | null {
+  const reason = autoAnswerReason(params, servers, policy);
+  if (!reason) return null;
   const optionId = allowOption(params);
   if (!optionId) return null;
-  const reason: AutoAnswerReason = 'baton_tool';
   return { outcome: { outcome: 'selected', optionId }, _meta: { [AUTO_ANSWER_META_KEY]: reason } };
+}
+
+/** Why Baton may answer a request itself: its own tool first, else the approval policy's cover of the tool's kind. */
+function autoAnswerReason(params: unknown, servers: readonly string[], policy: ApprovalPolicy): AutoAnswerReason | null {
+  if (batonToolOf(params, servers)) return 'baton_tool';
+  if (policy === 'ask') return null;
+  const kind = isObject(params) && isObject(params.toolCall) && typeof params.toolCall.kind === 'string' ? params.toolCall.kind : null;
+  return policyCovers(policy, kind) ? (policy === 'all' ? 'policy_all' : 'policy_edits') : null;
 }
 
 /**

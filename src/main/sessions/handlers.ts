@@ -12,6 +12,8 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     prompt: ({ id, text, idempotencyKey }) => service.prompt(id, text, idempotencyKey),
     cancel: ({ id }) => service.cancel(id),
     stop: ({ id }) => service.stop(id),
+    pending: ({ id }) => service.pending(id),
+    setApprovalPolicy: ({ id, policy }) => service.setApprovalPolicy(id, policy),
     answerPermission: ({ id, requestKey, optionId }) => service.answerPermission(id, requestKey, optionId),
     retry: ({ id }) => service.retry(id),
     restart: ({ id }) => service.restart(id),

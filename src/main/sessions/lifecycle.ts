@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { PendingRequest, SessionSummary } from '../../shared/contracts/sessions';
+import type { ApprovalPolicy } from '../../shared/approval';
 import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { newestActiveOrchestrator } from '../../shared/orchestrator';
@@ -188,6 +189,25 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     },
 
     cancel,
+
+    setApprovalPolicy(id: string, policy: ApprovalPolicy | null): Result<SessionSummary> {
+      const s = found(id);
+      if (!s.ok) return s;
+      deps.sessions.setApprovalPolicy(id, policy);
+      reg.applyPolicy(id);
+      reg.changed(id);
+      return current(id);
+    },
+
+    /** The project's policy changed: each of its sessions' waiting requests is looked at again. */
+    projectPolicyChanged(projectId: string): void {
+      for (const s of deps.sessions.list(projectId)) reg.applyPolicy(s.id);
+    },
+
+    pending(id: string): Result<PendingRequest[]> {
+      const s = found(id);
+      return s.ok ? ok(reg.pending(id)) : s;
+    },
 
     answerPermission(id: string, requestKey: string, optionId: string | null): Result<{ answered: boolean }> {
       const l = live.get(id);

@@ -1,5 +1,6 @@
 import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
-import { asRpc, isObject, type JournalRecord } from '../../shared/journal';
+import type { PendingRequest } from '../../shared/contracts/sessions';
+import { asRpc, idKey, isObject, isResponse, type JournalRecord } from '../../shared/journal';
 import type { Result } from '../../shared/result';
 import type { SessionState, TransitionRefusal, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
@@ -29,11 +30,28 @@ export interface LiveDeps {
   debugPoint: (name: string) => void;
   /** Baton's answer to a permission request it answers itself (its own tools), else null: a person answers. */
   autoAnswer?: (params: unknown) => RequestPermissionResponse | null;
+  /** A request began or stopped waiting on a person. */
+  onPendingChanged?: () => void;
 }
 
 export interface PendingPermission {
   resolve: (r: RequestPermissionResponse) => void;
   params: RequestPermissionRequest;
+  /** When it began waiting on a person (ISO time). */
+  since: string;
+}
+
+/** A held request as the contract shows it: what is asked, and every option the agent offers. */
+export function pendingRequestOf(requestKey: string, p: PendingPermission): PendingRequest {
+  const tc = p.params.toolCall;
+  return {
+    requestKey,
+    title: tc.title ?? 'The agent asks for permission',
+    toolKind: tc.kind ?? 'other',
+    toolCallId: tc.toolCallId ?? null,
+    options: p.params.options.map((o) => ({ optionId: o.optionId, name: o.name, kind: o.kind })),
+    since: p.since,
+  };
 }
 
 /**
@@ -63,8 +81,9 @@ export class LiveSession {
             resolve(auto);
             return;
           }
-          this.permissions.set(requestKey, { resolve, params });
-          signal.addEventListener('abort', () => this.permissions.delete(requestKey), { once: true });
+          this.permissions.set(requestKey, { resolve, params, since: new Date().toISOString() });
+          deps.onPendingChanged?.();
+          signal.addEventListener('abort', () => this.permissions.delete(requestKey) && deps.onPendingChanged?.(), { once: true });
         }),
     });
     deps.link.onClose(() => this.onClose());
@@ -84,6 +103,17 @@ export class LiveSession {
     if (!p) return false;
     this.permissions.delete(requestKey);
     p.resolve(optionId ? { outcome: { outcome: 'selected', optionId } } : { outcome: { outcome: 'cancelled' } });
+    this.deps.onPendingChanged?.();
+    return true;
+  }
+
+  /** Answers a held request with Baton's own answer (an approval policy now covering it). */
+  answerWith(requestKey: string, response: RequestPermissionResponse): boolean {
+    const p = this.permissions.get(requestKey);
+    if (!p) return false;
+    this.permissions.delete(requestKey);
+    p.resolve(response);
+    this.deps.onPendingChanged?.();
     return true;
   }
 
@@ -132,6 +162,7 @@ export class LiveSession {
       const auto = signal?.kind === 'permission_requested' && !!this.deps.autoAnswer?.(asRpc(r.msg)?.params);
       if (signal && !auto && !(signal.kind === 'exit' && this.fromEarlierHost(r))) this.onSignal(signal, turnEnds.has(r.seq));
       if (r.dir === 'in') this.acp.deliver(r.msg);
+      else if (r.dir === 'out') this.forgetAnswered(r);
     }
     deps.debugPoint('before_broadcast');
     if (result.applied.length > 0) deps.onApplied(result.applied);
@@ -206,8 +237,21 @@ export class LiveSession {
     return this.agentGone;
   }
 
+  /**
+   * An answer already journaled (sent by an earlier main, applied only now that the host streams it): the request
+   * redelivered at reattach, read from the applied records that stopped short of that answer, waits on nobody.
+   * The agent has its answer; the SDK's copy is left unanswered rather than answered twice.
+   */
+  private forgetAnswered(r: JournalRecord): void {
+    const m = asRpc(r.msg);
+    if (!m || !isResponse(m)) return;
+    if (this.permissions.delete(idKey(m.id))) this.deps.onPendingChanged?.();
+  }
+
   private cancelPermissionsSilently(): void {
+    if (this.permissions.size === 0) return;
     this.permissions.clear();
+    this.deps.onPendingChanged?.();
   }
 
   current(): SessionRecord | null {

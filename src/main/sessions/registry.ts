@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../../shared/contracts/sessions';
+import type { PendingRequest, SessionSummary } from '../../shared/contracts/sessions';
 import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState, type TransitionRefusal, type Trigger } from '../../shared/session-state';
@@ -10,10 +10,12 @@ import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
+import type { RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import { effectivePolicy } from '../../shared/approval';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
 import { createBroadcastCoalescer } from './coalesce';
-import { LiveSession } from './live';
+import { LiveSession, pendingRequestOf } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
 import type { TurnsRepository } from './turns-repository';
@@ -42,6 +44,8 @@ export interface SessionsServiceDeps {
   hibernation?: () => HibernationSettings;
   /** The person's archive fact (the review domain's table), carried on every summary. */
   archivedOf?: (sessionId: string) => SessionSummary['archived'];
+  /** A permission request began or stopped waiting on a person (the inbox follows). */
+  onPendingChanged?: (sessionId: string) => void;
 }
 
 /** What the registry tells the hibernation timers (hibernate.ts), which are made after it. */
@@ -93,7 +97,15 @@ export function createRegistry(deps: SessionsServiceDeps) {
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
       archived: deps.archivedOf?.(s.id) ?? null,
+      agentRunning: live.has(s.id) && live.get(s.id)?.agentExited !== true,
+      approvalPolicy: s.approvalPolicy,
     };
+  }
+
+  /** The permission requests a person has yet to answer, oldest first (held by the attached session). */
+  function pending(id: string): PendingRequest[] {
+    const l = live.get(id);
+    return l ? [...l.permissions.entries()].map(([requestKey, p]) => pendingRequestOf(requestKey, p)) : [];
   }
 
   /** The stored session, or `session_not_found`. */
@@ -143,6 +155,26 @@ export function createRegistry(deps: SessionsServiceDeps) {
     return l;
   }
 
+  /** Baton's own answer to a request of this session's agent (its tools, its approval policy as stored now), or null. */
+  function autoAnswerFor(s: SessionRecord, params: unknown): RequestPermissionResponse | null {
+    const servers = (deps.mcpServersFor?.(s) ?? []).map((m) => m.name);
+    const policy = effectivePolicy(deps.sessions.get(s.id)?.approvalPolicy, deps.projects.get(s.projectId)?.approvalPolicy);
+    return autoAnswer(params, servers, policy);
+  }
+
+  /** A policy changed: requests waiting now that it covers are answered as if they had just arrived. Returns how many. */
+  function applyPolicy(id: string): number {
+    const l = live.get(id);
+    const s = deps.sessions.get(id);
+    if (!l || !s) return 0;
+    let answered = 0;
+    for (const [key, p] of [...l.permissions]) {
+      const auto = autoAnswerFor(s, p.params);
+      if (auto && l.answerWith(key, auto)) answered++;
+    }
+    return answered;
+  }
+
   function makeLive(s: SessionRecord, link: HostLink): LiveSession {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
@@ -156,7 +188,8 @@ export function createRegistry(deps: SessionsServiceDeps) {
       },
       turns: deps.turns,
       debugPoint: deps.debugPoint,
-      autoAnswer: (params) => autoAnswer(params, (deps.mcpServersFor?.(s) ?? []).map((m) => m.name)),
+      autoAnswer: (params) => autoAnswerFor(s, params),
+      onPendingChanged: () => deps.onPendingChanged?.(s.id),
       onApplied: (records) => {
         broadcasts.add(s.id, records);
         // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
@@ -198,6 +231,8 @@ export function createRegistry(deps: SessionsServiceDeps) {
     stopGraceMs,
     track,
     summary,
+    pending,
+    applyPolicy,
     found,
     current,
     changed,

@@ -1,3 +1,4 @@
+import type { ApprovalPolicy } from '../../shared/approval';
 import { err, ok, type Result } from '../../shared/result';
 import { canTransition, type SessionState, type Trigger, type TransitionRefusal } from '../../shared/session-state';
 import type { Db } from '../store/db';
@@ -19,6 +20,8 @@ export interface SessionRecord {
   lastAppliedSeq: number;
   /** What the session was created to do; Retry sends it again when no turn ever carried it. */
   initialPrompt: string | null;
+  /** The session's own approval policy; null: its project's. */
+  approvalPolicy: ApprovalPolicy | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,6 +45,7 @@ interface Row {
   host_socket: string | null;
   last_applied_seq: number;
   initial_prompt: string | null;
+  approval_policy: ApprovalPolicy | null;
   created_at: string;
   updated_at: string;
 }
@@ -65,6 +69,7 @@ const toRecord = (r: Row): SessionRecord => ({
       : null,
   lastAppliedSeq: r.last_applied_seq,
   initialPrompt: r.initial_prompt,
+  approvalPolicy: r.approval_policy,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -135,6 +140,11 @@ export function createSessionsRepository(db: Db) {
         now(),
         id,
       );
+    },
+    /** A person's choice for this session alone; null returns it to its project's policy. */
+    setApprovalPolicy(id: string, policy: ApprovalPolicy | null): void {
+      // Not updated_at: that is when the state last moved (the inbox's "since"), and a policy is no state.
+      db.prepare('UPDATE sessions SET approval_policy = ? WHERE id = ?').run(policy, id);
     },
     /** Retry resolves the agent's command again: the project's settings may have been fixed since. */
     setCommand(id: string, command: SessionRecord['command']): void {

@@ -53,6 +53,8 @@ export function createSessionsService(deps: SessionsServiceDeps) {
     transition: reg.transition,
     isLive: reg.isLive,
     isUp: reg.isUp,
+    /** The requests waiting on a person (none for a session not attached). */
+    pendingRequests: reg.pending,
     shutdown: reg.shutdown,
   };
 }

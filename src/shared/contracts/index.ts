@@ -1,6 +1,7 @@
 import type { ClientOf, EventName, PayloadOf, ProcedureName } from '../contract';
 import { agentsContract } from './agents';
 import { appContract } from './app';
+import { inboxContract } from './inbox';
 import { orchestratorContract } from './orchestrator';
 import { projectsContract } from './projects';
 import { reviewContract } from './review';
@@ -20,6 +21,7 @@ export const contract = {
   tasks: tasksContract,
   review: reviewContract,
   terminals: terminalsContract,
+  inbox: inboxContract,
 } as const;
 
 export type Contract = typeof contract;

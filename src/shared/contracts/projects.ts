@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { APPROVAL_POLICIES } from '../approval';
 import { HARNESS_IDS } from '../harness';
 import { isSshDestination } from '../project-host';
 
@@ -89,6 +90,7 @@ export const ProjectSettings = z.object({
   env: z.array(EnvEntry),
   setupCommands: z.array(z.string()),
   copyFiles: z.array(CopyFile),
+  approvalPolicy: z.enum(APPROVAL_POLICIES),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
@@ -111,6 +113,8 @@ export const ProjectPatch = z
     orchestratorCustomCommand: z.string().max(4000),
     setupCommands: z.array(z.string().trim().min(1).max(2000)).max(20),
     copyFiles: z.array(CopyFile).max(50),
+    /** Ask, Auto-approve edits, or Auto-approve everything; requests waiting now that the new policy covers are answered at once. */
+    approvalPolicy: z.enum(APPROVAL_POLICIES),
   })
   .partial()
   .strict();

@@ -204,6 +204,11 @@ export const reviewContract = domain({
     /** Back on the board; its preserved work and any deleted branch's head stay recorded. */
     unarchive: procedure(z.object({ sessionId: Id }).strict(), z.object({ sessionId: z.string() })),
 
+    /**
+     * A person's "I have looked at this": the changes after the session's last ended turn leave the inbox.
+     * The next turn that ends brings them back.
+     */
+    markReviewed: procedure(z.object({ sessionId: Id }).strict(), z.object({ sessionId: z.string(), turnId: z.string().nullable() })),
     /** The card's counts from main's cache; `refresh` (an open Changes view) asks git again. */
     stat: procedure(z.object({ sessionId: Id, refresh: z.boolean().default(false) }).strict(), ReviewStat),
     /** One changed file's old side (at the diff's `from`) and new side (the worktree), read on a click to expand context. */

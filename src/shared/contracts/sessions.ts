@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
+import { APPROVAL_POLICIES } from '../approval';
 import { HARNESS_IDS } from '../harness';
 import { JournalRecordSchema } from '../journal';
 import { SESSION_STATES } from '../session-state';
@@ -33,8 +34,26 @@ export const SessionSummary = z.object({
   updatedAt: z.string(),
   /** A person archived it (review.archive): off the board, its uncommitted work kept under `preservedRef`. Null when on the board. */
   archived: z.object({ at: z.string(), preservedRef: z.string().nullable() }).nullable().optional(),
+  /**
+   * Its host is attached and its agent running (main knows; for 'Idle · agent not running'). Absent from an
+   * older main: unknown.
+   */
+  agentRunning: z.boolean().optional(),
+  /** The session's own approval policy; null: it follows its project's. Absent from an older main: null. */
+  approvalPolicy: z.enum(APPROVAL_POLICIES).nullable().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
+
+/** A permission request waiting on a person, with every option the agent offers (see PendingRequestFact in src/shared/inbox.ts). */
+export const PendingRequest = z.object({
+  requestKey: z.string(),
+  title: z.string(),
+  toolKind: z.string(),
+  toolCallId: z.string().nullable(),
+  options: z.array(z.object({ optionId: z.string(), name: z.string(), kind: z.string() })),
+  since: z.string(),
+});
+export type PendingRequest = z.infer<typeof PendingRequest>;
 
 export const sessionsContract = domain({
   procedures: {
@@ -85,6 +104,13 @@ export const sessionsContract = domain({
       z.object({ id: Id, requestKey: z.string().min(1).max(200), optionId: z.string().max(200).nullable() }).strict(),
       z.object({ answered: z.boolean() }),
     ),
+    /** The permission requests waiting on a person now, oldest first. */
+    pending: procedure(z.object({ id: Id }).strict(), z.array(PendingRequest)),
+    /**
+     * This session's own approval policy (null: follow the project's). Requests waiting now that it covers are
+     * answered at once, journaled and marked auto-approved.
+     */
+    setApprovalPolicy: procedure(z.object({ id: Id, policy: z.enum(APPROVAL_POLICIES).nullable() }).strict(), SessionSummary),
     retry: procedure(z.object({ id: Id }).strict(), SessionSummary),
     /** Stopped → running again: its agent is started and its conversation resumed (or reloaded) when the agent can. */
     restart: procedure(z.object({ id: Id }).strict(), SessionSummary),

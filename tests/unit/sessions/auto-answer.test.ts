@@ -62,3 +62,34 @@ describe("Baton answers its own tools' permission requests", () => {
     expect(sessionMetaFor('custom', GIVEN)).toBeUndefined();
   });
 });
+
+describe('approval policies: which requests Baton answers by itself', () => {
+  const KINDS = ['read', 'edit', 'delete', 'move', 'search', 'execute', 'think', 'fetch', 'switch_mode', 'other'] as const;
+  // The kinds each policy covers; every other kind is left to a person.
+  const COVERS: Record<'ask' | 'edits' | 'all', readonly string[]> = {
+    ask: [],
+    edits: ['read', 'edit', 'search', 'think'],
+    all: KINDS,
+  };
+  for (const policy of ['ask', 'edits', 'all'] as const) {
+    it(`${policy}: allows once, marked with the policy, exactly the kinds it covers`, () => {
+      for (const kind of KINDS) {
+        const got = autoAnswer(claudeAsks('Some tool', {}, kind), [], policy);
+        if (COVERS[policy].includes(kind)) expect(got).toEqual({ outcome: { outcome: 'selected', optionId: 'allow' }, _meta: { [AUTO_ANSWER_META_KEY]: `policy_${policy}` } });
+        else expect(got, `${policy} must leave ${kind} to a person`).toBeNull();
+      }
+    });
+  }
+
+  it('a request with no kind is "other": only Auto-approve everything covers it', () => {
+    const noKind = { ...claudeAsks('Some tool'), toolCall: { toolCallId: 't', title: 'Some tool' } };
+    expect(autoAnswer(noKind, [], 'edits')).toBeNull();
+    expect(autoAnswer(noKind, [], 'all')).not.toBeNull();
+  });
+
+  it('never answers a request that offers nothing to allow, and Baton tools stay Baton tools under any policy', () => {
+    const onlyReject = { ...claudeAsks('Edit', {}, 'edit'), options: [{ kind: 'reject_once', name: 'Reject', optionId: 'reject' }] };
+    expect(autoAnswer(onlyReject, [], 'all')).toBeNull();
+    expect(autoAnswer(claudeAsks('mcp__baton__list_tasks'), GIVEN, 'all')?._meta).toEqual({ [AUTO_ANSWER_META_KEY]: 'baton_tool' });
+  });
+});

@@ -215,3 +215,29 @@ describe('010: review facts and the archive fact in session_reviews', () => {
     db.close();
   });
 });
+
+describe('011: approval policies and the reviewed turn', () => {
+  const t0 = '2026-12-06T10:00:00.000Z';
+
+  it('gives a version-10 database its columns: projects ask, sessions inherit, nothing reviewed; a policy that is not one is refused', () => {
+    const old = new Database(dbPath);
+    migrate(old, migrations.slice(0, 10));
+    old.prepare("INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/r', 'p', 'main', 'custom', 'custom', ?, ?)").run(t0, t0);
+    old.prepare("INSERT INTO sessions (id, project_id, role, harness, command, title, cwd, state, created_at, updated_at) VALUES ('s', 'p', 'worker', 'custom', '{}', 't', '/r', 'idle', ?, ?)").run(t0, t0);
+    old.prepare("INSERT INTO session_reviews (session_id, updated_at) VALUES ('s', ?)").run(t0);
+    old.close();
+
+    const r = openDatabase(dbPath);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const db = r.value;
+    expect(db.prepare("SELECT approval_policy FROM projects WHERE id = 'p'").get()).toEqual({ approval_policy: 'ask' });
+    expect(db.prepare("SELECT approval_policy FROM sessions WHERE id = 's'").get()).toEqual({ approval_policy: null });
+    expect(db.prepare("SELECT reviewed_turn_id FROM session_reviews WHERE session_id = 's'").get()).toEqual({ reviewed_turn_id: null });
+    db.prepare("UPDATE sessions SET approval_policy = 'edits' WHERE id = 's'").run();
+    db.prepare("UPDATE projects SET approval_policy = 'all' WHERE id = 'p'").run();
+    expect(() => db.prepare("UPDATE sessions SET approval_policy = 'yolo' WHERE id = 's'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE projects SET approval_policy = NULL WHERE id = 'p'").run()).toThrow(/NOT NULL/);
+    db.close();
+  });
+});

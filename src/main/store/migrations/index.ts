@@ -8,6 +8,7 @@ import { m007 } from './007_tasks';
 import { m008 } from './008_session_prompt';
 import { m009 } from './009_turn_request_ids';
 import { m010 } from './010_session_reviews';
+import { m011 } from './011_attention';
 import { m012 } from './012_terminals';
 import { m013 } from './013_project_host';
 import { m014 } from './014_review_comments';
@@ -19,6 +20,6 @@ import type { Migration } from './types';
  * are handed out to work in parallel branches, so one may land before a lower
  * one: versions increase, a gap is a number still on its way.
  */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m012, m013, m014, m015];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015];
 
 export const LATEST_VERSION = Math.max(0, ...migrations.map((m) => m.version));

@@ -4,6 +4,7 @@ import type { JournalRecord } from '../../../shared/journal';
 import { createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
 import { createAgentsSlice } from '../features/settings/agents';
+import { createInboxSlice } from '../features/inbox/inbox';
 import { createAppSlice } from './status';
 import { createConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed } from './follow';
@@ -41,6 +42,7 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
     ...createTerminalsSlice(deps)(...a),
     ...createPlaceSlice(deps)(...a),
     ...createAgentsSlice(deps)(...a),
+    ...createInboxSlice(deps)(...a),
   }));
   if (deps.places) keepPlace(store, deps.places);
   return store;
@@ -59,6 +61,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     void s().loadStatus();
     void s().loadProjects();
     void s().loadSessions();
+    void s().loadInbox();
     for (const id of Object.keys(s().records)) void s().loadRecords(id);
     for (const projectId of followedProjects(s(), 'worktrees')) void s().loadWorktrees(projectId);
     for (const projectId of followedProjects(s(), 'orchestrator')) void s().loadOrchestrator(projectId);
@@ -101,6 +104,11 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     subscribe('terminals.changed', ({ projectId }) => {
       if (isFollowed(s(), 'terminals', projectId)) void s().loadTerminals(projectId);
     }),
+    subscribe(
+      'inbox.changed',
+      (view) => s().receiveInbox(view),
+      () => void s().loadInbox(),
+    ),
     subscribe('sessions.changed', ({ sessionId, projectId }) => changed.add(sessionId, projectId)),
     subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {

@@ -2,6 +2,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../shared/contracts';
 import type { AgentsSlice } from '../features/settings/agents';
+import type { InboxSlice } from '../features/inbox/inbox';
 import type { AppSlice } from './status';
 import type { ConnectionSlice } from './connection';
 import type { FollowSlice } from './follow';
@@ -27,7 +28,8 @@ export type BatonState = ConnectionSlice &
   TasksSlice &
   TerminalsSlice &
   PlaceSlice &
-  AgentsSlice;
+  AgentsSlice &
+  InboxSlice;
 
 export interface StoreDeps {
   api: Api;

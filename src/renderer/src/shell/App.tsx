@@ -8,6 +8,7 @@ import { AppSettingsDialog } from '../features/settings/AppSettingsDialog';
 import { CommandPalette } from '../features/palette/CommandPalette';
 import { NewSessionDialog } from '../features/session/NewSessionDialog';
 import { BoardEmpty } from '../features/board/Board';
+import { InboxNotifier, InboxPanel } from '../features/inbox';
 import { ProjectView } from './ProjectView';
 import { Sidebar } from './Sidebar';
 import { StartupNotice } from '../features/recovery/StartupNotice';
@@ -25,6 +26,7 @@ export function App() {
   // The one New session dialog: the header's button, the palette and its shortcut (N) all open it.
   const [newSession, setNewSession] = useState(false);
   const setProjectTab = useBaton((s) => s.setProjectTab);
+  const [inboxOpen, setInboxOpen] = useState(false);
 
   if (storeError) {
     return (
@@ -39,10 +41,22 @@ export function App() {
 
   return (
     <div className="frame">
-      <Sidebar onAddProject={() => setAdding(true)} onOpenSettings={() => setSettingsOpen(true)} selectedId={selected?.id ?? null} onSelect={selectProject} />
+      <InboxNotifier />
+      <Sidebar
+        onAddProject={() => setAdding(true)}
+        onOpenSettings={() => setSettingsOpen(true)}
+        onOpenInbox={() => setInboxOpen(true)}
+        selectedId={selected?.id ?? null}
+        onSelect={(id) => {
+          setInboxOpen(false);
+          selectProject(id);
+        }}
+      />
       <div className="main-column">
         <StartupNotice />
-        {selected ? (
+        {inboxOpen ? (
+          <InboxPanel onClose={() => setInboxOpen(false)} />
+        ) : selected ? (
           <ProjectView key={selected.id} project={selected} onNewSession={() => setNewSession(true)} />
         ) : hasProjects ? (
           <main className="main" aria-busy="true" />

@@ -5,18 +5,28 @@ import { hostLinkLabel } from '../../../shared/project-host';
 import { sessionView, summaryFacts } from '../../../shared/session-view';
 import { selectOrchestrator } from '../features/orchestrator/orchestrator';
 import { selectProjects } from '../features/projects/projects';
+import { selectInboxCount } from '../features/inbox';
 import { useBaton } from '../app/react';
 import { BatonMark, GearIcon, PlusIcon } from '../ui/icons';
 import { STATUS_TONE } from '../ui/tones';
 
-export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
+export function Sidebar(props: { onAddProject: () => void; onOpenSettings: () => void; onOpenInbox: () => void; selectedId: string | null; onSelect: (id: string) => void }) {
   const projects = useBaton(selectProjects);
   const loaded = useBaton((s) => s.projectsLoaded);
+  const needsYou = useBaton(selectInboxCount);
   return (
     <nav className="sidebar" aria-label="Projects">
       <div className="sidebar-brand">
         <BatonMark /> Baton
       </div>
+      <button className="sidebar-item sidebar-inbox" onClick={props.onOpenInbox} data-testid="sidebar-inbox" aria-label={`Needs you: ${needsYou}`}>
+        <span className="sidebar-item-name">Needs you</span>
+        {needsYou > 0 && (
+          <span className="pill pill-warn" data-testid="sidebar-inbox-count">
+            {needsYou}
+          </span>
+        )}
+      </button>
       <div className="sidebar-section">
         <span>Projects</span>
         <button className="btn btn-ghost btn-icon" title="Add project" aria-label="Add project" onClick={props.onAddProject}>

@@ -1,8 +1,10 @@
-/** A project's sessions as a board of cards, or the empty state that offers a new one. */
-import { memo, useMemo } from 'react';
+/** A project's sessions as a board of cards grouped by what the person should do, with a filter; or the empty state. */
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { BOARD_GROUP_LABEL, BOARD_GROUPS, boardGroupOf, matchesFilter, type BoardGroup } from '../../../../shared/board';
+import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { selectProjectSessions } from '../session';
-import { useBaton } from '../../app/react';
+import { useBaton, useServices } from '../../app/react';
 import { SessionCard } from './SessionCard';
 
 /** A card re-renders only when its own summary changes (the store keeps an unchanged summary's object). */
@@ -11,7 +13,23 @@ const Card = memo(SessionCard);
 export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
   const select = useMemo(() => selectProjectSessions(projectId), [projectId]);
   const sessions = useBaton(useShallow(select));
-  if (sessions.length === 0) {
+  const inbox = useBaton((s) => s.inbox);
+  const [filter, setFilter] = useState('');
+  const [showArchived, setShowArchived] = useState(false);
+  const archived = useArchived(projectId, showArchived);
+
+  const groups = useMemo(() => {
+    const reason = new Map(inbox.map((i) => [i.sessionId, i.reason]));
+    const by = new Map<BoardGroup, SessionSummary[]>();
+    for (const s of sessions) {
+      if (!matchesFilter(s, filter)) continue;
+      const g = boardGroupOf(s, reason.get(s.id) ?? null);
+      by.set(g, [...(by.get(g) ?? []), s]);
+    }
+    return by;
+  }, [sessions, inbox, filter]);
+
+  if (sessions.length === 0 && !showArchived) {
     return (
       <div className="empty-inline" data-testid="project-board">
         No sessions yet.{' '}
@@ -21,11 +39,63 @@ export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: (
       </div>
     );
   }
+  const shownArchived = (archived ?? []).filter((s) => matchesFilter(s, filter));
   return (
-    <div className="board" data-testid="project-board">
-      {sessions.map((s) => (
-        <Card key={s.id} session={s} />
-      ))}
+    <div data-testid="project-board">
+      <div className="board-filter">
+        <input className="input" type="search" placeholder="Filter by title, branch, id or agent" aria-label="Filter sessions" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <label className="small">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Archived
+        </label>
+      </div>
+      {BOARD_GROUPS.map((g) => {
+        const cards = groups.get(g);
+        if (!cards?.length) return null;
+        return (
+          <section key={g} className="board-group" data-testid="board-group" data-group={g} aria-label={BOARD_GROUP_LABEL[g]}>
+            <h2 className="board-group-title">
+              {BOARD_GROUP_LABEL[g]} <span className="muted">{cards.length}</span>
+            </h2>
+            <div className="board">
+              {cards.map((s) => (
+                <Card key={s.id} session={s} />
+              ))}
+            </div>
+          </section>
+        );
+      })}
+      {showArchived && (
+        <section className="board-group" data-testid="board-group" data-group="archived" aria-label="Archived">
+          <h2 className="board-group-title">
+            Archived <span className="muted">{archived === null ? '…' : shownArchived.length}</span>
+          </h2>
+          <div className="board">
+            {shownArchived.map((s) => (
+              <Card key={s.id} session={s} />
+            ))}
+          </div>
+        </section>
+      )}
+      {filter && groups.size === 0 && shownArchived.length === 0 && <p className="muted">No session matches “{filter}”.</p>}
     </div>
   );
+}
+
+/** The project's archived sessions, read when the filter is on (they are not kept in the store: the board hides them). */
+function useArchived(projectId: string, on: boolean): SessionSummary[] | null {
+  const { api } = useServices();
+  const [list, setList] = useState<SessionSummary[] | null>(null);
+  // Read again when a session is added or leaves the board (archived or back), not on every change of one.
+  const version = useBaton((s) => Object.keys(s.sessions).length);
+  useEffect(() => {
+    if (!on) return;
+    let live = true;
+    void api.sessions.list({ projectId, archived: 'only' }).then((r) => {
+      if (live) setList(r.ok ? r.value : []);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, projectId, on, version]);
+  return on ? list : null;
 }

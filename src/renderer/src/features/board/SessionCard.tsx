@@ -10,6 +10,7 @@ import { ActionOutcome, ContinueButton, DivergenceNotice, RetryButton } from '..
 import { StatusPill } from '../../ui/StatusPill';
 import { CardStat } from '../review';
 import { CardTerminals } from '../terminals';
+import { PermissionAnswer, selectInboxItemFor } from '../inbox';
 
 /**
  * One session on the board. The title is the button that opens it, stretched
@@ -22,6 +23,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
   const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
   const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
   const now = useNow(60_000);
+  const asks = useBaton(useMemo(() => selectInboxItemFor(s.id), [s.id]));
   const view = sessionView({ ...summaryFacts(s), revivalBlocked: block !== null });
   const status = view.status;
   // Failed or interrupted: the card says why and offers its fix (or why there is none); a divergence has its own notice.
@@ -42,6 +44,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       </div>
       <CardStat session={s} />
       <CardTerminals session={s} />
+      {asks?.request && <PermissionAnswer sessionId={s.id} request={asks.request} />}
       {(duplicate || current) && (
         <div className="session-card-flags">
           {duplicate ? (

@@ -1,11 +1,12 @@
 /** A project's Settings tab: name, base branch, agents, new-worktree setup, environment, and Remove. */
 import { useEffect, useState } from 'react';
 import type { CopyFile, ProjectPatch, ProjectSettings as Settings } from '../../../../shared/contracts/projects';
+import { APPROVAL_POLICIES, APPROVAL_POLICY_LABEL } from '../../../../shared/approval';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';
 import { useBaton, useServices } from '../../app/react';
 import { EnvEditor } from './EnvEditor';
 
-type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand' | 'orchestratorCustomCommand'>> & {
+type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand' | 'orchestratorCustomCommand' | 'approvalPolicy'>> & {
   setupCommands: string;
   copyFiles: CopyFile[];
 };
@@ -18,6 +19,7 @@ const draftOf = (s: Settings): Draft => ({
   workerAgent: s.workerAgent,
   customCommand: s.customCommand,
   orchestratorCustomCommand: s.orchestratorCustomCommand,
+  approvalPolicy: s.approvalPolicy,
   setupCommands: s.setupCommands.join('\n'),
   copyFiles: s.copyFiles,
 });
@@ -63,6 +65,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       workerAgent: draft.workerAgent,
       customCommand: draft.customCommand,
       orchestratorCustomCommand: draft.orchestratorCustomCommand,
+      approvalPolicy: draft.approvalPolicy,
       setupCommands: draft.setupCommands.split('\n').map((l) => l.trim()).filter(Boolean),
       copyFiles: draft.copyFiles.filter((f) => f.path.trim()),
     };
@@ -126,6 +129,17 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
           <label className="field">
             <span className="field-label">Worker agent</span>
             {agentSelect('workerAgent')}
+          </label>
+          <label className="field">
+            <span className="field-label">Approval policy</span>
+            <select className="input" value={draft.approvalPolicy} onChange={(e) => set('approvalPolicy', APPROVAL_POLICIES.find((p) => p === e.target.value) ?? 'ask')}>
+              {APPROVAL_POLICIES.map((p) => (
+                <option key={p} value={p}>
+                  {APPROVAL_POLICY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+            <span className="muted small">What Baton answers by itself for this project's sessions; each answer is journaled and shown as auto-approved.</span>
           </label>
         </div>
         <label className="field">

@@ -1,0 +1,5 @@
+/** What other features may use of the inbox feature (ADR 0015): everything else in this folder is its own. */
+export { InboxPanel } from './InboxPanel';
+export { InboxNotifier } from './notify';
+export { PermissionAnswer } from './PermissionAnswer';
+export { selectInboxCount, selectInboxItemFor } from './inbox';
