@@ -4,7 +4,7 @@ import type { HarnessId } from '../../shared/harness';
 import { err, fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { sessionView } from '../../shared/session-view';
-import { resolveHarness } from '../agents/harness';
+import { configuredHarness, resolveHarness } from '../agents/harness';
 import { slugify } from '../git';
 import type { ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
@@ -32,7 +32,9 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
-  const agentCommand = (project: ProjectRecord, harness: HarnessId): Result<SessionRecord['command']> => resolveHarness(harness, project.customCommand);
+  const agentCommand = (project: ProjectRecord, harness: HarnessId): Result<SessionRecord['command']> =>
+    // On an SSH destination the command is that machine's: taken as configured, found there at launch (ADR 0018).
+    project.host.kind === 'ssh' ? configuredHarness(harness, project.customCommand) : resolveHarness(harness, project.customCommand);
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
