@@ -60,6 +60,8 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     const l = live.get(id);
     // Already ended or on its way: stopping again is a no-op, not a refusal.
     if (!sessionView(s).can.stop || s.state === 'stopping') return ok(summary(s));
+    // Its host is out of reach: a stop could not reach it, and recording one would leave its agent running there unseen.
+    if (s.unreachable && !l) return fail('unreachable', `Session "${s.title}" cannot be stopped now: its host cannot be reached (${s.unreachable.reason}). Baton reconnects by itself; stop it once it is back.`);
     // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
     const moved = transition(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped', { from: s.state });
     if (!moved.ok) return fail('illegal_state', `A ${s.state} session cannot be stopped: ${moved.error.message}`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
@@ -81,7 +81,7 @@ function expectExactlyOnce(db: JournalRecord[], remote: JournalRecord[]): void {
   expect(db).toEqual(remote.slice(0, db.length));
 }
 
-describe('sessions on an SSH destination, through the domain', () => {
+describe('sessions on an SSH destination, through the domain', { timeout: 120_000 }, () => {
   it('sessions.create runs the agent on the remote, in a worktree made there, and the turn finishes', async () => {
     const { project } = await remoteProject({ prompts: [{ match: 'go', steps: chunks(3, 5) }] });
     const s = await h.must('sessions.create', { projectId: project.id, prompt: 'go' });
@@ -109,6 +109,8 @@ describe('sessions on an SSH destination, through the domain', () => {
     // Its state is what it was: the agent is still working over there.
     expect(down.state).toBe('busy');
     expect(sessionView(summaryFacts(down)).label).toBe('Disconnected (host unreachable)');
+    // Nothing can reach it from here: a stop is refused (it would leave the agent running there unseen), not recorded.
+    expect(await h.call('sessions.stop', { id: s.id })).toMatchObject({ ok: false, error: { code: 'unreachable' } });
     const seen = down.lastSeq;
     await waitUntil(() => journalOnRemote(s.id).at(-1)?.seq ?? 0, (n) => n > seen + 3, 20_000, 'the remote journal to grow during the outage');
     expect((await h.must('sessions.get', { id: s.id })).state).toBe('busy');
@@ -170,5 +172,28 @@ describe('sessions on an SSH destination, through the domain', () => {
     const rs = await waitUntil(() => records(callerOf(h.core), s.id), (x) => texts(x).join('').includes('Picked up again.') && !buildTranscript(x).turnOpen, 30_000, 'the continued turn to finish');
     await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq === rs.length, 10_000, 'idle after the continued turn');
     expectExactlyOnce(rs, journalOnRemote(s.id));
+  });
+
+  it('worktrees on the remote: created by git there, setup run there (labelled), uncommitted work preserved and the worktree released, verified gone', async () => {
+    const { project, repo } = await remoteProject({});
+    // BATON_REMOTE_HOME exists only in the ssh session's environment (SetEnv): the file proves where setup ran.
+    await h.must('projects.update', { id: project.id, patch: { setupCommands: ['printf "%s" "$BATON_REMOTE_HOME" > where.txt'] } });
+    const wt = await h.must('worktrees.create', { projectId: project.id, name: 'feature' });
+    expect(wt.path.startsWith(join(sshd.remoteHome, '.baton-remote', 'worktrees'))).toBe(true);
+    const panel = await waitUntil(() => h.must('worktrees.list', { projectId: project.id }), (p) => p.worktrees.some((w) => w.id === wt.id && w.setup.state !== 'running'), 30_000, 'setup to finish');
+    const setup = panel.worktrees.find((w) => w.id === wt.id)?.setup;
+    expect(setup?.state).toBe('ok');
+    expect(setup?.log).toContain(`${HOST_ALIAS}$ printf`);
+    expect(readFileSync(join(wt.path, 'where.txt'), 'utf8')).toBe(sshd.remoteHome);
+    expect(git(repo, 'branch', '--list', wt.branch).trim()).not.toBe('');
+
+    // Uncommitted work: preserved under refs/baton/preserved on the remote repository, then the worktree removed there.
+    writeFileSync(join(wt.path, 'draft.txt'), 'work in progress\n');
+    const released = await h.must('worktrees.release', { worktreeId: wt.id });
+    expect(released.status).toBe('released');
+    expect(released.preservedRef).toMatch(/^refs\/baton\/preserved\//);
+    expect(existsSync(wt.path)).toBe(false);
+    expect(git(repo, 'show', `${released.preservedRef}:draft.txt`)).toBe('work in progress\n');
+    expect((await h.must('worktrees.list', { projectId: project.id })).preserved.map((p) => p.ref)).toContain(released.preservedRef);
   });
 });
