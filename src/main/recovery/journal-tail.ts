@@ -74,60 +74,58 @@ function tailOfLines(lines: Iterable<Buffer>): JournalTail {
   let exitOpen = true;
   /** Set once the run's exit is found: responses newer than the line at hand, while looking back for the turn it died in. */
   let beforeExit: Set<string> | null = null;
-  {
-    for (const line of lines) {
-      if (turnKnown && !exitOpen && !beforeExit) break;
-      if (line.length === 0) continue;
-      if (tail.lastSeq > 0 && isNotificationLine(line)) {
-        exitOpen = false;
-        continue;
-      }
-      const r = parseRecordLine(line.toString('utf8'));
-      if (!r) continue;
-      if (tail.lastSeq === 0) tail.lastSeq = r.seq;
-      if (r.dir === 'host') {
-        const msg = isObject(r.msg) ? r.msg : {};
-        if (isObject(msg.exit)) {
-          if (exitOpen) {
-            tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
-            beforeExit = new Set();
-          }
-          exitOpen = false;
-          turnKnown = true;
-        } else if (msg.marker === 'interrupted') {
-          turnKnown = true;
-          if (exitOpen) tail.interruptedMarker = true;
-        } else if (isObject(msg.started)) {
-          exitOpen = false;
-          // The run began here: no prompt of it was open when its agent exited.
-          beforeExit = null;
-        }
-        continue;
-      }
+  for (const line of lines) {
+    if (turnKnown && !exitOpen && !beforeExit) break;
+    if (line.length === 0) continue;
+    if (tail.lastSeq > 0 && isNotificationLine(line)) {
       exitOpen = false;
-      const m = asRpc(r.msg);
-      if (beforeExit) {
-        if (m && r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
-          tail.turnOpenAtExit = !beforeExit.has(idKey(m.id));
-          beforeExit = null;
-        } else if (m && r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') beforeExit = null;
-        else if (m && r.dir === 'in' && isResponse(m)) beforeExit.add(idKey(m.id));
-        continue;
-      }
-      if (turnKnown) continue;
-      if (!m) continue;
-      if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
-        // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
-        tail.turnOpen = !responded.has(idKey(m.id));
-        tail.pendingPermission = tail.turnOpen && permissionAsked;
-        turnKnown = true;
-      } else if (r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') {
-        // Only a prompt's response carries a stop reason (ACP): the newest turn has ended, no need to read back to its prompt.
-        turnKnown = true;
-      } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
-      else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
-      else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
+      continue;
     }
+    const r = parseRecordLine(line.toString('utf8'));
+    if (!r) continue;
+    if (tail.lastSeq === 0) tail.lastSeq = r.seq;
+    if (r.dir === 'host') {
+      const msg = isObject(r.msg) ? r.msg : {};
+      if (isObject(msg.exit)) {
+        if (exitOpen) {
+          tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
+          beforeExit = new Set();
+        }
+        exitOpen = false;
+        turnKnown = true;
+      } else if (msg.marker === 'interrupted') {
+        turnKnown = true;
+        if (exitOpen) tail.interruptedMarker = true;
+      } else if (isObject(msg.started)) {
+        exitOpen = false;
+        // The run began here: no prompt of it was open when its agent exited.
+        beforeExit = null;
+      }
+      continue;
+    }
+    exitOpen = false;
+    const m = asRpc(r.msg);
+    if (beforeExit) {
+      if (m && r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+        tail.turnOpenAtExit = !beforeExit.has(idKey(m.id));
+        beforeExit = null;
+      } else if (m && r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') beforeExit = null;
+      else if (m && r.dir === 'in' && isResponse(m)) beforeExit.add(idKey(m.id));
+      continue;
+    }
+    if (turnKnown) continue;
+    if (!m) continue;
+    if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+      // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
+      tail.turnOpen = !responded.has(idKey(m.id));
+      tail.pendingPermission = tail.turnOpen && permissionAsked;
+      turnKnown = true;
+    } else if (r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') {
+      // Only a prompt's response carries a stop reason (ACP): the newest turn has ended, no need to read back to its prompt.
+      turnKnown = true;
+    } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
+    else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
+    else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
   }
   return tail;
 }
