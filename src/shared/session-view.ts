@@ -7,7 +7,7 @@ import type { SessionState } from './session-state';
  * so none of them re-derives a status or an affordance from the raw state.
  */
 
-export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Stopped' | 'Failed' | 'Interrupted' | 'Retiring' | 'Retired';
+export type DisplayStatus = 'Starting' | 'Working' | 'Needs you' | 'Idle' | 'Stopping' | 'Stopped' | 'Failed' | 'Interrupted' | 'Disconnected' | 'Retiring' | 'Retired';
 
 /** Why a session needs a person now; null when it does not. */
 export type AttentionReason = 'permission' | 'interrupted' | 'failed' | 'divergence';
@@ -23,6 +23,11 @@ export interface SessionFacts {
   agentExiting?: boolean;
   /** A divergence between database and journal that no one has acknowledged yet. */
   divergence?: boolean;
+  /**
+   * Its host could not be reached (the link to its machine is down). Not a state: the agent runs on over there,
+   * and the stored state is what it was; never interrupted or failed for this (ADR 0018).
+   */
+  disconnected?: boolean;
   /** Continuing or retrying it would make a second live orchestrator (another has replaced it). */
   revivalBlocked?: boolean;
 }
@@ -56,6 +61,9 @@ export interface SessionView {
   commitRefusal: string | null;
 }
 
+/** The states in which a session's host is running or may be: the only ones a lost link hides. */
+const LIVE = new Set<SessionState>(['starting', 'idle', 'busy', 'waiting_input', 'stopping']);
+
 type Rule = { when: (f: SessionFacts) => boolean; status: DisplayStatus; label?: string; attention?: AttentionReason };
 
 /** Ordered rules, first match wins: the order is the point where facts overlap (an exiting agent, a hibernated idle). */
@@ -67,6 +75,8 @@ const RULES: readonly Rule[] = [
   { when: (f) => f.state === 'stopped', status: 'Stopped' },
   { when: (f) => f.state === 'failed', status: 'Failed', attention: 'failed' },
   { when: (f) => f.state === 'interrupted', status: 'Interrupted', attention: 'interrupted' },
+  // Unreachable hides whatever the session was doing over there: nothing here can be known or done until the link returns.
+  { when: (f) => f.disconnected === true && LIVE.has(f.state), status: 'Disconnected', label: 'Disconnected (host unreachable)' },
   { when: (f) => f.state === 'pending' || f.state === 'starting', status: 'Starting' },
   { when: (f) => f.state === 'waiting_input', status: 'Needs you', attention: 'permission' },
   { when: (f) => f.state === 'busy', status: 'Working' },
@@ -89,6 +99,7 @@ const NEXT_STEP: Partial<Record<SessionState, string>> = {
 
 /** The refusal a prompt gets, by the same first-match order; null when it is taken. */
 function promptRefusal(f: SessionFacts): string | null {
+  if (f.disconnected && LIVE.has(f.state)) return "The session's host cannot be reached (the link to its machine is down). Its agent runs on there; Baton reconnects by itself, then send the prompt.";
   if (f.agentExiting) return 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.';
   if (f.state === 'busy' || f.state === 'waiting_input') return 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.';
   if (f.state === 'idle') return null;
@@ -123,6 +134,7 @@ export function sessionView(f: SessionFacts): SessionView {
   const refusal = promptRefusal(f);
   const attention = rule.attention ?? (f.divergence ? 'divergence' : null);
   const noCommit = commitRefusal(f);
+  const unreachable = f.disconnected === true && LIVE.has(f.state);
   return {
     status: rule.status,
     label: rule.label ?? rule.status,
@@ -131,19 +143,26 @@ export function sessionView(f: SessionFacts): SessionView {
     commitRefusal: noCommit,
     can: {
       prompt: refusal === null,
-      cancel: f.state === 'busy' || f.state === 'waiting_input',
-      stop: f.state !== 'stopped' && f.state !== 'retired',
+      cancel: !unreachable && (f.state === 'busy' || f.state === 'waiting_input'),
+      // A stop could not reach the host: it would leave the agent running there while the board said stopped.
+      stop: !unreachable && f.state !== 'stopped' && f.state !== 'retired',
       continue: f.state === 'interrupted' && !f.revivalBlocked,
       retry: f.state === 'failed' && !f.revivalBlocked,
       restart: f.state === 'stopped' && !f.revivalBlocked,
       archive: f.state === 'stopped' || f.state === 'retired' || f.state === 'failed' || f.state === 'interrupted',
-      answer: f.state === 'waiting_input',
+      answer: !unreachable && f.state === 'waiting_input',
       commit: noCommit === null,
     },
   };
 }
 
 /** A session summary's facts, as the contract carries them. */
-export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown; agentRunning?: boolean }): SessionFacts {
-  return { state: s.state, hibernated: s.hibernated === true, divergence: s.divergence != null, ...(s.agentRunning !== undefined ? { agentRunning: s.agentRunning } : {}) };
+export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown; agentRunning?: boolean; disconnected?: unknown }): SessionFacts {
+  return {
+    state: s.state,
+    hibernated: s.hibernated === true,
+    divergence: s.divergence != null,
+    disconnected: s.disconnected != null,
+    ...(s.agentRunning !== undefined ? { agentRunning: s.agentRunning } : {}),
+  };
 }

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOST_ALIAS, startSshd, type Sshd } from '../support/sshd';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { removeDir, screenshotPath, startServer, stopServer, type RunningServer } from './support/server';
+import { addProjectWithScriptedAgent, startSession } from './support/sessions';
 
 test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
@@ -24,9 +25,26 @@ test.afterEach(async () => {
     removeDir(server.dataDir);
     server = null;
   }
+  const dir = sshd?.dir;
   await sshd?.stop();
   sshd = null;
+  // Hosts and agents a test started on the "remote" (this machine) run from its temp dir: none outlives the test.
+  if (dir) for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL');
 });
+
+/** Live processes whose command line names `dir` (read from /proc). */
+function processesMentioning(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 test('add a project on an SSH destination; break the link and see Disconnected; see it recover', async ({ page }) => {
   const repo = join(sshd!.remoteHome, 'billing');
@@ -56,4 +74,38 @@ test('add a project on an SSH destination; break the link and see Disconnected; 
 
   await sshd!.up();
   await expect(host).toHaveText('on devbox · Connected', { timeout: 20_000 });
+});
+
+test('a session on the SSH destination: its card goes Disconnected (host unreachable) when the link breaks, and recovers', async ({ page }) => {
+  test.setTimeout(120_000);
+  const repo = join(sshd!.remoteHome, 'shop');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  writeFileSync(join(repo, 'README.md'), '# shop\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'initial');
+  // The scripted agent runs on the remote (this machine): a slow turn, so the link can break in the middle of it.
+  const script = join(sshd!.dir, 'script.json');
+  const steps = [...Array.from({ length: 80 }, (_, i) => [{ type: 'text', text: `step ${i}. ` }, { type: 'delay', ms: 100 }]).flat(), { type: 'text', text: 'All steps done.' }];
+  writeFileSync(script, JSON.stringify({ prompts: [{ match: 'Refactor', steps }] }));
+
+  await page.goto(server!.url);
+  await addProjectWithScriptedAgent(page, `ssh://${HOST_ALIAS}${repo}`, script);
+  await startSession(page, 'Refactor the cart');
+  const view = page.getByTestId('session-view');
+  await expect(view).toContainText('step 3.', { timeout: 30_000 });
+  await view.getByRole('button', { name: '← Board' }).click();
+  const card = page.getByTestId('session-card');
+  await expect(card).toHaveAttribute('data-status', 'Working');
+
+  await sshd!.down();
+  await expect(card).toHaveAttribute('data-status', 'Disconnected', { timeout: 20_000 });
+  await expect(card.getByTestId('session-status')).toHaveText('Disconnected (host unreachable)');
+  await page.screenshot({ path: screenshotPath('remote-session-disconnected') });
+
+  await sshd!.up();
+  await expect(card).toHaveAttribute('data-status', 'Idle', { timeout: 60_000 });
+  await card.getByRole('button', { name: 'Refactor the cart' }).click();
+  await expect(view).toContainText('All steps done.');
+  await page.screenshot({ path: screenshotPath('remote-session-recovered') });
 });

@@ -47,6 +47,21 @@ export function findExecutable(cmd: string, path = process.env.PATH ?? ''): stri
   return null;
 }
 
+/**
+ * The harness's command as configured, not looked up here: for a project on another machine, whose PATH is
+ * that machine's. The remote's bootstrap finds it there (or says how to install it) before the first launch.
+ */
+export function configuredHarness(id: HarnessId, customCommand = ''): Result<ResolvedAgent> {
+  if (id === 'custom') {
+    const split = splitCommandLine(customCommand);
+    if (!split.ok) return fail('invalid_command', split.message);
+    const [cmd = '', ...args] = split.argv;
+    if (!cmd) return fail('invalid_command', "The project's custom agent command is empty. Set it in the project's settings.");
+    return ok({ command: cmd, args });
+  }
+  return ok({ command: SPECS[id].bin, args: SPECS[id].args });
+}
+
 export function resolveHarness(id: HarnessId, customCommand = ''): Result<ResolvedAgent> {
   if (id === 'custom') {
     const split = splitCommandLine(customCommand);

@@ -2,7 +2,7 @@ import type { HandlersOf } from '../../shared/contract';
 import { HIBERNATE_DEFAULTS, type AppSettings, type AppStatus, type ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
-import { fail, ok, type Result } from '../../shared/result';
+import { err, fail, ok, type Result } from '../../shared/result';
 import { OPEN_STATES } from '../../shared/session-state';
 import { createAgentsCatalog } from '../agents/catalog';
 import { agentsHandlers } from '../agents/handlers';
@@ -32,6 +32,12 @@ import { createHostPort, createTerminalHostPort } from '../runtime';
 import { createSshHosts } from '../runtime/ssh/hosts';
 import type { TerminalHostPort } from '../terminals/host-port';
 import { createTerminalsDomain } from '../terminals/wire';
+import { createRoutingHostPort } from '../runtime/ssh/routing';
+import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
+import { runRemoteSetup } from '../runtime/ssh/remote-setup';
+import { gitError } from '../git/errors';
+import type { SshLink } from '../runtime/ssh/link';
+import type { RemoteInstall } from '../runtime/ssh/bootstrap';
 import { createEventsRepository } from '../sessions/events-repository';
 import { sessionsHandlers } from '../sessions/handlers';
 import type { HostPort } from '../sessions/host-port';
@@ -167,13 +173,26 @@ export function createCore(opts: CoreOptions): Core {
     domainRule('a project change', () => sessions.projectPolicyChanged(projectId));
     hub.emit('projects.changed', { projectId });
   };
+  // Set once the sessions service and reconcile exist (below); a link's state changes before that are nothing to act on.
+  let linkReturned = (_destination: string): void => {};
   // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
   const sshHosts = createSshHosts({
     dataDir: opts.dataDir,
     ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}),
     // Which projects live there is the list's business: one resync of the list, not a per-project event.
-    onStateChange: () => hub.emit('projects.changed', {}),
+    // A link that is back reattaches the sessions whose hosts it could not reach, and catches them up.
+    onStateChange: (destination) => {
+      hub.emit('projects.changed', {});
+      if (sshHosts.view(destination).state === 'connected') linkReturned(destination);
+    },
   });
+  /** Baton installed on a destination (bootstrapped on first use) and its link; late-bound: the host port is made below. */
+  const installedOn = async (destination: string): Promise<Result<{ link: SshLink; install: RemoteInstall }>> => {
+    const install = await host.installFor(destination);
+    if (!install.ok) return install;
+    const link = sshHosts.linkFor(destination);
+    return link.ok ? ok({ link: link.value, install: install.value }) : link;
+  };
   const projects = createProjectsService({
     repo: projectsRepo,
     hasLiveWorktrees: (id) => worktreesRepo.hasLive(id),
@@ -195,6 +214,18 @@ export function createCore(opts: CoreOptions): Core {
     // Late-bound too: running terminals hold their worktree, and a confirmed release kills them first.
     terminalsIn: (worktreeId) => terminals.runningIn(worktreeId),
     stopTerminals: (worktreeId) => terminals.stopIn(worktreeId),
+    // Projects on an SSH destination: git and setup run there, with Baton installed on first use (late-bound: the host port is below).
+    remote: {
+      manager: async (destination, repoPath) => {
+        const at = await installedOn(destination);
+        if (!at.ok) return err(gitError('git_failed', 'transient', at.error.message));
+        return remoteWorktreeManager(at.value.link, at.value.install, { repoPath, worktreeRoot: `${at.value.install.root}/worktrees` });
+      },
+      setup: async (destination, req) => {
+        const at = await installedOn(destination);
+        return at.ok ? runRemoteSetup(at.value.link, at.value.install, req) : { ok: false, log: `✗ setup on ${destination} could not run: ${at.error.message}\n` };
+      },
+    },
   });
   const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
     db,
@@ -211,7 +242,17 @@ export function createCore(opts: CoreOptions): Core {
   const eventsRepo = createEventsRepository(db);
   const turnsRepo = createTurnsRepository(db);
   const divergencesRepo = createDivergencesRepository(db);
-  const host = opts.host ?? createHostPort();
+  // Each session's host runs where its project lives: here, or on an SSH destination, bootstrapped there on first use.
+  const host = createRoutingHostPort({
+    local: opts.host ?? createHostPort(),
+    hosts: sshHosts,
+    appVersion: opts.version,
+    placeOf: (sessionId) => {
+      const s = sessionsRepo.get(sessionId);
+      const p = s ? projectsRepo.get(s.projectId) : null;
+      return p?.host.kind === 'ssh' ? { kind: 'ssh', destination: p.host.destination } : { kind: 'local' };
+    },
+  });
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo, holes: divergencesRepo });
   const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
@@ -225,7 +266,7 @@ export function createCore(opts: CoreOptions): Core {
   };
   // Late-bound: the inbox reads the sessions service, which reports every change here.
   let inboxFollows = (): void => {};
-  const catchUp = createCatchUp({ dataDir: opts.dataDir, sessions: sessionsRepo, projector, emitRecords, emitChanged });
+  const catchUp = createCatchUp({ dataDir: opts.dataDir, host, sessions: sessionsRepo, projector, emitRecords, emitChanged });
   const sessions: SessionsService = createSessionsService({
     dataDir: opts.dataDir,
     host: holdLaunchesDuringCatchUp(host, catchUp),
@@ -362,6 +403,15 @@ export function createCore(opts: CoreOptions): Core {
   };
 
   const reconcileDeps: ReconcileDeps = { dataDir: opts.dataDir, host, projector, sessions: sessionsRepo, events: eventsRepo, divergences: divergencesRepo, service: sessions, catchUp };
+
+  /** Every session on that destination left Disconnected: reconciled again (reattached and caught up, or decided as gone). */
+  linkReturned = (destination: string): void => {
+    if (closed) return;
+    for (const s of sessions.unreachable()) {
+      const p = projectsRepo.get(s.projectId);
+      if (p?.host.kind === 'ssh' && p.host.destination === destination && !sessions.isLive(s.id)) reconcileLostHost(s.id);
+    }
+  };
 
   /** Sessions whose host was lost while the app runs, being reconciled one each; a whole reconcile waits for them. */
   const lostHosts = new Set<Promise<void>>();

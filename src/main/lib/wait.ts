@@ -14,3 +14,13 @@ export async function waitUntil(pred: () => boolean, ms: number, stepMs = 50): P
   }
   return true;
 }
+
+/** waitUntil for a condition that needs a round trip to know (a host on another machine): each check awaited before the next. */
+export async function waitUntilAsync(pred: () => Promise<boolean>, ms: number, stepMs = 50): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() >= end) return false;
+    await sleep(stepMs);
+  }
+  return true;
+}

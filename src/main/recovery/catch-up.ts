@@ -1,5 +1,4 @@
 import type { JournalRecord } from '../../shared/journal';
-import { sessionJournalPath } from '../runtime';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
 import type { SessionsRepository } from '../sessions/repository';
@@ -11,13 +10,15 @@ export interface CatchUpJob {
   /** The journal's last seq when the session was decided; lines a host writes later are not ours to apply. */
   throughSeq: number;
   /** Runs once before any line is applied (appending a marker, say); returns a later seq to catch up through. */
-  prepare?: () => number | null;
+  prepare?: () => Promise<number | null> | number | null;
   /** Runs once every line is applied (finishing the turns an interruption left open, say). */
   finish?: () => void;
 }
 
 export interface CatchUpDeps {
   dataDir: string;
+  /** Where each journal is read: a file here, or through the host's port where it runs (ADR 0018). */
+  host: Pick<HostPort, 'journalFile' | 'readJournal'>;
   sessions: SessionsRepository;
   projector: Projector;
   /** After each committed batch: never before. */
@@ -82,8 +83,11 @@ export function createCatchUp(deps: CatchUpDeps) {
 
   async function runJob(job: CatchUpJob): Promise<void> {
     const id = job.sessionId;
-    const through = Math.max(job.throughSeq, job.prepare?.() ?? 0);
-    const cursor = JournalCursor.open(sessionJournalPath(deps.dataDir, id), deps.sessions.get(id)?.lastAppliedSeq ?? 0, through);
+    const through = Math.max(job.throughSeq, (await job.prepare?.()) ?? 0);
+    const from = deps.sessions.get(id)?.lastAppliedSeq ?? 0;
+    const file = deps.host.journalFile(id, deps.dataDir);
+    const cursor = file ? JournalCursor.open(file, from, through) : await remoteCursor(deps, id, from, through);
+    if (!cursor) return;
     let sliceStart = performance.now();
     try {
       for (;;) {
@@ -141,6 +145,20 @@ export function createCatchUp(deps: CatchUpDeps) {
 export type CatchUp = ReturnType<typeof createCatchUp>;
 
 /**
+ * A remote host's journal lines, read through the port in one round trip, as a cursor like a file's.
+ * Unreadable (the link went down): null, and the session is caught up when it is reconciled again.
+ */
+async function remoteCursor(deps: CatchUpDeps, id: string, from: number, through: number): Promise<Pick<JournalCursor, 'next' | 'close'> | null> {
+  const r = await deps.host.readJournal(id, deps.dataDir, from);
+  if (!r.ok) {
+    console.warn(`[baton] session ${id}: its journal could not be read to catch up: ${r.error.message}`);
+    return null;
+  }
+  const records = r.value.records.filter((x) => x.seq > from && x.seq <= through);
+  return { next: (n: number) => records.splice(0, n), close: () => undefined };
+}
+
+/**
  * The HostPort the sessions service uses: a session's host is not launched
  * while its journal is still being caught up, or the new live session would
  * stream those old lines again and take their exit or prompt records as
@@ -153,6 +171,9 @@ export function holdLaunchesDuringCatchUp(host: HostPort, catchUp: Pick<CatchUp,
       return host.launch(opts);
     },
     connect: (sessionId, dataDir, expected) => host.connect(sessionId, dataDir, expected),
-    readJournal: (sessionId, dataDir) => host.readJournal(sessionId, dataDir),
+    liveness: (sessionId, dataDir, h) => host.liveness(sessionId, dataDir, h),
+    journalFile: (sessionId, dataDir) => host.journalFile(sessionId, dataDir),
+    readJournal: (sessionId, dataDir, fromSeq) => host.readJournal(sessionId, dataDir, fromSeq),
+    appendMarker: (sessionId, dataDir, msg) => host.appendMarker(sessionId, dataDir, msg),
   };
 }

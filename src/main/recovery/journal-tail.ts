@@ -1,5 +1,5 @@
 import { closeSync } from 'node:fs';
-import { asRpc, idKey, isObject, isRequest, isResponse } from '../../shared/journal';
+import { asRpc, idKey, isObject, isRequest, isResponse, type JournalRecord } from '../../shared/journal';
 import type { JournalLine } from '../host/journal';
 import { openForReading, parseRecordLine } from '../host/journal-read';
 import { JournalCursor, lineHead, linesBackward } from './journal-lines';
@@ -43,9 +43,28 @@ const isNotificationLine = (line: Buffer): boolean => lineHead(line)?.dir === 'i
  * overlap, which is the only kind main writes (it prompts an idle session).
  */
 export function readJournalTail(path: string): JournalTail {
-  const tail: JournalTail = { lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false };
   const j = openForReading(path);
-  if (!j) return tail;
+  if (!j) return emptyTail();
+  try {
+    return tailOfLines(linesBackward(j.fd, j.size));
+  } finally {
+    closeSync(j.fd);
+  }
+}
+
+const emptyTail = (): JournalTail => ({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false });
+
+/** The same reading of a journal held as records (a remote host's, read through the port), newest last. */
+export function journalTailOf(records: readonly JournalRecord[]): JournalTail {
+  function* backward(): Generator<Buffer> {
+    for (let i = records.length - 1; i >= 0; i--) yield Buffer.from(JSON.stringify(records[i]));
+  }
+  return tailOfLines(backward());
+}
+
+/** The tail's facts from the journal's lines, newest first, read only as far as they must be. */
+function tailOfLines(lines: Iterable<Buffer>): JournalTail {
+  const tail = emptyTail();
   /** Responses (by request id) seen so far, i.e. newer than the line at hand. */
   const responded = new Set<string>();
   const answered = new Set<string>();
@@ -55,62 +74,58 @@ export function readJournalTail(path: string): JournalTail {
   let exitOpen = true;
   /** Set once the run's exit is found: responses newer than the line at hand, while looking back for the turn it died in. */
   let beforeExit: Set<string> | null = null;
-  try {
-    for (const line of linesBackward(j.fd, j.size)) {
-      if (turnKnown && !exitOpen && !beforeExit) break;
-      if (line.length === 0) continue;
-      if (tail.lastSeq > 0 && isNotificationLine(line)) {
-        exitOpen = false;
-        continue;
-      }
-      const r = parseRecordLine(line.toString('utf8'));
-      if (!r) continue;
-      if (tail.lastSeq === 0) tail.lastSeq = r.seq;
-      if (r.dir === 'host') {
-        const msg = isObject(r.msg) ? r.msg : {};
-        if (isObject(msg.exit)) {
-          if (exitOpen) {
-            tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
-            beforeExit = new Set();
-          }
-          exitOpen = false;
-          turnKnown = true;
-        } else if (msg.marker === 'interrupted') {
-          turnKnown = true;
-          if (exitOpen) tail.interruptedMarker = true;
-        } else if (isObject(msg.started)) {
-          exitOpen = false;
-          // The run began here: no prompt of it was open when its agent exited.
-          beforeExit = null;
-        }
-        continue;
-      }
+  for (const line of lines) {
+    if (turnKnown && !exitOpen && !beforeExit) break;
+    if (line.length === 0) continue;
+    if (tail.lastSeq > 0 && isNotificationLine(line)) {
       exitOpen = false;
-      const m = asRpc(r.msg);
-      if (beforeExit) {
-        if (m && r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
-          tail.turnOpenAtExit = !beforeExit.has(idKey(m.id));
-          beforeExit = null;
-        } else if (m && r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') beforeExit = null;
-        else if (m && r.dir === 'in' && isResponse(m)) beforeExit.add(idKey(m.id));
-        continue;
-      }
-      if (turnKnown) continue;
-      if (!m) continue;
-      if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
-        // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
-        tail.turnOpen = !responded.has(idKey(m.id));
-        tail.pendingPermission = tail.turnOpen && permissionAsked;
-        turnKnown = true;
-      } else if (r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') {
-        // Only a prompt's response carries a stop reason (ACP): the newest turn has ended, no need to read back to its prompt.
-        turnKnown = true;
-      } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
-      else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
-      else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
+      continue;
     }
-  } finally {
-    closeSync(j.fd);
+    const r = parseRecordLine(line.toString('utf8'));
+    if (!r) continue;
+    if (tail.lastSeq === 0) tail.lastSeq = r.seq;
+    if (r.dir === 'host') {
+      const msg = isObject(r.msg) ? r.msg : {};
+      if (isObject(msg.exit)) {
+        if (exitOpen) {
+          tail.exit = { code: typeof msg.exit.code === 'number' ? msg.exit.code : null, signal: typeof msg.exit.signal === 'string' ? msg.exit.signal : null };
+          beforeExit = new Set();
+        }
+        exitOpen = false;
+        turnKnown = true;
+      } else if (msg.marker === 'interrupted') {
+        turnKnown = true;
+        if (exitOpen) tail.interruptedMarker = true;
+      } else if (isObject(msg.started)) {
+        exitOpen = false;
+        // The run began here: no prompt of it was open when its agent exited.
+        beforeExit = null;
+      }
+      continue;
+    }
+    exitOpen = false;
+    const m = asRpc(r.msg);
+    if (beforeExit) {
+      if (m && r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+        tail.turnOpenAtExit = !beforeExit.has(idKey(m.id));
+        beforeExit = null;
+      } else if (m && r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') beforeExit = null;
+      else if (m && r.dir === 'in' && isResponse(m)) beforeExit.add(idKey(m.id));
+      continue;
+    }
+    if (turnKnown) continue;
+    if (!m) continue;
+    if (r.dir === 'out' && isRequest(m) && m.method === 'session/prompt') {
+      // The newest prompt decides: main only prompts an idle session, so any older one was closed first.
+      tail.turnOpen = !responded.has(idKey(m.id));
+      tail.pendingPermission = tail.turnOpen && permissionAsked;
+      turnKnown = true;
+    } else if (r.dir === 'in' && isResponse(m) && isObject(m.result) && typeof m.result.stopReason === 'string') {
+      // Only a prompt's response carries a stop reason (ACP): the newest turn has ended, no need to read back to its prompt.
+      turnKnown = true;
+    } else if (r.dir === 'in' && isResponse(m)) responded.add(idKey(m.id));
+    else if (r.dir === 'out' && isResponse(m)) answered.add(idKey(m.id));
+    else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
   }
   return tail;
 }

@@ -2,8 +2,7 @@ import type { ReconcileReport } from '../../shared/contracts/app';
 import type { JournalRecord } from '../../shared/journal';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import type { Result } from '../../shared/result';
-import { appendHostRecord, processLiveness, sessionJournalPath } from '../runtime';
-import { waitUntil } from '../lib/wait';
+import { waitUntilAsync } from '../lib/wait';
 import type { EventsRepository } from '../sessions/events-repository';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
@@ -13,7 +12,7 @@ import type { CatchUp, CatchUpJob } from './catch-up';
 import { decideRecovery } from './decide';
 import type { DivergencesRepository } from '../sessions/divergences-repository';
 import { parseRecordLine } from '../host/journal-read';
-import { readJournalLines, readJournalTail } from './journal-tail';
+import { journalTailOf, readJournalLines, readJournalTail, type JournalTail } from './journal-tail';
 
 export interface ReconcileDeps {
   dataDir: string;
@@ -64,7 +63,7 @@ export async function reconcileSessions(deps: ReconcileDeps): Promise<ReconcileR
   const decided = new Set(candidates.map((s) => s.id));
   const caughtUp = (async () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    await Promise.all([first, deps.catchUp.enqueue(unfinishedCatchUps(deps, decided))]);
+    await Promise.all([first, deps.catchUp.enqueue(await unfinishedCatchUps(deps, decided))]);
   })();
   return { report, caughtUp };
 }
@@ -92,21 +91,66 @@ async function decide(deps: ReconcileDeps, candidates: readonly SessionRecord[])
   return { report, first: deps.catchUp.enqueue(jobs) };
 }
 
+/**
+ * A session's journal, read where its host runs: its tail (what recovery decides on) and its lines in a
+ * range (for the divergence check). A local file is read from its end; a remote one is read once through
+ * the port. `unreachable` when the host's machine cannot be reached now.
+ */
+interface JournalView {
+  tail: JournalTail;
+  lines(afterSeq: number, throughSeq: number): Map<number, string>;
+}
+
+async function journalOf(deps: ReconcileDeps, sessionId: string): Promise<Result<JournalView>> {
+  const file = deps.host.journalFile(sessionId, deps.dataDir);
+  if (file) return { ok: true, value: { tail: readJournalTail(file), lines: (a, t) => new Map(readJournalLines(file, a, t).map((l) => [l.seq, l.text])) } };
+  const r = await deps.host.readJournal(sessionId, deps.dataDir);
+  if (!r.ok) return r;
+  const records = r.value.records;
+  return { ok: true, value: { tail: journalTailOf(records), lines: (a, t) => new Map(records.filter((x) => x.seq > a && x.seq <= t).map((x) => [x.seq, JSON.stringify(x)])) } };
+}
+
+/**
+ * Its host's machine cannot be reached (the SSH link is down): nothing is known of the host or its journal,
+ * so nothing is decided. The state stays as it was, the fact is recorded (the board shows Disconnected),
+ * and the link's return reconciles it again (core.ts).
+ */
+function leaveUnreachable(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport, why: string): null {
+  report.unreachable++;
+  deps.service.markUnreachable(s.id, why);
+  return null;
+}
+
 async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: ReconcileReport): Promise<CatchUpJob | null> {
   const connected = s.host ? await deps.host.connect(s.id, deps.dataDir, s.host) : null;
+  if (connected && !connected.ok && connected.error.code === 'unreachable') return leaveUnreachable(deps, s, report, connected.error.message);
   const hostAlive = connected?.ok === true;
   // A host that is stopping (or ending after its agent's exit) refuses new connections and is gone within moments.
   const host = s.host;
-  if (!hostAlive && host && processLiveness(host).alive) await waitUntil(() => !processLiveness(host).alive, ENDING_HOST_WAIT_MS);
-  if (!hostAlive && host && processLiveness(host).alive) {
+  const liveness = async () => (host ? deps.host.liveness(s.id, deps.dataDir, host) : 'gone');
+  if (!hostAlive && host && (await liveness()) === 'alive') await waitUntilAsync(async () => (await liveness()) !== 'alive', ENDING_HOST_WAIT_MS, 100);
+  const now = !hostAlive && host ? await liveness() : 'gone';
+  if (now === 'unreachable') return leaveUnreachable(deps, s, report, `The link to the session's host went down while it was being reconciled.`);
+  if (now === 'alive') {
     // The process is there but its socket did not answer: never write its journal from here.
-    console.warn(`[baton] session ${s.id}: host ${host.pid} is alive but unreachable; left as it is.`);
+    console.warn(`[baton] session ${s.id}: host ${host?.pid ?? '?'} is alive but unreachable; left as it is.`);
     report.unreachable++;
     return null;
   }
-  const path = sessionJournalPath(deps.dataDir, s.id);
-  const tail = readJournalTail(path);
-  if (realignWithJournal(deps, s, path, tail.lastSeq)) report.divergences++;
+  const journal = await journalOf(deps, s.id);
+  if (!journal.ok) {
+    if (journal.error.code === 'unreachable') {
+      if (connected?.ok) connected.value.link.detach();
+      return leaveUnreachable(deps, s, report, journal.error.message);
+    }
+    console.warn(`[baton] session ${s.id}: its journal could not be read, left as it is: ${journal.error.message}`);
+    if (connected?.ok) connected.value.link.detach();
+    return null;
+  }
+  // Reached: whatever it was, it is not unreachable any more.
+  deps.service.markUnreachable(s.id, null);
+  const tail = journal.value.tail;
+  if (realignWithJournal(deps, s, journal.value, tail.lastSeq)) report.divergences++;
   const current = deps.sessions.get(s.id) ?? s;
   const action = decideRecovery({
     state: current.state,
@@ -126,7 +170,8 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
     if (action.stopHost && connected?.ok) {
       await connected.value.link.stop(2000);
       // What the host journaled until it stopped (its exit among it) is the file's now: project all of it.
-      job = { sessionId: s.id, throughSeq: readJournalTail(path).lastSeq };
+      const after = await journalOf(deps, s.id);
+      job = { sessionId: s.id, throughSeq: after.ok ? after.value.tail.lastSeq : tail.lastSeq };
     } else if (connected?.ok) connected.value.link.detach();
     if (action.to === 'interrupted') {
       // Turn rows are finished by the lines still to be applied; only what stays open after them was interrupted.
@@ -152,9 +197,9 @@ function warnRefused(id: string, r: Result<unknown>): void {
  * Under the host's lock, after repairing a torn tail: never interleaved with a
  * host, never glued to half a line. Returns the marker's seq.
  */
-function appendMarker(deps: ReconcileDeps, sessionId: string, marker: string, text: string): number | null {
-  const r = appendHostRecord(deps.dataDir, sessionId, { marker, text });
-  if (r.ok) return r.value.seq;
+async function appendMarker(deps: ReconcileDeps, sessionId: string, marker: string, text: string): Promise<number | null> {
+  const r = await deps.host.appendMarker(sessionId, deps.dataDir, { marker, text });
+  if (r.ok) return r.value;
   console.warn(`[baton] session ${sessionId}: could not append the ${marker} marker: ${r.error.message}`);
   return null;
 }
@@ -165,11 +210,14 @@ function appendMarker(deps: ReconcileDeps, sessionId: string, marker: string, te
  * lines, or even their marker, still to come. Nothing else would ever
  * reconcile them again, so every start looks at their journals' last lines.
  */
-function unfinishedCatchUps(deps: ReconcileDeps, skip: ReadonlySet<string>): CatchUpJob[] {
+async function unfinishedCatchUps(deps: ReconcileDeps, skip: ReadonlySet<string>): Promise<CatchUpJob[]> {
   const jobs: CatchUpJob[] = [];
   for (const s of deps.sessions.listInStates(SETTLED_STATES)) {
     if (skip.has(s.id) || deps.service.isLive(s.id) || deps.catchUp.pending(s.id)) continue;
-    const tail = readJournalTail(sessionJournalPath(deps.dataDir, s.id));
+    // A remote journal is read over its link; one that cannot be reached now is looked at on a later start.
+    const journal = await journalOf(deps, s.id);
+    if (!journal.ok) continue;
+    const tail = journal.value.tail;
     const interrupted = s.state === 'interrupted';
     // Every move to interrupted comes with a marker; one still missing was cut off before it was appended.
     const needsMarker = interrupted && tail.lastSeq > 0 && !tail.interruptedMarker;
@@ -207,12 +255,12 @@ function sameLine(mine: JournalRecord, line: string | undefined): boolean {
  * and the disagreement is recorded for people to see. Returns whether it was.
  * Only the lines around the database's last one are read, by bisection.
  */
-function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, path: string, journalSeq: number): boolean {
+function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, journal: JournalView, journalSeq: number): boolean {
   const dbSeq = s.lastAppliedSeq;
   if (dbSeq === 0) return false;
   const common = Math.min(dbSeq, journalSeq);
   const from = Math.max(0, common - TAIL_CHECK);
-  const theirs = new Map(readJournalLines(path, from, common).map((l) => [l.seq, l.text]));
+  const theirs = journal.lines(from, common);
   let realignFrom = dbSeq > journalSeq ? journalSeq + 1 : null;
   for (const mine of deps.events.list(s.id, from, TAIL_CHECK)) {
     if (mine.seq > common) break;

@@ -2,9 +2,9 @@ import { fail, ok, type Result } from '../../shared/result';
 import { sessionDir } from '../host/paths';
 import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/host-port';
 import { connectHost, type HostConnection } from './connection';
-import { readJournal, sessionJournalPath } from './journal';
+import { appendHostRecord, readJournal, sessionJournalPath } from './journal';
 import { launchHost, type LaunchHostOptions } from './launch';
-import { readHostFile } from '../host/liveness';
+import { processLiveness, readHostFile } from '../host/liveness';
 import { stopOrphanHost } from './orphan';
 
 export const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i.startTime, nonce: i.nonce, socket: i.socket });
@@ -44,9 +44,18 @@ export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 
       return ok({ info: identityOf(target), link: linkOf(r.value) });
     },
 
-    readJournal(sessionId, dataDir) {
-      const r = readJournal(sessionJournalPath(dataDir, sessionId));
-      return { records: r.records, diagnostics: r.diagnostics.map((d) => d.message) };
+    liveness: async (_sessionId, _dataDir, host) => (processLiveness(host).alive ? 'alive' : 'gone'),
+
+    journalFile: (sessionId, dataDir) => sessionJournalPath(dataDir, sessionId),
+
+    async readJournal(sessionId, dataDir, fromSeq = 0) {
+      const r = readJournal(sessionJournalPath(dataDir, sessionId), fromSeq);
+      return ok({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
+    },
+
+    async appendMarker(sessionId, dataDir, msg) {
+      const r = appendHostRecord(dataDir, sessionId, msg);
+      return r.ok ? ok(r.value.seq) : r;
     },
   };
 }

@@ -1,5 +1,4 @@
-import { processLiveness } from '../host/liveness';
-import { waitUntil } from '../lib/wait';
+import { waitUntilAsync } from '../lib/wait';
 import type { Registry } from './registry';
 
 /** When idle agents hibernate; read afresh each time (a setting changed applies at once). */
@@ -68,7 +67,7 @@ export function createHibernation(reg: Registry, settings: () => HibernationSett
       await l.stopHost(reg.stopGraceMs);
       deps.debugPoint('after_hibernate_stop');
       // Its agent is gone and it journaled the exit; the process itself ends a moment later (the positive signal).
-      await waitUntil(() => !processLiveness(host).alive, HOST_END_MS);
+      await waitUntilAsync(async () => (await deps.host.liveness(id, deps.dataDir, host)) !== 'alive', HOST_END_MS, 50);
       if (live.get(id) === l) live.delete(id);
     })().finally(() => {
       inFlight.delete(id);

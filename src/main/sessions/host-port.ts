@@ -26,11 +26,27 @@ export interface HostLink {
 /** What the domain asks a launch for: the host protocol's own field list (ADR 0013). */
 export type LaunchOptions = AgentLaunch;
 
-/** The session host as the sessions domain needs it; src/main/runtime implements it. */
+/**
+ * Whether a host process is there: `alive` (pid and start time match), `gone`, or `unreachable` (it runs on a
+ * machine the link to which is down: nothing can be known of it, and it must not be taken for gone, ADR 0018).
+ */
+export type HostLiveness = 'alive' | 'gone' | 'unreachable';
+
+/**
+ * The session host as the sessions domain needs it; src/main/runtime implements it. Everything here speaks in
+ * session ids: where the host runs (this machine, or an SSH destination) is the port's business. An error with
+ * code `unreachable` means the host's machine cannot be reached now, never that the host is gone.
+ */
 export interface HostPort {
   launch(opts: LaunchOptions): Promise<Result<HostInfo>>;
-  /** Connects to a live host, verifying pid, start time and nonce; an error says it is gone. */
+  /** Connects to a live host, verifying pid, start time and nonce; an error says it is gone (or unreachable). */
   connect(sessionId: string, dataDir: string, expected: HostInfo | null): Promise<Result<{ info: HostInfo; link: HostLink }>>;
-  /** The journal read from disk, for a host that is gone; a torn last line comes back as a diagnostic. */
-  readJournal(sessionId: string, dataDir: string): { records: JournalRecord[]; diagnostics: string[] };
+  /** Whether that host process is still there, asked where it runs. */
+  liveness(sessionId: string, dataDir: string, host: HostInfo): Promise<HostLiveness>;
+  /** The journal as a file on this machine (recovery reads it from its end, by bisection), or null when the host runs elsewhere. */
+  journalFile(sessionId: string, dataDir: string): string | null;
+  /** The journal's records after `fromSeq`, read where the host runs, for a host that is gone; a torn last line comes back as a diagnostic. */
+  readJournal(sessionId: string, dataDir: string, fromSeq?: number): Promise<Result<{ records: JournalRecord[]; diagnostics: string[] }>>;
+  /** Appends a recovery marker (a host record) to the journal, under the host's lock, where it runs; returns its seq. */
+  appendMarker(sessionId: string, dataDir: string, msg: { marker: string; text: string }): Promise<Result<number>>;
 }

@@ -6,7 +6,7 @@ import { err, fail, ok, type Result } from '../../shared/result';
 import { newestActiveOrchestrator } from '../../shared/orchestrator';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { sessionView } from '../../shared/session-view';
-import { resolveHarness } from '../agents/harness';
+import { configuredHarness, resolveHarness } from '../agents/harness';
 import { titleSlug } from '../../shared/slug';
 import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
@@ -34,7 +34,9 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   }
 
   /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
-  const agentCommand = (project: ProjectRecord, harness: HarnessId, role: SessionRecord['role']): Result<SessionRecord['command']> => resolveHarness(harness, customCommandFor(project, role));
+  const agentCommand = (project: ProjectRecord, harness: HarnessId, role: SessionRecord['role']): Result<SessionRecord['command']> =>
+    // On an SSH destination the command is that machine's: taken as configured, found there at launch (ADR 0018).
+    project.host.kind === 'ssh' ? configuredHarness(harness, customCommandFor(project, role)) : resolveHarness(harness, customCommandFor(project, role));
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
@@ -60,6 +62,8 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
     const l = live.get(id);
     // Already ended or on its way: stopping again is a no-op, not a refusal.
     if (!sessionView(s).can.stop || s.state === 'stopping') return ok(summary(s));
+    // Its host is out of reach: a stop could not reach it, and recording one would leave its agent running there unseen.
+    if (s.unreachable && !l) return fail('unreachable', `Session "${s.title}" cannot be stopped now: its host cannot be reached (${s.unreachable.reason}). Baton reconnects by itself; stop it once it is back.`);
     // Recorded before the signal is sent: a crash now still ends in `stopped`, not a ghost.
     const moved = transition(id, canStopDirectly(s.state) ? 'stopped' : 'stopping', 'user_stopped', { from: s.state });
     if (!moved.ok) return fail('illegal_state', `A ${s.state} session cannot be stopped: ${moved.error.message}`);

@@ -24,6 +24,7 @@ export function createRecoveryApi(reg: Registry) {
   return {
     /** Reattaches to a live host after a restart: catch up from the last applied seq, re-offer unanswered requests. */
     reattach(s: SessionRecord, link: HostLink): void {
+      deps.sessions.setUnreachable(s.id, null);
       const l = reg.attachLive(s, link);
       // Only the current agent process's lines can hold its unanswered requests: read from its start record on.
       const from = deps.events.lastStartedSeq(s.id);
@@ -49,6 +50,17 @@ export function createRecoveryApi(reg: Registry) {
       send(l, s.agentSessionId, turn.id, turn.prompt);
       return true;
     },
+
+    /**
+     * Its host could not be reached (`reason`), or was reached again (null): a fact beside the state, which
+     * stays as it was; the board shows Disconnected (host unreachable) meanwhile (ADR 0018).
+     */
+    markUnreachable(id: string, reason: string | null): void {
+      if (deps.sessions.setUnreachable(id, reason)) reg.changed(id);
+    },
+
+    /** Sessions whose host could not be reached when last asked, for a link that has come back. */
+    unreachable: (): SessionRecord[] => deps.sessions.listUnreachable(),
 
     /** A turn that was open when its host died will never end by itself. */
     interruptTurns(id: string): void {

@@ -3,8 +3,7 @@ import type { JournalRecord } from '../../shared/journal';
 import { fail, ok, type Result } from '../../shared/result';
 import { LIVE_STATES, type SessionState, type TransitionRefusal, type Trigger } from '../../shared/session-state';
 import type { ProjectsRepository } from '../projects/repository';
-import { processLiveness } from '../host/liveness';
-import { waitUntil } from '../lib/wait';
+import { waitUntilAsync } from '../lib/wait';
 import type { DivergencesRepository } from './divergences-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
@@ -89,6 +88,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       title: s.title,
       state: s.state,
       hibernated: s.state === 'idle' && !live.has(s.id) && deps.events.endedByStop(s.id),
+      disconnected: s.unreachable && LIVE_STATES.includes(s.state) ? s.unreachable : null,
       stateDetail: s.stateDetail,
       branch: wt?.branch ?? null,
       worktreePath: wt?.path ?? s.cwd,
@@ -214,8 +214,9 @@ export function createRegistry(deps: SessionsServiceDeps) {
         }
         // A host whose agent exited closes its socket before its process ends; recovery asked in between would find it
         // alive but unreachable and leave the session as it is. It ends within a few seconds (it only drains and unlocks).
+        // Asked where the host runs; a machine that cannot be reached says nothing, and recovery then leaves it Disconnected.
         track(
-          waitUntil(() => !processLiveness(host).alive, HOST_CLOSE_MS).then(() => {
+          waitUntilAsync(async () => (await deps.host.liveness(s.id, deps.dataDir, host)) !== 'alive', HOST_CLOSE_MS, 100).then(() => {
             if (!shuttingDown) deps.onHostLost?.(s.id);
           }),
         );

@@ -18,6 +18,8 @@ export interface SessionRecord {
   agentInfo: Record<string, unknown> | null;
   host: { pid: number; startTime: string; nonce: string; socket: string } | null;
   lastAppliedSeq: number;
+  /** Its host could not be reached (the link to its machine is down): since when and why; null when it could (ADR 0018). */
+  unreachable: { since: string; reason: string } | null;
   /** What the session was created to do; Retry sends it again when no turn ever carried it. */
   initialPrompt: string | null;
   /** The session's own approval policy; null: its project's. */
@@ -44,6 +46,8 @@ interface Row {
   host_nonce: string | null;
   host_socket: string | null;
   last_applied_seq: number;
+  unreachable_since: string | null;
+  unreachable_reason: string | null;
   initial_prompt: string | null;
   approval_policy: ApprovalPolicy | null;
   created_at: string;
@@ -68,6 +72,7 @@ const toRecord = (r: Row): SessionRecord => ({
       ? { pid: r.host_pid, startTime: r.host_start_time ?? '', nonce: r.host_nonce, socket: r.host_socket }
       : null,
   lastAppliedSeq: r.last_applied_seq,
+  unreachable: r.unreachable_since ? { since: r.unreachable_since, reason: r.unreachable_reason ?? '' } : null,
   initialPrompt: r.initial_prompt,
   approvalPolicy: r.approval_policy,
   createdAt: r.created_at,
@@ -145,6 +150,17 @@ export function createSessionsRepository(db: Db) {
     setApprovalPolicy(id: string, policy: ApprovalPolicy | null): void {
       // Not updated_at: that is when the state last moved (the inbox's "since"), and a policy is no state.
       db.prepare('UPDATE sessions SET approval_policy = ? WHERE id = ?').run(policy, id);
+    },
+    /** The host could not be reached (reason) or was reached again (null); returns whether the fact changed. */
+    setUnreachable(id: string, reason: string | null): boolean {
+      const r = reason === null
+        ? db.prepare('UPDATE sessions SET unreachable_since = NULL, unreachable_reason = NULL WHERE id = ? AND unreachable_since IS NOT NULL').run(id)
+        : db.prepare('UPDATE sessions SET unreachable_since = ?, unreachable_reason = ? WHERE id = ? AND unreachable_since IS NULL').run(now(), reason, id);
+      return r.changes > 0;
+    },
+    /** Sessions whose host could not be reached, for a link that has come back. */
+    listUnreachable(): SessionRecord[] {
+      return db.prepare<[], Row>('SELECT * FROM sessions WHERE unreachable_since IS NOT NULL').all().map(toRecord);
     },
     /** Retry resolves the agent's command again: the project's settings may have been fixed since. */
     setCommand(id: string, command: SessionRecord['command']): void {

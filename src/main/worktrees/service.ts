@@ -4,7 +4,7 @@ import type { PreservedView, ReleasedWorktree, WorktreePanel, WorktreeView } fro
 import { err, fail, ok, type Result } from '../../shared/result';
 import { worktreeStatus } from '../../shared/worktrees';
 import { createWorktreeManager, type GitError, type WorktreeManager } from '../git';
-import type { ProjectsRepository } from '../projects/repository';
+import type { ProjectRecord, ProjectsRepository } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
 import { createUseGuard, type SessionFacts, type UseGuard } from './guard';
 import { runSetup } from './setup';
@@ -24,6 +24,16 @@ export interface WorktreesServiceDeps {
   stopTerminals?: (worktreeId: string) => Promise<Result<unknown>>;
   /** How long a stopped session may take to let go of its worktree. */
   stopWaitMs?: number;
+  /** Git and setup on an SSH destination, for projects that live there (ADR 0018); without it such projects are refused. */
+  remote?: RemoteWorktrees;
+}
+
+/** What the service needs of a project's machine when it is not this one; runtime/ssh implements it. */
+export interface RemoteWorktrees {
+  /** A WorktreeManager running git on the destination (Baton's own git module, run there). */
+  manager(destination: string, repoPath: string): Promise<Result<WorktreeManager, GitError>>;
+  /** The worktree's setup run there; its log says which machine each line ran on. */
+  setup(destination: string, req: { repoPath: string; worktreePath: string; copyFiles: ProjectRecord['copyFiles']; commands: readonly string[]; env: Record<string, string> }): Promise<{ ok: boolean; log: string }>;
 }
 
 export interface ReleaseOptions {
@@ -45,10 +55,12 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   const managers = new Map<string, Promise<Result<WorktreeManager, GitError>>>();
   const pending = new Set<Promise<unknown>>();
 
-  function manager(projectId: string, repoPath: string): Promise<Result<WorktreeManager, GitError>> {
+  function manager(project: ProjectRecord): Promise<Result<WorktreeManager, GitError>> {
+    const projectId = project.id;
     let m = managers.get(projectId);
     if (!m) {
-      m = createWorktreeManager({ repoPath, worktreeRoot: join(deps.dataDir, 'worktrees') });
+      const host = project.host;
+      m = host.kind === 'ssh' && deps.remote ? deps.remote.manager(host.destination, project.path) : createWorktreeManager({ repoPath: project.path, worktreeRoot: join(deps.dataDir, 'worktrees') });
       managers.set(projectId, m);
       // A failure (repository moved, say) is not cached: the next call tries again.
       void m.then((r) => {
@@ -113,8 +125,13 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
     deps.worktrees.insert({ id, projectId, name, role, branch: created.branch, baseBranch: created.baseBranch ?? null, path: created.path, state: 'active', lastError: null, setupState: hasSetup ? 'running' : 'none', setupLog: '' });
     deps.onChanged(projectId);
     if (project && hasSetup) {
-      const env = { ...process.env, ...deps.projects.envForAgent(projectId) };
-      const task = runSetup({ repoPath: project.path, worktreePath: created.path, copyFiles: project.copyFiles, commands: project.setupCommands, env })
+      const host = project.host;
+      const task = (
+        host.kind === 'ssh' && deps.remote
+          ? // On the machine the worktree is on, with that machine's environment plus the project's variables.
+            deps.remote.setup(host.destination, { repoPath: project.path, worktreePath: created.path, copyFiles: project.copyFiles, commands: project.setupCommands, env: deps.projects.envForAgent(projectId) })
+          : runSetup({ repoPath: project.path, worktreePath: created.path, copyFiles: project.copyFiles, commands: project.setupCommands, env: { ...process.env, ...deps.projects.envForAgent(projectId) } })
+      )
         .then(async (outcome) => {
           const more = afterSetup ? await afterSetup() : '';
           deps.worktrees.setSetup(id, outcome.ok ? 'ok' : 'failed', outcome.log + more);
@@ -133,9 +150,9 @@ export function createWorktreesService(deps: WorktreesServiceDeps) {
   async function withProject<T>(projectId: string, fn: (m: WorktreeManager) => Promise<Result<T>>): Promise<Result<T>> {
     const project = deps.projects.get(projectId);
     if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
-    // Git on the remote (worktrees, preserve, release over ssh) is not wired into this domain yet (ADR 0018): say so rather than run local git on a remote path.
-    if (project.host.kind !== 'local') return fail('remote_not_supported', `${project.name} lives on ${project.host.destination}; worktrees and sessions there are not available in this version of Baton yet. Its project entry is kept.`);
-    const m = await manager(projectId, project.path);
+    // Never local git on a remote path: a core built without SSH support says so (ADR 0018).
+    if (project.host.kind !== 'local' && !deps.remote) return fail('remote_not_supported', `${project.name} lives on ${project.host.destination}; this Baton cannot run git there. Its project entry is kept.`);
+    const m = await manager(project);
     if (!m.ok) return err({ code: m.error.code, message: m.error.message });
     return fn(m.value);
   }

@@ -23,6 +23,11 @@ export const SessionSummary = z.object({
    * next prompt resumes the conversation. Main always sends it; absent reads as false.
    */
   hibernated: z.boolean().optional(),
+  /**
+   * Its host could not be reached (the SSH link to its machine is down): the agent runs on there and its state
+   * stays as it was; Baton reattaches and catches up when the link returns. Main always sends it; absent reads as null.
+   */
+  disconnected: z.object({ since: z.string(), reason: z.string() }).nullable().optional(),
   /** Why the session is in its state (a failure's reason, say), for people. */
   stateDetail: z.string().nullable(),
   branch: z.string().nullable(),

@@ -32,7 +32,9 @@ describe("the sessions domain's HostPort over real hosts", () => {
     await connected.value.link.stop(500);
     await waitUntil(() => closed, 5000, 'onClose after stop');
     // The host closed its listening socket before saying goodbye: no reconnect can succeed now, even while it exits.
-    const fromDisk = port.readJournal(id, w.dataDir);
+    const read = await port.readJournal(id, w.dataDir);
+    if (!read.ok) throw new Error(read.error.message);
+    const fromDisk = read.value;
     expect(fromDisk.diagnostics).toEqual([]);
     expect(fromDisk.records.slice(0, records.length)).toEqual(records);
     expect(fromDisk.records.at(-1)?.msg).toMatchObject({ cause: 'stopped' });

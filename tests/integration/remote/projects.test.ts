@@ -90,7 +90,7 @@ describe('projects on an SSH destination', () => {
     await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'Connected once the link is back');
   });
 
-  it('says what is wrong with a remote location, and refuses sessions there until they are wired', async () => {
+  it('says what is wrong with a remote location, and with an agent command the remote does not have', async () => {
     expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}${sshd.remoteHome}/not-a-repo` })).toMatchObject({ ok: false, error: { code: 'not_a_repository' } });
     expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}` })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
     expect(await h.call('projects.add', { path: 'ssh://-oProxyCommand=x/srv/repo' })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
@@ -99,8 +99,10 @@ describe('projects on an SSH destination', () => {
     if (!unreachable.ok) expect(unreachable.error.message).toMatch(/ssh nowhere\.invalid true/);
 
     const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('app')}` });
-    await h.must('projects.update', { id: project.id, patch: { customCommand: `"${process.execPath}" agent.mjs` } });
-    const s = await h.call('sessions.create', { projectId: project.id, prompt: 'hello', harness: 'custom' });
-    expect(s).toMatchObject({ ok: false, error: { code: 'remote_not_supported' } });
+    // The command is the remote's: taken as configured (not looked up on this machine), checked there at launch.
+    await h.must('projects.update', { id: project.id, patch: { customCommand: 'no-such-agent-on-devbox --acp' } });
+    const s = await h.must('sessions.create', { projectId: project.id, prompt: 'hello', harness: 'custom' });
+    const failed = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'failed', 30_000, 'the start to fail');
+    expect(failed.stateDetail).toMatch(/"no-such-agent-on-devbox" is not found on devbox/);
   });
 });

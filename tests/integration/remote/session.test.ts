@@ -5,6 +5,7 @@ import { descendantsOf, isPidAlive } from '../../../src/main/host/proc';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { AGENT, ensureHostBuilt, expectContiguous, msgOf, textOf } from '../host/helpers';
 import { until } from '../../support/wait';
+import type { SshHostPort } from '../../../src/main/runtime/ssh/host-port';
 import { LinkPeer, RemoteWorld, turnOpen } from './helpers';
 
 let rw: RemoteWorld | null = null;
@@ -29,6 +30,13 @@ async function openSession(peer: LinkPeer, cwd: string): Promise<string> {
 }
 
 const seqs = (rs: JournalRecord[]) => rs.map((r) => r.seq);
+
+/** The remote journal read through the port (the helper's `journal` verb), as recovery reads it. */
+async function journalOf(port: SshHostPort, id: string): Promise<{ records: JournalRecord[]; diagnostics: string[] }> {
+  const r = await port.readJournal(id, '');
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
 
 describe('a session host on an SSH destination, through the same HostPort', () => {
   it('runs the scripted agent on the remote: detached there, its journal in the remote home, a turn over a forwarded socket', async () => {
@@ -55,7 +63,7 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     expect(peer.records.map(textOf).filter(Boolean)).toEqual(['chunk 0', 'chunk 1', 'chunk 2', 'done']);
 
     // The journal stays where the host runs, and reads back the same through the port.
-    const remote = port.readJournal(id, rw.w.dataDir);
+    const remote = await journalOf(port, id);
     expect(remote.diagnostics).toEqual([]);
     expect(remote.records.slice(0, peer.records.length)).toEqual(peer.records);
     expect(rw.journalOnDisk(id).slice(0, peer.records.length)).toEqual(peer.records);
@@ -129,7 +137,7 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     expect(rw.link.state.state).toBe('connected');
     expect(await port.probe(id)).toMatchObject({ ok: true, value: { liveness: { alive: false } } });
     expect(await port.connect(id, rw.w.dataDir, launched.value)).toMatchObject({ ok: false, error: { code: 'host_gone' } });
-    const journal = port.readJournal(id, rw.w.dataDir);
+    const journal = await journalOf(port, id);
     expect(journal.diagnostics).toEqual([]);
     const action = decideRecovery({ state: 'busy', hostAlive: false, journal: { turnOpen: turnOpen(journal.records), pendingPermission: false, exit: null, turnOpenAtExit: false } });
     expect(action).toMatchObject({ kind: 'move', to: 'interrupted', marker: 'interrupted' });
@@ -179,6 +187,6 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     expect(rw.journalOnDisk(id).slice(0, peer.records.length)).toEqual(peer.records);
     await c.value.link.stop(1000);
     await until(() => peer.closed, 'the host to end after stop');
-    expect(port.readJournal(id, rw.w.dataDir).records.at(-1)?.msg).toMatchObject({ cause: 'stopped' });
+    expect((await journalOf(port, id)).records.at(-1)?.msg).toMatchObject({ cause: 'stopped' });
   });
 });

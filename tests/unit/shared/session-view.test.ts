@@ -57,6 +57,14 @@ describe('sessionView: fact combinations, first rule wins', () => {
     [{ state: 'idle', divergence: true }, 'Idle', 'divergence', true, null],
     // A failure outranks a divergence as the reason to look.
     [{ state: 'failed', divergence: true }, 'Failed', 'failed', false, 'The agent cannot take a prompt now: it is failed. Press Retry'],
+    // Host unreachable (its link is down): shown as such over what the session was doing there, nothing to do until it returns.
+    [{ state: 'busy', disconnected: true }, 'Disconnected (host unreachable)', null, false, "The session's host cannot be reached"],
+    [{ state: 'idle', disconnected: true }, 'Disconnected (host unreachable)', null, false, "The session's host cannot be reached"],
+    [{ state: 'waiting_input', disconnected: true }, 'Disconnected (host unreachable)', null, false, "The session's host cannot be reached"],
+    [{ state: 'idle', hibernated: true, disconnected: true }, 'Disconnected (host unreachable)', null, false, "The session's host cannot be reached"],
+    // Only a host that may be running is hidden by a lost link: an interrupted or finished session stays what it is.
+    [{ state: 'interrupted', disconnected: true }, 'Interrupted', 'interrupted', false, 'The agent cannot take a prompt now: it is interrupted.'],
+    [{ state: 'stopped', disconnected: true }, 'Stopped', null, false, 'The agent cannot take a prompt now: it is stopped.'],
     // hibernated only qualifies an idle session.
     [{ state: 'busy', hibernated: true }, 'Working', null, false, 'The agent cannot take a prompt now: it is working'],
   ];
@@ -74,6 +82,12 @@ describe('sessionView: fact combinations, first rule wins', () => {
   it('a commit is refused with a reason naming wait or Cancel while a turn runs or starts', () => {
     for (const state of ['busy', 'waiting_input', 'pending', 'starting'] as const) expect(sessionView({ state }).commitRefusal).toMatch(/wait for its turn to end, or Cancel it/);
     expect(sessionView({ state: 'stopping' }).commitRefusal).toMatch(/once it has stopped/);
+  });
+
+  it('a disconnected session can be neither cancelled, stopped nor answered from here: the host is out of reach', () => {
+    expect(sessionView({ state: 'waiting_input', disconnected: true }).can).toEqual({ prompt: false, cancel: false, stop: false, continue: false, retry: false, archive: false, answer: false, commit: false });
+    expect(sessionView({ state: 'idle', disconnected: true }).can).toMatchObject({ stop: false, commit: true });
+    expect(sessionView({ state: 'interrupted', disconnected: true }).can).toMatchObject({ stop: true, continue: true });
   });
 
   it('a revival block withholds Continue and Retry, and only them', () => {

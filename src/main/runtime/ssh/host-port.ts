@@ -94,12 +94,28 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
       return r;
     },
 
-    readJournal(sessionId) {
-      const r = link.execSync(helper('journal', install.dataDir, sessionId), 60_000);
-      const parsed = r.ok && r.value.code === 0 ? parseJson<{ records: JournalRecord[]; diagnostics: string[] }>(r.value.stdout.toString('utf8')) : null;
-      if (parsed) return parsed;
-      const why = r.ok ? r.value.stderr.trim().split('\n').at(-1) ?? `exit ${r.value.code}` : r.error.message;
-      return { records: [], diagnostics: [`The journal of session ${sessionId} on ${dest} could not be read: ${why}`] };
+    async liveness(sessionId, _dataDir, expected) {
+      if (link.state.state !== 'connected') return 'unreachable';
+      const p = await probe(sessionId);
+      if (!p.ok) return p.error.code === 'unreachable' || link.state.state !== 'connected' ? 'unreachable' : 'gone';
+      // host.json naming another host (a relaunch) means the one asked about is gone, whatever that one's liveness.
+      const h = p.value.host;
+      return h && h.pid === expected.pid && h.nonce === expected.nonce && p.value.liveness.alive ? 'alive' : 'gone';
+    },
+
+    journalFile: () => null,
+
+    async readJournal(sessionId, _dataDir, fromSeq = 0) {
+      // Long enough for a journal of many MB over a slow link; the read itself streams from the host's file there.
+      const r = await call<{ records: JournalRecord[]; diagnostics: string[] }>('journal', [install.dataDir, sessionId, String(fromSeq)], null, 120_000);
+      if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
+      return ok(r.value);
+    },
+
+    async appendMarker(sessionId, _dataDir, msg) {
+      const r = await call<Result<JournalRecord>>('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000);
+      if (!r.ok) return r;
+      return r.value.ok ? ok(r.value.value.seq) : r.value;
     },
 
     probe,

@@ -1,5 +1,5 @@
 /** One SSH destination reached with the system OpenSSH client over one multiplexed connection Baton owns (ADR 0018). */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -240,18 +240,6 @@ export class SshLink {
     } catch (e) {
       return fail('unreachable', `ssh could not be started: ${spawnErrorText(e)}`);
     }
-  }
-
-  /**
-   * exec, blocking: only for the HostPort's synchronous journal read (a host that is gone), bounded by
-   * its timeout. Everything on a live path uses exec.
-   */
-  execSync(remoteCommand: string, timeoutMs = 15_000): Result<ExecResult> {
-    if (this.current.state !== 'connected') return fail('unreachable', this.downText());
-    const r = spawnSync('ssh', [...this.baseArgs(), '-T', '-o', 'ControlMaster=no', '--', this.target.destination, remoteCommand], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, windowsHide: true });
-    if (r.error) return fail('unreachable', `ssh ${this.target.destination} failed: ${spawnErrorText(r.error)}`);
-    if (r.status === 255 || r.status === null) return fail('unreachable', `ssh ${this.target.destination} failed: ${r.stderr.toString('utf8').trim().split('\n').at(-1) ?? 'no exit code'}`);
-    return ok({ code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') });
   }
 
   private downText(): string {

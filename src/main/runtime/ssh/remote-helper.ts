@@ -3,7 +3,7 @@
  *
  *   node remote.js launch                       stdin: RemoteLaunch JSON     → Result<HostFile>
  *   node remote.js probe   <dataDir> <session>                               → { host, liveness }
- *   node remote.js journal <dataDir> <session>                               → { records, diagnostics }
+ *   node remote.js journal <dataDir> <session> [fromSeq]                     → { records, diagnostics }
  *   node remote.js append  <dataDir> <session>  stdin: a host record's msg  → Result<JournalRecord>
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
@@ -37,7 +37,7 @@ const print = (v: unknown): void => void process.stdout.write(`${JSON.stringify(
 async function main(argv: string[]): Promise<number> {
   // Journals and host files hold the agent's words: private to this user, as on the desk (ADR 0011); the agent keeps the user's umask.
   privateUmask();
-  const [verb, a, b] = argv;
+  const [verb, a, b, c] = argv;
   switch (verb) {
     case 'launch': {
       const o = parseRemoteLaunch(JSON.parse(await readStdin()) as unknown);
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'journal': {
       if (!a || !b) return usage();
-      const r = readJournal(sessionJournalPath(a, b));
+      const r = readJournal(sessionJournalPath(a, b), Number(c ?? 0) || 0);
       print({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
       return 0;
     }

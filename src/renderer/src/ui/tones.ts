@@ -11,6 +11,7 @@ export const STATUS_TONE: Record<DisplayStatus, string> = {
   Stopped: 'pill-muted',
   Failed: 'pill-danger',
   Interrupted: 'pill-danger',
+  Disconnected: 'pill-warn',
   Retiring: 'pill-muted',
   Retired: 'pill-muted',
 };

@@ -1,0 +1,133 @@
+/** The HostPort the core uses: each session's host runs where its project lives, this machine or an SSH destination, bootstrapped there on first use (ADR 0018). */
+import { dirname } from 'node:path';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { HostPort } from '../../sessions/host-port';
+import { defaultHostScript } from '../launch';
+import { bootstrapRemote, checkRemote, type RemoteInstall } from './bootstrap';
+import { readHostBundle, type HostBundle } from './bundle';
+import { createSshHostPort, type SshHostPort } from './host-port';
+import type { SshHosts } from './hosts';
+
+/** Where a session's host runs: decided by its project, looked up afresh on every call. */
+export type HostPlace = { kind: 'local' } | { kind: 'ssh'; destination: string };
+
+/** How long a use of a link that is being dialled waits for it (it is never longer than this, whatever the host). */
+const DIAL_WAIT_MS = 2000;
+
+export interface RoutingHostPortOptions {
+  local: HostPort;
+  hosts: SshHosts;
+  /** The session's project's host; `local` for a session that is not known (its host, if any, would be here). */
+  placeOf: (sessionId: string) => HostPlace;
+  /** The app's version: the remote bundle's folder is named by it and the bundle's hash. */
+  appVersion: string;
+  /** The built host bundle's folder (out/main); by default the one the local host script is in. */
+  bundleDir?: string;
+}
+
+export interface RoutingHostPort extends HostPort {
+  /** Baton installed on a destination (checked and copied on first use), for git and setup run there. */
+  installFor(destination: string): Promise<Result<RemoteInstall>>;
+}
+
+export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPort {
+  const installs = new Map<string, Promise<Result<{ install: RemoteInstall; port: SshHostPort }>>>();
+  /** Agent commands already found on a destination: each is checked once, at its first launch there. */
+  const checked = new Set<string>();
+  let bundle: Result<HostBundle> | null = null;
+
+  function loadBundle(): Result<HostBundle> {
+    if (bundle?.ok) return bundle;
+    const dir = o.bundleDir ?? (defaultHostScript() ? dirname(defaultHostScript() as string) : null);
+    bundle = dir ? readHostBundle(dir, o.appVersion) : fail('host_missing', 'The session-host bundle was not found; build the app first (npm run build).');
+    return bundle;
+  }
+
+  /**
+   * The destination's port once Baton is installed there. Never waits on a link that is down: `unreachable`
+   * at once (the link reconnects by itself). A failed bootstrap is not kept: the next use tries again.
+   */
+  async function remote(destination: string, connectFirst: boolean): Promise<Result<{ install: RemoteInstall; port: SshHostPort }>> {
+    const l = connectFirst ? await o.hosts.connected(destination) : o.hosts.linkFor(destination);
+    if (!l.ok) return l;
+    const link = l.value;
+    // A link being dialled (startup) is given a moment rather than taken for down: a healthy host is not shown
+    // Disconnected for the time of its handshake. Bounded: an unreachable one answers fast or is left to reconnect.
+    const s = link.state;
+    if (!connectFirst && (s.state === 'connecting' || (s.state === 'disconnected' && s.retryInMs === null && s.reason !== 'closed'))) await link.connect(DIAL_WAIT_MS);
+    if (link.state.state !== 'connected') return fail('unreachable', `${destination} is unreachable (${link.state.state === 'disconnected' ? link.state.reason : 'connecting'}); Baton reconnects by itself.`);
+    let p = installs.get(destination);
+    if (!p) {
+      p = (async () => {
+        const b = loadBundle();
+        if (!b.ok) return b;
+        const r = await bootstrapRemote(link, b.value, []);
+        if (!r.ok) return fail(r.error.code, r.error.message);
+        return ok({ install: r.value, port: createSshHostPort({ link, install: r.value }) });
+      })();
+      installs.set(destination, p);
+      void p.then((r) => {
+        if (!r.ok && installs.get(destination) === p) installs.delete(destination);
+      });
+    }
+    return p;
+  }
+
+  const place = (sessionId: string): HostPlace => o.placeOf(sessionId);
+
+  return {
+    async launch(opts) {
+      const where = place(opts.sessionId);
+      if (where.kind === 'local') return o.local.launch(opts);
+      const r = await remote(where.destination, true);
+      if (!r.ok) return r;
+      // The agent's command as configured, found on the remote's PATH (or as a path there): checked once per destination.
+      const key = `${where.destination}\0${opts.command}`;
+      if (!checked.has(key)) {
+        const l = o.hosts.linkFor(where.destination);
+        if (!l.ok) return l;
+        const c = await checkRemote(l.value, [opts.command]);
+        if (!c.ok) return fail(c.error.code, c.error.message);
+        checked.add(key);
+      }
+      return r.value.port.launch(opts);
+    },
+
+    async connect(sessionId, dataDir, expected) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.connect(sessionId, dataDir, expected);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.connect(sessionId, dataDir, expected) : r;
+    },
+
+    async liveness(sessionId, dataDir, host) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.liveness(sessionId, dataDir, host);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.liveness(sessionId, dataDir, host) : 'unreachable';
+    },
+
+    journalFile(sessionId, dataDir) {
+      return place(sessionId).kind === 'local' ? o.local.journalFile(sessionId, dataDir) : null;
+    },
+
+    async readJournal(sessionId, dataDir, fromSeq) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.readJournal(sessionId, dataDir, fromSeq);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.readJournal(sessionId, dataDir, fromSeq) : r;
+    },
+
+    async appendMarker(sessionId, dataDir, msg) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.appendMarker(sessionId, dataDir, msg);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.appendMarker(sessionId, dataDir, msg) : r;
+    },
+
+    async installFor(destination) {
+      const r = await remote(destination, true);
+      return r.ok ? ok(r.value.install) : r;
+    },
+  };
+}
