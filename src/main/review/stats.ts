@@ -33,6 +33,8 @@ export function createReviewStats(deps: ReviewStatsDeps) {
   const inflightTurn = new Map<string, string | null>();
   /** Reads queued behind one in flight (above); idle() waits for them too. */
   const chained = new Set<Promise<Result<ReviewStat>>>();
+  // Landing-fact reads started by observe(), waited for by idle().
+  const landing = new Set<Promise<unknown>>();
   const limit = Math.max(1, deps.concurrency ?? 2);
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -151,15 +153,22 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       cache.set(sessionId, { stat, turnId: endedTurn(sessionId) });
       if (!before || !sameCounts(before.stat, stat)) deps.emit(session.projectId, stat);
       // First sight of it: its landing facts (merged, PR) come from the store, not from git's counts.
-      if (!before)
-        void deps.review.status(sessionId).then((s) => {
-          const now = cache.get(sessionId);
-          if (!s.ok || !now) return;
-          const f = s.value.facts;
-          const withFacts: ReviewStat = { ...now.stat, merged: f.merged ? { commit: f.merged.commit, mode: f.merged.mode, base: f.merged.base } : null, pr: f.pr ? { url: f.pr.url, kind: f.pr.kind } : null };
-          cache.set(sessionId, { ...now, stat: withFacts });
-          if (!sameCounts(now.stat, withFacts)) deps.emit(session.projectId, withFacts);
-        });
+      if (!before) {
+        // Awaited by idle(), so a close (the CLI's, after one call) never lets it reach a closed store.
+        const facts: Promise<unknown> = deps.review
+          .status(sessionId)
+          .then((s) => {
+            const now = cache.get(sessionId);
+            if (!s.ok || !now) return;
+            const f = s.value.facts;
+            const withFacts: ReviewStat = { ...now.stat, merged: f.merged ? { commit: f.merged.commit, mode: f.merged.mode, base: f.merged.base } : null, pr: f.pr ? { url: f.pr.url, kind: f.pr.kind } : null };
+            cache.set(sessionId, { ...now, stat: withFacts });
+            if (!sameCounts(now.stat, withFacts)) deps.emit(session.projectId, withFacts);
+          })
+          .catch((e: unknown) => console.warn(`[baton] session ${sessionId}: no landing facts for its card: ${e instanceof Error ? e.message : String(e)}`))
+          .finally(() => landing.delete(facts));
+        landing.add(facts);
+      }
     },
 
     /** A review action (commit, merge, PR) moved the facts or the counts. */
@@ -168,7 +177,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
     },
 
     async idle(): Promise<void> {
-      while (inflight.size > 0 || chained.size > 0) await Promise.allSettled([...inflight.values(), ...chained]);
+      while (inflight.size > 0 || chained.size > 0 || landing.size > 0) await Promise.allSettled([...inflight.values(), ...chained, ...landing]);
     },
   };
 }
