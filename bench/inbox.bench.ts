@@ -1,14 +1,15 @@
 import { chromium, type Browser } from '@playwright/test';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
-import { startServer, stopServer, type RunningServer } from '../tests/e2e/support/server';
+import { startServer, type RunningServer } from '../tests/e2e/support/server';
 import { buildOnce } from '../tests/support/build';
 import { makeRepo } from '../tests/support/git';
 import { scriptedCommand } from '../tests/support/scripted';
-import { connectWs, type WsClient } from '../tests/support/ws-client';
+import { connectWs } from '../tests/support/ws-client';
+import { must, releaseAfterAll } from './support/app';
 
 /**
  * `inbox_update_ms`: from an agent's permission request (the host's journal
@@ -23,23 +24,8 @@ const ROUNDS = Number(process.env.BENCH_INBOX_ROUNDS ?? 200);
 let base = '';
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    const c = await connectWs(server.port, { token: server.token });
-    const list = (await c.call('sessions.list', {})).value as { id: string }[];
-    for (const s of list) await c.call('sessions.stop', { id: s.id });
-    c.ws.close();
-    await stopServer(server);
-  }
-  if (base) await rm(base, { recursive: true, force: true });
-});
+releaseAfterAll(() => ({ base, server, browser }));
 
-async function must<T>(c: WsClient, name: string, input: unknown): Promise<T> {
-  const f = await c.call(name, input);
-  if (f.ok !== true) throw new Error(`${name}: ${JSON.stringify(f.error)}`);
-  return f.value as T;
-}
 async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms: number, what: string): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {

@@ -2,11 +2,37 @@
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { Browser } from '@playwright/test';
+import { afterAll } from 'vitest';
 import { startServer, stopServer, type RunningServer } from '../../tests/e2e/support/server';
 import { makeRepo } from '../../tests/support/git';
 import { scriptedCommand } from '../../tests/support/scripted';
 import { waitUntil } from '../../tests/support/wait';
 import { connectWs, type WsClient } from '../../tests/support/ws-client';
+
+/** What a browser bench holds while it runs: its temp dir, the served app, Chromium. */
+export interface BrowserBenchHeld {
+  base: string;
+  server: RunningServer | null;
+  browser: Browser | null;
+}
+
+/** Releases what `held()` names after all the file's benches: Chromium closed, every session stopped, the server stopped, the dir removed. */
+export function releaseAfterAll(held: () => BrowserBenchHeld): void {
+  afterAll(async () => {
+    const { base, server, browser } = held();
+    await browser?.close();
+    if (server) {
+      const c = await connectWs(server.port, { token: server.token });
+      const list = (await c.call('sessions.list', {})).value as { id: string }[];
+      for (const s of list) await c.call('sessions.stop', { id: s.id });
+      c.ws.close();
+      await stopServer(server);
+    }
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+}
 
 export const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 export const median = (xs: readonly number[]): number => pct([...xs].sort((a, b) => a - b), 50);
