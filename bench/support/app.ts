@@ -2,7 +2,9 @@
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { findChromium } from '../../tests/e2e/support/chromium';
+import { buildOnce } from '../../tests/support/build';
 import type { Browser } from '@playwright/test';
 import { afterAll } from 'vitest';
 import { startServer, stopServer, type RunningServer } from '../../tests/e2e/support/server';
@@ -32,6 +34,34 @@ export function releaseAfterAll(held: () => BrowserBenchHeld): void {
     }
     if (base) await rm(base, { recursive: true, force: true });
   });
+}
+
+/** Polls `fn` every 5 ms until `pred` holds (short, so a bench's timings are not rounded up by the wait), failing after `ms`. */
+export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * The start of a browser bench: Chromium found (null, with a line saying so, when there is none), the app built,
+ * and a fresh temp dir `base` with an empty `repo` dir in it.
+ */
+export async function startBrowserBench(name: string, label: string): Promise<{ exe: string; base: string; repo: string } | null> {
+  const exe = findChromium();
+  if (!exe) {
+    console.log(`bench: ${name} skipped: no Chromium (set CHROMIUM_PATH)`);
+    return null;
+  }
+  buildOnce();
+  const base = await realpath(await mkdtemp(join(tmpdir(), label)));
+  const repo = join(base, 'repo');
+  await mkdir(repo, { recursive: true });
+  return { exe, base, repo };
 }
 
 export const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
