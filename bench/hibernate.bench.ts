@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { sessionDir } from '../src/main/host/paths';
 import { readHostFile } from '../src/main/host/liveness';
@@ -6,33 +6,12 @@ import type { SessionSummary } from '../src/shared/contracts/sessions';
 import { buildOnce } from '../tests/support/build';
 import { callerOf, createHarness } from '../tests/support/core-harness';
 import { waitUntil } from '../tests/support/scripted';
+import { parents, tree } from './support/app';
 import { lostHostScript, scriptedProject, waitTurnsEnded, WAIT_MS } from '../tests/integration/sessions/lost-hosts';
 
 /** Enough sessions for a per-session mean, few enough for a 2-core machine shared with other suites. */
 const SESSIONS = 4;
 
-/** Every live pid with its parent, from /proc/<pid>/stat (the field after the parenthesised command name). */
-function parents(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      out.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Ended while we looked.
-    }
-  }
-  return out;
-}
-
-/** A pid and all its descendants (the host, the agent it spawned, anything the agent spawned). */
-function tree(root: number, ppids: Map<number, number>): number[] {
-  const all = [root];
-  for (let i = 0; i < all.length; i++) for (const [pid, ppid] of ppids) if (ppid === all[i]) all.push(pid);
-  return all.filter((p) => ppids.has(p));
-}
 
 /** VmRSS in kB from /proc/<pid>/status; 0 for a process that is gone (or a zombie, which holds none). */
 function rssKb(pid: number): number {

@@ -1,14 +1,11 @@
 import { chromium, type Browser } from '@playwright/test';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
-import { startServer, stopServer, type RunningServer } from '../tests/e2e/support/server';
-import { buildOnce } from '../tests/support/build';
+import { expect, test } from 'vitest';
+import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
+import { startServer, type RunningServer } from '../tests/e2e/support/server';
 import { makeRepo } from '../tests/support/git';
 import { scriptedCommand } from '../tests/support/scripted';
-import { connectWs, type WsClient } from '../tests/support/ws-client';
+import { connectWs } from '../tests/support/ws-client';
+import { must, releaseAfterAll, startBrowserBench, until } from './support/app';
 
 /**
  * `inbox_update_ms`: from an agent's permission request (the host's journal
@@ -23,32 +20,8 @@ const ROUNDS = Number(process.env.BENCH_INBOX_ROUNDS ?? 200);
 let base = '';
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    const c = await connectWs(server.port, { token: server.token });
-    const list = (await c.call('sessions.list', {})).value as { id: string }[];
-    for (const s of list) await c.call('sessions.stop', { id: s.id });
-    c.ws.close();
-    await stopServer(server);
-  }
-  if (base) await rm(base, { recursive: true, force: true });
-});
+releaseAfterAll(() => ({ base, server, browser }));
 
-async function must<T>(c: WsClient, name: string, input: unknown): Promise<T> {
-  const f = await c.call(name, input);
-  if (f.ok !== true) throw new Error(`${name}: ${JSON.stringify(f.error)}`);
-  return f.value as T;
-}
-async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 /** Page code: every change of the sidebar's count, with the time it was seen (a mutation observer, so no polling delay). */
@@ -68,15 +41,10 @@ type Seen = { v: string; t: number };
 type Rec = { seq: number; ts: number; dir: string; msg: { method?: string } };
 
 test('inbox_update_ms: a permission request to the inbox count in the page', async () => {
-  const exe = findChromium();
-  if (!exe) {
-    console.log('bench: inbox skipped: no Chromium (set CHROMIUM_PATH)');
-    return;
-  }
-  buildOnce();
-  base = await realpath(await mkdtemp(path.join(tmpdir(), 'baton-bench-inbox-')));
-  const repo = path.join(base, 'repo');
-  await mkdir(repo);
+  const started = await startBrowserBench('inbox', 'baton-bench-inbox-');
+  if (!started) return;
+  const { exe, repo } = started;
+  base = started.base;
   makeRepo(repo);
   server = await startServer();
   const c = await connectWs(server.port, { token: server.token });

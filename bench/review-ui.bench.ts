@@ -1,16 +1,15 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { afterAll, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
-import { startServer, stopServer, type RunningServer } from '../tests/e2e/support/server';
-import { buildOnce } from '../tests/support/build';
+import { expect, test } from 'vitest';
+import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
+import { startServer, type RunningServer } from '../tests/e2e/support/server';
 import { scriptedCommand } from '../tests/support/scripted';
-import { connectWs, type WsClient } from '../tests/support/ws-client';
+import { connectWs } from '../tests/support/ws-client';
+import { must, releaseAfterAll, startBrowserBench, until } from './support/app';
 
 /**
  * The Changes view and the board in a real browser (Chromium, browser mode,
@@ -36,17 +35,7 @@ const ROUNDS = 3;
 let base = '';
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    const c = await connectWs(server.port, { token: server.token });
-    const list = (await c.call('sessions.list', {})).value as { id: string }[];
-    for (const s of list) await c.call('sessions.stop', { id: s.id });
-    c.ws.close();
-    await stopServer(server);
-  }
-  if (base) await rm(base, { recursive: true, force: true });
-});
+releaseAfterAll(() => ({ base, server, browser }));
 
 const git = (cwd: string, args: string[]) => run('git', args, { cwd, maxBuffer: 256 * 1024 * 1024 });
 const body = (i: number, extra: number) => {
@@ -56,21 +45,6 @@ const body = (i: number, extra: number) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function must<T>(c: WsClient, name: string, input: unknown): Promise<T> {
-  const f = await c.call(name, input);
-  if (f.ok !== true) throw new Error(`${name}: ${JSON.stringify(f.error)}`);
-  return f.value as T;
-}
-
-async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A `git` first on PATH that appends each call to a log, then runs the real one. */
 async function gitShim(dir: string): Promise<{ dir: string; log: string }> {
@@ -145,15 +119,10 @@ const timeDiffOpen = (page: Page) => page.evaluate<{ full: number; preview: numb
 const scrollLongTasks = (page: Page) => page.evaluate<{ longTasks: number; worstMs: number; frames: number; slow: number[][] }>(SCROLL_LONG_TASKS);
 
 test('Changes view and board in Chromium: diff open, scroll long tasks, git spawns while idle', async () => {
-  const exe = findChromium();
-  if (!exe) {
-    console.log('bench: review-ui skipped: no Chromium (set CHROMIUM_PATH)');
-    return;
-  }
-  buildOnce();
-  base = await realpath(await mkdtemp(path.join(tmpdir(), 'baton-bench-review-')));
-  const repo = path.join(base, 'repo');
-  await mkdir(repo, { recursive: true });
+  const started = await startBrowserBench('review-ui', 'baton-bench-review-');
+  if (!started) return;
+  const { exe, repo } = started;
+  base = started.base;
   await git(repo, ['init', '-q', '-b', 'main']);
   await git(repo, ['config', 'user.name', 'Bench']);
   await git(repo, ['config', 'user.email', 'bench@localhost']);

@@ -2,11 +2,67 @@
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { findChromium } from '../../tests/e2e/support/chromium';
+import { buildOnce } from '../../tests/support/build';
+import type { Browser } from '@playwright/test';
+import { afterAll } from 'vitest';
 import { startServer, stopServer, type RunningServer } from '../../tests/e2e/support/server';
 import { makeRepo } from '../../tests/support/git';
 import { scriptedCommand } from '../../tests/support/scripted';
 import { waitUntil } from '../../tests/support/wait';
 import { connectWs, type WsClient } from '../../tests/support/ws-client';
+
+/** What a browser bench holds while it runs: its temp dir, the served app, Chromium. */
+export interface BrowserBenchHeld {
+  base: string;
+  server: RunningServer | null;
+  browser: Browser | null;
+}
+
+/** Releases what `held()` names after all the file's benches: Chromium closed, every session stopped, the server stopped, the dir removed. */
+export function releaseAfterAll(held: () => BrowserBenchHeld): void {
+  afterAll(async () => {
+    const { base, server, browser } = held();
+    await browser?.close();
+    if (server) {
+      const c = await connectWs(server.port, { token: server.token });
+      const list = (await c.call('sessions.list', {})).value as { id: string }[];
+      for (const s of list) await c.call('sessions.stop', { id: s.id });
+      c.ws.close();
+      await stopServer(server);
+    }
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+}
+
+/** Polls `fn` every 5 ms until `pred` holds (short, so a bench's timings are not rounded up by the wait), failing after `ms`. */
+export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * The start of a browser bench: Chromium found (null, with a line saying so, when there is none), the app built,
+ * and a fresh temp dir `base` with an empty `repo` dir in it.
+ */
+export async function startBrowserBench(name: string, label: string): Promise<{ exe: string; base: string; repo: string } | null> {
+  const exe = findChromium();
+  if (!exe) {
+    console.log(`bench: ${name} skipped: no Chromium (set CHROMIUM_PATH)`);
+    return null;
+  }
+  buildOnce();
+  const base = await realpath(await mkdtemp(join(tmpdir(), label)));
+  const repo = join(base, 'repo');
+  await mkdir(repo, { recursive: true });
+  return { exe, base, repo };
+}
 
 export const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 export const median = (xs: readonly number[]): number => pct([...xs].sort((a, b) => a - b), 50);

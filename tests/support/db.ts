@@ -1,5 +1,27 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { databasePath } from '../../src/main/app/paths';
+import { openDatabase, type Db } from '../../src/main/store/db';
+
+/** A fresh, migrated database in its own temp dir, holding one project `p` for sessions to belong to; `remove` closes and deletes it. */
+export function freshDbWithProject(label: string): { db: Db; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), label));
+  const r = openDatabase(join(dir, 'baton.db'));
+  if (!r.ok) throw new Error(r.error.message);
+  const db = r.value;
+  db.prepare(
+    "INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/p', 'p', 'main', 'custom', 'custom', 'x', 'x')",
+  ).run();
+  return {
+    db,
+    remove() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /**
  * A second active orchestrator, as a bug or a peer tool might leave one:

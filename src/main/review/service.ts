@@ -313,9 +313,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
     /** A worker's turn ended: snapshot its worktree once per turn, for "since last turn". */
     onSessionChanged: snapshotTurn,
 
-    /** Waits for snapshots under way (shutdown, tests). */
+    /** Waits for snapshots under way, including one a finished snapshot starts for a turn that ended meanwhile. */
     async idle(): Promise<void> {
-      await Promise.allSettled([...snapshots.values()]);
+      while (snapshots.size > 0) await Promise.allSettled([...snapshots.values()]);
     },
   };
 }

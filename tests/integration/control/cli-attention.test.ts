@@ -1,49 +1,22 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionShow } from '../../../src/cli/attention';
-import { run } from '../../../src/cli/index';
 import type { InboxView } from '../../../src/shared/contracts/inbox';
 import type { ProjectSettings, ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
-import { buildOnce } from '../../support/build';
 import { startApp, stopAndKill, type AppProcess } from '../../support/app-process';
 import { makeRepo } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { stopAgents } from './helpers';
+import { inProcessCli } from './cli-harness';
+import { json } from './helpers';
 
 /** The attention verbs against a running app (over its control socket), on a real scripted agent. */
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
-let dataDir = '';
 let app: AppProcess | null = null;
-
-beforeAll(() => buildOnce(), 180_000);
-afterEach(async () => {
-  if (app) await stopAndKill(app);
-  app = null;
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+const { temp, useDataDir, baton } = inProcessCli({
+  beforeCleanup: async () => {
+    if (app) await stopAndKill(app);
+    app = null;
+  },
 });
-
-async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run([...args, '--data-dir', dataDir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-function json<T>(r: { code: number; stdout: string; stderr: string }): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
 
 const SCRIPT = {
   prompts: [
@@ -70,7 +43,7 @@ const SCRIPT = {
 
 describe('baton inbox, answer, session show and policy', () => {
   it('a waiting permission is listed, shown, answered by kind, and the agent goes on; errors say what to do', { timeout: 180_000 }, async () => {
-    dataDir = temp('baton-cli-attention-');
+    const dataDir = useDataDir('baton-cli-attention-');
     app = await startApp({ dataDir, token: 'cli-attention-token-0123456789-abcdef' });
     const { project } = await app.call<{ project: ProjectSummary }>('projects.add', { path: makeRepo(temp('baton-cli-attention-repo-')), name: 'Attention' });
     await app.call('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: scriptedCommand(temp('baton-cli-attention-script-'), SCRIPT) } });

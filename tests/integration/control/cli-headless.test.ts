@@ -1,32 +1,20 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../src/cli/commands';
 import { createCore } from '../../../src/main/app/core';
 import type { ReplacementView } from '../../../src/shared/contracts/orchestrator';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
-import { buildOnce } from '../../support/build';
 import { callerOf, makeRepo } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
 import { ORCHESTRATOR_SCRIPT } from '../orchestrator/helpers';
-import { BIN, baton, json, stopAgents } from './helpers';
+import { BIN, baton, json } from './helpers';
+import { cliTestDirs } from './cli-harness';
 
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
 let dataDir: string;
-
-beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = cliTestDirs(() => dataDir);
 
 /** Sets a project up through a brain of the test's own, closed again before the command runs: no app is running. */
 async function withProject(name: string, customCommand?: string): Promise<ProjectSummary> {

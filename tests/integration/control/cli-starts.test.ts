@@ -1,30 +1,16 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/app/core';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
-import { buildOnce } from '../../support/build';
 import { callerOf, git, makeRepo } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { baton, json, stopAgents } from './helpers';
+import { baton, json } from './helpers';
+import { cliTestDirs } from './cli-harness';
 
 /** `baton session new` with its options, `baton session restart` and `baton task start`, headless over the real contract. */
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
 let dataDir: string;
-
-beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = cliTestDirs(() => dataDir);
 
 const SCRIPT = { default: { steps: [{ type: 'text', text: 'ok' }] } };
 

@@ -29,6 +29,26 @@ async function openSession(peer: LinkPeer, cwd: string): Promise<string> {
   return String((msgOf(peer.response(s) as JournalRecord).result as { sessionId: string }).sessionId);
 }
 
+type Port = ReturnType<RemoteWorld['port']>;
+
+/** Launches the scripted agent's host on the remote (failing with its words) and records its pid for the clean-up. */
+async function launchOn(world: RemoteWorld, port: Port, id: string, env: Record<string, string>) {
+  const launched = await port.launch({ sessionId: id, dataDir: world.w.dataDir, cwd: world.w.cwd, command: process.execPath, args: [AGENT], env });
+  if (!launched.ok) throw new Error(launched.error.message);
+  world.w.hostPids.add(launched.value.pid);
+  return launched.value;
+}
+
+/** Connects to a launched host, replays its journal from the start into a peer, and opens an agent session through it. */
+async function connectAndOpen(world: RemoteWorld, port: Port, id: string, launched: Awaited<ReturnType<typeof launchOn>>) {
+  const c = await port.connect(id, world.w.dataDir, launched);
+  if (!c.ok) throw new Error(c.error.message);
+  const peer = new LinkPeer(c.value.link);
+  peer.attach(0);
+  const sid = await openSession(peer, world.w.cwd);
+  return { link: c.value.link, peer, sid };
+}
+
 const seqs = (rs: JournalRecord[]) => rs.map((r) => r.seq);
 
 /** The remote journal read through the port (the helper's `journal` verb), as recovery reads it. */
@@ -43,20 +63,14 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     rw = await RemoteWorld.start();
     const port = rw.port();
     const id = 'remote-1';
-    const launched = await port.launch({ sessionId: id, dataDir: rw.w.dataDir, cwd: rw.w.cwd, command: process.execPath, args: [AGENT], env: rw.w.agentEnv(slowTurn(3, 5), id) });
-    if (!launched.ok) throw new Error(launched.error.message);
-    rw.w.hostPids.add(launched.value.pid);
+    const launched = await launchOn(rw, port, id, rw.w.agentEnv(slowTurn(3, 5), id));
     // It runs from the copied bundle, with nothing of ours as its parent: the ssh command that started it is gone.
-    const cmdline = readFileSync(`/proc/${launched.value.pid}/cmdline`, 'utf8');
+    const cmdline = readFileSync(`/proc/${launched.pid}/cmdline`, 'utf8');
     expect(cmdline).toContain(`${rw.install.bundleDir}/host.js`);
-    expect(descendantsOf(process.pid).map((p) => p.pid)).not.toContain(launched.value.pid);
-    expect(launched.value.socket.startsWith(rw.install.dataDir) || launched.value.socket.startsWith('/tmp')).toBe(true);
+    expect(descendantsOf(process.pid).map((p) => p.pid)).not.toContain(launched.pid);
+    expect(launched.socket.startsWith(rw.install.dataDir) || launched.socket.startsWith('/tmp')).toBe(true);
 
-    const c = await port.connect(id, rw.w.dataDir, launched.value);
-    if (!c.ok) throw new Error(c.error.message);
-    const peer = new LinkPeer(c.value.link);
-    peer.attach(0);
-    const sid = await openSession(peer, rw.w.cwd);
+    const { peer, sid } = await connectAndOpen(rw, port, id, launched);
     const p = peer.send('session/prompt', { sessionId: sid, prompt: [{ type: 'text', text: 'slow' }] });
     await until(() => peer.response(p) !== undefined, 'the turn to finish', 15_000);
     expect(msgOf(peer.response(p) as JournalRecord).result).toEqual({ stopReason: 'end_turn' });
@@ -73,14 +87,8 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     rw = await RemoteWorld.start();
     const port = rw.port();
     const id = 'remote-drop';
-    const launched = await port.launch({ sessionId: id, dataDir: rw.w.dataDir, cwd: rw.w.cwd, command: process.execPath, args: [AGENT], env: rw.w.agentEnv(slowTurn(40, 40), id) });
-    if (!launched.ok) throw new Error(launched.error.message);
-    rw.w.hostPids.add(launched.value.pid);
-    const c = await port.connect(id, rw.w.dataDir, launched.value);
-    if (!c.ok) throw new Error(c.error.message);
-    const peer = new LinkPeer(c.value.link);
-    peer.attach(0);
-    const sid = await openSession(peer, rw.w.cwd);
+    const launched = await launchOn(rw, port, id, rw.w.agentEnv(slowTurn(40, 40), id));
+    const { peer, sid } = await connectAndOpen(rw, port, id, launched);
     const p = peer.send('session/prompt', { sessionId: sid, prompt: [{ type: 'text', text: 'slow' }] });
     await until(() => peer.records.filter((r) => textOf(r)?.startsWith('chunk')).length >= 5, 'the turn under way', 15_000);
 
@@ -90,14 +98,14 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     const before = peer.records.length;
     const lastSeen = peer.records.at(-1)?.seq ?? 0;
     // Unreachable is its own answer, not "host gone".
-    expect(await port.connect(id, rw.w.dataDir, launched.value)).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    expect(await port.connect(id, rw.w.dataDir, launched)).toMatchObject({ ok: false, error: { code: 'unreachable' } });
     // The agent keeps running and journaling over there while the link is down.
     await until(() => (rw?.journalOnDisk(id).at(-1)?.seq ?? 0) > lastSeen + 3, 'the remote journal to grow during the outage');
-    expect(isPidAlive(launched.value.pid)).toBe(true);
+    expect(isPidAlive(launched.pid)).toBe(true);
 
     await rw.sshd.up();
     await until(() => rw?.link.state.state === 'connected', 'the link to reconnect with backoff', 20_000);
-    const again = await port.connect(id, rw.w.dataDir, launched.value);
+    const again = await port.connect(id, rw.w.dataDir, launched);
     if (!again.ok) throw new Error(again.error.message);
     const records = [...peer.records];
     again.value.link.attach(lastSeen, (r) => records.push(r));
@@ -117,26 +125,20 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     const id = 'remote-kill';
     const script = { capabilities: { loadSession: true, resume: true }, prompts: [{ match: 'hang', steps: [{ type: 'text', text: 'working' }, { type: 'hang' }] }], default: { steps: [{ type: 'text', text: 'continued' }] } };
     const env = rw.w.agentEnv(script, id);
-    const launched = await port.launch({ sessionId: id, dataDir: rw.w.dataDir, cwd: rw.w.cwd, command: process.execPath, args: [AGENT], env });
-    if (!launched.ok) throw new Error(launched.error.message);
-    rw.w.hostPids.add(launched.value.pid);
-    const c = await port.connect(id, rw.w.dataDir, launched.value);
-    if (!c.ok) throw new Error(c.error.message);
-    const peer = new LinkPeer(c.value.link);
-    peer.attach(0);
-    const sid = await openSession(peer, rw.w.cwd);
+    const launched = await launchOn(rw, port, id, env);
+    const { peer, sid } = await connectAndOpen(rw, port, id, launched);
     peer.send('session/prompt', { sessionId: sid, prompt: [{ type: 'text', text: 'hang' }] });
     await until(() => peer.records.some((r) => textOf(r) === 'working'), 'the turn under way', 15_000);
 
     const probe = await port.probe(id);
     const agentPid = probe.ok ? probe.value.host?.agentPid : null;
-    for (const pid of [launched.value.pid, agentPid]) if (pid) process.kill(pid, 'SIGKILL');
+    for (const pid of [launched.pid, agentPid]) if (pid) process.kill(pid, 'SIGKILL');
     await until(() => peer.closed, 'the host link to close');
-    await until(() => !isPidAlive(launched.value.pid), 'the remote host to be gone');
+    await until(() => !isPidAlive(launched.pid), 'the remote host to be gone');
 
     expect(rw.link.state.state).toBe('connected');
     expect(await port.probe(id)).toMatchObject({ ok: true, value: { liveness: { alive: false } } });
-    expect(await port.connect(id, rw.w.dataDir, launched.value)).toMatchObject({ ok: false, error: { code: 'host_gone' } });
+    expect(await port.connect(id, rw.w.dataDir, launched)).toMatchObject({ ok: false, error: { code: 'host_gone' } });
     const journal = await journalOf(port, id);
     expect(journal.diagnostics).toEqual([]);
     const action = decideRecovery({ state: 'busy', hostAlive: false, journal: { turnOpen: turnOpen(journal.records), pendingPermission: false, exit: null, turnOpenAtExit: false } });
@@ -146,10 +148,8 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     expect(marker.value.seq).toBe((journal.records.at(-1)?.seq ?? 0) + 1);
 
     // Continue: a new host on the remote resumes the same journal and the agent's own session.
-    const relaunched = await port.launch({ sessionId: id, dataDir: rw.w.dataDir, cwd: rw.w.cwd, command: process.execPath, args: [AGENT], env });
-    if (!relaunched.ok) throw new Error(relaunched.error.message);
-    rw.w.hostPids.add(relaunched.value.pid);
-    const c2 = await port.connect(id, rw.w.dataDir, relaunched.value);
+    const relaunched = await launchOn(rw, port, id, env);
+    const c2 = await port.connect(id, rw.w.dataDir, relaunched);
     if (!c2.ok) throw new Error(c2.error.message);
     const peer2 = new LinkPeer(c2.value.link);
     peer2.attach(marker.value.seq);
@@ -172,20 +172,14 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     rw = await RemoteWorld.start();
     const port = rw.port({ via: 'bridge' });
     const id = 'remote-bridge';
-    const launched = await port.launch({ sessionId: id, dataDir: rw.w.dataDir, cwd: rw.w.cwd, command: process.execPath, args: [AGENT], env: rw.w.agentEnv(slowTurn(2, 5), id) });
-    if (!launched.ok) throw new Error(launched.error.message);
-    rw.w.hostPids.add(launched.value.pid);
-    expect(await port.connect(id, rw.w.dataDir, { ...launched.value, nonce: 'someone-else' })).toMatchObject({ ok: false, error: { code: 'host_gone' } });
-    const c = await port.connect(id, rw.w.dataDir, launched.value);
-    if (!c.ok) throw new Error(c.error.message);
-    const peer = new LinkPeer(c.value.link);
-    peer.attach(0);
-    const sid = await openSession(peer, rw.w.cwd);
+    const launched = await launchOn(rw, port, id, rw.w.agentEnv(slowTurn(2, 5), id));
+    expect(await port.connect(id, rw.w.dataDir, { ...launched, nonce: 'someone-else' })).toMatchObject({ ok: false, error: { code: 'host_gone' } });
+    const { link, peer, sid } = await connectAndOpen(rw, port, id, launched);
     const p = peer.send('session/prompt', { sessionId: sid, prompt: [{ type: 'text', text: 'slow' }] });
     await until(() => peer.response(p) !== undefined, 'the turn to finish', 15_000);
     expectContiguous(peer.records);
     expect(rw.journalOnDisk(id).slice(0, peer.records.length)).toEqual(peer.records);
-    await c.value.link.stop(1000);
+    await link.stop(1000);
     await until(() => peer.closed, 'the host to end after stop');
     expect((await journalOf(port, id)).records.at(-1)?.msg).toMatchObject({ cause: 'stopped' });
   });

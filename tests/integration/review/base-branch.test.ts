@@ -1,52 +1,23 @@
 // `baton session new --base`: the worktree starts from that branch, and its diff, merge and worktree row follow it end to end.
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/index';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/app/core';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { CommitView, DiffView, MergeView } from '../../../src/shared/contracts/review';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { WorktreePanel } from '../../../src/shared/contracts/worktrees';
-import { buildOnce } from '../../support/build';
 import { callerOf, makeRepo } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { stopAgents } from '../control/helpers';
+import { inProcessCli } from '../control/cli-harness';
+import { json } from '../control/helpers';
 import { git, QUIET_SCRIPT, write } from './helpers';
 
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
-let dataDir = '';
-
-beforeAll(() => buildOnce(), 180_000);
-afterEach(async () => {
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run([...args, '--data-dir', dataDir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function json<T>(r: { code: number; stdout: string; stderr: string }): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const { temp, useDataDir, baton } = inProcessCli();
 
 describe('baton session new --base', () => {
   it('starts the worktree from the other branch; diff, status, worktree row and merge all use that branch, main untouched', { timeout: 120_000 }, async () => {
-    dataDir = temp('baton-cli-base-');
+    const dataDir = useDataDir('baton-cli-base-');
     const repo = makeRepo(temp('baton-cli-base-repo-'));
     git(repo, 'config', 'user.name', 'Tester');
     git(repo, 'config', 'user.email', 'tester@example.com');

@@ -1,51 +1,21 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/index';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/app/core';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { ArchiveView, CommitView, DiffView, MergeView, PrView } from '../../../src/shared/contracts/review';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
-import { buildOnce } from '../../support/build';
 import { callerOf, makeRepo } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { stopAgents } from '../control/helpers';
+import { inProcessCli } from '../control/cli-harness';
+import { json } from '../control/helpers';
 import { git, QUIET_SCRIPT, write } from './helpers';
 
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
-let dataDir = '';
-
-beforeAll(() => buildOnce(), 180_000);
-afterEach(async () => {
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** The real `baton` command's code, in process (headless: no app is running), with its output captured. */
-async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run([...args, '--data-dir', dataDir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function json<T>(r: { code: number; stdout: string; stderr: string }): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const { temp, useDataDir, baton } = inProcessCli();
 
 describe('baton review verbs with --json, on a real repository', () => {
   it('project add, session new, diff, commit, merge --squash and pr, each as JSON; failures exit non-zero with words', { timeout: 120_000 }, async () => {
-    dataDir = temp('baton-cli-review-');
+    const dataDir = useDataDir('baton-cli-review-');
     const repo = makeRepo(temp('baton-cli-repo-'));
     git(repo, 'config', 'user.name', 'Tester');
     git(repo, 'config', 'user.email', 'tester@example.com');

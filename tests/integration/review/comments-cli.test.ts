@@ -1,52 +1,21 @@
 // `baton comment add|list|remove|send` on a real repository and session, through the real CLI code (headless).
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/index';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/app/core';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { ReviewCommentView, SendCommentsView } from '../../../src/shared/contracts/review';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
-import { buildOnce } from '../../support/build';
 import { callerOf, makeRepo } from '../../support/core-harness';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
-import { stopAgents } from '../control/helpers';
+import { inProcessCli } from '../control/cli-harness';
+import { json } from '../control/helpers';
 import { prompts } from '../tasks/helpers';
 import { QUIET_SCRIPT } from './helpers';
 
-const dirs: string[] = [];
-const temp = (label: string) => {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), label)));
-  dirs.push(d);
-  return d;
-};
-let dataDir = '';
-
-beforeAll(() => buildOnce(), 180_000);
-afterEach(async () => {
-  if (dataDir && existsSync(join(dataDir, 'baton.db'))) await stopAgents(dataDir);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run([...args, '--data-dir', dataDir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function json<T>(r: { code: number; stdout: string; stderr: string }): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const { temp, useDataDir, baton } = inProcessCli();
 
 describe('baton comment', () => {
   it('add, list, remove and send as one prompt with file:line; misuse exits 2 with words', { timeout: 120_000 }, async () => {
-    dataDir = temp('baton-cli-comments-');
+    const dataDir = useDataDir('baton-cli-comments-');
     const repo = makeRepo(temp('baton-cli-comments-repo-'));
     const added = json<{ project: ProjectSummary }>(await baton('project', 'add', repo, '--json'));
     const core = createCore({ dataDir, mode: 'browser', version: 'test' });

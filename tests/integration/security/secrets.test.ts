@@ -2,25 +2,17 @@ import Database from 'better-sqlite3';
 import { createHmac, randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppControl } from '../../../src/main/control';
+import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { WorktreePanel } from '../../../src/shared/contracts/worktrees';
-import { buildOnce } from '../../support/build';
-import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
+import { makeRepo, type Caller, type Harness } from '../../support/core-harness';
+import { harnessPerTest } from '../../support/harness-per-test';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 import { orchestratorTranscript } from '../orchestrator/helpers';
 
 let h: Harness;
 let call: Caller;
-let control: { close(): Promise<void> } | null = null;
-beforeAll(() => buildOnce(), 180_000);
-afterEach(async () => {
-  await stopAllSessions(call);
-  await control?.close();
-  control = null;
-  await h.cleanup();
-});
+const harness = harnessPerTest();
 
 /** The orchestrator lists its tasks through Baton's MCP bridge (so the bridge must find its token); workers just answer. */
 const SCRIPT = {
@@ -29,9 +21,8 @@ const SCRIPT = {
 };
 
 async function setUp(): Promise<{ projectId: string }> {
-  h = createHarness();
-  call = callerOf(h.core);
-  control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+  ({ h, call } = harness.fresh());
+  await harness.startControl();
   const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name: 'secrets' });
   await h.must('projects.update', {
     id: project.id,

@@ -1,9 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppControl } from '../../../src/main/control';
+import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
-import { buildOnce } from '../../support/build';
-import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
+import { makeRepo, type Caller, type Harness } from '../../support/core-harness';
+import { harnessPerTest } from '../../support/harness-per-test';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 import { orchestratorTranscript } from '../orchestrator/helpers';
 import { toolCaller, toolToken } from './helpers';
@@ -11,14 +10,7 @@ import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
 
 let h: Harness;
 let call: Caller;
-let control: { close(): Promise<void> } | null = null;
-beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  await stopAllSessions(call);
-  await control?.close();
-  control = null;
-  await h.cleanup();
-});
+const harness = harnessPerTest();
 
 /**
  * One script for both roles (a project has one custom command): woken, the
@@ -53,10 +45,9 @@ const SCRIPT = {
 
 describe('the orchestrator at work, end to end with real processes', () => {
   it('woken by a new task, it claims the run, spawns a worker over MCP, and completes the run after the worker ends', { timeout: 120_000 }, async () => {
-    h = createHarness();
-    call = callerOf(h.core);
+    ({ h, call } = harness.fresh());
     // The agent's MCP bridge reaches Baton the way it does in the app: through the control socket.
-    control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+    await harness.startControl();
     const repo = makeRepo(h.tempDir());
     const { project } = await h.must('projects.add', { path: repo, name: 'loop' });
     const command = scriptedCommand(h.tempDir(), SCRIPT);
@@ -90,8 +81,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
   });
 
   it("an orchestrator's tools see only its own project; a wrong token is refused", async () => {
-    h = createHarness();
-    call = callerOf(h.core);
+    ({ h, call } = harness.fresh());
     const ids: string[] = [];
     for (const name of ['alpha', 'beta']) {
       const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name });
@@ -118,8 +108,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
   });
 
   it('a tool call with an argument the tool does not take is refused, naming the argument and what the tool takes', async () => {
-    h = createHarness();
-    call = callerOf(h.core);
+    ({ h, call } = harness.fresh());
     const { project } = await h.must('projects.add', { path: makeRepo(h.tempDir()), name: 'strict' });
     await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), SCRIPT) } });
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
@@ -136,7 +125,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
     expect(await tool('list_tasks', { status: 'open' })).toEqual([]);
 
     // Through the agent's MCP server too: the misspelt argument is refused there, not stripped on the way.
-    control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+    await harness.startControl();
     await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'the handoff turn');
     await call('sessions.prompt', { id: orch.id, text: 'STRICT-CHECK', idempotencyKey: 'strict-check-1' });
     const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Checked.')), 30_000, 'the checked turn');

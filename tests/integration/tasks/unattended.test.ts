@@ -1,16 +1,15 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databasePath } from '../../../src/main/app/paths';
-import { startAppControl } from '../../../src/main/control';
 import { journalPath, sessionDir } from '../../../src/main/host/paths';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
 import type { JournalRecord } from '../../../src/shared/journal';
 import type { TranscriptItem } from '../../../src/shared/transcript';
-import { buildOnce } from '../../support/build';
-import { callerOf, createHarness, makeRepo, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
+import { makeRepo, type Caller, type Harness } from '../../support/core-harness';
+import { harnessPerTest } from '../../support/harness-per-test';
 import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
 import { fakeHarnessBinary, scriptedCommand, waitUntil } from '../../support/scripted';
 import { handoffDone, orchestratorTranscript } from '../orchestrator/helpers';
@@ -25,15 +24,11 @@ import { prompts, state, wakePrompts } from './helpers';
 
 let h: Harness;
 let call: Caller;
-let control: { close(): Promise<void> } | null = null;
 const savedPath = process.env.PATH;
-beforeAll(() => buildOnce(), 120_000);
-afterEach(async () => {
-  process.env.PATH = savedPath;
-  await stopAllSessions(call);
-  await control?.close();
-  control = null;
-  await h.cleanup();
+const harness = harnessPerTest({
+  beforeCleanup: () => {
+    process.env.PATH = savedPath;
+  },
 });
 
 const BATON_LIST = { toolCallId: 'ask-baton', title: 'mcp__baton__list_tasks', kind: 'other', rawInput: {} };
@@ -96,9 +91,8 @@ describe('Baton answers the permission requests of its own tools', () => {
     'a Claude Code orchestrator runs three tasks with no person answering: each Baton tool call is asked, answered by Baton, journaled and shown',
     { timeout: 300_000 },
     async () => {
-      h = createHarness();
-      call = callerOf(h.core);
-      control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
+      ({ h, call } = harness.fresh());
+      await harness.startControl();
       const dir = h.tempDir();
       const scriptPath = join(dir, 'script.json');
       const command = scriptedCommand(dir, SCRIPT);
@@ -150,8 +144,7 @@ describe('Baton answers the permission requests of its own tools', () => {
   );
 
   it("a permission for anything else stays with a person: another server's tool, a shell command named like ours, a worker's lookalike", { timeout: 120_000 }, async () => {
-    h = createHarness();
-    call = callerOf(h.core);
+    ({ h, call } = harness.fresh());
     const p = await project('others', {});
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     await handoffDone(call, orch.id);
@@ -180,8 +173,7 @@ describe('Baton answers the permission requests of its own tools', () => {
   });
 
   it('after a restart, a Baton-tool request the agent made while Baton was away is answered by Baton', { timeout: 120_000 }, async () => {
-    h = createHarness();
-    call = callerOf(h.core);
+    ({ h, call } = harness.fresh());
     const p = await project('restart', {});
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     await handoffDone(call, orch.id);

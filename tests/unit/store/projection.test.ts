@@ -1,29 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventsRepository } from '../../../src/main/sessions/events-repository';
 import { createProjector } from '../../../src/main/sessions/projection';
 import { createSessionsRepository } from '../../../src/main/sessions/repository';
 import { createTurnsRepository } from '../../../src/main/sessions/turns-repository';
-import { openDatabase, type Db } from '../../../src/main/store/db';
+import type { Db } from '../../../src/main/store/db';
 import type { JournalRecord } from '../../../src/shared/journal';
+import { freshDbWithProject } from '../../support/db';
 
-let dir: string;
 let db: Db;
+let remove: () => void;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'baton-proj-'));
-  const r = openDatabase(join(dir, 'baton.db'));
-  if (!r.ok) throw new Error(r.error.message);
-  db = r.value;
-  db.prepare(
-    "INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/p', 'p', 'main', 'custom', 'custom', 'x', 'x')",
-  ).run();
+  ({ db, remove } = freshDbWithProject('baton-proj-'));
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => remove());
 
 const rec = (seq: number, dir: JournalRecord['dir'], msg: unknown): JournalRecord => ({ v: 1, seq, ts: seq, dir, msg });
 

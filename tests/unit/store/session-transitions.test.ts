@@ -1,28 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionsRepository } from '../../../src/main/sessions/repository';
-import { openDatabase, type Db } from '../../../src/main/store/db';
+import type { Db } from '../../../src/main/store/db';
 import { SESSION_STATES, TRIGGERS } from '../../../src/shared/session-state';
+import { freshDbWithProject } from '../../support/db';
 import { GOLDEN, isGolden } from '../shared/transitions-golden';
 
-let dir: string;
 let db: Db;
-
+let remove: () => void;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'baton-sm-'));
-  const r = openDatabase(join(dir, 'baton.db'));
-  if (!r.ok) throw new Error(r.error.message);
-  db = r.value;
-  db.prepare(
-    "INSERT INTO projects (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, created_at, updated_at) VALUES ('p', 'p', '/p', 'p', 'main', 'custom', 'custom', 'x', 'x')",
-  ).run();
+  ({ db, remove } = freshDbWithProject('baton-sm-'));
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 describe('transition() against a real database, every (from, to, trigger)', () => {
   it('accepts exactly the legal moves, writing state + one transition row; rejects the rest writing nothing', () => {
