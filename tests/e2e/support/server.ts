@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ export async function startServer(
   opts: { dataDir?: string; port?: number; token?: string; env?: Record<string, string>; remembered?: boolean; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
-  const token = opts.token ?? `e2e-token-${Math.random().toString(36).slice(2)}-0123456789abcdef`; // serve refuses fewer than 32 characters
+  const token = opts.token ?? `e2e-token-${randomBytes(16).toString('hex')}`; // serve refuses fewer than 32 characters
   // `remembered`: started as a person would, with no --port or --token: the data dir's remembered address.
   const args = opts.remembered ? [SERVE, '--data-dir', dataDir] : [SERVE, '--data-dir', dataDir, '--token', token, '--port', String(opts.port ?? 0)];
   const env = opts.env ?? {};

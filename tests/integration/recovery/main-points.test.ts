@@ -18,9 +18,11 @@ afterEach(() => cleanupWorlds());
 
 describe('crash points in the main process', () => {
   // Each commit of a batch is one hit; the 8th falls inside the tool run (the first few carry initialize and session/new).
+  // Twelve tools, each after a pause: even when a loaded main merges batches, twelve pauses leave more than eight
+  // commits before the turn's last one (with four, the 8th hit could come after the turn had ended).
   for (const point of ['after_projection_commit', 'before_broadcast'] as const) {
     it(`${point}: the host and agent live on; a new main reattaches, catches up from the last applied seq, and the run finishes`, async () => {
-      const { world, s, before } = await crashMainAt(`${point}:8`);
+      const { world, s, before } = await crashMainAt(`${point}:8`, 12);
       expect(before.hostAlive).toBe(true);
       expect(before.db.state).toBe('busy');
       await world.start();

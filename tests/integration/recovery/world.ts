@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, realpathSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,7 @@ export class RecoveryWorld {
   readonly base = realpathSync(mkdtempSync(join(tmpdir(), 'baton-recovery-')));
   readonly dataDir = join(this.base, 'data');
   readonly repo: string;
-  readonly token = `recovery-token-${Math.random().toString(36).slice(2)}-0123456789`;
+  readonly token = `recovery-token-${randomBytes(16).toString('hex')}`;
   app: AppProcess | null = null;
   projectId = '';
 

@@ -1,4 +1,5 @@
 /** The real app (out/main/serve.js) with one project, for terminal tests that kill and restart main; cleanup kills every terminal host it started. */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ export class TermApp {
   readonly base = realpathSync(mkdtempSync(join(tmpdir(), 'baton-termapp-')));
   readonly dataDir = join(this.base, 'data');
   readonly repo: string;
-  readonly token = `term-token-${Math.random().toString(36).slice(2)}-0123456789`;
+  // Always 43 characters: Baton refuses a token under 32 (a random suffix of varying length once made it 31).
+  readonly token = `term-token-${randomBytes(16).toString('hex')}`;
   app: AppProcess | null = null;
   projectId = '';
 

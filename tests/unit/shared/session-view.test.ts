@@ -85,7 +85,7 @@ describe('sessionView: fact combinations, first rule wins', () => {
   });
 
   it('a disconnected session can be neither cancelled, stopped nor answered from here: the host is out of reach', () => {
-    expect(sessionView({ state: 'waiting_input', disconnected: true }).can).toEqual({ prompt: false, cancel: false, stop: false, continue: false, retry: false, archive: false, answer: false, commit: false });
+    expect(sessionView({ state: 'waiting_input', disconnected: true }).can).toEqual({ prompt: false, cancel: false, stop: false, continue: false, retry: false, restart: false, archive: false, answer: false, commit: false });
     expect(sessionView({ state: 'idle', disconnected: true }).can).toMatchObject({ stop: false, commit: true });
     expect(sessionView({ state: 'interrupted', disconnected: true }).can).toMatchObject({ stop: true, continue: true });
   });
