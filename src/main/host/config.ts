@@ -1,9 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { isHostDebugPoint } from './debug-point';
-import { isRecordObject, type HostConfig } from './protocol';
+import { loadConfigFile } from './files';
+import { isRecordObject, isStringArray, isStringMap, type HostConfig } from './protocol';
 
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isStringMap = (v: unknown): v is Record<string, string> => isRecordObject(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /** Checks the config's shape; a message naming the first bad field otherwise. */
 export function parseConfig(raw: unknown): HostConfig | string {
@@ -28,15 +26,5 @@ export function parseConfig(raw: unknown): HostConfig | string {
  * (project secrets), so it is deleted as soon as it has been read.
  */
 export function loadConfig(argv: string[]): HostConfig | string {
-  const i = argv.indexOf('--config');
-  const path = i >= 0 ? argv[i + 1] : undefined;
-  if (!path) return 'usage: host --config <path to JSON config>';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return `cannot read the config ${path}: ${(e as Error).message}`;
-  }
-  rmSync(path, { force: true });
-  return parseConfig(raw);
+  return loadConfigFile(argv, 'usage: host --config <path to JSON config>', parseConfig);
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Log } from './files';
 import type { JournalLine } from './journal';
-import { LineSplitter } from './lines';
+import { endSocket, graceOf, readFrames } from './frame-socket';
 import { isRecordObject, MAX_LINE_BYTES, type HelloFrame, type HostFrame } from './protocol';
 
 /** What one main connection needs from the host. */
@@ -40,20 +40,15 @@ export class MainConnection {
     private readonly host: ConnectionHost,
     onGone: (c: MainConnection) => void,
   ) {
-    const reader = new LineSplitter(
+    // A frame that breaks its handler, or a socket error, ends this connection only: the host and its agent go on.
+    readFrames(
+      sock,
       MAX_FRAME_BYTES,
       (line) => this.onFrame(line),
       (bytes) => this.write({ t: 'error', code: 'bad_frame', message: `A frame of ${bytes} bytes is over the limit and was dropped.` }),
+      (m) => host.log(m),
+      'main connection',
     );
-    // A frame that breaks its handler, or a socket error, ends this connection only: the host and its agent go on.
-    sock.on('data', (d: Buffer) => {
-      try {
-        reader.push(d);
-      } catch (e) {
-        host.log(`main connection: a frame failed, closing the connection: ${(e as Error).stack ?? String(e)}`);
-        sock.destroy();
-      }
-    });
     sock.on('error', (e) => {
       host.log(`main connection error: ${e.message}`);
       sock.destroy();
@@ -99,17 +94,7 @@ export class MainConnection {
   bye(reason: 'replaced' | 'exited'): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.write({ t: 'bye', reason });
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.sock.destroy();
-        resolve();
-      }, 2000);
-      this.sock.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      this.sock.end();
-    });
+    return endSocket(this.sock);
   }
 
   private write(frame: HostFrame): boolean {
@@ -144,8 +129,7 @@ export class MainConnection {
       const refused = this.host.send(f.line);
       if (refused) this.write({ t: 'error', code: 'bad_send', message: refused });
     } else if (f.t === 'stop') {
-      const grace = typeof f.graceMs === 'number' && Number.isFinite(f.graceMs) ? Math.min(Math.max(0, f.graceMs), MAX_GRACE_MS) : 3000;
-      this.host.stop(grace);
+      this.host.stop(graceOf(f.graceMs, 3000, MAX_GRACE_MS));
     } else {
       this.write({ t: 'error', code: 'bad_frame', message: `Unknown or malformed frame ${JSON.stringify(f.t)}.` });
     }

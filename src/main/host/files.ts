@@ -29,6 +29,24 @@ export function openLog(path: string): Log {
   };
 }
 
+/**
+ * Reads `--config <path>` from argv and hands the JSON to parse. The file holds
+ * the child's environment (project secrets), so it is deleted as soon as it has been read.
+ */
+export function loadConfigFile<T>(argv: string[], usage: string, parse: (raw: unknown) => T | string): T | string {
+  const i = argv.indexOf('--config');
+  const path = i >= 0 ? argv[i + 1] : undefined;
+  if (!path) return usage;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return `cannot read the config ${path}: ${(e as Error).message}`;
+  }
+  rmSync(path, { force: true });
+  return parse(raw);
+}
+
 /** Written whole or not at all: a reader never sees half a host.json. */
 export function writeHostFile(path: string, info: HostFile): void {
   const tmp = `${path}.${process.pid}.tmp`;

@@ -136,3 +136,5 @@ export interface HostConfig extends AgentLaunch {
 }
 
 export const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+export const isStringMap = (v: unknown): v is Record<string, string> => isRecordObject(v) && Object.values(v).every((x) => typeof x === 'string');

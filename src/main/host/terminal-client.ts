@@ -1,7 +1,7 @@
 /** One connection to a terminal host (main, usually): frames in, output out, with backpressure on the pty. */
 import type { Socket } from 'node:net';
 import type { Log } from './files';
-import { LineSplitter } from './lines';
+import { endSocket, graceOf, readFrames } from './frame-socket';
 import { isRecordObject } from './protocol';
 import { MAX_INPUT_BYTES, type TerminalHello, type TerminalHostFrame } from './terminal-protocol';
 import type { RingSlice } from './terminal-ring';
@@ -37,19 +37,14 @@ export class TerminalClient {
     private readonly host: TerminalClientHost,
     onGone: (c: TerminalClient) => void,
   ) {
-    const reader = new LineSplitter(
+    readFrames(
+      sock,
       MAX_FRAME_BYTES,
       (line) => this.onFrame(line),
       (bytes) => this.write({ t: 'error', code: 'too_large', message: `A frame of ${bytes} bytes is over the limit and was dropped; send input in smaller pieces.` }),
+      (m) => host.log(m),
+      'terminal connection',
     );
-    sock.on('data', (d: Buffer) => {
-      try {
-        reader.push(d);
-      } catch (e) {
-        host.log(`terminal connection: a frame failed, closing the connection: ${(e as Error).stack ?? String(e)}`);
-        sock.destroy();
-      }
-    });
     sock.on('drain', () => this.setLagging(false));
     sock.on('error', () => sock.destroy());
     sock.on('close', () => {
@@ -78,17 +73,7 @@ export class TerminalClient {
   bye(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.write({ t: 'bye', reason: 'exited' });
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.sock.destroy();
-        resolve();
-      }, 2000);
-      this.sock.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      this.sock.end();
-    });
+    return endSocket(this.sock);
   }
 
   private write(frame: TerminalHostFrame): void {
@@ -137,8 +122,7 @@ export class TerminalClient {
     } else if (f.t === 'resize' && dim(f.cols) && dim(f.rows)) {
       this.host.resize(f.cols, f.rows);
     } else if (f.t === 'kill') {
-      const grace = typeof f.graceMs === 'number' && Number.isFinite(f.graceMs) ? Math.min(Math.max(0, f.graceMs), MAX_GRACE_MS) : 2000;
-      this.host.kill(grace);
+      this.host.kill(graceOf(f.graceMs, 2000, MAX_GRACE_MS));
     } else {
       this.write({ t: 'error', code: 'bad_frame', message: `Unknown or malformed frame ${JSON.stringify(f.t)}.` });
     }

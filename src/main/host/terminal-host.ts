@@ -4,14 +4,14 @@
  * the session host does; keystrokes go to the pty and nowhere else.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { spawn as spawnPty, type IPty } from '@lydell/node-pty';
-import { acquireLock, type Log } from './files';
+import { acquireLock, loadConfigFile, type Log } from './files';
 import { precheck } from './agent';
 import { processStartTime } from './proc';
-import { isRecordObject } from './protocol';
+import { isRecordObject, isStringArray, isStringMap } from './protocol';
 import { hostFilePath, hostLockPath } from './paths';
 import { findTree, reapTree } from './reap';
 import { TerminalClient } from './terminal-client';
@@ -20,8 +20,6 @@ import { ScrollbackRing, type RingSlice } from './terminal-ring';
 
 export type TerminalOutcome = 'exited' | 'spawn_failed' | 'locked' | 'failed';
 
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isStringMap = (v: unknown): v is Record<string, string> => isRecordObject(v) && Object.values(v).every((x) => typeof x === 'string');
 const isDim = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000;
 
 /** Checks the config's shape; a message naming the first bad field otherwise. */
@@ -41,17 +39,7 @@ export function parseTerminalConfig(raw: unknown): TerminalHostConfig | string {
 
 /** Reads `--config <path>`, then deletes the file: it holds the shell's environment. */
 export function loadTerminalConfig(argv: string[]): TerminalHostConfig | string {
-  const i = argv.indexOf('--config');
-  const path = i >= 0 ? argv[i + 1] : undefined;
-  if (!path) return 'usage: terminal-host --config <path to JSON config>';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return `cannot read the config ${path}: ${(e as Error).message}`;
-  }
-  rmSync(path, { force: true });
-  return parseTerminalConfig(raw);
+  return loadConfigFile(argv, 'usage: terminal-host --config <path to JSON config>', parseTerminalConfig);
 }
 
 /** Written whole or not at all. */

@@ -1,15 +1,15 @@
 /** Starts a session host for one session: its config file, the detached process, and the wait for host.json and its socket. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 import { DEBUG_POINT_FIRED, isHostDebugPoint } from '../host/debug-point';
 import { lastRecord } from '../host/journal-read';
 import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } from '../host/paths';
 import { isRecordObject, type AgentLaunch, type HostConfig, type HostFile } from '../host/protocol';
 import { processLiveness, readHostFile } from '../host/liveness';
+import { findHostScript, socketReady, tryKill } from './host-process';
 import { waitForEndingHost } from './orphan';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
 import { sleep } from '../lib/wait';
@@ -51,10 +51,7 @@ function hostNodeFlags(): string[] {
 
 /** Where the built host is: beside the main bundle, one level up from a chunk, or out/main from the sources (tests). */
 export function defaultHostScript(): string | null {
-  if (process.env.BATON_HOST_SCRIPT) return process.env.BATON_HOST_SCRIPT;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'host.js'), join(here, '..', 'host.js'), resolve(here, '../../../out/main/host.js')];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  return findHostScript('BATON_HOST_SCRIPT', 'host.js');
 }
 
 /**
@@ -126,23 +123,6 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
       return fail('timeout', `The session host for "${o.command}" did not come up within ${o.readyTimeoutMs ?? 10_000} ms.`);
     }
     await sleep(15);
-  }
-}
-
-function socketReady(path: string): boolean {
-  if (process.platform === 'win32') return true;
-  try {
-    return statSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
-
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
   }
 }
 

@@ -1,9 +1,8 @@
 /** The terminals domain's TerminalHostPort over real terminal host processes: launch detached, find again, read what a gone host left. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 import { processLiveness } from '../host/liveness';
 import { hostConfigPath, hostFilePath, socketPathFor } from '../host/paths';
@@ -14,6 +13,7 @@ import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spaw
 import { userUmask } from '../lib/umask';
 import { sleep } from '../lib/wait';
 import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch } from '../terminals/host-port';
+import { findHostScript, socketReady, tryKill } from './host-process';
 import { connectTerminalHost } from './terminal-connection';
 
 /** What a terminal host process needs to run node; the shell's own environment travels in its 0600 config. */
@@ -21,10 +21,7 @@ const HOST_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot', 'USE
 
 /** Where the built terminal host is: beside the main bundle, one level up from a chunk, or out/main from the sources (tests). */
 export function defaultTerminalHostScript(): string | null {
-  if (process.env.BATON_TERMINAL_HOST_SCRIPT) return process.env.BATON_TERMINAL_HOST_SCRIPT;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'terminal-host.js'), join(here, '..', 'terminal-host.js'), resolve(here, '../../../out/main/terminal-host.js')];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  return findHostScript('BATON_TERMINAL_HOST_SCRIPT', 'terminal-host.js');
 }
 
 function readTerminalHostFile(dir: string): TerminalHostFile | null {
@@ -98,7 +95,7 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
       const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
       for (;;) {
         const info = readTerminalHostFile(dir);
-        if (info && info.launchId === launchId && isSocket(info.socket)) return ok(identity(info));
+        if (info && info.launchId === launchId && socketReady(info.socket)) return ok(identity(info));
         if (exited) {
           const why = readExit(dir);
           return fail(why?.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', why?.error ?? `The terminal host exited with code ${String((exited as { code: number | null }).code)} before it was ready; see ${join(dir, 'host.log')}.`);
@@ -135,19 +132,3 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
   };
 }
 
-function isSocket(path: string): boolean {
-  if (process.platform === 'win32') return true;
-  try {
-    return statSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
-
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}

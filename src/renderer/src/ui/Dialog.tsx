@@ -30,3 +30,28 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
     </dialog>
   );
 }
+
+/** One footer button: what it says and does. */
+export interface DialogAction {
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  autoFocus?: boolean;
+}
+
+/** The dialogs' footer: an optional plain button (Cancel, mostly), then the primary one. */
+export function DialogActions(props: { secondary?: DialogAction; primary: DialogAction }) {
+  const { secondary, primary } = props;
+  return (
+    <>
+      {secondary && (
+        <button className="btn" disabled={secondary.disabled} autoFocus={secondary.autoFocus} onClick={secondary.onClick}>
+          {secondary.label}
+        </button>
+      )}
+      <button className="btn btn-primary" disabled={primary.disabled} autoFocus={primary.autoFocus} onClick={primary.onClick}>
+        {primary.label}
+      </button>
+    </>
+  );
+}

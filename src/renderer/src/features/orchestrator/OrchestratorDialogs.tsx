@@ -4,7 +4,7 @@ import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
 import { harnessLabel } from '../../ui/format';
 import { CopyLine } from '../../ui/CopyButton';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 
 /**
  * Replacing stops a running agent, so it asks first and says exactly what
@@ -31,14 +31,10 @@ export function ReplaceDialog(props: {
       onClose={props.onClose}
       testId="replace-dialog"
       footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn btn-primary" autoFocus disabled={props.busy} onClick={props.onConfirm}>
-            {props.busy ? 'Checking…' : 'Replace orchestrator'}
-          </button>
-        </>
+        <DialogActions
+          secondary={{ label: 'Cancel', onClick: props.onClose }}
+          primary={{ label: props.busy ? 'Checking…' : 'Replace orchestrator', disabled: props.busy, autoFocus: true, onClick: props.onConfirm }}
+        />
       }
     >
       <div className="form">
@@ -92,14 +88,7 @@ export function PreviousWorkDialog(props: {
       onClose={props.onClose}
       testId="previous-work-dialog"
       footer={
-        <>
-          <button className="btn" onClick={props.onShowWorktrees}>
-            Open the Worktrees panel
-          </button>
-          <button className="btn btn-primary" onClick={props.onClose}>
-            Done
-          </button>
-        </>
+        <DialogActions secondary={{ label: 'Open the Worktrees panel', onClick: props.onShowWorktrees }} primary={{ label: 'Done', onClick: props.onClose }} />
       }
     >
       <div className="form">

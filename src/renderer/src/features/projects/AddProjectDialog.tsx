@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { PathInspection } from '../../../../shared/contracts/projects';
 import { useBaton, useServices } from '../../app/react';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'ok'; info: PathInspection } | { state: 'error'; message: string };
 
@@ -70,14 +70,10 @@ export function AddProjectDialog(props: { open: boolean; onClose: () => void }) 
       onClose={props.onClose}
       testId="add-project-dialog"
       footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn btn-primary" disabled={check.state !== 'ok' || submitting} onClick={() => void submit()}>
-            {submitting ? 'Adding…' : existing ? 'Open project' : 'Add project'}
-          </button>
-        </>
+        <DialogActions
+          secondary={{ label: 'Cancel', onClick: props.onClose }}
+          primary={{ label: submitting ? 'Adding…' : existing ? 'Open project' : 'Add project', disabled: check.state !== 'ok' || submitting, onClick: () => void submit() }}
+        />
       }
     >
       <form

@@ -1,16 +1,14 @@
 /** A session's Changes tab: the file tree, the diff, review comments and commit / merge / PR. */
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DiffScope } from '../../../../shared/contracts/review';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { Spinner } from '../../ui/feedback';
 import { CommentTray } from './CommentTray';
 import { useReview } from './context';
+import { DiffPane, DiffSummary } from './DiffPane';
 import { FileList } from './FileList';
 import { LandPanel } from './LandPanel';
-import { statText, treeOrder } from './selectors';
-
-// The diff library (and its highlighter) loads with the first Changes view, not with the board.
-const DiffList = lazy(() => import('./DiffList'));
+import { treeOrder } from './selectors';
 
 const SCOPES: { id: DiffScope; label: string; title: string }[] = [
   { id: 'all', label: 'All changes', title: 'Everything on this branch and in its worktree, against where it left the base branch' },
@@ -60,15 +58,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
             </button>
           ))}
         </div>
-        {diff?.view && (
-          <span className="small" data-testid="changes-summary">
-            {statText({ files: diff.view.files.length, additions: diff.view.additions, deletions: diff.view.deletions })}
-            <span className="muted">
-              {' '}
-              · {diff.view.branch} vs {scope === 'all' ? diff.view.base : scope === 'uncommitted' ? 'HEAD' : 'last turn'}
-            </span>
-          </span>
-        )}
+        {diff?.view && <DiffSummary view={diff.view} against={scope === 'all' ? diff.view.base : scope === 'uncommitted' ? 'HEAD' : 'last turn'} testId="changes-summary" />}
         {diff?.view?.truncated && <span className="pill pill-warn" title="Some files' diffs were left out to keep the view responsive; narrow the scope to see them">partial</span>}
         <span className="statusbar-spacer" />
         {diff?.loading && <Spinner />}
@@ -99,25 +89,7 @@ export function ChangesView({ session }: { session: SessionSummary }) {
           <CommentTray session={session} />
           <LandPanel session={session} selected={picked} />
         </aside>
-        <div className="review-main">
-          {diff?.view && files.length === 0 && <div className="empty-inline">No changes in this scope.</div>}
-          {!diff?.view && diff?.loading && (
-            <div className="empty-inline">
-              <Spinner /> Reading the changes from git…
-            </div>
-          )}
-          {files.length > 0 && (
-            <Suspense
-              fallback={
-                <div className="empty-inline">
-                  <Spinner /> Loading the diff viewer…
-                </div>
-              }
-            >
-              <DiffList subject={subject} from={diff?.view?.from ?? ''} files={files} />
-            </Suspense>
-          )}
-        </div>
+        <DiffPane subject={subject} view={diff?.view} files={files} loading={diff?.loading} />
       </div>
     </div>
   );

@@ -1,12 +1,11 @@
 /** The changes of a worktree no session holds, from the Worktrees tab: the file tree and the diff, read-only. */
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { WorktreeView } from '../../../../shared/contracts/worktrees';
 import { Spinner } from '../../ui/feedback';
 import { useReview } from './context';
+import { DiffPane, DiffSummary } from './DiffPane';
 import { FileList } from './FileList';
-import { statText, treeOrder } from './selectors';
-
-const DiffList = lazy(() => import('./DiffList'));
+import { treeOrder } from './selectors';
 
 /**
  * Against the branch it was made from, committed and uncommitted together (or
@@ -36,15 +35,7 @@ export function WorktreeChanges({ worktree, onClose }: { worktree: WorktreeView;
             </button>
           ))}
         </div>
-        {wd?.view && (
-          <span className="small" data-testid="worktree-changes-summary">
-            {statText({ files: wd.view.files.length, additions: wd.view.additions, deletions: wd.view.deletions })}
-            <span className="muted">
-              {' '}
-              · {wd.view.branch} vs {scope === 'all' ? wd.view.base : 'HEAD'}
-            </span>
-          </span>
-        )}
+        {wd?.view && <DiffSummary view={wd.view} against={scope === 'all' ? wd.view.base : 'HEAD'} testId="worktree-changes-summary" />}
         <span className="statusbar-spacer" />
         {wd?.loading && <Spinner />}
         <button className="btn btn-sm" onClick={() => void show(worktree.id, scope)} disabled={wd?.loading}>
@@ -61,20 +52,7 @@ export function WorktreeChanges({ worktree, onClose }: { worktree: WorktreeView;
       )}
       <div className="review-body">
         <aside className="review-side">{files.length > 0 && <FileList files={files} />}</aside>
-        <div className="review-main">
-          {wd?.view && files.length === 0 && <div className="empty-inline">No changes in this scope.</div>}
-          {files.length > 0 && (
-            <Suspense
-              fallback={
-                <div className="empty-inline">
-                  <Spinner /> Loading the diff viewer…
-                </div>
-              }
-            >
-              <DiffList subject={subject} from={wd?.view?.from ?? ''} files={files} />
-            </Suspense>
-          )}
-        </div>
+        <DiffPane subject={subject} view={wd?.view} files={files} />
       </div>
     </section>
   );

@@ -5,7 +5,7 @@ import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/
 import { titleSlug } from '../../../../shared/slug';
 import { useBaton, useServices } from '../../app/react';
 import { AgentsOnMachine } from '../settings';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 
 /** The branch main gives a session left unnamed: from the title (else the prompt's first line), plus a piece of its id. */
 function derivedBranch(prefix: string, title: string, prompt: string): string {
@@ -77,14 +77,10 @@ export function NewSessionDialog(props: { projectId: string; open: boolean; onCl
       onClose={props.onClose}
       testId="new-session-dialog"
       footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn btn-primary" disabled={!prompt.trim() || busy} onClick={() => void submit()}>
-            {busy ? 'Starting…' : 'Start session'}
-          </button>
-        </>
+        <DialogActions
+          secondary={{ label: 'Cancel', onClick: props.onClose }}
+          primary={{ label: busy ? 'Starting…' : 'Start session', disabled: !prompt.trim() || busy, onClick: () => void submit() }}
+        />
       }
     >
       <div className="form">

@@ -4,7 +4,7 @@ import { HIBERNATE_DEFAULTS, type AppSettings, type QuitBehavior } from '../../.
 import { selectQuitBehavior } from '../../app/status';
 import { useBaton } from '../../app/react';
 import { AgentsOnMachine } from './AgentsOnMachine';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { minutesText, parseMinutes } from './hibernate-setting';
 
 const QUIT_OPTIONS: { value: QuitBehavior; label: string; help: string }[] = [
@@ -59,11 +59,7 @@ export function AppSettingsDialog(props: { open: boolean; onClose: () => void })
       title="Settings"
       onClose={props.onClose}
       testId="app-settings-dialog"
-      footer={
-        <button className="btn btn-primary" onClick={props.onClose}>
-          Done
-        </button>
-      }
+      footer={<DialogActions primary={{ label: 'Done', onClick: props.onClose }} />}
     >
       <div className="form">
         {quit === null ? (
