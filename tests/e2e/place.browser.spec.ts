@@ -9,14 +9,14 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
 const ws = useWorkspace('place');
 
-async function addProject(page: Page, repo: string): Promise<void> {
-  const empty = page.getByTestId('projects-empty');
-  if (await empty.isVisible()) await empty.getByRole('button', { name: 'Add project' }).click();
-  else await page.getByRole('button', { name: 'Add project' }).first().click();
+/** Adds a project through the sidebar's own button (always there, unlike the empty state's), and waits until the sidebar lists it. */
+async function addProject(page: Page, repo: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add project', exact: true }).first().click();
   await page.getByLabel('Repository folder').fill(repo);
   await expect(page.getByTestId('path-check')).toHaveAttribute('data-state', 'ok');
   await page.getByTestId('add-project-dialog').getByRole('button', { name: 'Add project' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Projects' }).getByRole('button', { name: new RegExp(`^${name}`) })).toBeVisible();
 }
 
 test('reload keeps the place; a restarted server (same data dir) takes the old tab back by itself, on the same port', async ({ page }) => {
@@ -25,8 +25,8 @@ test('reload keeps the place; a restarted server (same data dir) takes the old t
   ws.server = await startServer({ dataDir, remembered: true });
   const firstPort = ws.server.port;
   await page.goto(ws.server.url);
-  await addProject(page, ws.repo('alpha'));
-  await addProject(page, ws.repo('beta'));
+  await addProject(page, ws.repo('alpha'), 'alpha');
+  await addProject(page, ws.repo('beta'), 'beta');
   await page.getByRole('navigation', { name: 'Projects' }).getByRole('button', { name: /^beta/ }).click();
   await page.getByRole('tab', { name: 'Worktrees' }).click();
 
@@ -49,7 +49,7 @@ test('reload keeps the place; a restarted server (same data dir) takes the old t
 test('at 900 px the Tasks badge stays on its label’s line', async ({ page }) => {
   await page.setViewportSize({ width: 900, height: 700 });
   await ws.serve(page);
-  await addProject(page, ws.repo('a-project-with-a-rather-long-name'));
+  await addProject(page, ws.repo('a-project-with-a-rather-long-name'), 'a-project-with-a-rather-long-name');
   await page.getByRole('tab', { name: 'Tasks' }).click();
   const form = page.getByRole('form', { name: 'New task' });
   await form.getByLabel('Title').fill('Something to do');

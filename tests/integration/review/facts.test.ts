@@ -38,16 +38,20 @@ describe('review facts live in SQLite (session_reviews), not in the repository',
 
   it('facts an earlier Baton kept under refs/baton/review/<session> move into the table once, and the ref is dropped', { timeout: 120_000 }, async () => {
     const s = await reviewSession(h);
+    // The ref is written while no Baton runs, as an earlier Baton left it: the running
+    // core may already have looked for it (board stats read facts at every turn end).
+    await h.core.close();
     const legacy = { merged: { commit: 'c0ffee', mode: 'merge', base: 'main', at: '2026-12-01T00:00:00.000Z' }, pushed: null, pr: { url: 'https://example.com/pr/1', kind: 'created', at: '2026-12-01T00:00:01.000Z' } };
     write(s.repo, '.git/legacy.json', JSON.stringify(legacy));
     const blob = git(s.repo, 'hash-object', '-w', '.git/legacy.json').trim();
     git(s.repo, 'update-ref', `refs/baton/review/${s.session.id}`, blob);
 
-    const st = await h.must('review.status', { sessionId: s.session.id });
+    const first = h.reopen();
+    const st = await first.call<ReviewStatus>('review.status', { sessionId: s.session.id });
     expect(st.facts).toMatchObject({ merged: legacy.merged, pushed: null, pr: legacy.pr });
     expect(git(s.repo, 'for-each-ref', 'refs/baton/review/')).toBe('');
 
-    await h.core.close();
+    await first.core.close();
     const again = h.reopen();
     expect((await again.call<ReviewStatus>('review.status', { sessionId: s.session.id })).facts).toMatchObject({ merged: legacy.merged, pr: legacy.pr });
   });
