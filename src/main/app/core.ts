@@ -2,7 +2,7 @@ import type { HandlersOf } from '../../shared/contract';
 import { HIBERNATE_DEFAULTS, type AppSettings, type AppStatus, type ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';
 import { ErrorCode } from '../../shared/errors';
-import { err, fail, ok, type Result } from '../../shared/result';
+import { fail, ok, type Result } from '../../shared/result';
 import { OPEN_STATES } from '../../shared/session-state';
 import { createAgentsCatalog } from '../agents/catalog';
 import { agentsHandlers } from '../agents/handlers';
@@ -13,12 +13,6 @@ import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
 import { createReviewRepository } from '../review/repository';
-import { reviewHandlers } from '../review/handlers';
-import { createReviewService } from '../review/service';
-import { createReviewStats } from '../review/stats';
-import { createReviewFile } from '../review/file';
-import { createReviewComments } from '../review/comments';
-import { createReviewCommentsRepository } from '../review/comments-repository';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -29,15 +23,8 @@ import { createDivergencesRepository } from '../sessions/divergences-repository'
 import { reconcileSession, reconcileSessions, type ReconcileDeps } from '../recovery/reconcile';
 import type { JournalRecord } from '../../shared/journal';
 import { createHostPort, createTerminalHostPort } from '../runtime';
-import { createSshHosts } from '../runtime/ssh/hosts';
 import type { TerminalHostPort } from '../terminals/host-port';
 import { createTerminalsDomain } from '../terminals/wire';
-import { createRoutingHostPort } from '../runtime/ssh/routing';
-import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
-import { runRemoteSetup } from '../runtime/ssh/remote-setup';
-import { gitError } from '../git/errors';
-import type { SshLink } from '../runtime/ssh/link';
-import type { RemoteInstall } from '../runtime/ssh/bootstrap';
 import { createEventsRepository } from '../sessions/events-repository';
 import { sessionsHandlers } from '../sessions/handlers';
 import type { HostPort } from '../sessions/host-port';
@@ -57,6 +44,9 @@ import { createWorktreesService, type WorktreesService } from '../worktrees/serv
 import { createMetaRepository, DEFAULT_SETTINGS, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
 import { domainRule } from './domain-rule';
+import { createRemoteWiring } from './remote';
+import { createReviewWiring } from './review';
+import { storeDownCore } from './store-down';
 
 export interface CallContext {
   via: 'ipc' | 'ws' | 'test';
@@ -136,31 +126,7 @@ export function createCore(opts: CoreOptions): Core {
 
   if (!store.ok) {
     console.error(`[baton] ${store.error.message}`);
-    // The app still starts: it shows the error screen, and every domain call says why it cannot answer.
-    const down = () => fail(ErrorCode.storeUnavailable, store.error.message);
-    const unavailable = <D extends keyof Contract>(d: D) =>
-      Object.fromEntries(Object.keys(contract[d].procedures).map((p) => [p, down])) as unknown as HandlersOf<Contract, CallContext>[D];
-    return {
-      router: createRouter(contract, {
-        app,
-        agents,
-        projects: unavailable('projects'),
-        worktrees: unavailable('worktrees'),
-        sessions: unavailable('sessions'),
-        orchestrator: unavailable('orchestrator'),
-        tasks: unavailable('tasks'),
-        review: unavailable('review'),
-        terminals: unavailable('terminals'),
-        inbox: unavailable('inbox'),
-      }),
-      hub,
-      status,
-      recover: async () => null,
-      settings: () => status().settings,
-      openSessionCount: () => 0,
-      callTool: async () => fail(ErrorCode.storeUnavailable, store.error.message),
-      close: async () => {},
-    };
+    return storeDownCore({ reason: store.error.message, hub, status, app, agents });
   }
 
   const db = store.value;
@@ -175,24 +141,16 @@ export function createCore(opts: CoreOptions): Core {
   };
   // Set once the sessions service and reconcile exist (below); a link's state changes before that are nothing to act on.
   let linkReturned = (_destination: string): void => {};
-  // SSH destinations (ADR 0018): the user's own ssh config, or BATON_SSH_CONFIG's (tests).
-  const sshHosts = createSshHosts({
+  const remote = createRemoteWiring({
     dataDir: opts.dataDir,
-    ...(process.env.BATON_SSH_CONFIG ? { configFile: process.env.BATON_SSH_CONFIG } : {}),
-    // Which projects live there is the list's business: one resync of the list, not a per-project event.
-    // A link that is back reattaches the sessions whose hosts it could not reach, and catches them up.
-    onStateChange: (destination) => {
-      hub.emit('projects.changed', {});
-      if (sshHosts.view(destination).state === 'connected') linkReturned(destination);
-    },
+    appVersion: opts.version,
+    local: opts.host ?? createHostPort(),
+    projects: projectsRepo,
+    projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
+    onProjectsChanged: () => hub.emit('projects.changed', {}),
+    onLinkReturned: (destination) => linkReturned(destination),
   });
-  /** Baton installed on a destination (bootstrapped on first use) and its link; late-bound: the host port is made below. */
-  const installedOn = async (destination: string): Promise<Result<{ link: SshLink; install: RemoteInstall }>> => {
-    const install = await host.installFor(destination);
-    if (!install.ok) return install;
-    const link = sshHosts.linkFor(destination);
-    return link.ok ? ok({ link: link.value, install: install.value }) : link;
-  };
+  const { sshHosts, host } = remote;
   const projects = createProjectsService({
     repo: projectsRepo,
     hasLiveWorktrees: (id) => worktreesRepo.hasLive(id),
@@ -214,18 +172,8 @@ export function createCore(opts: CoreOptions): Core {
     // Late-bound too: running terminals hold their worktree, and a confirmed release kills them first.
     terminalsIn: (worktreeId) => terminals.runningIn(worktreeId),
     stopTerminals: (worktreeId) => terminals.stopIn(worktreeId),
-    // Projects on an SSH destination: git and setup run there, with Baton installed on first use (late-bound: the host port is below).
-    remote: {
-      manager: async (destination, repoPath) => {
-        const at = await installedOn(destination);
-        if (!at.ok) return err(gitError('git_failed', 'transient', at.error.message));
-        return remoteWorktreeManager(at.value.link, at.value.install, { repoPath, worktreeRoot: `${at.value.install.root}/worktrees` });
-      },
-      setup: async (destination, req) => {
-        const at = await installedOn(destination);
-        return at.ok ? runRemoteSetup(at.value.link, at.value.install, req) : { ok: false, log: `✗ setup on ${destination} could not run: ${at.error.message}\n` };
-      },
-    },
+    // Projects on an SSH destination: git and setup run there, with Baton installed on first use.
+    remote: remote.worktrees,
   });
   const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
     db,
@@ -242,17 +190,6 @@ export function createCore(opts: CoreOptions): Core {
   const eventsRepo = createEventsRepository(db);
   const turnsRepo = createTurnsRepository(db);
   const divergencesRepo = createDivergencesRepository(db);
-  // Each session's host runs where its project lives: here, or on an SSH destination, bootstrapped there on first use.
-  const host = createRoutingHostPort({
-    local: opts.host ?? createHostPort(),
-    hosts: sshHosts,
-    appVersion: opts.version,
-    placeOf: (sessionId) => {
-      const s = sessionsRepo.get(sessionId);
-      const p = s ? projectsRepo.get(s.projectId) : null;
-      return p?.host.kind === 'ssh' ? { kind: 'ssh', destination: p.host.destination } : { kind: 'local' };
-    },
-  });
   const projector = createProjector({ db, sessions: sessionsRepo, events: eventsRepo, turns: turnsRepo, holes: divergencesRepo });
   const debugPoint = createDebugPoints();
   const emitRecords = (sessionId: string, records: JournalRecord[]) => hub.emit('sessions.records', { sessionId, records });
@@ -307,42 +244,30 @@ export function createCore(opts: CoreOptions): Core {
     emitChanged: (projectId) => hub.emit('tasks.changed', { projectId }),
     replacementOpen: (projectId) => replacementsRepo.openFor(projectId) !== null,
   });
-  const review = createReviewService({
+  const { review, stats: reviewStats, comments: reviewComments, ...reviewWiring } = createReviewWiring<CallContext>({
+    db,
     sessions: sessionsRepo,
     turns: turnsRepo,
     worktrees: worktreesRepo,
     projects: projectsRepo,
     reviews: reviewsRepo,
     prompt: (id, text, key) => sessions.prompt(id, text, key),
-    emitChanged: (sessionId, projectId) => {
-      hub.emit('review.changed', { sessionId, projectId });
-      // Declared below (the stats read the review service); a review action moves the card's counts.
-      reviewStats.onReviewChanged(sessionId);
-      inboxFollows();
-    },
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),
       stopSession: (id) => sessions.stop(id),
       branchFree: (projectId, branch) => worktrees.guard.branch(projectId, branch),
       sessionChanged: emitChanged,
     },
-  });
-  const reviewComments = createReviewComments({
-    sessions: sessionsRepo,
-    turns: turnsRepo,
-    comments: createReviewCommentsRepository(db),
-    prompt: (id, text, key) => sessions.prompt(id, text, key),
-    emitChanged: (sessionId, projectId) => hub.emit('review.commentsChanged', { sessionId, projectId }),
-    recovering: () => reconciling !== null,
-  });
-  const reviewStats = createReviewStats({
-    review,
-    sessions: sessionsRepo,
-    turns: turnsRepo,
-    emit: (projectId, stat) => {
+    onReviewChanged: (sessionId, projectId) => {
+      hub.emit('review.changed', { sessionId, projectId });
+      inboxFollows();
+    },
+    onCommentsChanged: (sessionId, projectId) => hub.emit('review.commentsChanged', { sessionId, projectId }),
+    onStatChanged: (projectId, stat) => {
       hub.emit('review.statChanged', { projectId, stat });
       inboxFollows();
     },
+    recovering: () => reconciling !== null,
   });
   const inboxView = createInbox({
     sessions: { list: () => sessions.list(undefined, 'hide'), pending: (id) => sessions.pendingRequests(id) },
@@ -366,10 +291,8 @@ export function createCore(opts: CoreOptions): Core {
   // Wakes, the review's turn-end snapshot and the cards' change counts all follow session facts.
   onSessionChanged = (sessionId) => {
     tasks.onSessionChanged(sessionId);
-    review.onSessionChanged(sessionId);
-    reviewStats.onSessionChanged(sessionId);
-    // Review comments queued while the agent worked go when it is idle again.
-    reviewComments.onSessionChanged(sessionId);
+    // The turn-end snapshot, the card's counts, and review comments queued while the agent worked.
+    reviewWiring.onSessionChanged(sessionId);
   };
   const orchestrator: OrchestratorService = createOrchestratorService({
     replacements: replacementsRepo,
@@ -397,7 +320,7 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsHandlers(sessions),
     orchestrator: orchestratorHandlers(orchestrator),
     tasks: tasksHandlers(tasks),
-    review: reviewHandlers(review, reviewStats, createReviewFile({ review }), reviewComments),
+    review: reviewWiring.handlers,
     terminals: terminalHandlers,
     inbox: inboxHandlers(inboxView),
   };
@@ -436,9 +359,8 @@ export function createCore(opts: CoreOptions): Core {
   // lastReconcile is published as soon as every state is decided (the board is accurate); `reconciling`
   // stays true, and the promise pending, until every journal the database was behind on is projected.
   recover = () => {
-    // Every SSH destination a project lives on is dialled at once, in the background: the board shows
-    // Connecting, then Connected or Disconnected (host unreachable), and never waits on an unreachable host.
-    for (const d of new Set(projectsRepo.listSummaries().flatMap((p) => (p.host.kind === 'ssh' ? [p.host.destination] : [])))) void sshHosts.connected(d);
+    // Every SSH destination a project lives on is dialled at once, in the background (never waited on).
+    remote.dialAll();
     reconciling ??= (async () => {
       // Never beside a lost host's own reconcile, which would decide (and mark) that session a second time.
       const lost = [...lostHosts];
@@ -497,9 +419,7 @@ export function createCore(opts: CoreOptions): Core {
       // Terminal hosts keep running (that is their point); the next start reattaches them.
       await terminals.shutdown();
       await worktrees.idle();
-      await review.idle();
-      await reviewStats.idle();
-      await reviewComments.idle();
+      await reviewWiring.idle();
       // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
       await sshHosts.close();
       meta?.endRun(closeOpts?.stopAgents === true);
