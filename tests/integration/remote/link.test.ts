@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SshLink, shq, validDestination, type LinkState } from '../../../src/main/runtime/ssh/link';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { controlPathFor, SshLink, shq, validDestination, type LinkState } from '../../../src/main/runtime/ssh/link';
 import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
 import { until } from '../../support/wait';
 
@@ -27,6 +30,34 @@ describe('the SSH link: one master connection, commands over it, state, reconnec
     expect(r.value.code).toBe(3);
     expect(r.value.stdout.toString()).toBe(`${tricky}from stdin`);
     expect(link.masterPid).not.toBeNull();
+  });
+
+  it('a data dir with a space and a % in its path (macOS: "Application Support") connects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton app 100%-'));
+    try {
+      link = new SshLink({ destination: HOST_ALIAS, configFile: sshd.configPath, controlDir: join(dir, 'ssh') }, [100]);
+      expect(await link.connect()).toEqual({ ok: true, value: undefined });
+      const r = await link.exec('echo over-the-master');
+      expect(r.ok && r.value.stdout.toString()).toBe('over-the-master\n');
+    } finally {
+      await link?.close();
+      link = null;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a control dir too long for a socket falls back to a private temp folder, and refuses one that is not private', () => {
+    const long = join(tmpdir(), 'x'.repeat(120), 'ssh');
+    const path = controlPathFor(long, { destination: HOST_ALIAS, controlDir: long });
+    expect(path.startsWith(tmpdir())).toBe(true);
+    expect(path.length).toBeLessThan(long.length);
+    // Someone else's, or opened up: never used.
+    chmodSync(dirname(path), 0o755);
+    try {
+      expect(() => controlPathFor(long, { destination: HOST_ALIAS, controlDir: long })).toThrow(/not a private folder/);
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true });
+    }
   });
 
   it('reports an unreachable destination as data, naming ssh\'s reason and the fix', async () => {

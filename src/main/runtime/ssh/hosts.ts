@@ -25,7 +25,12 @@ export function createSshHosts(o: SshHostsOptions) {
     if (!validDestination(destination)) return fail('invalid_destination', `"${destination}" is not a destination ssh accepts (an alias, user@host, or ssh://user@host:port).`);
     let l = links.get(destination);
     if (!l) {
-      l = new SshLink({ destination, controlDir, ...(o.configFile ? { configFile: o.configFile } : {}) });
+      try {
+        l = new SshLink({ destination, controlDir, ...(o.configFile ? { configFile: o.configFile } : {}) });
+      } catch (e) {
+        // Its control socket has no private place (see controlPathFor): said, not thrown at the caller.
+        return fail('unreachable', `Cannot connect to ${destination}: ${e instanceof Error ? e.message : String(e)}`);
+      }
       links.set(destination, l);
       l.onState(() => o.onStateChange?.(destination));
     }

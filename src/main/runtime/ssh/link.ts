@@ -1,7 +1,7 @@
 /** One SSH destination reached with the system OpenSSH client over one multiplexed connection Baton owns (ADR 0018). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isSshDestination } from '../../../shared/project-host';
@@ -45,13 +45,27 @@ export const validDestination = isSshDestination;
  * The control socket: named by us (not `%C`), so a stale one left by a crash can be found and removed;
  * in `<controlDir>` when the path fits sun_path, else in a private dir under the temp dir.
  */
-function controlPathFor(dir: string, target: SshTarget): string {
+export function controlPathFor(dir: string, target: SshTarget): string {
   const name = `m-${createHash('sha256').update(`${target.destination}\0${target.configFile ?? ''}`).digest('hex').slice(0, 20)}`;
   const inDir = join(dir, name);
   if (Buffer.byteLength(inDir) <= CONTROL_PATH_MAX) return inDir;
-  const short = join(tmpdir(), `baton-ssh-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  const short = join(tmpdir(), `baton-ssh-${process.getuid?.() ?? 0}-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
   mkdirSync(short, { recursive: true, mode: 0o700 });
+  assertPrivateDir(short);
   return join(short, name);
+}
+
+/**
+ * The temp dir is shared with every local user, and its name is predictable: a
+ * folder someone else made first (with a socket of theirs in it) would carry our
+ * commands, and the secrets on their stdin, over their connection. Only ours, 0700.
+ */
+function assertPrivateDir(dir: string): void {
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
+    throw new Error(`${dir} is not a private folder of this user (owner, mode or type differ), so Baton will not put its ssh control socket there. Remove it, or use a data dir with a shorter path.`);
+  }
 }
 
 /**
@@ -98,7 +112,8 @@ export class SshLink {
   private baseArgs(): string[] {
     const a: string[] = [];
     if (this.target.configFile) a.push('-F', this.target.configFile);
-    a.push('-o', 'BatchMode=yes', '-o', `ControlPath=${this.controlPath}`);
+    // `-S`, not `-o ControlPath=`: an option's value is split at spaces (macOS's data dir has one); only `%` is special to -S.
+    a.push('-o', 'BatchMode=yes', '-S', this.controlPath.replace(/%/g, '%%'));
     return a;
   }
 
