@@ -41,8 +41,8 @@ export function allowOption(params: unknown): string | null {
  * sent like any answer (through the host, so it is journaled) and marked in
  * `_meta`, so the transcript shows it as Baton's.
  */
-export function autoAnswer(params: unknown, servers: readonly string[], policy: ApprovalPolicy = 'ask'): RequestPermissionResponse | null {
-  const reason = autoAnswerReason(params, servers, policy);
+export function autoAnswer(params: unknown, servers: readonly string[], policy: ApprovalPolicy = 'ask', cwd = ''): RequestPermissionResponse | null {
+  const reason = autoAnswerReason(params, servers, policy, cwd);
   if (!reason) return null;
   const optionId = allowOption(params);
   if (!optionId) return null;
@@ -50,11 +50,15 @@ export function autoAnswer(params: unknown, servers: readonly string[], policy: 
 }
 
 /** Why Baton may answer a request itself: its own tool first, else the approval policy's cover of the tool's kind. */
-function autoAnswerReason(params: unknown, servers: readonly string[], policy: ApprovalPolicy): AutoAnswerReason | null {
+function autoAnswerReason(params: unknown, servers: readonly string[], policy: ApprovalPolicy, cwd: string): AutoAnswerReason | null {
   if (batonToolOf(params, servers)) return 'baton_tool';
   if (policy === 'ask') return null;
-  const kind = isObject(params) && isObject(params.toolCall) && typeof params.toolCall.kind === 'string' ? params.toolCall.kind : null;
-  return policyCovers(policy, kind) ? (policy === 'all' ? 'policy_all' : 'policy_edits') : null;
+  const tc = isObject(params) && isObject(params.toolCall) ? params.toolCall : null;
+  const kind = tc && typeof tc.kind === 'string' ? tc.kind : null;
+  const locations = tc && Array.isArray(tc.locations) ? tc.locations : [];
+  // A location without a readable path is a path nobody can vouch for: it fails the inside-the-folder rule.
+  const paths = locations.map((l) => (isObject(l) && typeof l.path === 'string' ? l.path : ''));
+  return policyCovers(policy, { toolKind: kind, paths, cwd }) ? (policy === 'all' ? 'policy_all' : 'policy_edits') : null;
 }
 
 /**

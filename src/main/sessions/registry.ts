@@ -159,7 +159,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
   function autoAnswerFor(s: SessionRecord, params: unknown): RequestPermissionResponse | null {
     const servers = (deps.mcpServersFor?.(s) ?? []).map((m) => m.name);
     const policy = effectivePolicy(deps.sessions.get(s.id)?.approvalPolicy, deps.projects.get(s.projectId)?.approvalPolicy);
-    return autoAnswer(params, servers, policy);
+    return autoAnswer(params, servers, policy, s.cwd);
   }
 
   /** A policy changed: requests waiting now that it covers are answered as if they had just arrived. Returns how many. */

@@ -22,8 +22,16 @@ const ASKS = [
   {
     match: 'edit then run',
     steps: [
-      { type: 'permission', toolCallId: 'edit-{turn}', title: 'Edit src/a.ts', kind: 'edit', options: OPTIONS },
+      { type: 'permission', toolCallId: 'edit-{turn}', title: 'Edit src/a.ts', kind: 'edit', locations: [{ path: 'src/a.ts' }], options: OPTIONS },
       { type: 'permission', toolCallId: 'run-{turn}', title: 'Shell: rm -rf build', kind: 'execute', options: OPTIONS },
+      { type: 'text', text: 'done' },
+    ],
+  },
+  {
+    // Outside the worktree: Auto-approve edits leaves it to a person.
+    match: 'edit outside',
+    steps: [
+      { type: 'permission', toolCallId: 'rc-{turn}', title: 'Edit ../.bashrc', kind: 'edit', locations: [{ path: '../.bashrc' }], options: OPTIONS },
       { type: 'text', text: 'done' },
     ],
   },
@@ -88,6 +96,19 @@ describe('approval policies', () => {
       { optionId: 'once', auto: 'policy_edits' },
       { optionId: 'no', auto: null },
     ]);
+  });
+
+  it('Auto-approve edits: an edit outside the worktree waits for a person', { timeout: 90_000 }, async () => {
+    h = createHarness();
+    const call = callerOf(h.core);
+    const { id } = await idleWorker('edits');
+    await h.must('sessions.prompt', { id, text: 'edit outside', idempotencyKey: 'policy-outside-1' });
+    await waitUntil(() => pendingTitle(id), (t) => t.includes('Edit ../.bashrc'), WAIT_MS, 'the outside edit to wait on a person');
+    expect((await h.must('inbox.list', {})).items.map((i) => i.summary)).toEqual(['Edit ../.bashrc']);
+    const [asked] = await h.must('sessions.pending', { id });
+    await h.must('sessions.answerPermission', { id, requestKey: asked!.requestKey, optionId: 'no' });
+    await waitTurnsEnded(call, id, 2);
+    expect(await answersJournaled(id)).toEqual([{ optionId: 'no', auto: null }]);
   });
 
   it('a waiting request is answered at once when the session is switched to Auto-approve everything', { timeout: 90_000 }, async () => {

@@ -63,6 +63,9 @@ describe("Baton answers its own tools' permission requests", () => {
   });
 });
 
+/** The request with its tool call's locations (as claude-agent-acp sends the files an Edit or Read names). */
+const inWorktree = <T extends { toolCall: object }>(req: T, ...paths: string[]): T => ({ ...req, toolCall: { ...req.toolCall, locations: paths.map((path) => ({ path })) } });
+
 describe('approval policies: which requests Baton answers by itself', () => {
   const KINDS = ['read', 'edit', 'delete', 'move', 'search', 'execute', 'think', 'fetch', 'switch_mode', 'other'] as const;
   // The kinds each policy covers; every other kind is left to a person.
@@ -74,12 +77,28 @@ describe('approval policies: which requests Baton answers by itself', () => {
   for (const policy of ['ask', 'edits', 'all'] as const) {
     it(`${policy}: allows once, marked with the policy, exactly the kinds it covers`, () => {
       for (const kind of KINDS) {
-        const got = autoAnswer(claudeAsks('Some tool', {}, kind), [], policy);
+        const got = autoAnswer(inWorktree(claudeAsks('Some tool', {}, kind), '/wt/s/src/a.ts'), [], policy, '/wt/s');
         if (COVERS[policy].includes(kind)) expect(got).toEqual({ outcome: { outcome: 'selected', optionId: 'allow' }, _meta: { [AUTO_ANSWER_META_KEY]: `policy_${policy}` } });
         else expect(got, `${policy} must leave ${kind} to a person`).toBeNull();
       }
     });
   }
+
+  it('Auto-approve edits covers file kinds only inside the session\'s folder, and only when the request names its paths', () => {
+    const edit = (...paths: string[]) => autoAnswer(inWorktree(claudeAsks('Edit', {}, 'edit'), ...paths), [], 'edits', '/wt/s');
+    expect(edit('/wt/s/a.ts', '/wt/s/deep/b.ts')).not.toBeNull();
+    expect(edit('/wt/s')).not.toBeNull();
+    expect(edit('/home/me/.bashrc'), 'outside the worktree').toBeNull();
+    expect(edit('/wt/s/../other/a.ts'), 'climbs out').toBeNull();
+    expect(edit('/wt/sibling/a.ts'), 'a prefix is not a parent').toBeNull();
+    expect(edit('/wt/s/a.ts', '/etc/passwd'), 'one path outside is enough').toBeNull();
+    expect(edit('relative/a.ts'), 'not absolute').toBeNull();
+    expect(edit(), 'no paths named').toBeNull();
+    const read = autoAnswer(inWorktree(claudeAsks('Read', {}, 'read'), '/home/me/.ssh/id_rsa'), [], 'edits', '/wt/s');
+    expect(read).toBeNull();
+    // Auto-approve everything is everything.
+    expect(autoAnswer(inWorktree(claudeAsks('Edit', {}, 'edit'), '/home/me/.bashrc'), [], 'all', '/wt/s')).not.toBeNull();
+  });
 
   it('a request with no kind is "other": only Auto-approve everything covers it', () => {
     const noKind = { ...claudeAsks('Some tool'), toolCall: { toolCallId: 't', title: 'Some tool' } };
