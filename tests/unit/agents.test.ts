@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCommandLine } from '../../src/main/agents/command-line';
-import { agentEnvironment, findExecutable, resolveHarness } from '../../src/main/agents/harness';
+import { agentEnvironment, findExecutable, harnessFor, resolveHarness } from '../../src/main/agents/harness';
 
 describe('splitCommandLine', () => {
   it.each([
@@ -50,5 +50,12 @@ describe('harness resolution', () => {
   it('agents get a minimal environment plus the project env, never Baton secrets', () => {
     const env = agentEnvironment({ API_KEY: 'k' }, { PATH: '/bin', HOME: '/h', BATON_TOKEN: 'secret', ELECTRON_RUN_AS_NODE: '1', AWS_SECRET_ACCESS_KEY: 'x' });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', API_KEY: 'k' });
+  });
+
+  it("an SSH project's agent is that machine's: taken as configured, never looked up on this PATH", () => {
+    const missing = 'baton-agent-that-is-nowhere-here --acp';
+    expect(harnessFor('local', 'custom', missing)).toMatchObject({ ok: false });
+    expect(harnessFor('ssh', 'custom', missing)).toEqual({ ok: true, value: { command: 'baton-agent-that-is-nowhere-here', args: ['--acp'] } });
+    expect(harnessFor('ssh', 'custom', '')).toMatchObject({ ok: false, error: { code: 'invalid_command' } });
   });
 });

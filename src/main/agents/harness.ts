@@ -62,6 +62,11 @@ export function configuredHarness(id: HarnessId, customCommand = ''): Result<Res
   return ok({ command: SPECS[id].bin, args: SPECS[id].args });
 }
 
+/** The harness's command for a project where it lives: looked up on this machine's PATH, or as configured for an SSH destination's. */
+export function harnessFor(where: 'local' | 'ssh', id: HarnessId, customCommand = ''): Result<ResolvedAgent> {
+  return where === 'ssh' ? configuredHarness(id, customCommand) : resolveHarness(id, customCommand);
+}
+
 export function resolveHarness(id: HarnessId, customCommand = ''): Result<ResolvedAgent> {
   if (id === 'custom') {
     const split = splitCommandLine(customCommand);

@@ -3,7 +3,7 @@ import type { OrchestratorStatus, ReplacementView } from '../../shared/contracts
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '../../shared/orchestrator';
 import { fail, ok, type Result } from '../../shared/result';
-import { resolveHarness } from '../agents/harness';
+import { harnessFor } from '../agents/harness';
 import { configuredLaunch, launchFingerprint } from '../agents/launch';
 import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import type { SessionRecord } from '../sessions/repository';
@@ -58,12 +58,13 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
 
   /**
    * Whether the configured orchestrator agent can start at all, resolved the
-   * way New session resolves a worker's (resolveHarness on the project's
-   * settings). Asked before a replacement touches the working orchestrator:
+   * way New session resolves a worker's (harnessFor on the project's
+   * settings and host). Asked before a replacement touches the working orchestrator:
    * an agent that is not installed must not cost the project the one it has.
    */
   function preflight(project: ProjectRecord): Result<void> {
-    const resolved = resolveHarness(project.orchestratorAgent, customCommandFor(project, 'orchestrator'));
+    // Where the project lives: an SSH destination's agent is found there, at launch (ADR 0018).
+    const resolved = harnessFor(project.host.kind, project.orchestratorAgent, customCommandFor(project, 'orchestrator'));
     if (resolved.ok) return ok(undefined);
     return fail(
       resolved.error.code,

@@ -6,7 +6,7 @@ import { err, fail, ok, type Result } from '../../shared/result';
 import { newestActiveOrchestrator } from '../../shared/orchestrator';
 import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import { sessionView } from '../../shared/session-view';
-import { configuredHarness, resolveHarness } from '../agents/harness';
+import { harnessFor } from '../agents/harness';
 import { titleSlug } from '../../shared/slug';
 import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import { waitUntil } from '../lib/wait';
@@ -36,7 +36,7 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
   /** The command that runs `harness`, looked up now on the project's settings: a fix made there is used at once. */
   const agentCommand = (project: ProjectRecord, harness: HarnessId, role: SessionRecord['role']): Result<SessionRecord['command']> =>
     // On an SSH destination the command is that machine's: taken as configured, found there at launch (ADR 0018).
-    project.host.kind === 'ssh' ? configuredHarness(harness, customCommandFor(project, role)) : resolveHarness(harness, customCommandFor(project, role));
+    harnessFor(project.host.kind, harness, customCommandFor(project, role));
 
   /** Polls the stored state (the only truth) until it satisfies `done` or time runs out; returns the last state seen. */
   async function waitForState(id: string, done: (s: SessionState | undefined) => boolean, ms: number): Promise<SessionState | undefined> {
