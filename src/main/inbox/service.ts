@@ -41,7 +41,7 @@ export function createInbox(deps: InboxDeps) {
     if (ended && !s.archived) {
       const hit = deps.stats.peek(s.id);
       // Never read: ask git once (bounded by the stats' own concurrency); the inbox follows when it answers.
-      if (!hit) void deps.stats.get(s.id);
+      if (!hit) void deps.stats.get(s.id).catch((e: unknown) => console.warn(`[baton] session ${s.id}: its change counts could not be read:`, e));
       // Counts read before this turn ended are being read again (the stats follow turn ends): unknown until then, as
       // are counts git never gave (a first read that failed).
       else if (hit.turnId === ended && hit.stat.at) review = { turnId: ended, files: hit.stat.files, merged: hit.stat.merged !== null, reviewed: deps.reviews.reviewedTurn(s.id) === ended };

@@ -67,9 +67,12 @@ export function createReviewComments(deps: ReviewCommentsDeps) {
   function deliverIdle(sessionId: string): void {
     if (deps.sessions.get(sessionId)?.state !== 'idle') return;
     if (deps.comments.queued(sessionId).length === 0) return;
-    void deliver(sessionId).then((r) => {
-      if (!r.ok) console.warn(`[baton] session ${sessionId}: queued review comments not delivered yet: ${r.error.message}`);
-    });
+    void deliver(sessionId)
+      .then((r) => {
+        if (!r.ok) console.warn(`[baton] session ${sessionId}: queued review comments not delivered yet: ${r.error.message}`);
+      })
+      // A store error inside must not become an unhandled rejection in main; the next idle tries again.
+      .catch((e: unknown) => console.warn(`[baton] session ${sessionId}: delivering queued review comments failed:`, e));
   }
 
   function session(sessionId: string) {

@@ -173,7 +173,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       .finally(() => snapshots.delete(sessionId))
       .then((done) => {
         if (done) snapshotTurn(sessionId);
-      });
+      })
+      // Never an unhandled rejection in main (a store error while looking again): the next turn end tries again.
+      .catch((e: unknown) => console.warn(`[baton] session ${sessionId}: turn snapshot failed:`, e));
     snapshots.set(sessionId, p);
   }
 

@@ -1,3 +1,4 @@
+import { createLimiter } from '../lib/limiter';
 import type { ReviewStat } from '../../shared/contracts/review';
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
@@ -36,19 +37,7 @@ export function createReviewStats(deps: ReviewStatsDeps) {
   // Landing-fact reads started by observe(), waited for by idle().
   const landing = new Set<Promise<unknown>>();
   const limit = Math.max(1, deps.concurrency ?? 2);
-  let running = 0;
-  const waiting: (() => void)[] = [];
-
-  async function slot<T>(fn: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  }
+  const slot = createLimiter(limit);
 
   const endedTurn = (sessionId: string): string | null => {
     const t = deps.turns.last(sessionId);
