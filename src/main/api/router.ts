@@ -36,7 +36,7 @@ export function createRouter<C extends ContractDef, Ctx>(
         return fail(ErrorCode.unknownProcedure, `There is no procedure named "${String(name)}".`);
       }
       const parsed = def.input.safeParse(input === undefined ? {} : input);
-      if (!parsed.success) return fail(ErrorCode.invalidInput, describeZodError(parsed.error));
+      if (!parsed.success) return fail(ErrorCode.invalidInput, describeZodError(parsed.error, undefined, String(name)));
       try {
         const result = await handler(parsed.data, ctx);
         if (!result.ok) return fail(result.error.code, result.error.message);

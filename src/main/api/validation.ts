@@ -32,11 +32,17 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   mode: 'copy mode',
 };
 
+/** Where a key means something else than in projects: a review's `path` is a file in the diff, not a folder. */
+const DOMAIN_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  review: { path: 'file', oldPath: 'file’s old name', line: 'line', endLine: 'last line' },
+};
+
 /** "projectId" → "project id": a field with no label still reads as words. */
 const words = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
 /** The field an issue is about, as people see it: "setup command 2", "variable name". */
-export function fieldLabel(path: readonly PropertyKey[]): string | null {
+export function fieldLabel(path: readonly PropertyKey[], domain?: string): string | null {
+  const labels = domain && DOMAIN_LABELS[domain] ? { ...FIELD_LABELS, ...DOMAIN_LABELS[domain] } : FIELD_LABELS;
   const keys = path.filter((p): p is string => typeof p === 'string');
   const last = keys.at(-1);
   if (last === undefined) return null;
@@ -46,8 +52,8 @@ export function fieldLabel(path: readonly PropertyKey[]): string | null {
   const item = typeof index === 'number' ? ` ${index + 1}` : '';
   // A field of a list item (copyFiles.0.path) is named by the list: "path of copied file 1".
   const parent = at >= 2 && typeof path[at - 1] === 'number' ? (path[at - 2] as string) : null;
-  if (parent && FIELD_LABELS[parent]) return `${words(last)} of ${FIELD_LABELS[parent]} ${(path[at - 1] as number) + 1}`;
-  const label = FIELD_LABELS[last] ?? words(last);
+  if (parent && labels[parent]) return `${words(last)} of ${labels[parent]} ${(path[at - 1] as number) + 1}`;
+  const label = labels[last] ?? words(last);
   return label + item;
 }
 
@@ -56,8 +62,8 @@ const ZOD_DEFAULT = /^(Too (small|big)|Invalid |Unrecognized key)/;
 
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-function sentence(issue: z.core.$ZodIssue): string {
-  const label = fieldLabel(issue.path);
+function sentence(issue: z.core.$ZodIssue, domain?: string): string {
+  const label = fieldLabel(issue.path, domain);
   const the = label ? `The ${label}` : 'The request';
   if (!ZOD_DEFAULT.test(issue.message)) return label ? `${capital(label)}: ${issue.message}` : issue.message;
   switch (issue.code) {
@@ -89,8 +95,10 @@ function sentence(issue: z.core.$ZodIssue): string {
  * title cannot be empty." or "Variable name: Use letters, digits and underscores…".
  * `root` prefixes the internal path instead, for bug reports (an invalid output), which no person fixes.
  */
-export function describeZodError(error: z.ZodError, root?: string): string {
+export function describeZodError(error: z.ZodError, root?: string, procedure?: string): string {
   const issues = error.issues.slice(0, 5);
   if (root) return issues.map((issue) => `${[root, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
-  return issues.map(sentence).join(' ');
+  // The procedure's domain ("review.addComment" → review) picks the words its forms use.
+  const domain = procedure?.split('.')[0];
+  return issues.map((issue) => sentence(issue, domain)).join(' ');
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeZodError } from '../../../src/main/api/validation';
 import { projectsContract } from '../../../src/shared/contracts/projects';
 import { sessionsContract } from '../../../src/shared/contracts/sessions';
+import { reviewContract } from '../../../src/shared/contracts/review';
 import { tasksContract } from '../../../src/shared/contracts/tasks';
 
 /** The message a caller gets for an input the contract refuses. */
@@ -24,5 +25,14 @@ describe('validation errors read as sentences naming the field people see', () =
     const message = refusal(schema, input);
     expect(message).toBe(expected);
     expect(message).not.toMatch(/input\.|patch\.|\.\d+\b/);
+  });
+});
+
+describe("a key's words follow the procedure's domain", () => {
+  it("a review comment's path is the file in the diff, not a folder", () => {
+    const r = reviewContract.procedures.file.input.safeParse({ sessionId: 's', from: 'a'.repeat(40), path: '' });
+    if (r.success) throw new Error('the input was accepted');
+    expect(describeZodError(r.error, undefined, 'review.file')).toMatch(/^The file /);
+    expect(describeZodError(r.error, undefined, 'projects.add')).toMatch(/^The folder /);
   });
 });
