@@ -64,7 +64,6 @@ const HOST_CLOSE_MS = 15_000;
  */
 export function createRegistry(deps: SessionsServiceDeps) {
   const live = new Map<string, LiveSession>();
-  const initTimeoutMs = deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
   const stopGraceMs = deps.stopGraceMs ?? 3000;
   const background = new Set<Promise<unknown>>();
   /** Sessions this process is starting now: theirs to settle, not recovery's (a lost host's reconcile would fail them). */
@@ -228,7 +227,10 @@ export function createRegistry(deps: SessionsServiceDeps) {
   return {
     deps,
     live,
-    initTimeoutMs,
+    /** Read at each start, so a test can shorten it for one agent only (BATON_INIT_TIMEOUT_MS). */
+    get initTimeoutMs(): number {
+      return deps.initTimeoutMs ?? Number(process.env.BATON_INIT_TIMEOUT_MS ?? 60_000);
+    },
     stopGraceMs,
     track,
     summary,

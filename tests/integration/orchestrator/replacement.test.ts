@@ -138,14 +138,16 @@ describe('the project orchestrator', () => {
   });
 
   it('verify fails when the new agent never initializes; Retry with a working agent starts a fresh one', async () => {
-    process.env.BATON_INIT_TIMEOUT_MS = '1500';
     try {
       const p = await project();
       await call<SessionSummary>('orchestrator.start', { projectId: p.id });
       const silent = scriptedCommand(p.dir, { initialize: { never: true } }, 'silent.json');
       await call('projects.update', { id: p.id, patch: { customCommand: silent } });
+      // Short only for the agent that never answers (read at each start): the working ones get the default, however loaded the machine.
+      process.env.BATON_INIT_TIMEOUT_MS = '1500';
       await call('orchestrator.replace', { projectId: p.id });
       const failed = await waitReplacement(call, p.id, (r) => r.status !== 'running', 'the failure');
+      delete process.env.BATON_INIT_TIMEOUT_MS;
       expect(failed).toMatchObject({ status: 'failed', phase: 'verify', lastError: { code: 'verify_failed' } });
       expect(failed.lastError?.message).toMatch(/initialize/);
       const stuck = failed.newSessionId as string;

@@ -23,8 +23,6 @@ afterEach(async () => {
 
 describe('a replacement cut short by shutdown', () => {
   it('quitting while the new agent is still starting leaves the saga running; the next start finishes it with no Retry', async () => {
-    // The stuck agent's initialize is given up on quickly, while the app is closing.
-    process.env.BATON_INIT_TIMEOUT_MS = '2500';
     h = createHarness();
     call = callerOf(h.core);
     const repo = makeRepo(h.tempDir());
@@ -34,14 +32,17 @@ describe('a replacement cut short by shutdown', () => {
     const old = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
     dirty(old.worktreePath as string);
 
-    // The new agent hangs in initialize: the saga sits in spawn when the app quits.
+    // The new agent hangs in initialize: the saga sits in spawn when the app quits. Its initialize is
+    // given up on quickly, while the app is closing (read at each start: the working agents keep the default).
     await call('projects.update', { id: project.id, patch: { customCommand: scriptedCommand(dir, { initialize: { never: true } }, 'stuck.json') } });
+    process.env.BATON_INIT_TIMEOUT_MS = '2500';
     const started = await call<ReplacementView>('orchestrator.replace', { projectId: project.id });
     const stuck = await waitReplacement(call, project.id, (r) => r.id === started.id && r.phase === 'spawn' && r.newSessionId !== null, 'the saga to be spawning');
     await waitUntil(() => call<SessionSummary>('sessions.get', { id: stuck.newSessionId as string }), (s) => s.state === 'starting', 15_000, 'the new agent starting');
     // Meanwhile the agent is fixed; what was launched already is not.
     await call('projects.update', { id: project.id, patch: { customCommand: scriptedCommand(dir, ORCHESTRATOR_SCRIPT, 'good.json') } });
     await h.core.close();
+    delete process.env.BATON_INIT_TIMEOUT_MS;
 
     const again = h.reopen();
     await again.core.recover();
