@@ -4,7 +4,7 @@
  * AGENT_LOG_KEEP_BYTES are always on disk and the two files never exceed
  * about twice that. Not the journal: stderr is a log, not the conversation.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentLogLine } from './protocol';
 
@@ -72,6 +72,14 @@ export function redactor(env: Record<string, string>, names: readonly string[]):
   return (line) => secrets.reduce((l, s) => (l.includes(s.value) ? l.split(s.value).join(`[secret ${s.name}]`) : l), line);
 }
 
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
 /** Appends numbered lines; numbering goes on from the files a previous host left, so a restart never reuses a number. */
 export class AgentLogWriter {
   private fd: number | null = null;
@@ -92,8 +100,11 @@ export class AgentLogWriter {
     const line: AgentLogLine = { n: this.next++, ts: Date.now(), text: text.length > AGENT_LOG_LINE_CHARS ? `${text.slice(0, AGENT_LOG_LINE_CHARS)}…` : text };
     try {
       if (this.fd === null) {
-        this.size = readLines(agentLogPath(this.dir)).reduce((n, l) => n + Buffer.byteLength(l.text) + 1, 0);
-        this.fd = openSync(agentLogPath(this.dir), 'a', 0o600);
+        const path = agentLogPath(this.dir);
+        this.size = readLines(path).reduce((n, l) => n + Buffer.byteLength(l.text) + 1, 0);
+        this.fd = openSync(path, 'a+', 0o600);
+        // A line torn by a crash has no newline: the next one must not be glued to it.
+        if (!endsWithNewline(this.fd)) writeSync(this.fd, '\n');
       }
       writeSync(this.fd, `${JSON.stringify(line)}\n`);
       this.size += Buffer.byteLength(line.text) + 1;
