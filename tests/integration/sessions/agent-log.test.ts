@@ -119,5 +119,9 @@ describe('the agent log', () => {
     expect(printed.sessionId).toBe(id);
     expect(printed.lines.at(-1)?.text).toBe('after the restart 3');
     expect(textBytes(printed.lines)).toBeLessThanOrEqual(256 * KIB);
+    let text = '';
+    expect(await run(['session', 'log', id.slice(0, 8), '--data-dir', h.dataDir], { stdout: (t) => (text += t), stderr: () => undefined })).toBe(0);
+    expect(text.split('\n')[0]).toContain('older lines are not kept');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/ {2}after the restart 3$/);
   });
 });
