@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_LOG, mergeAgentLog } from '../../src/renderer/src/features/session/agent-log';
+import { EMPTY_LOG, hasGap, mergeAgentLog } from '../../src/renderer/src/features/session/agent-log';
 
 const line = (n: number, text = `line ${n}`) => ({ n, ts: n, text });
 
@@ -22,5 +22,16 @@ describe('mergeAgentLog: the pane merges the tail it read with the lines that fo
     const huge = mergeAgentLog(EMPTY_LOG, [line(1, 'x'.repeat(50))], 20);
     expect(huge.lines.map((l) => l.n)).toEqual([1]);
     expect(mergeAgentLog({ lines: [], truncated: true }, [line(1)]).truncated).toBe(true);
+  });
+});
+
+describe('hasGap: lines missing between what is shown and what arrived send the pane back to the tail', () => {
+  it('is a gap only when something is shown and the first new number skips one', () => {
+    const v = mergeAgentLog(EMPTY_LOG, [line(1), line(2)]);
+    expect(hasGap(v, [line(3)])).toBe(false);
+    expect(hasGap(v, [line(2), line(3)])).toBe(false);
+    expect(hasGap(v, [line(5)])).toBe(true);
+    expect(hasGap(EMPTY_LOG, [line(5)])).toBe(false);
+    expect(hasGap(v, [])).toBe(false);
   });
 });

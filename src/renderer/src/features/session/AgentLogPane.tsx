@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AgentLogLine } from '../../../../shared/contracts/sessions';
 import { createSubscribe } from '../../api/client';
 import { useServices } from '../../app/react';
-import { EMPTY_LOG, mergeAgentLog, type AgentLogView } from './agent-log';
+import { EMPTY_LOG, hasGap, mergeAgentLog, type AgentLogView } from './agent-log';
 
 export function AgentLogPane({ sessionId }: { sessionId: string }) {
   const { api, transport } = useServices();
@@ -13,6 +13,9 @@ export function AgentLogPane({ sessionId }: { sessionId: string }) {
   const box = useRef<HTMLDivElement>(null);
   // Follows the newest line only while the person has not scrolled up to read.
   const pinned = useRef(true);
+  // What is on screen, for the event handler (which outlives renders): a gap after it means reading the tail again.
+  const shown = useRef<AgentLogView>(EMPTY_LOG);
+  shown.current = log;
 
   useEffect(() => {
     let live = true;
@@ -22,22 +25,23 @@ export function AgentLogPane({ sessionId }: { sessionId: string }) {
     const off = createSubscribe(transport)('sessions.agentLog', ({ sessionId: id, lines }) => {
       if (id !== sessionId) return;
       if (reading) early.push(...lines);
+      else if (hasGap(shown.current, lines)) read();
       else setLog((v) => mergeAgentLog(v, lines));
     });
-    const read = (): void => {
+    function read(): void {
       reading = true;
       void api.sessions.agentLog({ id: sessionId }).then((r) => {
         if (!live) return;
         reading = false;
         setLoaded(true);
         if (!r.ok) {
-          setError(`The agent log could not be read: ${r.error.message} It is read again when Baton reconnects.`);
+          setError(`The agent log could not be read: ${r.error.message} Close the Agent log and open it again to retry.`);
           return;
         }
         setError(null);
         setLog(mergeAgentLog({ lines: [], truncated: r.value.truncated }, [...r.value.lines, ...early.splice(0)]));
       });
-    };
+    }
     read();
     // Lines sent while disconnected were missed: the tail is read again.
     const offResync = transport.onResync(read);

@@ -30,3 +30,13 @@ export function mergeAgentLog(view: AgentLogView, incoming: readonly AgentLogLin
   }
   return { lines: start > 0 ? lines.slice(start) : lines, truncated: view.truncated || start > 0 };
 }
+
+/**
+ * Lines are missing between what is shown and what arrived (the host sends only the newest part
+ * of a flood, or events were missed): the pane reads the tail again, which has them in order.
+ */
+export function hasGap(view: AgentLogView, incoming: readonly AgentLogLine[]): boolean {
+  const last = view.lines.at(-1)?.n;
+  const first = incoming[0]?.n;
+  return last !== undefined && first !== undefined && first > last + 1;
+}
