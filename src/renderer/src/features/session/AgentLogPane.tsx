@@ -13,20 +13,22 @@ export function AgentLogPane({ sessionId }: { sessionId: string }) {
   const box = useRef<HTMLDivElement>(null);
   // Follows the newest line only while the person has not scrolled up to read.
   const pinned = useRef(true);
-  // What is on screen, for the event handler (which outlives renders): a gap after it means reading the tail again.
-  const shown = useRef<AgentLogView>(EMPTY_LOG);
-  shown.current = log;
 
   useEffect(() => {
     let live = true;
     let reading = true;
+    // The newest number merged so far, kept here so two events in one tick see each other.
+    let lastN = 0;
     const early: AgentLogLine[] = [];
     // Subscribed before the tail is read: lines sent meanwhile are held, then merged past its end by number.
     const off = createSubscribe(transport)('sessions.agentLog', ({ sessionId: id, lines }) => {
       if (id !== sessionId) return;
       if (reading) early.push(...lines);
-      else if (hasGap(shown.current, lines)) read();
-      else setLog((v) => mergeAgentLog(v, lines));
+      else if (hasGap(lastN, lines)) read();
+      else {
+        lastN = Math.max(lastN, lines.at(-1)?.n ?? 0);
+        setLog((v) => mergeAgentLog(v, lines));
+      }
     });
     function read(): void {
       reading = true;
@@ -39,7 +41,9 @@ export function AgentLogPane({ sessionId }: { sessionId: string }) {
           return;
         }
         setError(null);
-        setLog(mergeAgentLog({ lines: [], truncated: r.value.truncated }, [...r.value.lines, ...early.splice(0)]));
+        const merged = mergeAgentLog({ lines: [], truncated: r.value.truncated }, [...r.value.lines, ...early.splice(0)]);
+        lastN = merged.lines.at(-1)?.n ?? 0;
+        setLog(merged);
       });
     }
     read();

@@ -32,11 +32,11 @@ export function mergeAgentLog(view: AgentLogView, incoming: readonly AgentLogLin
 }
 
 /**
- * Lines are missing between what is shown and what arrived (the host sends only the newest part
- * of a flood, or events were missed): the pane reads the tail again, which has them in order.
+ * Lines are missing between the newest number shown (0: none yet) and what arrived (the host
+ * sends only the newest part of a flood, or events were missed): the pane reads the tail again,
+ * which has them in order.
  */
-export function hasGap(view: AgentLogView, incoming: readonly AgentLogLine[]): boolean {
-  const last = view.lines.at(-1)?.n;
+export function hasGap(lastShown: number, incoming: readonly AgentLogLine[]): boolean {
   const first = incoming[0]?.n;
-  return last !== undefined && first !== undefined && first > last + 1;
+  return lastShown > 0 && first !== undefined && first > lastShown + 1;
 }
