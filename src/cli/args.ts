@@ -35,6 +35,7 @@ export type Command =
   | { kind: 'inbox'; project?: string }
   | { kind: 'answer'; session: string; option: string; request?: string }
   | { kind: 'session_show'; session: string }
+  | { kind: 'session_log'; session: string }
   | { kind: 'policy'; target: string; policy: ApprovalPolicy | 'inherit' };
 
 export interface Invocation {
@@ -311,12 +312,17 @@ function commandOf(words: readonly string[]): Result<Command> {
         if (session === undefined) return usage('Usage: baton session restart <session>');
         return extra.length ? usage(`Too many arguments for \`session restart\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_restart', session } };
       }
+      if (second === 'log') {
+        const [session, ...extra] = rest;
+        if (session === undefined) return usage('Usage: baton session log <session>');
+        return extra.length ? usage(`Too many arguments for \`session log\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_log', session } };
+      }
       if (second === 'show') {
         const [session, ...extra] = rest;
         if (session === undefined) return usage('Usage: baton session show <session>');
         return extra.length ? usage(`Too many arguments for \`session show\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'session_show', session } };
       }
-      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new, show or restart.' : `Unknown session subcommand "${second}"; use list, new, show or restart.`);
+      if (second !== 'list') return usage(second === undefined ? '`session` needs a subcommand: list, new, show, log or restart.' : `Unknown session subcommand "${second}"; use list, new, show, log or restart.`);
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }

@@ -1,6 +1,7 @@
 import { resolveClientDataDir } from '../main/app/paths';
 import type { Result } from '../shared/result';
 import { agentsList } from './agents';
+import { sessionLog } from './agent-log';
 import { answer, inboxList, policy, sessionShow } from './attention';
 import { typedCall } from './api';
 import { parseInvocation, type Command } from './args';
@@ -127,6 +128,8 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return answer(ctx, c);
     case 'session_show':
       return sessionShow(ctx, c);
+    case 'session_log':
+      return sessionLog(ctx, c);
     case 'policy':
       return policy(ctx, c);
   }

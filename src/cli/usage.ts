@@ -18,6 +18,7 @@ Commands:
                                       unless named; base: the project's base branch unless given)
   session restart <session>           start a stopped session's agent again and resume its conversation
   session show <session>              its state, the requests waiting on you, and its last messages
+  session log <session>               what its agent wrote on stderr (the newest 256 KiB), kept by its host
   inbox [<project>]                   what needs you across every project (permissions, failures, changes to review)
   answer <session> <option> [--request KEY]
                                       answer its waiting permission request: an option's id, or allow,

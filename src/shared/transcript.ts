@@ -42,18 +42,8 @@ export type TranscriptItem =
   | { type: 'exit'; seq: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'marker'; seq: number; marker: string; text: string };
 
-/** What the agent wrote on stderr, as its host kept it: shown in the agent-log pane, not in the transcript. */
-export interface AgentLogEntry {
-  seq: number;
-  lines: string[];
-  code: number | null;
-  signal: string | null;
-}
-
 export interface Transcript {
   items: TranscriptItem[];
-  /** The agent's stderr, one entry per exit that kept any. */
-  agentLog: AgentLogEntry[];
   /** A turn is open: a prompt was sent and no response (stop reason) has come back. */
   turnOpen: boolean;
   /** An agent→client request (permission) waits for an answer. */
@@ -229,8 +219,8 @@ export function buildTranscript(records: readonly JournalRecord[]): Transcript {
 
   const pendingPermission = [...permissions.values()].some((p) => p.outcome === null);
   if (!turnOpen) for (const p of permissions.values()) if (p.outcome === null) p.outcome = { kind: 'cancelled' };
-  const agentLog = items.flatMap((i) => (i.type === 'exit' && i.stderrTail.length > 0 ? [{ seq: i.seq, lines: i.stderrTail, code: i.code, signal: i.signal }] : []));
-  return { items, agentLog, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
+  // The agent's stderr is not the conversation: the Agent log pane reads it from its host (sessions.agentLog, ADR 0025).
+  return { items, turnOpen, pendingPermission: turnOpen && pendingPermission, lastSeq };
 }
 
 /**

@@ -217,6 +217,7 @@ export function createCore(opts: CoreOptions): Core {
     worktreesService: worktrees,
     emitChanged,
     emitRecords,
+    emitAgentLog: (sessionId, lines) => hub.emit('sessions.agentLog', { sessionId, lines }),
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),

@@ -11,6 +11,8 @@ export interface AgentSpec {
   env: Record<string, string>;
   /** The umask the agent is started under; absent: the host's. */
   umask?: number;
+  /** Applied to every stderr line before anything keeps it (secrets out). */
+  redact?: (line: string) => string;
 }
 
 export interface AgentHandlers {
@@ -18,6 +20,8 @@ export interface AgentHandlers {
   onOversized(bytes: number, preview: Buffer): void;
   /** After stdout has been read to its end (or a short wait, if a leftover descendant holds it open). */
   onExit(code: number | null, signal: string | null): void;
+  /** One line the agent wrote on stderr, redacted; an oversized one as its start and size. */
+  onStderr?(line: string): void;
 }
 
 export interface RunningAgent {
@@ -94,10 +98,16 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
   }
 
   const tail: string[] = [];
+  const redact = spec.redact ?? ((l: string) => l);
+  const onStderr = (text: string): void => {
+    const line = redact(text);
+    pushTail(tail, line);
+    handlers.onStderr?.(line);
+  };
   const stderr = new LineSplitter(
     64 * 1024,
-    (line) => pushTail(tail, line.toString('utf8')),
-    (bytes, preview) => pushTail(tail, `${preview.toString('utf8')}… (${bytes} bytes)`),
+    (line) => onStderr(line.toString('utf8')),
+    (bytes, preview) => onStderr(`${preview.toString('utf8')}… (${bytes} bytes)`),
   );
   const stdout = new LineSplitter(MAX_LINE_BYTES, handlers.onLine, handlers.onOversized);
   child.stdout.on('data', (d: Buffer) => stdout.push(d));

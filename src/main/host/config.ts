@@ -13,6 +13,7 @@ export function parseConfig(raw: unknown): HostConfig | string {
   if (!/^[\w.-]{1,128}$/.test(raw.sessionId as string)) return '"sessionId" may hold only letters, digits, ".", "_" and "-"';
   if (!isStringArray(raw.args)) return '"args" must be an array of strings';
   if (!isStringMap(raw.env)) return '"env" must map names to strings';
+  if (raw.secretEnv !== undefined && !isStringArray(raw.secretEnv)) return '"secretEnv" must be an array of names';
   const fsync = raw.fsyncIntervalMs ?? 100;
   if (typeof fsync !== 'number' || !Number.isFinite(fsync) || fsync < 0) return '"fsyncIntervalMs" must be a number >= 0';
   if (raw.agentUmask !== undefined && (!Number.isInteger(raw.agentUmask) || (raw.agentUmask as number) < 0 || (raw.agentUmask as number) > 0o777)) return '"agentUmask" must be an integer from 0 to 0o777';

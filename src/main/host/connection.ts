@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Log } from './files';
 import type { JournalLine } from './journal';
 import { endSocket, graceOf, readFrames } from './frame-socket';
-import { isRecordObject, MAX_LINE_BYTES, type HelloFrame, type HostFrame } from './protocol';
+import { isRecordObject, MAX_LINE_BYTES, type AgentLogLine, type HelloFrame, type HostFrame } from './protocol';
 
 /** What one main connection needs from the host. */
 export interface ConnectionHost {
@@ -88,6 +88,11 @@ export class MainConnection {
         });
       });
     }
+  }
+
+  /** New stderr lines (already in agent.log), for main to show live. */
+  agentLog(lines: AgentLogLine[]): void {
+    this.write({ t: 'agent_log', lines });
   }
 
   /** Says why, then closes once what was written has gone out. */

@@ -88,6 +88,13 @@ export interface HelloFrame {
   lastSeq: number;
 }
 
+/** One line the agent wrote on stderr, as the host keeps it in agent.log (ADR 0025): `n` counts from 1 over the session's life. */
+export interface AgentLogLine {
+  n: number;
+  ts: number;
+  text: string;
+}
+
 export type HostFrame =
   | HelloFrame
   /** Answers each attach, before any record of its stream: what came before it belongs to an older stream. */
@@ -97,6 +104,11 @@ export type HostFrame =
   | { t: 'caught_up'; seq: number }
   /** `ahead`: attach asked for records after a seq the journal has not reached; the stream starts from the journal's end. */
   | { t: 'error'; code: 'bad_frame' | 'bad_send' | 'ahead'; message: string }
+  /**
+   * New stderr lines, already in agent.log; sent to the attached main as they come, outside the journal's stream.
+   * A main that does not know this frame ignores it, so SOCKET_PROTOCOL is unchanged.
+   */
+  | { t: 'agent_log'; lines: AgentLogLine[] }
   /** Sent just before the host closes the connection. */
   | { t: 'bye'; reason: 'replaced' | 'exited' };
 
@@ -120,6 +132,8 @@ export interface AgentLaunch {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /** Names of `env` entries that are secrets: their values are replaced wherever the agent's stderr repeats them. */
+  secretEnv?: string[];
 }
 
 /** The host's config file (`host --config <path>`), written by main's launcher with mode 0600. */

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { startAgent, type RunningAgent } from './agent';
+import { AGENT_LOG_KEEP_BYTES, AgentLogWriter, redactor } from './agent-log';
 import { MainConnection } from './connection';
 import { ConnectionGate } from './connection-gate';
 import { createHostFaults, DEBUG_POINT_FIRED } from './debug-point';
@@ -11,7 +12,7 @@ import { Journal, tornDiagnostic } from './journal';
 import { previewOf } from './lines';
 import { hostFilePath, hostLockPath, journalPath, sessionDir, tornPath } from './paths';
 import { processStartTime } from './proc';
-import { HOST_TAG_VAR, isRecordObject, JOURNAL_VERSION, MAX_LINE_BYTES, SOCKET_PROTOCOL, type DiagnosticMessage, type ExitMessage, type HelloFrame, type HostConfig } from './protocol';
+import { HOST_TAG_VAR, isRecordObject, type AgentLogLine, JOURNAL_VERSION, MAX_LINE_BYTES, SOCKET_PROTOCOL, type DiagnosticMessage, type ExitMessage, type HelloFrame, type HostConfig } from './protocol';
 import { findTree, reapTree } from './reap';
 
 /** How the host process ends; index.ts turns it into an exit code. */
@@ -19,6 +20,8 @@ export type HostOutcome = 'agent_exited' | 'spawn_failed' | 'locked' | 'failed';
 
 /** Reaps what the agent left behind when it exited by itself: a short grace, then SIGKILL. */
 const LEFTOVER_GRACE_MS = 500;
+/** Stderr lines go to main in batches this far apart: a chatty agent costs one frame per tick, not one per line. */
+const AGENT_LOG_FLUSH_MS = 25;
 
 /**
  * One session: the agent, its journal, and at most one main process attached
@@ -30,6 +33,11 @@ export class SessionHost {
   private server: Server | null = null;
   private agent: RunningAgent | null = null;
   private conn: MainConnection | null = null;
+  private agentLog: AgentLogWriter | null = null;
+  /** Stderr lines not yet sent to main; bounded like the log itself (they are on disk either way). */
+  private logBatch: AgentLogLine[] = [];
+  private logBatchBytes = 0;
+  private logTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly gate = new ConnectionGate(
     (m) => this.log(m),
     () => this.conn !== null && !this.conn.isClosed,
@@ -76,6 +84,7 @@ export class SessionHost {
       return;
     }
     this.releaseLock = lock.release;
+    this.agentLog = new AgentLogWriter(this.dir);
 
     const opened = Journal.open(journalPath(this.dir), tornPath(this.dir), cfg.fsyncIntervalMs);
     const journal = (this.journal = opened.journal);
@@ -88,8 +97,9 @@ export class SessionHost {
 
     await this.listen();
     const started = await startAgent(
-      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, [HOST_TAG_VAR]: this.tag }, umask: cfg.agentUmask },
+      { command: cfg.command, args: cfg.args, cwd: cfg.cwd, env: { ...cfg.env, [HOST_TAG_VAR]: this.tag }, umask: cfg.agentUmask, redact: redactor(cfg.env, cfg.secretEnv ?? []) },
       {
+        onStderr: (line) => this.stderrLine(line),
         onLine: (line) => this.fromAgent(line),
         onOversized: (bytes, preview) =>
           this.diagnostic({ diagnostic: `The agent wrote a line of ${bytes} bytes, over the ${MAX_LINE_BYTES}-byte limit; it was not forwarded.`, kind: 'oversized', bytes, preview: previewOf(preview) }),
@@ -243,6 +253,25 @@ export class SessionHost {
     return null;
   }
 
+  /** Kept in agent.log first (it outlives main and this host), then sent to main if one is attached. */
+  private stderrLine(text: string): void {
+    const line = this.agentLog?.append(text);
+    if (!line) return;
+    this.logBatch.push(line);
+    this.logBatchBytes += line.text.length;
+    while (this.logBatchBytes > AGENT_LOG_KEEP_BYTES && this.logBatch.length > 1) this.logBatchBytes -= (this.logBatch.shift() as AgentLogLine).text.length;
+    this.logTimer ??= setTimeout(() => this.flushLog(), AGENT_LOG_FLUSH_MS);
+  }
+
+  private flushLog(): void {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    const lines = this.logBatch;
+    this.logBatch = [];
+    this.logBatchBytes = 0;
+    if (lines.length > 0) this.conn?.agentLog(lines);
+  }
+
   private diagnostic(d: DiagnosticMessage): void {
     this.append('host', d);
   }
@@ -275,12 +304,15 @@ export class SessionHost {
     if (findTree(target).length > 0) reaped = [...new Set([...reaped, ...(await reapTree(target, stopped ? 0 : LEFTOVER_GRACE_MS))])];
     const exit: ExitMessage = { exit: { code, signal }, stderrTail: this.agent?.stderrTail() ?? [], cause: stopped ? 'stopped' : 'exited', reaped, hostPid: process.pid };
     this.log(`agent exited code=${code} signal=${signal}; reaped ${reaped.length}`);
+    // Its last stderr lines reach main before its exit does.
+    this.flushLog();
     this.append('host', exit);
     await this.shutdown('agent_exited');
   }
 
   private async shutdown(outcome: HostOutcome): Promise<void> {
     this.finished = true;
+    this.flushLog();
     // Before the goodbye: whoever saw this host's connection end must find it closed for good.
     this.closeListener();
     const conn = this.conn;
@@ -306,6 +338,7 @@ export class SessionHost {
     } catch (e) {
       this.log(`journal close failed: ${(e as Error).message}`);
     }
+    this.agentLog?.close();
     this.releaseLock?.();
     this.log(`host exiting: ${outcome}`);
     this.resolveDone(outcome);

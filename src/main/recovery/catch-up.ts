@@ -175,5 +175,6 @@ export function holdLaunchesDuringCatchUp(host: HostPort, catchUp: Pick<CatchUp,
     journalFile: (sessionId, dataDir) => host.journalFile(sessionId, dataDir),
     readJournal: (sessionId, dataDir, fromSeq) => host.readJournal(sessionId, dataDir, fromSeq),
     appendMarker: (sessionId, dataDir, msg) => host.appendMarker(sessionId, dataDir, msg),
+    readAgentLog: (sessionId, dataDir, maxBytes) => host.readAgentLog(sessionId, dataDir, maxBytes),
   };
 }

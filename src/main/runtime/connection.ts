@@ -2,7 +2,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fail, ok, type Result } from '../../shared/result';
 import { LineSplitter } from '../host/lines';
-import { isRecordObject, MAX_LINE_BYTES, SOCKET_PROTOCOL, type ExitMessage, type HelloFrame, type HostFrame, type JournalRecord, type MainFrame } from '../host/protocol';
+import { isRecordObject, MAX_LINE_BYTES, SOCKET_PROTOCOL, type AgentLogLine, type ExitMessage, type HelloFrame, type HostFrame, type JournalRecord, type MainFrame } from '../host/protocol';
 import { processLiveness, readHostFile, type HostIdentity } from '../host/liveness';
 
 export type CloseReason = 'closed' | 'exited' | 'replaced' | 'lost';
@@ -25,6 +25,8 @@ export interface HostConnection {
   onClose(cb: (reason: CloseReason) => void): void;
   /** The host refused a frame (a bad send, say): nothing was forwarded. */
   onHostError(cb: (e: { code: string; message: string }) => void): void;
+  /** New lines of the agent's stderr, as the host wrote them to agent.log (ADR 0025). */
+  onAgentLog(cb: (lines: AgentLogLine[]) => void): void;
   readonly closed: Promise<CloseReason>;
 }
 
@@ -137,6 +139,7 @@ class Connection implements HostConnection {
   private caughtUp: ((seq: number) => void) | null = null;
   private closeCbs: Array<(r: CloseReason) => void> = [];
   private errorCbs: Array<(e: { code: string; message: string }) => void> = [];
+  private logCbs: Array<(lines: AgentLogLine[]) => void> = [];
   private reason: CloseReason = 'lost';
   private isClosed = false;
   private exit: ExitMessage | null = null;
@@ -207,6 +210,10 @@ class Connection implements HostConnection {
     this.errorCbs.push(cb);
   }
 
+  onAgentLog(cb: (lines: AgentLogLine[]) => void): void {
+    this.logCbs.push(cb);
+  }
+
   private write(frame: MainFrame): void {
     if (!this.isClosed && !this.sock.destroyed) this.sock.write(`${JSON.stringify(frame)}\n`);
   }
@@ -233,6 +240,9 @@ class Connection implements HostConnection {
         return;
       case 'bye':
         this.reason = f.reason;
+        return;
+      case 'agent_log':
+        if (Array.isArray(f.lines)) for (const cb of this.logCbs) cb(f.lines);
         return;
       case 'error':
         for (const cb of this.errorCbs) cb({ code: f.code, message: f.message });

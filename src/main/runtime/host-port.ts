@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../../shared/result';
+import { readAgentLogTail } from '../host/agent-log';
 import { sessionDir } from '../host/paths';
 import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/host-port';
 import { connectHost, type HostConnection } from './connection';
@@ -19,6 +20,7 @@ export function linkOf(conn: HostConnection): HostLink {
     },
     detach: () => conn.close(),
     onClose: (cb) => conn.onClose(() => cb()),
+    onAgentLog: (cb) => conn.onAgentLog(cb),
   };
 }
 
@@ -52,6 +54,8 @@ export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 
       const r = readJournal(sessionJournalPath(dataDir, sessionId), fromSeq);
       return ok({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
     },
+
+    readAgentLog: async (sessionId, dataDir, maxBytes) => ok(readAgentLogTail(sessionDir(dataDir, sessionId), maxBytes)),
 
     async appendMarker(sessionId, dataDir, msg) {
       const r = appendHostRecord(dataDir, sessionId, msg);

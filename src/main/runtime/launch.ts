@@ -82,6 +82,7 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
     command: o.command,
     args: o.args,
     env: o.env,
+    ...(o.secretEnv?.length ? { secretEnv: o.secretEnv } : {}),
     socketPath: socketPathFor(dir, o.sessionId),
     launchId,
     fsyncIntervalMs: o.fsyncIntervalMs ?? 100,

@@ -19,5 +19,6 @@ export function sessionsHandlers<Ctx>(service: SessionsService): HandlersOf<Cont
     restart: ({ id }) => service.restart(id),
     continue: ({ id }) => service.continue(id),
     acknowledgeDivergence: ({ id }) => service.acknowledgeDivergence(id),
+    agentLog: ({ id, maxBytes }) => service.agentLog(id, maxBytes),
   };
 }

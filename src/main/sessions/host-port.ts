@@ -1,6 +1,6 @@
 /** The session host as the sessions domain sees it (a port, ADR 0013): declared here, implemented by src/main/runtime/host-port.ts. */
 import type { JournalRecord } from '../../shared/journal';
-import type { AgentLaunch } from '../host/protocol';
+import type { AgentLaunch, AgentLogLine } from '../host/protocol';
 import type { Result } from '../../shared/result';
 
 /** How main finds a session host again: all four must match, so a reused pid is never mistaken for it. */
@@ -21,6 +21,15 @@ export interface HostLink {
   /** Lets go of the host without stopping it (quit, restart). */
   detach(): void;
   onClose(cb: () => void): void;
+  /** New lines of the agent's stderr as the host keeps them (agent.log), live while attached. */
+  onAgentLog(cb: (lines: AgentLogLine[]) => void): void;
+}
+
+/** The newest part of a session's agent log, read where its host keeps it. */
+export interface AgentLogTail {
+  lines: AgentLogLine[];
+  /** Older lines exist that are not in `lines`. */
+  truncated: boolean;
 }
 
 /** What the domain asks a launch for: the host protocol's own field list (ADR 0013). */
@@ -47,6 +56,8 @@ export interface HostPort {
   journalFile(sessionId: string, dataDir: string): string | null;
   /** The journal's records after `fromSeq`, read where the host runs, for a host that is gone; a torn last line comes back as a diagnostic. */
   readJournal(sessionId: string, dataDir: string, fromSeq?: number): Promise<Result<{ records: JournalRecord[]; diagnostics: string[] }>>;
+  /** The newest lines of the agent's stderr whose text adds up to at most maxBytes, read where the host keeps them (whether it runs or not). */
+  readAgentLog(sessionId: string, dataDir: string, maxBytes: number): Promise<Result<AgentLogTail>>;
   /** Appends a recovery marker (a host record) to the journal, under the host's lock, where it runs; returns its seq. */
   appendMarker(sessionId: string, dataDir: string, msg: { marker: string; text: string }): Promise<Result<number>>;
 }

@@ -9,6 +9,7 @@ import type { WorktreesRepository } from '../worktrees/repository';
 import type { WorktreesService } from '../worktrees/service';
 import type { EventsRepository } from './events-repository';
 import type { HostLink, HostPort } from './host-port';
+import type { AgentLogLine } from '../host/protocol';
 import type { RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { effectivePolicy } from '../../shared/approval';
 import { autoAnswer } from './auto-answer';
@@ -32,6 +33,8 @@ export interface SessionsServiceDeps {
   worktreesService: WorktreesService;
   emitChanged: (sessionId: string, projectId: string) => void;
   emitRecords: (sessionId: string, records: JournalRecord[]) => void;
+  /** New lines of a session's agent log (its stderr), as its host sends them; none by default. */
+  emitAgentLog?: (sessionId: string, lines: AgentLogLine[]) => void;
   debugPoint: (name: string) => void;
   /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
   onHostLost?: (sessionId: string) => void;
@@ -150,6 +153,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
 
   function attachLive(s: SessionRecord, link: HostLink): LiveSession {
     const l = makeLive(s, link);
+    link.onAgentLog((lines) => deps.emitAgentLog?.(s.id, lines));
     live.set(s.id, l);
     return l;
   }

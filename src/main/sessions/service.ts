@@ -4,6 +4,7 @@ import { ok, type Result } from '../../shared/result';
 import { createHibernation } from './hibernate';
 import { createLifecycle } from './lifecycle';
 import { createRecoveryApi } from './recovery-api';
+import type { AgentLogTail } from './host-port';
 import { createRegistry, type SessionsServiceDeps } from './registry';
 
 export type { SessionsServiceDeps } from './registry';
@@ -32,6 +33,13 @@ export function createSessionsService(deps: SessionsServiceDeps) {
       if (!s.ok) return s;
       const records = beforeSeq === undefined ? deps.events.list(id, afterSeq, limit) : deps.events.listBefore(id, afterSeq, beforeSeq, limit);
       return ok({ records, lastSeq: s.value.lastAppliedSeq });
+    },
+
+    /** The newest stderr of its agent, read where its host keeps it: live or not, before or after a restart of Baton. */
+    async agentLog(id: string, maxBytes: number): Promise<Result<AgentLogTail>> {
+      const s = found(id);
+      if (!s.ok) return s;
+      return deps.host.readAgentLog(id, deps.dataDir, maxBytes);
     },
 
     acknowledgeDivergence(id: string): Result<SessionSummary> {

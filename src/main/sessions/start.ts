@@ -45,6 +45,8 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     command: s0.command.command,
     args: s0.command.args,
     env: agentEnvironment(deps.projects.envForAgent(project.id)),
+    // Its host keeps the agent's stderr for the app to show: these values are replaced there (ADR 0025).
+    secretEnv: deps.projects.env(project.id).filter((e) => e.secret).map((e) => e.key),
   });
   if (!launched.ok) {
     failStart('spawn_failed', launched.error.message);

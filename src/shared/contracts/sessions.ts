@@ -60,6 +60,12 @@ export const PendingRequest = z.object({
 });
 export type PendingRequest = z.infer<typeof PendingRequest>;
 
+/** One line the agent wrote on stderr, numbered from 1 over the session's life (ADR 0025). */
+export const AgentLogLine = z.object({ n: z.number().int(), ts: z.number(), text: z.string() });
+export type AgentLogLine = z.infer<typeof AgentLogLine>;
+/** What the agent-log pane reads first, and `baton session log`: the newest 256 KiB by default. */
+export const AGENT_LOG_TAIL_BYTES = 256 * 1024;
+
 export const sessionsContract = domain({
   procedures: {
     /** `archived`: `hide` (the board, by default), `include`, or `only` (the archive filter). */
@@ -122,10 +128,20 @@ export const sessionsContract = domain({
     /** Interrupted → running again; says whether the conversation was resumed, reloaded, or started anew with context. */
     continue: procedure(z.object({ id: Id }).strict(), z.object({ how: z.enum(['new', 'resume', 'load']) })),
     acknowledgeDivergence: procedure(z.object({ id: Id }).strict(), SessionSummary),
+    /**
+     * The newest lines the agent wrote on stderr (never in the transcript), whose text adds up to at most `maxBytes`,
+     * read where its host keeps them, so they outlive the agent and a restart of Baton. Then follow `agentLog`.
+     */
+    agentLog: procedure(
+      z.object({ id: Id, maxBytes: z.number().int().min(1).max(1024 * 1024).default(AGENT_LOG_TAIL_BYTES) }).strict(),
+      z.object({ lines: z.array(AgentLogLine), truncated: z.boolean() }),
+    ),
   },
   events: {
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
     /** New journal records, sent only after they are committed to the events table. */
     records: event(z.object({ sessionId: z.string(), records: z.array(JournalRecordSchema) })),
+    /** New agent-log lines, live while its host is attached; after a reconnect, resync with the `agentLog` procedure (line numbers dedupe). */
+    agentLog: event(z.object({ sessionId: z.string(), lines: z.array(AgentLogLine) })),
   },
 });

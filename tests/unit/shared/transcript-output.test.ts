@@ -82,13 +82,14 @@ describe('transcript: tool output', () => {
 });
 
 describe('transcript: the agent log', () => {
-  it("puts the agent's stderr in the agent log, one entry per exit that kept any", () => {
+  it("keeps an exit's stderr on the exit only (its note counts the lines); the lines are the Agent log pane's, never a transcript item", () => {
     seq = 0;
     const t = buildTranscript([
       prompt('p', 'go'),
       rec('host', { exit: { code: 2, signal: null }, stderrTail: ['warning: odd', 'Error: boom'], cause: 'exited' }),
       rec('host', { exit: { code: 0, signal: null }, stderrTail: [], cause: 'stopped' }),
     ]);
-    expect(t.agentLog).toEqual([{ seq: 2, lines: ['warning: odd', 'Error: boom'], code: 2, signal: null }]);
+    expect(t.items.filter((i) => i.type === 'exit').map((i) => (i.type === 'exit' ? i.stderrTail : []))).toEqual([['warning: odd', 'Error: boom'], []]);
+    expect(JSON.stringify(t.items.filter((i) => i.type !== 'exit'))).not.toContain('Error: boom');
   });
 });

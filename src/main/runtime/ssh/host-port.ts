@@ -5,7 +5,7 @@ import type { JournalRecord } from '../../../shared/journal';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
-import type { HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
+import type { AgentLogTail, HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
 import { handshakeHost } from '../connection';
 import { identityOf, linkOf } from '../host-port';
 import type { RemoteInstall } from './bootstrap';
@@ -109,6 +109,12 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
       // Long enough for a journal of many MB over a slow link; the read itself streams from the host's file there.
       const r = await call<{ records: JournalRecord[]; diagnostics: string[] }>('journal', [install.dataDir, sessionId, String(fromSeq)], null, 120_000);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
+      return ok(r.value);
+    },
+
+    async readAgentLog(sessionId, _dataDir, maxBytes) {
+      const r = await call<AgentLogTail>('agentlog', [install.dataDir, sessionId, String(maxBytes)], null, 30_000);
+      if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The agent log of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       return ok(r.value);
     },
 

@@ -5,6 +5,7 @@
  *   node remote.js probe   <dataDir> <session>                               → { host, liveness }
  *   node remote.js journal <dataDir> <session> [fromSeq]                     → { records, diagnostics }
  *   node remote.js append  <dataDir> <session>  stdin: a host record's msg  → Result<JournalRecord>
+ *   node remote.js agentlog <dataDir> <session> [maxBytes]                   → { lines, truncated } (the agent's stderr)
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
  *
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../../../shared/result';
 import { processLiveness, readHostFile } from '../../host/liveness';
+import { AGENT_LOG_KEEP_BYTES, readAgentLogTail } from '../../host/agent-log';
 import { sessionDir } from '../../host/paths';
 import { isRecordObject } from '../../host/protocol';
 import { appendHostRecord, readJournal, sessionJournalPath } from '../journal';
@@ -64,6 +66,11 @@ async function main(argv: string[]): Promise<number> {
       print({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
       return 0;
     }
+    case 'agentlog': {
+      if (!a || !b) return usage();
+      print(readAgentLogTail(sessionDir(a, b), Number(c) || AGENT_LOG_KEEP_BYTES));
+      return 0;
+    }
     case 'append': {
       if (!a || !b) return usage();
       const msg = JSON.parse(await readStdin()) as unknown;
@@ -104,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> | append <dataDir> <session> | bridge <socket> | worktree\n');
+  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree\n');
   return 2;
 }
 

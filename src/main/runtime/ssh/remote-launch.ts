@@ -17,6 +17,7 @@ export function parseRemoteLaunch(raw: unknown): RemoteLaunch | string {
   if (!isStrings(raw.args)) return '"args" must be an array of strings';
   if (!isRecordObject(raw.env) || !Object.values(raw.env).every((v) => typeof v === 'string')) return '"env" must map names to strings';
   if (raw.keepEnv !== undefined && !isStrings(raw.keepEnv)) return '"keepEnv" must be an array of strings';
+  if (raw.secretEnv !== undefined && !isStrings(raw.secretEnv)) return '"secretEnv" must be an array of strings';
   for (const k of ['fsyncIntervalMs', 'readyTimeoutMs'] as const) if (raw[k] !== undefined && (typeof raw[k] !== 'number' || !Number.isFinite(raw[k]) || (raw[k] as number) < 0)) return `"${k}" must be a number >= 0`;
   return {
     sessionId: raw.sessionId as string,
@@ -28,5 +29,6 @@ export function parseRemoteLaunch(raw: unknown): RemoteLaunch | string {
     ...(raw.fsyncIntervalMs !== undefined ? { fsyncIntervalMs: raw.fsyncIntervalMs as number } : {}),
     ...(raw.readyTimeoutMs !== undefined ? { readyTimeoutMs: raw.readyTimeoutMs as number } : {}),
     ...(raw.keepEnv !== undefined ? { keepEnv: raw.keepEnv } : {}),
+    ...(raw.secretEnv !== undefined ? { secretEnv: raw.secretEnv } : {}),
   };
 }

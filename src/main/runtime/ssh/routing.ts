@@ -118,6 +118,13 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       return r.ok ? r.value.port.readJournal(sessionId, dataDir, fromSeq) : r;
     },
 
+    async readAgentLog(sessionId, dataDir, maxBytes) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.readAgentLog(sessionId, dataDir, maxBytes);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.readAgentLog(sessionId, dataDir, maxBytes) : r;
+    },
+
     async appendMarker(sessionId, dataDir, msg) {
       const where = place(sessionId);
       if (where.kind === 'local') return o.local.appendMarker(sessionId, dataDir, msg);

@@ -2,9 +2,11 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
-import { buildTranscript, type AgentLogEntry } from '../../../../shared/transcript';
+import { buildTranscript } from '../../../../shared/transcript';
 import { useBaton, useServices } from '../../app/react';
+import { AgentLogPane } from './AgentLogPane';
 import { SessionBanners } from './SessionBanners';
+import { SessionPolicy } from './SessionPolicy';
 import { StatusPill } from '../../ui/StatusPill';
 import { TranscriptList } from './Transcript';
 import { Spinner } from '../../ui/feedback';
@@ -63,8 +65,9 @@ export function SessionView({ session }: { session: SessionSummary }) {
         <span className="muted small mono">{session.branch}</span>
         <SessionTabs session={session} />
         <span className="statusbar-spacer" />
-        <button className="btn btn-sm btn-ghost" aria-pressed={logOpen} onClick={() => setLogOpen((o) => !o)} title="What the agent wrote on stderr">
-          Agent log{transcript.agentLog.length > 0 ? ` (${transcript.agentLog.reduce((n, e) => n + e.lines.length, 0)})` : ''}
+        <SessionPolicy session={session} onError={setError} />
+        <button className="btn btn-sm btn-ghost" aria-pressed={logOpen} onClick={() => setLogOpen((o) => !o)} title="What the agent wrote on stderr, live">
+          Agent log
         </button>
         {session.worktreePath && (
           <button className="btn btn-sm" aria-pressed={terminals} onClick={() => setTerminals(!terminals)}>
@@ -127,7 +130,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               {view.promptRefusal}
             </div>
           )}
-          {logOpen && <AgentLog entries={transcript.agentLog} />}
+          {logOpen && <AgentLogPane sessionId={session.id} />}
           {sending && session.state === 'starting' && (
             // An idle session whose host is gone (after a restart) starts its agent again before the prompt goes out.
             <div className="notice notice-progress prompt-progress" role="status">
@@ -142,23 +145,5 @@ export function SessionView({ session }: { session: SessionSummary }) {
         </>
       )}
     </div>
-  );
-}
-
-/** The agent's stderr, as its host kept it at each exit: apart from the transcript, which is the conversation. */
-function AgentLog({ entries }: { entries: AgentLogEntry[] }) {
-  return (
-    <section className="agent-log" aria-label="Agent log" data-testid="agent-log">
-      {entries.length === 0 ? (
-        <div className="muted small">The agent has written nothing on stderr that Baton kept. Its last lines are kept each time it exits.</div>
-      ) : (
-        entries.map((e) => (
-          <div key={e.seq}>
-            <div className="muted small">Exited {e.signal ? `(${e.signal})` : `with code ${e.code ?? '?'}`}:</div>
-            <pre className="log">{e.lines.join('\n')}</pre>
-          </div>
-        ))
-      )}
-    </section>
   );
 }
