@@ -111,6 +111,8 @@ describe('a long remote journal is read only where the database is behind', { ti
     expect(sum(callsB, (c) => c.bytes)).toBeLessThan(whole / 4);
     expect(rs).toEqual(remote);
     expect(turnEnded(rs, 'more done')).toBe(true);
+    // The figures, for ADR 0018's "Measured".
+    console.info(`[figures] journal ${remote.length} lines / ${whole} B; restart with the host alive: ${bytesA} B over the link (${tails.length} tail read(s)); host gone, ${remote.length - behind} lines behind: ${sum(callsB, (c) => c.bytes)} B`);
     expect((await b.call<SessionSummary>('sessions.get', { id: s.id })).state).toBe('idle');
   });
 });
