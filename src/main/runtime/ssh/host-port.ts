@@ -3,7 +3,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JournalRecord } from '../../../shared/journal';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { HostFile } from '../../host/protocol';
+import { isRecordObject, type HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
 import type { HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
 import { handshakeHost } from '../connection';
@@ -41,9 +41,9 @@ export interface SshHostPort extends HostPort {
 
 /** How many journal records or lines an answer carried: the positive count of what was read there. */
 function recordsIn(answer: unknown): number {
-  if (typeof answer !== 'object' || answer === null) return 0;
-  const a = answer as { records?: unknown; lines?: unknown };
-  return (Array.isArray(a.records) ? a.records.length : 0) + (Array.isArray(a.lines) ? a.lines.length : 0);
+  if (!isRecordObject(answer)) return 0;
+  const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+  return count(answer.records) + count(answer.lines);
 }
 
 function parseJson<T>(text: string): T | null {
