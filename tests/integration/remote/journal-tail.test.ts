@@ -79,7 +79,7 @@ describe('a long remote journal is read only where the database is behind', { ti
     const a = h.reopen({ onHelperCall: (c) => callsA.push(c) });
     await a.core.recover();
     // Reattached by the startup reconcile, or (a handshake slower than the dial wait) by the one the link's return runs.
-    await waitUntil(() => a.call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.disconnected == null && x.agentRunning, 30_000, 'reattached');
+    await waitUntil(() => a.call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.disconnected == null && x.agentRunning === true, 30_000, 'reattached');
     const tails = callsA.filter((c) => c.verb === 'tail');
     expect(tails.length).toBeGreaterThanOrEqual(1);
     // The divergence check's 64 lines before the database's last one, and nothing else.
