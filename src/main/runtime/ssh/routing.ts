@@ -13,11 +13,12 @@ export type HostPlace = { kind: 'local' } | { kind: 'ssh'; destination: string }
 
 /**
  * How long a use of a link that is being dialled waits for it (it is never longer than this, whatever the host).
- * Under a second, so that a restart with a link that is black-holed rather than refused (a dead network path:
- * ssh waits out its ConnectTimeout) still shows Disconnected within 1 s; a slower handshake that then succeeds
- * reconciles those sessions again when the link turns connected, and they are reattached.
+ * Half a second, so that a restart with a link that is black-holed rather than refused (a dead network path:
+ * ssh waits out its ConnectTimeout) still shows Disconnected within 1 s, with room for the reconcile around it
+ * on a busy machine; a slower handshake that then succeeds reconciles those sessions again when the link turns
+ * connected, and they are reattached (a brief Disconnected on a slow link, never a wrong Interrupted).
  */
-const DIAL_WAIT_MS = 800;
+const DIAL_WAIT_MS = 500;
 
 export interface RoutingHostPortOptions {
   local: HostPort;
