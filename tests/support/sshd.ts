@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { descendantsOf, isPidAlive } from '../../src/main/host/proc';
@@ -30,6 +30,12 @@ export interface Sshd {
   down(): Promise<void>;
   /** Link back up on the same port; resolves once sshd answers with its banner. */
   up(): Promise<void>;
+  /**
+   * Link black-holed: sshd stops, every open connection is cut, and the port accepts connections that never
+   * answer (a dead network path or a hung server), so ssh waits out its ConnectTimeout instead of being refused.
+   * Positive signal: a connect succeeds and no banner comes. `up()` ends it.
+   */
+  block(): Promise<void>;
   /** Cuts the open connections only (a flaky link); the listener stays. */
   dropConnections(): Promise<number[]>;
   stop(): Promise<void>;
@@ -136,7 +142,17 @@ export async function startSshd(): Promise<Sshd> {
 
   let child: ChildProcess | null = null;
   let log = '';
+  /** The silent listener of a blocked link, and the connections it holds without a word. */
+  let hole: { server: Server; held: Set<Socket> } | null = null;
+  const unblock = async () => {
+    const h = hole;
+    if (!h) return;
+    hole = null;
+    for (const s of h.held) s.destroy();
+    await new Promise<void>((r) => h.server.close(() => r()));
+  };
   const launch = async () => {
+    await unblock();
     // -D: stays in the foreground as our child; -e: errors to stderr, kept for the failure message.
     const c = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = c;
@@ -188,8 +204,39 @@ export async function startSshd(): Promise<Sshd> {
       await waitUntil(() => refuses(port), (v) => v, 5000, `port ${port} to refuse`);
     },
     up: launch,
+    async block() {
+      const open = sessions();
+      await stopListener();
+      await killAll(open);
+      const held = new Set<Socket>();
+      const server = createServer((s) => {
+        held.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => held.delete(s));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+      hole = { server, held };
+      // Accepted, and silent: no SSH banner within a second.
+      const silent = await new Promise<boolean>((resolve) => {
+        const sock = createConnection({ host: '127.0.0.1', port });
+        sock.setTimeout(1000, () => {
+          sock.destroy();
+          resolve(true);
+        });
+        sock.once('data', () => {
+          sock.destroy();
+          resolve(false);
+        });
+        sock.once('error', () => resolve(false));
+      });
+      if (!silent) throw new Error(`port ${port} answered while blocked`);
+    },
     dropConnections: () => killAll(sessions()),
     async stop() {
+      await unblock();
       const open = sessions();
       await stopListener();
       await killAll(open);

@@ -44,7 +44,7 @@ import { createWorktreesService, type WorktreesService } from '../worktrees/serv
 import { createMetaRepository, DEFAULT_SETTINGS, type LastShutdown } from './meta-repository';
 import { databasePath } from './paths';
 import { domainRule } from './domain-rule';
-import { createRemoteWiring } from './remote';
+import { createRemoteWiring, type RemoteWiringOptions } from './remote';
 import { createReviewWiring } from './review';
 import { storeDownCore } from './store-down';
 
@@ -62,6 +62,8 @@ export interface CoreOptions {
   terminalHost?: TerminalHostPort;
   /** The desktop shell's native folder picker; absent in browser mode. */
   pickFolder?: (title: string) => Promise<string | null>;
+  /** Each call of Baton's helper on an SSH destination and what it carried back (tests and benchmarks measure the link with it). */
+  onHelperCall?: RemoteWiringOptions['onHelperCall'];
 }
 
 export interface Core {
@@ -149,6 +151,7 @@ export function createCore(opts: CoreOptions): Core {
     projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
     onProjectsChanged: () => hub.emit('projects.changed', {}),
     onLinkReturned: (destination) => linkReturned(destination),
+    ...(opts.onHelperCall ? { onHelperCall: opts.onHelperCall } : {}),
   });
   const { sshHosts, host } = remote;
   const projects = createProjectsService({

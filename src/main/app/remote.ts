@@ -4,6 +4,7 @@ import { gitError } from '../git/errors';
 import type { ProjectsRepository } from '../projects/repository';
 import type { HostPort } from '../sessions/host-port';
 import type { RemoteInstall } from '../runtime/ssh/bootstrap';
+import type { HelperCall } from '../runtime/ssh/host-port';
 import { createSshHosts } from '../runtime/ssh/hosts';
 import type { SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
@@ -23,6 +24,8 @@ export interface RemoteWiringOptions {
   onProjectsChanged: () => void;
   /** A destination's link is connected again: the sessions it could not reach are reconciled. */
   onLinkReturned: (destination: string) => void;
+  /** Each remote helper call's figures (tests, benchmarks). */
+  onHelperCall?: (call: HelperCall) => void;
 }
 
 export function createRemoteWiring(o: RemoteWiringOptions) {
@@ -40,6 +43,7 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
     local: o.local,
     hosts: sshHosts,
     appVersion: o.appVersion,
+    ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}),
     placeOf: (sessionId) => {
       const projectId = o.projectOfSession(sessionId);
       const p = projectId ? o.projects.get(projectId) : null;

@@ -78,7 +78,6 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
 export function createProjectsRepository(db: Db) {
   const now = () => new Date().toISOString();
   const byId = db.prepare<[string], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE id = ?`);
-  const byPath = db.prepare<[string], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE path = ?`);
   const byLocation = db.prepare<[string, string | null], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE path = ? AND host_destination IS ?`);
   const summaries = db.prepare<[], ProjectRow & { active: number; total: number }>(`
     SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
@@ -113,10 +112,10 @@ export function createProjectsRepository(db: Db) {
       const r = byLocation.get(path, null);
       return r ? toRecord(r) : null;
     },
-    /** The project at `path` on `host`; also whether any project (on any host) holds the path, which stays unique until a table rebuild (ADR 0018). */
-    findByLocation(host: ProjectHost, path: string): { project: ProjectRecord | null; pathTaken: boolean } {
+    /** The project at `path` on `host`: a project is unique by where it lives (migration 019), so the same path elsewhere is another one. */
+    findByLocation(host: ProjectHost, path: string): ProjectRecord | null {
       const r = byLocation.get(path, host.kind === 'ssh' ? host.destination : null);
-      return { project: r ? toRecord(r) : null, pathTaken: !!byPath.get(path) };
+      return r ? toRecord(r) : null;
     },
     prefixTaken(prefix: string, exceptId = ''): boolean {
       return !!db.prepare('SELECT 1 FROM projects WHERE prefix = ? AND id != ?').get(prefix, exceptId);

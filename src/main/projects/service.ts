@@ -44,7 +44,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       const remote = await deps.inspectRemote(host.destination, location.path);
       if (!remote.ok) return remote;
       const { topLevel, currentBranch } = remote.value;
-      return ok({ topLevel, currentBranch, suggestedName: topLevel.split('/').filter(Boolean).at(-1) ?? host.destination, existingProjectId: repo.findByLocation(host, topLevel).project?.id ?? null });
+      return ok({ topLevel, currentBranch, suggestedName: topLevel.split('/').filter(Boolean).at(-1) ?? host.destination, existingProjectId: repo.findByLocation(host, topLevel)?.id ?? null });
     }
     const info = await inspectRepository(path);
     if (!info.ok) return err({ code: info.error.code, message: info.error.message });
@@ -117,10 +117,10 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
     const info = await deps.inspectRemote(host.destination, path);
     if (!info.ok) return info;
     const { topLevel, currentBranch, branches } = info.value;
+    // Unique by (host, path): the same path on this machine or on another destination is another project.
     const found = repo.findByLocation(host, topLevel);
-    const existing = found.project ? summaryOf(found.project.id) : undefined;
+    const existing = found ? summaryOf(found.id) : undefined;
     if (existing) return ok({ project: existing, existed: true });
-    if (found.pathTaken) return fail('path_taken', `Another project already uses the path ${topLevel} (on another host); Baton cannot hold two projects at one path yet. Remove that project first, or clone the repository to another path on ${host.destination}.`);
     const baseBranch = currentBranch ?? branches.find((b) => b === 'main' || b === 'master') ?? branches[0] ?? null;
     if (!baseBranch) return fail('no_branch', `${topLevel} on ${host.destination} has no local branch to start worktrees from; create one there (git switch -c main) and add it again.`);
     return insertNew(host, topLevel, baseBranch, name ?? (topLevel.split('/').filter(Boolean).at(-1) ?? host.destination));
@@ -139,7 +139,6 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       const { topLevel, currentBranch, suggestedName, existingProjectId } = checked.value;
       const existing = existingProjectId ? summaryOf(existingProjectId) : undefined;
       if (existing) return ok({ project: existing, existed: true });
-      if (repo.findByLocation(LOCAL_HOST, topLevel).pathTaken) return fail('path_taken', `A project on an SSH destination already uses the path ${topLevel}; Baton cannot hold two projects at one path yet.`);
       let baseBranch = currentBranch;
       if (!baseBranch) {
         const branches = await listBranches(topLevel);

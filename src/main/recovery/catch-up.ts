@@ -2,7 +2,7 @@ import type { JournalRecord } from '../../shared/journal';
 import type { HostPort } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
 import type { SessionsRepository } from '../sessions/repository';
-import { JournalCursor } from './journal-lines';
+import { JournalCursor } from '../runtime';
 
 /** One session's journal lines that the database has not applied yet, projected after the board is right. */
 export interface CatchUpJob {
@@ -145,11 +145,12 @@ export function createCatchUp(deps: CatchUpDeps) {
 export type CatchUp = ReturnType<typeof createCatchUp>;
 
 /**
- * A remote host's journal lines, read through the port in one round trip, as a cursor like a file's.
+ * A remote host's journal lines in (from, through], read through the port in one round trip (found there by
+ * bisection: only what the database is behind on crosses the link), as a cursor like a file's.
  * Unreadable (the link went down): null, and the session is caught up when it is reconciled again.
  */
 async function remoteCursor(deps: CatchUpDeps, id: string, from: number, through: number): Promise<Pick<JournalCursor, 'next' | 'close'> | null> {
-  const r = await deps.host.readJournal(id, deps.dataDir, from);
+  const r = await deps.host.readJournal(id, deps.dataDir, from, through);
   if (!r.ok) {
     console.warn(`[baton] session ${id}: its journal could not be read to catch up: ${r.error.message}`);
     return null;
@@ -173,7 +174,8 @@ export function holdLaunchesDuringCatchUp(host: HostPort, catchUp: Pick<CatchUp,
     connect: (sessionId, dataDir, expected) => host.connect(sessionId, dataDir, expected),
     liveness: (sessionId, dataDir, h) => host.liveness(sessionId, dataDir, h),
     journalFile: (sessionId, dataDir) => host.journalFile(sessionId, dataDir),
-    readJournal: (sessionId, dataDir, fromSeq) => host.readJournal(sessionId, dataDir, fromSeq),
+    readJournal: (sessionId, dataDir, fromSeq, throughSeq) => host.readJournal(sessionId, dataDir, fromSeq, throughSeq),
+    journalTail: (sessionId, dataDir, check) => host.journalTail(sessionId, dataDir, check),
     appendMarker: (sessionId, dataDir, msg) => host.appendMarker(sessionId, dataDir, msg),
     readAgentLog: (sessionId, dataDir, maxBytes) => host.readAgentLog(sessionId, dataDir, maxBytes),
   };

@@ -4,7 +4,7 @@ import { LIVE_STATES, type SessionState } from '../../shared/session-state';
 import type { Result } from '../../shared/result';
 import { waitUntilAsync } from '../lib/wait';
 import type { EventsRepository } from '../sessions/events-repository';
-import type { HostPort } from '../sessions/host-port';
+import type { HostPort, JournalTail, JournalTailRead } from '../sessions/host-port';
 import type { Projector } from '../sessions/projection';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { SessionsService } from '../sessions/service';
@@ -12,7 +12,6 @@ import type { CatchUp, CatchUpJob } from './catch-up';
 import { decideRecovery } from './decide';
 import type { DivergencesRepository } from '../sessions/divergences-repository';
 import { parseRecordLine } from '../host/journal-read';
-import { journalTailOf, readJournalLines, readJournalTail, type JournalTail } from './journal-tail';
 
 export interface ReconcileDeps {
   dataDir: string;
@@ -92,22 +91,27 @@ async function decide(deps: ReconcileDeps, candidates: readonly SessionRecord[])
 }
 
 /**
- * A session's journal, read where its host runs: its tail (what recovery decides on) and its lines in a
- * range (for the divergence check). A local file is read from its end; a remote one is read once through
- * the port. `unreachable` when the host's machine cannot be reached now.
+ * A session's journal, read where its host runs: its tail (what recovery decides on) and the lines the
+ * divergence check compares, (common - TAIL_CHECK, common] with common = min(database's seq, journal's).
+ * Read from the end and by bisection, here or on the remote (one round trip there), never whole: a remote
+ * journal of many MB costs a few KiB. `unreachable` when the host's machine cannot be reached now.
  */
 interface JournalView {
   tail: JournalTail;
-  lines(afterSeq: number, throughSeq: number): Map<number, string>;
+  /** The compared lines by seq, unparsed. */
+  lines: Map<number, string>;
 }
 
-async function journalOf(deps: ReconcileDeps, sessionId: string): Promise<Result<JournalView>> {
-  const file = deps.host.journalFile(sessionId, deps.dataDir);
-  if (file) return { ok: true, value: { tail: readJournalTail(file), lines: (a, t) => new Map(readJournalLines(file, a, t).map((l) => [l.seq, l.text])) } };
-  const r = await deps.host.readJournal(sessionId, deps.dataDir);
-  if (!r.ok) return r;
-  const records = r.value.records;
-  return { ok: true, value: { tail: journalTailOf(records), lines: (a, t) => new Map(records.filter((x) => x.seq > a && x.seq <= t).map((x) => [x.seq, JSON.stringify(x)])) } };
+const compared = (through: number) => ({ afterSeq: Math.max(0, through - TAIL_CHECK), throughSeq: through });
+const viewOf = (r: JournalTailRead): JournalView => ({ tail: r.tail, lines: new Map(r.lines.map((l) => [l.seq, l.text])) });
+
+/** `dbSeq`: the database's last applied line (0: no lines are compared, only the tail is read). */
+async function journalOf(deps: ReconcileDeps, sessionId: string, dbSeq: number): Promise<Result<JournalView>> {
+  const r = await deps.host.journalTail(sessionId, deps.dataDir, compared(dbSeq));
+  if (!r.ok || r.value.tail.lastSeq >= dbSeq) return r.ok ? { ok: true, value: viewOf(r.value) } : r;
+  // The journal ends before the database (a divergence, rare): the lines compared are the journal's last ones.
+  const again = await deps.host.journalTail(sessionId, deps.dataDir, compared(r.value.tail.lastSeq));
+  return again.ok ? { ok: true, value: viewOf(again.value) } : again;
 }
 
 /**
@@ -137,7 +141,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
     report.unreachable++;
     return null;
   }
-  const journal = await journalOf(deps, s.id);
+  const journal = await journalOf(deps, s.id, s.lastAppliedSeq);
   if (!journal.ok) {
     if (journal.error.code === 'unreachable') {
       if (connected?.ok) connected.value.link.detach();
@@ -170,7 +174,7 @@ async function reconcileOne(deps: ReconcileDeps, s: SessionRecord, report: Recon
     if (action.stopHost && connected?.ok) {
       await connected.value.link.stop(2000);
       // What the host journaled until it stopped (its exit among it) is the file's now: project all of it.
-      const after = await journalOf(deps, s.id);
+      const after = await journalOf(deps, s.id, 0);
       job = { sessionId: s.id, throughSeq: after.ok ? after.value.tail.lastSeq : tail.lastSeq };
     } else if (connected?.ok) connected.value.link.detach();
     if (action.to === 'interrupted') {
@@ -215,7 +219,7 @@ async function unfinishedCatchUps(deps: ReconcileDeps, skip: ReadonlySet<string>
   for (const s of deps.sessions.listInStates(SETTLED_STATES)) {
     if (skip.has(s.id) || deps.service.isLive(s.id) || deps.catchUp.pending(s.id)) continue;
     // A remote journal is read over its link; one that cannot be reached now is looked at on a later start.
-    const journal = await journalOf(deps, s.id);
+    const journal = await journalOf(deps, s.id, 0);
     if (!journal.ok) continue;
     const tail = journal.value.tail;
     const interrupted = s.state === 'interrupted';
@@ -260,7 +264,7 @@ function realignWithJournal(deps: ReconcileDeps, s: SessionRecord, journal: Jour
   if (dbSeq === 0) return false;
   const common = Math.min(dbSeq, journalSeq);
   const from = Math.max(0, common - TAIL_CHECK);
-  const theirs = journal.lines(from, common);
+  const theirs = journal.lines;
   let realignFrom = dbSeq > journalSeq ? journalSeq + 1 : null;
   for (const mine of deps.events.list(s.id, from, TAIL_CHECK)) {
     if (mine.seq > common) break;

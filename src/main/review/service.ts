@@ -8,7 +8,7 @@ import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff
 import { runGit } from '../git/exec';
 import { abortRebase, mergeIntoBase, rebaseOnto, type MergeMode } from '../git/merge';
 import { openPullRequest, pushBranch } from '../git/push';
-import type { ProjectsRepository } from '../projects/repository';
+import type { ProjectRecord, ProjectsRepository } from '../projects/repository';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
@@ -47,6 +47,16 @@ async function revMessage(repoPath: string, commit: string): Promise<string> {
   return r.ok && r.value.code === 0 ? r.value.stdout.toString('utf8') : '';
 }
 
+/**
+ * Review runs git on this machine (src/main/git); a project on an SSH destination has its worktrees there (ADR 0018).
+ * Until review runs through the remote helper as worktrees do, it answers this instead of running local git on a
+ * path of another machine (which could name an unrelated folder here).
+ */
+export function notOnSsh(project: Pick<ProjectRecord, 'name' | 'host'>, where: string): Result<never> {
+  const dest = project.host.kind === 'ssh' ? project.host.destination.replace(/^ssh:\/\//, '') : 'another machine';
+  return fail('remote_project', `Not yet on SSH projects: reviewing changes (diff, commit, merge, pull request, archive) runs git on this machine, and project "${project.name}" lives on ${dest}. Review it there meanwhile: ssh ${dest}, then git -C ${where} diff.`);
+}
+
 /** A plain error result: git's own error shapes carry extra fields the contract does not declare. */
 const plain = <T>(r: { ok: false; error: AppError }): Result<T> => err({ code: r.error.code, message: r.error.message });
 
@@ -58,6 +68,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!w || w.state !== 'active') return fail('no_worktree', `Session ${sessionId} has no worktree any more, so there is nothing to review.`);
     const project = deps.projects.get(session.projectId);
     if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
+    if (project.host.kind === 'ssh') return notOnSsh(project, w.path);
     // The branch the worktree was made from (`session new --base`); the project's for worktrees made before that was recorded.
     return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
@@ -72,6 +83,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (w.state !== 'active') return fail('no_worktree', `Worktree ${w.name} was released, so there is nothing to review; its uncommitted work is under Preserved work.`);
     const project = deps.projects.get(w.projectId);
     if (!project) return fail('project_not_found', `The project of worktree ${w.name} was removed.`);
+    if (project.host.kind === 'ssh') return notOnSsh(project, w.path);
     return ok({ worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
 
@@ -101,6 +113,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const wt = session ? null : deps.worktrees.get(input.sessionId);
     const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
     if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
+    if (project.host.kind === 'ssh') return notOnSsh(project, project.path);
     const made = wt ?? (session?.worktreeId ? deps.worktrees.get(session.worktreeId) : null);
     const base = made?.baseBranch ?? project.baseBranch;
     const to = await revParse(project.path, input.preservedRef);
@@ -192,6 +205,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const session = deps.sessions.get(sessionId);
       const project = session ? deps.projects.get(session.projectId) : null;
       if (!session || !project) return t;
+      // On a destination: what is stored (merged, pushed, archived) answers; git there is not asked (notOnSsh).
+      if (project.host.kind === 'ssh') {
+        const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
+        return ok({ sessionId, branch: w?.branch ?? '', base: w?.baseBranch ?? project.baseBranch, facts: { ...deps.reviews.facts(sessionId), lastTurn: null } });
+      }
       const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
       const base = w?.baseBranch ?? project.baseBranch;
       const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base });
@@ -199,6 +217,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     },
 
     async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
+      const project = deps.projects.get(deps.sessions.get(input.sessionId)?.projectId ?? '');
+      if (project?.host.kind === 'ssh') return notOnSsh(project, project.path);
       const r = await archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
       const s = deps.sessions.get(input.sessionId);
       // A Changes view open on the session follows it too (its worktree is gone; its preserved work is named).

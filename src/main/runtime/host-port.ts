@@ -4,6 +4,7 @@ import { sessionDir } from '../host/paths';
 import type { HostInfo, HostLink, HostPort, LaunchOptions } from '../sessions/host-port';
 import { connectHost, type HostConnection } from './connection';
 import { appendHostRecord, readJournal, sessionJournalPath } from './journal';
+import { readJournalTailAndLines } from './journal-tail';
 import { launchHost, type LaunchHostOptions } from './launch';
 import { processLiveness, readHostFile } from '../host/liveness';
 import { stopOrphanHost } from './orphan';
@@ -50,12 +51,13 @@ export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 
 
     journalFile: (sessionId, dataDir) => sessionJournalPath(dataDir, sessionId),
 
-    async readJournal(sessionId, dataDir, fromSeq = 0) {
+    async readJournal(sessionId, dataDir, fromSeq = 0, throughSeq = Number.MAX_SAFE_INTEGER) {
       const r = readJournal(sessionJournalPath(dataDir, sessionId), fromSeq);
-      return ok({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
+      return ok({ records: r.records.filter((x) => x.seq <= throughSeq), diagnostics: r.diagnostics.map((d) => d.message) });
     },
 
     readAgentLog: async (sessionId, dataDir, maxBytes) => ok(readAgentLogTail(sessionDir(dataDir, sessionId), maxBytes)),
+    journalTail: async (sessionId, dataDir, check) => ok(readJournalTailAndLines(sessionJournalPath(dataDir, sessionId), check)),
 
     async appendMarker(sessionId, dataDir, msg) {
       const r = appendHostRecord(dataDir, sessionId, msg);

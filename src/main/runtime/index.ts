@@ -2,6 +2,7 @@
 export { connectHost, type CloseReason, type ConnectOptions, type HostConnection } from './connection';
 export { createHostPort } from './host-port';
 export { appendHostRecord, lastRecord, lastValidSeq, readJournal, sessionJournalPath, type JournalDiagnostic } from './journal';
+export { JournalCursor } from './journal-lines';
 export { defaultHostScript, launchHost, type LaunchHostOptions } from './launch';
 export { processLiveness, readHostFile, type HostIdentity, type Liveness } from '../host/liveness';
 export type { ExitMessage, HelloFrame, HostFile, JournalRecord } from '../host/protocol';

@@ -32,6 +32,33 @@ export interface AgentLogTail {
   truncated: boolean;
 }
 
+/** What recovery needs to know about a journal, read from its end (runtime/journal-tail.ts reads it, here or where the host runs). */
+export interface JournalTail {
+  /** The last valid record's seq; 0 for a missing or empty journal. */
+  lastSeq: number;
+  /** A prompt went out and neither its response, an exit, nor an interrupted marker came after it. */
+  turnOpen: boolean;
+  /** In that open turn, the agent asked for permission and no answer went back. */
+  pendingPermission: boolean;
+  /** The newest host run ended with this exit record (only recovery markers after it). */
+  exit: { code: number | null; signal: string | null } | null;
+  /**
+   * With `exit`: the agent died with a turn open (its run's newest prompt had
+   * no response before the exit). `turnOpen` counts the exit as the end of
+   * every turn, so without this a turn the database never saw start (main
+   * died before projecting the prompt) would pass for an idle session.
+   */
+  turnOpenAtExit: boolean;
+  /** An interrupted marker follows the newest agent or client record: recovery has already appended one. */
+  interruptedMarker: boolean;
+}
+
+/** A journal's tail and its lines (as written, unparsed) in the range asked for: what a reconcile reads of it. */
+export interface JournalTailRead {
+  tail: JournalTail;
+  lines: Array<{ seq: number; text: string }>;
+}
+
 /** What the domain asks a launch for: the host protocol's own field list (ADR 0013). */
 export type LaunchOptions = AgentLaunch;
 
@@ -54,8 +81,13 @@ export interface HostPort {
   liveness(sessionId: string, dataDir: string, host: HostInfo): Promise<HostLiveness>;
   /** The journal as a file on this machine (recovery reads it from its end, by bisection), or null when the host runs elsewhere. */
   journalFile(sessionId: string, dataDir: string): string | null;
-  /** The journal's records after `fromSeq`, read where the host runs, for a host that is gone; a torn last line comes back as a diagnostic. */
-  readJournal(sessionId: string, dataDir: string, fromSeq?: number): Promise<Result<{ records: JournalRecord[]; diagnostics: string[] }>>;
+  /** The journal's records in (fromSeq, throughSeq], read where the host runs, for a host that is gone; a torn last line comes back as a diagnostic. */
+  readJournal(sessionId: string, dataDir: string, fromSeq?: number, throughSeq?: number): Promise<Result<{ records: JournalRecord[]; diagnostics: string[] }>>;
+  /**
+   * The journal's tail facts and its lines in (afterSeq, throughSeq], read where the host runs from the end and by
+   * bisection: what a reconcile decides on, never the whole journal (a remote one would cross the network whole).
+   */
+  journalTail(sessionId: string, dataDir: string, check: { afterSeq: number; throughSeq: number }): Promise<Result<JournalTailRead>>;
   /** The newest lines of the agent's stderr whose text adds up to at most maxBytes, read where the host keeps them (whether it runs or not). */
   readAgentLog(sessionId: string, dataDir: string, maxBytes: number): Promise<Result<AgentLogTail>>;
   /** Appends a recovery marker (a host record) to the journal, under the host's lock, where it runs; returns its seq. */

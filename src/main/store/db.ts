@@ -68,10 +68,21 @@ export function migrate(db: Db, list: readonly Migration[] = migrations): void {
   const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of list) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
+    // The pragma is a no-op inside a transaction: it is switched around it (SQLite's table-rebuild procedure).
+    const fkWasOn = m.foreignKeysOff ? db.pragma('foreign_keys', { simple: true }) === 1 : false;
+    if (fkWasOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+          if (broken.length > 0) throw new Error(`Migration ${m.version} (${m.name}) would leave ${broken.length} row(s) of ${broken[0]?.table} pointing at no ${broken[0]?.parent}; nothing was changed.`);
+        }
+        record.run(m.version, m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (fkWasOn) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

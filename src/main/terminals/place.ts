@@ -52,7 +52,10 @@ export function resolvePlace(deps: PlaceDeps, q: { projectId?: string; worktreeI
   const project = deps.project(projectId);
   if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
   // The terminal host runs on this machine; a host on the SSH destination is not wired yet (ADR 0017's consequence).
-  if (project.host?.kind === 'ssh') return fail('remote_project', `Project "${project.name}" lives on ${project.host.destination}; terminals there are not supported yet. Open one with ssh ${project.host.destination} meanwhile.`);
+  if (project.host?.kind === 'ssh') {
+    const dest = project.host.destination.replace(/^ssh:\/\//, '');
+    return fail('remote_project', `Not yet on SSH projects: terminals run on this machine, and project "${project.name}" lives on ${dest}. Open one there meanwhile: ssh ${dest}, then cd ${root}.`);
+  }
   const cwd = q.cwd ? (isAbsolute(q.cwd) ? q.cwd : resolve(root, q.cwd)) : root;
   try {
     if (!statSync(cwd).isDirectory()) return fail('invalid_cwd', `${cwd} is not a folder; name a folder to open the terminal in.`);

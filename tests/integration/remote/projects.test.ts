@@ -61,6 +61,31 @@ describe('projects on an SSH destination', () => {
     expect(local.project.host).toEqual({ kind: 'local' });
   });
 
+  it('a local repository and one on the destination at the same path are two projects, each found again by its own location', async () => {
+    // The remote is this machine: one directory, reached as a local path and as devbox:<the same path>.
+    const repo = remoteRepo('both');
+    const local = await h.must('projects.add', { path: repo });
+    const remote = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${repo}` });
+    expect(local.existed).toBe(false);
+    expect(remote.existed).toBe(false);
+    expect(remote.project.id).not.toBe(local.project.id);
+    expect(local.project).toMatchObject({ path: repo, host: { kind: 'local' } });
+    expect(remote.project).toMatchObject({ path: repo, host: { kind: 'ssh', destination: HOST_ALIAS } });
+    expect(remote.project.prefix).not.toBe(local.project.prefix);
+
+    // Adding either again finds that one, not the other; inspect names the project at that location.
+    expect(await h.must('projects.add', { path: repo })).toMatchObject({ existed: true, project: { id: local.project.id } });
+    expect(await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${repo}` })).toMatchObject({ existed: true, project: { id: remote.project.id } });
+    expect(await h.must('projects.inspect', { path: repo })).toMatchObject({ existingProjectId: local.project.id });
+    expect(await h.must('projects.inspect', { path: `ssh://${HOST_ALIAS}${repo}` })).toMatchObject({ existingProjectId: remote.project.id });
+    const atPath = (await h.must('projects.list', {})).filter((p) => p.path === repo);
+    expect(atPath.map((p) => p.host.kind).sort()).toEqual(['local', 'ssh']);
+
+    // Removing one leaves the other.
+    await h.must('projects.remove', { id: local.project.id });
+    expect((await h.must('projects.list', {})).filter((p) => p.path === repo).map((p) => p.id)).toEqual([remote.project.id]);
+  });
+
   it('the list carries the live link state: Connected, Disconnected (host unreachable) with the reason, Connected again', async () => {
     const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('live')}` });
     expect(project.hostLink).toEqual({ state: 'connected', reason: null });

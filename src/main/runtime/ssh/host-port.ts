@@ -3,12 +3,13 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JournalRecord } from '../../../shared/journal';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { HostFile } from '../../host/protocol';
+import { isRecordObject, type HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
 import type { AgentLogTail, HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
 import { handshakeHost } from '../connection';
 import { identityOf, linkOf } from '../host-port';
 import type { RemoteInstall } from './bootstrap';
+import { REMOTE_HELPER_PROTOCOL, type TailAnswer } from './helper-protocol';
 import { shq, type SshLink } from './link';
 import type { RemoteLaunch } from './remote-launch';
 
@@ -19,12 +20,30 @@ export interface SshHostPortOptions {
   via?: 'streamlocal' | 'bridge';
   fsyncIntervalMs?: number;
   readyTimeoutMs?: number;
+  /** Each helper call's verb and the bytes its answer carried back: the figures of what crossed the link (tests, benchmarks). */
+  onHelperCall?: (call: HelperCall) => void;
+}
+
+/** One answered helper call: what it was and how much came back over the link. */
+export interface HelperCall {
+  destination: string;
+  verb: string;
+  bytes: number;
+  /** Journal records or lines it carried (journal, tail); 0 for the others. */
+  records: number;
 }
 
 /** The HostPort, plus what only a remote needs: liveness and a recovery marker asked of the remote helper. */
 export interface SshHostPort extends HostPort {
   probe(sessionId: string): Promise<Result<{ host: HostFile | null; liveness: Liveness }>>;
   appendHostRecord(sessionId: string, msg: Record<string, unknown>): Promise<Result<JournalRecord>>;
+}
+
+/** How many journal records or lines an answer carried: the positive count of what was read there. */
+function recordsIn(answer: unknown): number {
+  if (!isRecordObject(answer)) return 0;
+  const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+  return count(answer.records) + count(answer.lines);
 }
 
 function parseJson<T>(text: string): T | null {
@@ -50,6 +69,7 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     const r = await link.exec(helper(verb, ...args), input, timeoutMs);
     if (!r.ok) return r;
     const parsed = parseJson<T>(r.value.stdout.toString('utf8'));
+    if (o.onHelperCall) o.onHelperCall({ destination: dest, verb, bytes: r.value.stdout.length, records: recordsIn(parsed) });
     if (r.value.code !== 0 || parsed === null) {
       const said = r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`;
       return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}. Bootstrap the host again if its files were removed.`);
@@ -105,9 +125,10 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
 
     journalFile: () => null,
 
-    async readJournal(sessionId, _dataDir, fromSeq = 0) {
-      // Long enough for a journal of many MB over a slow link; the read itself streams from the host's file there.
-      const r = await call<{ records: JournalRecord[]; diagnostics: string[] }>('journal', [install.dataDir, sessionId, String(fromSeq)], null, 120_000);
+    async readJournal(sessionId, _dataDir, fromSeq = 0, throughSeq) {
+      // Long enough for a journal of many MB over a slow link; a bounded range is found there by bisection.
+      const range = throughSeq === undefined ? [String(fromSeq)] : [String(fromSeq), String(throughSeq)];
+      const r = await call<{ records: JournalRecord[]; diagnostics: string[] }>('journal', [install.dataDir, sessionId, ...range], null, 120_000);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       return ok(r.value);
     },
@@ -116,6 +137,15 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
       const r = await call<AgentLogTail>('agentlog', [install.dataDir, sessionId, String(maxBytes)], null, 30_000);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The agent log of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       return ok(r.value);
+    },
+
+    async journalTail(sessionId, _dataDir, check) {
+      const r = await call<TailAnswer>('tail', [install.dataDir, sessionId, String(check.afterSeq), String(check.throughSeq)], null, 60_000);
+      if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
+      if (r.value.v !== REMOTE_HELPER_PROTOCOL) {
+        return fail('protocol_mismatch', `Baton's helper on ${dest} speaks protocol ${String(r.value.v)}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. Remove ${install.bundleDir} there and Baton installs its own again on the next use.`);
+      }
+      return ok({ tail: r.value.tail, lines: r.value.lines });
     },
 
     async appendMarker(sessionId, _dataDir, msg) {

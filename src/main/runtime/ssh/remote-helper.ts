@@ -3,15 +3,18 @@
  *
  *   node remote.js launch                       stdin: RemoteLaunch JSON     → Result<HostFile>
  *   node remote.js probe   <dataDir> <session>                               → { host, liveness }
- *   node remote.js journal <dataDir> <session> [fromSeq]                     → { records, diagnostics }
+ *   node remote.js journal <dataDir> <session> [fromSeq] [throughSeq]        → { records, diagnostics }
+ *   node remote.js tail    <dataDir> <session> <afterSeq> <throughSeq>       → TailAnswer (helper-protocol.ts)
  *   node remote.js append  <dataDir> <session>  stdin: a host record's msg  → Result<JournalRecord>
  *   node remote.js agentlog <dataDir> <session> [maxBytes]                   → { lines, truncated } (the agent's stderr)
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
  *
  * It is main's local runtime adapter (launch, liveness, journal), run where the host runs: one
- * implementation of each, never a remote copy. One JSON document on stdout per call.
+ * implementation of each, never a remote copy. One JSON document on stdout per call. Journals are read from
+ * their end and by bisection here, so only what main is behind on crosses the network.
  */
+import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +24,9 @@ import { AGENT_LOG_KEEP_BYTES, readAgentLogTail } from '../../host/agent-log';
 import { sessionDir } from '../../host/paths';
 import { isRecordObject } from '../../host/protocol';
 import { appendHostRecord, readJournal, sessionJournalPath } from '../journal';
+import { readJournalRange } from '../journal-lines';
+import { readJournalTailAndLines } from '../journal-tail';
+import { REMOTE_HELPER_PROTOCOL, type TailAnswer } from './helper-protocol';
 import { launchHost } from '../launch';
 import { stopOrphanHost } from '../orphan';
 import { privateUmask } from '../../lib/umask';
@@ -39,7 +45,7 @@ const print = (v: unknown): void => void process.stdout.write(`${JSON.stringify(
 async function main(argv: string[]): Promise<number> {
   // Journals and host files hold the agent's words: private to this user, as on the desk (ADR 0011); the agent keeps the user's umask.
   privateUmask();
-  const [verb, a, b, c] = argv;
+  const [verb, a, b, c, d] = argv;
   switch (verb) {
     case 'launch': {
       const o = parseRemoteLaunch(JSON.parse(await readStdin()) as unknown);
@@ -62,8 +68,28 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'journal': {
       if (!a || !b) return usage();
-      const r = readJournal(sessionJournalPath(a, b), Number(c ?? 0) || 0);
-      print({ records: r.records, diagnostics: r.diagnostics.map((d) => d.message) });
+      const from = Number(c ?? 0) || 0;
+      // Bounded (catch-up): found by bisection, only the range read. Unbounded: the whole scan, with its diagnostics.
+      if (d !== undefined) {
+        print({ records: readJournalRange(sessionJournalPath(a, b), from, Number(d)), diagnostics: [] });
+        return 0;
+      }
+      const r = readJournal(sessionJournalPath(a, b), from);
+      print({ records: r.records, diagnostics: r.diagnostics.map((x) => x.message) });
+      return 0;
+    }
+    case 'tail': {
+      if (!a || !b || c === undefined || d === undefined) return usage();
+      const path = sessionJournalPath(a, b);
+      const read = readJournalTailAndLines(path, { afterSeq: Number(c) || 0, throughSeq: Number(d) || 0 });
+      let journalBytes = 0;
+      try {
+        journalBytes = statSync(path).size;
+      } catch {
+        // No journal yet: an empty tail, zero bytes.
+      }
+      const answer: TailAnswer = { v: REMOTE_HELPER_PROTOCOL, ...read, journalBytes };
+      print(answer);
       return 0;
     }
     case 'agentlog': {
@@ -111,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree\n');
+  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> [fromSeq] [throughSeq] | tail <dataDir> <session> <afterSeq> <throughSeq> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree\n');
   return 2;
 }
 

@@ -5,14 +5,20 @@ import type { HostPort } from '../../sessions/host-port';
 import { defaultHostScript } from '../launch';
 import { bootstrapRemote, checkRemote, type RemoteInstall } from './bootstrap';
 import { readHostBundle, type HostBundle } from './bundle';
-import { createSshHostPort, type SshHostPort } from './host-port';
+import { createSshHostPort, type SshHostPort, type SshHostPortOptions } from './host-port';
 import type { SshHosts } from './hosts';
 
 /** Where a session's host runs: decided by its project, looked up afresh on every call. */
 export type HostPlace = { kind: 'local' } | { kind: 'ssh'; destination: string };
 
-/** How long a use of a link that is being dialled waits for it (it is never longer than this, whatever the host). */
-const DIAL_WAIT_MS = 2000;
+/**
+ * How long a use of a link that is being dialled waits for it (it is never longer than this, whatever the host).
+ * Half a second, so that a restart with a link that is black-holed rather than refused (a dead network path:
+ * ssh waits out its ConnectTimeout) still shows Disconnected within 1 s, with room for the reconcile around it
+ * on a busy machine; a slower handshake that then succeeds reconciles those sessions again when the link turns
+ * connected, and they are reattached (a brief Disconnected on a slow link, never a wrong Interrupted).
+ */
+const DIAL_WAIT_MS = 500;
 
 export interface RoutingHostPortOptions {
   local: HostPort;
@@ -23,6 +29,8 @@ export interface RoutingHostPortOptions {
   appVersion: string;
   /** The built host bundle's folder (out/main); by default the one the local host script is in. */
   bundleDir?: string;
+  /** Each remote helper call's figures (SshHostPortOptions.onHelperCall). */
+  onHelperCall?: SshHostPortOptions['onHelperCall'];
 }
 
 export interface RoutingHostPort extends HostPort {
@@ -55,7 +63,9 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
     // Disconnected for the time of its handshake. Bounded: an unreachable one answers fast or is left to reconnect.
     const s = link.state;
     if (!connectFirst && (s.state === 'connecting' || (s.state === 'disconnected' && s.retryInMs === null && s.reason !== 'closed'))) await link.connect(DIAL_WAIT_MS);
-    if (link.state.state !== 'connected') return fail('unreachable', `${destination} is unreachable (${link.state.state === 'disconnected' ? link.state.reason : 'connecting'}); Baton reconnects by itself.`);
+    const now = link.state;
+    if (now.state === 'disconnected') return fail('unreachable', `${destination} is unreachable (${now.reason}); Baton reconnects by itself.`);
+    if (now.state === 'connecting') return fail('unreachable', `${destination} has not answered yet (still connecting after ${DIAL_WAIT_MS / 1000} s); Baton keeps trying and reattaches when it does.`);
     let p = installs.get(destination);
     if (!p) {
       p = (async () => {
@@ -63,7 +73,7 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
         if (!b.ok) return b;
         const r = await bootstrapRemote(link, b.value, []);
         if (!r.ok) return fail(r.error.code, r.error.message);
-        return ok({ install: r.value, port: createSshHostPort({ link, install: r.value }) });
+        return ok({ install: r.value, port: createSshHostPort({ link, install: r.value, ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) }) });
       })();
       installs.set(destination, p);
       void p.then((r) => {
@@ -111,11 +121,18 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       return place(sessionId).kind === 'local' ? o.local.journalFile(sessionId, dataDir) : null;
     },
 
-    async readJournal(sessionId, dataDir, fromSeq) {
+    async readJournal(sessionId, dataDir, fromSeq, throughSeq) {
       const where = place(sessionId);
-      if (where.kind === 'local') return o.local.readJournal(sessionId, dataDir, fromSeq);
+      if (where.kind === 'local') return o.local.readJournal(sessionId, dataDir, fromSeq, throughSeq);
       const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.readJournal(sessionId, dataDir, fromSeq) : r;
+      return r.ok ? r.value.port.readJournal(sessionId, dataDir, fromSeq, throughSeq) : r;
+    },
+
+    async journalTail(sessionId, dataDir, check) {
+      const where = place(sessionId);
+      if (where.kind === 'local') return o.local.journalTail(sessionId, dataDir, check);
+      const r = await remote(where.destination, false);
+      return r.ok ? r.value.port.journalTail(sessionId, dataDir, check) : r;
     },
 
     async readAgentLog(sessionId, dataDir, maxBytes) {

@@ -3,4 +3,9 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * Rebuilds a table others reference (create, copy, drop, rename): run with foreign keys off, since a DROP
+   * would otherwise cascade into the rows that point at it, and every foreign key checked before the commit.
+   */
+  readonly foreignKeysOff?: true;
 }

@@ -276,3 +276,16 @@ export class JournalCursor {
     }
   }
 }
+
+/**
+ * Records in (afterSeq, throughSeq], found by bisection rather than read from the top: what catch-up of a remote
+ * journal asks for. A torn tail or a bad line on the way is skipped as the cursor skips it, not reported.
+ */
+export function readJournalRange(path: string, afterSeq: number, throughSeq = Number.MAX_SAFE_INTEGER): JournalRecord[] {
+  const cursor = JournalCursor.open(path, afterSeq, throughSeq);
+  try {
+    return cursor.next(Number.MAX_SAFE_INTEGER);
+  } finally {
+    cursor.close();
+  }
+}

@@ -1,29 +1,12 @@
+/** A journal's tail facts (what recovery decides on) and a range of its lines, read from its end and by bisection, never whole; run on the desk and, by remote.js, where a remote host runs. */
 import { closeSync } from 'node:fs';
-import { asRpc, idKey, isObject, isRequest, isResponse, type JournalRecord } from '../../shared/journal';
+import { asRpc, idKey, isObject, isRequest, isResponse } from '../../shared/jsonrpc';
 import type { JournalLine } from '../host/journal';
 import { openForReading, parseRecordLine } from '../host/journal-read';
+import type { JournalTail, JournalTailRead } from '../sessions/host-port';
 import { JournalCursor, lineHead, linesBackward } from './journal-lines';
 
-/** What recovery needs to know about a journal, read from its end. */
-export interface JournalTail {
-  /** The last valid record's seq; 0 for a missing or empty journal. */
-  lastSeq: number;
-  /** A prompt went out and neither its response, an exit, nor an interrupted marker came after it. */
-  turnOpen: boolean;
-  /** In that open turn, the agent asked for permission and no answer went back. */
-  pendingPermission: boolean;
-  /** The newest host run ended with this exit record (only recovery markers after it). */
-  exit: { code: number | null; signal: string | null } | null;
-  /**
-   * With `exit`: the agent died with a turn open (its run's newest prompt had
-   * no response before the exit). `turnOpen` counts the exit as the end of
-   * every turn, so without this a turn the database never saw start (main
-   * died before projecting the prompt) would pass for an idle session.
-   */
-  turnOpenAtExit: boolean;
-  /** An interrupted marker follows the newest agent or client record: recovery has already appended one. */
-  interruptedMarker: boolean;
-}
+export type { JournalTail };
 
 const QUOTED_ID = Buffer.from('"id"');
 
@@ -53,14 +36,6 @@ export function readJournalTail(path: string): JournalTail {
 }
 
 const emptyTail = (): JournalTail => ({ lastSeq: 0, turnOpen: false, pendingPermission: false, exit: null, turnOpenAtExit: false, interruptedMarker: false });
-
-/** The same reading of a journal held as records (a remote host's, read through the port), newest last. */
-export function journalTailOf(records: readonly JournalRecord[]): JournalTail {
-  function* backward(): Generator<Buffer> {
-    for (let i = records.length - 1; i >= 0; i--) yield Buffer.from(JSON.stringify(records[i]));
-  }
-  return tailOfLines(backward());
-}
 
 /** The tail's facts from the journal's lines, newest first, read only as far as they must be. */
 function tailOfLines(lines: Iterable<Buffer>): JournalTail {
@@ -128,6 +103,11 @@ function tailOfLines(lines: Iterable<Buffer>): JournalTail {
     else if (r.dir === 'in' && isRequest(m) && m.method === 'session/request_permission' && !answered.has(idKey(m.id))) permissionAsked = true;
   }
   return tail;
+}
+
+/** The tail's facts and the lines in (afterSeq, throughSeq]: everything a reconcile reads of one journal, in one go. */
+export function readJournalTailAndLines(path: string, check: { afterSeq: number; throughSeq: number }): JournalTailRead {
+  return { tail: readJournalTail(path), lines: readJournalLines(path, check.afterSeq, check.throughSeq) };
 }
 
 /** Lines with afterSeq < seq ≤ throughSeq, unparsed, found by bisection rather than by reading from the top. */

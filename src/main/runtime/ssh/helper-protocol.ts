@@ -1,0 +1,17 @@
+/** The remote helper's (remote.js) answer shapes that carry a version, shared by main and the helper so the two cannot drift apart. */
+import type { JournalTailRead } from '../../sessions/host-port';
+
+/**
+ * Bumped when a helper verb's answer changes shape or a verb is added that main relies on. 2: `tail` (a journal's
+ * tail facts and a range of its lines) and `journal` with an upper bound. The bundle's folder is named by its
+ * hash, so main normally runs the helper it shipped; the number catches a helper from another build all the same,
+ * as the host's hello does for the socket protocol.
+ */
+export const REMOTE_HELPER_PROTOCOL = 2;
+
+/** `remote.js tail <dataDir> <session> <afterSeq> <throughSeq>`. */
+export interface TailAnswer extends JournalTailRead {
+  v: number;
+  /** Bytes of the journal file there: what a whole read would have carried, for the figures. */
+  journalBytes: number;
+}
