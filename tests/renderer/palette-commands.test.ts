@@ -15,6 +15,7 @@ const project = (id: string, name: string): ProjectSummary => ({
   orchestratorAgent: 'custom',
   orchestratorLaunch: null,
   sessionCounts: { active: 0, total: 0 },
+  notificationsMuted: false,
 });
 const session = (state: SessionState, over: Partial<SessionSummary> = {}): SessionSummary => ({
   id: 's1',
