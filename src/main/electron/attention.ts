@@ -1,12 +1,8 @@
 /** The desktop app's calls back: the dock/taskbar badge counts the inbox, and a native notification for each new item. */
 import { app, BrowserWindow, Notification } from 'electron';
-import { z } from 'zod';
 import type { EventHub } from '../api/events';
-import type { Router } from '../api/router';
 import type { Contract } from '../../shared/contracts';
 import type { InboxItem } from '../../shared/contracts/inbox';
-import { ProjectSummary } from '../../shared/contracts/projects';
-import { mutedProjects } from '../../shared/inbox';
 import { desktopNotifications, focusSteps, notificationOptions } from './notify-decide';
 
 export interface AttentionDeps {
@@ -67,15 +63,4 @@ export function followInbox(hub: EventHub<Contract>, deps: AttentionDeps): () =>
     if (!before) return;
     void notify(before, items).catch((e: unknown) => console.error('[baton] a desktop notification failed:', e));
   });
-}
-
-/** The muted projects, read through the router as any client reads them; when the list cannot be read, none is muted (a call back too many beats a silent one). */
-export async function mutedProjectsVia<Ctx>(router: Router<Ctx>, ctx: Ctx): Promise<ReadonlySet<string>> {
-  const r = await router.call('projects.list', {}, ctx);
-  const list = r.ok ? z.array(ProjectSummary).safeParse(r.value) : null;
-  if (!list?.success) {
-    console.error(`[baton] the projects could not be read for notifications: ${r.ok ? 'an unexpected shape' : r.error.message}`);
-    return new Set();
-  }
-  return mutedProjects(list.data);
 }

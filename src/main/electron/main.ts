@@ -9,7 +9,8 @@ import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { startAppControl } from '../control';
 import { NOTIFICATION_DEFAULTS } from '../../shared/contracts/app';
-import { followInbox, mutedProjectsVia } from './attention';
+import { followInbox } from './attention';
+import { mutedProjectsVia } from './notify-decide';
 import { APP_ENTRY, APP_SCHEME, appResponseHeaders, externalLinkPrompt, externalUrl, isAppUrl, navigationDecision, permissionAllowed, resolveAppPath } from './policy';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,9 @@
-/** The desktop notifications' decisions, as pure functions (no electron import): which items, how they sound, what a click does to the window. */
+/** The desktop notifications' decisions, as pure functions (no electron import): which items, how they sound, what a click does to the window; and the one read they need. */
+import { z } from 'zod';
+import type { Router } from '../api/router';
 import type { InboxItem } from '../../shared/contracts/inbox';
-import { newItems, notificationText } from '../../shared/inbox';
+import { ProjectSummary } from '../../shared/contracts/projects';
+import { mutedProjects, newItems, notificationText } from '../../shared/inbox';
 
 export interface NotifyMoment {
   /** The inbox last seen; null before the first one (what was there at start is not news). */
@@ -38,4 +41,15 @@ export type FocusStep = 'create' | 'restore' | 'show' | 'focus';
 export function focusSteps(w: { exists: boolean; minimized: boolean; visible: boolean }): FocusStep[] {
   if (!w.exists) return ['create', 'focus'];
   return [...(w.minimized ? (['restore'] as const) : []), ...(w.visible ? [] : (['show'] as const)), 'focus'];
+}
+
+/** The muted projects, read through the router as any client reads them; when the list cannot be read, none is muted (a call back too many beats a silent one). */
+export async function mutedProjectsVia<Ctx>(router: Router<Ctx>, ctx: Ctx): Promise<ReadonlySet<string>> {
+  const r = await router.call('projects.list', {}, ctx);
+  const list = r.ok ? z.array(ProjectSummary).safeParse(r.value) : null;
+  if (!list?.success) {
+    console.error(`[baton] the projects could not be read for notifications: ${r.ok ? 'an unexpected shape' : r.error.message}`);
+    return new Set();
+  }
+  return mutedProjects(list.data);
 }
