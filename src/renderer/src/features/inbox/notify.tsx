@@ -46,7 +46,7 @@ export function InboxNotifier() {
 }
 
 /** Asks for the browser's permission once (a click, as browsers want), then is an on/off setting. */
-export function NotificationsToggle() {
+export function NotificationsToggle({ label = 'Notifications' }: { label?: string }) {
   const mode = useBaton((s) => s.status?.mode ?? null);
   const [, rerender] = useState(0);
   if (mode !== 'browser' || !supported()) return null;
@@ -69,7 +69,7 @@ export function NotificationsToggle() {
           rerender((n) => n + 1);
         }}
       />{' '}
-      Notifications
+      {label}
     </label>
   );
 }

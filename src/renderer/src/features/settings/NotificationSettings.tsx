@@ -38,7 +38,7 @@ export function NotificationSettings() {
           </span>
         </span>
       </label>
-      {mode === 'browser' && <NotificationsToggle />}
+      {mode === 'browser' && <NotificationsToggle label="Show notifications in this browser" />}
       <span className="field-help">To silence one project, mute it in that project’s Settings tab; its sessions still count in the inbox.</span>
       {error && (
         <span className="field-help field-error" role="alert">
