@@ -69,8 +69,16 @@ describe('a project’s mute', () => {
     const loud = await reviewSession(h, { script: ASKS, title: 'Loud worker' });
     const quiet = await reviewSession(h, { script: ASKS, title: 'Quiet worker' });
     await h.must('projects.update', { id: quiet.project.id, patch: { notificationsMuted: true } });
-    await h.must('sessions.prompt', { id: loud.session.id, text: 'ask first', idempotencyKey: 'notify-loud-1' });
-    await h.must('sessions.prompt', { id: quiet.session.id, text: 'ask first', idempotencyKey: 'notify-quiet-1' });
+    // Idle may be seen before the first prompt's turn has begun: the prompt is sent again (same key) until the agent takes it.
+    for (const { session } of [loud, quiet]) {
+      const sent = await waitUntil(
+        () => h.call('sessions.prompt', { id: session.id, text: 'ask first', idempotencyKey: `notify-${session.id}` }),
+        (r) => r.ok || r.error.code !== 'session_not_ready',
+        30_000,
+        'the agent to take the prompt',
+      );
+      expect(sent.ok).toBe(true);
+    }
     const inbox = await waitUntil(() => h.must('inbox.list', {}), (v) => v.items.filter((i) => i.reason === 'permission').length === 2, 60_000, 'both requests in the inbox');
     // Both count: the inbox (its count, the title, the badge) is the same muted or not.
     expect(inbox.items.map((i) => i.title).sort()).toEqual(['Loud worker', 'Quiet worker']);
