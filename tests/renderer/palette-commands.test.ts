@@ -68,6 +68,13 @@ describe('the palette commands', () => {
     expect(noWorktree['session-changes']?.disabled).toBe('It has no worktree to review.');
   });
 
+  it('mutes or unmutes the open project’s notifications, by what it is now', () => {
+    expect(byId(ctx())['project-mute']).toMatchObject({ label: 'Mute this project’s notifications', disabled: null });
+    const muted = { ...project('p1', 'web'), notificationsMuted: true };
+    expect(byId(ctx({ project: muted }))['project-mute']?.label).toBe('Unmute this project’s notifications');
+    expect(byId(ctx({ project: null }))['project-mute']?.disabled).toBe('Add or open a project first.');
+  });
+
   it('replace is offered only where there is an orchestrator to replace, and asks first', () => {
     expect(byId(ctx({ hasOrchestrator: false }))['replace-orchestrator']?.disabled).toContain('no orchestrator to replace');
     expect(byId(ctx())['replace-orchestrator']).toMatchObject({ disabled: null, confirm: expect.stringContaining('Replace the orchestrator?') as string });
