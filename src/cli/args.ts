@@ -4,6 +4,7 @@ import type { DiffScope } from '../shared/contracts/review';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
 import { HARNESS_IDS, type HarnessId } from '../shared/harness';
 import type { Result } from '../shared/result';
+import { parseNotifications, type NotificationsCommand } from './notifications';
 
 export type Command =
   | { kind: 'help' }
@@ -36,7 +37,8 @@ export type Command =
   | { kind: 'answer'; session: string; option: string; request?: string }
   | { kind: 'session_show'; session: string }
   | { kind: 'session_log'; session: string }
-  | { kind: 'policy'; target: string; policy: ApprovalPolicy | 'inherit' };
+  | { kind: 'policy'; target: string; policy: ApprovalPolicy | 'inherit' }
+  | NotificationsCommand;
 
 export interface Invocation {
   command: Command;
@@ -293,6 +295,8 @@ function commandOf(words: readonly string[]): Result<Command> {
       if (!oneOf(choices, p)) return usage(`The policy must be one of ${choices.join(', ')}; got "${p}".`);
       return extra.length ? usage(`Too many arguments for \`policy\`: ${extra.join(' ')}`) : { ok: true, value: { kind: 'policy', target: second, policy: p } };
     }
+    case 'notifications':
+      return parseNotifications(words.slice(1));
     case 'project':
     case 'projects': {
       if (second !== 'add') return usage(second === undefined ? '`project` needs a subcommand: add.' : `Unknown project subcommand "${second}"; use add.`);

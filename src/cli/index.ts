@@ -13,6 +13,7 @@ import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, session
 import { terminalKill, terminalList, terminalOpen, terminalSend } from './terminals';
 import { commentAdd, commentList, commentRemove, commentSend } from './comments';
 import { sessionRestart, taskStart } from './starts';
+import { notifications } from './notifications';
 
 export interface Io {
   stdout(text: string): void;
@@ -132,5 +133,9 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return sessionLog(ctx, c);
     case 'policy':
       return policy(ctx, c);
+    case 'notifications_show':
+    case 'notifications_mute':
+    case 'notifications_sound':
+      return notifications(ctx, c);
   }
 }

@@ -26,6 +26,9 @@ Commands:
   policy <project|session> ask|edits|all|inherit
                                       what Baton approves by itself: nothing, file edits, or everything;
                                       inherit: a session follows its project's
+  notifications                       whether a sound plays with notifications, and which projects are muted
+  notifications mute|unmute <project> a muted project raises no notification (its sessions still count in the inbox)
+  notifications sound on|off          play a short sound with each notification
   diff <session> [--stat] [--uncommitted|--since-turn]
                                       the session's changes against its base (committed and not)
   diff --worktree <worktree> [--stat] [--uncommitted]

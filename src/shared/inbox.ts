@@ -114,14 +114,27 @@ export function inbox(facts: readonly InboxFacts[]): InboxItem[] {
 /** An item is new to the person when its session, reason and start were not in the inbox before. */
 const itemKey = (i: InboxItem): string => `${i.sessionId}|${i.reason}|${i.since}|${i.request?.requestKey ?? ''}`;
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
- * The items to notify about: new since `before`, and not about the session on
- * screen (the person is looking at it already). Review items are included: a
- * finished turn is worth a call back.
+ * The items to notify about: new since `before`, not about the session on
+ * screen (the person is looking at it already), and not of a muted project
+ * (muting silences the call back only: the item stays in the inbox and its
+ * count). Review items are included: a finished turn is worth a call back.
  */
-export function newItems(before: readonly InboxItem[], after: readonly InboxItem[], onScreenSessionId: string | null): InboxItem[] {
+export function newItems(
+  before: readonly InboxItem[],
+  after: readonly InboxItem[],
+  onScreenSessionId: string | null,
+  mutedProjectIds: ReadonlySet<string> = NONE,
+): InboxItem[] {
   const seen = new Set(before.map(itemKey));
-  return after.filter((i) => !seen.has(itemKey(i)) && i.sessionId !== onScreenSessionId);
+  return after.filter((i) => !seen.has(itemKey(i)) && i.sessionId !== onScreenSessionId && !mutedProjectIds.has(i.projectId));
+}
+
+/** The projects whose notifications are muted, from the project list every client holds. */
+export function mutedProjects(projects: readonly { id: string; notificationsMuted: boolean }[]): ReadonlySet<string> {
+  return new Set(projects.filter((p) => p.notificationsMuted).map((p) => p.id));
 }
 
 const REASON_TITLE: Record<InboxItem['reason'], string> = {

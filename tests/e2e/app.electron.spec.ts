@@ -64,3 +64,30 @@ test('the desktop window opens with a locked-down renderer and the empty states'
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('the desktop settings offer the notification sound as the system’s, saved by main', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'baton-electron-'));
+  const app = await electron.launch({
+    args: [join(root, 'out/main/index.js')],
+    env: { ...process.env, BATON_HOME: home },
+  });
+  try {
+    const win = await app.firstWindow();
+    await expect(win.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+    await win.getByRole('button', { name: 'Settings', exact: true }).click();
+    const group = win.getByTestId('notification-settings');
+    // The desktop app notifies from main: no browser permission switch, and the sound is the system's.
+    await expect(group).toContainText('The system’s notification sound');
+    await expect(group.getByText('Show notifications in this browser')).toHaveCount(0);
+    const sound = group.getByRole('checkbox', { name: /Play a sound with notifications/ });
+    await expect(sound).not.toBeChecked();
+    await sound.check();
+    await expect(sound).toBeEnabled();
+    await expect(sound).toBeChecked();
+    // The window's notifications are native (main's `silent` follows this): the page itself may not raise any.
+    expect(await win.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).not.toBe('granted');
+  } finally {
+    await app.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

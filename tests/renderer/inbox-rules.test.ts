@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../src/shared/contracts/inbox';
-import { moveSelection, newItems, notificationText, titleWithCount } from '../../src/renderer/src/features/inbox/rules';
+import { moveSelection, mutedProjects, newItems, notificationText, titleWithCount } from '../../src/renderer/src/features/inbox/rules';
 
 const item = (sessionId: string, reason: InboxItem['reason'], since = '2026-12-06T10:00:00.000Z'): InboxItem => ({
   sessionId,
@@ -29,6 +29,20 @@ describe('the inbox in the page', () => {
     expect(newItems([a], [again], null)).toEqual([again]);
     expect(newItems([a], [item('a', 'review')], null)).toHaveLength(1);
     expect(newItems([], [a, item('b', 'failed')], 'a').map((i) => i.sessionId)).toEqual(['b']);
+  });
+
+  it('leaves muted projects out of notifications, not out of the inbox', () => {
+    const mine = item('a', 'permission');
+    const other = { ...item('b', 'failed'), projectId: 'q' };
+    const muted = mutedProjects([
+      { id: 'p', notificationsMuted: true },
+      { id: 'q', notificationsMuted: false },
+    ]);
+    expect([...muted]).toEqual(['p']);
+    expect(newItems([], [mine, other], null, muted)).toEqual([other]);
+    expect(newItems([], [mine, other], null, mutedProjects([]))).toEqual([mine, other]);
+    // Unmuted again: an item that arrived while muted is not raised afterwards (it is no longer new).
+    expect(newItems([mine, other], [mine, other], null)).toEqual([]);
   });
 
   it('says who and why, then what', () => {

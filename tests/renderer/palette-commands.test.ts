@@ -15,6 +15,7 @@ const project = (id: string, name: string): ProjectSummary => ({
   orchestratorAgent: 'custom',
   orchestratorLaunch: null,
   sessionCounts: { active: 0, total: 0 },
+  notificationsMuted: false,
 });
 const session = (state: SessionState, over: Partial<SessionSummary> = {}): SessionSummary => ({
   id: 's1',
@@ -65,6 +66,13 @@ describe('the palette commands', () => {
 
     const noWorktree = byId(ctx({ session: session('idle', { worktreePath: null }) }));
     expect(noWorktree['session-changes']?.disabled).toBe('It has no worktree to review.');
+  });
+
+  it('mutes or unmutes the open project’s notifications, by what it is now', () => {
+    expect(byId(ctx())['project-mute']).toMatchObject({ label: 'Mute this project’s notifications', disabled: null });
+    const muted = { ...project('p1', 'web'), notificationsMuted: true };
+    expect(byId(ctx({ project: muted }))['project-mute']?.label).toBe('Unmute this project’s notifications');
+    expect(byId(ctx({ project: null }))['project-mute']?.disabled).toBe('Add or open a project first.');
   });
 
   it('replace is offered only where there is an orchestrator to replace, and asks first', () => {

@@ -8,7 +8,9 @@ import { takeDataDir } from '../app/instance';
 import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { startAppControl } from '../control';
+import { NOTIFICATION_DEFAULTS } from '../../shared/contracts/app';
 import { followInbox } from './attention';
+import { mutedProjectsVia } from './notify-decide';
 import { APP_ENTRY, APP_SCHEME, appResponseHeaders, externalLinkPrompt, externalUrl, isAppUrl, navigationDecision, permissionAllowed, resolveAppPath } from './policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,7 +126,14 @@ if (!taken) {
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
     serveRenderer();
     registerIpcAdapter({ ipcMain, router: core.router, hub: core.hub, ctx: { via: 'ipc' }, isTrustedUrl });
-    followInbox(core.hub);
+    followInbox(core.hub, {
+      mutedProjects: () => mutedProjectsVia(core.router, { via: 'ipc' }),
+      sound: () => core.settings().notificationSound ?? NOTIFICATION_DEFAULTS.notificationSound,
+      createWindow: () => {
+        const win = createWindow();
+        return new Promise((res) => win.once('ready-to-show', () => res(win)));
+      },
+    });
     void core.recover().catch((e: unknown) => console.error('[baton] reconcile failed:', e));
     createWindow();
     app.on('activate', () => {

@@ -21,6 +21,8 @@ export interface ProjectRecord {
   copyFiles: CopyFile[];
   /** What Baton answers by itself for this project's sessions (a session's own policy wins). */
   approvalPolicy: ApprovalPolicy;
+  /** Its sessions raise no notification; the inbox still counts them. */
+  notificationsMuted: boolean;
 }
 
 /** The custom command a session of `role` runs: the orchestrator's own when it has one. */
@@ -49,10 +51,11 @@ interface ProjectRow {
   host_kind: string;
   host_destination: string | null;
   approval_policy: ApprovalPolicy;
+  notifications_muted: number;
 }
 
 const COLUMNS =
-  'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, orchestrator_custom_command, setup_commands, copy_files, host_kind, host_destination, approval_policy';
+  'id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, orchestrator_custom_command, setup_commands, copy_files, host_kind, host_destination, approval_policy, notifications_muted';
 
 /** The CHECK of migration 013 makes a destination present exactly when the kind is ssh. */
 const hostOf = (r: Pick<ProjectRow, 'host_kind' | 'host_destination'>): ProjectHost =>
@@ -72,6 +75,7 @@ const toRecord = (r: ProjectRow): ProjectRecord => ({
   setupCommands: JSON.parse(r.setup_commands) as string[],
   copyFiles: JSON.parse(r.copy_files) as CopyFile[],
   approvalPolicy: r.approval_policy,
+  notificationsMuted: r.notifications_muted === 1,
 });
 
 /** The only module that writes `projects` and `project_env`. */
@@ -101,6 +105,7 @@ export function createProjectsRepository(db: Db) {
         // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
         orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, customCommandFor(toRecord(r), 'orchestrator')),
         sessionCounts: { active: r.active, total: r.total },
+        notificationsMuted: r.notifications_muted === 1,
       }));
     },
     get(id: string): ProjectRecord | null {
@@ -123,7 +128,7 @@ export function createProjectsRepository(db: Db) {
     insert(p: ProjectRecord): void {
       const t = now();
       db.prepare(
-        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO projects (${COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         p.id,
         p.name,
@@ -139,6 +144,7 @@ export function createProjectsRepository(db: Db) {
         p.host.kind,
         p.host.kind === 'ssh' ? p.host.destination : null,
         p.approvalPolicy,
+        p.notificationsMuted ? 1 : 0,
         t,
         t,
       );
@@ -146,7 +152,7 @@ export function createProjectsRepository(db: Db) {
     update(p: ProjectRecord): void {
       db.prepare(
         `UPDATE projects SET name = ?, prefix = ?, base_branch = ?, orchestrator_agent = ?, worker_agent = ?, custom_command = ?,
-           orchestrator_custom_command = ?, setup_commands = ?, copy_files = ?, approval_policy = ?, updated_at = ? WHERE id = ?`,
+           orchestrator_custom_command = ?, setup_commands = ?, copy_files = ?, approval_policy = ?, notifications_muted = ?, updated_at = ? WHERE id = ?`,
       ).run(
         p.name,
         p.prefix,
@@ -158,6 +164,7 @@ export function createProjectsRepository(db: Db) {
         JSON.stringify(p.setupCommands),
         JSON.stringify(p.copyFiles),
         p.approvalPolicy,
+        p.notificationsMuted ? 1 : 0,
         now(),
         p.id,
       );

@@ -81,6 +81,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       setupCommands: p.setupCommands,
       copyFiles: p.copyFiles,
       approvalPolicy: p.approvalPolicy,
+      notificationsMuted: p.notificationsMuted,
     });
   }
 
@@ -104,6 +105,7 @@ export function createProjectsService(deps: ProjectsServiceDeps) {
       setupCommands: [],
       copyFiles: [],
       approvalPolicy: 'ask',
+      notificationsMuted: false,
     };
     repo.insert(record);
     deps.onChanged(record.id);

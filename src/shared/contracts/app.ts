@@ -26,11 +26,19 @@ export const AppSettings = z.object({
   hibernateAfterSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
   /** Orchestrators hibernate too (off by default: one is usually waiting on its workers). */
   hibernateOrchestrators: z.boolean().optional(),
+  /**
+   * A short sound with each notification (absent = off): a synthesized tone in
+   * browser mode, the system's notification sound in the desktop app.
+   */
+  notificationSound: z.boolean().optional(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
 /** What the hibernation settings are when none was saved. */
 export const HIBERNATE_DEFAULTS = { hibernateAfterSeconds: 300, hibernateOrchestrators: false } as const;
+
+/** Notifications are silent unless the person asks for a sound. */
+export const NOTIFICATION_DEFAULTS = { notificationSound: false } as const;
 
 export const ReconcileReport = z.object({
   at: z.string(),

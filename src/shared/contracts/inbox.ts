@@ -33,5 +33,10 @@ export const inboxContract = domain({
      * The payload is the whole inbox; after a reconnect, resync with `inbox.list`.
      */
     changed: event(InboxView),
+    /**
+     * A desktop notification was clicked: the window shows that session. Sent only by the desktop shell
+     * (in browser mode the page handles its own notification's click); nothing to resync after a reconnect.
+     */
+    openRequested: event(z.object({ projectId: z.string(), sessionId: z.string() })),
   },
 });

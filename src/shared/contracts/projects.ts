@@ -68,6 +68,8 @@ export const ProjectSummary = z.object({
    */
   orchestratorLaunch: z.string().nullable(),
   sessionCounts: z.object({ active: z.number().int(), total: z.number().int() }),
+  /** Its sessions raise no notification (they still count in the inbox). */
+  notificationsMuted: z.boolean(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
@@ -91,6 +93,7 @@ export const ProjectSettings = z.object({
   setupCommands: z.array(z.string()),
   copyFiles: z.array(CopyFile),
   approvalPolicy: z.enum(APPROVAL_POLICIES),
+  notificationsMuted: z.boolean(),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
@@ -115,6 +118,8 @@ export const ProjectPatch = z
     copyFiles: z.array(CopyFile).max(50),
     /** Ask, Auto-approve edits, or Auto-approve everything; requests waiting now that the new policy covers are answered at once. */
     approvalPolicy: z.enum(APPROVAL_POLICIES),
+    /** Mute: the project's sessions raise no notification; the inbox, its count and the badge still include them. */
+    notificationsMuted: z.boolean(),
   })
   .partial()
   .strict();

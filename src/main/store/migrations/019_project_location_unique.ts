@@ -30,13 +30,14 @@ export const m019: Migration = {
       approval_policy             TEXT NOT NULL DEFAULT 'ask' CHECK (approval_policy IN ('ask', 'edits', 'all')),
       host_kind                   TEXT NOT NULL DEFAULT 'local' CHECK (host_kind IN ('local', 'ssh')),
       host_destination            TEXT CHECK ((host_kind = 'ssh') = (host_destination IS NOT NULL)),
-      orchestrator_custom_command TEXT NOT NULL DEFAULT ''
+      orchestrator_custom_command TEXT NOT NULL DEFAULT '',
+      notifications_muted         INTEGER NOT NULL DEFAULT 0 CHECK (notifications_muted IN (0, 1))
     ) STRICT;
 
     INSERT INTO projects_019 (id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands,
-        copy_files, created_at, updated_at, approval_policy, host_kind, host_destination, orchestrator_custom_command)
+        copy_files, created_at, updated_at, approval_policy, host_kind, host_destination, orchestrator_custom_command, notifications_muted)
       SELECT id, name, path, prefix, base_branch, orchestrator_agent, worker_agent, custom_command, setup_commands,
-        copy_files, created_at, updated_at, approval_policy, host_kind, host_destination, orchestrator_custom_command
+        copy_files, created_at, updated_at, approval_policy, host_kind, host_destination, orchestrator_custom_command, notifications_muted
       FROM projects;
 
     DROP TABLE projects;

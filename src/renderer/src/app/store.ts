@@ -109,6 +109,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       (view) => s().receiveInbox(view),
       () => void s().loadInbox(),
     ),
+    subscribe('inbox.openRequested', ({ projectId, sessionId }) => s().showSession(projectId, sessionId)),
     subscribe('sessions.changed', ({ sessionId, projectId }) => changed.add(sessionId, projectId)),
     subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {

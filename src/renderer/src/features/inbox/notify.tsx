@@ -1,8 +1,10 @@
-/** The inbox's calls back: the window title's count, and browser notifications (asked once, a setting) for new items. */
+/** The inbox's calls back: the window title's count, and browser notifications (asked once, a setting; muted projects left out; an optional chime) for new items. */
 import { useEffect, useState } from 'react';
+import { NOTIFICATION_DEFAULTS } from '../../../../shared/contracts/app';
 import { useBaton, useServices } from '../../app/react';
 import { selectInboxCount } from './inbox';
-import { newItems, notificationText, titleWithCount } from './rules';
+import { mutedProjects, newItems, notificationText, titleWithCount } from './rules';
+import { playChime } from './sound';
 
 /** The person's choice, kept like the place: a preference of this browser, not Baton's state. */
 const SETTING_KEY = 'baton.notifications';
@@ -26,7 +28,10 @@ export function InboxNotifier() {
     return store.subscribe((next, prev) => {
       if (next.inbox === prev.inbox || !prev.inboxLoaded || !enabled()) return;
       const onScreen = document.visibilityState === 'visible' && next.projectTab === 'board' ? next.openSessionId : null;
-      for (const item of newItems(prev.inbox, next.inbox, onScreen)) {
+      const fresh = newItems(prev.inbox, next.inbox, onScreen, mutedProjects(next.projects));
+      // One chime for a burst, however many items it brought.
+      if (fresh.length > 0 && (next.status?.settings.notificationSound ?? NOTIFICATION_DEFAULTS.notificationSound)) playChime();
+      for (const item of fresh) {
         const { title, body } = notificationText(item);
         const n = new Notification(title, { body, tag: `baton:${item.sessionId}` });
         n.onclick = () => {
@@ -41,7 +46,7 @@ export function InboxNotifier() {
 }
 
 /** Asks for the browser's permission once (a click, as browsers want), then is an on/off setting. */
-export function NotificationsToggle() {
+export function NotificationsToggle({ label = 'Notifications' }: { label?: string }) {
   const mode = useBaton((s) => s.status?.mode ?? null);
   const [, rerender] = useState(0);
   if (mode !== 'browser' || !supported()) return null;
@@ -64,7 +69,7 @@ export function NotificationsToggle() {
           rerender((n) => n + 1);
         }}
       />{' '}
-      Notifications
+      {label}
     </label>
   );
 }

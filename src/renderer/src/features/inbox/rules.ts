@@ -2,7 +2,7 @@
 import type { InboxItem } from '../../../../shared/contracts/inbox';
 
 // Shared with the desktop shell's notifications (src/main/electron), so both call back for the same items.
-export { newItems, notificationText } from '../../../../shared/inbox';
+export { mutedProjects, newItems, notificationText } from '../../../../shared/inbox';
 
 /** "(2) Baton" while something needs the person, "Baton" otherwise. */
 export function titleWithCount(count: number, base = 'Baton'): string {

@@ -90,6 +90,12 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
         tab('board');
         if (project) await replaceOrchestrator(project.id);
         return;
+      case 'project-mute': {
+        if (!project) return;
+        const r = await api.projects.update({ id: project.id, patch: { notificationsMuted: !project.notificationsMuted } });
+        if (!r.ok) return setError(`Could not change the project’s notifications: ${r.error.message} Check Baton is running, then try again.`);
+        return close();
+      }
     }
     if (id.startsWith('project:')) {
       close();

@@ -30,6 +30,7 @@ export type PaletteActionId =
   | 'tab-settings'
   | 'add-task'
   | 'replace-orchestrator'
+  | 'project-mute'
   | 'session-open'
   | 'session-prompt'
   | 'session-cancel'
@@ -102,6 +103,13 @@ export function paletteCommands(ctx: PaletteContext): PaletteCommand[] {
     label: 'Replace orchestrator…',
     disabled: noProject ?? (ctx.hasOrchestrator ? null : 'The project has no orchestrator to replace: start one from the board.'),
     confirm: 'Replace the orchestrator? The current one is stopped, its work preserved, and a new one started on the same branch.',
+  });
+  out.push({
+    id: 'project-mute',
+    group: 'Project',
+    label: ctx.project?.notificationsMuted ? 'Unmute this project’s notifications' : 'Mute this project’s notifications',
+    disabled: noProject,
+    keywords: ['notifications', 'silence', 'quiet'],
   });
   const tabs: [PaletteActionId, string, string][] = [
     ['tab-board', 'Board', 'G B'],

@@ -4,6 +4,7 @@ import { HIBERNATE_DEFAULTS, type AppSettings, type QuitBehavior } from '../../.
 import { selectQuitBehavior } from '../../app/status';
 import { useBaton } from '../../app/react';
 import { AgentsOnMachine } from './AgentsOnMachine';
+import { NotificationSettings } from './NotificationSettings';
 import { Dialog, DialogActions } from '../../ui/Dialog';
 import { minutesText, parseMinutes } from './hibernate-setting';
 
@@ -123,6 +124,7 @@ export function AppSettingsDialog(props: { open: boolean; onClose: () => void })
             </label>
           </fieldset>
         )}
+        <NotificationSettings />
         <span className="field-help" role="status" data-testid="settings-save-state" data-state={save.state}>
           {save.state === 'saving' && 'Saving…'}
           {save.state === 'saved' && <span className="ok-text">Saved</span>}

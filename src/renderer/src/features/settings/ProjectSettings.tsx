@@ -5,6 +5,7 @@ import { APPROVAL_POLICIES, APPROVAL_POLICY_LABEL } from '../../../../shared/app
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';
 import { useBaton, useServices } from '../../app/react';
 import { EnvEditor } from './EnvEditor';
+import { ProjectNotifications } from './ProjectNotifications';
 
 type Draft = Required<Pick<ProjectPatch, 'name' | 'prefix' | 'baseBranch' | 'orchestratorAgent' | 'workerAgent' | 'customCommand' | 'orchestratorCustomCommand' | 'approvalPolicy'>> & {
   setupCommands: string;
@@ -229,6 +230,8 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       </div>
 
       <EnvEditor projectId={projectId} initial={settings.env} />
+
+      <ProjectNotifications projectId={projectId} />
 
       <section className="card card-danger">
         <h3>Remove project</h3>
