@@ -1,3 +1,4 @@
+/** The CLI's argument parsing: argv into one typed command, or a usage error. */
 import { parseArgs } from 'node:util';
 import { APPROVAL_POLICIES, type ApprovalPolicy } from '../shared/approval';
 import type { DiffScope } from '../shared/contracts/review';

@@ -1,3 +1,4 @@
+/** CLI verbs for attention: `baton inbox`, `baton answer`, `baton session show`, `baton policy`. */
 import type { InboxItem } from '../shared/contracts/inbox';
 import type { PendingRequest, SessionSummary } from '../shared/contracts/sessions';
 import { APPROVAL_POLICY_LABEL, type ApprovalPolicy } from '../shared/approval';

@@ -1,3 +1,4 @@
+/** CLI verbs for review comments: `baton comment …`. */
 import { fail, ok, type Result } from '../shared/result';
 import { printJson, type CommandContext } from './commands';
 import { clean, short, table } from './format';

@@ -1,3 +1,4 @@
+/** The board's groups (Needs you, Working, Ready for review, Idle, Done) and its filter: pure functions of session facts. */
 import type { InboxReason } from './inbox';
 import type { SessionState } from './session-state';
 import { sessionView } from './session-view';

@@ -1,3 +1,4 @@
+/** The inbox's rules: which session facts need a person, and why; pure, shared by main, the page and the desktop shell. */
 import type { SessionState } from './session-state';
 import { sessionView } from './session-view';
 

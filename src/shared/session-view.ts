@@ -1,3 +1,4 @@
+/** The session as people see it (status, label, affordances): derived from stored facts by one pure function. */
 import type { SessionState } from './session-state';
 
 /**

@@ -1,3 +1,4 @@
+/** The composition root: every domain wired to the store, the hosts and the event hub, without any transport. */
 import type { HandlersOf } from '../../shared/contract';
 import { HIBERNATE_DEFAULTS, type AppSettings, type AppStatus, type ReconcileReport } from '../../shared/contracts/app';
 import { contract, type Contract } from '../../shared/contracts';

@@ -1,3 +1,4 @@
+/** The inbox's procedures over the contract. */
 import type { HandlersOf } from '../../shared/contract';
 import type { Contract } from '../../shared/contracts';
 import { ok } from '../../shared/result';

@@ -1,3 +1,4 @@
+/** The inbox across all projects: what needs a person, derived from session facts, recomputed once per burst of changes. */
 import type { InboxView } from '../../shared/contracts/inbox';
 import type { PendingRequest, SessionSummary } from '../../shared/contracts/sessions';
 import { inbox, type InboxFacts } from '../../shared/inbox';

@@ -1,3 +1,4 @@
+/** The one writer of `review_comments`. */
 import { randomUUID } from 'node:crypto';
 import type { ReviewCommentView } from '../../shared/contracts/review';
 import type { ReviewCommentDraft } from '../../shared/review-comments';

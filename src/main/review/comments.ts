@@ -1,3 +1,4 @@
+/** Review comments to the agent: kept until sent, sent as one prompt with file:line context, queued while it works. */
 import { randomUUID } from 'node:crypto';
 import type { ReviewCommentView, SendCommentsView } from '../../shared/contracts/review';
 import { err, fail, ok, type Result } from '../../shared/result';

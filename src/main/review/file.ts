@@ -1,3 +1,4 @@
+/** A file's two sides in a diff (before and after), read from git and the worktree, capped in size. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileContents } from '../../shared/contracts/review';

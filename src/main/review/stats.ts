@@ -1,3 +1,4 @@
+/** The board's +/− per worker: git read once per turn end or review action, cached, never on a timer. */
 import { createLimiter } from '../lib/limiter';
 import type { ReviewStat } from '../../shared/contracts/review';
 import type { Result } from '../../shared/result';

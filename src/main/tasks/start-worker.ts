@@ -1,3 +1,4 @@
+/** Starting a worker for a claimed run: the one path spawn_worker and a person's "Start a worker" share. */
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import type { RunView } from '../../shared/contracts/tasks';
 import { fail, ok, type Result } from '../../shared/result';

@@ -1,3 +1,4 @@
+/** The inbox domain's contract: its view, procedures and events. */
 import { z } from 'zod';
 import { domain, event, procedure } from '../contract';
 import { INBOX_ACTIONS, INBOX_REASONS } from '../inbox';

@@ -1,3 +1,4 @@
+/** The terminals domain's contract: terminals, their procedures and output events. */
 import { z } from 'zod';
 import { visibleText } from '../hidden-chars';
 import { domain, event, procedure } from '../contract';
