@@ -293,7 +293,6 @@ export function createCore(opts: CoreOptions): Core {
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   // A domain callback, not a hub listener: the rule holds whether or not any UI is connected.
-  // Wakes, the review's turn-end snapshot and the cards' change counts all follow session facts.
   onSessionChanged = (sessionId) => {
     tasks.onSessionChanged(sessionId);
     // The turn-end snapshot, the card's counts, and review comments queued while the agent worked.
