@@ -62,7 +62,7 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
     manager: async (destination, repoPath) => {
       const at = await installedOn(destination);
       if (!at.ok) return err(gitError('git_failed', 'transient', at.error.message));
-      return remoteWorktreeManager(at.value.link, at.value.install, { repoPath, worktreeRoot: `${at.value.install.root}/worktrees` });
+      return remoteWorktreeManager(at.value.link, at.value.install, { repoPath, worktreeRoot: `${at.value.install.root}/worktrees`, onInstallGone: () => host.forgetInstall(destination) });
     },
     setup: async (destination, req) => {
       const at = await installedOn(destination);

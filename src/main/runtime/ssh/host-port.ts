@@ -22,6 +22,13 @@ export interface SshHostPortOptions {
   readyTimeoutMs?: number;
   /** Each helper call's verb and the bytes its answer carried back: the figures of what crossed the link (tests, benchmarks). */
   onHelperCall?: (call: HelperCall) => void;
+  /** Baton's files on the destination are gone (removed by someone): the next use installs them again. */
+  onInstallGone?: () => void;
+}
+
+/** A helper that could not even start (node or remote.js missing there): exit 127 or node's own "Cannot find module". */
+export function installGone(code: number | null, stderr: string): boolean {
+  return code === 127 || /Cannot find module|No such file or directory/.test(stderr);
 }
 
 /** One answered helper call: what it was and how much came back over the link. */
@@ -72,7 +79,11 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     if (o.onHelperCall) o.onHelperCall({ destination: dest, verb, bytes: r.value.stdout.length, records: recordsIn(parsed) });
     if (r.value.code !== 0 || parsed === null) {
       const said = r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`;
-      return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}. Bootstrap the host again if its files were removed.`);
+      if (installGone(r.value.code, r.value.stderr)) {
+        o.onInstallGone?.();
+        return fail('remote_failed', `Baton's files on ${dest} are gone (${verb}: ${said}); Baton installs them again on the next try.`);
+      }
+      return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}.`);
     }
     return ok(parsed);
   }

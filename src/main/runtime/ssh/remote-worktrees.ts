@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { gitError, type GitError } from '../../git/errors';
 import type { WorktreeManager } from '../../git/worktrees';
 import type { RemoteInstall } from './bootstrap';
+import { installGone } from './host-port';
 import { shq, type SshLink } from './link';
 
 /** The manager's methods a remote call may name; the helper refuses any other. */
@@ -22,7 +23,11 @@ export interface RemoteWorktreeRequest {
 }
 
 /** Opens the manager on the remote (checking the repository there) and returns a local proxy to it. */
-export async function remoteWorktreeManager(link: SshLink, install: RemoteInstall, opts: { repoPath: string; worktreeRoot: string }): Promise<Result<WorktreeManager, GitError>> {
+export async function remoteWorktreeManager(
+  link: SshLink,
+  install: RemoteInstall,
+  opts: { repoPath: string; worktreeRoot: string; onInstallGone?: () => void },
+): Promise<Result<WorktreeManager, GitError>> {
   const dest = link.target.destination;
   const command = [install.node, `${install.bundleDir}/remote.js`, 'worktree'].map(shq).join(' ');
 
@@ -39,7 +44,11 @@ export async function remoteWorktreeManager(link: SshLink, install: RemoteInstal
     }
     if (r.value.code !== 0 || !parsed) {
       const said = r.value.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.value.code}`;
-      return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} failed (worktree ${method}): ${said}. Bootstrap the host again if its files were removed.`));
+      if (installGone(r.value.code, r.value.stderr)) {
+        opts.onInstallGone?.();
+        return err(gitError('git_failed', 'transient', `Baton's files on ${dest} are gone (worktree ${method}: ${said}); Baton installs them again on the next try.`));
+      }
+      return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} failed (worktree ${method}): ${said}.`));
     }
     return parsed;
   }

@@ -36,6 +36,8 @@ export interface RoutingHostPortOptions {
 export interface RoutingHostPort extends HostPort {
   /** Baton installed on a destination (checked and copied on first use), for git and setup run there. */
   installFor(destination: string): Promise<Result<RemoteInstall>>;
+  /** Baton's files there are gone: the next use bootstraps the destination again. */
+  forgetInstall(destination: string): void;
 }
 
 export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPort {
@@ -73,14 +75,24 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
         if (!b.ok) return b;
         const r = await bootstrapRemote(link, b.value, []);
         if (!r.ok) return fail(r.error.code, r.error.message);
-        return ok({ install: r.value, port: createSshHostPort({ link, install: r.value, ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) }) });
+        const onInstallGone = () => forget(destination, p);
+        return ok({ install: r.value, port: createSshHostPort({ link, install: r.value, onInstallGone, ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) }) });
       })();
       installs.set(destination, p);
-      void p.then((r) => {
-        if (!r.ok && installs.get(destination) === p) installs.delete(destination);
+      const made = p;
+      void made.then((r) => {
+        if (!r.ok) forget(destination, made);
       });
     }
     return p;
+  }
+
+  /** Drops a destination's install (a failed bootstrap, or files removed there), unless a newer one took its place. */
+  function forget(destination: string, which?: Promise<unknown>): void {
+    if (which === undefined || installs.get(destination) === which) {
+      installs.delete(destination);
+      for (const k of [...checked]) if (k.startsWith(`${destination}\0`)) checked.delete(k);
+    }
   }
 
   const place = (sessionId: string): HostPlace => o.placeOf(sessionId);
@@ -153,5 +165,6 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       const r = await remote(destination, true);
       return r.ok ? ok(r.value.install) : r;
     },
+    forgetInstall: (destination) => forget(destination),
   };
 }

@@ -1,0 +1,51 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHostPort } from '../../../src/main/runtime';
+import { createSshHosts } from '../../../src/main/runtime/ssh/hosts';
+import { createRoutingHostPort } from '../../../src/main/runtime/ssh/routing';
+import { ensureHostBuilt, root } from '../host/helpers';
+import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+
+let sshd: Sshd;
+const dataDir = mkdtempSync(join(tmpdir(), 'baton-reinstall-'));
+beforeAll(async () => {
+  ensureHostBuilt();
+  sshd = await startSshd();
+}, 180_000);
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("Baton's files removed from a destination", () => {
+  it('a helper call says they are gone, and the next use installs them again', { timeout: 120_000 }, async () => {
+    const hosts = createSshHosts({ dataDir, configFile: sshd.configPath });
+    const port = createRoutingHostPort({
+      local: createHostPort(),
+      hosts,
+      appVersion: '0.0.0-reinstall',
+      bundleDir: join(root, 'out/main'),
+      placeOf: () => ({ kind: 'ssh', destination: HOST_ALIAS }),
+    });
+    try {
+      const first = await port.installFor(HOST_ALIAS);
+      if (!first.ok) throw new Error(first.error.message);
+      expect(existsSync(join(first.value.bundleDir, 'remote.js'))).toBe(true);
+
+      // Someone cleans the remote home.
+      rmSync(first.value.bundleDir, { recursive: true, force: true });
+      const read = await port.readJournal('no-such-session', dataDir);
+      expect(read).toMatchObject({ ok: false, error: { code: 'remote_failed' } });
+      if (!read.ok) expect(read.error.message).toMatch(/are gone .*installs them again on the next try/);
+
+      const again = await port.installFor(HOST_ALIAS);
+      if (!again.ok) throw new Error(again.error.message);
+      expect(existsSync(join(again.value.bundleDir, 'remote.js'))).toBe(true);
+      expect(await port.readJournal('no-such-session', dataDir)).toMatchObject({ ok: true });
+    } finally {
+      await hosts.close();
+    }
+  });
+});
