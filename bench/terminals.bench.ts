@@ -54,11 +54,14 @@ async function rawPty(): Promise<{ echoP50: number; echoP99: number; throughputM
     lat.push(performance.now() - t0);
   }
   pty.write('\u0015');
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   text = '';
   pty.write(`head -c ${BYTES} /dev/zero | tr '\\0' a; echo; echo raw-$((40+2))\r`);
   await w.until(() => text.includes('raw-42'));
   const throughputMs = performance.now() - t0;
+  const c1 = process.cpuUsage(c0);
+  console.log(`bench-detail: raw reader CPU ${((c1.user + c1.system) / 1000).toFixed(0)} ms`);
   pty.kill();
   return { echoP50: pct(lat, 0.5), echoP99: pct(lat, 0.99), throughputMs };
 }

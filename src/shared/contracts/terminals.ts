@@ -88,7 +88,10 @@ export const terminalsContract = domain({
   },
   events: {
     changed: event(z.object({ terminalId: z.string(), projectId: z.string(), worktreeId: z.string().nullable() })),
-    /** Output chunks, batched per terminal; after a reconnect, resync from `scrollback` (its `end`). */
-    output: event(TerminalOutput),
+    /**
+     * Output chunks, batched per terminal, sent only to clients subscribed with the terminal's id as topic;
+     * after a reconnect, resync from `scrollback` (its `end`).
+     */
+    output: event(TerminalOutput, { topic: (o) => o.terminalId }),
   },
 });

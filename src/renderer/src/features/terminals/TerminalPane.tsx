@@ -38,12 +38,16 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
       if (part) term.write(part);
       shown = Math.max(shown, o.end);
     };
-    // Subscribed before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
-    const off = createSubscribe(transport)('terminals.output', (o) => {
-      if (o.terminalId !== id) return;
-      if (shown < 0) early.push(o);
-      else show(o);
-    });
+    // Subscribed (to this terminal only) before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
+    const off = createSubscribe(transport)(
+      'terminals.output',
+      (o) => {
+        if (shown < 0) early.push(o);
+        else show(o);
+      },
+      undefined,
+      id,
+    );
     const resync = (): void => {
       void api.terminals.scrollback({ id }).then((r) => {
         if (!r.ok) return setError(r.error.message);
