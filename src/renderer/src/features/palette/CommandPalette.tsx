@@ -1,6 +1,6 @@
 /** The command palette (Ctrl/Cmd+K): every action by name, with its shortcut, and why it cannot run when it cannot. */
 import { Command } from 'cmdk';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TerminalView } from '../../../../shared/contracts/terminals';
 import { newestActiveOrchestrator } from '../../../../shared/orchestrator';
 import { useBaton, useServices } from '../../app/react';
@@ -62,11 +62,18 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
     setConfirming(null);
     setError(null);
     setOpen(true);
-    if (projectId) {
-      void store.loadTerminals(projectId);
-      void api.terminals.runCommand({ projectId }).then((r) => setRunCommand({ projectId, command: r.ok ? r.value.command : null }));
-    }
   };
+  // While open, the project's terminals and run command are read (again on each opening, and when the project changes).
+  const { loadTerminals } = store;
+  useEffect(() => {
+    if (!open || !projectId) return;
+    let live = true;
+    void loadTerminals(projectId);
+    void api.terminals.runCommand({ projectId }).then((r) => live && setRunCommand({ projectId, command: r.ok ? r.value.command : null }));
+    return () => {
+      live = false;
+    };
+  }, [open, projectId, api, loadTerminals]);
   const close = () => setOpen(false);
 
   const tab = (t: 'board' | 'tasks' | 'worktrees' | 'settings') => (t === 'board' ? store.showBoard() : store.setProjectTab(t));

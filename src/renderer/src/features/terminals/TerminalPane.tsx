@@ -31,6 +31,8 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     term.loadAddon(new WebLinksAddon((_e, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
     search.current = finder;
     term.open(el);
+    // The palette's key (Ctrl/Cmd+K) belongs to the app, as VS Code keeps its palette from the shell: xterm lets it bubble.
+    term.attachCustomKeyEventHandler((e) => !((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k'));
     let shown = -1;
     const early: TerminalOutput[] = [];
     const show = (o: TerminalOutput): void => {
