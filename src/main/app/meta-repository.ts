@@ -28,6 +28,8 @@ export function createMetaRepository(db: Db) {
       if (after.success && after.data !== undefined) out.hibernateAfterSeconds = after.data;
       const orch = AppSettings.shape.hibernateOrchestrators.safeParse(parsed.hibernateOrchestrators);
       if (orch.success && orch.data !== undefined) out.hibernateOrchestrators = orch.data;
+      const editor = AppSettings.shape.editor.safeParse(parsed.editor);
+      if (editor.success && editor.data) out.editor = editor.data;
       return out;
     } catch {
       return DEFAULT_SETTINGS;

@@ -75,6 +75,11 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
         </button>
         <span className="statusbar-spacer" />
         {openers.length > 0 && (
+          <button className="btn btn-sm" disabled={busy} title="Opens this checkout in the editor chosen in Settings" onClick={() => void act(api.terminals.openIn(where), () => void load(place.projectId))}>
+            Open in editor
+          </button>
+        )}
+        {openers.length > 0 && (
           <select
             className="input input-narrow"
             aria-label="Open in"
