@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { APPROVAL_POLICIES, type ApprovalPolicy } from '../shared/approval';
 import type { DiffScope } from '../shared/contracts/review';
+import { OPEN_APPS, type OpenApp } from '../shared/contracts/terminals';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/contracts/tasks';
 import { HARNESS_IDS, type HarnessId } from '../shared/harness';
 import type { Result } from '../shared/result';
@@ -30,6 +31,8 @@ export type Command =
   | { kind: 'terminal_list'; project?: string }
   | { kind: 'terminal_send'; id: string; text: string; raw: boolean }
   | { kind: 'terminal_kill'; id: string }
+  | { kind: 'terminal_run'; project: string }
+  | { kind: 'open'; target: string; editor?: OpenApp }
   | { kind: 'comment_add'; session: string; at: string; message: string; old: boolean }
   | { kind: 'comment_list'; session: string }
   | { kind: 'comment_remove'; session: string; id: string }
@@ -85,6 +88,7 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
         old: { type: 'boolean' },
         worktree: { type: 'string' },
         request: { type: 'string' },
+        editor: { type: 'string' },
       },
     });
   } catch (e) {
@@ -100,6 +104,11 @@ export function parseInvocation(argv: readonly string[]): Result<Invocation> {
   const c = command.value;
   if ((values.body !== undefined || values.priority !== undefined) && c.kind !== 'task_add') return usage('--body and --priority belong to `task add`.');
   if (values.status !== undefined && c.kind !== 'task_list') return usage('--status belongs to `task list`.');
+  if (values.editor !== undefined) {
+    if (c.kind !== 'open') return usage('--editor belongs to `open`.');
+    if (!oneOf(OPEN_APPS, values.editor)) return usage(`--editor must be one of ${OPEN_APPS.join(', ')}; got "${values.editor}".`);
+    c.editor = values.editor;
+  }
   if (values.request !== undefined) {
     if (c.kind !== 'answer') return usage('--request belongs to `answer`.');
     c.request = values.request;
@@ -235,8 +244,11 @@ function terminalCommand(sub: string | undefined, rest: readonly string[]): Resu
     case 'kill':
       if (a === undefined || b !== undefined) return usage('Usage: baton terminal kill <terminal>');
       return { ok: true, value: { kind: 'terminal_kill', id: a } };
+    case 'run':
+      if (a === undefined || b !== undefined) return usage('Usage: baton terminal run <project>');
+      return { ok: true, value: { kind: 'terminal_run', project: a } };
     default:
-      return usage(sub === undefined ? '`terminal` needs a subcommand: open, list, send or kill.' : `Unknown terminal subcommand "${sub}"; use open, list, send or kill.`);
+      return usage(sub === undefined ? '`terminal` needs a subcommand: open, run, list, send or kill.' : `Unknown terminal subcommand "${sub}"; use open, run, list, send or kill.`);
   }
 }
 
@@ -331,6 +343,9 @@ function commandOf(words: readonly string[]): Result<Command> {
       const extra = atMost(1, 'session list');
       return extra ? usage(extra) : { ok: true, value: { kind: 'session_list', ...(rest[0] !== undefined ? { project: rest[0] } : {}) } };
     }
+    case 'open':
+      if (second === undefined || rest.length) return usage('Usage: baton open <session|worktree|project> [--editor vscode|cursor|editor|files]');
+      return { ok: true, value: { kind: 'open', target: second } };
     case 'terminal':
     case 'terminals':
       return terminalCommand(second, rest);

@@ -10,7 +10,7 @@ import { openBackend } from './backend';
 import { sessionList, status, taskAdd, taskList, type CommandContext } from './commands';
 import { orchestratorReplace, orchestratorRetry } from './orchestrator';
 import { archive, commit, diff, merge, pr, projectAdd, resolveConflicts, sessionNew } from './review';
-import { terminalKill, terminalList, terminalOpen, terminalSend } from './terminals';
+import { openInEditor, terminalKill, terminalList, terminalOpen, terminalRun, terminalSend } from './terminals';
 import { commentAdd, commentList, commentRemove, commentSend } from './comments';
 import { sessionRestart, taskStart } from './starts';
 import { notifications } from './notifications';
@@ -111,6 +111,10 @@ function dispatch(ctx: CommandContext, c: Exclude<Command, { kind: 'help' }>): P
       return terminalSend(ctx, c);
     case 'terminal_kill':
       return terminalKill(ctx, c);
+    case 'terminal_run':
+      return terminalRun(ctx, c);
+    case 'open':
+      return openInEditor(ctx, c);
     case 'comment_add':
       return commentAdd(ctx, c);
     case 'comment_list':

@@ -28,7 +28,7 @@ export async function session(ctx: CommandContext, query: string, archived: 'hid
 }
 
 /** `--worktree <w>`: a live worktree of any project by id (or the start of it), name or branch; more than one match is an error. */
-async function worktreeId(ctx: CommandContext, query: string): Promise<Result<string>> {
+export async function worktreeId(ctx: CommandContext, query: string): Promise<Result<string>> {
   const projects = await ctx.call('projects.list', {});
   if (!projects.ok) return projects;
   const all: WorktreeView[] = [];

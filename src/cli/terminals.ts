@@ -1,9 +1,9 @@
-/** `baton terminal …`: open, list, send to and kill terminals, over the same contract as the app. */
-import type { TerminalView } from '../shared/contracts/terminals';
+/** `baton terminal …` (open, run, list, send to and kill terminals) and `baton open`, over the same contract as the app. */
+import type { OpenApp, TerminalView } from '../shared/contracts/terminals';
 import { fail, ok, type Result } from '../shared/result';
 import { printJson, resolveProject, type CommandContext } from './commands';
 import { clean, short, table } from './format';
-import { session } from './review';
+import { session, worktreeId } from './review';
 
 /** `<terminal>`: an id or the start of one; more than one match is an error that lists them. */
 async function terminal(ctx: CommandContext, query: string): Promise<Result<TerminalView>> {
@@ -76,5 +76,37 @@ export async function terminalKill(ctx: CommandContext, c: { id: string }): Prom
   if (!r.ok) return r;
   if (ctx.json) printJson(ctx, r.value);
   else ctx.out(clean(`Terminal ${short(r.value.id)} "${r.value.title}": ${stateText(r.value)}`));
+  return ok(undefined);
+}
+
+/** `terminal run <project>`: the project's run command in a terminal of its own (a running one is returned as is). */
+export async function terminalRun(ctx: CommandContext, c: { project: string }): Promise<Result<void>> {
+  const p = await resolveProject(ctx, c.project);
+  if (!p.ok) return p;
+  const r = await ctx.call('terminals.run', { projectId: p.value.id });
+  if (!r.ok) return r;
+  if (ctx.json) printJson(ctx, r.value);
+  else ctx.out(clean(`Run command in terminal ${short(r.value.id)} "${r.value.title}" (${stateText(r.value)}); follow it with \`baton terminal list\` or in the app.`));
+  return ok(undefined);
+}
+
+/** `open <session|worktree|project> [--editor …]`: the checkout in the editor chosen in the app settings (or `--editor`). */
+export async function openInEditor(ctx: CommandContext, c: { target: string; editor?: OpenApp }): Promise<Result<void>> {
+  let where: { sessionId: string } | { worktreeId: string } | { projectId: string };
+  const s = await session(ctx, c.target);
+  if (s.ok) where = { sessionId: s.value.id };
+  else {
+    const w = await worktreeId(ctx, c.target);
+    if (w.ok) where = { worktreeId: w.value };
+    else {
+      const p = await resolveProject(ctx, c.target);
+      if (!p.ok) return fail('unknown_target', `"${c.target}" names no session (${s.error.message}), worktree (${w.error.message}) or project (${p.error.message}).`);
+      where = { projectId: p.value.id };
+    }
+  }
+  const r = await ctx.call('terminals.openIn', { ...where, ...(c.editor ? { app: c.editor } : {}) });
+  if (!r.ok) return r;
+  if (ctx.json) printJson(ctx, { ...where, ...r.value });
+  else ctx.out(clean(`Opened in ${r.value.app} (${r.value.how}).`));
   return ok(undefined);
 }

@@ -56,6 +56,10 @@ Commands:
   terminal send <terminal> <text> [--raw]
                                       type the text and Enter (--raw: exactly the text, e.g. $'\x03' for Ctrl+C)
   terminal kill <terminal>            end the terminal's shell and everything it started
+  terminal run <project>              the project's run command (set in Project settings) in a terminal of its own
+  open <session|worktree|project> [--editor vscode|cursor|editor|files]
+                                      open the checkout in the editor chosen in the app settings (default: the
+                                      first installed); editor: $EDITOR in a Baton terminal
 
 <project> is a project's id, name or prefix, or the start of one when only one project matches.
 <session> is a session's id (or the start of it) or its branch. <terminal> is a terminal's id or the start of it.

@@ -12,6 +12,12 @@ export interface ProcedureDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 
 export interface EventDef<P extends z.ZodType = z.ZodType> {
   readonly payload: P;
+  /**
+   * Set on events that go only to clients subscribed to one topic (a terminal's output goes to the UIs that
+   * have that terminal open): the topic of a payload. A method, so a def typed by its own payload still
+   * stands for the plain `EventDef` of `ContractDef`.
+   */
+  topic?(payload: z.output<P>): string;
 }
 
 export interface DomainDef {
@@ -24,7 +30,8 @@ export const procedure = <I extends z.ZodType, O extends z.ZodType>(input: I, ou
   output,
 });
 
-export const event = <P extends z.ZodType>(payload: P): EventDef<P> => ({ payload });
+export const event = <P extends z.ZodType>(payload: P, opts?: { topic(payload: z.output<P>): string }): EventDef<P> =>
+  opts ? { payload, topic: (p) => opts.topic(p) } : { payload };
 
 export const domain = <D extends DomainDef>(def: D): D => def;
 

@@ -39,8 +39,9 @@ export type ToolRequest = z.infer<typeof ToolRequest>;
 
 export const ControlClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('call'), id: FrameId, name: Name, input: z.unknown() }),
-  z.object({ t: z.literal('sub'), name: Name }),
-  z.object({ t: z.literal('unsub'), name: Name }),
+  /** `topic`: for events sent per topic (terminals.output: the terminal's id), the one wanted. */
+  z.object({ t: z.literal('sub'), name: Name, topic: z.string().min(1).max(200).optional() }),
+  z.object({ t: z.literal('unsub'), name: Name, topic: z.string().min(1).max(200).optional() }),
   ToolRequest,
 ]);
 export type ControlClientFrame = z.infer<typeof ControlClientFrame>;
@@ -62,7 +63,7 @@ export const ControlServerFrame = z.union([
   ControlHello,
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(false), error: ErrorShape }),
-  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown(), topic: z.string().optional() }),
   z.object({ t: z.literal('error'), error: ErrorShape }),
   z.object({ t: z.literal('tool_result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('tool_result'), id: z.number(), ok: z.literal(false), error: ErrorShape }),

@@ -9,5 +9,6 @@ export const IPC = {
 /** What the preload exposes on `window.baton`: a transport, nothing per method. */
 export interface BatonBridge {
   invoke(name: string, input: unknown): Promise<unknown>;
-  subscribe(name: string, callback: (payload: unknown) => void): () => void;
+  /** `topic`: for events sent per topic (terminals.output: the terminal's id), the one wanted. */
+  subscribe(name: string, callback: (payload: unknown) => void, topic?: string): () => void;
 }

@@ -23,8 +23,9 @@ export const ClientFrame = z.discriminatedUnion('t', [
     name: z.string().max(200),
     input: z.unknown(),
   }),
-  z.object({ t: z.literal('sub'), name: z.string().max(200) }),
-  z.object({ t: z.literal('unsub'), name: z.string().max(200) }),
+  /** `topic`: for events sent per topic (terminals.output: the terminal's id), the one wanted; absent otherwise. */
+  z.object({ t: z.literal('sub'), name: z.string().max(200), topic: z.string().min(1).max(200).optional() }),
+  z.object({ t: z.literal('unsub'), name: z.string().max(200), topic: z.string().min(1).max(200).optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -35,7 +36,7 @@ export const ServerFrame = z.union([
   z.object({ t: z.literal('hello'), v: z.number(), serverId: z.string() }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(false), error: ErrorShape }),
-  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown(), topic: z.string().optional() }),
   z.object({ t: z.literal('error'), error: ErrorShape }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

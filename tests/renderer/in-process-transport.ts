@@ -6,9 +6,10 @@ export function inProcessTransport(core: Core): Transport & { resync(): void } {
   const resyncs = new Set<() => void>();
   return {
     invoke: (name, input) => core.router.call(name, structuredClone(input), { via: 'test' }),
-    subscribe(name, cb) {
+    subscribe(name, cb, topic) {
+      // As the real adapters do: an event with a topic reaches only the subscribers of that topic.
       return core.hub.listen((n, payload) => {
-        if (n === name) cb(structuredClone(payload));
+        if (n === name && core.hub.topicOf(n, payload) === (topic ?? null)) cb(structuredClone(payload));
       });
     },
     onState(cb: (s: ConnectionState) => void) {
@@ -34,15 +35,15 @@ export function inProcessTransport(core: Core): Transport & { resync(): void } {
 export function restartableTransport(first: Core): Transport & { restart(next: Core): void } {
   let core = first;
   const resyncs = new Set<() => void>();
-  const subs = new Set<{ name: string; cb: (payload: unknown) => void; off: () => void }>();
-  const listen = (sub: { name: string; cb: (payload: unknown) => void }) =>
+  const subs = new Set<{ name: string; topic: string | null; cb: (payload: unknown) => void; off: () => void }>();
+  const listen = (sub: { name: string; topic: string | null; cb: (payload: unknown) => void }) =>
     core.hub.listen((n, payload) => {
-      if (n === sub.name) sub.cb(structuredClone(payload));
+      if (n === sub.name && core.hub.topicOf(n, payload) === sub.topic) sub.cb(structuredClone(payload));
     });
   return {
     invoke: (name, input) => core.router.call(name, structuredClone(input), { via: 'test' }),
-    subscribe(name, cb) {
-      const sub = { name, cb, off: () => {} };
+    subscribe(name, cb, topic) {
+      const sub = { name, topic: topic ?? null, cb, off: () => {} };
       sub.off = listen(sub);
       subs.add(sub);
       return () => {

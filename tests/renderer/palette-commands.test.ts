@@ -3,6 +3,7 @@ import { paletteCommands, type PaletteContext } from '../../src/renderer/src/fea
 import type { ProjectSummary } from '../../src/shared/contracts/projects';
 import type { SessionSummary } from '../../src/shared/contracts/sessions';
 import type { SessionState } from '../../src/shared/session-state';
+import type { TerminalView } from '../../src/shared/contracts/terminals';
 
 const project = (id: string, name: string): ProjectSummary => ({
   id,
@@ -78,5 +79,25 @@ describe('the palette commands', () => {
   it('replace is offered only where there is an orchestrator to replace, and asks first', () => {
     expect(byId(ctx({ hasOrchestrator: false }))['replace-orchestrator']?.disabled).toContain('no orchestrator to replace');
     expect(byId(ctx())['replace-orchestrator']).toMatchObject({ disabled: null, confirm: expect.stringContaining('Replace the orchestrator?') as string });
+  });
+
+  it("terminal commands: a shell in the session's worktree or the project, the run command, and each terminal to switch to", () => {
+    const term = (over: Partial<TerminalView>): TerminalView => ({
+      id: 't1', projectId: 'p1', worktreeId: null, cwd: '/repos/web', title: 'web · 1', kind: 'shell', state: 'running', exitCode: null,
+      stateDetail: null, cols: 80, rows: 24, ports: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
+    });
+    const plain = byId(ctx({ runCommand: null }));
+    expect(plain['terminal-new-worktree']).toBeUndefined();
+    expect(plain['terminal-new-project']).toMatchObject({ group: 'Terminal', disabled: null });
+    expect(plain['terminal-run']?.disabled).toContain('no run command: set one in Project settings');
+    expect(byId(ctx())['terminal-run']?.disabled).toBe('Reading the run command…');
+    expect(byId(ctx({ project: null, runCommand: 'npm run dev' }))['terminal-new-project']?.disabled).toBe('Add or open a project first.');
+
+    const withSession = byId(ctx({ session: session('idle'), runCommand: 'npm run dev', terminals: [term({}), term({ id: 't2', worktreeId: 'w1', cwd: '/wt/fix', title: 'fix · 1', state: 'lost' })] }));
+    expect(withSession['terminal-new-worktree']).toMatchObject({ label: 'New terminal in this worktree: “Fix login”', disabled: null });
+    expect(withSession['terminal-run']).toMatchObject({ label: "Run the project's run command: npm run dev", disabled: null });
+    expect(withSession['terminal:t1']?.label).toBe('Switch to terminal: web · 1 (main checkout, running)');
+    expect(withSession['terminal:t2']?.label).toBe('Switch to terminal: fix · 1 (fix, lost)');
+    expect(byId(ctx({ session: session('idle', { worktreePath: null }) }))['terminal-new-worktree']?.disabled).toBe('The session has no worktree.');
   });
 });

@@ -13,6 +13,8 @@ export const testContract = {
     },
     events: {
       ticked: event(z.object({ n: z.number().int() })),
+      /** Sent per topic, as terminals.output is: only to the subscribers of its `stream`. */
+      streamed: event(z.object({ stream: z.string(), n: z.number().int() }), { topic: (p) => p.stream }),
     },
   }),
 };

@@ -22,6 +22,13 @@ export interface EventHub<C extends ContractDef = ContractDef> {
   // A listener that reads only the name: tsc does not let a one-parameter function stand for a union of tuples.
   listen(listener: (name: EventName<C>) => void): () => void;
   has(name: string): boolean;
+  /** True for events that go only to subscribers of a topic (see EventDef.topic). */
+  hasTopics(name: string): boolean;
+  /**
+   * A delivered payload's topic (a terminal's id for its output), null for events without topics: adapters
+   * send those events only to the subscribers of that topic.
+   */
+  topicOf(name: string, payload: unknown): string | null;
 }
 
 type RawListener = (name: string, payload: unknown) => void;
@@ -47,6 +54,13 @@ export function createEventHub<C extends ContractDef>(contract: C): EventHub<C> 
     },
     has(name) {
       return lookupEvent(contract, name) !== undefined;
+    },
+    hasTopics(name) {
+      return lookupEvent(contract, name)?.topic !== undefined;
+    },
+    topicOf(name, payload) {
+      // Listeners get only payloads emit parsed by this name's schema, which is what the topic function reads.
+      return lookupEvent(contract, name)?.topic?.(payload) ?? null;
     },
   };
 }

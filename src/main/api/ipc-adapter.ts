@@ -3,6 +3,7 @@ import { IPC } from '../../shared/ipc';
 import { fail, type Result } from '../../shared/result';
 import type { EventHub } from './events';
 import type { Router } from './router';
+import { ClientSubscriptions } from './subscriptions';
 
 /** The slice of Electron's webContents the adapter uses; real ones are passed in from src/main/electron. */
 export interface WebContentsLike {
@@ -36,7 +37,7 @@ export interface IpcAdapterOptions<Ctx> {
 /** Carries the contract over Electron IPC: one invoke channel and one event channel. */
 export function registerIpcAdapter<Ctx>(opts: IpcAdapterOptions<Ctx>): () => void {
   const { ipcMain, router, hub, ctx, isTrustedUrl } = opts;
-  const subscribers = new Map<number, { contents: WebContentsLike; names: Set<string> }>();
+  const subscribers = new Map<number, { contents: WebContentsLike; subs: ClientSubscriptions }>();
   const trusted = (e: IpcEventLike): boolean => e.senderFrame !== null && isTrustedUrl(e.senderFrame.url);
 
   ipcMain.handle(IPC.invoke, async (e, name, input): Promise<Result<unknown>> => {
@@ -45,25 +46,35 @@ export function registerIpcAdapter<Ctx>(opts: IpcAdapterOptions<Ctx>): () => voi
     return router.call(name, input, ctx);
   });
 
-  ipcMain.on(IPC.subscribe, (e, name) => {
-    if (!trusted(e) || typeof name !== 'string' || !hub.has(name)) return;
+  /** A topic is a non-empty string or absent (null); anything else is not a subscription this adapter takes. */
+  const topicOf = (v: unknown): string | null | undefined => (v === undefined || v === null ? null : typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+
+  ipcMain.on(IPC.subscribe, (e, name, rawTopic) => {
+    const topic = topicOf(rawTopic);
+    if (!trusted(e) || typeof name !== 'string' || topic === undefined) return;
     let entry = subscribers.get(e.sender.id);
     if (!entry) {
-      entry = { contents: e.sender, names: new Set() };
+      entry = { contents: e.sender, subs: new ClientSubscriptions(hub) };
       subscribers.set(e.sender.id, entry);
       const id = e.sender.id;
       e.sender.once('destroyed', () => subscribers.delete(id));
     }
-    entry.names.add(name);
+    // Send has no answer: a refused subscription is a bug in our own renderer, said in main's log.
+    const refused = entry.subs.add(name, topic);
+    if (refused) console.error(`[baton] ipc: subscription refused: ${refused.message}`);
   });
 
-  ipcMain.on(IPC.unsubscribe, (e, name) => {
-    if (typeof name === 'string') subscribers.get(e.sender.id)?.names.delete(name);
+  ipcMain.on(IPC.unsubscribe, (e, name, rawTopic) => {
+    const topic = topicOf(rawTopic);
+    if (typeof name === 'string' && topic !== undefined) subscribers.get(e.sender.id)?.subs.remove(name, topic);
   });
 
   const stop = hub.listen((name, payload) => {
-    for (const { contents, names } of subscribers.values()) {
-      if (names.has(name) && !contents.isDestroyed()) contents.send(IPC.event, name, payload);
+    const topic = hub.topicOf(name, payload);
+    for (const { contents, subs } of subscribers.values()) {
+      if (!subs.wants(name, topic) || contents.isDestroyed()) continue;
+      if (topic === null) contents.send(IPC.event, name, payload);
+      else contents.send(IPC.event, name, payload, topic);
     }
   });
 

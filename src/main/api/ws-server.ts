@@ -10,6 +10,7 @@ import type { Router } from './router';
 import { tokensEqual } from '../lib/tokens';
 import { bearerToken, CONTENT_SECURITY_POLICY, ownOrigins } from './security';
 import { readStatic } from './static-files';
+import { ClientSubscriptions } from './subscriptions';
 import { describeZodError } from './validation';
 
 export interface BrowserServerOptions<Ctx> {
@@ -57,7 +58,7 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
   const serverId = randomBytes(8).toString('hex');
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   /** Authenticated connections only: events go nowhere else. */
-  const subscriptions = new Map<WebSocket, Set<string>>();
+  const subscriptions = new Map<WebSocket, ClientSubscriptions>();
   let port = 0;
   let own = ownOrigins(0);
 
@@ -161,7 +162,7 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
         return;
       }
       authed = true;
-      subscriptions.set(ws, new Set());
+      subscriptions.set(ws, new ClientSubscriptions(hub));
       send(ws, { t: 'hello', v: WIRE_VERSION, serverId });
     });
   }
@@ -184,18 +185,18 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
     const subs = subscriptions.get(ws);
     if (!subs) return;
     if (f.t === 'sub') {
-      if (!hub.has(f.name)) {
-        send(ws, { t: 'error', error: { code: ErrorCode.unknownEvent, message: `There is no event named "${f.name}".` } });
-        return;
-      }
-      subs.add(f.name);
+      const refused = subs.add(f.name, f.topic ?? null);
+      if (refused) send(ws, { t: 'error', error: refused });
     } else {
-      subs.delete(f.name);
+      subs.remove(f.name, f.topic ?? null);
     }
   }
 
   const stopListening = hub.listen((name, payload) => {
-    for (const [ws, subs] of subscriptions) if (subs.has(name)) send(ws, { t: 'event', name, payload });
+    const topic = hub.topicOf(name, payload);
+    for (const [ws, subs] of subscriptions) {
+      if (subs.wants(name, topic)) send(ws, topic === null ? { t: 'event', name, payload } : { t: 'event', name, payload, topic });
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

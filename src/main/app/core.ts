@@ -189,6 +189,7 @@ export function createCore(opts: CoreOptions): Core {
     projectEnv: (id) => projectsRepo.envForAgent(id),
     emitChanged: (t) => hub.emit('terminals.changed', t),
     emitOutput: (o) => hub.emit('terminals.output', o),
+    editorSetting: () => meta?.settings().editor ?? null,
   });
 
   const eventsRepo = createEventsRepository(db);

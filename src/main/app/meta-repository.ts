@@ -30,6 +30,8 @@ export function createMetaRepository(db: Db) {
       if (orch.success && orch.data !== undefined) out.hibernateOrchestrators = orch.data;
       const sound = AppSettings.shape.notificationSound.safeParse(parsed.notificationSound);
       if (sound.success && sound.data !== undefined) out.notificationSound = sound.data;
+      const editor = AppSettings.shape.editor.safeParse(parsed.editor);
+      if (editor.success && editor.data) out.editor = editor.data;
       return out;
     } catch {
       return DEFAULT_SETTINGS;

@@ -17,6 +17,7 @@ import type { Result } from '../../shared/result';
 import type { EventHub } from '../api/events';
 import { thrownMessage, type Router } from '../api/router';
 import { describeZodError } from '../api/validation';
+import { ClientSubscriptions } from '../api/subscriptions';
 import { LineSplitter } from '../host/lines';
 import { claimSocket } from './claim';
 import { controlInfoPath, controlSocketPath, readControlInfo } from './paths';
@@ -63,7 +64,7 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
   const log = opts.log ?? ((m: string) => console.log(`[baton] ${m}`));
   const path = opts.socketPath ?? controlSocketPath(opts.dataDir);
   const serverId = randomBytes(8).toString('hex');
-  const subscriptions = new Map<Socket, Set<string>>();
+  const subscriptions = new Map<Socket, ClientSubscriptions>();
 
   const send = (sock: Socket, frame: ControlServerFrame): void => {
     if (sock.destroyed || !sock.writable) return;
@@ -107,15 +108,13 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
         send(sock, result.ok ? { t: 'tool_result', id: f.id, ok: true, value: result.value } : { t: 'tool_result', id: f.id, ok: false, error: result.error });
         return;
       }
-      case 'sub':
-        if (!hub.has(f.name)) {
-          frameError(sock, ErrorCode.unknownEvent, `There is no event named "${f.name}".`);
-          return;
-        }
-        subscriptions.get(sock)?.add(f.name);
+      case 'sub': {
+        const refused = subscriptions.get(sock)?.add(f.name, f.topic ?? null);
+        if (refused) frameError(sock, refused.code, refused.message);
         return;
+      }
       case 'unsub':
-        subscriptions.get(sock)?.delete(f.name);
+        subscriptions.get(sock)?.remove(f.name, f.topic ?? null);
         return;
     }
   }
@@ -131,7 +130,7 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
   }
 
   function accept(sock: Socket): void {
-    subscriptions.set(sock, new Set());
+    subscriptions.set(sock, new ClientSubscriptions(hub));
     // Whatever goes wrong on one connection ends that connection, never the app.
     sock.on('error', (e: NodeJS.ErrnoException) => {
       // A client that vanishes mid-write is not our failure, nor worth a line in the log.
@@ -180,7 +179,10 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
   writeInfo(opts.dataDir, { pid: process.pid, socket: path, version: opts.version, protocol: CONTROL_VERSION });
 
   const stopListening = hub.listen((name, payload) => {
-    for (const [sock, names] of subscriptions) if (names.has(name)) send(sock, { t: 'event', name, payload });
+    const topic = hub.topicOf(name, payload);
+    for (const [sock, subs] of subscriptions) {
+      if (subs.wants(name, topic)) send(sock, topic === null ? { t: 'event', name, payload } : { t: 'event', name, payload, topic });
+    }
   });
 
   let closed: Promise<void> | null = null;

@@ -18,6 +18,13 @@ import { TerminalClient } from './terminal-client';
 import { exitFilePath, scrollbackPath, SCROLLBACK_BYTES, TERMINAL_KIND, TERMINAL_PROTOCOL, TERMINAL_TAG_VAR, terminalDir, MAX_INPUT_BYTES, type TerminalExit, type TerminalHello, type TerminalHostConfig, type TerminalHostFile } from './terminal-protocol';
 import { ScrollbackRing, type RingSlice } from './terminal-ring';
 
+/** How long a flood of output is gathered into one frame; what a person cannot see in a terminal's redraw. */
+const FLOOD_WINDOW_MS = 4;
+/** A gathered frame goes out early at this size (UTF-16 units of pty text), so frames stay bounded. */
+const FLOOD_FRAME_CHARS = 256 * 1024;
+/** A window that has carried less than this is interactive (echoes, prompts): its reads go out at once. */
+const INTERACTIVE_CHARS = 4096;
+
 export type TerminalOutcome = 'exited' | 'spawn_failed' | 'locked' | 'failed';
 
 const isDim = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000;
@@ -207,18 +214,58 @@ export class TerminalHost {
     this.pty.resize(cols, rows);
   }
 
-  /** Output read in this turn of the event loop, written to the ring and sent as one frame at its end. */
+  /** Output read but not yet in the ring nor sent: one ring write and one frame for many reads. */
   private pendingOut: string[] = [];
+  private pendingLength = 0;
+  private flushQueued = false;
+  /** Open while output keeps coming (see fromPty); null after a quiet spell. */
+  private window: ReturnType<typeof setTimeout> | null = null;
+  private windowLength = 0;
 
+  /**
+   * A pty hands over at most 4 KiB a read, one read per loop turn, and the writer stalls whenever its small
+   * buffer is full; each read must cost little. The first read after a quiet spell goes out at the end of its
+   * turn (a keystroke's echo is not delayed), as does anything small inside a window; a flood is gathered for
+   * FLOOD_WINDOW_MS (or FLOOD_FRAME_CHARS) into one ring write and one frame, instead of a frame and two disk
+   * writes per read.
+   */
   private fromPty(data: string): void {
-    // A flood arrives in many small reads: one ring write and one frame per loop turn instead of one per read.
-    if (this.pendingOut.push(data) === 1) setImmediate(() => this.flushOut());
+    this.pendingOut.push(data);
+    this.pendingLength += data.length;
+    if (this.window === null) {
+      this.openWindow();
+      this.queueFlush();
+      return;
+    }
+    this.windowLength += data.length;
+    if (this.windowLength < INTERACTIVE_CHARS || this.pendingLength >= FLOOD_FRAME_CHARS) this.queueFlush();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flushOut();
+    });
+  }
+
+  private openWindow(): void {
+    this.windowLength = 0;
+    this.window = setTimeout(() => {
+      this.window = null;
+      if (this.pendingOut.length === 0) return;
+      this.flushOut();
+      this.openWindow();
+    }, FLOOD_WINDOW_MS);
   }
 
   private flushOut(): void {
     const ring = this.ring;
+    if (this.pendingOut.length === 0) return;
     const data = this.pendingOut.length === 1 ? (this.pendingOut[0] as string) : this.pendingOut.join('');
     this.pendingOut = [];
+    this.pendingLength = 0;
     if (!ring || data.length === 0) return;
     const at = ring.end;
     try {
@@ -273,6 +320,8 @@ export class TerminalHost {
 
   private async shutdown(outcome: TerminalOutcome): Promise<void> {
     this.finished = true;
+    if (this.window) clearTimeout(this.window);
+    this.window = null;
     const server = this.server;
     if (server) server.close();
     await Promise.all([...this.clients].map((c) => c.bye()));

@@ -1,11 +1,13 @@
 /** The terminals contract's handlers: input checked by the router, work done by the service. */
 import type { HandlersOf } from '../../shared/contract';
 import type { Contract } from '../../shared/contracts';
+import { chosenOpener, type OpenApp } from '../../shared/contracts/terminals';
 import { fail, ok } from '../../shared/result';
 import { detectOpeners, launchOpener, openCommand } from './open-in';
 import type { TerminalsService } from './service';
 
-export function terminalsHandlers<Ctx>(service: TerminalsService): HandlersOf<Contract, Ctx>['terminals'] {
+/** `editorSetting`: the app setting naming what "Open in editor" uses (null: the first detected). */
+export function terminalsHandlers<Ctx>(service: TerminalsService, editorSetting: () => OpenApp | null): HandlersOf<Contract, Ctx>['terminals'] {
   return {
     list: (filter) => ok(service.list(filter)),
     get: ({ id }) => service.get(id),
@@ -20,19 +22,21 @@ export function terminalsHandlers<Ctx>(service: TerminalsService): HandlersOf<Co
     close: ({ id, kill }) => service.close(id, kill === true),
     scrollback: ({ id }) => service.scrollback(id),
     openers: () => ok(detectOpeners()),
-    async openIn({ app, ...where }) {
+    async openIn({ app: asked, ...where }) {
       const place = service.place(where);
       if (!place.ok) return place;
+      const app = asked ?? chosenOpener(editorSetting(), detectOpeners());
+      if (!app) return fail('no_opener', 'No editor or file manager was found on this machine: install VS Code or Cursor (with its command on PATH), set $EDITOR, or install xdg-utils.');
       if (app === 'editor') {
         const editor = process.env.VISUAL || process.env.EDITOR;
         if (!editor) return fail('no_editor', 'Neither $VISUAL nor $EDITOR is set in the environment Baton was started with; set one, or choose VS Code, Cursor or the file manager.');
         const t = await service.openEditor(where, editor);
-        return t.ok ? ok({ how: `terminal ${t.value.id}` }) : t;
+        return t.ok ? ok({ app, how: `terminal ${t.value.id}` }) : t;
       }
       const cmd = openCommand(app, place.value.root);
       if (!cmd.ok) return cmd;
       const r = await launchOpener(cmd.value);
-      return r.ok ? ok({ how: cmd.value.command }) : r;
+      return r.ok ? ok({ app, how: cmd.value.command }) : r;
     },
   };
 }

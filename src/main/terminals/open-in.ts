@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 import { spawnErrorText } from '../lib/spawn-error';
 
-import type { OpenApp } from '../../shared/contracts/terminals';
+import type { OpenApp, Opener } from '../../shared/contracts/terminals';
 
 /** The first executable named `name` on PATH, or null. */
 export function onPath(name: string, path = process.env.PATH ?? ''): string | null {
@@ -57,7 +57,7 @@ export function launchOpener(c: { command: string; args: string[] }): Promise<Re
 const LABELS: Record<OpenApp, string> = { vscode: 'VS Code', cursor: 'Cursor', editor: '$EDITOR in a terminal', files: 'File manager' };
 
 /** Each opener and whether this machine has it, with what to do when it does not. */
-export function detectOpeners(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { app: OpenApp; label: string; available: boolean; why: string | null }[] {
+export function detectOpeners(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Opener[] {
   const cli = (app: 'vscode' | 'cursor') => {
     const r = openCommand(app, '.', platform, env.PATH ?? '');
     return { app, label: LABELS[app], available: r.ok, why: r.ok ? null : r.error.message };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { domain, event, procedure } from '../contract';
+import { OPEN_APPS } from './terminals';
 
 export const StoreStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready'), path: z.string() }),
@@ -31,6 +32,8 @@ export const AppSettings = z.object({
    * browser mode, the system's notification sound in the desktop app.
    */
   notificationSound: z.boolean().optional(),
+  /** What "Open in editor" opens a checkout in; null or absent: the first one detected on this machine (chosenOpener). */
+  editor: z.enum(OPEN_APPS).nullable().optional(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 

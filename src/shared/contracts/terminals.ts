@@ -9,6 +9,15 @@ const Dim = z.number().int().min(1).max(1000);
 export const OPEN_APPS = ['vscode', 'cursor', 'editor', 'files'] as const;
 export type OpenApp = (typeof OPEN_APPS)[number];
 
+/** One way to open a checkout, and whether this machine has it (with what to do when it does not). */
+export const Opener = z.object({ app: z.enum(OPEN_APPS), label: z.string(), available: z.boolean(), why: z.string().nullable() });
+export type Opener = z.infer<typeof Opener>;
+
+/** What "Open in editor" uses: the app setting when one is chosen, else the first opener detected; null when none is. */
+export function chosenOpener(setting: OpenApp | null | undefined, openers: readonly Pick<Opener, 'app' | 'available'>[]): OpenApp | null {
+  return setting ?? openers.find((o) => o.available)?.app ?? null;
+}
+
 export const TERMINAL_STATES = ['running', 'exited', 'lost'] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
@@ -79,17 +88,23 @@ export const terminalsContract = domain({
     close: procedure(z.object({ id: Id, kill: z.boolean().optional() }).strict(), z.object({ closed: z.boolean() })),
     /** What a client shows before following `terminals.output`: the ring as it stands (up to 1 MiB). */
     scrollback: procedure(z.object({ id: Id }).strict(), z.object({ start: z.number().int(), end: z.number().int(), data: z.string() })),
-    /** Opens a checkout (the project's, a worktree's or a session's) in an editor or the file manager; `editor` runs $EDITOR in a terminal. */
+    /**
+     * Opens a checkout (the project's, a worktree's or a session's) in an editor or the file manager; `editor` runs
+     * $EDITOR in a terminal. Without `app`: the one chosen in the app settings, else the first detected (chosenOpener).
+     */
     openIn: procedure(
-      z.object({ projectId: Id.optional(), worktreeId: Id.optional(), sessionId: Id.optional(), app: z.enum(OPEN_APPS) }).strict(),
-      z.object({ how: z.string() }),
+      z.object({ projectId: Id.optional(), worktreeId: Id.optional(), sessionId: Id.optional(), app: z.enum(OPEN_APPS).optional() }).strict(),
+      z.object({ app: z.enum(OPEN_APPS), how: z.string() }),
     ),
     /** Which openers this machine has (looked up on each call: one may have just been installed). */
-    openers: procedure(z.object({}).strict(), z.array(z.object({ app: z.enum(OPEN_APPS), label: z.string(), available: z.boolean(), why: z.string().nullable() }))),
+    openers: procedure(z.object({}).strict(), z.array(Opener)),
   },
   events: {
     changed: event(z.object({ terminalId: z.string(), projectId: z.string(), worktreeId: z.string().nullable() })),
-    /** Output chunks, batched per terminal; after a reconnect, resync from `scrollback` (its `end`). */
-    output: event(TerminalOutput),
+    /**
+     * Output chunks, batched per terminal, sent only to clients subscribed with the terminal's id as topic;
+     * after a reconnect, resync from `scrollback` (its `end`).
+     */
+    output: event(TerminalOutput, { topic: (o) => o.terminalId }),
   },
 });

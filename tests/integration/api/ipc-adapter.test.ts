@@ -90,6 +90,25 @@ describe('IPC adapter', () => {
     expect(contents.sent).toHaveLength(1);
   });
 
+  it('delivers an event with topics only to the subscribers of its topic, and refuses a subscription without one', () => {
+    const { ipcMain, hub, contents, ev } = setup();
+    const other = new FakeContents(2);
+    const evOther: IpcEventLike = { sender: other, senderFrame: { url: TRUSTED } };
+    ipcMain.emitter.emit(IPC.subscribe, ev(), 'math.streamed', 'a');
+    ipcMain.emitter.emit(IPC.subscribe, evOther, 'math.streamed', null);
+    ipcMain.emitter.emit(IPC.subscribe, evOther, 'math.streamed', 42);
+    hub.emit('math.streamed', { stream: 'a', n: 1 });
+    hub.emit('math.streamed', { stream: 'b', n: 2 });
+    expect(contents.sent).toEqual([[IPC.event, 'math.streamed', { stream: 'a', n: 1 }, 'a']]);
+    expect(other.sent).toEqual([]);
+    ipcMain.emitter.emit(IPC.subscribe, evOther, 'math.streamed', 'b');
+    hub.emit('math.streamed', { stream: 'b', n: 3 });
+    expect(other.sent).toEqual([[IPC.event, 'math.streamed', { stream: 'b', n: 3 }, 'b']]);
+    ipcMain.emitter.emit(IPC.unsubscribe, ev(), 'math.streamed', 'a');
+    hub.emit('math.streamed', { stream: 'a', n: 4 });
+    expect(contents.sent).toHaveLength(1);
+  });
+
   it('unregisters its channels on dispose', () => {
     const { ipcMain, dispose } = setup();
     dispose();

@@ -25,8 +25,10 @@ describe('terminals in the app', () => {
     const app = await world.start();
     await world.addProject();
     const ws = await connectWs(app.port, { token: world.token });
-    ws.ws.send(JSON.stringify({ t: 'sub', name: 'terminals.output' }));
     const t = await open(world, { cols: 100, rows: 30 });
+    ws.ws.send(JSON.stringify({ t: 'sub', name: 'terminals.output', topic: t.id }));
+    // Frames on one connection are handled in order: once this call is answered, the subscription holds.
+    await ws.call('app.status', {});
     expect(t).toMatchObject({ state: 'running', worktreeId: null, cwd: world.repo, kind: 'shell', exitCode: null });
     await world.call('terminals.input', { id: t.id, data: 'echo $((6*7)); stty size\r' });
     await world.waitOutput(t.id, '30 100');

@@ -38,6 +38,6 @@ describe('baton terminal', () => {
     expect(parseInvocation(['terminal', 'list', 'p'])).toMatchObject({ ok: true, value: { command: { kind: 'terminal_list', project: 'p' } } });
     expect(parseInvocation(['terminal', 'kill'])).toMatchObject({ ok: false, error: { code: 'usage' } });
     expect(parseInvocation(['terminal', 'list', '--raw'])).toMatchObject({ ok: false, error: { message: '--raw belongs to `terminal send`.' } });
-    expect(parseInvocation(['terminal', 'frob'])).toMatchObject({ ok: false, error: { message: expect.stringContaining('open, list, send or kill') } });
+    expect(parseInvocation(['terminal', 'frob'])).toMatchObject({ ok: false, error: { message: expect.stringContaining('open, run, list, send or kill') } });
   });
 });

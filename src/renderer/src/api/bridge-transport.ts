@@ -19,7 +19,7 @@ export function createBridgeTransport(bridge: BatonBridge): Transport {
         return fail(ErrorCode.internal, e instanceof Error ? e.message : String(e));
       }
     },
-    subscribe: (name, cb) => bridge.subscribe(name, cb),
+    subscribe: (name, cb, topic) => (topic === undefined ? bridge.subscribe(name, cb) : bridge.subscribe(name, cb, topic)),
     onState(cb) {
       cb({ kind: 'connected' });
       return () => {};

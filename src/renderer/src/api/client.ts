@@ -22,8 +22,9 @@ export function createApi(transport: Transport): Api {
 /**
  * `subscribe('sessions.changed', ({ sessionId }) => …)`, typed by the contract.
  * `onInvalid` runs instead of the callback when a payload does not parse.
+ * `topic`: for events sent per topic (`terminals.output`: the terminal's id), the one wanted.
  */
-export type Subscribe = <N extends BatonEvent>(name: N, callback: (payload: BatonPayload<N>) => void, onInvalid?: () => void) => () => void;
+export type Subscribe = <N extends BatonEvent>(name: N, callback: (payload: BatonPayload<N>) => void, onInvalid?: () => void, topic?: string) => () => void;
 
 /**
  * Events at the renderer's edge: each payload is parsed against the schema
@@ -32,14 +33,18 @@ export type Subscribe = <N extends BatonEvent>(name: N, callback: (payload: Bato
  * `unknown` for a store to guess at.
  */
 export function createSubscribe(transport: Transport): Subscribe {
-  return (name, callback, onInvalid) => {
+  return (name, callback, onInvalid, topic) => {
     const schema = eventSchema(contract, name);
-    return transport.subscribe(name, (raw) => {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) return callback(parsed.data);
-      console.warn(`[baton] dropped a ${name} event this build cannot read: ${parsed.error.message}`);
-      onInvalid?.();
-    });
+    return transport.subscribe(
+      name,
+      (raw) => {
+        const parsed = schema.safeParse(raw);
+        if (parsed.success) return callback(parsed.data);
+        console.warn(`[baton] dropped a ${name} event this build cannot read: ${parsed.error.message}`);
+        onInvalid?.();
+      },
+      topic,
+    );
   };
 }
 

@@ -11,7 +11,8 @@ export type ConnectionState =
 export interface Transport {
   invoke(name: string, input: unknown): Promise<Result<unknown>>;
   /** The raw wire, payload unparsed: stores subscribe through `createSubscribe` (client.ts), which parses each one. */
-  subscribe(name: string, callback: (payload: unknown) => void): () => void;
+  /** `topic`: for events sent per topic (terminals.output: the terminal's id), the one wanted. */
+  subscribe(name: string, callback: (payload: unknown) => void, topic?: string): () => void;
   /** Called with the current state at once, then on every change. */
   onState(callback: (state: ConnectionState) => void): () => void;
   /** After a reconnect events may have been missed: reload by query. */

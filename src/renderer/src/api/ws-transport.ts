@@ -37,7 +37,10 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const pending = new Map<number, Pending>();
   const queue: { frame: ClientFrame; p: Pending }[] = [];
-  const subs = new Map<string, Set<(payload: unknown) => void>>();
+  /** Keyed by name, or name and topic (subKey); each key's sub frame is sent once and again after a reconnect. */
+  const subs = new Map<string, { name: string; topic?: string; callbacks: Set<(payload: unknown) => void> }>();
+  const subKey = (name: string, topic: string | undefined): string => (topic === undefined ? name : `${name}\u0000${topic}`);
+  const subFrame = (t: 'sub' | 'unsub', name: string, topic: string | undefined): ClientFrame => (topic === undefined ? { t, name } : { t, name, topic });
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const resyncListeners = new Set<() => void>();
 
@@ -82,7 +85,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
       const wasReconnect = everConnected;
       everConnected = true;
       attempt = 0;
-      for (const name of subs.keys()) sendRaw({ t: 'sub', name });
+      for (const { name, topic } of subs.values()) sendRaw(subFrame('sub', name, topic));
       setState({ kind: 'connected' });
       for (const { frame, p } of queue.splice(0)) {
         if (frame.t === 'call') pending.set(frame.id, p);
@@ -96,7 +99,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
       clearTimeout(p.timer);
       p.resolve(f.ok ? { ok: true, value: f.value } : { ok: false, error: f.error });
     } else if (f.t === 'event') {
-      for (const cb of subs.get(f.name) ?? []) cb(f.payload);
+      for (const cb of subs.get(subKey(f.name, f.topic))?.callbacks ?? []) cb(f.payload);
     } else {
       console.warn('[baton] server said:', f.error.message);
     }
@@ -160,19 +163,21 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
         }
       });
     },
-    subscribe(name, cb) {
-      let set = subs.get(name);
-      if (!set) {
-        set = new Set();
-        subs.set(name, set);
-        if (state.kind === 'connected') sendRaw({ t: 'sub', name });
+    subscribe(name, cb, topic) {
+      const k = subKey(name, topic);
+      let entry = subs.get(k);
+      if (!entry) {
+        entry = topic === undefined ? { name, callbacks: new Set() } : { name, topic, callbacks: new Set() };
+        subs.set(k, entry);
+        if (state.kind === 'connected') sendRaw(subFrame('sub', name, topic));
       }
+      const set = entry.callbacks;
       set.add(cb);
       return () => {
         set.delete(cb);
-        if (set.size === 0) {
-          subs.delete(name);
-          if (state.kind === 'connected') sendRaw({ t: 'unsub', name });
+        if (set.size === 0 && subs.get(k)?.callbacks === set) {
+          subs.delete(k);
+          if (state.kind === 'connected') sendRaw(subFrame('unsub', name, topic));
         }
       };
     },

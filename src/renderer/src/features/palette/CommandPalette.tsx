@@ -1,13 +1,15 @@
 /** The command palette (Ctrl/Cmd+K): every action by name, with its shortcut, and why it cannot run when it cannot. */
 import { Command } from 'cmdk';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { TerminalView } from '../../../../shared/contracts/terminals';
 import { newestActiveOrchestrator } from '../../../../shared/orchestrator';
 import { useBaton, useServices } from '../../app/react';
 import { useShowChanges } from '../review';
 import { paletteCommands, type PaletteActionId, type PaletteCommand, type PaletteGroup } from './commands';
 import { cardSessionId, useShortcuts } from './keys';
 
-const GROUPS: PaletteGroup[] = ['Session', 'Project', 'Go to', 'Baton'];
+const GROUPS: PaletteGroup[] = ['Session', 'Project', 'Terminal', 'Go to', 'Baton'];
+const NO_TERMINALS: TerminalView[] = [];
 
 /** Fields the palette points at after it closes, once the view that holds them is on screen. */
 function focusSoon(selector: string): void {
@@ -33,7 +35,12 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
     showBoard: useBaton((s) => s.showBoard),
     selectProject: useBaton((s) => s.selectProject),
     openSession: useBaton((s) => s.openSession),
+    loadTerminals: useBaton((s) => s.loadTerminals),
+    focusTerminal: useBaton((s) => s.focusTerminal),
   };
+  const terminals = useBaton((s) => (projectId ? (s.terminalLists[projectId] ?? NO_TERMINALS) : NO_TERMINALS));
+  /** The open project's run command, read each time the palette opens (null: none set; undefined: not read yet). */
+  const [runCommand, setRunCommand] = useState<{ projectId: string; command: string | null } | null>(null);
   const continueSession = useBaton((s) => s.continueSession);
   const retrySession = useBaton((s) => s.retrySession);
   const replaceOrchestrator = useBaton((s) => s.replaceOrchestrator);
@@ -43,7 +50,11 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
   const open0 = openId ? sessions[openId] : undefined;
   const session = (open0 && open0.projectId === projectId ? open0 : null) ?? (cursor ? (sessions[cursor] ?? null) : null);
   const hasOrchestrator = project ? newestActiveOrchestrator(Object.values(sessions), project.id) !== null : false;
-  const commands = useMemo(() => paletteCommands({ projects, project, session, sessionOpen: !!open0 && session === open0, hasOrchestrator }), [projects, project, session, open0, hasOrchestrator]);
+  const run0 = runCommand && runCommand.projectId === project?.id ? runCommand.command : undefined;
+  const commands = useMemo(
+    () => paletteCommands({ projects, project, session, sessionOpen: !!open0 && session === open0, hasOrchestrator, terminals, runCommand: run0 }),
+    [projects, project, session, open0, hasOrchestrator, terminals, run0],
+  );
 
   const show = () => {
     setCursor(cardSessionId(document.activeElement));
@@ -52,6 +63,17 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
     setError(null);
     setOpen(true);
   };
+  // While open, the project's terminals and run command are read (again on each opening, and when the project changes).
+  const { loadTerminals } = store;
+  useEffect(() => {
+    if (!open || !projectId) return;
+    let live = true;
+    void loadTerminals(projectId);
+    void api.terminals.runCommand({ projectId }).then((r) => live && setRunCommand({ projectId, command: r.ok ? r.value.command : null }));
+    return () => {
+      live = false;
+    };
+  }, [open, projectId, api, loadTerminals]);
   const close = () => setOpen(false);
 
   const tab = (t: 'board' | 'tasks' | 'worktrees' | 'settings') => (t === 'board' ? store.showBoard() : store.setProjectTab(t));
@@ -101,6 +123,7 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
       close();
       return store.selectProject(id.slice('project:'.length));
     }
+    if (id.startsWith('terminal')) return runTerminal(id);
     if (!s) return;
     switch (id) {
       case 'session-open':
@@ -133,6 +156,29 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
             : await api.review.archive({ sessionId: s.id });
     if (!r.ok) return fail(`${id.slice('session-'.length)} “${s.title}”`, r.error.message);
     close();
+  }
+
+  /** Opens, runs or switches to a terminal, then shows it in its checkout's panel (the Worktrees tab). */
+  async function runTerminal(id: PaletteActionId): Promise<void> {
+    if (!project) return;
+    const show = (t: TerminalView) => {
+      close();
+      store.focusTerminal(t);
+      tab('worktrees');
+    };
+    if (id.startsWith('terminal:')) {
+      const t = terminals.find((x) => x.id === id.slice('terminal:'.length));
+      return t ? show(t) : setError('That terminal is gone: it was closed. Open the palette again for the current list.');
+    }
+    const r =
+      id === 'terminal-new-worktree' && session
+        ? await api.terminals.open({ sessionId: session.id })
+        : id === 'terminal-run'
+          ? await api.terminals.run({ projectId: project.id })
+          : await api.terminals.open({ projectId: project.id });
+    if (!r.ok) return setError(`Could not ${id === 'terminal-run' ? 'start the run command' : 'open a terminal'}: ${r.error.message}`);
+    void store.loadTerminals(project.id);
+    show(r.value);
   }
 
   const select = (c: PaletteCommand) => {

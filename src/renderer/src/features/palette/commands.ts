@@ -1,9 +1,11 @@
 /** The palette's commands, built by one pure function from where the person is and what the selected session allows. */
 import type { ProjectSummary } from '../../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
+import type { TerminalView } from '../../../../shared/contracts/terminals';
 import { sessionView, summaryFacts, type SessionAffordances } from '../../../../shared/session-view';
+import { terminalCommands } from './terminal-commands';
 
-export type PaletteGroup = 'Session' | 'Project' | 'Go to' | 'Baton';
+export type PaletteGroup = 'Session' | 'Project' | 'Terminal' | 'Go to' | 'Baton';
 
 export interface PaletteCommand {
   id: string;
@@ -40,6 +42,10 @@ export type PaletteActionId =
   | 'session-restart'
   | 'session-archive'
   | 'session-changes'
+  | 'terminal-new-worktree'
+  | 'terminal-new-project'
+  | 'terminal-run'
+  | `terminal:${string}`
   | `project:${string}`;
 
 export interface PaletteContext {
@@ -51,6 +57,10 @@ export interface PaletteContext {
   sessionOpen: boolean;
   /** The project has a current orchestrator that Replace would replace. */
   hasOrchestrator: boolean;
+  /** The project's terminals (to switch to); none when not known. */
+  terminals?: readonly TerminalView[];
+  /** The project's run command: null when none is set, undefined while unknown. */
+  runCommand?: string | null;
 }
 
 const SESSION_ACTIONS: { id: PaletteActionId; label: string; can: keyof SessionAffordances | null; shortcut?: string; confirm?: string; keywords?: string[] }[] = [
@@ -111,6 +121,7 @@ export function paletteCommands(ctx: PaletteContext): PaletteCommand[] {
     disabled: noProject,
     keywords: ['notifications', 'silence', 'quiet'],
   });
+  out.push(...terminalCommands({ projectId: ctx.project?.id ?? null, session: s, terminals: ctx.terminals ?? [], runCommand: ctx.runCommand }));
   const tabs: [PaletteActionId, string, string][] = [
     ['tab-board', 'Board', 'G B'],
     ['tab-tasks', 'Tasks', 'G T'],

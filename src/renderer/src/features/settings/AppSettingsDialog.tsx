@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { HIBERNATE_DEFAULTS, type AppSettings, type QuitBehavior } from '../../../../shared/contracts/app';
 import { selectQuitBehavior } from '../../app/status';
 import { useBaton } from '../../app/react';
+import { EditorSetting } from '../terminals';
 import { AgentsOnMachine } from './AgentsOnMachine';
 import { NotificationSettings } from './NotificationSettings';
 import { Dialog, DialogActions } from '../../ui/Dialog';
@@ -134,6 +135,7 @@ export function AppSettingsDialog(props: { open: boolean; onClose: () => void })
             Could not save the setting: {save.message} Check Baton is running, then choose again.
           </div>
         )}
+        {props.open && <EditorSetting />}
         {props.open && <AgentsOnMachine />}
       </div>
     </Dialog>

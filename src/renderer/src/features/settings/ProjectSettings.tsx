@@ -4,6 +4,7 @@ import type { CopyFile, ProjectPatch, ProjectSettings as Settings } from '../../
 import { APPROVAL_POLICIES, APPROVAL_POLICY_LABEL } from '../../../../shared/approval';
 import { HARNESS_IDS, HARNESS_LABELS, type HarnessId } from '../../../../shared/harness';
 import { useBaton, useServices } from '../../app/react';
+import { RunCommandSetting } from '../terminals';
 import { EnvEditor } from './EnvEditor';
 import { ProjectNotifications } from './ProjectNotifications';
 
@@ -230,6 +231,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       </div>
 
       <EnvEditor projectId={projectId} initial={settings.env} />
+      <RunCommandSetting projectId={projectId} />
 
       <ProjectNotifications projectId={projectId} />
 

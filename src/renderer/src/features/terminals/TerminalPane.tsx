@@ -31,6 +31,8 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     term.loadAddon(new WebLinksAddon((_e, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
     search.current = finder;
     term.open(el);
+    // The palette's key (Ctrl/Cmd+K) belongs to the app, as VS Code keeps its palette from the shell: xterm lets it bubble.
+    term.attachCustomKeyEventHandler((e) => !((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k'));
     let shown = -1;
     const early: TerminalOutput[] = [];
     const show = (o: TerminalOutput): void => {
@@ -38,12 +40,16 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
       if (part) term.write(part);
       shown = Math.max(shown, o.end);
     };
-    // Subscribed before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
-    const off = createSubscribe(transport)('terminals.output', (o) => {
-      if (o.terminalId !== id) return;
-      if (shown < 0) early.push(o);
-      else show(o);
-    });
+    // Subscribed (to this terminal only) before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
+    const off = createSubscribe(transport)(
+      'terminals.output',
+      (o) => {
+        if (shown < 0) early.push(o);
+        else show(o);
+      },
+      undefined,
+      id,
+    );
     const resync = (): void => {
       void api.terminals.scrollback({ id }).then((r) => {
         if (!r.ok) return setError(r.error.message);

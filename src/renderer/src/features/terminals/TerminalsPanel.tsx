@@ -26,6 +26,15 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
     void api.terminals.openers({}).then((r) => setOpeners(r.ok ? r.value.filter((o) => o.available) : []));
   }, [api]);
 
+  // A terminal asked for (the palette's "switch to"), once it is in this panel's list.
+  const focus = useBaton((s) => s.terminalFocus);
+  const focusTerminal = useBaton((s) => s.focusTerminal);
+  useEffect(() => {
+    if (!focus || !terminals.some((t) => t.id === focus.terminalId)) return;
+    setSelected(focus.terminalId);
+    focusTerminal(null);
+  }, [focus, terminals, focusTerminal]);
+
   const current = terminals.find((t) => t.id === selected) ?? terminals[terminals.length - 1] ?? null;
 
   async function act(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>, after?: (v: unknown) => void): Promise<void> {
@@ -65,6 +74,11 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
           New terminal
         </button>
         <span className="statusbar-spacer" />
+        {openers.length > 0 && (
+          <button className="btn btn-sm" disabled={busy} title="Opens this checkout in the editor chosen in Settings" onClick={() => void act(api.terminals.openIn(where), () => void load(place.projectId))}>
+            Open in editor
+          </button>
+        )}
         {openers.length > 0 && (
           <select
             className="input input-narrow"

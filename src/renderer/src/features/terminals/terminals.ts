@@ -9,6 +9,12 @@ export interface TerminalsSlice {
   terminalLists: Record<string, TerminalView[]>;
   terminalErrors: Record<string, string>;
   loadTerminals(projectId: string): Promise<void>;
+  /**
+   * A terminal someone asked to see (the palette): the Worktrees tab opens its checkout's panel, which selects
+   * it once listed and then clears the ask (null), so a later visit does not jump to it again.
+   */
+  terminalFocus: { terminalId: string; projectId: string; worktreeId: string | null } | null;
+  focusTerminal(t: Pick<TerminalView, 'id' | 'projectId' | 'worktreeId'> | null): void;
 }
 
 export const createTerminalsSlice =
@@ -16,6 +22,8 @@ export const createTerminalsSlice =
   (set, get) => ({
     terminalLists: {},
     terminalErrors: {},
+    terminalFocus: null,
+    focusTerminal: (t) => set({ terminalFocus: t && { terminalId: t.id, projectId: t.projectId, worktreeId: t.worktreeId } }),
     loadTerminals: followedLoad(set, get, {
       query: 'terminals',
       fetch: (projectId) => deps.api.terminals.list({ projectId }),

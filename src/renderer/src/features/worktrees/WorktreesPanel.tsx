@@ -34,6 +34,11 @@ export function WorktreesPanel({ projectId }: { projectId: string }) {
   useEffect(() => {
     void load(projectId);
   }, [projectId, load]);
+  // A terminal asked for (the palette): its checkout's terminals open below the table.
+  const focus = useBaton((s) => s.terminalFocus);
+  useEffect(() => {
+    if (focus && focus.projectId === projectId) setTerminalsOf(focus.worktreeId ?? 'main');
+  }, [focus, projectId]);
 
   async function create() {
     setBusy('create');

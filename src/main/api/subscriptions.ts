@@ -1,0 +1,45 @@
+/** What one connected client subscribed to, shared by the IPC, WebSocket and control-socket adapters. */
+import { ErrorCode } from '../../shared/errors';
+import type { EventHub } from './events';
+
+/** Why a subscription was refused: an unknown name, or a topic missing or given where none applies. */
+export interface SubscriptionRefusal {
+  code: string;
+  message: string;
+}
+
+const key = (name: string, topic: string | null): string => (topic === null ? name : `${name}\u0000${topic}`);
+
+/**
+ * A client's subscriptions. Plain events are subscribed by name; an event declared with topics (a terminal's
+ * output) only per topic, so a UI receives the output of the terminals it has open and no other.
+ */
+export class ClientSubscriptions {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly hub: EventHub) {}
+
+  /** Adds the subscription, or says why not. */
+  add(name: string, topic: string | null): SubscriptionRefusal | null {
+    const refused = checkSubscription(this.hub, name, topic);
+    if (!refused) this.keys.add(key(name, topic));
+    return refused;
+  }
+
+  remove(name: string, topic: string | null): void {
+    this.keys.delete(key(name, topic));
+  }
+
+  /** Whether an event (with its payload's topic, null for plain events) goes to this client. */
+  wants(name: string, topic: string | null): boolean {
+    return this.keys.has(key(name, topic));
+  }
+}
+
+export function checkSubscription(hub: EventHub, name: string, topic: string | null): SubscriptionRefusal | null {
+  if (!hub.has(name)) return { code: ErrorCode.unknownEvent, message: `There is no event named "${name}".` };
+  const topical = hub.hasTopics(name);
+  if (topical && topic === null) return { code: ErrorCode.invalidInput, message: `"${name}" is sent per topic: subscribe with one (for terminals.output, the terminal's id).` };
+  if (!topical && topic !== null) return { code: ErrorCode.invalidInput, message: `"${name}" has no topics: subscribe without one.` };
+  return null;
+}
