@@ -14,6 +14,12 @@ export interface ProjectionResult {
   turnEnds: number[];
 }
 
+/** One session's records, for applyMany. */
+type Batch = readonly [sessionId: string, records: readonly JournalRecord[]];
+
+/** One session's part of applyMany: applied and committed, or the error that rolled back that session's part alone. */
+export type ApplyOutcome = { ok: true; result: ProjectionResult } | { ok: false; error: unknown };
+
 /** Where a skipped hole is recorded for people to see (recovery's divergences), in the projection's transaction. */
 export interface HoleRecorder {
   record(d: { sessionId: string; dbSeq: number; journalSeq: number; realignedFrom: number; detail: string }): unknown;
@@ -83,6 +89,21 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     return removed;
   });
 
+  /**
+   * Several sessions' records in one transaction (one commit for a whole tick of live traffic), each session in
+   * a savepoint of its own: one that fails (its session deleted under it) rolls back alone, the others commit.
+   */
+  const applyMany = deps.db.transaction((batches: readonly Batch[]): ApplyOutcome[] => batches.map(applyOne));
+
+  /** apply, with its failure as a value (inside applyMany, apply's own transaction is a savepoint). */
+  function applyOne([sessionId, records]: Batch): ApplyOutcome {
+    try {
+      return { ok: true, result: apply(sessionId, records) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
   return {
     /**
      * The journal won a disagreement: forget what was applied after `keepThrough`,
@@ -91,6 +112,8 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     realign: (sessionId: string, keepThrough: number) => realign(sessionId, keepThrough),
     /** Applies records idempotently in one transaction: duplicates are skipped, holes skipped and recorded. */
     apply: (sessionId: string, records: readonly JournalRecord[]) => apply(sessionId, records),
+    /** As apply, for several sessions at once, committed together; one outcome per batch, in order. */
+    applyMany: (batches: readonly Batch[]): ApplyOutcome[] => (batches.length === 1 ? batches.map(applyOne) : applyMany(batches)),
   };
 }
 

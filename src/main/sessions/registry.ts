@@ -14,6 +14,7 @@ import { effectivePolicy } from '../../shared/approval';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
 import { createBroadcastCoalescer } from './coalesce';
+import { createIngestBatcher } from './ingest';
 import { LiveSession, pendingRequestOf } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -31,6 +32,11 @@ export interface SessionsServiceDeps {
   worktrees: WorktreesRepository;
   worktreesService: WorktreesService;
   emitChanged: (sessionId: string, projectId: string) => void;
+  /**
+   * Only a live session's last applied seq moved (its records were broadcast): the UIs' `sessions.changed`,
+   * without the domain rules and views that follow state and facts (none reads the last seq). emitChanged if absent.
+   */
+  emitSeqMoved?: (sessionId: string, projectId: string) => void;
   emitRecords: (sessionId: string, records: JournalRecord[]) => void;
   debugPoint: (name: string) => void;
   /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
@@ -128,14 +134,20 @@ export function createRegistry(deps: SessionsServiceDeps) {
     if (!shuttingDown) watcher?.consider(id);
   };
 
-  /** Sessions whose records moved their state since their last broadcast. */
+  /** Sessions whose records moved their state (or another fact, a divergence) since their last broadcast. */
   const moved = new Set<string>();
+  /** The project of each session with records pending broadcast: a seq move needs no read of the session. */
+  const projectOf = new Map<string, string>();
   // A live agent commits records many times a frame: renderers get them (and the moved last seq) once a frame.
   const broadcasts = createBroadcastCoalescer((id, records) => {
     deps.emitRecords(id, records);
-    // Its last applied seq moved; a state move has broadcast itself already.
-    changed(id);
+    // Its last applied seq moved; a state move has broadcast itself (and flushed these first) already.
+    const projectId = projectOf.get(id);
+    projectOf.delete(id);
+    if (projectId && deps.emitSeqMoved) deps.emitSeqMoved(id, projectId);
+    else changed(id);
   });
+  const ingest = createIngestBatcher(deps.projector);
 
   /**
    * The one path by which a session's state changes: the table is checked,
@@ -179,7 +191,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
       link,
-      projector: deps.projector,
+      ingest,
       sessions: deps.sessions,
       transition: (to, trigger, opts) => {
         const r = transition(s.id, to, trigger, opts);
@@ -190,10 +202,13 @@ export function createRegistry(deps: SessionsServiceDeps) {
       debugPoint: deps.debugPoint,
       autoAnswer: (params) => autoAnswerFor(s, params),
       onPendingChanged: () => deps.onPendingChanged?.(s.id),
-      onApplied: (records) => {
+      onApplied: (records, holes) => {
         broadcasts.add(s.id, records);
+        // A divergence recorded for skipped lines is a fact of the session: the full change (rules, inbox) follows these records.
+        if (holes) projectOf.delete(s.id);
+        else projectOf.set(s.id, s.projectId);
         // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
-        if (moved.delete(s.id)) broadcasts.flush(s.id);
+        if (moved.delete(s.id) || holes) broadcasts.flush(s.id);
       },
       onExit: (agentExited) => {
         // After shutdown the database is closed; the next start reconciles this session.
