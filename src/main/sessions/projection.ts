@@ -45,7 +45,9 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     const turnEnds: number[] = [];
     let duplicates = 0;
     const holes: ProjectionResult['holes'] = [];
-    for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+    // In order already from every caller (one host stream, a forward read of the file); sorted only when not.
+    const ordered = records.every((r, i) => i === 0 || (records[i - 1] as JournalRecord).seq <= r.seq) ? records : [...records].sort((a, b) => a.seq - b.seq);
+    for (const r of ordered) {
       if (r.seq <= last) {
         duplicates++;
         continue;
@@ -53,11 +55,12 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
       // Every caller feeds records in journal order (one host stream, or a forward read of the file), so a seq
       // missing here is missing from the journal: a damaged or lost line. Stopping would drop all that follows.
       if (r.seq !== last + 1) holes.push({ expected: last + 1, got: r.seq });
-      events.insert(sessionId, r);
+      // The turn effects read and write turns only, never events: the rows can go in together after the loop.
       if (applyTurnEffects(sessionId, r)) turnEnds.push(r.seq);
       applied.push(r);
       last = r.seq;
     }
+    events.insertAll(sessionId, applied);
     if (applied.length > 0) sessions.setLastApplied(sessionId, last);
     if (holes.length > 0) {
       const first = holes[0] as { expected: number; got: number };
