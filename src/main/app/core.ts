@@ -216,8 +216,6 @@ export function createCore(opts: CoreOptions): Core {
     worktrees: worktreesRepo,
     worktreesService: worktrees,
     emitChanged,
-    // A streaming session's last seq moves every frame: the UIs hear of it; the domain rules and the inbox follow state and facts only.
-    emitSeqMoved: (sessionId, projectId) => hub.emit('sessions.changed', { sessionId, projectId }),
     emitRecords,
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.

@@ -32,11 +32,6 @@ export interface SessionsServiceDeps {
   worktrees: WorktreesRepository;
   worktreesService: WorktreesService;
   emitChanged: (sessionId: string, projectId: string) => void;
-  /**
-   * Only a live session's last applied seq moved (its records were broadcast): the UIs' `sessions.changed`,
-   * without the domain rules and views that follow state and facts (none reads the last seq). emitChanged if absent.
-   */
-  emitSeqMoved?: (sessionId: string, projectId: string) => void;
   emitRecords: (sessionId: string, records: JournalRecord[]) => void;
   debugPoint: (name: string) => void;
   /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
@@ -136,16 +131,17 @@ export function createRegistry(deps: SessionsServiceDeps) {
 
   /** Sessions whose records moved their state (or another fact, a divergence) since their last broadcast. */
   const moved = new Set<string>();
-  /** The project of each session with records pending broadcast: a seq move needs no read of the session. */
-  const projectOf = new Map<string, string>();
-  // A live agent commits records many times a frame: renderers get them (and the moved last seq) once a frame.
+  /** Sessions whose pending records recorded a divergence (skipped lines): a fact of the session, not only its seq. */
+  const factsMoved = new Set<string>();
+  /**
+   * A live agent commits records many times a frame: renderers get them once a frame. Its last applied seq moving
+   * is not a `sessions.changed` (every UI would read the summary again, 60 times a second per streaming session,
+   * and every domain rule would look again at a state that did not move): the records carry their seqs, and a
+   * summary read later has the seq. A state move has broadcast itself, after flushing these, already.
+   */
   const broadcasts = createBroadcastCoalescer((id, records) => {
     deps.emitRecords(id, records);
-    // Its last applied seq moved; a state move has broadcast itself (and flushed these first) already.
-    const projectId = projectOf.get(id);
-    projectOf.delete(id);
-    if (projectId && deps.emitSeqMoved) deps.emitSeqMoved(id, projectId);
-    else changed(id);
+    if (factsMoved.delete(id)) changed(id);
   });
   const ingest = createIngestBatcher(deps.projector);
 
@@ -204,9 +200,8 @@ export function createRegistry(deps: SessionsServiceDeps) {
       onPendingChanged: () => deps.onPendingChanged?.(s.id),
       onApplied: (records, holes) => {
         broadcasts.add(s.id, records);
-        // A divergence recorded for skipped lines is a fact of the session: the full change (rules, inbox) follows these records.
-        if (holes) projectOf.delete(s.id);
-        else projectOf.set(s.id, s.projectId);
+        // A divergence recorded for skipped lines is a fact of the session: the change (rules, inbox, UIs) follows these records at once.
+        if (holes) factsMoved.add(s.id);
         // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
         if (moved.delete(s.id) || holes) broadcasts.flush(s.id);
       },
