@@ -103,7 +103,7 @@ const RECORD_HEAD = /^\{"t":"record","record":\{"v":\d+,"seq":\d+,"ts":\d+,"dir"
  * shape (those five fields in that order, the message last): then the text between the head and the frame's
  * two closing braces is the message and nothing else.
  */
-function keepMsgJson(record: Record<string, unknown> & { msgJson?: string }, text: string): void {
+export function keepMsgJson(record: Record<string, unknown> & { msgJson?: string }, text: string): void {
   const head = RECORD_HEAD.exec(text);
   if (!head || !text.endsWith('}}')) return;
   const keys = Object.keys(record);

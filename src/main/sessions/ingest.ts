@@ -14,6 +14,8 @@ export interface IngestMember {
 export interface IngestBatcher {
   /** The member has records waiting: they are applied within this turn of the event loop, with every other member's. */
   schedule(member: IngestMember): void;
+  /** Applies what is scheduled now (the timer's own step; tests call it to see a failure thrown). */
+  flush(): void;
 }
 
 /**
@@ -57,7 +59,10 @@ export function createIngestBatcher(projector: Pick<Projector, 'applyMany'>): In
       due.push(member);
       if (scheduled) return;
       scheduled = true;
-      setImmediate(flush);
+      setImmediate(() => {
+        if (scheduled) flush();
+      });
     },
+    flush,
   };
 }
