@@ -18,6 +18,8 @@ export interface AgentSpec {
 export interface AgentHandlers {
   onLine(line: Buffer): void;
   onOversized(bytes: number, preview: Buffer): void;
+  /** After the lines of one read of stdout have all been given to onLine: they can be journaled together. */
+  onRead?(): void;
   /** After stdout has been read to its end (or a short wait, if a leftover descendant holds it open). */
   onExit(code: number | null, signal: string | null): void;
   /** One line the agent wrote on stderr, redacted; an oversized one as its start and size. */
@@ -110,7 +112,10 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
     (bytes, preview) => onStderr(`${preview.toString('utf8')}… (${bytes} bytes)`),
   );
   const stdout = new LineSplitter(MAX_LINE_BYTES, handlers.onLine, handlers.onOversized);
-  child.stdout.on('data', (d: Buffer) => stdout.push(d));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout.push(d);
+    handlers.onRead?.();
+  });
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   // EPIPE after the agent died: its exit is reported by 'exit', not here.
   child.stdin.on('error', () => undefined);
@@ -130,6 +135,7 @@ export function startAgent(spec: AgentSpec, handlers: AgentHandlers): Promise<{ 
         if (done) return;
         done = true;
         stdout.end();
+        handlers.onRead?.();
         stderr.end();
         handlers.onExit(code, signal);
       };

@@ -6,6 +6,8 @@ export const PREVIEW_BYTES = 200;
  * Splits a byte stream into newline-terminated lines without ever holding
  * more than `maxBytes` of one line: a longer line is dropped as it streams
  * and reported once, with its size and first bytes, when its newline comes.
+ * `onLine` gets a view of the stream's memory, valid during the call only:
+ * every caller decodes it at once and keeps nothing of it.
  */
 export class LineSplitter {
   private parts: Buffer[] = [];
@@ -25,6 +27,12 @@ export class LineSplitter {
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (nl !== -1 && this.size === 0 && !this.discarding && end - start <= this.maxBytes) {
+        // A whole line inside this chunk (the common case): handed over as a view, without a copy.
+        this.onLine(end > start && chunk[end - 1] === CR ? chunk.subarray(start, end - 1) : chunk.subarray(start, end));
+        start = nl + 1;
+        continue;
+      }
       this.take(chunk.subarray(start, end));
       if (nl === -1) return;
       this.finishLine();

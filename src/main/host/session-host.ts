@@ -38,6 +38,8 @@ export class SessionHost {
   private logBatch: AgentLogLine[] = [];
   private logBatchBytes = 0;
   private logTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The agent's valid lines of the stdout read being split now, journaled together when it ends. */
+  private fromAgentPending: string[] = [];
   private readonly gate = new ConnectionGate(
     (m) => this.log(m),
     () => this.conn !== null && !this.conn.isClosed,
@@ -101,6 +103,7 @@ export class SessionHost {
       {
         onStderr: (line) => this.stderrLine(line),
         onLine: (line) => this.fromAgent(line),
+        onRead: () => this.flushFromAgent(),
         onOversized: (bytes, preview) =>
           this.diagnostic({ diagnostic: `The agent wrote a line of ${bytes} bytes, over the ${MAX_LINE_BYTES}-byte limit; it was not forwarded.`, kind: 'oversized', bytes, preview: previewOf(preview) }),
         onExit: (code, signal) => void this.finish(code, signal),
@@ -145,6 +148,8 @@ export class SessionHost {
     this.log(`fatal: ${text}`);
     if (this.finished) return;
     this.finished = true;
+    // What the agent wrote before this is journaled first (a failing journal lands back here and returns above).
+    this.flushFromAgent();
     const reaped = await reapTree({ agentPid: this.agent?.pid ?? null, envTag: this.envTag }, 1000).catch(() => []);
     try {
       const exit: ExitMessage = { exit: { code: null, signal: null }, stderrTail: this.agent?.stderrTail() ?? [], cause: 'host_failed', error: text.split('\n')[0], reaped, hostPid: process.pid };
@@ -229,7 +234,25 @@ export class SessionHost {
       this.diagnostic({ diagnostic: 'The agent wrote a line that is not a JSON-RPC message; it was not forwarded.', kind: 'non_json', bytes: line.length, preview: previewOf(text) });
       return;
     }
-    this.appendJson('in', text);
+    // Journaled with the rest of this read of stdout, in one write, before any of them is forwarded.
+    this.fromAgentPending.push(text);
+  }
+
+  /** Journals the agent's lines of the last read of stdout, then tells main. Every other append calls it first, to keep the order. */
+  private flushFromAgent(): void {
+    const lines = this.fromAgentPending;
+    if (lines.length === 0) return;
+    this.fromAgentPending = [];
+    const journal = this.journal;
+    if (!journal) return;
+    try {
+      journal.appendManyJson('in', lines);
+    } catch (e) {
+      // A line that cannot be journaled must not be forwarded, and nothing after it could be either.
+      void this.fail(e);
+      return;
+    }
+    this.conn?.kick();
   }
 
   private fromMain(line: string): string | null {
@@ -282,6 +305,7 @@ export class SessionHost {
 
   /** Journal first, then tell main: the record exists on disk before anyone acts on it. */
   private appendJson(dir: 'in' | 'out' | 'host', json: string): boolean {
+    this.flushFromAgent();
     const journal = this.journal;
     if (!journal) return false;
     try {

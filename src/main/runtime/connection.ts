@@ -96,6 +96,23 @@ export async function handshakeHost(sock: Duplex, identity: HostIdentity, opts: 
   return ok(new Connection(sock, hello, identity, reader));
 }
 
+/** A record frame as the host writes it (`{"t":"record","record":<journal line>}`), up to its message's JSON. */
+const RECORD_HEAD = /^\{"t":"record","record":\{"v":\d+,"seq":\d+,"ts":\d+,"dir":"(?:in|out|host)","msg":/;
+
+/**
+ * Parse each line once: the message's JSON text, exactly as journaled, rides on the record (`msgJson`), so the
+ * projection stores it without serializing the parsed message again. Only when the frame is the host's own
+ * shape (those five fields in that order, the message last): then the text between the head and the frame's
+ * two closing braces is the message and nothing else.
+ */
+export function keepMsgJson(record: Record<string, unknown> & { msgJson?: string }, text: string): void {
+  const head = RECORD_HEAD.exec(text);
+  if (!head || !text.endsWith('}}')) return;
+  const keys = Object.keys(record);
+  if (keys.length !== 5 || keys[4] !== 'msg') return;
+  record.msgJson = text.slice(head[0].length, -2);
+}
+
 /** One splitter for the connection's whole life, so no partial frame is lost when the hello handler hands over. */
 class FrameReader {
   /** Frames that arrived while no handler was set, in order. */
@@ -105,13 +122,16 @@ class FrameReader {
     FRAME_LIMIT,
     (line) => {
       if (line.length === 0) return;
+      const text = line.toString('utf8');
       let f: unknown;
       try {
-        f = JSON.parse(line.toString('utf8'));
+        f = JSON.parse(text);
       } catch {
         f = { t: 'error', code: 'bad_frame', message: 'The host sent a frame that is not JSON.' };
       }
-      if (isRecordObject(f)) this.dispatch(f as unknown as HostFrame);
+      if (!isRecordObject(f)) return;
+      if (f.t === 'record' && isRecordObject(f.record)) keepMsgJson(f.record, text);
+      this.dispatch(f as unknown as HostFrame);
     },
     () => this.dispatch({ t: 'error', code: 'bad_frame', message: 'The host sent an oversized frame.' }),
   );

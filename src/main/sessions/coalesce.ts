@@ -1,4 +1,4 @@
-/** Coalesces the UI broadcasts of a live session's committed records: one `sessions.records` and one `sessions.changed` per session per frame. */
+/** Coalesces the UI broadcasts of a live session's committed records: one `sessions.records` per session per frame. */
 import type { JournalRecord } from '../../shared/journal';
 
 /** About one display frame: a renderer cannot show updates faster, and a live agent's lines arrive far more often. */

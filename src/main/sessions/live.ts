@@ -5,7 +5,8 @@ import type { Result } from '../../shared/result';
 import type { SessionState, TransitionRefusal, Trigger } from '../../shared/session-state';
 import { createAcpLink, type AcpLink } from './acp-link';
 import type { HostLink } from './host-port';
-import type { Projector } from './projection';
+import type { IngestBatcher, IngestMember } from './ingest';
+import type { ProjectionResult } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
 import { exitReason, signalOf, type RecordSignal } from './triggers';
 import type { TurnsRepository } from './turns-repository';
@@ -13,13 +14,14 @@ import type { TurnsRepository } from './turns-repository';
 export interface LiveDeps {
   sessionId: string;
   link: HostLink;
-  projector: Projector;
+  /** Applies this session's records together with every other live session's, one transaction per tick. */
+  ingest: IngestBatcher;
   sessions: SessionsRepository;
   /** The registry's one transition path for this session: it commits, then broadcasts the change. */
   transition: (to: SessionState, trigger: Trigger, opts: { detail?: string | null; from: SessionState }) => Result<SessionRecord, TransitionRefusal>;
   turns: TurnsRepository;
-  /** Called after each committed batch that applied records: broadcast them. */
-  onApplied: (records: JournalRecord[]) => void;
+  /** Called after each committed batch that applied records: broadcast them. `holes`: it also recorded a divergence (a fact of the session). */
+  onApplied: (records: JournalRecord[], holes: boolean) => void;
   /**
    * The link is gone for good. `agentExited`: the host journaled that its
    * agent exited on its own and is closing; recovery settles the session
@@ -59,8 +61,9 @@ export function pendingRequestOf(requestKey: string, p: PendingPermission): Pend
  * to the ACP SDK and broadcast. State changes follow from the records
  * themselves, so a live session and a reattached one obey the same rules.
  */
-export class LiveSession {
+export class LiveSession implements IngestMember {
   readonly acp: AcpLink;
+  readonly sessionId: string;
   readonly permissions = new Map<string, PendingPermission>();
   private queue: JournalRecord[] = [];
   private scheduled = false;
@@ -71,6 +74,7 @@ export class LiveSession {
   private detached = false;
 
   constructor(private readonly deps: LiveDeps) {
+    this.sessionId = deps.sessionId;
     // A namespace of its own: this link's request ids never meet an earlier link's in the journal.
     this.acp = createAcpLink({
       send: (msg) => deps.link.send(msg),
@@ -143,17 +147,20 @@ export class LiveSession {
     this.queue.push(r);
     if (this.scheduled) return;
     this.scheduled = true;
-    // Batching per tick: one transaction for a burst of updates instead of one per line.
-    setImmediate(() => this.flush());
+    // Batching per tick, across sessions: one transaction for a burst of updates instead of one per line.
+    this.deps.ingest.schedule(this);
   }
 
-  private flush(): void {
+  /** The batcher takes what is queued, to apply it in this tick's transaction. */
+  take(): JournalRecord[] {
     this.scheduled = false;
-    if (this.detached) return;
-    const batch = this.queue.splice(0);
-    if (batch.length === 0) return;
+    if (this.detached) return [];
+    return this.queue.splice(0);
+  }
+
+  /** This session's part of the tick's transaction has committed: its signals, the SDK, the broadcast. */
+  committed(result: ProjectionResult): void {
     const { deps } = this;
-    const result = deps.projector.apply(deps.sessionId, batch);
     deps.debugPoint('after_projection_commit');
     const turnEnds = new Set(result.turnEnds);
     for (const r of result.applied) {
@@ -165,7 +172,7 @@ export class LiveSession {
       else if (r.dir === 'out') this.forgetAnswered(r);
     }
     deps.debugPoint('before_broadcast');
-    if (result.applied.length > 0) deps.onApplied(result.applied);
+    if (result.applied.length > 0) deps.onApplied(result.applied, result.holes.length > 0);
   }
 
   /**

@@ -14,6 +14,12 @@ export interface ProjectionResult {
   turnEnds: number[];
 }
 
+/** One session's records, for applyMany. */
+type Batch = readonly [sessionId: string, records: readonly JournalRecord[]];
+
+/** One session's part of applyMany: applied and committed, or the error that rolled back that session's part alone. */
+export type ApplyOutcome = { ok: true; result: ProjectionResult } | { ok: false; error: unknown };
+
 /** Where a skipped hole is recorded for people to see (recovery's divergences), in the projection's transaction. */
 export interface HoleRecorder {
   record(d: { sessionId: string; dbSeq: number; journalSeq: number; realignedFrom: number; detail: string }): unknown;
@@ -39,7 +45,9 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     const turnEnds: number[] = [];
     let duplicates = 0;
     const holes: ProjectionResult['holes'] = [];
-    for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+    // In order already from every caller (one host stream, a forward read of the file); sorted only when not.
+    const ordered = records.every((r, i) => i === 0 || (records[i - 1] as JournalRecord).seq <= r.seq) ? records : [...records].sort((a, b) => a.seq - b.seq);
+    for (const r of ordered) {
       if (r.seq <= last) {
         duplicates++;
         continue;
@@ -47,11 +55,12 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
       // Every caller feeds records in journal order (one host stream, or a forward read of the file), so a seq
       // missing here is missing from the journal: a damaged or lost line. Stopping would drop all that follows.
       if (r.seq !== last + 1) holes.push({ expected: last + 1, got: r.seq });
-      events.insert(sessionId, r);
+      // The turn effects read and write turns only, never events: the rows can go in together after the loop.
       if (applyTurnEffects(sessionId, r)) turnEnds.push(r.seq);
       applied.push(r);
       last = r.seq;
     }
+    events.insertAll(sessionId, applied);
     if (applied.length > 0) sessions.setLastApplied(sessionId, last);
     if (holes.length > 0) {
       const first = holes[0] as { expected: number; got: number };
@@ -83,6 +92,21 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     return removed;
   });
 
+  /**
+   * Several sessions' records in one transaction (one commit for a whole tick of live traffic), each session in
+   * a savepoint of its own: one that fails (its session deleted under it) rolls back alone, the others commit.
+   */
+  const applyMany = deps.db.transaction((batches: readonly Batch[]): ApplyOutcome[] => batches.map(applyOne));
+
+  /** apply, with its failure as a value (inside applyMany, apply's own transaction is a savepoint). */
+  function applyOne([sessionId, records]: Batch): ApplyOutcome {
+    try {
+      return { ok: true, result: apply(sessionId, records) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
   return {
     /**
      * The journal won a disagreement: forget what was applied after `keepThrough`,
@@ -91,6 +115,8 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
     realign: (sessionId: string, keepThrough: number) => realign(sessionId, keepThrough),
     /** Applies records idempotently in one transaction: duplicates are skipped, holes skipped and recorded. */
     apply: (sessionId: string, records: readonly JournalRecord[]) => apply(sessionId, records),
+    /** As apply, for several sessions at once, committed together; one outcome per batch, in order. */
+    applyMany: (batches: readonly Batch[]): ApplyOutcome[] => (batches.length === 1 ? batches.map(applyOne) : applyMany(batches)),
   };
 }
 

@@ -15,6 +15,7 @@ import { effectivePolicy } from '../../shared/approval';
 import { autoAnswer } from './auto-answer';
 import type { HibernationSettings } from './hibernate';
 import { createBroadcastCoalescer } from './coalesce';
+import { createIngestBatcher } from './ingest';
 import { LiveSession, pendingRequestOf } from './live';
 import type { Projector } from './projection';
 import type { SessionRecord, SessionsRepository } from './repository';
@@ -130,14 +131,21 @@ export function createRegistry(deps: SessionsServiceDeps) {
     if (!shuttingDown) watcher?.consider(id);
   };
 
-  /** Sessions whose records moved their state since their last broadcast. */
+  /** Sessions whose records moved their state (or another fact, a divergence) since their last broadcast. */
   const moved = new Set<string>();
-  // A live agent commits records many times a frame: renderers get them (and the moved last seq) once a frame.
+  /** Sessions whose pending records recorded a divergence (skipped lines): a fact of the session, not only its seq. */
+  const factsMoved = new Set<string>();
+  /**
+   * A live agent commits records many times a frame: renderers get them once a frame. Its last applied seq moving
+   * is not a `sessions.changed` (every UI would read the summary again, 60 times a second per streaming session,
+   * and every domain rule would look again at a state that did not move): the records carry their seqs, and a
+   * summary read later has the seq. A state move has broadcast itself, after flushing these, already.
+   */
   const broadcasts = createBroadcastCoalescer((id, records) => {
     deps.emitRecords(id, records);
-    // Its last applied seq moved; a state move has broadcast itself already.
-    changed(id);
+    if (factsMoved.delete(id)) changed(id);
   });
+  const ingest = createIngestBatcher(deps.projector);
 
   /**
    * The one path by which a session's state changes: the table is checked,
@@ -182,7 +190,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
     const l: LiveSession = new LiveSession({
       sessionId: s.id,
       link,
-      projector: deps.projector,
+      ingest,
       sessions: deps.sessions,
       transition: (to, trigger, opts) => {
         const r = transition(s.id, to, trigger, opts);
@@ -193,10 +201,12 @@ export function createRegistry(deps: SessionsServiceDeps) {
       debugPoint: deps.debugPoint,
       autoAnswer: (params) => autoAnswerFor(s, params),
       onPendingChanged: () => deps.onPendingChanged?.(s.id),
-      onApplied: (records) => {
+      onApplied: (records, holes) => {
         broadcasts.add(s.id, records);
+        // A divergence recorded for skipped lines is a fact of the session: the change (rules, inbox, UIs) follows these records at once.
+        if (holes) factsMoved.add(s.id);
         // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
-        if (moved.delete(s.id)) broadcasts.flush(s.id);
+        if (moved.delete(s.id) || holes) broadcasts.flush(s.id);
       },
       onExit: (agentExited) => {
         // After shutdown the database is closed; the next start reconciles this session.

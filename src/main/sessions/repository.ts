@@ -83,6 +83,8 @@ const toRecord = (r: Row): SessionRecord => ({
 export function createSessionsRepository(db: Db) {
   const now = () => new Date().toISOString();
   const getStmt = db.prepare<[string], Row>('SELECT * FROM sessions WHERE id = ?');
+  // Prepared once: every live tick moves each streaming session's last applied seq.
+  const setLastAppliedStmt = db.prepare('UPDATE sessions SET last_applied_seq = ? WHERE id = ?');
   const setState = db.prepare('UPDATE sessions SET state = ?, state_detail = ?, updated_at = ? WHERE id = ? AND state = ?');
   const addTransition = db.prepare(
     'INSERT INTO session_transitions (session_id, from_state, to_state, trigger, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -176,7 +178,7 @@ export function createSessionsRepository(db: Db) {
     },
     /** Written by the projection, in the same transaction as the events it applied. */
     setLastApplied(id: string, seq: number): void {
-      db.prepare('UPDATE sessions SET last_applied_seq = ? WHERE id = ?').run(seq, id);
+      setLastAppliedStmt.run(seq, id);
     },
     transitions(id: string): { from: SessionState; to: SessionState; trigger: Trigger; detail: string | null }[] {
       return db

@@ -138,6 +138,10 @@ export const sessionsContract = domain({
     ),
   },
   events: {
+    /**
+     * A session's state or another of its facts changed: read its summary again. Its last seq moving while it
+     * streams is not one (`records` carries the seqs; a summary read at any time has the current one).
+     */
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
     /** New journal records, sent only after they are committed to the events table. */
     records: event(z.object({ sessionId: z.string(), records: z.array(JournalRecordSchema) })),
