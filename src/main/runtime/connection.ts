@@ -110,7 +110,9 @@ export function keepMsgJson(record: Record<string, unknown> & { msgJson?: string
   if (!head || !text.endsWith('}}')) return;
   const keys = Object.keys(record);
   if (keys.length !== 5 || keys[4] !== 'msg') return;
-  record.msgJson = text.slice(head[0].length, -2);
+  // Not enumerable: the record stays a plain journal record to every reader and on every wire (a broadcast must
+  // not carry the message twice); only the projection asks for it by name.
+  Object.defineProperty(record, 'msgJson', { value: text.slice(head[0].length, -2), enumerable: false });
 }
 
 /** One splitter for the connection's whole life, so no partial frame is lost when the hello handler hands over. */
