@@ -68,6 +68,11 @@ test('the card counts the agent’s edits; Changes shows the diff; a comment rea
 
   // Changes: the file tree and the diff.
   await card(page).getByRole('button', { name: 'Simplify the total' }).click();
+  // The file at the top opens as its full view in the first render, never as a plain preview first (ADR 0023).
+  // (Page-side source as a string: the e2e files compile without the DOM's types.)
+  await page.evaluate(`new MutationObserver(() => {
+    if (document.querySelector('[data-testid="diff-file"]')?.querySelector('[data-testid="diff-plain"]')) document.body.dataset.topFilePreviewed = 'yes';
+  }).observe(document.body, { childList: true, subtree: true })`);
   await page.getByTestId('changes-tab').click();
   const view = page.getByTestId('changes-view');
   await expect(view.getByTestId('review-file-row')).toHaveCount(3);
@@ -75,6 +80,8 @@ test('the card counts the agent’s edits; Changes shows the diff; a comment rea
   const appDiff = view.locator('[data-testid="diff-file"][data-path="app.js"]');
   await expect(appDiff).toContainText('reduce((t, i) => t + i.price, 0)');
   await expect(appDiff).toContainText('let t = 0;');
+  await expect(appDiff.locator('.diff-line').first()).toBeVisible();
+  await expect(page.locator('body')).not.toHaveAttribute('data-top-file-previewed', 'yes');
   await page.screenshot({ path: screenshotPath('review-changes-unified') });
   await view.getByRole('radio', { name: 'Split' }).click();
   await expect(appDiff.locator('table').first()).toBeVisible();

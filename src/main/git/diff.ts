@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppError, Result } from '../../shared/result';
@@ -137,75 +137,111 @@ export const literal = (p: string) => `:(top,literal,exclude)${p}`;
 
 export interface DiffRequest {
   worktreePath: string;
-  /** The commit to compare the working tree (committed, staged, unstaged and untracked) with. */
-  from: string;
+  /** The commit to compare the working tree (committed, staged, unstaged and untracked) with; or its lookup, still under way (read beside the diff's own first gits). */
+  from: string | Promise<Result<string, AppError>>;
   /** Only the file list and counts, no patch. */
   statOnly?: boolean;
   limits?: Partial<DiffLimits>;
 }
 
 /**
- * The worktree's changes against `from`, entirely from git: file list with
- * status and counts (`--raw --numstat`, rename detection), then the patch of
- * the files that pass the binary and size guards.
+ * The worktree's changes against `from`, entirely from git: the file list with status (`--raw`, rename
+ * detection) and the patch of every file side by side, each file's counts taken from its part of the patch, so
+ * git computes the diff once (not once for `--numstat` and again for `-p`). Only the files whose part says
+ * "Binary files differ" (a real binary, or a side over the size limit, which git then treats as binary) are
+ * asked again with `--numstat`, to tell the two apart and count the large one's lines.
  */
 export async function diffWorktree(req: DiffRequest): Promise<Result<WorktreeDiff, AppError>> {
   const limits = { ...DEFAULT_DIFF_LIMITS, ...req.limits };
   const cwd = req.worktreePath;
-  // Two small gits at once rather than one after the other: each is a process start on the open's path.
-  const [head, index] = await Promise.all([revParse(cwd, 'HEAD'), indexPath(cwd)]);
+  // The small gits at once rather than one after the other: each is a process start on the open's path.
+  const [head, index, base] = await Promise.all([revParse(cwd, 'HEAD'), indexPath(cwd), typeof req.from === 'string' ? ok(req.from) : req.from]);
+  if (!base.ok) return base;
   if (!head.ok) return head;
+  const from = base.value;
   return withScratchIndex(cwd, head.value, async (env) => {
     const fail = (stderr: string) => classifyGitFailure(`read the changes of "${cwd}"`, stderr, cwd);
-    // The list and the patch side by side (two cores, half the wait): the patch is of every file, and the parts of
-    // files the guards leave out are dropped after. Past 1 MB git itself treats a file as binary here
-    // (core.bigFileThreshold), so no huge file's lines are ever produced.
-    const patchRun = req.statOnly
-      ? null
-      : runGit(['-c', `core.bigFileThreshold=${limits.maxFileBytes}`, 'diff-index', '--cached', ...DIFF_ARGS, '-p', req.from, '--', '.'], { cwd, env });
-    const listed = await git(['diff-index', '--cached', ...DIFF_ARGS, '--raw', '--numstat', '-z', req.from, '--'], { cwd, env }, fail);
+    const counts = (extra: string[], paths: string[] = []) =>
+      git(['diff-index', '--cached', ...DIFF_ARGS, '--raw', '--numstat', '-z', ...extra, from, '--', ...paths], { cwd, env }, fail);
+    if (req.statOnly) {
+      const listed = await counts([]);
+      if (!listed.ok) return listed;
+      const files = parseRawNumstat(listed.value).map((e): DiffFile => ({ ...e, binary: e.additions === null, patch: null, omitted: 'stat_only' }));
+      return ok({ from, head: head.value, files, ...totals(files), truncated: false });
+    }
+    // The list and the patch side by side (two cores): the list is cheap (no line diffs), the patch is the one diff
+    // pass. Past maxFileBytes git itself treats a side as binary here (core.bigFileThreshold), so no huge file's
+    // lines are ever produced.
+    const patchRun = runGit(['-c', `core.bigFileThreshold=${limits.maxFileBytes}`, 'diff-index', '--cached', ...DIFF_ARGS, '-p', from, '--', '.'], { cwd, env });
+    const listed = await git(['diff-index', '--cached', ...DIFF_ARGS, '--raw', '-z', from, '--'], { cwd, env }, fail);
     if (!listed.ok) {
       await patchRun;
       return listed;
     }
     const entries = parseRawNumstat(listed.value);
-    // The size guard's stats all at once (libuv's pool runs them side by side): one after another, 2,000 files cost the open a second.
-    const files: DiffFile[] = await Promise.all(
-      entries.map(async (e): Promise<DiffFile> => {
-        const binary = e.additions === null;
-        let omitted: OmittedReason | null = req.statOnly ? 'stat_only' : binary ? 'binary' : null;
-        if (!omitted && (e.additions ?? 0) + (e.deletions ?? 0) > limits.maxFileLines) omitted = 'too_large';
-        if (!omitted && e.status !== 'deleted' && (await sizeOf(path.join(cwd, e.path))) > limits.maxFileBytes) omitted = 'too_large';
-        return { ...e, binary, patch: null, omitted };
-      }),
-    );
-    const totals = { additions: sum(files, 'additions'), deletions: sum(files, 'deletions') };
-    if (!patchRun) return ok({ from: req.from, head: head.value, files, ...totals, truncated: false });
     const run = await patchRun;
     if (!run.ok) return run;
     if (run.value.code !== 0) return err(fail(run.value.stderr));
     const all = splitPatch(run.value.stdout.toString('utf8'));
-    if (all.length !== files.length) {
+    if (all.length !== entries.length) {
       // Never pair a patch with the wrong file: say it could not be split instead.
-      return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${all.length} parts for ${files.length} files); the file list is still right, ask for --stat.`));
+      return err(gitError('git_failed', 'needs_you', `Could not split the patch of "${cwd}" by file (${all.length} parts for ${entries.length} files); the file list is still right, ask for --stat.`));
     }
-    // Both runs list the files in git's one order; each part goes to its file, the left-out files' parts are dropped.
+    // Both runs list the files in git's one order: each part goes to its file.
+    const tallies = all.map(tallyPatch);
+    const unsure = entries.filter((_, k) => tallies[k]!.binary);
+    let recount = new Map<string, { additions: number | null; deletions: number | null }>();
+    if (unsure.length > 0) {
+      // Rare (binary files, files over the size limit): git's own count, without the size limit, for just these paths.
+      const again = await counts([], unsure.flatMap((e) => (e.oldPath ? [literalPath(e.oldPath), literalPath(e.path)] : [literalPath(e.path)])));
+      if (!again.ok) return again;
+      recount = new Map(parseRawNumstat(again.value).map((e) => [e.path, e]));
+    }
+    const files = entries.map((e, k): DiffFile => {
+      const t = tallies[k]!;
+      const c = t.binary ? (recount.get(e.path) ?? { additions: null, deletions: null }) : t;
+      const binary = c.additions === null;
+      let omitted: OmittedReason | null = binary ? 'binary' : null;
+      // Text by git's own count but binary in the patch: a side is over maxFileBytes.
+      if (!omitted && t.binary) omitted = 'too_large';
+      if (!omitted && (c.additions ?? 0) + (c.deletions ?? 0) > limits.maxFileLines) omitted = 'too_large';
+      return { ...e, additions: c.additions, deletions: c.deletions, binary, patch: null, omitted };
+    });
     const wanted = files.filter((f) => f.omitted === null);
     const parts = all.filter((_, k) => files[k]!.omitted === null);
     const truncated = attachPatches(wanted, parts, limits.maxPatchBytes);
-    return ok({ from: req.from, head: head.value, files, ...totals, truncated });
+    return ok({ from, head: head.value, files, ...totals(files), truncated });
   }, index);
 }
 
-const sum = (files: DiffFile[], k: 'additions' | 'deletions') => files.reduce((n, f) => n + (f[k] ?? 0), 0);
+/** A path as itself in a pathspec (no globbing, from the top). */
+const literalPath = (p: string) => `:(top,literal)${p}`;
 
-async function sizeOf(p: string): Promise<number> {
-  try {
-    return (await stat(p)).size;
-  } catch {
-    return 0;
+/**
+ * One file's part of a patch, counted as `--numstat` counts it: the added and removed lines of its hunks
+ * (a line of a hunk that reads "--- x" is a removed "-- x", so only what follows the first hunk header counts).
+ * `binary` when git wrote "Binary files … differ" instead of hunks.
+ */
+export function tallyPatch(part: string): { additions: number; deletions: number; binary: boolean } {
+  const first = part.startsWith('@@') ? 0 : part.indexOf('\n@@');
+  if (first < 0) return { additions: 0, deletions: 0, binary: /^Binary files .* differ$/m.test(part) };
+  let additions = 0;
+  let deletions = 0;
+  let at = first === 0 ? 0 : first + 1;
+  while (at < part.length) {
+    const c = part.charCodeAt(at);
+    if (c === 43 /* + */) additions++;
+    else if (c === 45 /* - */) deletions++;
+    const nl = part.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
   }
+  return { additions, deletions, binary: false };
 }
+
+const totals = (files: DiffFile[]) => ({ additions: sum(files, 'additions'), deletions: sum(files, 'deletions') });
+
+const sum = (files: DiffFile[], k: 'additions' | 'deletions') => files.reduce((n, f) => n + (f[k] ?? 0), 0);
 
 export async function revParse(cwd: string, rev: string): Promise<Result<string, AppError>> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd });

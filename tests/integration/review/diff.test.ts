@@ -93,6 +93,32 @@ describe('review.diff on a real worktree', () => {
     expect(d.truncated).toBe(false);
   });
 
+  it('counts each file as git --numstat does, from its one patch run: hunk lines that read like headers, renames, binaries, large files on either side', async () => {
+    const big = `${'q'.repeat(1_100_000)}\n`;
+    const { session, wt } = await reviewSession(h, { files: { 'dashes.txt': '-- a comment\nkeep\n++ plus\n', 'moved.txt': lines(1, 30), 'big-gone.txt': big, 'big-shrunk.txt': big } });
+    // A removed "-- a comment" is "--- a comment" in the patch, an added "++ more" is "+++ more": lines, not headers.
+    write(wt, 'dashes.txt', 'keep\n++ plus\n++ more\n');
+    git(wt, 'mv', 'moved.txt', 'moved-to.txt');
+    write(wt, 'moved-to.txt', `${lines(1, 29)}changed\n`);
+    write(wt, 'pic.bin', Buffer.from([0, 1, 2, 3, 0, 9]));
+    git(wt, 'rm', '-q', 'big-gone.txt');
+    // Under the size limit now, over it before: git's patch run calls it binary; it is a large text file.
+    write(wt, 'big-shrunk.txt', 'small\n');
+    const d = await h.must('review.diff', { sessionId: session.id });
+    const by = Object.fromEntries(d.files.map((f) => [f.path, f]));
+    // What git itself counts, file by file.
+    const numstat = git(wt, 'diff', '--numstat', '-M', d.from).trim();
+    expect(by['dashes.txt']).toMatchObject({ additions: 1, deletions: 1, omitted: null });
+    expect(by['moved-to.txt']).toMatchObject({ status: 'renamed', oldPath: 'moved.txt', additions: 1, deletions: 1, omitted: null });
+    expect(by['pic.bin']).toMatchObject({ binary: true, additions: null, deletions: null, omitted: 'binary', patch: null });
+    // A deleted or shrunk file over the limit on its old side: listed as too large with git's counts, never a "Binary files differ" patch.
+    expect(by['big-gone.txt']).toMatchObject({ status: 'deleted', binary: false, additions: 0, deletions: 1, omitted: 'too_large', patch: null });
+    expect(by['big-shrunk.txt']).toMatchObject({ binary: false, additions: 1, deletions: 1, omitted: 'too_large', patch: null });
+    const counted = Object.fromEntries(numstat.split('\n').map((l) => l.split('\t')).map(([a, del, p]) => [p, [Number(a), Number(del)]]));
+    for (const p of ['dashes.txt', 'big-gone.txt', 'big-shrunk.txt']) expect([by[p]?.additions, by[p]?.deletions]).toEqual(counted[p]);
+    expect(d.additions).toBe(d.files.reduce((n, f) => n + (f.additions ?? 0), 0));
+  });
+
   it('diffs since the end of the last turn from a snapshot taken when the turn ended', { timeout: 150_000 }, async () => {
     const { session, wt } = await reviewSession(h);
     // The first turn's snapshot holds whatever was there when it ended (here: nothing new).

@@ -3,10 +3,12 @@ import { DiffModeEnum, DiffViewWithMultiSelect, SplitSide, type DiffFile } from 
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import type { DiffFileView, FileContents, ReviewCommentView } from '../../../../shared/contracts/review';
 import { useServices } from '../../app/react';
 import { CommentForm } from './CommentForm';
 import { useReview } from './context';
+import { plainLineCount, plainRuns } from './patch-lines';
 import { fileBadge, languageOf, omittedText } from './selectors';
 import { useColorScheme } from './theme';
 import { pauseUpgrades, queueUpgrade } from './upgrade';
@@ -27,19 +29,12 @@ const ROW_PX = 20;
 const FRAME_PX = 43;
 const isLarge = (f: DiffFileView) => (f.additions ?? 0) + (f.deletions ?? 0) > LARGE_DIFF_LINES;
 
-/** The patch lines a preview shows: from the first hunk header on, without git's "\ No newline" notes. */
-export function plainLines(patch: string): string[] {
-  const all = patch.split('\n');
-  const start = all.findIndex((l) => l.startsWith('@@'));
-  return (start < 0 ? [] : all.slice(start)).filter((l) => l !== '' && !l.startsWith('\\'));
-}
-
 /**
  * A file's height as its preview will measure, to the pixel: while scrolling, files show previews, so an exact
  * estimate means a measured row changes nothing, and the virtualizer does not recompute 2,000 rows' offsets
  * (and allocate them) on every frame.
  */
-const estimate = (f: DiffFileView) => FRAME_PX + (f.patch && !isLarge(f) ? plainLines(f.patch).length * ROW_PX : 48);
+const estimate = (f: DiffFileView) => FRAME_PX + (f.patch && !isLarge(f) ? plainLineCount(f.patch) * ROW_PX : 48);
 
 const EMPTY: ReviewCommentView[] = [];
 
@@ -51,6 +46,9 @@ export default function DiffList({ subject, from, files }: { subject: DiffSubjec
   const focus = useReview((s) => s.focus);
   // Once per list: the virtualizer asks for estimates often.
   const heights = useMemo(() => files.map(estimate), [files]);
+  // The file at the top when the list first shows gets its full view in that first render, not a preview and a task
+  // (and a frame) later: what the person opened the view to read. One file only: the rest follow one per task.
+  const [eager] = useState(() => new Set(files[0] ? [files[0].path] : []));
   const v = useVirtualizer({
     count: files.length,
     getScrollElement: () => scroller.current,
@@ -66,11 +64,11 @@ export default function DiffList({ subject, from, files }: { subject: DiffSubjec
   }, [focus, files, v]);
 
   return (
-    <div className="review-diff-scroll" ref={scroller} data-testid="diff-scroll" onScroll={() => pauseUpgrades(120)}>
+    <div className="review-diff-scroll" ref={scroller} data-testid="diff-scroll" onScroll={pauseUpgrades}>
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={v.measureElement} className="review-diff-row" style={{ transform: `translateY(${item.start}px)` }}>
-            <FileDiff subject={subject} from={from} file={files[item.index]!} />
+            <FileDiff subject={subject} from={from} file={files[item.index]!} eager={eager} />
           </div>
         ))}
       </div>
@@ -78,7 +76,7 @@ export default function DiffList({ subject, from, files }: { subject: DiffSubjec
   );
 }
 
-const FileDiff = memo(function FileDiff({ subject, from, file }: { subject: DiffSubject; from: string; file: DiffFileView }) {
+const FileDiff = memo(function FileDiff({ subject, from, file, eager }: { subject: DiffSubject; from: string; file: DiffFileView; eager: Set<string> }) {
   const { api } = useServices();
   const [collapsed, setCollapsed] = useState(false);
   const [forced, setForced] = useState(false);
@@ -110,7 +108,7 @@ const FileDiff = memo(function FileDiff({ subject, from, file }: { subject: Diff
         </button>
       </div>
     );
-  else body = contents ? <PatchView sessionId={sessionId} file={file} contents={contents} /> : <UpgradingPatch sessionId={sessionId} file={file} />;
+  else body = contents ? <PatchView sessionId={sessionId} file={file} contents={contents} /> : <UpgradingPatch sessionId={sessionId} file={file} eager={eager} />;
   return (
     <section className="review-file" data-testid="diff-file" data-path={file.path} aria-label={file.path}>
       <header className="review-file-head">
@@ -151,20 +149,25 @@ export function Counts({ a, d }: { a: number | null; d: number | null }) {
 }
 
 /** The plain patch lines at once, the full (highlighted, commentable) view when its turn comes: scrolling stays smooth. */
-function UpgradingPatch({ sessionId, file }: { sessionId: string | null; file: DiffFileView }) {
-  const [full, setFull] = useState(false);
-  useEffect(() => (full ? undefined : queueUpgrade(() => setFull(true))), [full]);
+function UpgradingPatch({ sessionId, file, eager }: { sessionId: string | null; file: DiffFileView; eager: Set<string> }) {
+  const [full, setFull] = useState(() => eager.has(file.path));
+  // Once: the same file mounted again later (scrolled back to) starts as a preview, like every other.
+  useEffect(() => {
+    eager.delete(file.path);
+  }, [eager, file.path]);
+  // Rendered within the upgrade's own task (flushSync), not in a later one React schedules: one file per task, and no wait between.
+  useEffect(() => (full ? undefined : queueUpgrade(() => flushSync(() => setFull(true)))), [full]);
   return full ? <PatchView sessionId={sessionId} file={file} /> : <PlainPatch patch={file.patch ?? ''} />;
 }
 
 /** The patch's lines as text, coloured by kind, at the full view's line height, so the upgrade does not move anything. */
 function PlainPatch({ patch }: { patch: string }) {
-  const lines = useMemo(() => plainLines(patch), [patch]);
+  const runs = useMemo(() => plainRuns(patch), [patch]);
   return (
     <div className="review-plain" data-testid="diff-plain">
-      {lines.map((l, i) => (
-        <div key={i} className={l.startsWith('@@') ? 'review-plain-hunk' : l[0] === '+' ? 'review-plain-add' : l[0] === '-' ? 'review-plain-del' : undefined}>
-          {l}
+      {runs.map((r, i) => (
+        <div key={i} className={`review-plain-${r.kind}`}>
+          {r.text}
         </div>
       ))}
     </div>

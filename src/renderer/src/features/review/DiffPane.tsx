@@ -1,12 +1,11 @@
 /** The parts of a changes view that a session's Changes tab and a worktree's changes share: the summary line and the diff pane. */
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { DiffFileView, DiffView } from '../../../../shared/contracts/review';
 import { Spinner } from '../../ui/feedback';
 import type { DiffSubject } from './DiffList';
+import { diffListComponent } from './diff-list-loader';
 import { statText } from './selectors';
 
-// The diff library (and its highlighter) loads with the first changes view, not with the board.
-const DiffList = lazy(() => import('./DiffList'));
 
 /** "3 files +10 −2 · branch vs base": what the diff holds and what it is against. */
 export function DiffSummary({ view, against, testId }: { view: DiffView; against: string; testId: string }) {
@@ -26,6 +25,8 @@ export function DiffSummary({ view, against, testId }: { view: DiffView; against
  * way; the worktree view leaves it out, its toolbar's spinner says so.
  */
 export function DiffPane({ subject, view, files, loading }: { subject: DiffSubject; view: DiffView | null | undefined; files: DiffFileView[]; loading?: boolean }) {
+  // The diff library (and its highlighter) loads with the first changes view, not with the board.
+  const DiffList = diffListComponent();
   return (
     <div className="review-main">
       {view && files.length === 0 && <div className="empty-inline">No changes in this scope.</div>}

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';
+import { loadDiffList } from './diff-list-loader';
 import { statText } from './selectors';
 
 /** Transcript | Changes in a session's header; Changes only where there is a worktree to review. */
@@ -11,7 +12,7 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   const stat = useReview((s) => s.stats[session.id] ?? null);
   // Fetch the diff viewer's code while the person reads the transcript, so Changes opens without waiting for it.
   useEffect(() => {
-    if (session.worktreePath) void import('./DiffList');
+    if (session.worktreePath) void loadDiffList();
   }, [session.worktreePath]);
   if (!session.worktreePath) return null;
   return (

@@ -9,8 +9,15 @@ export { commentsPrompt, sortComments, type ReviewComment } from '../../../../sh
 
 export type TreeRow = { kind: 'dir'; path: string; name: string; depth: number } | { kind: 'file'; file: DiffFileView; name: string; depth: number };
 
+// The same order as localeCompare, at a fraction of its cost: 2,000 files sort once per open.
+const byName = new Intl.Collator().compare;
+// A list's tree, built once: the Changes view orders the diff by it and the file list draws it.
+const trees = new WeakMap<readonly DiffFileView[], TreeRow[]>();
+
 /** The file list as a tree: directories first at each level, as in an editor, with one row per directory and file. */
 export function fileTree(files: readonly DiffFileView[]): TreeRow[] {
+  const known = trees.get(files);
+  if (known) return known;
   interface Dir {
     dirs: Map<string, Dir>;
     files: DiffFileView[];
@@ -28,7 +35,7 @@ export function fileTree(files: readonly DiffFileView[]): TreeRow[] {
   }
   const rows: TreeRow[] = [];
   const walk = (d: Dir, prefix: string, depth: number) => {
-    for (const [name, sub] of [...d.dirs].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, sub] of [...d.dirs].sort(([a], [b]) => byName(a, b))) {
       // A chain of single-child directories is one row ("src/main/review"), as GitHub shows it.
       let label = name;
       let node = sub;
@@ -41,15 +48,19 @@ export function fileTree(files: readonly DiffFileView[]): TreeRow[] {
       rows.push({ kind: 'dir', path, name: label, depth });
       walk(node, `${path}/`, depth + 1);
     }
-    for (const f of [...d.files].sort((a, b) => a.path.localeCompare(b.path))) rows.push({ kind: 'file', file: f, name: f.path.split('/').at(-1) ?? f.path, depth });
+    for (const f of [...d.files].sort((a, b) => byName(a.path, b.path))) rows.push({ kind: 'file', file: f, name: f.path.split('/').at(-1) ?? f.path, depth });
   };
   walk(root, '', 0);
+  trees.set(files, rows);
   return rows;
 }
 
-/** The files in the tree's order, so the diff reads in the order the list shows. */
+/** The files in the tree's order, so the diff reads in the order the list shows (and the list, given them, draws the same tree without building it again). */
 export function treeOrder(files: readonly DiffFileView[]): DiffFileView[] {
-  return fileTree(files).flatMap((r) => (r.kind === 'file' ? [r.file] : []));
+  const rows = fileTree(files);
+  const ordered = rows.flatMap((r) => (r.kind === 'file' ? [r.file] : []));
+  trees.set(ordered, rows);
+  return ordered;
 }
 
 const STATUS_LETTER: Record<DiffFileView['status'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', type_changed: 'T' };
