@@ -34,6 +34,8 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     // The palette's key (Ctrl/Cmd+K) belongs to the app, as VS Code keeps its palette from the shell: xterm lets it bubble.
     term.attachCustomKeyEventHandler((e) => !((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k'));
     let shown = -1;
+    // Answers that arrive after the pane closed (another terminal chosen, the tab closed) touch nothing.
+    let disposed = false;
     const early: TerminalOutput[] = [];
     const show = (o: TerminalOutput): void => {
       const part = unseenPart(o, shown);
@@ -52,6 +54,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     );
     const resync = (): void => {
       void api.terminals.scrollback({ id }).then((r) => {
+        if (disposed) return;
         if (!r.ok) return setError(r.error.message);
         term.reset();
         term.write(r.value.data);
@@ -65,7 +68,12 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
       shown = -1;
       resync();
     });
-    const input = term.onData((data) => void api.terminals.input({ id, data }).then((r) => setError(r.ok ? null : r.error.message)));
+    const input = term.onData(
+      (data) =>
+        void api.terminals.input({ id, data }).then((r) => {
+          if (!disposed) setError(r.ok ? null : r.error.message);
+        }),
+    );
     const size = term.onResize(({ cols, rows }) => void api.terminals.resize({ id, cols, rows }));
     const refit = (): void => {
       try {
@@ -79,6 +87,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     refit();
     term.focus();
     return () => {
+      disposed = true;
       off();
       offResync();
       input.dispose();
