@@ -81,7 +81,7 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
       for (const k of HOST_ENV) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
       // N-API prebuilds load under Electron's node too (ADR 0017): the host is Electron's binary run as node.
       if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-      let exited: { code: number | null } | null = null;
+      let exited: { code: number | null; error?: string } | null = null;
       let child: ReturnType<typeof spawn>;
       try {
         child = spawn(process.execPath, [script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
@@ -90,7 +90,8 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
         return fail('host_failed', `The terminal host could not be started: ${spawnErrorText(e)}.`);
       }
       child.once('exit', (code) => (exited = { code }));
-      child.once('error', () => (exited = { code: null }));
+      // The spawn itself failed (node gone, the folder removed): its own reason, not "exited with code null".
+      child.once('error', (e) => (exited = { code: null, error: spawnErrorText(e) }));
       child.unref();
       const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
       for (;;) {
@@ -98,7 +99,9 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
         if (info && info.launchId === launchId && socketReady(info.socket)) return ok(identity(info));
         if (exited) {
           const why = readExit(dir);
-          return fail(why?.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', why?.error ?? `The terminal host exited with code ${String((exited as { code: number | null }).code)} before it was ready; see ${join(dir, 'host.log')}.`);
+          const gone = exited as { code: number | null; error?: string };
+          if (gone.error) return fail('host_failed', `The terminal host could not be started: ${gone.error}.`);
+          return fail(why?.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', why?.error ?? `The terminal host exited with code ${String(gone.code)} before it was ready; see ${join(dir, 'host.log')}.`);
         }
         if (Date.now() > deadline) {
           if (child.pid) tryKill(child.pid);
