@@ -48,7 +48,7 @@ const replacement = (over: Partial<ReplacementView> = {}): ReplacementView => ({
   updatedAt: T0,
   ...over,
 });
-const status = (r: ReplacementView | null): OrchestratorStatus => ({ projectId: 'p1', current: null, duplicates: [], replacement: r, configuredAgent: 'custom', configuredLaunch: null, currentLaunch: null });
+const status = (r: ReplacementView | null): OrchestratorStatus => ({ projectId: 'p1', current: null, duplicates: [], replacement: r, configuredAgent: 'custom', configuredLaunch: null, currentLaunch: null, startRefusal: null });
 /** Selectors read only the sessions (and the orchestrator's status); the rest of the store does not matter to them. */
 const state = (sessions: SessionSummary[]): BatonState => ({ sessions: Object.fromEntries(sessions.map((s) => [s.id, s])), orchestratorStatus: {} }) as unknown as BatonState;
 

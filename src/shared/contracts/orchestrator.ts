@@ -34,6 +34,8 @@ export const OrchestratorStatus = z.object({
   /** The digest of the configured launch (as the project list's orchestratorLaunch), and of the one `current` was started with. */
   configuredLaunch: z.string().nullable(),
   currentLaunch: z.string().nullable(),
+  /** Why Start and Replace would be refused before they touch anything (an SSH project, for now), so the card says it up front; null when they can run. */
+  startRefusal: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type OrchestratorStatus = z.infer<typeof OrchestratorStatus>;
 

@@ -13,6 +13,7 @@ import {
   selectOrchestratorAction,
   selectOrchestratorLoaded,
   selectReplacement,
+  selectStartRefusal,
 } from './orchestrator';
 import { useBaton, useServices } from '../../app/react';
 import { ReplaceDialog } from './OrchestratorDialogs';
@@ -74,6 +75,7 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
   const runningLaunch = useBaton(useMemo(() => selectCurrentLaunch(project.id, current.id), [project.id, current.id]));
   const restart = describeRestartNeeded(project, current, runningLaunch);
   const replacing = action?.kind === 'replace' && action.phase === 'running';
+  const cannot = useBaton(useMemo(() => selectStartRefusal(project.id), [project.id]));
   const refusal = action?.kind === 'replace' && action.phase === 'error' ? action : null;
   const { store } = useServices();
   const dismiss = useBaton((s) => s.dismissOrchestratorAction);
@@ -116,12 +118,19 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
           <button className="btn" onClick={() => void openOrchestrator(project.id)}>
             Open
           </button>
-          <BusyButton className="btn" busy={replacing} busyLabel="Replacing…" onClick={ask} title="Stop this orchestrator and start a fresh one">
+          <BusyButton className="btn" busy={replacing} busyLabel="Replacing…" onClick={ask} disabled={cannot !== null} title={cannot ?? 'Stop this orchestrator and start a fresh one'}>
             Replace…
           </BusyButton>
         </div>
       </div>
-      {restart && (
+      {cannot && (
+        <div className="notice notice-warn" role="note" data-testid="orchestrator-refusal">
+          <div className="notice-text">
+            <span className="notice-hint">{cannot}</span>
+          </div>
+        </div>
+      )}
+      {restart && !cannot && (
         <div className="notice notice-warn" role="region" aria-label="Restart needed" data-testid="restart-needed">
           <div className="notice-text">
             <strong>{restart}</strong>
@@ -150,16 +159,23 @@ function NoOrchestrator({ projectId }: { projectId: string }) {
   const start = useBaton((s) => s.startOrchestrator);
   const action = useBaton(useMemo(() => selectOrchestratorAction(projectId), [projectId]));
   const starting = action?.kind === 'start' && action.phase === 'running';
+  const cannot = useBaton(useMemo(() => selectStartRefusal(projectId), [projectId]));
   return (
     <div className="orch-main" data-testid="no-orchestrator">
       <div className="orch-identity">
         <strong>No orchestrator</strong>
-        <span className="orch-meta">
-          It runs on the project’s canonical branch, takes tasks from the queue and starts workers for them. Start one to work on the queue.
-        </span>
+        {cannot ? (
+          <span className="orch-meta" data-testid="orchestrator-refusal">
+            {cannot}
+          </span>
+        ) : (
+          <span className="orch-meta">
+            It runs on the project’s canonical branch, takes tasks from the queue and starts workers for them. Start one to work on the queue.
+          </span>
+        )}
       </div>
       <div className="orch-actions">
-        <BusyButton className="btn btn-primary" busy={starting} busyLabel="Starting…" onClick={() => void start(projectId)}>
+        <BusyButton className="btn btn-primary" busy={starting} busyLabel="Starting…" disabled={cannot !== null} title={cannot ?? undefined} onClick={() => void start(projectId)}>
           Start orchestrator
         </BusyButton>
       </div>

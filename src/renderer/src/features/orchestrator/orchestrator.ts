@@ -124,6 +124,8 @@ function actionFailure(kind: OrchestratorActionKind, error: AppError): { message
   const what = { start: 'start the orchestrator', replace: 'replace the orchestrator', retry: 'retry the replacement', retireDuplicates: 'retire the duplicates' }[kind];
   const message = `Could not ${what}: ${error.message}`;
   if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
+  // An SSH project (for now): nothing was started, and trying again cannot help.
+  if (error.code === 'remote_project') return { message, hint: 'Add a local clone of the repository as a project and run its orchestrator there.' };
   if (kind === 'retireDuplicates') return { message, hint: 'Check the duplicate cards on the board, then try again.' };
   // Refused by the preflight: nothing was stopped, so the way on is the project's settings, not the card.
   if (kind === 'replace' && (error.code === 'agent_not_found' || error.code === 'invalid_command')) {
@@ -320,6 +322,12 @@ export const selectReplacement =
   (projectId: string) =>
   (s: BatonState): ReplacementView | null =>
     s.orchestratorStatus[projectId]?.replacement ?? null;
+
+/** Why Start and Replace would be refused (main says it in the status, e.g. an SSH project), or null when they can run. */
+export const selectStartRefusal =
+  (projectId: string) =>
+  (s: BatonState): string | null =>
+    s.orchestratorStatus[projectId]?.startRefusal?.message ?? null;
 
 export const selectOrchestratorLoaded =
   (projectId: string) =>
