@@ -14,6 +14,7 @@ import {
   selectIsDuplicate,
   selectOrchestrator,
   selectRevivalBlock,
+  selectStartRefusal,
 } from '../../src/renderer/src/features/orchestrator/orchestrator';
 import { attentionNote, describeWake, filterTasks, leaseExpired, taskActionsFor, taskCounts } from '../../src/renderer/src/features/tasks/tasks';
 
@@ -89,6 +90,19 @@ describe('the orchestrator, picked from the sessions held by the shared rule', (
     const withSaga = (r: ReplacementView) => ({ ...state([failed]), orchestratorStatus: { p1: status(r) } }) as unknown as BatonState;
     expect(selectRevivalBlock(failed)(withSaga(replacement({ status: 'failed', phase: 'verify' })))).toBe('replacement');
     expect(selectRevivalBlock(failed)(withSaga(replacement({ status: 'done', phase: 'done' })))).toBeNull();
+  });
+});
+
+describe('selectStartRefusal: the card says up front why Start and Replace cannot run', () => {
+  const refusal = { code: 'remote_project', message: 'Not yet on SSH projects: …' };
+  const held = (st: OrchestratorStatus | null) => ({ ...state([]), orchestratorStatus: st ? { p1: st } : {} }) as unknown as BatonState;
+  it('the message main gave, for that project only', () => {
+    expect(selectStartRefusal('p1')(held({ ...status(null), startRefusal: refusal }))).toBe(refusal.message);
+    expect(selectStartRefusal('p2')(held({ ...status(null), startRefusal: refusal }))).toBeNull();
+  });
+  it('nothing when main gave none, or before the status is read', () => {
+    expect(selectStartRefusal('p1')(held(status(null)))).toBeNull();
+    expect(selectStartRefusal('p1')(held(null))).toBeNull();
   });
 });
 
