@@ -16,7 +16,7 @@ import { runReplacement, type SagaDeps } from './saga';
  * tools would fail. Until the bridge and the control socket reach the remote, start and replace answer this instead
  * of starting an orchestrator that cannot work. Null when the project can have one.
  */
-export function notOnSsh(project: Pick<ProjectRecord, 'name' | 'host'>): { ok: false; error: AppError } | null {
+export function orchestratorNotOnSsh(project: Pick<ProjectRecord, 'name' | 'host'>): { ok: false; error: AppError } | null {
   if (project.host.kind !== 'ssh') return null;
   const dest = project.host.destination.replace(/^ssh:\/\//, '');
   return fail(
@@ -94,7 +94,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
     const current = currentSummary(projectId);
     if (current) return ok(current);
-    const refusal = notOnSsh(project);
+    const refusal = orchestratorNotOnSsh(project);
     if (refusal) return refusal;
     const open = deps.replacements.openFor(projectId);
     if (open) return fail('replacement_open', `A replacement of this project's orchestrator is ${open.status === 'failed' ? `stuck at "${open.phase}"; Retry it` : 'under way'}.`);
@@ -122,7 +122,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
         configuredAgent: project.orchestratorAgent,
         configuredLaunch: configuredLaunch(project.orchestratorAgent, customCommandFor(project, 'orchestrator')),
         currentLaunch: current ? launchFingerprint(current.harness, current.command) : null,
-        startRefusal: notOnSsh(project)?.error ?? null,
+        startRefusal: orchestratorNotOnSsh(project)?.error ?? null,
       });
     },
 
@@ -144,7 +144,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
       // One already under way is returned as it is; a new one starts only with an agent that can start.
       const open = deps.replacements.openFor(projectId);
       if (open) return ok(open);
-      const refusal = notOnSsh(project);
+      const refusal = orchestratorNotOnSsh(project);
       if (refusal) return refusal;
       if (old) {
         const can = preflight(project);
