@@ -224,7 +224,7 @@ describe('the project orchestrator', () => {
     await call<SessionSummary>('orchestrator.start', { projectId: p.id });
     const list = await call<ProjectSummary[]>('projects.list', {});
     const mine = list.find((x) => x.id === p.id) as ProjectSummary;
-    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'host', 'hostLink', 'id', 'name', 'orchestratorAgent', 'orchestratorLaunch', 'path', 'prefix', 'sessionCounts']);
+    expect(Object.keys(mine).sort()).toEqual(['baseBranch', 'host', 'hostLink', 'id', 'name', 'notificationsMuted', 'orchestratorAgent', 'orchestratorLaunch', 'path', 'prefix', 'sessionCounts']);
     expect(JSON.stringify(list)).not.toMatch(/customCommand|workerAgent|setupCommands|super-secret-value|API_TOKEN/);
     // The launch is a digest: nothing of the command line (which may carry a secret) shows through.
     expect(mine.orchestratorLaunch).toMatch(/^[0-9a-f]{16}$/);
