@@ -23,7 +23,8 @@ export function projectSessions(sessions: BatonState['sessions'], projectId: str
       if (list) list.push(s);
       else byProject.set(s.projectId, [s]);
     }
-    for (const list of byProject.values()) list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // ISO times compare as strings; localeCompare would ask the locale's collation, many times slower.
+    for (const list of byProject.values()) list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     byProjectOf.set(sessions, byProject);
   }
   return byProject.get(projectId) ?? NONE;
