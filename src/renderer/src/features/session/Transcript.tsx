@@ -96,7 +96,7 @@ export function TranscriptList(props: {
     >
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((row) => (
-          <div key={row.key} data-index={row.index} ref={v.measureElement} className="transcript-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+          <div key={row.key} data-index={row.index} data-seq={props.items[row.index]!.seq} ref={v.measureElement} className="transcript-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
             <Item item={props.items[row.index]!} onAnswer={props.onAnswer} canAnswer={props.canAnswer} />
           </div>
         ))}
