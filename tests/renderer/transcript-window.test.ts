@@ -104,4 +104,18 @@ describe('transcript window', () => {
     await until(() => (store.getState().records[id]?.at(-1)?.seq ?? 0) === after.lastSeq, 'the live records', 20_000);
     expect(store.getState().records[id]?.map((r) => r.seq)).toEqual(Array.from({ length: after.lastSeq }, (_, i) => i + 1));
   }, 90_000);
+
+  it('no records are followed while no session is open; reopened, the transcript reads on to what it missed', async () => {
+    const { id, lastSeq } = await longSession(50);
+    store.getState().openSession(id);
+    await until(() => (store.getState().records[id]?.at(-1)?.seq ?? 0) === lastSeq, 'the transcript', 20_000);
+    store.getState().openSession(null);
+    await h.must('sessions.prompt', { id, text: 'again', idempotencyKey: 'closed-prompt-key' });
+    const after = await waitUntil(() => h.must('sessions.get', { id }), (x) => x.state === 'idle' && x.lastSeq > lastSeq + 50, 60_000, 'the second turn');
+    // Back on the board: the held window did not follow the turn (nothing on screen showed it).
+    expect(store.getState().records[id]?.at(-1)?.seq).toBe(lastSeq);
+    store.getState().openSession(id);
+    await until(() => (store.getState().records[id]?.at(-1)?.seq ?? 0) === after.lastSeq, 'the missed records', 20_000);
+    expect(store.getState().records[id]?.map((r) => r.seq)).toEqual(Array.from({ length: after.lastSeq }, (_, i) => i + 1));
+  }, 90_000);
 });

@@ -130,7 +130,6 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       () => void s().loadInbox(),
     ),
     subscribe('sessions.changed', ({ sessionId, projectId }) => changed.add(sessionId, projectId)),
-    subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {
       if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
       if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
@@ -143,6 +142,21 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
     }),
   ];
+  // Journal records only while a session is open: 50 streaming agents send a board nothing shows a thousand lines a
+  // second, each frame parsed and checked here. Held windows missed lines meanwhile: each reads on from its end.
+  let recordsOff: (() => void) | null = null;
+  const followRecords = (): void => {
+    const open = s().openSessionId !== null;
+    if (open && !recordsOff) {
+      recordsOff = subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records));
+      for (const id of Object.keys(s().records)) void s().loadRecords(id);
+    } else if (!open && recordsOff) {
+      recordsOff();
+      recordsOff = null;
+    }
+  };
+  offs.push(store.subscribe(followRecords), () => recordsOff?.());
+  followRecords();
   reloadAll();
   return () => offs.forEach((off) => off());
 }

@@ -1,7 +1,7 @@
 /** A session's transcript as a virtualized list of turns, tool calls, permissions and recovery markers. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { AUTO_ANSWER_LABEL } from '../../../../shared/baton-tools';
 import type { TranscriptItem } from '../../../../shared/transcript';
 import { keepLineBreaks } from './line-breaks';
@@ -76,6 +76,11 @@ export function TranscriptList(props: {
     if (hasLater && el && el.scrollHeight - el.scrollTop - el.clientHeight < EARLIER_MARGIN_PX) onLater?.();
   }, [lastSeq, hasLater, onLater]);
 
+  // The newest answer callback, behind one that never changes, so a row is redrawn for its item alone.
+  const answer = useRef(props.onAnswer);
+  answer.current = props.onAnswer;
+  const onAnswer = useCallback((k: string, o: string | null) => answer.current(k, o), []);
+
   const onScroll = (el: HTMLDivElement): void => {
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
     // At the bottom of a window that stops short of the newest: not the live end, so nothing sticks there.
@@ -97,13 +102,20 @@ export function TranscriptList(props: {
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((row) => (
           <div key={row.key} data-index={row.index} data-seq={props.items[row.index]!.seq} ref={v.measureElement} className="transcript-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
-            <Item item={props.items[row.index]!} onAnswer={props.onAnswer} canAnswer={props.canAnswer} />
+            <Row item={props.items[row.index]!} onAnswer={onAnswer} canAnswer={props.canAnswer} />
           </div>
         ))}
       </div>
     </div>
   );
 }
+
+/**
+ * A row redrawn only when its item says something new: each page read back
+ * builds every item again, and re-rendering the Markdown of the rows on screen
+ * for nothing was most of a page's cost while scrolling.
+ */
+const Row = memo(Item, (a, b) => a.canAnswer === b.canAnswer && a.onAnswer === b.onAnswer && (a.item === b.item || JSON.stringify(a.item) === JSON.stringify(b.item)));
 
 function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (k: string, o: string | null) => void; canAnswer: boolean }) {
   const md = useMemo(() => (item.type === 'agent' ? keepLineBreaks(item.text) : ''), [item]);
