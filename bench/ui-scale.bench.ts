@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
@@ -9,7 +9,7 @@ import { makeRepo } from '../tests/support/git';
 import { scriptedCommand } from '../tests/support/scripted';
 import { waitUntil } from '../tests/support/wait';
 import { connectWs, type WsClient } from '../tests/support/ws-client';
-import { median, must, tempDir } from './support/app';
+import { cpuTicks, median, must, tempDir, tree } from './support/app';
 import { seedSessions } from './support/seed-sessions';
 
 /**
@@ -17,12 +17,17 @@ import { seedSessions } from './support/seed-sessions';
  * built app), timed in the page (Performance API, long-task observer):
  * - `board_paint_ms`: a fresh page load → the first project's cards painted,
  *   with 500 seeded sessions over 20 projects; baseline `board_paint_empty_ms`,
- *   the same app with no data painting its empty board;
+ *   the same app with no data painting its empty board; timed once the server is
+ *   quiet (`board_main_settle_ms`: how long main took to settle after its start);
  * - `board_long_tasks`: long tasks (> 50 ms) in a 10 s window while 50 live
  *   sessions of the scripted agent stream on the open board;
  * - `transcript_open_ms`: click on the card of a 100,000-event session → its
  *   last message painted; `transcript_long_tasks`: long tasks while scrolling
- *   it end to end (bottom to top), `transcript_open_long_tasks` during the open.
+ *   it end to end (bottom to top), `transcript_open_long_tasks` during the open;
+ *   `transcript_top_seq`: the first record shown once the scroll stopped (it must be the transcript's start, or the
+ *   scroll did not go end to end);
+ * - `renderer_heap_mb_500_cards`: the page's JS heap (after a forced GC, CDP `Runtime.getHeapUsage`) with a project of
+ *   500 sessions drawn as 500 cards, in a server of its own; baseline `renderer_heap_mb_empty`, the empty board's.
  * BENCH_STREAM_SESSIONS (default 50) and BENCH_STREAM_RATE (events/s per session, default 20) shape the streaming part.
  */
 
@@ -93,6 +98,50 @@ async function paint(url: string, selector: string, count: number): Promise<numb
   return median(times);
 }
 
+/** CPU ticks (1/100 s) of a process, its live descendants and the children it has reaped (git, say). */
+function treeTicks(root: number): number {
+  let reaped = 0;
+  try {
+    const f = readFileSync(`/proc/${root}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    reaped = Number(f[13] ?? 0) + Number(f[14] ?? 0);
+  } catch {
+    // Gone: nothing reaped to count.
+  }
+  return reaped + tree(root).reduce((n, pid) => n + cpuTicks(pid), 0);
+}
+
+/**
+ * Waits until the server (and what it runs, git included) is quiet: two seconds in a row under a tenth of a core.
+ * Reconciled is not idle: right after a start with 500 sessions, main still works through them (the turn ends
+ * reconcile wrote, their review counts from git); a paint timed then measures that work, not the page.
+ */
+async function settled(pid: number): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = treeTicks(pid);
+  while (quiet < 2 && performance.now() - t0 < 180_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = treeTicks(pid);
+    quiet = now - last < 10 ? quiet + 1 : 0;
+    last = now;
+  }
+  return performance.now() - t0;
+}
+
+/** The page's used JS heap in MB after a forced garbage collection, read over CDP (stable across runs, unlike performance.memory). */
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 1048576;
+}
+
+const must0 = (pid: number | undefined): number => {
+  if (pid === undefined) throw new Error('The server has no pid: it did not start; see its output above.');
+  return pid;
+};
+
 const longTasksSince = (page: Page, since: number) => page.evaluate<{ n: number; worst: number }>(`(() => { const t = window.__longTasks.filter((e) => e.start >= ${since}); return { n: t.length, worst: Math.round(Math.max(0, ...t.map((e) => e.ms))) }; })()`);
 
 /** Click → the element with `text` painted, timed in the page. */
@@ -138,7 +187,39 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   const empty = await startServer();
   servers.push(empty);
   const emptyMs = await paint(empty.url, '[data-testid="board-empty"]', 1);
+  const emptyPage = await freshPage('[data-testid="board-empty"]', 1);
+  await emptyPage.goto(empty.url);
+  await paintedAt(emptyPage);
+  const emptyHeap = await heapMb(emptyPage);
+  await emptyPage.context().close();
   await stopServer(empty);
+
+  // renderer_heap_mb_500_cards: one project of 500 sessions, all drawn, in a server of its own (the other figures keep
+  // their 500 sessions over 20 projects).
+  const wide = await startServer();
+  servers.push(wide);
+  const wc = await connectWs(wide.port, { token: wide.token });
+  const widePath = makeRepo(mkdtempSync(join(base, 'repo-')));
+  const { project: wideProject } = await must<{ project: { id: string } }>(wc, 'projects.add', { path: widePath, name: 'wide' });
+  wc.ws.close();
+  await stopServer(wide);
+  seedSessions({ dataDir: wide.dataDir, projectId: wideProject.id, cwd: widePath, count: PROJECTS * PER_PROJECT, linesPerSession: 4, appliedShare: 1, endings: ['ended', 'mid_turn', 'exit_failed_idle', 'ended_db_busy'] });
+  const wideAgain = await startServer({ dataDir: wide.dataDir });
+  servers.push(wideAgain);
+  const wc2 = await connectWs(wideAgain.port, { token: wideAgain.token });
+  await waitUntil(() => must<{ state: string }[]>(wc2, 'sessions.list', {}), (l) => l.length === PROJECTS * PER_PROJECT && l.every((x) => x.state !== 'busy'), 120_000, 'the wide project reconciled', 250);
+  wc2.ws.close();
+  const widePage = await freshPage('[data-testid="session-card"]', PROJECTS * PER_PROJECT);
+  await settled(must0(wideAgain.proc.pid));
+  await widePage.goto(wideAgain.url);
+  const wideMs = await paintedAt(widePage);
+  const wideHeap = await heapMb(widePage);
+  await widePage.context().close();
+  await stopServer(wideAgain);
+  console.log(`bench: renderer_heap_mb_empty = ${emptyHeap.toFixed(1)}`);
+  console.log(`bench: renderer_heap_mb_500_cards = ${wideHeap.toFixed(1)}`);
+  console.log(`bench: renderer_heap_500_cards_vs_empty_ratio = ${(wideHeap / emptyHeap).toFixed(2)}`);
+  console.log(`bench: board_paint_ms_500_cards = ${Math.round(wideMs)}`);
 
   // Seeded: projects through the app, then sessions written while it is down (the real repositories and projector).
   const first = await startServer();
@@ -166,8 +247,10 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   await waitUntil(() => must<{ state: string }[]>(c, 'sessions.list', {}), (l) => l.length === PROJECTS * PER_PROJECT + 1 && l.every((s) => s.state !== 'busy'), 120_000, 'the seeded sessions reconciled', 250);
   expect(huge).toBeDefined();
 
-  // board_paint_ms: the first project (board-00) with its 25 cards, 500 sessions in the store.
+  // board_paint_ms: the first project (board-00) with its 25 cards, 500 sessions in the store, once main is quiet.
+  const settleMs = await settled(must0(server.proc.pid));
   const boardMs = await paint(server.url, '[data-testid="session-card"]', PER_PROJECT);
+  console.log(`bench: board_main_settle_ms = ${Math.round(settleMs)}`);
   console.log(`bench: board_paint_empty_ms = ${Math.round(emptyMs)}`);
   console.log(`bench: board_paint_ms = ${Math.round(boardMs)}`);
   console.log(`bench: board_paint_vs_empty_ratio = ${(boardMs / emptyMs).toFixed(2)}`);
@@ -184,9 +267,12 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   const openLong = await longTasksSince(page, open.t0);
   const scroll = await page.evaluate<{ t0: number; frames: number; ms: number }>(SCROLL_TO_TOP);
   const scrollLong = await longTasksSince(page, scroll.t0);
-  const heapMb = await page.evaluate<number>('performance.memory ? performance.memory.usedJSHeapSize / 1048576 : 0');
+  const transcriptHeap = await heapMb(page);
   const rows = await page.evaluate<number>(`document.querySelector('[data-testid="transcript"]').scrollHeight`);
-  console.log(`bench: transcript_scrolled_px = ${rows}`);
+  const topSeq = await page.evaluate<number>(`Math.min(...[...document.querySelectorAll('[data-testid="transcript"] [data-seq]')].map((e) => Number(e.dataset.seq)))`);
+  // The page holds a bounded window of the transcript, so its height is that window's, not the whole history's.
+  console.log(`bench: transcript_window_px = ${rows}`);
+  console.log(`bench: transcript_top_seq = ${topSeq}`);
   console.log(`bench: transcript_events = ${BIG + 1}`);
   console.log(`bench: transcript_open_ms = ${Math.round(open.ms)}`);
   console.log(`bench: transcript_open_long_tasks = ${openLong.n}`);
@@ -194,7 +280,7 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   console.log(`bench: transcript_long_tasks = ${scrollLong.n}`);
   console.log(`bench: transcript_scroll_worst_task_ms = ${scrollLong.worst}`);
   console.log(`bench: transcript_scroll_frames = ${scroll.frames}`);
-  console.log(`bench: transcript_page_heap_mb = ${heapMb.toFixed(1)}`);
+  console.log(`bench: transcript_page_heap_mb = ${transcriptHeap.toFixed(1)}`);
   await page.context().close();
 
   // board_long_tasks: 50 live sessions streaming on the open board.
@@ -224,4 +310,6 @@ test('board and transcript at scale in Chromium: paint, long tasks while streami
   console.log(`bench: board_long_tasks = ${streaming.n}`);
   console.log(`bench: board_worst_task_ms = ${streaming.worst}`);
   expect(busy).toBeGreaterThan(0);
+  // Scrolled end to end: the transcript's first records are on screen (its first rows are the opening prompt's).
+  expect(topSeq).toBeLessThan(10);
 });

@@ -57,7 +57,9 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
   await expect(card(page)).toContainText('baton/shop-orchestrator');
   await expect(card(page).getByTestId('restart-needed')).toBeHidden();
   expect(existsSync(worktree)).toBe(true);
-  await expect(page.getByTestId('session-card')).toHaveCount(1);
+  // One card per session (issue 14): the orchestrator card is the orchestrator's card; the board's grid has none for it.
+  await expect(page.getByTestId('project-board')).toContainText('No other sessions yet');
+  await expect(page.getByTestId('session-card')).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('orchestrator-running') });
 
   // The sidebar opens it too (the same rule picks it).
@@ -90,6 +92,8 @@ test('start an orchestrator; switch its agent → Restart needed → Replace →
   await expect(card(page)).toContainText('Claude Code');
   await expect(card(page).getByTestId('restart-needed')).toBeHidden();
   await expect(page.getByTestId('session-card').filter({ has: page.locator('[data-status="Retired"]') })).toHaveCount(1);
+  // The retired one is history on the board; the new one is only on the orchestrator card.
+  await expect(page.getByTestId('session-card')).toHaveCount(1);
 
   // 3. A replacement that cannot release the old worktree (git lock): it stops there and says why, nothing is lost.
   writeFileSync(join(worktree, 'plan.md'), '# Plan the orchestrator never committed\n');

@@ -37,3 +37,24 @@ export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRA
     },
   };
 }
+
+/**
+ * One read per key at a time: asked again while one runs, it reads once more
+ * after it (the newest state is read, nothing is lost), so reads never pile
+ * up behind a busy main while agents stream.
+ */
+export function oneAtATime(read: (key: string) => Promise<void>): (key: string) => void {
+  const running = new Set<string>();
+  const again = new Set<string>();
+  const run = (key: string): void => {
+    running.add(key);
+    void read(key).finally(() => {
+      running.delete(key);
+      if (again.delete(key)) run(key);
+    });
+  };
+  return (key) => {
+    if (running.has(key)) again.add(key);
+    else run(key);
+  };
+}

@@ -1,14 +1,14 @@
 /** The renderer's one store: its slices built together, and connected to main (load by query, follow by event, resync after a reconnect). */
 import { createStore } from 'zustand/vanilla';
 import type { JournalRecord } from '../../../shared/journal';
-import { createSubscribe } from '../api/client';
+import { createApi, createSubscribe } from '../api/client';
 import type { Transport } from '../api/transport';
 import { createAgentsSlice } from '../features/settings/agents';
 import { createInboxSlice } from '../features/inbox/inbox';
 import { createAppSlice } from './status';
 import { createConnectionSlice } from './connection';
 import { createFollowSlice, followedProjects, isFollowed } from './follow';
-import { frameBatch } from './frame';
+import { frameBatch, oneAtATime } from './frame';
 import { createOrchestratorSlice } from '../features/orchestrator/orchestrator';
 import { createPlaceSlice, keepPlace } from './place';
 import { createProjectsSlice } from '../features/projects/projects';
@@ -23,8 +23,10 @@ import type { BatonState, BatonStore, StoreDeps } from './types';
 
 export type { BatonState, BatonStore, StoreDeps };
 
-/** More sessions changed in one frame than this: one list read instead of a read each. */
+/** More of a project's sessions changed in one frame than this: one read of its list instead of a read each. */
 const MANY_CHANGED = 8;
+/** Sessions of more projects than this changed in one frame: one read of the whole list. */
+const MANY_PROJECTS = 3;
 
 
 export function createBatonStore(deps: StoreDeps): BatonStore {
@@ -57,6 +59,17 @@ export function createBatonStore(deps: StoreDeps): BatonStore {
 export function connectStore(store: BatonStore, transport: Transport): () => void {
   const s = () => store.getState();
   const subscribe = createSubscribe(transport);
+  const api = createApi(transport);
+  // Reads of summaries, one at a time per key: 50 streaming sessions change every frame, and a read is answered later.
+  const readAll = oneAtATime(() => s().loadSessions());
+  const readSession = oneAtATime((id) => s().loadSession(id));
+  const readProject = oneAtATime(async (projectId) => {
+    const r = await api.sessions.list({ projectId });
+    if (!r.ok) return;
+    // The project's list is complete for it: the other projects' summaries stay as held.
+    const others = Object.values(s().sessions).filter((x) => x.projectId !== projectId);
+    s().receiveSummaries([...others, ...r.value], true);
+  });
   const reloadAll = (): void => {
     void s().loadStatus();
     void s().loadProjects();
@@ -72,9 +85,16 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   // Once a frame: a streaming session changes (its last seq) and sends records many times a frame.
   const changed = frameBatch<string>((pending) => {
     const wakes = new Set<string>();
-    if (pending.size > MANY_CHANGED) void s().loadSessions();
+    const byProject = new Map<string, string[]>();
+    for (const [sessionId, projectIds] of pending) byProject.set(projectIds[0] as string, [...(byProject.get(projectIds[0] as string) ?? []), sessionId]);
+    if (!s().sessionsLoaded || byProject.size > MANY_PROJECTS) readAll('all');
+    else {
+      for (const [projectId, ids] of byProject) {
+        if (ids.length > MANY_CHANGED) readProject(projectId);
+        else for (const id of ids) readSession(id);
+      }
+    }
     for (const [sessionId, projectIds] of pending) {
-      if (pending.size <= MANY_CHANGED) void s().loadSession(sessionId);
       // The wake waits on the orchestrator's state (busy, waiting for an answer), which moves without a tasks event.
       // A worker's moves reach it as a tasks event when they matter; a session not held yet may be an orchestrator.
       const worker = s().sessions[sessionId]?.role === 'worker';
@@ -111,7 +131,6 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     ),
     subscribe('inbox.openRequested', ({ projectId, sessionId }) => s().showSession(projectId, sessionId)),
     subscribe('sessions.changed', ({ sessionId, projectId }) => changed.add(sessionId, projectId)),
-    subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records)),
     subscribe('orchestrator.changed', ({ projectId }) => {
       if (isFollowed(s(), 'orchestrator', projectId)) void s().loadOrchestrator(projectId);
       if (isFollowed(s(), 'wakes', projectId)) void s().loadWake(projectId);
@@ -124,6 +143,21 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
     }),
   ];
+  // Journal records only while a session is open: 50 streaming agents send a board nothing shows a thousand lines a
+  // second, each frame parsed and checked here. Held windows missed lines meanwhile: each reads on from its end.
+  let recordsOff: (() => void) | null = null;
+  const followRecords = (): void => {
+    const open = s().openSessionId !== null;
+    if (open && !recordsOff) {
+      recordsOff = subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records));
+      for (const id of Object.keys(s().records)) void s().loadRecords(id);
+    } else if (!open && recordsOff) {
+      recordsOff();
+      recordsOff = null;
+    }
+  };
+  offs.push(store.subscribe(followRecords), () => recordsOff?.());
+  followRecords();
   reloadAll();
   return () => offs.forEach((off) => off());
 }

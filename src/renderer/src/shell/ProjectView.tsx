@@ -9,6 +9,7 @@ import { useBaton } from '../app/react';
 import { OrchestratorPanel } from '../features/orchestrator/OrchestratorPanel';
 import { ProjectSettings } from '../features/settings/ProjectSettings';
 import { SessionBoard } from '../features/board/SessionBoard';
+import { SessionCardDetails } from '../features/board/SessionCard';
 import { SessionView } from '../features/session/SessionView';
 import { TasksPanel } from '../features/tasks/TasksPanel';
 import { WorktreesPanel } from '../features/worktrees/WorktreesPanel';
@@ -39,7 +40,8 @@ export function ProjectView({ project, onNewSession }: { project: ProjectSummary
     void loadWake(project.id);
   }, [project.id, loadOrchestrator, loadTasks, loadWake]);
 
-  const orchestrator = <OrchestratorPanel project={project} onShowWorktrees={() => setTab('worktrees')} />;
+  // The orchestrator card is the current orchestrator's one card: it shows what a board card would (issue 14).
+  const orchestrator = <OrchestratorPanel project={project} onShowWorktrees={() => setTab('worktrees')} details={(current) => <SessionCardDetails session={current} />} />;
   return (
     <main className="main" data-testid="project-view">
       <header className="main-header">

@@ -1,38 +1,35 @@
 /** A project's sessions as a board of cards grouped by what the person should do, with a filter; or the empty state. */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { BOARD_GROUP_LABEL, BOARD_GROUPS, boardGroupOf, matchesFilter, type BoardGroup } from '../../../../shared/board';
+import { BOARD_GROUP_LABEL, BOARD_GROUPS, matchesFilter } from '../../../../shared/board';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
-import { selectProjectSessions } from '../session';
+import { selectOrchestrator } from '../orchestrator';
 import { useBaton, useServices } from '../../app/react';
+import { boardGroups, projectSessions, sameCardFacts } from './board';
 import { SessionCard } from './SessionCard';
 
-/** A card re-renders only when its own summary changes (the store keeps an unchanged summary's object). */
-const Card = memo(SessionCard);
+/**
+ * A card re-renders only when a fact it shows changes: a streaming session's
+ * summary changes with every line (its last seq), which no card shows.
+ */
+const Card = memo(SessionCard, (a, b) => sameCardFacts(a.session, b.session));
 
 export function SessionBoard({ projectId, onNew }: { projectId: string; onNew: () => void }) {
-  const select = useMemo(() => selectProjectSessions(projectId), [projectId]);
-  const sessions = useBaton(useShallow(select));
+  const sessions = useBaton(useShallow((s) => projectSessions(s.sessions, projectId)));
+  const orchestratorId = useBaton((s) => selectOrchestrator(projectId)(s)?.id ?? null);
   const inbox = useBaton((s) => s.inbox);
   const [filter, setFilter] = useState('');
   const [showArchived, setShowArchived] = useState(false);
   const archived = useArchived(projectId, showArchived);
 
-  const groups = useMemo(() => {
-    const reason = new Map(inbox.map((i) => [i.sessionId, i.reason]));
-    const by = new Map<BoardGroup, SessionSummary[]>();
-    for (const s of sessions) {
-      if (!matchesFilter(s, filter)) continue;
-      const g = boardGroupOf(s, reason.get(s.id) ?? null);
-      by.set(g, [...(by.get(g) ?? []), s]);
-    }
-    return by;
-  }, [sessions, inbox, filter]);
+  const groups = useMemo(() => boardGroups(sessions, inbox, filter, orchestratorId), [sessions, inbox, filter, orchestratorId]);
+  const cards = sessions.length - (orchestratorId === null ? 0 : 1);
 
-  if (sessions.length === 0 && !showArchived) {
+  // The orchestrator's own card is the one above the board, so it alone leaves the board empty.
+  if (cards === 0 && !showArchived) {
     return (
       <div className="empty-inline" data-testid="project-board">
-        No sessions yet.{' '}
+        {orchestratorId === null ? 'No sessions yet.' : 'No other sessions yet: the orchestrator is above.'}{' '}
         <button className="btn btn-primary btn-sm" onClick={onNew}>
           New session
         </button>

@@ -23,10 +23,8 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
   const current = useBaton(useMemo(() => selectIsCurrentOrchestrator(s), [s]));
   const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
   const now = useNow(60_000);
-  const asks = useBaton(useMemo(() => selectInboxItemFor(s.id), [s.id]));
   const view = sessionView({ ...summaryFacts(s), revivalBlocked: block !== null });
   const status = view.status;
-  // Failed or interrupted: the card says why and offers its fix (or why there is none); a divergence has its own notice.
   const needsAction = view.attention === 'failed' || view.attention === 'interrupted';
   const titleId = `session-card-title-${s.id}`;
   return (
@@ -43,8 +41,6 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
         <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
       </div>
       <CardStat session={s} />
-      <CardTerminals session={s} />
-      {asks?.request && <PermissionAnswer sessionId={s.id} request={asks.request} />}
       {(duplicate || current) && (
         <div className="session-card-flags">
           {duplicate ? (
@@ -56,6 +52,27 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
           )}
         </div>
       )}
+      <SessionCardDetails session={s} />
+    </article>
+  );
+}
+
+/**
+ * What a session's card says beyond who it is: its terminals, a permission to
+ * answer, why it failed and its fix (Continue or Retry), a divergence, and what
+ * an action came to. Also the lower part of the orchestrator card, which is
+ * the current orchestrator's one card (issue 14).
+ */
+export function SessionCardDetails({ session: s }: { session: SessionSummary }) {
+  const block = useBaton(useMemo(() => selectRevivalBlock(s), [s]));
+  const asks = useBaton(useMemo(() => selectInboxItemFor(s.id), [s.id]));
+  const view = sessionView({ ...summaryFacts(s), revivalBlocked: block !== null });
+  // Failed or interrupted: the card says why and offers its fix (or why there is none); a divergence has its own notice.
+  const needsAction = view.attention === 'failed' || view.attention === 'interrupted';
+  return (
+    <>
+      <CardTerminals session={s} />
+      {asks?.request && <PermissionAnswer sessionId={s.id} request={asks.request} />}
       {s.stateDetail && needsAction && (
         <div className="row-error small clamp-2" title={s.stateDetail}>
           {s.stateDetail.split('\n')[0]}
@@ -68,6 +85,6 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       {(view.can.continue || view.can.retry) && (
         <div className="session-card-actions">{view.can.continue ? <ContinueButton sessionId={s.id} small /> : <RetryButton sessionId={s.id} small />}</div>
       )}
-    </article>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 /** The orchestrator card above a project's board and tasks: start, replace, duplicates and its wake. */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProjectSummary } from '../../../../shared/contracts/projects';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
@@ -27,9 +27,11 @@ import { WakeStatus } from '../tasks';
  * is and how it is doing, Start when there is none, Replace (and Restart
  * needed), a running or failed replacement, duplicates, and the wake state.
  * "The" orchestrator is always newestActiveOrchestrator over the sessions
- * held, never an id kept here.
+ * held, never an id kept here. It is that session's one card: the board
+ * leaves it out of its grid, and `details` (the board's card details, composed
+ * in the shell) shows under it what its grid card showed.
  */
-export function OrchestratorPanel({ project, onShowWorktrees }: { project: ProjectSummary; onShowWorktrees: () => void }) {
+export function OrchestratorPanel({ project, onShowWorktrees, details }: { project: ProjectSummary; onShowWorktrees: () => void; details?: (current: SessionSummary) => ReactNode }) {
   const id = project.id;
   const current = useBaton(useMemo(() => selectOrchestrator(id), [id]));
   const replacement = useBaton(useMemo(() => selectReplacement(id), [id]));
@@ -54,7 +56,7 @@ export function OrchestratorPanel({ project, onShowWorktrees }: { project: Proje
         </div>
       ) : (
         <>
-          {current && !running && <CurrentOrchestrator project={project} current={current} />}
+          {current && !running && <CurrentOrchestrator project={project} current={current} details={details} />}
           {running && replacement && <ReplacementRunning replacement={replacement} />}
           {failed && replacement && <ReplacementFailed project={project} replacement={replacement} onShowWorktrees={onShowWorktrees} />}
           {!current && !running && !failed && <NoOrchestrator projectId={id} />}
@@ -67,7 +69,7 @@ export function OrchestratorPanel({ project, onShowWorktrees }: { project: Proje
   );
 }
 
-function CurrentOrchestrator({ project, current }: { project: ProjectSummary; current: SessionSummary }) {
+function CurrentOrchestrator({ project, current, details }: { project: ProjectSummary; current: SessionSummary; details: ((current: SessionSummary) => ReactNode) | undefined }) {
   const openOrchestrator = useBaton((s) => s.openOrchestrator);
   const replace = useBaton((s) => s.replaceOrchestrator);
   const action = useBaton(useMemo(() => selectOrchestratorAction(project.id), [project.id]));
@@ -112,7 +114,9 @@ function CurrentOrchestrator({ project, current }: { project: ProjectSummary; cu
               </>
             )}
           </div>
-          {current.stateDetail && ['interrupted', 'failed'].includes(sessionView(summaryFacts(current)).attention ?? '') && <div className="row-error small">{current.stateDetail.split('\n')[0]}</div>}
+          {details
+            ? details(current)
+            : current.stateDetail && ['interrupted', 'failed'].includes(sessionView(summaryFacts(current)).attention ?? '') && <div className="row-error small">{current.stateDetail.split('\n')[0]}</div>}
         </div>
         <div className="orch-actions">
           <button className="btn" onClick={() => void openOrchestrator(project.id)}>

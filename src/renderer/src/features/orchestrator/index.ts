@@ -1,2 +1,2 @@
 /** What other features may use of the orchestrator feature (ADR 0015): everything else in this folder is its own. */
-export { REVIVAL_BLOCK_NOTES, selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock } from './orchestrator';
+export { REVIVAL_BLOCK_NOTES, selectIsCurrentOrchestrator, selectIsDuplicate, selectOrchestrator, selectRevivalBlock } from './orchestrator';

@@ -1,5 +1,4 @@
 /** The Transcript | Changes tabs in a session's header. */
-import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';
 import { loadDiffList } from './diff-list-loader';
@@ -10,23 +9,33 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   const open = useReview((s) => s.changesFor === session.id);
   const show = useReview((s) => s.showChanges);
   const stat = useReview((s) => s.stats[session.id] ?? null);
-  // Fetch the diff viewer's code while the person reads the transcript, so Changes opens without waiting for it.
-  useEffect(() => {
-    if (session.worktreePath) void loadDiffList();
-  }, [session.worktreePath]);
   if (!session.worktreePath) return null;
   return (
     <nav className="tabs" role="tablist" aria-label="Session">
       <button role="tab" className="tab" aria-selected={!open} onClick={() => show(null)}>
         Transcript
       </button>
-      <button role="tab" className="tab" aria-selected={open} onClick={() => show(session.id)} data-testid="changes-tab" title={stat ? statText(stat) : undefined}>
+      <button
+        role="tab"
+        className="tab"
+        aria-selected={open}
+        onClick={() => show(session.id)}
+        onPointerEnter={preloadDiffList}
+        onFocus={preloadDiffList}
+        data-testid="changes-tab"
+        title={stat ? statText(stat) : undefined}>
         Changes
         {stat && stat.files > 0 && <span className="tab-count">{stat.files}</span>}
       </button>
     </nav>
   );
 }
+
+/**
+ * Fetches the diff viewer's code once the pointer or the focus reaches the Changes tab, so it opens without waiting.
+ * Not on opening the session: running that code (its languages) is a long task that would stall the transcript's open.
+ */
+const preloadDiffList = (): void => void loadDiffList();
 
 /** Whether the session's Changes tab is the one showing. */
 export function useChangesOpen(sessionId: string): boolean {

@@ -23,6 +23,10 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const hasEarlier = useBaton((s) => (s.recordsBase[session.id] ?? 0) > 0);
   const loadEarlier = useBaton((s) => s.loadEarlier);
   const onEarlier = useCallback(() => void loadEarlier(session.id), [loadEarlier, session.id]);
+  // Scrolled back past the bound of what is held, the newest records are let go: scrolling down reads them again.
+  const hasLater = useBaton((s) => s.recordsNewer[session.id] === true);
+  const loadLater = useBaton((s) => s.loadLater);
+  const onLater = useCallback(() => void loadLater(session.id), [loadLater, session.id]);
   const transcript = useMemo(() => buildTranscript(records), [records]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -97,7 +101,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               <Spinner /> Starting the agent… the prompt box opens when it is ready.
             </div>
           )}
-          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} hasLater={hasLater} onLater={onLater} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
           <form
             className="prompt-box"
             onSubmit={(e) => {

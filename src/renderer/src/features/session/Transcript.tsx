@@ -1,7 +1,7 @@
 /** A session's transcript as a virtualized list of turns, tool calls, permissions and recovery markers. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Markdown from 'markdown-to-jsx/react';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { AUTO_ANSWER_LABEL } from '../../../../shared/baton-tools';
 import type { TranscriptItem } from '../../../../shared/transcript';
 import { keepLineBreaks } from './line-breaks';
@@ -12,8 +12,11 @@ const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
 /** Markers are lines recovery appended to the journal; each reads as a divider across the transcript. */
 const MARKER_LABEL: Record<string, string> = { interrupted: 'Interrupted', divergence: 'Transcript rebuilt' };
 
-/** Within this many pixels of the top, the page before the held records is read. */
+/** Within this many pixels of the top (or the bottom), the page before (or after) the held records is read. */
 const EARLIER_MARGIN_PX = 600;
+
+/** A row's key: its first record's seq, and its type (an error and its turn's end share one record). */
+const rowKey = (item: TranscriptItem): string => `${item.seq}:${item.type}`;
 
 /**
  * Long transcripts stay smooth: only the rows on screen are rendered, and
@@ -26,12 +29,21 @@ export function TranscriptList(props: {
   canAnswer: boolean;
   hasEarlier?: boolean;
   onEarlier?: () => void;
+  /** The held window stops short of the newest records: scrolling to its bottom asks for the page after it. */
+  hasLater?: boolean;
+  onLater?: () => void;
 }) {
   const parent = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   /** The first row on screen (its seq, and how far above the view's top it starts), to hold it in place when rows come in above it. */
   const anchor = useRef<{ seq: number; offset: number } | null>(null);
-  const v = useVirtualizer({ count: props.items.length, getScrollElement: () => parent.current, estimateSize: () => 64, overscan: 8 });
+  const { items } = props;
+  // Keyed by record, not index: rows read back in front keep their measured heights instead of re-measuring all below.
+  // The same function until the rows change: a new one makes the virtualizer lay out every row again, each frame.
+  const keys = useMemo(() => items.map(rowKey), [items]);
+  const getItemKey = useCallback((i: number) => keys[i] ?? i, [keys]);
+  // Not flushed inside the scroll event: a frame's scroll and the measurements it brings render once, in one task.
+  const v = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => 64, overscan: 8, getItemKey, useFlushSync: false });
 
   useEffect(() => {
     if (stick.current && props.items.length > 0) v.scrollToIndex(props.items.length - 1, { align: 'end' });
@@ -57,9 +69,23 @@ export function TranscriptList(props: {
     const el = parent.current;
     if (hasEarlier && el && !stick.current && el.scrollTop < EARLIER_MARGIN_PX) onEarlier?.();
   }, [firstSeq, hasEarlier, onEarlier]);
+  const lastSeq = props.items.at(-1)?.seq;
+  const { hasLater, onLater } = props;
+  useEffect(() => {
+    const el = parent.current;
+    if (hasLater && el && el.scrollHeight - el.scrollTop - el.clientHeight < EARLIER_MARGIN_PX) onLater?.();
+  }, [lastSeq, hasLater, onLater]);
+
+  // The newest answer callback, behind one that never changes, so a row is redrawn for its item alone.
+  const answer = useRef(props.onAnswer);
+  answer.current = props.onAnswer;
+  const onAnswer = useCallback((k: string, o: string | null) => answer.current(k, o), []);
 
   const onScroll = (el: HTMLDivElement): void => {
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    // At the bottom of a window that stops short of the newest: not the live end, so nothing sticks there.
+    stick.current = !props.hasLater && fromBottom < 48;
+    if (props.hasLater && fromBottom < EARLIER_MARGIN_PX) props.onLater?.();
     const top = v.getVirtualItems().find((r) => r.end > el.scrollTop);
     const item = top ? props.items[top.index] : undefined;
     anchor.current = top && item ? { seq: item.seq, offset: el.scrollTop - top.start } : null;
@@ -75,14 +101,21 @@ export function TranscriptList(props: {
     >
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((row) => (
-          <div key={row.key} data-index={row.index} ref={v.measureElement} className="transcript-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
-            <Item item={props.items[row.index]!} onAnswer={props.onAnswer} canAnswer={props.canAnswer} />
+          <div key={row.key} data-index={row.index} data-seq={props.items[row.index]!.seq} ref={v.measureElement} className="transcript-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+            <Row item={props.items[row.index]!} onAnswer={onAnswer} canAnswer={props.canAnswer} />
           </div>
         ))}
       </div>
     </div>
   );
 }
+
+/**
+ * A row redrawn only when its item says something new: each page read back
+ * builds every item again, and re-rendering the Markdown of the rows on screen
+ * for nothing was most of a page's cost while scrolling.
+ */
+const Row = memo(Item, (a, b) => a.canAnswer === b.canAnswer && a.onAnswer === b.onAnswer && (a.item === b.item || JSON.stringify(a.item) === JSON.stringify(b.item)));
 
 function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (k: string, o: string | null) => void; canAnswer: boolean }) {
   const md = useMemo(() => (item.type === 'agent' ? keepLineBreaks(item.text) : ''), [item]);

@@ -2,13 +2,20 @@
 import type { StateCreator } from 'zustand';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import type { JournalRecord } from '../../../../shared/journal';
+import { withoutEntry } from '../../app/follow';
 import type { BatonState, StoreDeps } from '../../app/types';
 
 const PAGE = 10_000;
 /** Records a transcript opens with: its newest ones, whatever the session's length. */
 export const TAIL = 2_000;
 /** Records read back each time the transcript is scrolled to the top of what is held. */
-export const EARLIER = 5_000;
+export const EARLIER = 2_000;
+/**
+ * The most records a transcript holds: reading a page beyond it lets go of
+ * as many at the far end, so a 100,000-event session scrolled end to end keeps
+ * the page's memory and the list's layout work bounded (issue 16).
+ */
+export const WINDOW = 6_000;
 const NEWEST = Number.MAX_SAFE_INTEGER;
 
 export interface SessionsSlice {
@@ -24,6 +31,8 @@ export interface SessionsSlice {
    * load that started before the replacement cannot glue old lines onto new ones.
    */
   recordsEpoch: Record<string, number>;
+  /** Sessions whose held window stops short of their newest records (it was moved back past WINDOW): read on with loadLater. */
+  recordsNewer: Record<string, true>;
   loadSessions(): Promise<void>;
   loadSession(id: string): Promise<void>;
   /** Takes summaries from main; `all` means the list is complete (sessions not in it are gone). */
@@ -33,6 +42,8 @@ export interface SessionsSlice {
   loadRecords(id: string): Promise<void>;
   /** Reads the page of records before the held window and puts it in front. */
   loadEarlier(id: string): Promise<void>;
+  /** Reads the page after the held window (once it stops short of the newest) and puts it behind. */
+  loadLater(id: string): Promise<void>;
   /** Reads the session's newest records again and swaps them in at once (no flash of an empty view). */
   reloadRecords(id: string): Promise<void>;
   receiveRecords(id: string, records: JournalRecord[]): void;
@@ -81,7 +92,7 @@ export const createSessionsSlice =
         const r = await deps.api.sessions.records({ id, afterSeq: 0, beforeSeq: NEWEST, limit: TAIL });
         if (!r.ok || (get().recordsEpoch[id] ?? 0) !== epoch) return false;
         const first = r.value.records[0]?.seq ?? 1;
-        set((s) => ({ records: { ...s.records, [id]: r.value.records }, recordsBase: { ...s.recordsBase, [id]: first - 1 } }));
+        set((s) => ({ records: { ...s.records, [id]: r.value.records }, recordsBase: { ...s.recordsBase, [id]: first - 1 }, recordsNewer: withoutEntry(s.recordsNewer, id) }));
         return true;
       })().finally(() => tails.delete(key));
       tails.set(key, p);
@@ -95,6 +106,7 @@ export const createSessionsSlice =
     records: {},
     recordsBase: {},
     recordsEpoch: {},
+    recordsNewer: {},
     async loadSessions() {
       const r = await deps.api.sessions.list({});
       if (r.ok) get().receiveSummaries(r.value, true);
@@ -121,6 +133,8 @@ export const createSessionsSlice =
       if (!get().records[id]) set((s) => ({ records: { ...s.records, [id]: [] } }));
       // A long session opens on its end: the newest window, never its whole history.
       if (get().recordsBase[id] === undefined && !(await readTail(id, epoch))) return;
+      // The window was moved back from the newest: loadLater reads on from it, a page at a time.
+      if (get().recordsNewer[id]) return;
       // Pages until caught up; records already held are kept, so this also heals a gap.
       for (;;) {
         const have = get().records[id] ?? [];
@@ -142,7 +156,40 @@ export const createSessionsSlice =
         const page = r.value.records;
         // Fewer than asked for: nothing is left before them.
         const nextBase = page.length < EARLIER ? 0 : (page[0]?.seq ?? 1) - 1;
-        set((s) => ({ records: { ...s.records, [id]: [...page, ...(s.records[id] ?? [])] }, recordsBase: { ...s.recordsBase, [id]: nextBase } }));
+        set((s) => {
+          const all = [...page, ...(s.records[id] ?? [])];
+          // Over the bound: the newest go (loadLater reads them again when scrolled back down).
+          if (all.length <= WINDOW) return { records: { ...s.records, [id]: all }, recordsBase: { ...s.recordsBase, [id]: nextBase } };
+          return { records: { ...s.records, [id]: all.slice(0, WINDOW) }, recordsBase: { ...s.recordsBase, [id]: nextBase }, recordsNewer: { ...s.recordsNewer, [id]: true } };
+        });
+      } finally {
+        earlier.delete(id);
+      }
+    },
+    async loadLater(id) {
+      const held = get().records[id];
+      if (!get().recordsNewer[id] || !held || earlier.has(id)) return;
+      const epoch = get().recordsEpoch[id] ?? 0;
+      const after = held.at(-1)?.seq ?? get().recordsBase[id] ?? 0;
+      earlier.add(id);
+      try {
+        const r = await deps.api.sessions.records({ id, afterSeq: after, limit: EARLIER });
+        if (!r.ok || (get().recordsEpoch[id] ?? 0) !== epoch || get().records[id]?.at(-1)?.seq !== held.at(-1)?.seq) return;
+        const page = r.value.records;
+        // Fewer than asked for: the window reaches the newest again, and live records are appended from now on.
+        const caughtUp = page.length < EARLIER;
+        set((s) => {
+          const all = [...(s.records[id] ?? []), ...page];
+          const keep = all.length <= WINDOW ? all : all.slice(all.length - WINDOW);
+          const base = (keep[0]?.seq ?? 1) - 1;
+          return {
+            records: { ...s.records, [id]: keep },
+            recordsBase: { ...s.recordsBase, [id]: base },
+            recordsNewer: caughtUp ? withoutEntry(s.recordsNewer, id) : s.recordsNewer,
+          };
+        });
+        // Records that came live during the read are not held: reading on from the window's end fetches them.
+        if (caughtUp) await get().loadRecords(id);
       } finally {
         earlier.delete(id);
       }
@@ -161,7 +208,8 @@ export const createSessionsSlice =
       const have = get().records[id];
       const base = get().recordsBase[id];
       // Not open: nothing to keep until someone opens it (then it loads by query). Opening: its first read brings these.
-      if (!have || base === undefined) return;
+      // Moved back from the newest: loadLater brings these when the transcript is scrolled down to them.
+      if (!have || base === undefined || get().recordsNewer[id]) return;
       const last = have.at(-1)?.seq ?? base;
       const fresh = incoming.filter((r) => r.seq > last).sort((a, b) => a.seq - b.seq);
       if (fresh.length === 0) return;

@@ -1,9 +1,11 @@
 /** A checkout's terminals (a session's worktree, a worktree, the main checkout): tabs with their state, New, Kill, Restart, Close, and the open one. */
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { OpenApp, TerminalView } from '../../../../shared/contracts/terminals';
 import { useBaton, useServices } from '../../app/react';
 import { selectTerminals, terminalsAt, terminalStateLabel, type TerminalPlace } from './terminals';
-import { TerminalPane } from './TerminalPane';
+
+/** xterm is a third of the page's code and only a terminal needs it: loaded when the first one is shown, not with the board. */
+const TerminalPane = lazy(() => import('./TerminalPane').then((m) => ({ default: m.TerminalPane })));
 
 const TONE: Record<TerminalView['state'], string> = { running: 'pill-ok', exited: 'pill-muted', lost: 'pill-warn' };
 
@@ -115,7 +117,11 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
         )}
       </div>
       {current?.stateDetail && <div className="muted small">{current.stateDetail}</div>}
-      {current ? <TerminalPane key={current.id} terminal={current} /> : <p className="muted">No terminal here yet. New terminal opens a shell in this checkout; it keeps running when Baton quits.</p>}
+      {current ? (
+        <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
+          <TerminalPane key={current.id} terminal={current} />
+        </Suspense>
+      ) : <p className="muted">No terminal here yet. New terminal opens a shell in this checkout; it keeps running when Baton quits.</p>}
       {(message ?? loadError) && (
         <div className="banner" role="alert">
           {message ?? `Could not list terminals: ${loadError}`}
