@@ -7,6 +7,8 @@ import { readHostBundle } from '../../../src/main/runtime/ssh/bundle';
 import { createSshHostPort, type SshHostPort, type SshHostPortOptions } from '../../../src/main/runtime/ssh/host-port';
 import { SshLink } from '../../../src/main/runtime/ssh/link';
 import type { HostLink } from '../../../src/main/sessions/host-port';
+import { afterAll, beforeAll } from 'vitest';
+import { buildOnce } from '../../support/build';
 import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
 import { msgOf, root, World } from '../host/helpers';
 
@@ -83,4 +85,29 @@ export function turnOpen(records: JournalRecord[]): boolean {
   if (!last) return false;
   const id = msgOf(last).id;
   return !records.some((r) => r.seq > last.seq && r.dir === 'in' && msgOf(r).id === id && msgOf(r).method === undefined);
+}
+
+/**
+ * A real sshd for a whole test file, with BATON_SSH_CONFIG pointing every core the file
+ * creates at it (read when a core starts: its ssh never touches ~/.ssh); restored after.
+ */
+export function useSshdForCores(): { readonly sshd: Sshd } {
+  let sshd: Sshd | null = null;
+  const saved = process.env.BATON_SSH_CONFIG;
+  beforeAll(async () => {
+    buildOnce();
+    sshd = await startSshd();
+    process.env.BATON_SSH_CONFIG = sshd.configPath;
+  }, 180_000);
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
+    else process.env.BATON_SSH_CONFIG = saved;
+    await sshd?.stop();
+  });
+  return {
+    get sshd(): Sshd {
+      if (!sshd) throw new Error('the sshd is not started yet (use it inside a test or a hook)');
+      return sshd;
+    },
+  };
 }

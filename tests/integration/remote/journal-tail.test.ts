@@ -1,31 +1,20 @@
 // A remote session's journal is read where its host runs from its end and by bisection: a reconcile carries its tail, a catch-up only what the database is behind on.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { isPidAlive } from '../../../src/main/host/proc';
 import type { HelperCall } from '../../../src/main/runtime/ssh/host-port';
-import { buildOnce } from '../../support/build';
 import { createHarness, git, makeRepo, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 import { until, waitUntil } from '../../support/wait';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  buildOnce();
-  sshd = await startSshd();
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 180_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
@@ -36,7 +25,7 @@ afterEach(async () => {
 });
 
 const remotePids = new Set<number>();
-const sessionDirOnRemote = (id: string) => join(sshd.remoteHome, '.baton-remote', 'data', 'sessions', id);
+const sessionDirOnRemote = (id: string) => join(world.sshd.remoteHome, '.baton-remote', 'data', 'sessions', id);
 const hostFile = (id: string) => JSON.parse(readFileSync(join(sessionDirOnRemote(id), 'host.json'), 'utf8')) as { pid: number; agentPid?: number };
 const journalOnRemote = (id: string): JournalRecord[] =>
   readFileSync(join(sessionDirOnRemote(id), 'journal.jsonl'), 'utf8')
@@ -52,7 +41,7 @@ const turnEnded = (rs: JournalRecord[], text: string) => texts(rs).join('').ends
 const chunks = (n: number, label: string, ms = 0) => [...Array.from({ length: n }, (_, i) => [{ type: 'text', text: `${label} ${i} ` }, ...(ms ? [{ type: 'delay', ms }] : [])]).flat(), { type: 'text', text: `${label} done` }];
 
 async function remoteProject(script: unknown) {
-  const dir = `${sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+  const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(dir);
   const repo = makeRepo(dir);
   git(repo, 'switch', '-q', '-c', 'trunk');

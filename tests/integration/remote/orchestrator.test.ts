@@ -1,25 +1,14 @@
 // The orchestrator on a project on an SSH destination: its Baton tools cannot reach the remote yet, so start and replace refuse up front, start nothing, and say what to do instead.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildOnce } from '../../support/build';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  buildOnce();
-  sshd = await startSshd();
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 180_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
@@ -35,7 +24,7 @@ const refused = (r: unknown) =>
 
 describe('the orchestrator of an SSH project', { timeout: 120_000 }, () => {
   it('is refused at start and replace with what to do instead, and nothing is started here or on the remote', async () => {
-    const dir = `${sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+    const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
     mkdirSync(dir);
     const repo = makeRepo(dir);
     git(repo, 'switch', '-q', '-c', 'trunk');
@@ -57,7 +46,7 @@ describe('the orchestrator of an SSH project', { timeout: 120_000 }, () => {
     expect(await h.must('sessions.list', { projectId: project.id })).toEqual([]);
     expect((await h.must('orchestrator.status', { projectId: project.id })).replacement).toBeNull();
     expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
-    const remoteSessions = join(sshd.remoteHome, '.baton-remote', 'data', 'sessions');
+    const remoteSessions = join(world.sshd.remoteHome, '.baton-remote', 'data', 'sessions');
     expect(existsSync(remoteSessions) ? readdirSync(remoteSessions) : []).toEqual([]);
   });
 

@@ -1,24 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/index';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 import { waitUntil } from '../../support/wait';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  sshd = await startSshd();
-  // Read by the core when it starts: every ssh it runs uses the fixture's config, never ~/.ssh.
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 30_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
@@ -26,7 +16,7 @@ afterEach(() => h.cleanup());
 
 /** A repository on the "remote": the fixture's remote home, reached only through ssh by Baton. */
 const remoteRepo = (name: string) => {
-  const dir = `${sshd.remoteHome}/${name}-${Math.random().toString(36).slice(2, 8)}`;
+  const dir = `${world.sshd.remoteHome}/${name}-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(dir);
   const repo = makeRepo(dir);
   git(repo, 'switch', '-q', '-c', 'trunk');
@@ -91,19 +81,19 @@ describe('projects on an SSH destination', () => {
     expect(project.hostLink).toEqual({ state: 'connected', reason: null });
     const stateNow = async () => (await h.must('projects.list', {})).find((p) => p.id === project.id)?.hostLink;
     const changesBefore = h.events.filter((e) => e.name === 'projects.changed').length;
-    await sshd.down();
+    await world.sshd.down();
     await waitUntil(stateNow, (l) => l?.state === 'disconnected', 15_000, 'the list to show disconnected');
     expect((await stateNow())?.reason).toEqual(expect.any(String));
     // The board learns it by event, not by polling.
     expect(h.events.filter((e) => e.name === 'projects.changed').length).toBeGreaterThan(changesBefore);
-    await sshd.up();
+    await world.sshd.up();
     await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'the list to show connected again');
   });
 
   it('Baton restarted while the link is down: the board shows Disconnected within 1 s, and Connected when the link returns', async () => {
     const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${remoteRepo('restart')}` });
     await h.core.close();
-    await sshd.down();
+    await world.sshd.down();
     const { core, call } = h.reopen();
     const started = Date.now();
     void core.recover();
@@ -111,12 +101,12 @@ describe('projects on an SSH destination', () => {
     // Recovery dials every destination in the background; a refused link is known at once, and nothing waited on it.
     await waitUntil(stateNow, (l) => l?.state === 'disconnected', 1000, 'Disconnected within 1 s of the restart', 20);
     expect(Date.now() - started).toBeLessThan(1000);
-    await sshd.up();
+    await world.sshd.up();
     await waitUntil(stateNow, (l) => l?.state === 'connected', 20_000, 'Connected once the link is back');
   });
 
   it('says what is wrong with a remote location, and with an agent command the remote does not have', async () => {
-    expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}${sshd.remoteHome}/not-a-repo` })).toMatchObject({ ok: false, error: { code: 'not_a_repository' } });
+    expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}${world.sshd.remoteHome}/not-a-repo` })).toMatchObject({ ok: false, error: { code: 'not_a_repository' } });
     expect(await h.call('projects.add', { path: `ssh://${HOST_ALIAS}` })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
     expect(await h.call('projects.add', { path: 'ssh://-oProxyCommand=x/srv/repo' })).toMatchObject({ ok: false, error: { code: 'invalid_location' } });
     const unreachable = await h.call('projects.add', { path: 'ssh://nowhere.invalid/srv/repo' });

@@ -1,36 +1,25 @@
 // Baton restarted while the link to a remote session's host is down (refused, or black-holed): Disconnected at once, the board never waits, and every event exactly once when the link returns.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { sessionView, summaryFacts } from '../../../src/shared/session-view';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, git, makeRepo, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 import { waitUntil } from '../../support/wait';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  buildOnce();
-  sshd = await startSshd();
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 180_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
 afterEach(async () => {
-  if (linkBroken) await sshd.up();
+  if (linkBroken) await world.sshd.up();
   linkBroken = false;
   await h.cleanup();
   for (const pid of remotePids) if (isPidAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -39,7 +28,7 @@ afterEach(async () => {
 
 let linkBroken = false;
 const remotePids = new Set<number>();
-const sessionDirOnRemote = (id: string) => join(sshd.remoteHome, '.baton-remote', 'data', 'sessions', id);
+const sessionDirOnRemote = (id: string) => join(world.sshd.remoteHome, '.baton-remote', 'data', 'sessions', id);
 const hostFile = (id: string) => JSON.parse(readFileSync(join(sessionDirOnRemote(id), 'host.json'), 'utf8')) as { pid: number };
 const journalOnRemote = (id: string): JournalRecord[] =>
   readFileSync(join(sessionDirOnRemote(id), 'journal.jsonl'), 'utf8')
@@ -53,7 +42,7 @@ const allChunks = (n: number) => `${Array.from({ length: n }, (_, i) => `chunk $
 const marker = (r: JournalRecord) => (typeof r.msg === 'object' && r.msg !== null && 'marker' in r.msg ? r.msg.marker : null);
 
 async function remoteProject(script: unknown) {
-  const dir = `${sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+  const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(dir);
   const repo = makeRepo(dir);
   git(repo, 'switch', '-q', '-c', 'trunk');
@@ -72,8 +61,8 @@ describe('Baton restarted while the link is down', { timeout: 150_000 }, () => {
       remotePids.add(hostFile(s.id).pid);
       await h.core.close();
       linkBroken = true;
-      if (how === 'refused') await sshd.down();
-      else await sshd.block();
+      if (how === 'refused') await world.sshd.down();
+      else await world.sshd.block();
 
       const { core, call } = h.reopen();
       const started = Date.now();
@@ -102,7 +91,7 @@ describe('Baton restarted while the link is down', { timeout: 150_000 }, () => {
       const seen = down?.lastSeq ?? 0;
       await waitUntil(() => journalOnRemote(s.id).length, (n) => n > seen + 3, 20_000, 'the remote journal to grow while the link is down');
 
-      await sshd.up();
+      await world.sshd.up();
       linkBroken = false;
       await waitUntil(card, (x) => x?.state === 'idle' && x.disconnected == null, 40_000, 'reattached and the turn finished');
       const rs = await waitUntil(() => records(call, s.id), (x) => texts(x).join('').endsWith('done'), 20_000, 'the caught-up transcript');

@@ -1,29 +1,18 @@
 // Review and terminals on a project on an SSH destination: not wired there yet, so they answer a clear error and never run local git or a local shell on a path of the other machine.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 import { waitUntil } from '../../support/wait';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  buildOnce();
-  sshd = await startSshd();
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 180_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
@@ -34,12 +23,12 @@ afterEach(async () => {
 });
 
 const remotePids = new Set<number>();
-const hostPid = (id: string) => (JSON.parse(readFileSync(join(sshd.remoteHome, '.baton-remote', 'data', 'sessions', id, 'host.json'), 'utf8')) as { pid: number }).pid;
+const hostPid = (id: string) => (JSON.parse(readFileSync(join(world.sshd.remoteHome, '.baton-remote', 'data', 'sessions', id, 'host.json'), 'utf8')) as { pid: number }).pid;
 const notYet = (r: unknown) => expect(r).toMatchObject({ ok: false, error: { code: 'remote_project', message: expect.stringMatching(/^Not yet on SSH projects: .*lives on devbox\. .*ssh devbox/) } });
 
 describe('review and terminals on an SSH project', { timeout: 120_000 }, () => {
   it('answer "not yet on SSH projects" with what to do instead, and leave the remote worktree and branches untouched', async () => {
-    const dir = `${sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+    const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
     mkdirSync(dir);
     const repo = makeRepo(dir);
     git(repo, 'switch', '-q', '-c', 'trunk');

@@ -1,31 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { sessionView, summaryFacts } from '../../../src/shared/session-view';
 import { buildTranscript } from '../../../src/shared/transcript';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, git, makeRepo, type Caller, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
-import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
+import { HOST_ALIAS } from '../../support/sshd';
+import { useSshdForCores } from './helpers';
 import { waitUntil } from '../../support/wait';
 
-let sshd: Sshd;
+const world = useSshdForCores();
 let h: Harness;
-const saved = process.env.BATON_SSH_CONFIG;
-beforeAll(async () => {
-  buildOnce();
-  sshd = await startSshd();
-  // Read by the core when it starts: every ssh it runs uses the fixture's config, never ~/.ssh.
-  process.env.BATON_SSH_CONFIG = sshd.configPath;
-}, 180_000);
-afterAll(async () => {
-  if (saved === undefined) delete process.env.BATON_SSH_CONFIG;
-  else process.env.BATON_SSH_CONFIG = saved;
-  await sshd?.stop();
-});
 beforeEach(() => {
   h = createHarness();
 });
@@ -42,13 +30,13 @@ const remotePids = new Set<number>();
 let linkDown = false;
 const linkDownNow = async () => {
   linkDown = true;
-  await sshd.down();
+  await world.sshd.down();
 };
 const linkUp = async () => {
-  await sshd.up();
+  await world.sshd.up();
   linkDown = false;
 };
-const remoteData = () => join(sshd.remoteHome, '.baton-remote', 'data');
+const remoteData = () => join(world.sshd.remoteHome, '.baton-remote', 'data');
 const hostFile = (id: string) => JSON.parse(readFileSync(join(remoteData(), 'sessions', id, 'host.json'), 'utf8')) as { pid: number; agentPid?: number };
 /** The remote journal read straight from its file: what the host wrote there, independent of Baton's reading of it. */
 const journalOnRemote = (id: string): JournalRecord[] =>
@@ -62,7 +50,7 @@ const texts = (rs: JournalRecord[]) => buildTranscript(rs).items.flatMap((i) => 
 
 /** A project on the fixture's `devbox`, running the scripted agent there (the remote is this machine, so its paths work there). */
 async function remoteProject(script: unknown) {
-  const dir = `${sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+  const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(dir);
   const repo = makeRepo(dir);
   git(repo, 'switch', '-q', '-c', 'trunk');
@@ -86,7 +74,7 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     const { project } = await remoteProject({ prompts: [{ match: 'go', steps: chunks(3, 5) }] });
     const s = await h.must('sessions.create', { projectId: project.id, prompt: 'go' });
     // The worktree is on the remote, under Baton's folder in the remote home, not in the desk's data dir.
-    expect(s.worktreePath?.startsWith(join(sshd.remoteHome, '.baton-remote', 'worktrees'))).toBe(true);
+    expect(s.worktreePath?.startsWith(join(world.sshd.remoteHome, '.baton-remote', 'worktrees'))).toBe(true);
     expect(existsSync(join(h.dataDir, 'worktrees'))).toBe(false);
     // Idle comes first after session/new, before the prompt goes out: the turn's end is read from the transcript.
     const rs = await waitUntil(() => records(callerOf(h.core), s.id), (x) => texts(x).join('').endsWith('done') && !buildTranscript(x).turnOpen, 30_000, 'the turn to finish');
@@ -181,12 +169,12 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     // BATON_REMOTE_HOME exists only in the ssh session's environment (SetEnv): the file proves where setup ran.
     await h.must('projects.update', { id: project.id, patch: { setupCommands: ['printf "%s" "$BATON_REMOTE_HOME" > where.txt'] } });
     const wt = await h.must('worktrees.create', { projectId: project.id, name: 'feature' });
-    expect(wt.path.startsWith(join(sshd.remoteHome, '.baton-remote', 'worktrees'))).toBe(true);
+    expect(wt.path.startsWith(join(world.sshd.remoteHome, '.baton-remote', 'worktrees'))).toBe(true);
     const panel = await waitUntil(() => h.must('worktrees.list', { projectId: project.id }), (p) => p.worktrees.some((w) => w.id === wt.id && w.setup.state !== 'running'), 30_000, 'setup to finish');
     const setup = panel.worktrees.find((w) => w.id === wt.id)?.setup;
     expect(setup?.state).toBe('ok');
     expect(setup?.log).toContain(`${HOST_ALIAS}$ printf`);
-    expect(readFileSync(join(wt.path, 'where.txt'), 'utf8')).toBe(sshd.remoteHome);
+    expect(readFileSync(join(wt.path, 'where.txt'), 'utf8')).toBe(world.sshd.remoteHome);
     expect(git(repo, 'branch', '--list', wt.branch).trim()).not.toBe('');
 
     // Uncommitted work: preserved under refs/baton/preserved on the remote repository, then the worktree removed there.
