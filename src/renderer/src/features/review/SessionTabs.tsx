@@ -1,4 +1,5 @@
 /** The Transcript | Changes tabs in a session's header. */
+import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';
 import { loadDiffList } from './diff-list-loader';
@@ -9,6 +10,12 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   const open = useReview((s) => s.changesFor === session.id);
   const show = useReview((s) => s.showChanges);
   const stat = useReview((s) => s.stats[session.id] ?? null);
+  // A session with changes to show is likely to have them looked at: the viewer's code is fetched now. Not for one
+  // without (most transcripts): running that code is a long task that would stall a transcript's open for nothing.
+  const hasChanges = !!session.worktreePath && !!stat && stat.files > 0;
+  useEffect(() => {
+    if (hasChanges) void loadDiffList();
+  }, [hasChanges]);
   if (!session.worktreePath) return null;
   return (
     <nav className="tabs" role="tablist" aria-label="Session">
@@ -31,10 +38,7 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   );
 }
 
-/**
- * Fetches the diff viewer's code once the pointer or the focus reaches the Changes tab, so it opens without waiting.
- * Not on opening the session: running that code (its languages) is a long task that would stall the transcript's open.
- */
+/** Fetches the diff viewer's code once the pointer or the focus reaches the Changes tab (a session whose counts are not in yet). */
 const preloadDiffList = (): void => void loadDiffList();
 
 /** Whether the session's Changes tab is the one showing. */
