@@ -43,7 +43,7 @@ export function focusSteps(w: { exists: boolean; minimized: boolean; visible: bo
   return [...(w.minimized ? (['restore'] as const) : []), ...(w.visible ? [] : (['show'] as const)), 'focus'];
 }
 
-/** The muted projects, read through the router as any client reads them; when the list cannot be read, none is muted (a call back too many beats a silent one). */
+/** The muted projects, read through the router the way every client reads them; when the list cannot be read, none is muted (a call back too many beats a silent one). */
 export async function mutedProjectsVia<Ctx>(router: Router<Ctx>, ctx: Ctx): Promise<ReadonlySet<string>> {
   const r = await router.call('projects.list', {}, ctx);
   const list = r.ok ? z.array(ProjectSummary).safeParse(r.value) : null;

@@ -97,6 +97,14 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
 
   const place = (sessionId: string): HostPlace => o.placeOf(sessionId);
 
+  /** A call to the port where the session's host lives; a destination that cannot be reached answers with why. */
+  async function route<T>(sessionId: string, call: (port: HostPort) => Promise<Result<T>>): Promise<Result<T>> {
+    const where = place(sessionId);
+    if (where.kind === 'local') return call(o.local);
+    const r = await remote(where.destination, false);
+    return r.ok ? call(r.value.port) : r;
+  }
+
   return {
     async launch(opts) {
       const where = place(opts.sessionId);
@@ -115,12 +123,7 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       return r.value.port.launch(opts);
     },
 
-    async connect(sessionId, dataDir, expected) {
-      const where = place(sessionId);
-      if (where.kind === 'local') return o.local.connect(sessionId, dataDir, expected);
-      const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.connect(sessionId, dataDir, expected) : r;
-    },
+    connect: (sessionId, dataDir, expected) => route(sessionId, (port) => port.connect(sessionId, dataDir, expected)),
 
     async liveness(sessionId, dataDir, host) {
       const where = place(sessionId);
@@ -133,33 +136,13 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       return place(sessionId).kind === 'local' ? o.local.journalFile(sessionId, dataDir) : null;
     },
 
-    async readJournal(sessionId, dataDir, fromSeq, throughSeq) {
-      const where = place(sessionId);
-      if (where.kind === 'local') return o.local.readJournal(sessionId, dataDir, fromSeq, throughSeq);
-      const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.readJournal(sessionId, dataDir, fromSeq, throughSeq) : r;
-    },
+    readJournal: (sessionId, dataDir, fromSeq, throughSeq) => route(sessionId, (port) => port.readJournal(sessionId, dataDir, fromSeq, throughSeq)),
 
-    async journalTail(sessionId, dataDir, check) {
-      const where = place(sessionId);
-      if (where.kind === 'local') return o.local.journalTail(sessionId, dataDir, check);
-      const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.journalTail(sessionId, dataDir, check) : r;
-    },
+    journalTail: (sessionId, dataDir, check) => route(sessionId, (port) => port.journalTail(sessionId, dataDir, check)),
 
-    async readAgentLog(sessionId, dataDir, maxBytes) {
-      const where = place(sessionId);
-      if (where.kind === 'local') return o.local.readAgentLog(sessionId, dataDir, maxBytes);
-      const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.readAgentLog(sessionId, dataDir, maxBytes) : r;
-    },
+    readAgentLog: (sessionId, dataDir, maxBytes) => route(sessionId, (port) => port.readAgentLog(sessionId, dataDir, maxBytes)),
 
-    async appendMarker(sessionId, dataDir, msg) {
-      const where = place(sessionId);
-      if (where.kind === 'local') return o.local.appendMarker(sessionId, dataDir, msg);
-      const r = await remote(where.destination, false);
-      return r.ok ? r.value.port.appendMarker(sessionId, dataDir, msg) : r;
-    },
+    appendMarker: (sessionId, dataDir, msg) => route(sessionId, (port) => port.appendMarker(sessionId, dataDir, msg)),
 
     async installFor(destination) {
       const r = await remote(destination, true);
