@@ -144,7 +144,8 @@ test('a muted project raises no notification but still counts; unmuted with the 
 
   // Muted from the project's Settings tab (saved on change: enabled again once main has it).
   const mute = page.getByTestId('project-notifications').getByRole('checkbox', { name: /Mute this project’s notifications/ });
-  await mute.check();
+  // A click, then the stored state: the box is controlled by what main saved, so it flips after the save's round trip.
+  await mute.click();
   await expect(mute).toBeEnabled();
   await expect(mute).toBeChecked();
   await page.getByTestId('project-notifications').scrollIntoViewIfNeeded();
@@ -171,13 +172,13 @@ test('a muted project raises no notification but still counts; unmuted with the 
 
   // Unmuted, and the sound turned on in Baton's settings: turning it on plays the chime once (from the click).
   await page.getByRole('tab', { name: 'Settings' }).click();
-  await mute.uncheck();
+  await mute.click();
   await expect(mute).toBeEnabled();
   await expect(mute).not.toBeChecked();
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const sound = page.getByTestId('notification-settings').getByRole('checkbox', { name: /Play a sound with notifications/ });
   await expect(sound).not.toBeChecked();
-  await sound.check();
+  await sound.click();
   await expect(sound).toBeEnabled();
   await expect(sound).toBeChecked();
   await expect.poll(() => tones(page)).toBeGreaterThan(0);
