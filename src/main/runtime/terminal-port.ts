@@ -46,6 +46,16 @@ function readExit(dir: string): TerminalExitFact | null {
   }
 }
 
+/** Which host process recorded the exit in `dir`, so a launch knows the exit is its own host's and not a previous one's. */
+function exitHostPid(dir: string): number | null {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(exitFilePath(dir), 'utf8'));
+    return isRecordObject(raw) && typeof raw.hostPid === 'number' ? raw.hostPid : null;
+  } catch {
+    return null;
+  }
+}
+
 const identity = (f: TerminalHostFile): TerminalHostInfo => ({ pid: f.pid, startTime: f.startTime, nonce: f.nonce, socket: f.socket });
 
 export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?: number } = {}): TerminalHostPort {
@@ -101,6 +111,12 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
           const why = readExit(dir);
           const gone = exited as { code: number | null; error?: string };
           if (gone.error) return fail('host_failed', `The terminal host could not be started: ${gone.error}.`);
+          // The shell ran and ended (`$EDITOR` set to echo, a run command that fails at once) before a poll saw its
+          // socket: the terminal started. The identity names a socket that is gone, so following it settles the row
+          // from the exit this host recorded, with the output it left in the scrollback.
+          if (why && (why.cause === 'exited' || why.cause === 'killed') && exitHostPid(dir) === child.pid) {
+            return ok({ pid: child.pid, startTime: '', nonce: launchId, socket: config.socketPath });
+          }
           return fail(why?.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', why?.error ?? `The terminal host exited with code ${String(gone.code)} before it was ready; see ${join(dir, 'host.log')}.`);
         }
         if (Date.now() > deadline) {

@@ -116,3 +116,17 @@ function safeRead(p: string): string {
     return '';
   }
 }
+
+/** A command that ends at once (`$EDITOR` set to echo, a run command that fails) may end its host before the launch saw it ready: that is a terminal that ran and exited, never "host_failed". */
+describe('a command that ends before its host is seen ready', () => {
+  it('launches, and its exit is what it leaves: 12 launches of `true`, each ok with exit code 0', async () => {
+    world = new TermWorld();
+    for (let i = 0; i < 12; i++) {
+      const id = `quick-${i}`;
+      const launched = await world.port.launch({ terminalId: id, dataDir: world.dataDir, cwd: world.base, command: '/bin/sh', args: ['-c', i % 2 ? 'true' : 'echo said-$0; exit 4'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cols: 80, rows: 24 });
+      expect(launched.ok ? 'ok' : launched.error.message).toBe('ok');
+      await until(() => world.port.exitOf(id, world.dataDir) !== null, `terminal ${id} to record its exit`);
+      expect(world.port.exitOf(id, world.dataDir)).toEqual({ code: i % 2 ? 0 : 4, signal: null, cause: 'exited' });
+    }
+  }, 60_000);
+});

@@ -50,6 +50,8 @@ describe('open in editor', () => {
     const id = /^terminal (\S+)$/.exec(how)?.[1] as string;
     expect(await world.waitOutput(id, 'editing-in .')).toContain('editing-in .');
     expect(await world.get(id)).toMatchObject({ title: 'editor', cwd: world.repo });
+    // `echo` ends at once, often before its host was seen ready: the terminal still ran, and ended with code 0.
+    expect(await waitUntil(() => world!.get(id), (v) => v.state === 'exited', 15_000, 'the editor terminal to end')).toMatchObject({ exitCode: 0 });
   }, 60_000);
 });
 
