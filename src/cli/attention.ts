@@ -9,6 +9,7 @@ import { matchProject } from './api';
 import { printJson, type CommandContext } from './commands';
 import { clean, short, table, when } from './format';
 import { matchSession } from './review';
+import { askUntil } from './ask-until';
 
 /**
  * The attention verbs (issue 14): `baton inbox`, `baton answer`, `baton
@@ -35,12 +36,7 @@ export async function inboxList(ctx: CommandContext, c: { project?: string }): P
     projectId = p.value.id;
   }
   // As in pendingOf: a request still on its way to a just-attached main shows as `input` for a moment.
-  const end = Date.now() + 3000;
-  let r = await ctx.call('inbox.list', projectId ? { projectId } : {});
-  while (r.ok && r.value.items.some((i) => i.reason === 'input') && Date.now() < end) {
-    await new Promise((res) => setTimeout(res, 100));
-    r = await ctx.call('inbox.list', projectId ? { projectId } : {});
-  }
+  const r = await askUntil(() => ctx.call('inbox.list', projectId ? { projectId } : {}), (v) => !v.items.some((i) => i.reason === 'input'), 3000);
   if (!r.ok) return r;
   if (ctx.json) {
     printJson(ctx, r.value);
@@ -93,12 +89,7 @@ async function findSession(ctx: CommandContext, query: string): Promise<Result<S
  * on its way to main: a waiting session is asked again for a moment before "nothing pends" is said.
  */
 async function pendingOf(ctx: CommandContext, s: SessionSummary): Promise<Result<PendingRequest[]>> {
-  const end = Date.now() + (s.state === 'waiting_input' ? 3000 : 0);
-  for (;;) {
-    const p = await ctx.call('sessions.pending', { id: s.id });
-    if (!p.ok || p.value.length > 0 || Date.now() >= end) return p;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return askUntil(() => ctx.call('sessions.pending', { id: s.id }), (p) => p.length > 0, s.state === 'waiting_input' ? 3000 : 0);
 }
 
 export async function answer(ctx: CommandContext, c: { session: string; option: string; request?: string }): Promise<Result<void>> {
