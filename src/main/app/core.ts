@@ -226,6 +226,7 @@ export function createCore(opts: CoreOptions): Core {
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
+    mcpServerNamesFor: (s) => tools.mcpServerNamesFor(s),
     onHostLost: (id) => reconcileLostHost(id),
     hibernation: () => {
       const s = meta?.settings() ?? DEFAULT_SETTINGS;
@@ -291,6 +292,12 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsRepo,
     sessionsService: sessions,
     review,
+    // An orchestrator of a project on an SSH destination gets the bridge installed there (ADR 0018).
+    destinationOf: (s) => {
+      const p = projectsRepo.get(s.projectId);
+      return p?.host.kind === 'ssh' ? p.host.destination : null;
+    },
+    remoteBridge: remote.bridge,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   // A domain callback, not a hub listener: the rule holds whether or not any UI is connected.

@@ -1,15 +1,20 @@
 /** The composition root's SSH part (ADR 0018): destinations, the routing host port, and git and setup run there. */
-import { err, ok, type Result } from '../../shared/result';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { err, fail, ok, type Result } from '../../shared/result';
+import { findControlSocket } from '../control/paths';
+import { MCP_TOOLS_FILE } from '../mcp/tool-list';
 import { gitError } from '../git/errors';
 import type { ProjectsRepository } from '../projects/repository';
 import type { HostPort } from '../sessions/host-port';
 import type { RemoteInstall } from '../runtime/ssh/bootstrap';
 import type { HelperCall } from '../runtime/ssh/host-port';
 import { createSshHosts } from '../runtime/ssh/hosts';
-import type { SshLink } from '../runtime/ssh/link';
+import { shq, type SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
 import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
 import { createRoutingHostPort } from '../runtime/ssh/routing';
+import type { RemoteBridge } from '../tasks/tools';
 import type { RemoteWorktrees } from '../worktrees/service';
 
 export interface RemoteWiringOptions {
@@ -69,10 +74,35 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
       return at.ok ? runRemoteSetup(at.value.link, at.value.install, req) : { ok: false, log: `✗ setup on ${destination} could not run: ${at.error.message}\n` };
     },
   };
+  /**
+   * An orchestrator's tools on a destination (ADR 0018): the bundle's mcp-bridge.js under the remote's node, reaching
+   * this app's control socket through a reverse forward kept on the link (back after every reconnect), in a 0700
+   * folder of the install; the token goes there on the link's stdin into a 0600 file, never on a command line.
+   */
+  const bridge: RemoteBridge = {
+    async prepare(destination, sessionId, token) {
+      const at = await installedOn(destination);
+      if (!at.ok) return at;
+      const { link, install } = at.value;
+      const local = findControlSocket(o.dataDir);
+      // Named for this machine and this app's socket: two Batons using one destination never share a socket there.
+      const name = createHash('sha256').update(`${hostname()}\0${local}`).digest('hex').slice(0, 16);
+      const socket = `${install.root}/ctl/${name}.sock`;
+      const forwarded = await link.keepReverseForward(socket, local);
+      if (!forwarded.ok) return forwarded;
+      const dir = `${install.dataDir}/sessions/${sessionId}`;
+      const tokenFile = `${dir}/mcp-token`;
+      const w = await link.exec(`umask 077 && mkdir -p ${shq(dir)} && cat > ${shq(`${tokenFile}.tmp`)} && mv -f ${shq(`${tokenFile}.tmp`)} ${shq(tokenFile)}`, token, 15_000);
+      if (!w.ok) return w;
+      if (w.value.code !== 0) return fail('install_failed', `Writing the tool token file ${tokenFile} on ${destination} failed: ${w.value.stderr.trim().split('\n').at(-1) || `exit ${w.value.code}`}. Check free space and permissions there, then retry.`);
+      return ok({ node: install.node, script: `${install.bundleDir}/mcp-bridge.js`, socket, toolsFile: `${install.bundleDir}/${MCP_TOOLS_FILE}`, tokenFile });
+    },
+  };
   return {
     sshHosts,
     host,
     worktrees,
+    bridge,
     /**
      * Every SSH destination a project lives on, dialled at once in the background: the board shows
      * Connecting, then Connected or Disconnected (host unreachable), and never waits on an unreachable host.
