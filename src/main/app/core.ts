@@ -152,6 +152,8 @@ export function createCore(opts: CoreOptions): Core {
     projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
     onProjectsChanged: () => hub.emit('projects.changed', {}),
     onLinkReturned: (destination) => linkReturned(destination),
+    // Late-bound: the tools need the sessions service, which needs this wiring's host port.
+    callTool: (req) => tools.call(req),
     ...(opts.onHelperCall ? { onHelperCall: opts.onHelperCall } : {}),
   });
   const { sshHosts, host } = remote;
@@ -434,6 +436,7 @@ export function createCore(opts: CoreOptions): Core {
       await reviewWiring.idle();
       // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
       await sshHosts.close();
+      await remote.close();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

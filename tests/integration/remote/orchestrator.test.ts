@@ -5,7 +5,6 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAppControl } from '../../../src/main/control';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { JournalRecord } from '../../../src/shared/journal';
 import { MCP_TOKEN_FILE_ARG } from '../../../src/shared/tools';
@@ -18,13 +17,10 @@ import { useSshdForCores } from './helpers';
 
 const world = useSshdForCores();
 let h: Harness;
-let control: { close(): Promise<void> } | null = null;
 beforeEach(() => {
   h = createHarness();
 });
 afterEach(async () => {
-  await control?.close();
-  control = null;
   await h.cleanup();
 });
 
@@ -32,8 +28,8 @@ afterEach(async () => {
 const SCRIPT = { default: { steps: [{ type: 'mcp_call', tool: 'list_tasks', save: 'tasks' }, { type: 'text', text: 'Listed {{tasks.length}}: {{tasks.0.title}}.' }] } };
 
 /** The MCP server entry the agent was given, as journaled with session/new. */
-async function mcpEntry(id: string): Promise<{ command: string; args: string[] }> {
-  const call = callerOf(h.core);
+async function mcpEntry(core: Harness['core'], id: string): Promise<{ command: string; args: string[] }> {
+  const call = callerOf(core);
   const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id, afterSeq: 0, limit: 10_000 });
   for (const r of records) {
     const m = r.msg as { method?: string; params?: { mcpServers?: { command: string; args: string[] }[] } };
@@ -49,20 +45,33 @@ const listedWith = (items: Awaited<ReturnType<typeof orchestratorTranscript>>['i
 
 const argOf = (args: string[], name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 
-/** Whether the app answers its hello at `path` (here: the remote end of the reverse forward, the remote being this machine). */
-function helloAt(path: string): Promise<boolean> {
+/**
+ * The frames the app sends at `path` (here: the remote end of the reverse forward, the remote being this machine)
+ * up to the `n`th, after sending `frame` (if any) once the hello came; [] when nothing answers.
+ */
+function framesAt(path: string, n = 1, frame?: unknown): Promise<Array<Record<string, unknown>>> {
   return new Promise((resolve) => {
     const s = connect(path);
-    const done = (v: boolean) => {
+    const got: Array<Record<string, unknown>> = [];
+    let buf = '';
+    const done = () => {
       s.destroy();
-      resolve(v);
+      resolve(got);
     };
     s.setEncoding('utf8');
-    s.once('data', (d: string) => done(d.includes('"t":"hello"')));
-    s.once('error', () => done(false));
-    s.once('close', () => done(false));
+    s.on('data', (d: string) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) got.push(JSON.parse(l) as Record<string, unknown>);
+      if (got.length === 1 && frame) s.write(JSON.stringify(frame) + '\n');
+      if (got.length >= n) done();
+    });
+    s.once('error', done);
+    s.once('close', done);
   });
 }
+const helloAt = async (path: string): Promise<boolean> => (await framesAt(path))[0]?.t === 'hello';
 
 /** The tool token main derives for a session (app_meta's secret), to find it where it must and must not be. */
 function tokenOf(sessionId: string): string {
@@ -75,31 +84,40 @@ function tokenOf(sessionId: string): string {
   }
 }
 
+/**
+ * A project on the destination whose orchestrator (the scripted agent, there) has started and listed its one task
+ * through Baton's tools. No control socket runs: the destination reaches the tools-only socket, forwarded there.
+ */
+async function orchestratorThere(): Promise<{ project: { id: string }; orch: SessionSummary }> {
+  const call = callerOf(h.core);
+  const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(dir);
+  const repo = makeRepo(dir);
+  git(repo, 'switch', '-q', '-c', 'trunk');
+  const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${repo}` });
+  const command = scriptedCommand(h.tempDir(), SCRIPT);
+  await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: command } });
+  await h.must('tasks.add', { projectId: project.id, title: 'Remote task' });
+
+  const status = await h.must('orchestrator.status', { projectId: project.id });
+  expect(status.startRefusal).toBeNull();
+  const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
+  // The tool reached main: the agent there read the task main holds (in its handoff turn, and in the wake the task made).
+  const first = await waitUntil(() => orchestratorTranscript(call, orch.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent' && i.text.includes('Listed 1: Remote task.')), 30_000, 'a turn that listed the task');
+  // (The wake arrives while the handoff turn still runs, and the scripted agent cancels that turn: only completed calls count.)
+  expect(listedWith(first.items, 'Remote task')).toBe(true);
+  await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'idle');
+  return { project, orch };
+}
+
 describe('the orchestrator of an SSH project', { timeout: 180_000 }, () => {
   it('runs there and its Baton tools reach main through the bridge there; after the link drops the forward comes back and they work again', async () => {
     const call = callerOf(h.core);
-    control = await startAppControl({ dataDir: h.dataDir, router: h.core.router, hub: h.core.hub, ctx: { via: 'test' as const }, version: 'test', onTool: (req) => h.core.callTool(req) });
-    const dir = `${world.sshd.remoteHome}/repo-${Math.random().toString(36).slice(2, 8)}`;
-    mkdirSync(dir);
-    const repo = makeRepo(dir);
-    git(repo, 'switch', '-q', '-c', 'trunk');
-    const { project } = await h.must('projects.add', { path: `ssh://${HOST_ALIAS}${repo}` });
-    const command = scriptedCommand(h.tempDir(), SCRIPT);
-    await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', customCommand: command } });
-    await h.must('tasks.add', { projectId: project.id, title: 'Remote task' });
-
-    const status = await h.must('orchestrator.status', { projectId: project.id });
-    expect(status.startRefusal).toBeNull();
-    const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
-    // The tool reached main: the agent there read the task main holds (in its handoff turn, and in the wake the task made).
-    const first = await waitUntil(() => orchestratorTranscript(call, orch.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent' && i.text.includes('Listed 1: Remote task.')), 30_000, 'a turn that listed the task');
-    // (The wake arrives while the handoff turn still runs, and the scripted agent cancels that turn: only completed calls count.)
-    expect(listedWith(first.items, 'Remote task')).toBe(true);
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'idle');
+    const { project, orch } = await orchestratorThere();
 
     // Its entry names the remote install's paths: its node, its bundle's bridge and tool list, the forwarded socket, a token file there.
     const root = join(world.sshd.remoteHome, '.baton-remote');
-    const entry = await mcpEntry(orch.id);
+    const entry = await mcpEntry(h.core, orch.id);
     const bundles = readdirSync(root).filter((d) => statSync(join(root, d, 'mcp-bridge.js'), { throwIfNoEntry: false }));
     expect(bundles).toHaveLength(1);
     const bundleDir = bundles[0];
@@ -117,6 +135,11 @@ describe('the orchestrator of an SSH project', { timeout: 180_000 }, () => {
     // The entry is journaled and shown: it names the file, never the token.
     expect(JSON.stringify(entry)).not.toContain(token);
     expect(await helloAt(socket)).toBe(true);
+    // What is forwarded there answers tool calls only: not the control contract, which takes calls without a token.
+    const [, refusedCall] = await framesAt(socket, 2, { t: 'call', id: 1, name: 'projects.list', input: {} });
+    expect(refusedCall).toMatchObject({ t: 'error', error: { code: 'unknown_frame' } });
+    const [, forged] = await framesAt(socket, 2, { t: 'tool', id: 1, sessionId: orch.id, token: 'not-the-token', name: 'list_tasks', args: {} });
+    expect(forged).toMatchObject({ t: 'tool_result', id: 1, ok: false, error: { code: 'forbidden' } });
 
     // The link goes down: the master's forward goes with it (nothing answers there); back up, the link forwards it again.
     await world.sshd.down();
@@ -130,6 +153,25 @@ describe('the orchestrator of an SSH project', { timeout: 180_000 }, () => {
     await call('sessions.prompt', { id: orch.id, text: 'list again', idempotencyKey: 'remote-orch-again' }).catch(() => undefined);
     const again = await waitUntil(() => orchestratorTranscript(call, orch.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent' && i.text.includes('Listed 2: ')), 40_000, 'a tool call after the link came back');
     expect(listedWith(again.items, 'Second task')).toBe(true);
+  });
+
+  it('Baton restarted while it runs there: the new Baton forwards its tools again, and they work', async () => {
+    const { project, orch } = await orchestratorThere();
+    const socket = argOf((await mcpEntry(h.core, orch.id)).args, '--socket') as string;
+    await h.core.close();
+    expect(await helloAt(socket)).toBe(false);
+
+    const { core, call } = h.reopen();
+    await core.recover();
+    // Nothing restarted the orchestrator: the new Baton's first use of the destination forwarded the socket again.
+    await waitUntil(() => helloAt(socket), (v) => v, 30_000, 'the socket forwarded there again');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle' && s.disconnected == null, 30_000, 'the orchestrator reattached');
+    await call('tasks.add', { projectId: project.id, title: 'After restart' });
+    const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Listed 2: ')), 40_000, 'a tool call after the restart');
+    expect(listedWith(t.items, 'After restart')).toBe(true);
+    // The same agent, reattached: it opened one conversation, before the restart.
+    const { records } = await call<{ records: JournalRecord[] }>('sessions.records', { id: orch.id, afterSeq: 0, limit: 10_000 });
+    expect(records.filter((r) => r.dir === 'out' && (r.msg as { method?: string }).method === 'session/new')).toHaveLength(1);
   });
 
   it('a local project is not refused: its status carries no refusal', async () => {

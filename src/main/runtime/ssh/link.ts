@@ -65,7 +65,7 @@ export function controlPathFor(dir: string, target: SshTarget): string {
  * folder someone else made first (with a socket of theirs in it) would carry our
  * commands, and the secrets on their stdin, over their connection. Only ours, 0700.
  */
-function assertPrivateDir(dir: string): void {
+export function assertPrivateDir(dir: string): void {
   const st = lstatSync(dir);
   const uid = process.getuid?.();
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
