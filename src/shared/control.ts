@@ -8,11 +8,8 @@ import { ErrorShape } from './wire';
  * so a standalone client (the `baton` command) can import the frames without
  * pulling in main. Version bumps when a frame changes shape.
  */
-export const CONTROL_VERSION = 1;
-
-/** File names inside the data dir: the socket, and where a client finds it. */
-export const CONTROL_SOCKET_NAME = 'control.sock';
-export const CONTROL_INFO_NAME = 'control.json';
+// Declared without zod, so the MCP bridge can import them alone (it runs where Baton's node_modules are not).
+export { CONTROL_INFO_NAME, CONTROL_SOCKET_NAME, CONTROL_VERSION } from './control-names';
 
 /** The server refuses longer lines; a frame is one line. */
 export const CONTROL_MAX_FRAME_BYTES = 4 * 1024 * 1024;

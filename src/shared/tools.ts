@@ -71,12 +71,5 @@ export type OrchestratorToolName = keyof typeof ORCHESTRATOR_TOOLS;
 export const ORCHESTRATOR_TOOL_NAMES = Object.keys(ORCHESTRATOR_TOOLS) as OrchestratorToolName[];
 export type ToolInput<N extends OrchestratorToolName> = z.infer<(typeof ORCHESTRATOR_TOOLS)[N]['input']>;
 
-/** The environment variable that carried the tool token before ADR 0011; a bridge still reads it when it has no token file. */
-export const MCP_TOKEN_VAR = 'BATON_MCP_TOKEN';
-
-/**
- * The bridge's argument naming the 0600 file that holds its session's tool
- * token: the MCP server entry travels in session/new (journaled, shown), so it
- * carries the file's path, never the token.
- */
-export const MCP_TOKEN_FILE_ARG = '--token-file';
+// Zod-free, so the MCP bridge imports them alone (it runs where Baton's node_modules are not).
+export { MCP_TOKEN_FILE_ARG, MCP_TOKEN_VAR } from './tool-args';

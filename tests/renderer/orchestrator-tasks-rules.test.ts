@@ -94,7 +94,7 @@ describe('the orchestrator, picked from the sessions held by the shared rule', (
 });
 
 describe('selectStartRefusal: the card says up front why Start and Replace cannot run', () => {
-  const refusal = { code: 'remote_project', message: 'Not yet on SSH projects: …' };
+  const refusal = { code: 'agent_not_found', message: 'The orchestrator agent is not installed: …' };
   const held = (st: OrchestratorStatus | null) => ({ ...state([]), orchestratorStatus: st ? { p1: st } : {} }) as unknown as BatonState;
   it('the message main gave, for that project only', () => {
     expect(selectStartRefusal('p1')(held({ ...status(null), startRefusal: refusal }))).toBe(refusal.message);

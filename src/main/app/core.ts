@@ -152,6 +152,8 @@ export function createCore(opts: CoreOptions): Core {
     projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
     onProjectsChanged: () => hub.emit('projects.changed', {}),
     onLinkReturned: (destination) => linkReturned(destination),
+    // Late-bound: the tools need the sessions service, which needs this wiring's host port.
+    callTool: (req) => tools.call(req),
     ...(opts.onHelperCall ? { onHelperCall: opts.onHelperCall } : {}),
   });
   const { sshHosts, host } = remote;
@@ -226,6 +228,7 @@ export function createCore(opts: CoreOptions): Core {
     debugPoint,
     // Late-bound: the tools need the sessions service, and sessions need the tools' MCP entry.
     mcpServersFor: (s) => tools.mcpServersFor(s),
+    mcpServerNamesFor: (s) => tools.mcpServerNamesFor(s),
     onHostLost: (id) => reconcileLostHost(id),
     hibernation: () => {
       const s = meta?.settings() ?? DEFAULT_SETTINGS;
@@ -291,6 +294,12 @@ export function createCore(opts: CoreOptions): Core {
     sessions: sessionsRepo,
     sessionsService: sessions,
     review,
+    // An orchestrator of a project on an SSH destination gets the bridge installed there (ADR 0018).
+    destinationOf: (s) => {
+      const p = projectsRepo.get(s.projectId);
+      return p?.host.kind === 'ssh' ? p.host.destination : null;
+    },
+    remoteBridge: remote.bridge,
   });
   // Wakes follow session facts: an orchestrator turning idle takes a stored wake, a worker ending its turn makes one.
   // A domain callback, not a hub listener: the rule holds whether or not any UI is connected.
@@ -427,6 +436,7 @@ export function createCore(opts: CoreOptions): Core {
       await reviewWiring.idle();
       // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
       await sshHosts.close();
+      await remote.close();
       meta?.endRun(closeOpts?.stopAgents === true);
       db.close();
     },

@@ -2,29 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { OrchestratorStatus, ReplacementView } from '../../shared/contracts/orchestrator';
 import type { SessionSummary } from '../../shared/contracts/sessions';
 import { compareNewest, isActiveOrchestrator, newestActiveOrchestrator } from '../../shared/orchestrator';
-import { fail, ok, type AppError, type Result } from '../../shared/result';
+import { fail, ok, type Result } from '../../shared/result';
 import { harnessFor } from '../agents/harness';
 import { configuredLaunch, launchFingerprint } from '../agents/launch';
 import { customCommandFor, type ProjectRecord } from '../projects/repository';
 import type { SessionRecord } from '../sessions/repository';
 import type { ReplacementsRepository } from './repository';
 import { runReplacement, type SagaDeps } from './saga';
-
-/**
- * The orchestrator's Baton tools are an MCP server entry naming this machine's node, mcp-bridge.js, data dir and
- * token file (tasks/tools.ts); an agent launched on an SSH destination (ADR 0018) finds none of them there, so its
- * tools would fail. Until the bridge and the control socket reach the remote, start and replace answer this instead
- * of starting an orchestrator that cannot work. Null when the project can have one.
- */
-export function orchestratorNotOnSsh(project: Pick<ProjectRecord, 'name' | 'host'>): { ok: false; error: AppError } | null {
-  if (project.host.kind !== 'ssh') return null;
-  const dest = project.host.destination.replace(/^ssh:\/\//, '');
-  return fail(
-    'remote_project',
-    `Not yet on SSH projects: the orchestrator's Baton tools need Baton's MCP bridge and control socket, which are on this machine, and project "${project.name}" lives on ${dest}. ` +
-      `Run the orchestrator on a local clone of the repository (add the clone as a project here); workers can still run on ${dest}: start them with New session.`,
-  );
-}
 
 export interface OrchestratorServiceDeps extends Omit<SagaDeps, 'replacements' | 'changed' | 'verifyTimeoutMs' | 'halted'> {
   replacements: ReplacementsRepository;
@@ -94,8 +78,6 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
     if (!project) return fail('project_not_found', `There is no project ${projectId}.`);
     const current = currentSummary(projectId);
     if (current) return ok(current);
-    const refusal = orchestratorNotOnSsh(project);
-    if (refusal) return refusal;
     const open = deps.replacements.openFor(projectId);
     if (open) return fail('replacement_open', `A replacement of this project's orchestrator is ${open.status === 'failed' ? `stuck at "${open.phase}"; Retry it` : 'under way'}.`);
     // A first orchestrator is a replacement with nothing to replace: the same saga, the same guarantees.
@@ -122,7 +104,8 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
         configuredAgent: project.orchestratorAgent,
         configuredLaunch: configuredLaunch(project.orchestratorAgent, customCommandFor(project, 'orchestrator')),
         currentLaunch: current ? launchFingerprint(current.harness, current.command) : null,
-        startRefusal: orchestratorNotOnSsh(project)?.error ?? null,
+        // Nothing refuses a start up front now: an SSH project's orchestrator gets its tools there (ADR 0018).
+        startRefusal: null,
       });
     },
 
@@ -144,8 +127,6 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps) {
       // One already under way is returned as it is; a new one starts only with an agent that can start.
       const open = deps.replacements.openFor(projectId);
       if (open) return ok(open);
-      const refusal = orchestratorNotOnSsh(project);
-      if (refusal) return refusal;
       if (old) {
         const can = preflight(project);
         if (!can.ok) return can;

@@ -39,8 +39,13 @@ export interface SessionsServiceDeps {
   debugPoint: (name: string) => void;
   /** A live session's host vanished without an exit record: reconcile it now rather than at the next start. */
   onHostLost?: (sessionId: string) => void;
-  /** MCP servers an agent session is given (the orchestrator's tools); none by default. */
-  mcpServersFor?: (s: SessionRecord) => { name: string; command: string; args: string[]; env: { name: string; value: string }[] }[];
+  /**
+   * MCP servers an agent session is given (the orchestrator's tools); none by default. Async: on an SSH destination
+   * the bridge's token file is written there first (ADR 0018); a failure fails the start with its message.
+   */
+  mcpServersFor?: (s: SessionRecord) => Promise<Result<{ name: string; command: string; args: string[]; env: { name: string; value: string }[] }[]>>;
+  /** The names of those servers, known without preparing them: what Baton answers for itself (its own tools). */
+  mcpServerNamesFor?: (s: SessionRecord) => string[];
   initTimeoutMs?: number;
   stopGraceMs?: number;
   /** When idle agents hibernate (the app's settings); never, if absent. */
@@ -168,7 +173,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
 
   /** Baton's own answer to a request of this session's agent (its tools, its approval policy as stored now), or null. */
   function autoAnswerFor(s: SessionRecord, params: unknown): RequestPermissionResponse | null {
-    const servers = (deps.mcpServersFor?.(s) ?? []).map((m) => m.name);
+    const servers = deps.mcpServerNamesFor?.(s) ?? [];
     const policy = effectivePolicy(deps.sessions.get(s.id)?.approvalPolicy, deps.projects.get(s.projectId)?.approvalPolicy);
     return autoAnswer(params, servers, policy, s.cwd);
   }

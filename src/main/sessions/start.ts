@@ -2,6 +2,7 @@ import type { InitializeResponse, NewSessionResponse } from '@agentclientprotoco
 import { randomUUID } from 'node:crypto';
 import type { JournalRecord } from '../../shared/journal';
 import type { Trigger } from '../../shared/session-state';
+import { ok } from '../../shared/result';
 import { buildTranscript } from '../../shared/transcript';
 import { agentEnvironment } from '../agents/harness';
 import { sessionMetaFor } from './auto-answer';
@@ -77,7 +78,14 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     return null;
   }
   const caps = init.value.agentCapabilities ?? {};
-  const mcpServers = deps.mcpServersFor?.(s0) ?? [];
+  const servers = deps.mcpServersFor ? await deps.mcpServersFor(s0) : ok([]);
+  if (!servers.ok) {
+    // An orchestrator without its tools would work blind: the start fails with why, and Retry tries again.
+    failStart('spawn_failed', `Baton's tools for this orchestrator could not be set up: ${servers.error.message}`);
+    await l.detachAndStop(connected.value.link, stopGraceMs);
+    return null;
+  }
+  const mcpServers = servers.value;
   const meta = sessionMetaFor(s0.harness, mcpServers.map((m) => m.name));
   const opening = { cwd: s0.cwd, mcpServers, ...(meta ? { _meta: meta } : {}) };
   const info = { loadSession: caps.loadSession === true, resume: !!caps.sessionCapabilities?.resume, agentInfo: init.value.agentInfo ?? null };

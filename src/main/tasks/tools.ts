@@ -16,6 +16,7 @@ import type { SessionsService } from '../sessions/service';
 import type { TasksRepository } from './repository';
 import type { TasksService } from './service';
 import { startWorkerForRun } from './start-worker';
+import { MCP_TOOLS_FILE, orchestratorToolListJson } from '../mcp/tool-list';
 
 export interface ToolsDeps {
   dataDir: string;
@@ -27,6 +28,25 @@ export interface ToolsDeps {
   sessionsService: SessionsService;
   /** The review domain: a worker's diff and merge, by the same rules as the app's. */
   review: ReviewService;
+  /** The SSH destination a session's project lives on; null for this machine. */
+  destinationOf: (s: SessionRecord) => string | null;
+  /** The bridge on a destination (ADR 0018); absent in a core built without SSH support. */
+  remoteBridge?: RemoteBridge;
+}
+
+/** What an orchestrator on an SSH destination runs for its tools, all paths there. */
+export interface RemoteBridgeFiles {
+  node: string;
+  script: string;
+  /** The end, there, of the link's reverse forward to this app's control socket. */
+  socket: string;
+  toolsFile: string;
+  tokenFile: string;
+}
+
+export interface RemoteBridge {
+  /** Baton installed there, the control socket forwarded there, and the token written there 0600 through the link's stdin. */
+  prepare(destination: string, sessionId: string, token: string): Promise<Result<RemoteBridgeFiles>>;
 }
 
 /** The patch an orchestrator gets unless it asks for another size: enough to read, small enough for its context. */
@@ -68,6 +88,15 @@ export function createOrchestratorTools(deps: ToolsDeps) {
     const path = join(dir, 'mcp-token');
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, tokenFor(sessionId), { mode: 0o600 });
+    renameSync(tmp, path);
+    return path;
+  }
+
+  /** The tool list the bridge serves, beside the data dir's other files; rewritten whole (it is the same for a build). */
+  function writeToolsFile(): string {
+    const path = join(deps.dataDir, MCP_TOOLS_FILE);
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, orchestratorToolListJson());
     renameSync(tmp, path);
     return path;
   }
@@ -163,14 +192,33 @@ export function createOrchestratorTools(deps: ToolsDeps) {
       return handler(who.value, parsed.data);
     },
 
-    /** What an orchestrator session is given in session/new, /load and /resume: Baton's MCP server, bound to it. */
-    mcpServersFor(s: SessionRecord): McpServerEntry[] {
+    /** The names of the servers mcpServersFor gives, without preparing them (Baton answers its own tools' permission requests). */
+    mcpServerNamesFor(s: SessionRecord): string[] {
       if (s.role !== 'orchestrator') return [];
+      return deps.destinationOf(s) !== null || defaultBridgeScript() ? [BATON_MCP_SERVER] : [];
+    },
+
+    /**
+     * What an orchestrator session is given in session/new, /load and /resume: Baton's MCP server, bound to it.
+     * On an SSH destination every path is there: its node and bundle, the reverse-forwarded control socket
+     * (`--socket`), the tool list shipped with the bundle, and a token file written there (ADR 0018).
+     */
+    async mcpServersFor(s: SessionRecord): Promise<Result<McpServerEntry[]>> {
+      if (s.role !== 'orchestrator') return ok([]);
+      const destination = deps.destinationOf(s);
+      if (destination !== null) {
+        if (!deps.remoteBridge) return fail('remote_not_supported', 'This Baton was built without SSH support, so an orchestrator on an SSH destination cannot get its tools.');
+        const r = await deps.remoteBridge.prepare(destination, s.id, tokenFor(s.id));
+        if (!r.ok) return r;
+        const f = r.value;
+        return ok([{ name: BATON_MCP_SERVER, command: f.node, args: [f.script, '--socket', f.socket, '--session', s.id, '--tools', f.toolsFile, MCP_TOKEN_FILE_ARG, f.tokenFile], env: [] }]);
+      }
       const script = defaultBridgeScript();
-      if (!script) return [];
+      if (!script) return ok([]);
       const tokenFile = writeTokenFile(s.id);
+      const toolsFile = writeToolsFile();
       const env = process.versions.electron ? [{ name: 'ELECTRON_RUN_AS_NODE', value: '1' }] : [];
-      return [{ name: BATON_MCP_SERVER, command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id, MCP_TOKEN_FILE_ARG, tokenFile], env }];
+      return ok([{ name: BATON_MCP_SERVER, command: process.execPath, args: [script, '--data-dir', deps.dataDir, '--session', s.id, '--tools', toolsFile, MCP_TOKEN_FILE_ARG, tokenFile], env }]);
     },
   };
 }

@@ -34,7 +34,11 @@ export const OrchestratorStatus = z.object({
   /** The digest of the configured launch (as the project list's orchestratorLaunch), and of the one `current` was started with. */
   configuredLaunch: z.string().nullable(),
   currentLaunch: z.string().nullable(),
-  /** Why Start and Replace would be refused before they touch anything (an SSH project, for now), so the card says it up front; null when they can run. */
+  /**
+   * Why Start and Replace would be refused before they touch anything, so the card says it up front; null when they
+   * can run. Nothing sets it today (SSH projects were refused until their tools reached the remote, ADR 0018); kept so
+   * a refusal known in advance has its place on the card and in `baton status`.
+   */
   startRefusal: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type OrchestratorStatus = z.infer<typeof OrchestratorStatus>;

@@ -31,7 +31,8 @@ const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('
 describe('bootstrap of a remote machine over ssh', () => {
   it('reads the bundle: both entries and their chunks, Node built-ins only, versioned by content', () => {
     const rels = bundle.files.map((f) => f.rel);
-    expect(rels).toEqual(expect.arrayContaining(['host.js', 'remote.js', 'package.json']));
+    // mcp-bridge.js and its tool list: an orchestrator's Baton tools, run there (the bridge passed the standalone check).
+    expect(rels).toEqual(expect.arrayContaining(['host.js', 'remote.js', 'mcp-bridge.js', 'mcp-tools.json', 'package.json']));
     expect(rels.some((r) => r.startsWith('chunks/'))).toBe(true);
     expect(bundle.version).toMatch(/^0\.0\.0-test-[0-9a-f]{12}$/);
   });

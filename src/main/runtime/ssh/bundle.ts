@@ -1,8 +1,9 @@
-/** The session-host bundle Baton copies to a remote machine: host.js, remote.js and the chunks they import, with their sha256. */
+/** The session-host bundle Baton copies to a remote machine: host.js, remote.js, mcp-bridge.js and the chunks they import, with their sha256. */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fail, ok, type Result } from '../../../shared/result';
+import { MCP_TOOLS_FILE, orchestratorToolListJson } from '../../mcp/tool-list';
 
 export interface BundleFile {
   /** Relative to the bundle's root, `/`-separated. */
@@ -17,7 +18,8 @@ export interface HostBundle {
   files: BundleFile[];
 }
 
-const ENTRIES = ['host.js', 'remote.js'];
+// mcp-bridge.js: an orchestrator's Baton tools, started there by its agent; the check below is what keeps it standalone.
+const ENTRIES = ['host.js', 'remote.js', 'mcp-bridge.js'];
 /** The built files are ES modules; without this beside them the remote node would read them as CommonJS. */
 const PACKAGE_JSON = Buffer.from('{"type":"module"}\n');
 const STATIC_IMPORT = /(?:^|[\s;}])(?:import|export)\s*(?:[^'"]*?\sfrom\s*)?["']([^"']+)["']/g;
@@ -26,7 +28,7 @@ const DYNAMIC_IMPORT = /import\(\s*["']([^"']+)["']\s*\)/g;
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /**
- * Reads the bundle from `dir` (out/main): both entries and every file they
+ * Reads the bundle from `dir` (out/main): the entries and every file they
  * import by a relative path, transitively. Anything else they import must be
  * a Node built-in: the remote has Node and nothing of Baton's node_modules.
  */
@@ -53,6 +55,9 @@ export function readHostBundle(dir: string, appVersion: string): Result<HostBund
     }
   }
   files.set('package.json', { rel: 'package.json', bytes: PACKAGE_JSON, sha256: sha256(PACKAGE_JSON) });
+  // The bridge's tool list, made from this build's ORCHESTRATOR_TOOLS: in the manifest, so new tools make a new bundle folder.
+  const toolList = Buffer.from(orchestratorToolListJson());
+  files.set(MCP_TOOLS_FILE, { rel: MCP_TOOLS_FILE, bytes: toolList, sha256: sha256(toolList) });
   const list = [...files.values()].sort((a, b) => a.rel.localeCompare(b.rel));
   const manifestHash = sha256(Buffer.from(list.map((f) => `${f.sha256}  ${f.rel}\n`).join('')));
   return ok({ version: `${appVersion}-${manifestHash.slice(0, 12)}`, files: list });

@@ -35,6 +35,11 @@ export const DEFAULT_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
 /** sun_path is 104 bytes on macOS, counting the NUL; ssh adds a suffix while it binds. */
 const CONTROL_PATH_MAX = 80;
 
+/** sun_path on the remote (108 on Linux, 104 on macOS, with the NUL): sshd cannot bind a longer path. */
+const REMOTE_SOCKET_MAX = 100;
+
+const lastLine = (r: ExecResult): string => r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
+
 /** POSIX shell single-quoting: the remote side of `ssh` always runs the command through the user's shell. */
 export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -60,7 +65,7 @@ export function controlPathFor(dir: string, target: SshTarget): string {
  * folder someone else made first (with a socket of theirs in it) would carry our
  * commands, and the secrets on their stdin, over their connection. Only ours, 0700.
  */
-function assertPrivateDir(dir: string): void {
+export function assertPrivateDir(dir: string): void {
   const st = lstatSync(dir);
   const uid = process.getuid?.();
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
@@ -88,6 +93,11 @@ export class SshLink {
   private readonly forwardDir: string;
   /** Local ends the current master forwards; a new master starts with none. */
   private forwards = new Set<string>();
+  /** Remote sockets to keep forwarded back here (remote path → local socket): each new master forwards them again before it is called connected. */
+  private readonly reverse = new Map<string, string>();
+  /** Which of those the current master forwards. */
+  private reverseDone = new Set<string>();
+  private readonly reverseInFlight = new Map<string, Promise<Result<void>>>();
 
   constructor(
     readonly target: SshTarget,
@@ -180,6 +190,7 @@ export class SshLink {
     }
     this.master = child;
     this.forwards = new Set();
+    this.reverseDone = new Set();
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
     child.once('error', (e) => {
       if (this.master !== child) return;
@@ -201,6 +212,12 @@ export class SshLink {
       const r = await this.run(['-O', 'check', '--', this.target.destination], null, 5000);
       if (this.master !== child) return;
       if (r.ok && r.value.code === 0) {
+        // The reverse forwards come back first, so whoever sees `connected` (a reconcile, an agent's next tool call) finds them.
+        for (const [remote, local] of this.reverse) {
+          const f = await this.applyReverse(remote, local);
+          if (!f.ok) console.warn(`[baton] ${f.error.message}`);
+          if (this.master !== child) return;
+        }
         this.attempt = 0;
         this.setState({ state: 'connected', since: Date.now() });
         return;
@@ -244,6 +261,52 @@ export class SshLink {
     if (r.value.code !== 0) return fail(this.current.state === 'connected' ? 'forward_failed' : 'unreachable', `ssh could not forward ${remoteSocket} on ${this.target.destination}: ${r.value.stderr.trim().split('\n').at(-1) ?? `exit ${r.value.code}`}`);
     this.forwards.add(local);
     return ok(local);
+  }
+
+  /**
+   * A unix socket on the remote forwarded back to a local one (`ssh -O forward -R remote:local`, on the master), kept:
+   * every new master forwards it again before the link is called connected. Its folder is made 0700 there and a stale
+   * socket file removed first (sshd's StreamLocalBindUnlink is off by default, so a file left by a dropped master would
+   * make the bind fail); sshd binds it 0600 (StreamLocalBindMask). Resolves once the current master forwards it.
+   */
+  async keepReverseForward(remoteSocket: string, localSocket: string): Promise<Result<void>> {
+    if (Buffer.byteLength(remoteSocket) > REMOTE_SOCKET_MAX) {
+      return fail('forward_failed', `${remoteSocket} on ${this.target.destination} is too long for a unix socket; set BATON_REMOTE_HOME there to a shorter folder.`);
+    }
+    this.reverse.set(remoteSocket, localSocket);
+    if (this.current.state !== 'connected') return fail('unreachable', this.downText());
+    return this.applyReverse(remoteSocket, localSocket);
+  }
+
+  /** One forwarding of a socket at a time: a second caller (two orchestrators starting) awaits the first rather than remove its socket. */
+  private applyReverse(remote: string, local: string): Promise<Result<void>> {
+    if (this.reverseDone.has(remote)) return Promise.resolve(ok(undefined));
+    // Per master: one begun for a master that has since dropped says nothing about the new one.
+    const key = `${this.master?.pid ?? 0}\0${remote}`;
+    let p = this.reverseInFlight.get(key);
+    if (!p) {
+      p = this.forwardBack(remote, local).finally(() => this.reverseInFlight.delete(key));
+      this.reverseInFlight.set(key, p);
+    }
+    return p;
+  }
+
+  private async forwardBack(remote: string, local: string): Promise<Result<void>> {
+    const master = this.master;
+    const dir = remote.slice(0, remote.lastIndexOf('/')) || '/';
+    const prep = await this.run(['-T', '-o', 'ControlMaster=no', '--', this.target.destination, `umask 077 && mkdir -p ${shq(dir)} && chmod 700 ${shq(dir)} && rm -f ${shq(remote)}`], null, 10_000);
+    if (!prep.ok) return prep;
+    if (prep.value.code !== 0) return fail(prep.value.code === 255 ? 'unreachable' : 'forward_failed', `Cannot prepare ${dir} on ${this.target.destination} for Baton's control socket: ${lastLine(prep.value)}`);
+    const r = await this.run(['-O', 'forward', '-R', `${remote}:${local}`, '--', this.target.destination], null, 10_000);
+    if (!r.ok) return r;
+    if (r.value.code !== 0) {
+      return fail(
+        this.master === master && this.current.state !== 'disconnected' ? 'forward_failed' : 'unreachable',
+        `ssh could not forward ${remote} on ${this.target.destination} back to Baton: ${lastLine(r.value)}. The server must allow it (AllowStreamLocalForwarding yes in its sshd_config).`,
+      );
+    }
+    if (this.master === master) this.reverseDone.add(remote);
+    return ok(undefined);
   }
 
   /** A byte stream to a remote command's stdin and stdout (the `remote.js bridge` fallback), over the master. */

@@ -7,6 +7,7 @@ import { bootstrapRemote, checkRemote, type RemoteInstall } from './bootstrap';
 import { readHostBundle, type HostBundle } from './bundle';
 import { createSshHostPort, type SshHostPort, type SshHostPortOptions } from './host-port';
 import type { SshHosts } from './hosts';
+import type { SshLink } from './link';
 
 /** Where a session's host runs: decided by its project, looked up afresh on every call. */
 export type HostPlace = { kind: 'local' } | { kind: 'ssh'; destination: string };
@@ -31,6 +32,8 @@ export interface RoutingHostPortOptions {
   bundleDir?: string;
   /** Each remote helper call's figures (SshHostPortOptions.onHelperCall). */
   onHelperCall?: SshHostPortOptions['onHelperCall'];
+  /** Baton is installed on a destination (each bootstrap, after a restart too): what rides every link there is set up. */
+  onInstalled?: (destination: string, link: SshLink, install: RemoteInstall) => void;
 }
 
 export interface RoutingHostPort extends HostPort {
@@ -75,6 +78,7 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
         if (!b.ok) return b;
         const r = await bootstrapRemote(link, b.value, []);
         if (!r.ok) return fail(r.error.code, r.error.message);
+        o.onInstalled?.(destination, link, r.value);
         const onInstallGone = () => forget(destination, p);
         return ok({ install: r.value, port: createSshHostPort({ link, install: r.value, onInstallGone, ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) }) });
       })();

@@ -124,8 +124,6 @@ function actionFailure(kind: OrchestratorActionKind, error: AppError): { message
   const what = { start: 'start the orchestrator', replace: 'replace the orchestrator', retry: 'retry the replacement', retireDuplicates: 'retire the duplicates' }[kind];
   const message = `Could not ${what}: ${error.message}`;
   if (error.code === 'disconnected' || error.code === 'timeout') return { message, hint: 'Check that Baton is running (status bar), then try again.' };
-  // An SSH project (for now): nothing was started, and trying again cannot help.
-  if (error.code === 'remote_project') return { message, hint: 'Add a local clone of the repository as a project and run its orchestrator there.' };
   if (kind === 'retireDuplicates') return { message, hint: 'Check the duplicate cards on the board, then try again.' };
   // Refused by the preflight: nothing was stopped, so the way on is the project's settings, not the card.
   if (kind === 'replace' && (error.code === 'agent_not_found' || error.code === 'invalid_command')) {
