@@ -208,11 +208,13 @@ async function withCpu(label: string, hostPid: number, flood: Flood): Promise<nu
   const s0 = cpuTicks(server?.proc.pid ?? 0);
   const h0 = cpuTicks(hostPid);
   const c0 = chromiumTicks();
+  const b0 = process.cpuUsage();
   const ms = await flood();
+  const b1 = process.cpuUsage(b0);
   const c1 = chromiumTicks();
   const cpu = (t0: number, t1: number): string => `${(t1 - t0) * 10} ms`;
   console.log(
-    `bench-detail: ${label}: ${ms.toFixed(0)} ms; CPU: terminal host ${cpu(h0, cpuTicks(hostPid))}, server ${cpu(s0, cpuTicks(server?.proc.pid ?? 0))}, Chromium ${cpu(sumOf(c0), sumOf(c1))} (${byType(c0, c1)})`,
+    `bench-detail: ${label}: ${ms.toFixed(0)} ms; CPU: terminal host ${cpu(h0, cpuTicks(hostPid))}, server ${cpu(s0, cpuTicks(server?.proc.pid ?? 0))}, Chromium ${cpu(sumOf(c0), sumOf(c1))} (${byType(c0, c1)}), this process ${Math.round((b1.user + b1.system) / 1000)} ms`,
   );
   return ms;
 }
