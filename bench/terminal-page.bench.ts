@@ -2,17 +2,19 @@
  * The terminal's whole path in a real browser: a flood printed in a terminal opened in the app's UI (browser mode,
  * the built app, Chromium), timed until xterm.js has written it, against raw node-pty and a WebSocket client in the same run.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { spawn as spawnPty } from '@lydell/node-pty';
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
 import { startServer, type RunningServer } from '../tests/e2e/support/server';
 import { makeRepo } from '../tests/support/git';
 import { connectWs, type WsClient } from '../tests/support/ws-client';
+import { openBarePage, type BarePage } from './support/bare-page';
 import { cpuTicks, median, must, releaseAfterAll, startBrowserBench, tree } from './support/app';
 
 /** Bytes per flood; BENCH_TERM_BYTES makes it smaller for a quick look. */
@@ -24,7 +26,11 @@ const SHELL_ENV = { SHELL: '/bin/sh', PS1: '$ ', ENV: '', TERM: 'xterm-256color'
 let base = '';
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
+let bare: BarePage | null = null;
 releaseAfterAll(() => ({ base, server, browser }));
+afterAll(async () => {
+  await bare?.close();
+});
 
 let floods = 0;
 /** The flood's command line; its marker is computed by the shell, so the echoed command cannot be mistaken for it. */
@@ -131,8 +137,49 @@ const ARM = `(marker) => {
   });
 }`;
 
+/** What the bench needs of the page: evaluate, and DevTools calls for the profile. */
+interface Driver {
+  evaluate<T>(expression: string): Promise<T>;
+  send<T>(method: string, params?: Record<string, unknown>): Promise<T>;
+}
+
+/** Playwright's page as a Driver (BENCH_DRIVER=playwright: to see what its Network instrumentation costs). */
+async function playwrightDriver(exe: string, url: string): Promise<Driver> {
+  browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  const cdp = await page.context().newCDPSession(page);
+  return {
+    evaluate: <T,>(e: string) => page.evaluate<T>(e),
+    send: async <T,>(method: string, params?: Record<string, unknown>) => (await cdp.send(method as 'Profiler.start', params)) as T,
+  };
+}
+
+/** Clicks the first element matching `selector` whose text or label is `name`, waiting up to 30 s for it (as a person would look for it). */
+const CLICK = `async (selector, name) => {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const el = [...document.querySelectorAll(selector)].find((e) => e.textContent.trim() === name || e.getAttribute('aria-label') === name);
+    if (el) return el.click();
+    if (Date.now() > deadline) throw new Error('nothing like ' + selector + ' named ' + name + ' on the page');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}`;
+const click = (page: Driver, selector: string, name: string): Promise<void> => page.evaluate(`(${CLICK})(${JSON.stringify(selector)}, ${JSON.stringify(name)})`);
+
+/** Waits up to 30 s for `expression` (page source) to be truthy, and returns it. */
+async function seen<T>(page: Driver, expression: string, what: string): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const v = await page.evaluate<T | null>(`(() => ${expression})() || null`);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The page's flood: the command sent by the bench's client (as the pane's keystrokes are), timed until the page shows its marker. */
-function pageFlood(page: Page, c: WsClient, id: string): Flood {
+function pageFlood(page: Driver, c: WsClient, id: string): Flood {
   return async () => {
     const { line, marker } = floodLine();
     await page.evaluate(`(${ARM})(${JSON.stringify(marker)})`);
@@ -143,13 +190,16 @@ function pageFlood(page: Page, c: WsClient, id: string): Flood {
   };
 }
 
+interface CpuProfile {
+  profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] };
+}
+
 /** BENCH_PROFILE=1: the page's top functions by self time over one flood (where the renderer's share goes). */
-async function profiled(page: Page, flood: Flood): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.start');
+async function profiled(page: Driver, flood: Flood): Promise<number> {
+  await page.send('Profiler.enable');
+  await page.send('Profiler.start');
   const ms = await flood();
-  const { profile } = await cdp.send('Profiler.stop');
+  const { profile } = await page.send<CpuProfile>('Profiler.stop');
   const self = new Map<string, number>();
   const dt = profile.timeDeltas ?? [];
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -180,25 +230,6 @@ function chromiumTicks(): Map<string, number> {
 const sumOf = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 const byType = (m0: Map<string, number>, m1: Map<string, number>): string =>
   [...m1].map(([k, v]) => `${k} ${(v - (m0.get(k) ?? 0)) * 10}`).join(', ');
-
-/** BENCH_TRACE=<file>: one flood traced, and the renderer's threads' CPU by task kind (script, style, layout, paint). */
-async function traced(page: Page, flood: Flood): Promise<number> {
-  const file = process.env.BENCH_TRACE ?? '';
-  await page.context().browser()?.startTracing(page, { path: file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8', 'toplevel'] });
-  const ms = await flood();
-  await page.context().browser()?.stopTracing();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] };
-  const ev = parsed.traceEvents;
-  const threads = new Map(ev.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '']));
-  const cpu = new Map<string, number>();
-  for (const e of ev) {
-    if (e.ph !== 'X' || !e.tdur) continue;
-    const k = `${threads.get(`${e.pid}:${e.tid}`) ?? '?'} ${e.name}`;
-    cpu.set(k, (cpu.get(k) ?? 0) + e.tdur / 1000);
-  }
-  for (const [k, v] of [...cpu].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`trace-page: ${Math.round(v)} ms ${k}`);
-  return ms;
-}
 
 /**
  * A flood with the CPU each process spent on it, for the detail line: on a shared machine the wall time moves with
@@ -231,16 +262,17 @@ test('terminal flood in Chromium: xterm.js has written it all, vs raw node-pty',
   const c = await connectWs(server.port, { token: server.token });
   const { project } = await must<{ project: { id: string } }>(c, 'projects.add', { path: started.repo, name: 'bench' });
 
-  browser = await chromium.launch({ executablePath: started.exe, args: CHROMIUM_ARGS, headless: true });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.url);
-  await page.getByText('bench', { exact: true }).first().click();
-  await page.getByRole('tab', { name: 'Worktrees' }).click();
-  await page.getByRole('button', { name: 'Terminals in main checkout' }).click();
-  const panel = page.getByTestId('terminals-panel');
-  await panel.getByRole('button', { name: 'New terminal' }).click();
-  await panel.locator('.xterm-rows').filter({ hasText: '$' }).waitFor();
-  const pageId = (await panel.getByTestId('terminal-pane').getAttribute('data-terminal-id')) ?? '';
+  const viaPlaywright = process.env.BENCH_DRIVER === 'playwright';
+  if (!viaPlaywright) bare = await openBarePage(started.exe, CHROMIUM_ARGS, server.url, await mkdtemp(join(base, 'chromium-')));
+  const page: Driver = bare ?? (await playwrightDriver(started.exe, server.url));
+  // The project (its name in the sidebar), its Worktrees tab, the main checkout's terminals, a new one: as a person opens one.
+  await click(page, 'body *', 'bench');
+  await click(page, '[role="tab"]', 'Worktrees');
+  await click(page, 'button', 'Terminals in main checkout');
+  await click(page, '[data-testid="terminals-panel"] button', 'New terminal');
+  const PANE = `document.querySelector('[data-testid="terminals-panel"] [data-testid="terminal-pane"]')`;
+  await seen(page, `${PANE}?.querySelector('.xterm-rows')?.textContent.includes('$')`, 'the new terminal’s prompt');
+  const pageId = await seen<string>(page, `${PANE}.dataset.terminalId`, 'the terminal’s id');
   // The WebSocket client's own terminal, opened after the page's (which stays selected): the page never receives its flood.
   const wsId = (await must<{ id: string }>(c, 'terminals.open', { projectId: project.id, cols: 120, rows: 30 })).id;
   const viaWs = await wsClient(server, c, wsId);
@@ -251,12 +283,12 @@ test('terminal flood in Chromium: xterm.js has written it all, vs raw node-pty',
   const mb = `${(BYTES / 1e6).toFixed(0)} MB`;
   for (let i = 0; i < ROUNDS; i++) {
     times.raw.push(await raw.flood());
-    const inPage = i === 0 && process.env.BENCH_PROFILE ? () => profiled(page, viaPage) : i === 0 && process.env.BENCH_TRACE ? () => traced(page, viaPage) : viaPage;
-    times.page.push(await withCpu(`${mb} to xterm.js in the page`, hostPidOf(server.dataDir, pageId), inPage));
+    const inPage = i === 0 && process.env.BENCH_PROFILE ? () => profiled(page, viaPage) : viaPage;
+    times.page.push(await withCpu(`${mb} to xterm.js in the page${viaPlaywright ? ' (Playwright attached)' : ''}`, hostPidOf(server.dataDir, pageId), inPage));
     times.ws.push(await withCpu(`${mb} to a WebSocket client`, hostPidOf(server.dataDir, wsId), viaWs.flood));
   }
   // The pane is still the page's terminal: its flood was the one on screen.
-  expect(await panel.getByTestId('terminal-pane').getAttribute('data-terminal-id')).toBe(pageId);
+  expect(await page.evaluate(`${PANE}.dataset.terminalId`)).toBe(pageId);
   const ratios = (xs: number[]) => times.raw.map((r, i) => r / (xs[i] as number));
   const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join('/');
   const fig = (xs: number[]): string => `${median(ratios(xs)).toFixed(2)} (median of ${ROUNDS} interleaved rounds: ${ratios(xs).map((r) => r.toFixed(2)).join(', ')}`;
