@@ -293,7 +293,7 @@ test('terminal flood in Chromium: xterm.js has written it all, vs raw node-pty',
   const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join('/');
   const fig = (xs: number[]): string => `${median(ratios(xs)).toFixed(2)} (median of ${ROUNDS} interleaved rounds: ${ratios(xs).map((r) => r.toFixed(2)).join(', ')}`;
   console.log(`bench: terminal_page_throughput_vs_raw_pty_ratio = ${fig(times.page)}; ${mb} until xterm.js in Chromium shows the line after it: ${ms(times.page)} ms, raw node-pty ${ms(times.raw)} ms)`);
-  console.log(`bench: terminal_throughput_ws_vs_raw_pty_ratio = ${fig(times.ws)}; ${mb} to a Node WebSocket client of the served app: ${ms(times.ws)} ms)`);
+  console.log(`bench: terminal_served_ws_vs_raw_pty_ratio = ${fig(times.ws)}; ${mb} to a Node WebSocket client of the served app (browser mode, its own process): ${ms(times.ws)} ms)`);
   expect(median(ratios(times.page))).toBeGreaterThan(0);
   raw.close();
   viaWs.close();
