@@ -4,7 +4,7 @@
  */
 import { chromium, type Browser } from '@playwright/test';
 import { spawn as spawnPty } from '@lydell/node-pty';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,20 @@ let base = '';
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
 let bare: BarePage | null = null;
+// Hooks run last-registered first: Chromium closes, then the server stops, then the terminal hosts it left (they
+// outlive it by design) are ended and its data dir removed.
+afterAll(() => {
+  if (!server) return;
+  const dir = join(server.dataDir, 'terminals');
+  for (const id of existsSync(dir) ? readdirSync(dir) : []) {
+    try {
+      process.kill(hostPidOf(server.dataDir, id), 'SIGTERM');
+    } catch {
+      // Gone already, or never written.
+    }
+  }
+  rmSync(server.dataDir, { recursive: true, force: true });
+});
 releaseAfterAll(() => ({ base, server, browser }));
 afterAll(async () => {
   await bare?.close();
@@ -151,6 +165,7 @@ async function playwrightDriver(exe: string, url: string): Promise<Driver> {
   const cdp = await page.context().newCDPSession(page);
   return {
     evaluate: <T,>(e: string) => page.evaluate<T>(e),
+    // Playwright types each method's reply by name; the bench asks by a plain name and reads the reply it asked for.
     send: async <T,>(method: string, params?: Record<string, unknown>) => (await cdp.send(method as 'Profiler.start', params)) as T,
   };
 }
