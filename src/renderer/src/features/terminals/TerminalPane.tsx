@@ -9,6 +9,7 @@ import type { TerminalOutput, TerminalView } from '../../../../shared/contracts/
 import { createSubscribe } from '../../api/client';
 import { useServices } from '../../app/react';
 import { unseenPart } from './terminals';
+import { createWriteQueue } from './write-queue';
 
 export function TerminalPane({ terminal }: { terminal: TerminalView }) {
   const { api, transport } = useServices();
@@ -37,9 +38,11 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     // Answers that arrive after the pane closed (another terminal chosen, the tab closed) touch nothing.
     let disposed = false;
     const early: TerminalOutput[] = [];
+    // One write parsed at a time, what comes meanwhile joined: a flood costs xterm a few paints a second, not one per chunk.
+    const writes = createWriteQueue((data, done) => term.write(data, done));
     const show = (o: TerminalOutput): void => {
       const part = unseenPart(o, shown);
-      if (part) term.write(part);
+      if (part) writes.push(part);
       shown = Math.max(shown, o.end);
     };
     // Subscribed (to this terminal only) before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
@@ -56,8 +59,9 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
       void api.terminals.scrollback({ id }).then((r) => {
         if (disposed) return;
         if (!r.ok) return setError(r.error.message);
+        writes.clear();
         term.reset();
-        term.write(r.value.data);
+        writes.push(r.value.data);
         shown = r.value.end;
         for (const o of early.splice(0)) show(o);
       });
@@ -88,6 +92,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     term.focus();
     return () => {
       disposed = true;
+      writes.close();
       off();
       offResync();
       input.dispose();

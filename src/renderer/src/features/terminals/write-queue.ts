@@ -1,0 +1,97 @@
+/** Feeds xterm.js one write at a time, gathering a flood into a few large writes a second, so it is parsed in large pieces and painted less often. */
+
+/**
+ * The most text one write carries. xterm.js parses a write without yielding and paints between writes; a piece this
+ * size is parsed in a few tens of ms, so a keystroke still answers during a flood.
+ */
+export const MAX_WRITE_CHARS = 1 << 20;
+/**
+ * After a large write, the next one waits until this long after it began, gathering what arrives meanwhile: a flood
+ * is painted about 20 times a second instead of every frame (each paint of the DOM renderer costs a few ms of
+ * style, layout and raster, which at 60 a second was a third of the page's CPU per flood).
+ */
+export const GATHER_MS = 50;
+/** A write under this is interactive (an echo, a prompt): what follows it goes out as soon as it is parsed. */
+export const INTERACTIVE_CHARS = 4096;
+
+export interface WriteQueue {
+  /** Text for the terminal: written at once when the terminal is idle (an echo is not delayed), else joined into a later write. */
+  push(data: string): void;
+  /** Drops what was not handed to the terminal yet (a reset follows: it would be shown twice). */
+  clear(): void;
+  /** Stops writing: the terminal is gone. */
+  close(): void;
+}
+
+export interface WriteQueueOptions {
+  maxChars?: number;
+  gatherMs?: number;
+}
+
+/** `write(data, done)`: the terminal's write, `done` called once it has parsed `data` (xterm.js's write callback). */
+export function createWriteQueue(write: (data: string, done: () => void) => void, opts: WriteQueueOptions = {}): WriteQueue {
+  const maxChars = opts.maxChars ?? MAX_WRITE_CHARS;
+  const gatherMs = opts.gatherMs ?? GATHER_MS;
+  let parts: string[] = [];
+  let queued = 0;
+  /** A write handed to the terminal and not parsed yet, or a gathering window open. */
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+  // A write's callback may come after a clear and a new push, which started its own write: only the latest one goes on.
+  let generation = 0;
+
+  const next = (): void => {
+    timer = null;
+    if (closed || parts.length === 0) {
+      busy = false;
+      return;
+    }
+    let n = 0;
+    let size = 0;
+    do size += (parts[n++] as string).length;
+    while (n < parts.length && size + (parts[n] as string).length <= maxChars);
+    const data = n === 1 ? (parts[0] as string) : parts.slice(0, n).join('');
+    parts = parts.slice(n);
+    queued -= size;
+    busy = true;
+    const mine = generation;
+    const began = performance.now();
+    write(data, () => {
+      if (mine !== generation || closed) return;
+      const wait = gatherMs - (performance.now() - began);
+      // Small (an echo) or already a full piece waiting (the terminal is the slow part): no reason to wait.
+      if (size < INTERACTIVE_CHARS || queued >= maxChars || wait <= 0) next();
+      else timer = setTimeout(next, wait);
+    });
+  };
+
+  return {
+    push(data) {
+      if (closed || data.length === 0) return;
+      parts.push(data);
+      queued += data.length;
+      if (!busy) next();
+      else if (timer !== null && queued >= maxChars) {
+        clearTimeout(timer);
+        next();
+      }
+    },
+    clear() {
+      parts = [];
+      queued = 0;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      // What xterm is parsing now stays its own; the next push starts a write without waiting for it.
+      generation += 1;
+      busy = false;
+    },
+    close() {
+      closed = true;
+      parts = [];
+      queued = 0;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
