@@ -79,4 +79,19 @@ describe('terminal write queue (renderer)', () => {
     q.push('c');
     expect(t.writes).toEqual(['a']);
   });
+
+  it('drops a backlog past its bound and says so once; what comes after is written again', () => {
+    const t = terminal();
+    let overflows = 0;
+    const q = createWriteQueue(t.write, { gatherMs: 10_000, maxBacklogChars: 10, onOverflow: () => overflows++ });
+    q.push('first');
+    // The terminal is stuck parsing: the backlog grows to the bound, then past it.
+    q.push('0123456789');
+    expect(overflows).toBe(0);
+    q.push('x');
+    expect(overflows).toBe(1);
+    // Nothing of the dropped backlog is written; the next push starts a write of its own.
+    q.push('after');
+    expect(t.writes).toEqual(['first', 'after']);
+  });
 });

@@ -39,7 +39,13 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     let disposed = false;
     const early: TerminalOutput[] = [];
     // One write parsed at a time, what comes meanwhile joined: a flood costs xterm a few paints a second, not one per chunk.
-    const writes = createWriteQueue((data, done) => term.write(data, done));
+    // Past its bound (a runaway flood) the backlog is dropped and the scrollback read again: a consistent screen of the latest output.
+    const writes = createWriteQueue((data, done) => term.write(data, done), {
+      onOverflow: () => {
+        shown = -1;
+        resync();
+      },
+    });
     const show = (o: TerminalOutput): void => {
       const part = unseenPart(o, shown);
       if (part) writes.push(part);
@@ -55,7 +61,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
       undefined,
       id,
     );
-    const resync = (): void => {
+    function resync(): void {
       void api.terminals.scrollback({ id }).then((r) => {
         if (disposed) return;
         if (!r.ok) return setError(r.error.message);
@@ -65,7 +71,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
         shown = r.value.end;
         for (const o of early.splice(0)) show(o);
       });
-    };
+    }
     resync();
     // After a reconnect events may have been missed: the scrollback is read again.
     const offResync = transport.onResync(() => {

@@ -13,6 +13,12 @@ export const MAX_WRITE_CHARS = 1 << 20;
 export const GATHER_MS = 50;
 /** A write under this is interactive (an echo, a prompt): what follows it goes out as soon as it is parsed. */
 export const INTERACTIVE_CHARS = 4096;
+/**
+ * The most text kept waiting for the terminal. xterm.js itself discards a write past 50 MB of backlog, leaving a
+ * screen cut mid escape sequence; past this bound the queue drops its backlog and says so, and the pane reads the
+ * scrollback again (a consistent screen of the latest output). Memory stays bounded under `yes` or a runaway log.
+ */
+export const MAX_BACKLOG_CHARS = 50 * (1 << 20);
 
 export interface WriteQueue {
   /** Text for the terminal: written at once when the terminal is idle (an echo is not delayed), else joined into a later write. */
@@ -26,12 +32,16 @@ export interface WriteQueue {
 export interface WriteQueueOptions {
   maxChars?: number;
   gatherMs?: number;
+  maxBacklogChars?: number;
+  /** The backlog passed its bound and was dropped: the caller shows the latest output another way (the scrollback). */
+  onOverflow?: () => void;
 }
 
 /** `write(data, done)`: the terminal's write, `done` called once it has parsed `data` (xterm.js's write callback). */
 export function createWriteQueue(write: (data: string, done: () => void) => void, opts: WriteQueueOptions = {}): WriteQueue {
   const maxChars = opts.maxChars ?? MAX_WRITE_CHARS;
   const gatherMs = opts.gatherMs ?? GATHER_MS;
+  const maxBacklog = opts.maxBacklogChars ?? MAX_BACKLOG_CHARS;
   let parts: string[] = [];
   let queued = 0;
   /** A write handed to the terminal and not parsed yet, or a gathering window open. */
@@ -66,11 +76,16 @@ export function createWriteQueue(write: (data: string, done: () => void) => void
     });
   };
 
-  return {
+  const queue: WriteQueue = {
     push(data) {
       if (closed || data.length === 0) return;
       parts.push(data);
       queued += data.length;
+      if (queued > maxBacklog) {
+        queue.clear();
+        opts.onOverflow?.();
+        return;
+      }
       if (!busy) next();
       else if (timer !== null && queued >= maxChars) {
         clearTimeout(timer);
@@ -94,4 +109,5 @@ export function createWriteQueue(write: (data: string, done: () => void) => void
       timer = null;
     },
   };
+  return queue;
 }
