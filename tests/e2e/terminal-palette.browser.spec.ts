@@ -1,8 +1,4 @@
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isPidAlive } from '../../src/main/host/proc';
-import { until } from '../support/wait';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { screenshotPath } from './support/server';
 import { useWorkspace } from './support/workspace';
@@ -11,25 +7,6 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
 /** Terminals from the palette: a new shell in the project, the project's run command, and switching between them. */
 const ws = useWorkspace('terminal-palette');
-
-test.afterEach(async () => {
-  const dataDir = ws.server?.dataDir;
-  if (!dataDir) return;
-  // Terminal hosts outlive the server by design: each one this data dir started is ended with SIGTERM.
-  const dir = join(dataDir, 'terminals');
-  const pids = (existsSync(dir) ? readdirSync(dir) : [])
-    .map((id) => join(dir, id, 'host.json'))
-    .filter((f) => existsSync(f))
-    .map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // Gone already.
-    }
-  }
-  await until(() => pids.every((p) => !isPidAlive(p)), 'the terminal hosts to end');
-});
 
 const palette = (page: Page) => page.locator('.palette');
 

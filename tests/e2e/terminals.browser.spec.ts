@@ -1,8 +1,4 @@
 import { expect, test } from '@playwright/test';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isPidAlive } from '../../src/main/host/proc';
-import { until } from '../support/wait';
 import { findChromium, HOW_TO_GET_CHROMIUM } from './support/chromium';
 import { screenshotPath } from './support/server';
 import { useWorkspace } from './support/workspace';
@@ -11,27 +7,6 @@ test.skip(!findChromium(), HOW_TO_GET_CHROMIUM);
 
 /** Terminals in the browser: open one from the Worktrees tab, type a command, see its output; a reload shows the same scrollback. */
 const ws = useWorkspace('terminals');
-
-/** Every terminal host this data dir started (they outlive the server by design), ended with SIGTERM. */
-async function killTerminalHosts(dataDir: string): Promise<void> {
-  const dir = join(dataDir, 'terminals');
-  const pids = (existsSync(dir) ? readdirSync(dir) : [])
-    .map((id) => join(dir, id, 'host.json'))
-    .filter((f) => existsSync(f))
-    .map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // Gone already.
-    }
-  }
-  await until(() => pids.every((p) => !isPidAlive(p)), 'the terminal hosts to end');
-}
-
-test.afterEach(async () => {
-  if (ws.server) await killTerminalHosts(ws.server.dataDir);
-});
 
 test('open a terminal, type a command, see its output; reload and see the same scrollback', async ({ page }) => {
   const repo = ws.repo('shop');

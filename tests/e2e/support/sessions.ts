@@ -1,7 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPidAlive } from '../../../src/main/host/proc';
 import { killSessionProcesses } from '../../support/hosts';
+import { until } from '../../support/wait';
 import { SCRIPTED_AGENT } from '../../support/scripted';
 
 /** The custom agent command line that runs the scripted ACP agent with `scriptPath`. */
@@ -69,7 +71,26 @@ export async function killHost(dataDir: string, sessionId: string): Promise<void
   await killSessionProcesses(dataDir, sessionId, { only: ours(dataDir), timeoutMs: 5_000 });
 }
 
-/** Cleanup: every host (and agent) the data directory knows of. */
+/** Every terminal host this data dir started (they outlive the server by design), ended with SIGTERM: it reaps its shell. */
+async function killTerminalHosts(dataDir: string): Promise<void> {
+  const dir = join(dataDir, 'terminals');
+  const pids = (existsSync(dir) ? readdirSync(dir) : [])
+    .map((id) => join(dir, id, 'host.json'))
+    .filter((f) => existsSync(f))
+    .map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid)
+    .filter(ours(dataDir));
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Gone already.
+    }
+  }
+  await until(() => pids.every((p) => !isPidAlive(p)), 'the terminal hosts to end');
+}
+
+/** Cleanup: every host (session hosts and their agents, terminal hosts) the data directory knows of. */
 export async function killAllHosts(dataDir: string): Promise<void> {
   for (const id of sessionIds(dataDir)) await killHost(dataDir, id);
+  await killTerminalHosts(dataDir);
 }
