@@ -12,6 +12,7 @@ const t = (over: Partial<TerminalView>): TerminalView => ({
   state: 'running',
   exitCode: null,
   stateDetail: null,
+  unreachable: null,
   cols: 80,
   rows: 24,
   ports: [],

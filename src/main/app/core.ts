@@ -150,6 +150,9 @@ export function createCore(opts: CoreOptions): Core {
     local: opts.host ?? createHostPort(),
     projects: projectsRepo,
     projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
+    localTerminals: opts.terminalHost ?? createTerminalHostPort(),
+    // Late-bound: the terminals domain is made below, with this port.
+    projectOfTerminal: (id) => terminals.projectOf(id),
     onProjectsChanged: () => hub.emit('projects.changed', {}),
     onLinkReturned: (destination) => linkReturned(destination),
     ...(opts.onHelperCall ? { onHelperCall: opts.onHelperCall } : {}),
@@ -182,7 +185,7 @@ export function createCore(opts: CoreOptions): Core {
   const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
     db,
     dataDir: opts.dataDir,
-    port: opts.terminalHost ?? createTerminalHostPort(),
+    port: remote.terminalHost,
     project: (id) => projectsRepo.get(id),
     worktree: (id) => worktreesRepo.get(id),
     session: (id) => sessionsRepo.get(id),
@@ -335,6 +338,8 @@ export function createCore(opts: CoreOptions): Core {
   /** Every session on that destination left Disconnected: reconciled again (reattached and caught up, or decided as gone). */
   linkReturned = (destination: string): void => {
     if (closed) return;
+    // Terminals left Disconnected are followed again (those on other destinations still down stay so).
+    void terminals.reattachAll();
     for (const s of sessions.unreachable()) {
       const p = projectsRepo.get(s.projectId);
       if (p?.host.kind === 'ssh' && p.host.destination === destination && !sessions.isLive(s.id)) reconcileLostHost(s.id);

@@ -12,7 +12,7 @@ import { readRingFile } from '../host/terminal-ring';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
 import { userUmask } from '../lib/umask';
 import { sleep } from '../lib/wait';
-import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch } from '../terminals/host-port';
+import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch, TerminalScrollback } from '../terminals/host-port';
 import { findHostScript, socketReady, tryKill } from './host-process';
 import { connectTerminalHost } from './terminal-connection';
 
@@ -55,6 +55,15 @@ function exitHostPid(dir: string): number | null {
     return null;
   }
 }
+
+/** The scrollback file a terminal's hosts share, as its last host left it. */
+export function readScrollback(terminalId: string, dataDir: string): TerminalScrollback {
+  const r = readRingFile(scrollbackPath(terminalDir(dataDir, terminalId)));
+  return { start: r.start, end: r.end, data: r.data.toString('utf8') };
+}
+
+/** The exit recorded for a terminal, read from its folder (the remote helper answers with it too). */
+export const readTerminalExit = (terminalId: string, dataDir: string): TerminalExitFact | null => readExit(terminalDir(dataDir, terminalId));
 
 const identity = (f: TerminalHostFile): TerminalHostInfo => ({ pid: f.pid, startTime: f.startTime, nonce: f.nonce, socket: f.socket });
 
@@ -138,15 +147,13 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
       return r.ok ? ok({ info: target, link: r.value }) : r;
     },
 
-    exitOf: (terminalId, dataDir) => readExit(terminalDir(dataDir, terminalId)),
+    exitOf: (terminalId, dataDir) => Promise.resolve(ok(readExit(terminalDir(dataDir, terminalId)))),
 
-    scrollback(terminalId, dataDir) {
-      const r = readRingFile(scrollbackPath(terminalDir(dataDir, terminalId)));
-      return { start: r.start, end: r.end, data: r.data.toString('utf8') };
-    },
+    scrollback: (terminalId, dataDir) => Promise.resolve(ok(readScrollback(terminalId, dataDir))),
 
     remove(terminalId, dataDir) {
       rmSync(terminalDir(dataDir, terminalId), { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }
