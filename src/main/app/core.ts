@@ -379,7 +379,7 @@ export function createCore(opts: CoreOptions): Core {
         await Promise.all(lost);
         // Terminals are independent of sessions: each host is found again or its row settles as exited or lost.
         const terms = await terminals.reattachAll();
-        if (terms.reattached || terms.ended) console.log(`[baton] terminals: ${terms.reattached} reattached, ${terms.ended} ended while Baton was away`);
+        if (terms.reattached || terms.ended || terms.disconnected) console.log(`[baton] terminals: ${terms.reattached} reattached, ${terms.ended} ended while Baton was away, ${terms.disconnected} on hosts not reachable now`);
         const run = await reconcileSessions(reconcileDeps);
         const report = run.report;
         lastReconcile = report;

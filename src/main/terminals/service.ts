@@ -337,20 +337,22 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     },
 
     /** Startup, Reconcile now, and an SSH link that is back: follow every terminal recorded running and not followed; a host that is gone becomes exited or lost, one still unreachable stays Disconnected. */
-    async reattachAll(): Promise<{ reattached: number; ended: number }> {
+    async reattachAll(): Promise<{ reattached: number; ended: number; disconnected: number }> {
       let reattached = 0;
       let gone = 0;
+      let away = 0;
       await Promise.all(
         repo.listRunning().map((t) =>
           once(t.id, async () => {
             if (live.has(t.id)) return;
             await follow(t);
             if (live.has(t.id)) reattached++;
+            else if (repo.get(t.id)?.state === 'running' && unreachable.has(t.id)) away++;
             else gone++;
           }),
         ),
       );
-      return { reattached, ended: gone };
+      return { reattached, ended: gone, disconnected: away };
     },
 
     /** Quit or restart of main: every host keeps running; the next start reattaches. */
