@@ -64,6 +64,9 @@ describe('terminals on an SSH project', { timeout: 150_000 }, () => {
     await h.must('terminals.input', { id: t.id, data: 'stty size\r' });
     await screenShows(call, t.id, /^20 90\r?$/m, 'the size after a resize');
 
+    // An app of this machine cannot open the other machine's folder: said, nothing started.
+    expect(await h.call('terminals.openIn', { projectId: project.id, app: 'files' })).toMatchObject({ ok: false, error: { code: 'remote_project', message: expect.stringMatching(/on devbox/) } });
+
     const host = hostPid(t.id);
     const killed = await h.must('terminals.kill', { id: t.id });
     expect(killed).toMatchObject({ state: 'exited', unreachable: null });
