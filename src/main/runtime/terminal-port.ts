@@ -24,7 +24,8 @@ export function defaultTerminalHostScript(): string | null {
   return findHostScript('BATON_TERMINAL_HOST_SCRIPT', 'terminal-host.js');
 }
 
-function readTerminalHostFile(dir: string): TerminalHostFile | null {
+/** A terminal folder's host.json, when it is one of a terminal host. */
+export function readTerminalHostFile(dir: string): TerminalHostFile | null {
   try {
     const raw: unknown = JSON.parse(readFileSync(hostFilePath(dir), 'utf8'));
     if (!isRecordObject(raw) || raw.kind !== 'terminal' || typeof raw.pid !== 'number' || typeof raw.nonce !== 'string' || typeof raw.socket !== 'string' || typeof raw.startTime !== 'string') return null;

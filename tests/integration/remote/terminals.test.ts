@@ -76,6 +76,22 @@ describe('terminals on an SSH project', { timeout: 150_000 }, () => {
     expect(existsSync(terminalDirOnRemote(t.id))).toBe(false);
   });
 
+  it('a host killed there (the link up) is lost, not Disconnected; Restart opens a new shell there under the old scrollback', async () => {
+    const { project } = await remoteProject();
+    const t = await openThere(project.id);
+    const call = callerOf(h.core);
+    await h.must('terminals.input', { id: t.id, data: 'echo first-$((1+1))\r' });
+    await screenShows(call, t.id, /first-2/, 'the first output');
+    process.kill(hostPid(t.id), 'SIGKILL');
+    const lost = await waitUntil(() => view(call, t.id), (v) => v.state !== 'running', 20_000, 'the terminal lost');
+    expect(lost).toMatchObject({ state: 'lost', unreachable: null });
+    const again = await h.must('terminals.restart', { id: t.id });
+    expect(again.state).toBe('running');
+    remotePids.add(hostPid(t.id));
+    await h.must('terminals.input', { id: t.id, data: 'echo second-$((2+2))\r' });
+    await screenShows(call, t.id, /first-2[\s\S]*second-4/, 'the new shell under the old scrollback');
+  });
+
   it('a link drop shows it Disconnected, still running; when the link returns it is followed again with its scrollback and takes input', async () => {
     const { project } = await remoteProject();
     const t = await openThere(project.id);

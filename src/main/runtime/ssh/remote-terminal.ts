@@ -6,6 +6,7 @@
  *   node remote.js terminal exit       <dataDir> <id>                               → { v, exit }
  *   node remote.js terminal scrollback <dataDir> <id>                               → { v, scrollback }
  *   node remote.js terminal remove     <dataDir> <id>                               → { v }
+ *   node remote.js terminal alive      <dataDir> <id> <pid> <nonce>                 → { v, alive } (that host runs here)
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -14,12 +15,18 @@ import { fail, type Result } from '../../../shared/result';
 import { isRecordObject } from '../../host/protocol';
 import { LOGIN_SHELL, type TerminalExitFact, type TerminalHostInfo, type TerminalLaunch, type TerminalScrollback } from '../../terminals/host-port';
 import { shellEnv } from '../../terminals/place';
-import { createTerminalHostPort, readScrollback, readTerminalExit } from '../terminal-port';
+import { processLiveness } from '../../host/liveness';
+import { terminalDir } from '../../host/terminal-protocol';
+import { createTerminalHostPort, readScrollback, readTerminalExit, readTerminalHostFile } from '../terminal-port';
 import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 
 export interface TerminalExitAnswer {
   v: number;
   exit: TerminalExitFact | null;
+}
+export interface TerminalAliveAnswer {
+  v: number;
+  alive: boolean;
 }
 export interface TerminalScrollbackAnswer {
   v: number;
@@ -64,6 +71,12 @@ export async function terminalVerb(bundleDir: string, argv: string[], stdin: () 
       return { v: REMOTE_HELPER_PROTOCOL, exit: readTerminalExit(id, dataDir) } satisfies TerminalExitAnswer;
     case 'scrollback':
       return { v: REMOTE_HELPER_PROTOCOL, scrollback: readScrollback(id, dataDir) } satisfies TerminalScrollbackAnswer;
+    case 'alive': {
+      // The host main recorded (pid and nonce in host.json) and its process: the same checks as a local liveness.
+      const f = readTerminalHostFile(terminalDir(dataDir, id));
+      const alive = !!f && String(f.pid) === argv[3] && f.nonce === argv[4] && processLiveness(f).alive;
+      return { v: REMOTE_HELPER_PROTOCOL, alive } satisfies TerminalAliveAnswer;
+    }
     case 'remove':
       await createTerminalHostPort().remove(id, dataDir);
       return { v: REMOTE_HELPER_PROTOCOL };

@@ -8,7 +8,7 @@ import type { RemoteInstall } from './bootstrap';
 import { helperCaller, helperCommand, type HelperCallerOptions } from './helper-call';
 import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 import type { SshLink } from './link';
-import type { TerminalExitAnswer, TerminalScrollbackAnswer } from './remote-terminal';
+import type { TerminalAliveAnswer, TerminalExitAnswer, TerminalScrollbackAnswer } from './remote-terminal';
 
 export interface SshTerminalHostPortOptions extends HelperCallerOptions {
   link: SshLink;
@@ -61,6 +61,10 @@ export function createSshTerminalHostPort(o: SshTerminalHostPortOptions): Termin
       if (r.ok) return ok({ info: expected, link: r.value });
       // The channel failed: the link went down meanwhile (unreachable), or the socket is not answered there (gone).
       if (link.state.state !== 'connected') return fail('unreachable', `${dest} became unreachable while connecting to terminal ${terminalId}'s host.`);
+      // A master that died but is not yet seen as down (its forward refused) is not a dead host: the host is asked
+      // about there, and one that runs is unreachable for now, never lost.
+      const alive = checked(await call<TerminalAliveAnswer>('terminal', ['alive', install.dataDir, terminalId, String(expected.pid), expected.nonce], null, 15_000), 'asking whether the terminal host runs');
+      if (!alive.ok || alive.value.alive) return fail('unreachable', `Terminal ${terminalId}'s host on ${dest} could not be reached (${r.error.message}); Baton tries again when the link reconnects.`);
       return r;
     },
 
