@@ -87,7 +87,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
   /** Starts the port scan when a run terminal runs; it stops itself once none does. */
   function watchPorts(): void {
     const scan = deps.scanPorts;
-    const runs = (): TerminalRecord[] => repo.listRunning().filter((t) => t.kind === 'run');
+    // Only this machine's /proc is read: a run terminal on an SSH destination shows no ports (ADR 0017's amendment).
+    const runs = (): TerminalRecord[] => repo.listRunning().filter((t) => t.kind === 'run' && deps.project(t.projectId)?.host?.kind !== 'ssh');
     if (!scan || portTimer || closing || runs().length === 0) return;
     portTimer = setInterval(() => {
       const list = runs();
