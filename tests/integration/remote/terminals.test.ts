@@ -64,6 +64,14 @@ describe('terminals on an SSH project', { timeout: 150_000 }, () => {
     await h.must('terminals.input', { id: t.id, data: 'stty size\r' });
     await screenShows(call, t.id, /^20 90\r?$/m, 'the size after a resize');
 
+    // The project's run command runs there too, in a terminal of its own (its ports are not scanned: this machine's /proc is not there).
+    await h.must('terminals.setRunCommand', { projectId: project.id, command: 'echo "ran-$((1+2)) in $(pwd)"; sleep 60' });
+    const run = await h.must('terminals.run', { projectId: project.id });
+    remotePids.add(hostPid(run.id));
+    expect(run).toMatchObject({ kind: 'run', state: 'running', ports: [] });
+    await screenShows(call, run.id, new RegExp(`ran-3 in ${repo}`), 'the run command there');
+    expect(await h.must('terminals.kill', { id: run.id })).toMatchObject({ state: 'exited' });
+
     // An app of this machine cannot open the other machine's folder: said, nothing started.
     expect(await h.call('terminals.openIn', { projectId: project.id, app: 'files' })).toMatchObject({ ok: false, error: { code: 'remote_project', message: expect.stringMatching(/on devbox/) } });
 
