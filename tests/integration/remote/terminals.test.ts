@@ -50,7 +50,10 @@ async function openThere(projectId: string): Promise<TerminalView> {
 describe('terminals on an SSH project', { timeout: 150_000 }, () => {
   it('open a shell there: typed commands run on the destination, in the checkout, and their output comes back; kill records the exit', async () => {
     const { project, repo } = await remoteProject();
+    const started = Date.now();
     const t = await openThere(project.id);
+    // The first open bootstraps the destination (check + copy of the bundle), then launches there.
+    console.log(`[figures] remote_terminal_first_open_ms ${Date.now() - started}`);
     expect(t).toMatchObject({ state: 'running', unreachable: null, cwd: repo });
     // Its folder is in the remote install's data dir, not this Baton's.
     expect(existsSync(join(terminalDirOnRemote(t.id), 'scrollback.bin'))).toBe(true);
@@ -76,6 +79,17 @@ describe('terminals on an SSH project', { timeout: 150_000 }, () => {
     expect(await h.call('terminals.openIn', { projectId: project.id, app: 'files' })).toMatchObject({ ok: false, error: { code: 'remote_project', message: expect.stringMatching(/on devbox/) } });
 
     const host = hostPid(t.id);
+    const second = Date.now();
+    const other = await openThere(project.id);
+    console.log(`[figures] remote_terminal_open_ms ${Date.now() - second}`);
+    await h.must('terminals.input', { id: other.id, data: 'echo echo-$((8*8))\r' });
+    await screenShows(call, other.id, /echo-64/, 'a command typed in the second terminal');
+    // Once its shell is up: a command's output back through the forwarded socket (main's mirror polled every 10 ms).
+    const typed = Date.now();
+    await h.must('terminals.input', { id: other.id, data: 'echo again-$((9*9))\r' });
+    await waitUntil(() => scrollback(call, other.id), (d) => /again-81/.test(d), 10_000, 'a second command', 10);
+    console.log(`[figures] remote_terminal_command_roundtrip_ms ${Date.now() - typed}`);
+    await h.must('terminals.kill', { id: other.id });
     const killed = await h.must('terminals.kill', { id: t.id });
     expect(killed).toMatchObject({ state: 'exited', unreachable: null });
     await waitUntil(() => isPidAlive(host), (alive) => !alive, 10_000, 'the remote terminal host to end');
