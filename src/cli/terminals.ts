@@ -18,7 +18,8 @@ async function terminal(ctx: CommandContext, query: string): Promise<Result<Term
   return fail('unknown_terminal', `No terminal matches "${query}"; see \`baton terminal list\`.`);
 }
 
-const stateText = (t: TerminalView): string => (t.state === 'exited' ? `exited${t.exitCode !== null ? ` (${t.exitCode})` : ''}` : t.state === 'lost' ? 'lost (restart it)' : 'running');
+const stateText = (t: TerminalView): string =>
+  t.state === 'exited' ? `exited${t.exitCode !== null ? ` (${t.exitCode})` : ''}` : t.state === 'lost' ? 'lost (restart it)' : t.unreachable ? 'disconnected (host unreachable; it runs on there)' : 'running';
 
 /** `terminal open <project|session> [--cwd DIR]`: a project's main checkout, or the session's worktree. */
 export async function terminalOpen(ctx: CommandContext, c: { target: string; cwd?: string }): Promise<Result<void>> {

@@ -84,7 +84,7 @@ describe('the palette commands', () => {
   it("terminal commands: a shell in the session's worktree or the project, the run command, and each terminal to switch to", () => {
     const term = (over: Partial<TerminalView>): TerminalView => ({
       id: 't1', projectId: 'p1', worktreeId: null, cwd: '/repos/web', title: 'web · 1', kind: 'shell', state: 'running', exitCode: null,
-      stateDetail: null, cols: 80, rows: 24, ports: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
+      stateDetail: null, unreachable: null, cols: 80, rows: 24, ports: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
     });
     const plain = byId(ctx({ runCommand: null }));
     expect(plain['terminal-new-worktree']).toBeUndefined();

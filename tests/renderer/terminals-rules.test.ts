@@ -12,6 +12,7 @@ const t = (over: Partial<TerminalView>): TerminalView => ({
   state: 'running',
   exitCode: null,
   stateDetail: null,
+  unreachable: null,
   cols: 80,
   rows: 24,
   ports: [],
@@ -40,6 +41,9 @@ describe('terminal rules (renderer)', () => {
     expect(terminalStateLabel({ state: 'exited', exitCode: 2 })).toBe('exited (2)');
     expect(terminalStateLabel({ state: 'exited', exitCode: null })).toBe('exited');
     expect(terminalStateLabel({ state: 'lost', exitCode: null })).toBe('lost');
+    // Running on an SSH destination that cannot be reached now: it runs on there, and the tab says so.
+    expect(terminalStateLabel(t({ state: 'running', unreachable: 'devbox is unreachable (closed).' }))).toBe('disconnected');
+    expect(terminalStateLabel(t({ state: 'running' }))).toBe('running');
   });
 
   it("sums up a session's terminals for its card, saying when one is lost", () => {

@@ -150,6 +150,9 @@ export function createCore(opts: CoreOptions): Core {
     local: opts.host ?? createHostPort(),
     projects: projectsRepo,
     projectOfSession: (id) => sessionsRepo.get(id)?.projectId ?? null,
+    localTerminals: opts.terminalHost ?? createTerminalHostPort(),
+    // Late-bound: the terminals domain is made below, with this port.
+    projectOfTerminal: (id) => terminals.projectOf(id),
     onProjectsChanged: () => hub.emit('projects.changed', {}),
     onLinkReturned: (destination) => linkReturned(destination),
     // Late-bound: the tools need the sessions service, which needs this wiring's host port.
@@ -184,7 +187,7 @@ export function createCore(opts: CoreOptions): Core {
   const { service: terminals, handlers: terminalHandlers } = createTerminalsDomain<CallContext>({
     db,
     dataDir: opts.dataDir,
-    port: opts.terminalHost ?? createTerminalHostPort(),
+    port: remote.terminalHost,
     project: (id) => projectsRepo.get(id),
     worktree: (id) => worktreesRepo.get(id),
     session: (id) => sessionsRepo.get(id),
@@ -344,6 +347,8 @@ export function createCore(opts: CoreOptions): Core {
   /** Every session on that destination left Disconnected: reconciled again (reattached and caught up, or decided as gone). */
   linkReturned = (destination: string): void => {
     if (closed) return;
+    // Terminals left Disconnected are followed again (those on other destinations still down stay so).
+    void terminals.reattachAll();
     for (const s of sessions.unreachable()) {
       const p = projectsRepo.get(s.projectId);
       if (p?.host.kind === 'ssh' && p.host.destination === destination && !sessions.isLive(s.id)) reconcileLostHost(s.id);
@@ -383,7 +388,7 @@ export function createCore(opts: CoreOptions): Core {
         await Promise.all(lost);
         // Terminals are independent of sessions: each host is found again or its row settles as exited or lost.
         const terms = await terminals.reattachAll();
-        if (terms.reattached || terms.ended) console.log(`[baton] terminals: ${terms.reattached} reattached, ${terms.ended} ended while Baton was away`);
+        if (terms.reattached || terms.ended || terms.disconnected) console.log(`[baton] terminals: ${terms.reattached} reattached, ${terms.ended} ended while Baton was away, ${terms.disconnected} on hosts not reachable now`);
         const run = await reconcileSessions(reconcileDeps);
         const report = run.report;
         lastReconcile = report;

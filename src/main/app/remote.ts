@@ -16,8 +16,10 @@ import { createSshHosts } from '../runtime/ssh/hosts';
 import { assertPrivateDir, shq, type SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
 import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
-import { createRoutingHostPort } from '../runtime/ssh/routing';
+import { createRoutingHostPort, type HostPlace } from '../runtime/ssh/routing';
+import { createRoutingTerminalHostPort } from '../runtime/ssh/terminal-routing';
 import type { RemoteBridge } from '../tasks/tools';
+import type { TerminalHostPort } from '../terminals/host-port';
 import type { RemoteWorktrees } from '../worktrees/service';
 
 /** sun_path (104 on macOS with the NUL), less room for ssh's own suffixes. */
@@ -41,6 +43,10 @@ export interface RemoteWiringOptions {
   projects: ProjectsRepository;
   /** The project a session belongs to; null for a session that is not known. */
   projectOfSession: (sessionId: string) => string | null;
+  /** Where local terminal hosts are launched (tests may pass their own). */
+  localTerminals: TerminalHostPort;
+  /** The project a terminal belongs to; null for a terminal that is not known. */
+  projectOfTerminal: (terminalId: string) => string | null;
   /** Which projects live on a destination is the list's business: one resync of it. */
   onProjectsChanged: () => void;
   /** A destination's link is connected again: the sessions it could not reach are reconciled. */
@@ -52,6 +58,10 @@ export interface RemoteWiringOptions {
 }
 
 export function createRemoteWiring(o: RemoteWiringOptions) {
+  const placeOfProject = (projectId: string | null): HostPlace => {
+    const p = projectId ? o.projects.get(projectId) : null;
+    return p?.host.kind === 'ssh' ? { kind: 'ssh', destination: p.host.destination } : { kind: 'local' };
+  };
   // The user's own ssh config, or BATON_SSH_CONFIG's (tests).
   const sshHosts = createSshHosts({
     dataDir: o.dataDir,
@@ -72,12 +82,10 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
       void forwardTools(link, install).then((r) => {
         if (!r.ok) console.warn(`[baton] ${destination}: orchestrator tools not forwarded: ${r.error.message}`);
       }),
-    placeOf: (sessionId) => {
-      const projectId = o.projectOfSession(sessionId);
-      const p = projectId ? o.projects.get(projectId) : null;
-      return p?.host.kind === 'ssh' ? { kind: 'ssh', destination: p.host.destination } : { kind: 'local' };
-    },
+    placeOf: (sessionId) => placeOfProject(o.projectOfSession(sessionId)),
   });
+  // Each terminal's host likewise, on the same install and link as the sessions there.
+  const terminalHost = createRoutingTerminalHostPort({ local: o.localTerminals, hosts: host, placeOf: (terminalId) => placeOfProject(o.projectOfTerminal(terminalId)) });
   /** Baton installed on a destination (bootstrapped on first use) and its link. */
   const installedOn = async (destination: string): Promise<Result<{ link: SshLink; install: RemoteInstall }>> => {
     const install = await host.installFor(destination);
@@ -143,6 +151,7 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
   return {
     sshHosts,
     host,
+    terminalHost,
     worktrees,
     bridge,
     /** The tools socket closes with the brain (the links close with sshHosts). */

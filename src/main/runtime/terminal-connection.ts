@@ -1,5 +1,6 @@
 /** Main's connection to one terminal host: proves it is the host we mean, then carries attach, input, resize and kill. */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fail, ok, type Result } from '../../shared/result';
 import { LineSplitter } from '../host/lines';
 import { processLiveness } from '../host/liveness';
@@ -15,7 +16,14 @@ const exitFact = (e: TerminalExit): TerminalExitFact => ({ code: e.code, signal:
 export async function connectTerminalHost(id: TerminalHostInfo, timeoutMs = 3000): Promise<Result<TerminalLink & { hello: TerminalHello }>> {
   const live = processLiveness(id);
   if (!live.alive) return fail('terminal_host_gone', `The terminal host is gone: ${live.reason}.`);
-  const sock = netConnect(id.socket);
+  return handshakeTerminalHost(netConnect(id.socket), id, timeoutMs);
+}
+
+/**
+ * The hello check over any stream to the host's socket: a local one, or a socket an SSH master forwards to a host on
+ * another machine (whose pid cannot be looked up here; the hello's pid and nonce are the proof).
+ */
+export async function handshakeTerminalHost(sock: Duplex, id: TerminalHostInfo, timeoutMs = 3000): Promise<Result<TerminalLink & { hello: TerminalHello }>> {
   let handler: ((f: TerminalHostFrame) => void) | null = null;
   const queued: TerminalHostFrame[] = [];
   const splitter = new LineSplitter(
@@ -74,7 +82,7 @@ class Link implements TerminalLink {
   private readonly closed: Promise<void>;
 
   constructor(
-    private readonly sock: Socket,
+    private readonly sock: Duplex,
     readonly hello: TerminalHello,
     setHandler: (h: (f: TerminalHostFrame) => void) => void,
   ) {

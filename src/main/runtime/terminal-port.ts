@@ -12,7 +12,7 @@ import { readRingFile } from '../host/terminal-ring';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
 import { userUmask } from '../lib/umask';
 import { sleep } from '../lib/wait';
-import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch } from '../terminals/host-port';
+import type { TerminalExitFact, TerminalHostInfo, TerminalHostPort, TerminalLaunch, TerminalScrollback } from '../terminals/host-port';
 import { findHostScript, socketReady, tryKill } from './host-process';
 import { connectTerminalHost } from './terminal-connection';
 
@@ -24,7 +24,8 @@ export function defaultTerminalHostScript(): string | null {
   return findHostScript('BATON_TERMINAL_HOST_SCRIPT', 'terminal-host.js');
 }
 
-function readTerminalHostFile(dir: string): TerminalHostFile | null {
+/** A terminal folder's host.json, when it is one of a terminal host. */
+export function readTerminalHostFile(dir: string): TerminalHostFile | null {
   try {
     const raw: unknown = JSON.parse(readFileSync(hostFilePath(dir), 'utf8'));
     if (!isRecordObject(raw) || raw.kind !== 'terminal' || typeof raw.pid !== 'number' || typeof raw.nonce !== 'string' || typeof raw.socket !== 'string' || typeof raw.startTime !== 'string') return null;
@@ -55,6 +56,15 @@ function exitHostPid(dir: string): number | null {
     return null;
   }
 }
+
+/** The scrollback file a terminal's hosts share, as its last host left it. */
+export function readScrollback(terminalId: string, dataDir: string): TerminalScrollback {
+  const r = readRingFile(scrollbackPath(terminalDir(dataDir, terminalId)));
+  return { start: r.start, end: r.end, data: r.data.toString('utf8') };
+}
+
+/** The exit recorded for a terminal, read from its folder (the remote helper answers with it too). */
+export const readTerminalExit = (terminalId: string, dataDir: string): TerminalExitFact | null => readExit(terminalDir(dataDir, terminalId));
 
 const identity = (f: TerminalHostFile): TerminalHostInfo => ({ pid: f.pid, startTime: f.startTime, nonce: f.nonce, socket: f.socket });
 
@@ -138,15 +148,13 @@ export function createTerminalHostPort(opts: { script?: string; readyTimeoutMs?:
       return r.ok ? ok({ info: target, link: r.value }) : r;
     },
 
-    exitOf: (terminalId, dataDir) => readExit(terminalDir(dataDir, terminalId)),
+    exitOf: (terminalId, dataDir) => Promise.resolve(ok(readExit(terminalDir(dataDir, terminalId)))),
 
-    scrollback(terminalId, dataDir) {
-      const r = readRingFile(scrollbackPath(terminalDir(dataDir, terminalId)));
-      return { start: r.start, end: r.end, data: r.data.toString('utf8') };
-    },
+    scrollback: (terminalId, dataDir) => Promise.resolve(ok(readScrollback(terminalId, dataDir))),
 
     remove(terminalId, dataDir) {
       rmSync(terminalDir(dataDir, terminalId), { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

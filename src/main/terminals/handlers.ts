@@ -33,6 +33,9 @@ export function terminalsHandlers<Ctx>(service: TerminalsService, editorSetting:
         const t = await service.openEditor(where, editor);
         return t.ok ? ok({ app, how: `terminal ${t.value.id}` }) : t;
       }
+      // An app of this machine would open a path of the other one (or an unrelated folder here): only $EDITOR, run in a terminal there, opens an SSH project's checkout.
+      const dest = place.value.destination;
+      if (dest) return fail('remote_project', `The checkout is on ${dest.replace(/^ssh:\/\//, '')}, so ${app === 'files' ? 'a file manager' : 'an editor'} here cannot open it. Open in $EDITOR (it runs in a terminal there), or use your editor's remote mode (VS Code: Remote-SSH) on ${place.value.root}.`);
       const cmd = openCommand(app, place.value.root);
       if (!cmd.ok) return cmd;
       const r = await launchOpener(cmd.value);

@@ -17,6 +17,9 @@ export interface TerminalExitFact {
   error?: string;
 }
 
+/** `command` meaning the login shell of the machine the terminal runs on ($SHELL there, else /bin/sh). */
+export const LOGIN_SHELL = '$SHELL';
+
 export interface TerminalLaunch {
   terminalId: string;
   dataDir: string;
@@ -41,14 +44,26 @@ export interface TerminalLink {
   onClose(cb: (exit: TerminalExitFact | null) => void): void;
 }
 
+/** A terminal's stream as a host left it: bytes [start, end) as text. */
+export interface TerminalScrollback {
+  start: number;
+  end: number;
+  data: string;
+}
+
+/**
+ * Where the host runs is the port's business (this machine, or an SSH destination: ADR 0017's amendment). A
+ * host on a machine that cannot be reached now answers `unreachable` from every call that must ask it: not
+ * gone, not exited — it runs on there, and Baton follows it again when the link returns.
+ */
 export interface TerminalHostPort {
   launch(opts: TerminalLaunch): Promise<Result<TerminalHostInfo>>;
-  /** Connects to a live host, verifying pid, start time and nonce; `terminal_host_gone` otherwise. */
+  /** Connects to a live host, verifying pid, start time and nonce; `terminal_host_gone` otherwise, `unreachable` when its machine cannot be reached. */
   connect(terminalId: string, dataDir: string, expected: TerminalHostInfo | null): Promise<Result<{ info: TerminalHostInfo; link: TerminalLink }>>;
-  /** The exit a host recorded before it ended, if any (its own file survives it). */
-  exitOf(terminalId: string, dataDir: string): TerminalExitFact | null;
-  /** The scrollback as the last host left it, for a terminal whose host is gone. */
-  scrollback(terminalId: string, dataDir: string): { start: number; end: number; data: string };
-  /** Deletes a closed terminal's files (its host is gone). */
-  remove(terminalId: string, dataDir: string): void;
+  /** The exit a host recorded before it ended, or null (its own file survives it); `unreachable` when it cannot be asked. */
+  exitOf(terminalId: string, dataDir: string): Promise<Result<TerminalExitFact | null>>;
+  /** The scrollback as the last host left it, for a terminal whose host is gone (or cannot be reached). */
+  scrollback(terminalId: string, dataDir: string): Promise<Result<TerminalScrollback>>;
+  /** Deletes a closed terminal's files (its host is gone); best effort where its machine cannot be reached. */
+  remove(terminalId: string, dataDir: string): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /** Where a terminal opens (a project's main checkout, a worktree, a session's worktree) and what its shell gets: program, arguments, environment. */
 import { statSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, posix, resolve } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
+import { LOGIN_SHELL } from './host-port';
 
 export interface PlaceDeps {
   project(id: string): { id: string; name: string; path: string; host?: { kind: 'local' } | { kind: 'ssh'; destination: string } } | null;
@@ -17,6 +18,8 @@ export interface Place {
   cwd: string;
   /** A short name for titles: the worktree's name, or "main". */
   label: string;
+  /** The SSH destination the checkout is on (the terminal runs there), or null for this machine. */
+  destination: string | null;
 }
 
 /** Resolves what `open` names into a checkout and a working folder that exists. */
@@ -51,10 +54,11 @@ export function resolvePlace(deps: PlaceDeps, q: { projectId?: string; worktreeI
   }
   const project = deps.project(projectId);
   if (!project) return fail('project_not_found', `There is no project with id ${projectId}.`);
-  // The terminal host runs on this machine; a host on the SSH destination is not wired yet (ADR 0017's consequence).
+  // On an SSH project the folder is a path of the destination: it is not looked for here, and its host there says
+  // if it is missing (the shell cannot start in it), as a local host does.
   if (project.host?.kind === 'ssh') {
-    const dest = project.host.destination.replace(/^ssh:\/\//, '');
-    return fail('remote_project', `Not yet on SSH projects: terminals run on this machine, and project "${project.name}" lives on ${dest}. Open one there meanwhile: ssh ${dest}, then cd ${root}.`);
+    const cwd = q.cwd ? (posix.isAbsolute(q.cwd) ? q.cwd : posix.resolve(root, q.cwd)) : root;
+    return ok({ projectId, worktreeId, root, cwd, label, destination: project.host.destination });
   }
   const cwd = q.cwd ? (isAbsolute(q.cwd) ? q.cwd : resolve(root, q.cwd)) : root;
   try {
@@ -62,14 +66,14 @@ export function resolvePlace(deps: PlaceDeps, q: { projectId?: string; worktreeI
   } catch {
     return fail('invalid_cwd', `The folder ${cwd} does not exist; create it or open the terminal elsewhere.`);
   }
-  return ok({ projectId, worktreeId, root, cwd, label });
+  return ok({ projectId, worktreeId, root, cwd, label, destination: null });
 }
 
 /** Main's own variables that a person's shell must not inherit (Electron's mode, Baton's internals and tokens). */
 const DROPPED = /^(ELECTRON_|BATON_|VITEST|NODE_OPTIONS$)/;
 
 /** The shell's environment: the person's own, the project's configured variables, and a terminal type xterm.js speaks. */
-export function shellEnv(base: NodeJS.ProcessEnv, project: Record<string, string>, terminalId: string): Record<string, string> {
+export function shellEnv(base: NodeJS.ProcessEnv | Record<string, string>, project: Record<string, string>, terminalId: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !DROPPED.test(k)) env[k] = v;
   return { ...env, ...project, TERM: 'xterm-256color', COLORTERM: 'truecolor', BATON_TERMINAL_ID: terminalId };
@@ -77,6 +81,6 @@ export function shellEnv(base: NodeJS.ProcessEnv, project: Record<string, string
 
 /** The person's login shell ($SHELL), else /bin/sh; a run terminal runs the command line through it. */
 export function shellCommand(base: NodeJS.ProcessEnv, runCommand?: string): { command: string; args: string[] } {
-  const shell = base.SHELL && isAbsolute(base.SHELL) ? base.SHELL : '/bin/sh';
+  const shell = base.SHELL && (isAbsolute(base.SHELL) || base.SHELL === LOGIN_SHELL) ? base.SHELL : '/bin/sh';
   return runCommand ? { command: shell, args: ['-c', runCommand] } : { command: shell, args: [] };
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TerminalOutput, TerminalView } from '../../shared/contracts/terminals';
 import { fail, ok, type Result } from '../../shared/result';
-import type { TerminalExitFact, TerminalHostPort } from './host-port';
+import { LOGIN_SHELL, type TerminalExitFact, type TerminalHostPort, type TerminalScrollback } from './host-port';
 import { createLiveTerminals } from './live';
 import { resolvePlace, shellCommand, shellEnv, type PlaceDeps } from './place';
 import type { TerminalRecord, TerminalsRepository } from './repository';
@@ -41,6 +41,12 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
   /** The ports each running run terminal was last seen listening on. */
   const ports = new Map<string, number[]>();
   let portTimer: ReturnType<typeof setInterval> | null = null;
+  /**
+   * Running terminals whose machine (an SSH destination) cannot be reached now, with why: shown Disconnected,
+   * not lost — the shell runs on there — and followed again when the link returns (`reattachAll`). In memory
+   * only: at startup each running row is asked again, and an unreachable one is put back here.
+   */
+  const unreachable = new Map<string, string>();
 
   const view = (t: TerminalRecord): TerminalView => ({
     id: t.id,
@@ -52,6 +58,7 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     state: t.state,
     exitCode: t.exitCode,
     stateDetail: t.stateDetail,
+    unreachable: t.state === 'running' ? (unreachable.get(t.id) ?? null) : null,
     cols: t.cols,
     rows: t.rows,
     ports: t.state === 'running' && t.kind === 'run' ? (ports.get(t.id) ?? []) : [],
@@ -80,7 +87,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
   /** Starts the port scan when a run terminal runs; it stops itself once none does. */
   function watchPorts(): void {
     const scan = deps.scanPorts;
-    const runs = (): TerminalRecord[] => repo.listRunning().filter((t) => t.kind === 'run');
+    // Only this machine's /proc is read: a run terminal on an SSH destination shows no ports (ADR 0017's amendment).
+    const runs = (): TerminalRecord[] => repo.listRunning().filter((t) => t.kind === 'run' && deps.project(t.projectId)?.host?.kind !== 'ssh');
     if (!scan || portTimer || closing || runs().length === 0) return;
     portTimer = setInterval(() => {
       const list = runs();
@@ -100,42 +108,67 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     portTimer.unref();
   }
 
-  /** The connection to a host ended while main runs: its recorded exit, else lost. */
+  /**
+   * The connection to a host ended while main runs: its recorded exit; without one, the host is looked for again
+   * (a connection through an SSH link ends when the link drops, and the shell runs on there), and only a host that
+   * is gone without an exit is lost.
+   */
   function ended(id: string, exit: TerminalExitFact | null): void {
     if (closing) return;
     const t = repo.get(id);
     if (!t || t.state !== 'running') return;
-    const fact = exit ?? port.exitOf(id, dataDir);
-    if (fact) repo.setEnded(id, 'exited', fact.cause === 'spawn_failed' ? null : fact.code, describeExit(fact));
-    else repo.setEnded(id, 'lost', null, 'Its terminal host ended without recording an exit (killed, or the machine restarted). Restart opens a new shell in the same folder.');
-    changed(t);
+    if (exit) {
+      settle(t, exit);
+      return;
+    }
+    void once(id, () => follow(repo.get(id) ?? t, 'Its terminal host ended without recording an exit (killed, or the machine restarted).'));
   }
 
-  /** Connects to a running terminal's host and follows it; a host that is gone settles the row as exited or lost. */
-  async function follow(t: TerminalRecord): Promise<void> {
-    if (live.has(t.id)) return;
+  const settle = (t: TerminalRecord, fact: TerminalExitFact): void => {
+    unreachable.delete(t.id);
+    repo.setEnded(t.id, 'exited', fact.cause === 'spawn_failed' ? null : fact.code, describeExit(fact));
+    changed(t);
+  };
+
+  /** Disconnected: the host's machine cannot be reached; the row stays running. */
+  const lostSight = (t: TerminalRecord, why: string): void => {
+    if (unreachable.get(t.id) === why) return;
+    unreachable.set(t.id, why);
+    changed(t);
+  };
+
+  /** Connects to a running terminal's host and follows it; a host that is gone settles the row as exited or lost, one that cannot be reached leaves it Disconnected. */
+  async function follow(t: TerminalRecord, goneWhy?: string): Promise<void> {
+    if (live.has(t.id) || closing || repo.get(t.id)?.state !== 'running') return;
     const c = t.host ? await port.connect(t.id, dataDir, t.host) : null;
     if (!c?.ok) {
-      const why = c && !c.ok ? c.error.message : 'Baton stopped before its terminal host was up.';
-      const fact = port.exitOf(t.id, dataDir);
-      if (fact) repo.setEnded(t.id, 'exited', fact.cause === 'spawn_failed' ? null : fact.code, describeExit(fact));
-      else repo.setEnded(t.id, 'lost', null, `${why} Restart opens a new shell in the same folder.`);
+      if (c && !c.ok && c.error.code === 'unreachable') return lostSight(t, c.error.message);
+      const why = goneWhy ?? (c && !c.ok ? c.error.message : 'Baton stopped before its terminal host was up.');
+      const fact = await port.exitOf(t.id, dataDir);
+      if (!fact.ok) return lostSight(t, fact.error.message);
+      if (fact.value) return settle(t, fact.value);
+      unreachable.delete(t.id);
+      repo.setEnded(t.id, 'lost', null, `${why} Restart opens a new shell in the same folder.`);
       changed(t);
       return;
     }
+    const was = unreachable.delete(t.id);
     await live.adopt(t.id, c.value.link, (exit) => ended(t.id, exit));
+    if (was) changed(t);
     if (t.kind === 'run') watchPorts();
   }
 
   /** Launches a host for a row recorded as running; undoes nothing on failure, says why. */
   async function launch(t: TerminalRecord): Promise<Result<TerminalRecord>> {
+    // A shell on an SSH destination starts from that machine's environment (its helper puts it below these), not this one's.
+    const onSsh = deps.project(t.projectId)?.host?.kind === 'ssh';
     const launched = await port.launch({
       terminalId: t.id,
       dataDir,
       cwd: t.cwd,
       command: t.command.command,
       args: t.command.args,
-      env: shellEnv(baseEnv, deps.projectEnv(t.projectId), t.id),
+      env: shellEnv(onSsh ? {} : baseEnv, deps.projectEnv(t.projectId), t.id),
       cols: t.cols,
       rows: t.rows,
     });
@@ -160,7 +193,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
       cwd: p.cwd,
       title: q.title ?? (kind === 'run' ? `run · ${p.label}` : `${p.label} · ${siblings + 1}`),
       kind,
-      command: shellCommand(baseEnv, runCommand),
+      // On an SSH destination: the login shell there, found by its helper.
+      command: shellCommand(p.destination ? { SHELL: LOGIN_SHELL } : baseEnv, runCommand),
       cols: q.cols,
       rows: q.rows,
     });
@@ -168,8 +202,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
     const r = await once(id, () => launch(row));
     if (!r.ok) {
       // Nothing ran: the row goes, so no ghost terminal is left to explain.
+      await port.remove(id, dataDir);
       repo.delete(id);
-      port.remove(id, dataDir);
       changed(row);
       return r;
     }
@@ -181,6 +215,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
       const t = current(id);
       if (!t.ok) return t;
       const link = live.link(id);
+      const away = unreachable.get(id);
+      if (t.value.state === 'running' && !link && away) return fail('unreachable', `Terminal "${t.value.title}" cannot be killed now: ${away} It runs on there; kill it once Baton is connected again.`);
       if (t.value.state === 'running' && link) {
         const exit = await link.kill(KILL_GRACE_MS);
         // The connection's end records the exit; a host that would not go is said to be lost rather than left running.
@@ -192,6 +228,9 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
 
   return {
     list: (filter: { projectId?: string; worktreeId?: string }): TerminalView[] => repo.list(filter).map(view),
+
+    /** The project a terminal belongs to (where its host runs follows from it); null for one not known. */
+    projectOf: (id: string): string | null => repo.get(id)?.projectId ?? null,
 
     get(id: string): Result<TerminalView> {
       const t = current(id);
@@ -226,6 +265,8 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
       const t = current(id);
       if (!t.ok) return t;
       const link = live.link(id);
+      const away = unreachable.get(id);
+      if (t.value.state === 'running' && !link && away) return fail('unreachable', `Terminal "${t.value.title}" is Disconnected: ${away} What you type can reach it once Baton is connected again.`);
       if (t.value.state !== 'running' || !link) return fail('terminal_not_running', `Terminal "${t.value.title}" is ${t.value.state}; Restart it to type again.`);
       link.input(data);
       return ok({});
@@ -268,16 +309,19 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
         if (!k.ok) return k;
         if (repo.get(id)?.state === 'running') return fail('kill_failed', `Terminal "${t.value.title}" did not stop; nothing was removed. Try again.`);
       }
+      // Removed first: where its files are follows from its row.
+      await port.remove(id, dataDir);
       repo.delete(id);
-      port.remove(id, dataDir);
+      unreachable.delete(id);
       changed(t.value);
       return ok({ closed: true });
     },
 
-    scrollback(id: string): Result<{ start: number; end: number; data: string }> {
+    async scrollback(id: string): Promise<Result<TerminalScrollback>> {
       const t = current(id);
       if (!t.ok) return t;
-      return ok(live.scrollback(id) ?? port.scrollback(id, dataDir));
+      const mirror = live.scrollback(id);
+      return mirror ? ok(mirror) : port.scrollback(id, dataDir);
     },
 
     /** Running terminals in a worktree: they hold it (the use guard asks). */
@@ -293,21 +337,23 @@ export function createTerminalsService(deps: TerminalsServiceDeps) {
       return left.length === 0 ? ok(undefined) : fail('kill_failed', `Terminal "${left[0]?.title}" did not stop; nothing was released.`);
     },
 
-    /** Startup (and Reconcile now): follow every terminal recorded running; a host that is gone becomes exited or lost. */
-    async reattachAll(): Promise<{ reattached: number; ended: number }> {
+    /** Startup, Reconcile now, and an SSH link that is back: follow every terminal recorded running and not followed; a host that is gone becomes exited or lost, one still unreachable stays Disconnected. */
+    async reattachAll(): Promise<{ reattached: number; ended: number; disconnected: number }> {
       let reattached = 0;
       let gone = 0;
+      let away = 0;
       await Promise.all(
         repo.listRunning().map((t) =>
           once(t.id, async () => {
             if (live.has(t.id)) return;
             await follow(t);
             if (live.has(t.id)) reattached++;
+            else if (repo.get(t.id)?.state === 'running' && unreachable.has(t.id)) away++;
             else gone++;
           }),
         ),
       );
-      return { reattached, ended: gone };
+      return { reattached, ended: gone, disconnected: away };
     },
 
     /** Quit or restart of main: every host keeps running; the next start reattaches. */

@@ -36,6 +36,8 @@ export const TerminalView = z.object({
   exitCode: z.number().int().nullable(),
   /** Why it is in its state (a lost host, a shell that could not start), for people. */
   stateDetail: z.string().nullable(),
+  /** Running on an SSH destination that cannot be reached now (why, for people): shown Disconnected — it runs on there and Baton follows it again when the link returns. Null otherwise. */
+  unreachable: z.string().nullable(),
   cols: z.number().int(),
   rows: z.number().int(),
   /** TCP ports its processes listen on (run terminals, while they run); empty otherwise. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapRemote } from '../../../src/main/runtime/ssh/bootstrap';
-import { readHostBundle, type HostBundle } from '../../../src/main/runtime/ssh/bundle';
+import { ptyPlatforms, readHostBundle, type HostBundle } from '../../../src/main/runtime/ssh/bundle';
 import { SshLink, shq } from '../../../src/main/runtime/ssh/link';
 import { ensureHostBuilt, root } from '../host/helpers';
 import { HOST_ALIAS, startSshd, type Sshd } from '../../support/sshd';
@@ -35,6 +35,17 @@ describe('bootstrap of a remote machine over ssh', () => {
     expect(rels).toEqual(expect.arrayContaining(['host.js', 'remote.js', 'mcp-bridge.js', 'mcp-tools.json', 'package.json']));
     expect(rels.some((r) => r.startsWith('chunks/'))).toBe(true);
     expect(bundle.version).toMatch(/^0\.0\.0-test-[0-9a-f]{12}$/);
+  });
+
+  it('carries the terminal host and node-pty: its JavaScript and the N-API prebuilt of each installed platform, nothing else of node_modules', () => {
+    const rels = bundle.files.map((f) => f.rel);
+    expect(rels).toEqual(expect.arrayContaining(['terminal-host.js', 'node_modules/@lydell/node-pty/package.json', 'node_modules/@lydell/node-pty/index.js', 'node_modules/@lydell/node-pty/unixTerminal.js']));
+    expect(ptyPlatforms(bundle.files)).toContain(`${process.platform}-${process.arch}`);
+    expect(rels.filter((r) => r.startsWith('node_modules/') && !r.startsWith('node_modules/@lydell/node-pty'))).toEqual([]);
+    const vendored = bundle.files.filter((f) => f.rel.startsWith('node_modules/')).reduce((n, f) => n + f.bytes.length, 0);
+    const all = bundle.files.reduce((n, f) => n + f.bytes.length, 0);
+    console.log(`[figures] remote bundle ${Math.round(all / 1024)} KiB, of which node-pty ${Math.round(vendored / 1024)} KiB`);
+    expect(vendored).toBeLessThan(512 * 1024);
   });
 
   it('installs on a clean remote home, checksum-verified, then finds it there and copies nothing', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../../src/main/host/proc';
 import { SCROLLBACK_BYTES, scrollbackPath, terminalDir } from '../../../src/main/host/terminal-protocol';
 import { RING_HEADER_BYTES } from '../../../src/main/host/terminal-ring';
-import { until } from '../../support/wait';
+import { until, waitUntil } from '../../support/wait';
 import { TermWorld } from './helpers';
 
 let world: TermWorld;
@@ -20,12 +20,12 @@ describe('terminal host', () => {
     const dir = terminalDir(world.dataDir, 't1');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(scrollbackPath(dir)).mode & 0o777).toBe(0o600);
-    expect(world.port.scrollback('t1', world.dataDir).data).toContain('42');
+    expect(await world.port.scrollback('t1', world.dataDir)).toMatchObject({ ok: true, value: { data: expect.stringContaining('42') } });
     const closed = new Promise((r) => link.onClose(r));
     link.input('exit 3\r');
     expect(await closed).toEqual({ code: 3, signal: null, cause: 'exited' });
     await until(() => !isPidAlive(info.pid), 'the host to end after its shell');
-    expect(world.port.exitOf('t1', world.dataDir)).toEqual({ code: 3, signal: null, cause: 'exited' });
+    expect(await world.port.exitOf('t1', world.dataDir)).toEqual({ ok: true, value: { code: 3, signal: null, cause: 'exited' } });
   }, 30_000);
 
   it('resizes the pty (stty size follows)', async () => {
@@ -103,7 +103,7 @@ describe('terminal host', () => {
     link.input('hunter2-XYZ\r');
     await screen.waitFor('len=11');
     link.input('exit\r');
-    await until(() => world.port.exitOf('t7', world.dataDir) !== null && !isPidAlive(info.pid), 'the exit record and the host gone');
+    await waitUntil(async () => { const e = await world.port.exitOf('t7', world.dataDir); return e.ok && e.value !== null && !isPidAlive(info.pid); }, (v) => v, 10_000, 'the exit record and the host gone');
     const dir = terminalDir(world.dataDir, 't7');
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'latin1'), f).not.toContain('hunter2');
   }, 30_000);
@@ -125,8 +125,8 @@ describe('a command that ends before its host is seen ready', () => {
       const id = `quick-${i}`;
       const launched = await world.port.launch({ terminalId: id, dataDir: world.dataDir, cwd: world.base, command: '/bin/sh', args: ['-c', i % 2 ? 'true' : 'echo said-$0; exit 4'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cols: 80, rows: 24 });
       expect(launched.ok ? 'ok' : launched.error.message).toBe('ok');
-      await until(() => world.port.exitOf(id, world.dataDir) !== null, `terminal ${id} to record its exit`);
-      expect(world.port.exitOf(id, world.dataDir)).toEqual({ code: i % 2 ? 0 : 4, signal: null, cause: 'exited' });
+      const exit = await waitUntil(() => world.port.exitOf(id, world.dataDir), (r) => !r.ok || r.value !== null, 10_000, `terminal ${id} to record its exit`);
+      expect(exit).toEqual({ ok: true, value: { code: i % 2 ? 0 : 4, signal: null, cause: 'exited' } });
     }
   }, 60_000);
 });

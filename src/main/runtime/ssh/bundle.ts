@@ -1,7 +1,8 @@
-/** The session-host bundle Baton copies to a remote machine: host.js, remote.js, mcp-bridge.js and the chunks they import, with their sha256. */
+/** The host bundle Baton copies to a remote machine: host.js, terminal-host.js, remote.js, mcp-bridge.js, the chunks they import and node-pty's prebuilt binaries, with their sha256. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, normalize } from 'node:path';
 import { fail, ok, type Result } from '../../../shared/result';
 import { MCP_TOOLS_FILE, orchestratorToolListJson } from '../../mcp/tool-list';
 
@@ -19,7 +20,15 @@ export interface HostBundle {
 }
 
 // mcp-bridge.js: an orchestrator's Baton tools, started there by its agent; the check below is what keeps it standalone.
-const ENTRIES = ['host.js', 'remote.js', 'mcp-bridge.js'];
+const ENTRIES = ['host.js', 'terminal-host.js', 'remote.js', 'mcp-bridge.js'];
+/**
+ * The one package an entry may import by name: the terminal host's node-pty (ADR 0017's amendment). It is shipped
+ * in the bundle's own node_modules — its JavaScript and each N-API prebuilt this Baton has (`pty.node`, ABI-stable
+ * across Node versions) — so the remote needs no npm, no compiler and no internet.
+ */
+const VENDORED = '@lydell/node-pty';
+/** Where a vendored package's files go in the bundle. */
+const VENDOR_ROOT = 'node_modules';
 /** The built files are ES modules; without this beside them the remote node would read them as CommonJS. */
 const PACKAGE_JSON = Buffer.from('{"type":"module"}\n');
 const STATIC_IMPORT = /(?:^|[\s;}])(?:import|export)\s*(?:[^'"]*?\sfrom\s*)?["']([^"']+)["']/g;
@@ -47,6 +56,12 @@ export function readHostBundle(dir: string, appVersion: string): Result<HostBund
       for (const m of text.matchAll(re)) {
         const spec = m[1] as string;
         if (spec.startsWith('node:')) continue;
+        if (spec === VENDORED) {
+          const v = vendoredFiles(dir);
+          if (!v.ok) return v;
+          for (const f of v.value) files.set(f.rel, f);
+          continue;
+        }
         if (!spec.startsWith('./') && !spec.startsWith('../')) return fail('bundle_not_standalone', `${rel} imports "${spec}", which a remote machine does not have: the host bundle may import only Node built-ins and its own chunks.`);
         const target = normalize(join(dirname(rel), spec)).split('\\').join('/');
         if (target.startsWith('..')) return fail('bundle_not_standalone', `${rel} imports ${spec}, outside the bundle.`);
@@ -61,4 +76,45 @@ export function readHostBundle(dir: string, appVersion: string): Result<HostBund
   const list = [...files.values()].sort((a, b) => a.rel.localeCompare(b.rel));
   const manifestHash = sha256(Buffer.from(list.map((f) => `${f.sha256}  ${f.rel}\n`).join('')));
   return ok({ version: `${appVersion}-${manifestHash.slice(0, 12)}`, files: list });
+}
+
+/** The platforms whose node-pty prebuilt a bundle carries (`linux-x64`…): a remote of another one gets no terminals. */
+export function ptyPlatforms(files: BundleFile[]): string[] {
+  const prefix = `${VENDOR_ROOT}/${VENDORED}-`;
+  return [...new Set(files.filter((f) => f.rel.startsWith(prefix) && f.rel.endsWith('.node')).map((f) => f.rel.slice(prefix.length).split('/')[0] as string))].sort();
+}
+
+/**
+ * node-pty as the desk has it installed, found as the built terminal host finds it (node_modules above `dir`): its
+ * package.json, licence and JavaScript, and beside it every `@lydell/node-pty-<platform>-<arch>` prebuilt package.
+ */
+function vendoredFiles(dir: string): Result<BundleFile[]> {
+  let pkgDir: string;
+  try {
+    pkgDir = dirname(createRequire(join(dir, 'remote.js')).resolve(`${VENDORED}/package.json`));
+  } catch {
+    return fail('host_missing', `${VENDORED} (the terminal host's pty) is not installed beside ${dir}; run npm install, then build the app.`);
+  }
+  const out: BundleFile[] = [];
+  const add = (abs: string, rel: string): void => {
+    const bytes = readFileSync(abs);
+    out.push({ rel: `${VENDOR_ROOT}/${rel}`, bytes, sha256: sha256(bytes) });
+  };
+  const walk = (abs: string, rel: string, keep: (name: string) => boolean): void => {
+    for (const name of readdirSync(abs).sort()) {
+      const a = join(abs, name);
+      if (statSync(a).isDirectory()) {
+        if (name !== 'node_modules') walk(a, `${rel}/${name}`, keep);
+      } else if (keep(name)) add(a, `${rel}/${name}`);
+    }
+  };
+  walk(pkgDir, VENDORED, (n) => n.endsWith('.js') || n === 'package.json' || n === 'LICENSE');
+  const scope = dirname(pkgDir);
+  const prefix = `${basename(pkgDir)}-`;
+  for (const name of readdirSync(scope).sort()) {
+    if (!name.startsWith(prefix)) continue;
+    walk(join(scope, name), `${dirname(VENDORED)}/${name}`, (n) => n.endsWith('.node') || n === 'package.json');
+  }
+  if (ptyPlatforms(out).length === 0) return fail('host_missing', `${VENDORED} has no prebuilt binary installed beside ${pkgDir}; run npm install (without --omit=optional), then build the app.`);
+  return ok(out);
 }

@@ -3,14 +3,15 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JournalRecord } from '../../../shared/journal';
 import { fail, ok, type Result } from '../../../shared/result';
-import { isRecordObject, type HostFile } from '../../host/protocol';
+import type { HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
 import type { AgentLogTail, HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
 import { handshakeHost } from '../connection';
 import { identityOf, linkOf } from '../host-port';
 import type { RemoteInstall } from './bootstrap';
 import { REMOTE_HELPER_PROTOCOL, type TailAnswer } from './helper-protocol';
-import { shq, type SshLink } from './link';
+import type { SshLink } from './link';
+import { helperCaller, helperCommand, type HelperCall } from './helper-call';
 import type { RemoteLaunch } from './remote-launch';
 
 export interface SshHostPortOptions {
@@ -26,39 +27,12 @@ export interface SshHostPortOptions {
   onInstallGone?: () => void;
 }
 
-/** A helper that could not even start (node or remote.js missing there): exit 127 or node's own "Cannot find module". */
-export function installGone(code: number | null, stderr: string): boolean {
-  return code === 127 || /Cannot find module|No such file or directory/.test(stderr);
-}
-
-/** One answered helper call: what it was and how much came back over the link. */
-export interface HelperCall {
-  destination: string;
-  verb: string;
-  bytes: number;
-  /** Journal records or lines it carried (journal, tail); 0 for the others. */
-  records: number;
-}
+export { installGone, type HelperCall } from './helper-call';
 
 /** The HostPort, plus what only a remote needs: liveness and a recovery marker asked of the remote helper. */
 export interface SshHostPort extends HostPort {
   probe(sessionId: string): Promise<Result<{ host: HostFile | null; liveness: Liveness }>>;
   appendHostRecord(sessionId: string, msg: Record<string, unknown>): Promise<Result<JournalRecord>>;
-}
-
-/** How many journal records or lines an answer carried: the positive count of what was read there. */
-function recordsIn(answer: unknown): number {
-  if (!isRecordObject(answer)) return 0;
-  const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
-  return count(answer.records) + count(answer.lines);
-}
-
-function parseJson<T>(text: string): T | null {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -69,24 +43,8 @@ function parseJson<T>(text: string): T | null {
 export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
   const { link, install } = o;
   const dest = link.target.destination;
-  const helper = (verb: string, ...args: string[]) => [install.node, `${install.bundleDir}/remote.js`, verb, ...args].map(shq).join(' ');
-
-  /** Runs one helper verb whose answer is one JSON document; a failure names the verb and what the remote said. */
-  async function call<T>(verb: string, args: string[], input: string | null, timeoutMs: number): Promise<Result<T>> {
-    const r = await link.exec(helper(verb, ...args), input, timeoutMs);
-    if (!r.ok) return r;
-    const parsed = parseJson<T>(r.value.stdout.toString('utf8'));
-    if (o.onHelperCall) o.onHelperCall({ destination: dest, verb, bytes: r.value.stdout.length, records: recordsIn(parsed) });
-    if (r.value.code !== 0 || parsed === null) {
-      const said = r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`;
-      if (installGone(r.value.code, r.value.stderr)) {
-        o.onInstallGone?.();
-        return fail('remote_failed', `Baton's files on ${dest} are gone (${verb}: ${said}); Baton installs them again on the next try.`);
-      }
-      return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}.`);
-    }
-    return ok(parsed);
-  }
+  const helper = (verb: string, ...args: string[]) => helperCommand(install, verb, ...args);
+  const call = helperCaller(o);
 
   const probe = (sessionId: string) => call<{ host: HostFile | null; liveness: Liveness }>('probe', [install.dataDir, sessionId], null, 15_000);
 

@@ -9,6 +9,7 @@
  *   node remote.js agentlog <dataDir> <session> [maxBytes]                   → { lines, truncated } (the agent's stderr)
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
+ *   node remote.js terminal <launch | exit | scrollback | remove> …           (remote-terminal.ts)
  *
  * It is main's local runtime adapter (launch, liveness, journal), run where the host runs: one
  * implementation of each, never a remote copy. One JSON document on stdout per call. Journals are read from
@@ -33,6 +34,7 @@ import { privateUmask } from '../../lib/umask';
 import { parseRemoteLaunch } from './remote-launch';
 import { REMOTE_WORKTREE_METHODS, type RemoteWorktreeRequest } from './remote-worktrees';
 import { createWorktreeManager } from '../../git/worktrees';
+import { terminalVerb } from './remote-terminal';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -119,6 +121,12 @@ async function main(argv: string[]): Promise<number> {
       print(await fn(...req.args));
       return 0;
     }
+    case 'terminal': {
+      const answer = await terminalVerb(dirname(fileURLToPath(import.meta.url)), argv.slice(1), readStdin);
+      if (answer === null) return usage();
+      print(answer);
+      return 0;
+    }
     case 'bridge': {
       if (!a) return usage();
       const sock = connect(a);
@@ -137,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> [fromSeq] [throughSeq] | tail <dataDir> <session> <afterSeq> <throughSeq> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree\n');
+  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> [fromSeq] [throughSeq] | tail <dataDir> <session> <afterSeq> <throughSeq> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree | terminal <launch | exit | scrollback | remove> <dataDir> <id>\n');
   return 2;
 }
 

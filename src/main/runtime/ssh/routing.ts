@@ -41,6 +41,11 @@ export interface RoutingHostPort extends HostPort {
   installFor(destination: string): Promise<Result<RemoteInstall>>;
   /** Baton's files there are gone: the next use bootstraps the destination again. */
   forgetInstall(destination: string): void;
+  /**
+   * Baton installed on a destination and its link, for the other ports that run there (terminals): `dial` connects
+   * first (a launch); without it, a link that is down answers `unreachable` at once, as every call here does.
+   */
+  reach(destination: string, dial: boolean): Promise<Result<{ install: RemoteInstall; link: SshLink }>>;
 }
 
 export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPort {
@@ -153,5 +158,11 @@ export function createRoutingHostPort(o: RoutingHostPortOptions): RoutingHostPor
       return r.ok ? ok(r.value.install) : r;
     },
     forgetInstall: (destination) => forget(destination),
+    async reach(destination, dial) {
+      const r = await remote(destination, dial);
+      if (!r.ok) return r;
+      const l = o.hosts.linkFor(destination);
+      return l.ok ? ok({ install: r.value.install, link: l.value }) : l;
+    },
   };
 }

@@ -101,7 +101,7 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
           </select>
         )}
         {current?.state === 'running' && (
-          <button className="btn btn-sm btn-danger" disabled={busy} onClick={() => void act(api.terminals.kill({ id: current.id }))}>
+          <button className="btn btn-sm btn-danger" disabled={busy || !!current.unreachable} onClick={() => void act(api.terminals.kill({ id: current.id }))}>
             Kill
           </button>
         )}
@@ -117,6 +117,11 @@ export function TerminalsPanel({ place }: { place: TerminalPlace }) {
         )}
       </div>
       {current?.stateDetail && <div className="muted small">{current.stateDetail}</div>}
+      {current?.state === 'running' && current.unreachable && (
+        <div className="banner" role="status">
+          Disconnected (host unreachable): {current.unreachable} The shell keeps running there.
+        </div>
+      )}
       {current ? (
         <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
           <TerminalPane key={current.id} terminal={current} />

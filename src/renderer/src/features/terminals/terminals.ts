@@ -52,8 +52,9 @@ export function terminalsAt(list: readonly TerminalView[], place: TerminalPlace)
 
 export const selectTerminals = (projectId: string) => (s: BatonState) => s.terminalLists[projectId] ?? NONE;
 
-/** "running", "exited (2)", "lost": what the tab says. */
-export function terminalStateLabel(t: Pick<TerminalView, 'state' | 'exitCode'>): string {
+/** "running", "disconnected" (its SSH host cannot be reached; it runs on there), "exited (2)", "lost": what the tab says. */
+export function terminalStateLabel(t: Pick<TerminalView, 'state' | 'exitCode'> & Partial<Pick<TerminalView, 'unreachable'>>): string {
+  if (t.state === 'running' && t.unreachable) return 'disconnected';
   if (t.state === 'exited') return t.exitCode === null ? 'exited' : `exited (${t.exitCode})`;
   return t.state;
 }
