@@ -8,7 +8,9 @@ import type { HelperCall } from '../runtime/ssh/host-port';
 import { createSshHosts } from '../runtime/ssh/hosts';
 import type { SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
+import { remoteReviewGit } from '../runtime/ssh/remote-review';
 import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
+import type { ReviewGit } from '../review/git-ops';
 import { createRoutingHostPort } from '../runtime/ssh/routing';
 import type { RemoteWorktrees } from '../worktrees/service';
 
@@ -69,10 +71,16 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
       return at.ok ? runRemoteSetup(at.value.link, at.value.install, req) : { ok: false, log: `✗ setup on ${destination} could not run: ${at.error.message}\n` };
     },
   };
+  /** Review's git on a destination (diff, commit, merge, pull request, archive): run there by remote.js. */
+  const reviewGit = async (destination: string): Promise<Result<ReviewGit>> => {
+    const at = await installedOn(destination);
+    return at.ok ? ok(remoteReviewGit(at.value.link, at.value.install, { onInstallGone: () => host.forgetInstall(destination), ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) })) : at;
+  };
   return {
     sshHosts,
     host,
     worktrees,
+    reviewGit,
     /**
      * Every SSH destination a project lives on, dialled at once in the background: the board shows
      * Connecting, then Connected or Disconnected (host unreachable), and never waits on an unreachable host.
