@@ -1,5 +1,5 @@
 // Review on a project on an SSH destination: every git it needs runs there through remote.js (a `review <op>` helper call), never local git on a path of the other machine.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewStat } from '../../../src/shared/contracts/review';
@@ -38,6 +38,8 @@ afterEach(async () => {
 
 const remotePids = new Set<number>();
 const hostPid = (id: string) => (JSON.parse(readFileSync(join(world.sshd.remoteHome, '.baton-remote', 'data', 'sessions', id, 'host.json'), 'utf8')) as { pid: number }).pid;
+/** The destination is this machine: no gh in the usual places or on PATH means none there either. */
+const ghHere = ['/usr/bin', '/usr/local/bin', '/bin', ...(process.env.PATH ?? '').split(':')].some((d) => d && existsSync(join(d, 'gh')));
 const reviewCalls = (op: string) => calls.filter((c) => c.verb === `review ${op}`).length;
 
 /** Each turn writes one more file in the worktree, through a real child process of the agent on the destination. */
@@ -151,5 +153,20 @@ describe('review on an SSH project runs its git on the destination', { timeout: 
     const d = await call<{ files: { path: string }[]; additions: number }>('review.worktreeDiff', { worktreeId: w.id, scope: 'all' });
     expect(d).toMatchObject({ files: [{ path: 'side.txt' }], additions: 1 });
     expect(reviewCalls('diffLive')).toBe(1);
+  });
+
+  // gh runs where the repository is; on a machine that has gh (and may be logged in) this would ask GitHub for real.
+  it.skipIf(ghHere)('a pull request for a GitHub remote, on a destination without gh, pushes and says to install gh there', async () => {
+    const { s, repo, wt, branch } = await remoteSession({ default: { steps: [{ type: 'text', text: 'ok' }] } });
+    const bare = `${world.sshd.remoteHome}/origin-${Math.random().toString(36).slice(2, 8)}.git`;
+    git(world.sshd.remoteHome, 'init', '-q', '--bare', bare);
+    git(repo, 'remote', 'add', 'origin', 'git@github.com:acme/widget.git');
+    git(repo, 'config', 'remote.origin.pushurl', bare);
+    writeFileSync(join(wt, 'widget.txt'), 'w\n');
+    await call('review.commit', { sessionId: s.id, message: 'widget' });
+    const r = await call<{ pr: { kind: string; url: string; why: string } }>('review.pr', { sessionId: s.id });
+    expect(r.pr).toMatchObject({ kind: 'compare', url: `https://github.com/acme/widget/compare/trunk...${branch.split('/').map(encodeURIComponent).join('/')}` });
+    expect(r.pr.why).toMatch(/^gh \(GitHub CLI\) is not installed on devbox, where the repository is/);
+    expect(git(bare, 'rev-parse', branch).trim()).toBe(git(wt, 'rev-parse', 'HEAD').trim());
   });
 });
