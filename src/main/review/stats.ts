@@ -161,9 +161,12 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       }
     },
 
-    /** A review action (commit, merge, PR) moved the facts or the counts. */
+    /**
+     * A review action (commit, merge, PR) moved the facts or the counts: read after any read in flight, which
+     * began before it (a commit's read still under way when the merge lands would otherwise be the merge's).
+     */
     onReviewChanged(sessionId: string): void {
-      if (cache.has(sessionId)) void refresh(sessionId);
+      if (cache.has(sessionId)) void refresh(sessionId, true);
     },
 
     async idle(): Promise<void> {
