@@ -14,7 +14,7 @@ import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
 import { createReviewRepository } from '../review/repository';
-import { reviewGitOps } from '../review/git-ops';
+import { reviewGitOps } from '../git/review-ops';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';

@@ -10,7 +10,7 @@ import type { SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
 import { remoteReviewGit } from '../runtime/ssh/remote-review';
 import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
-import type { ReviewGit } from '../review/git-ops';
+import type { ReviewGit } from '../git/review-ops';
 import { createRoutingHostPort } from '../runtime/ssh/routing';
 import type { RemoteWorktrees } from '../worktrees/service';
 

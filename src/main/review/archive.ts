@@ -6,7 +6,7 @@ import { PRESERVED_PREFIX } from '../git/preserve';
 import type { ProjectRecord, ProjectsRepository } from '../projects/repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { WorktreesRepository } from '../worktrees/repository';
-import type { ReviewGit } from './git-ops';
+import type { ReviewGit } from '../git/review-ops';
 import type { ReviewRepository } from './repository';
 
 export interface ArchiveDeps {

@@ -2,12 +2,12 @@
 import type { FileContents } from '../../shared/contracts/review';
 import type { Result } from '../../shared/result';
 import type { ProjectRecord } from '../projects/repository';
-import type { ReviewGit } from './git-ops';
+import type { ReviewGit } from '../git/review-ops';
 import type { ReviewService } from './service';
 
 /**
  * Both sides of one changed file, for "expand the unchanged context" in the
- * Changes view (git-ops.ts fileContents), on this machine or the project's
+ * Changes view (git/review-ops.ts fileContents), on this machine or the project's
  * SSH destination. Asked per file, on a click: never for the whole list.
  */
 export function createReviewFile(deps: { review: Pick<ReviewService, 'target' | 'worktreeTarget'>; git(project: ProjectRecord): Promise<Result<ReviewGit>> }) {

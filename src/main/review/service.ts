@@ -8,7 +8,7 @@ import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import { archiveSession, type ArchiveDeps } from './archive';
-import { TURN_REF_PREFIX, type LiveFrom, type ReviewGit } from './git-ops';
+import { TURN_REF_PREFIX, type LiveFrom, type ReviewGit } from '../git/review-ops';
 import { dropLegacyFacts, readLegacyFacts } from './legacy-facts';
 import type { ReviewRepository, StoredFacts } from './repository';
 

@@ -9,7 +9,7 @@
  *   node remote.js agentlog <dataDir> <session> [maxBytes]                   → { lines, truncated } (the agent's stderr)
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
- *   node remote.js review                       stdin: RemoteReviewRequest   → Result (review/git-ops.ts, run here)
+ *   node remote.js review                       stdin: RemoteReviewRequest   → Result (git/review-ops.ts, run here)
  *
  * It is main's local runtime adapter (launch, liveness, journal), run where the host runs: one
  * implementation of each, never a remote copy. One JSON document on stdout per call. Journals are read from
@@ -34,7 +34,7 @@ import { privateUmask } from '../../lib/umask';
 import { parseRemoteLaunch } from './remote-launch';
 import { REMOTE_WORKTREE_METHODS, type RemoteWorktreeRequest } from './remote-worktrees';
 import { createWorktreeManager } from '../../git/worktrees';
-import { REVIEW_GIT_OPS, reviewGitOps } from '../../review/git-ops';
+import { REVIEW_GIT_OPS, reviewGitOps } from '../../git/review-ops';
 import type { RemoteReviewRequest } from './remote-review';
 
 async function readStdin(): Promise<string> {

@@ -3,7 +3,7 @@
  * (`remote.js review`), with the same argument arrays as on this machine, never a shell of ours (ADR 0018).
  */
 import { fail } from '../../../shared/result';
-import type { ReviewGit, ReviewGitOp } from '../../review/git-ops';
+import type { ReviewGit, ReviewGitOp } from '../../git/review-ops';
 import type { RemoteInstall } from './bootstrap';
 import { installGone, type HelperCall } from './host-port';
 import { shq, type SshLink } from './link';

@@ -8,14 +8,14 @@ import path from 'node:path';
 import type { ArchiveView, DiffScope, FileContents } from '../../shared/contracts/review';
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
-import { branchLanding, deleteBranch } from '../git/archive';
-import { commitWorktree } from '../git/commit';
-import { diffCommits } from '../git/diff-commits';
-import { diffWorktree, mergeBase, revParse, snapshotWorktree, type WorktreeDiff } from '../git/diff';
-import { runGit, stripNewline } from '../git/exec';
-import { abortRebase, mergeIntoBase, rebaseOnto } from '../git/merge';
-import { isInside, realpathDeep } from '../git/paths';
-import { openPullRequest, pushBranch, type PullRequest, type Pushed } from '../git/push';
+import { branchLanding, deleteBranch } from './archive';
+import { commitWorktree } from './commit';
+import { diffCommits } from './diff-commits';
+import { diffWorktree, mergeBase, revParse, snapshotWorktree, type WorktreeDiff } from './diff';
+import { runGit, stripNewline } from './exec';
+import { abortRebase, mergeIntoBase, rebaseOnto } from './merge';
+import { isInside, realpathDeep } from './paths';
+import { openPullRequest, pushBranch, type PullRequest, type Pushed } from './push';
 
 /** Past this, a side is not sent: expanding context in a file this big is not what the view is for. */
 export const MAX_CONTENT_BYTES = 1024 * 1024;
