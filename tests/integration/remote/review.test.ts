@@ -108,7 +108,7 @@ describe('review on an SSH project runs its git on the destination', { timeout: 
     for (const op of ['commit', 'merge', 'snapshot', 'fileContents', 'revParse']) expect(reviewCalls(op), op).toBeGreaterThanOrEqual(1);
   });
 
-  it('a conflicting merge names the files and changes nothing; push, preserved work and archive run there too', async () => {
+  it('a conflicting merge names the files and changes nothing; the rebase for the agent, push, preserved work and archive run there too', async () => {
     const { s, repo, wt, branch } = await remoteSession({ default: { steps: [{ type: 'text', text: 'ok' }] } }, { 'README.md': '# demo\n', 'a.txt': 'base\n' });
     writeFileSync(join(wt, 'a.txt'), 'session\n');
     await call('review.commit', { sessionId: s.id, message: 'session edit' });
@@ -117,6 +117,13 @@ describe('review on an SSH project runs its git on the destination', { timeout: 
     const heads = () => [git(repo, 'rev-parse', 'trunk'), git(repo, 'rev-parse', branch), git(repo, 'status', '--porcelain'), git(wt, 'status', '--porcelain')];
     const before = heads();
     expect(await call('review.merge', { sessionId: s.id, mode: 'merge' })).toEqual({ status: 'conflict', files: ['a.txt'] });
+    expect(heads()).toEqual(before);
+    // "Ask the agent to resolve": the rebase runs in the remote worktree and is left there for the agent, stopped at the file.
+    expect(await call('review.resolveConflicts', { sessionId: s.id })).toMatchObject({ status: 'asked', files: ['a.txt'] });
+    expect(git(wt, 'status')).toMatch(/rebase in progress/);
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle', 30_000, 'the asked turn to end');
+    // This agent only answers: the person undoes the rebase, and the branch is as it was.
+    git(wt, 'rebase', '--abort');
     expect(heads()).toEqual(before);
 
     // Push to the repository's remote there (not GitHub, so no pull request: said so).
@@ -139,7 +146,7 @@ describe('review on an SSH project runs its git on the destination', { timeout: 
     // "Open previous work": the preserved snapshot's diff, read there.
     const prev = await call<{ files: { path: string }[]; branch: string }>('review.diff', { sessionId: s.id, scope: 'uncommitted', preservedRef: `refs/baton/preserved/${s.id}` });
     expect(prev).toMatchObject({ branch, files: [{ path: 'wip.txt' }] });
-    for (const op of ['push', 'openPullRequest', 'branchLanding', 'deleteBranch', 'preservedOf', 'diffPreserved']) expect(reviewCalls(op), op).toBeGreaterThanOrEqual(1);
+    for (const op of ['rebaseOnto', 'push', 'openPullRequest', 'branchLanding', 'deleteBranch', 'preservedOf', 'diffPreserved']) expect(reviewCalls(op), op).toBeGreaterThanOrEqual(1);
   });
 
   it('a worktree no session holds is reviewed there', async () => {
