@@ -14,6 +14,7 @@ import { createRouter, type Router } from '../api/router';
 import { orchestratorHandlers } from '../orchestrator/handlers';
 import { createReplacementsRepository } from '../orchestrator/repository';
 import { createReviewRepository } from '../review/repository';
+import { reviewGitOps } from '../git/review-ops';
 import { createOrchestratorService, type OrchestratorService } from '../orchestrator/service';
 import { projectsHandlers } from '../projects/handlers';
 import { createProjectsRepository } from '../projects/repository';
@@ -263,6 +264,8 @@ export function createCore(opts: CoreOptions): Core {
     worktrees: worktreesRepo,
     projects: projectsRepo,
     reviews: reviewsRepo,
+    // Review's git runs where the repository is: here, or on the project's SSH destination (ADR 0018).
+    git: (project) => (project.host.kind === 'ssh' ? remote.reviewGit(project.host.destination) : Promise.resolve(ok(reviewGitOps))),
     prompt: (id, text, key) => sessions.prompt(id, text, key),
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),

@@ -15,7 +15,9 @@ import type { HelperCall } from '../runtime/ssh/host-port';
 import { createSshHosts } from '../runtime/ssh/hosts';
 import { assertPrivateDir, shq, type SshLink } from '../runtime/ssh/link';
 import { runRemoteSetup } from '../runtime/ssh/remote-setup';
+import { remoteReviewGit } from '../runtime/ssh/remote-review';
 import { remoteWorktreeManager } from '../runtime/ssh/remote-worktrees';
+import type { ReviewGit } from '../git/review-ops';
 import { createRoutingHostPort, type HostPlace } from '../runtime/ssh/routing';
 import { createRoutingTerminalHostPort } from '../runtime/ssh/terminal-routing';
 import type { RemoteBridge } from '../tasks/tools';
@@ -148,6 +150,11 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
       return ok({ node: install.node, script: `${install.bundleDir}/mcp-bridge.js`, socket: socket.value, toolsFile: `${install.bundleDir}/${MCP_TOOLS_FILE}`, tokenFile });
     },
   };
+  /** Review's git on a destination (diff, commit, merge, pull request, archive): run there by remote.js. */
+  const reviewGit = async (destination: string): Promise<Result<ReviewGit>> => {
+    const at = await installedOn(destination);
+    return at.ok ? ok(remoteReviewGit(at.value.link, at.value.install, { onInstallGone: () => host.forgetInstall(destination), ...(o.onHelperCall ? { onHelperCall: o.onHelperCall } : {}) })) : at;
+  };
   return {
     sshHosts,
     host,
@@ -160,6 +167,7 @@ export function createRemoteWiring(o: RemoteWiringOptions) {
       tools = null;
       await (await t?.catch(() => null))?.close();
     },
+    reviewGit,
     /**
      * Every SSH destination a project lives on, dialled at once in the background: the board shows
      * Connecting, then Connected or Disconnected (host unreachable), and never waits on an unreachable host.

@@ -39,7 +39,7 @@ export function createReviewWiring<Ctx>(o: ReviewWiringOptions) {
     recovering,
   });
   const stats = createReviewStats({ review, sessions: deps.sessions, turns: deps.turns, emit: onStatChanged });
-  const handlers: HandlersOf<Contract, Ctx>['review'] = reviewHandlers(review, stats, createReviewFile({ review }), comments);
+  const handlers: HandlersOf<Contract, Ctx>['review'] = reviewHandlers(review, stats, createReviewFile({ review, git: deps.git }), comments);
   return {
     review,
     stats,

@@ -103,16 +103,17 @@ export type PullRequest =
 /**
  * Opens a pull request with GitHub's `gh` when it is installed and logged in,
  * else hands back the compare URL; for other hosts says what was pushed.
+ * `where` names the machine gh runs on when that is not this one (a project on an SSH destination).
  */
-export async function openPullRequest(cwd: string, pushed: Pushed, base: string, title: string, body: string): Promise<PullRequest> {
+export async function openPullRequest(cwd: string, pushed: Pushed, base: string, title: string, body: string, where = ''): Promise<PullRequest> {
   const repo = githubRepo(pushed.remoteUrl);
   if (!repo) {
     return { kind: 'none', message: `${pushed.remoteUrl} is not a GitHub remote, so no pull request could be made; the branch ${pushed.branch} is pushed to ${pushed.remote}.` };
   }
   const compare = compareUrl(repo, base, pushed.branch);
   const auth = await runTool('gh', ['auth', 'status', '--hostname', 'github.com'], cwd);
-  if (!auth) return { kind: 'compare', url: compare, why: 'gh (GitHub CLI) is not installed' };
-  if (auth.code !== 0) return { kind: 'compare', url: compare, why: 'gh is not logged in (run `gh auth login`)' };
+  if (!auth) return { kind: 'compare', url: compare, why: where ? `gh (GitHub CLI) is not installed on ${where}, where the repository is (install it there to have Baton open pull requests)` : 'gh (GitHub CLI) is not installed' };
+  if (auth.code !== 0) return { kind: 'compare', url: compare, why: where ? `gh is not logged in on ${where} (run \`gh auth login\` there)` : 'gh is not logged in (run `gh auth login`)' };
   const created = await runTool('gh', ['pr', 'create', '--repo', repo, '--base', base, '--head', pushed.branch, '--title', title, '--body', body], cwd);
   const text = created ? `${created.stdout}\n${created.stderr}` : '';
   const url = /https:\/\/\S+\/pull\/\d+/.exec(text)?.[0];

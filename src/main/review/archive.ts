@@ -2,12 +2,11 @@ import type { ArchiveView } from '../../shared/contracts/review';
 import type { ReleasedWorktree } from '../../shared/contracts/worktrees';
 import { err, fail, ok, type AppError, type Result } from '../../shared/result';
 import { LIVE_STATES } from '../../shared/session-state';
-import { branchLanding, deleteBranch } from '../git/archive';
-import { runGit, stripNewline } from '../git/exec';
 import { PRESERVED_PREFIX } from '../git/preserve';
-import type { ProjectsRepository } from '../projects/repository';
+import type { ProjectRecord, ProjectsRepository } from '../projects/repository';
 import type { SessionsRepository } from '../sessions/repository';
 import type { WorktreesRepository } from '../worktrees/repository';
+import type { ReviewGit } from '../git/review-ops';
 import type { ReviewRepository } from './repository';
 
 export interface ArchiveDeps {
@@ -15,6 +14,8 @@ export interface ArchiveDeps {
   worktrees: WorktreesRepository;
   projects: ProjectsRepository;
   reviews: ReviewRepository;
+  /** The project's git, where its repository is (this machine or its SSH destination). */
+  git(project: ProjectRecord): Promise<Result<Pick<ReviewGit, 'branchLanding' | 'deleteBranch' | 'preservedOf'>>>;
   /** The worktrees service's release, through its in-use guard ("Stop the session and release"). */
   release(worktreeId: string, opts: { stopSession: boolean; preserveAs: string }): Promise<Result<ReleasedWorktree>>;
   stopSession(sessionId: string): Promise<Result<unknown>>;
@@ -25,16 +26,6 @@ export interface ArchiveDeps {
 }
 
 const plain = (e: AppError): Result<never> => err({ code: e.code, message: e.message });
-
-/** The files a preserved snapshot holds (its difference to its parent), or null when the ref is not there. */
-async function preservedOf(repoPath: string, ref: string): Promise<ArchiveView['preserved']> {
-  const tip = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repoPath });
-  if (!tip.ok || tip.value.code !== 0) return null;
-  const commit = stripNewline(tip.value.stdout.toString('utf8'));
-  const names = await runGit(['diff-tree', '-r', '--name-only', '-z', '--no-renames', `${commit}^`, commit], { cwd: repoPath });
-  const files = names.ok && names.value.code === 0 ? names.value.stdout.toString('utf8').split('\0').filter((n) => n.length > 0) : [];
-  return { ref, commit, files };
-}
 
 /**
  * Archive, in the order that never loses work: every check that could refuse
@@ -57,9 +48,11 @@ export async function archiveSession(deps: ArchiveDeps, input: { sessionId: stri
   // Merged into the branch it was made from (`session new --base`), else the project's base.
   const base = w?.baseBranch ?? project.baseBranch;
 
+  const git = await deps.git(project);
+  if (!git.ok) return fail(git.error.code, `The session was not archived (nothing was done): ${git.error.message}`);
   let head: string | null = null;
   if (input.deleteBranch && branch) {
-    const landing = await branchLanding(project.path, branch, base, ownPath);
+    const landing = await git.value.branchLanding(project.path, branch, base, ownPath);
     if (!landing.ok) return plain(landing.error);
     head = landing.value.head;
     if (landing.value.checkedOutAt.length > 0) {
@@ -86,12 +79,14 @@ export async function archiveSession(deps: ArchiveDeps, input: { sessionId: stri
   if (input.deleteBranch && branch && head) {
     const free = deps.branchFree(session.projectId, branch);
     if (!free.ok) return fail(free.error.code, `The session's work was preserved and its worktree released, but ${free.error.message} Archive again once it is free.`);
-    const d = await deleteBranch(project.path, branch, head);
+    const d = await git.value.deleteBranch(project.path, branch, head);
     if (!d.ok) return fail(d.error.code, `The session's work was preserved and its worktree released, but its branch was kept: ${d.error.message}`);
     deleted = { name: branch, head };
   }
 
-  const preserved = await preservedOf(project.path, preservedRef);
+  // Read where the work was preserved (this machine or the destination); a link lost just now shows none rather than failing the archive done.
+  const read = await git.value.preservedOf(project.path, preservedRef);
+  const preserved = read.ok ? read.value : null;
   // A retry after the branch went keeps the head the first attempt recorded.
   const earlier = deps.reviews.archived(session.id)?.deletedBranch ?? null;
   const fact = deps.reviews.archive(session.id, { preservedRef: preserved?.ref ?? null, deletedBranch: deleted ?? earlier });

@@ -2,19 +2,17 @@ import type { ArchiveView, CommitView, DiffScope, DiffView, MergeView, PrView, R
 import type { AppError, Result } from '../../shared/result';
 import { err, fail, ok } from '../../shared/result';
 import { sessionView } from '../../shared/session-view';
-import { commitWorktree } from '../git/commit';
-import { diffCommits } from '../git/diff-commits';
-import { diffWorktree, mergeBase, revParse, snapshotWorktree } from '../git/diff';
-import { runGit } from '../git/exec';
-import { abortRebase, mergeIntoBase, rebaseOnto, type MergeMode } from '../git/merge';
-import { openPullRequest, pushBranch } from '../git/push';
+import type { MergeMode } from '../git/merge';
 import type { ProjectRecord, ProjectsRepository } from '../projects/repository';
 import type { SessionRecord, SessionsRepository } from '../sessions/repository';
 import type { TurnsRepository } from '../sessions/turns-repository';
 import type { WorktreesRepository } from '../worktrees/repository';
 import { archiveSession, type ArchiveDeps } from './archive';
+import { TURN_REF_PREFIX, type LiveFrom, type ReviewGit } from '../git/review-ops';
 import { dropLegacyFacts, readLegacyFacts } from './legacy-facts';
 import type { ReviewRepository, StoredFacts } from './repository';
+
+export { TURN_REF_PREFIX };
 
 export interface ReviewServiceDeps {
   sessions: SessionsRepository;
@@ -26,6 +24,8 @@ export interface ReviewServiceDeps {
   /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
   prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
   emitChanged(sessionId: string, projectId: string): void;
+  /** Where the project's git runs: this machine (reviewGitOps), or its SSH destination through remote.js (ADR 0018). */
+  git(project: ProjectRecord): Promise<Result<ReviewGit>>;
   /** What archiving needs beyond the above: release through the guard, stop, and the sessions' change event. */
   archive: Pick<ArchiveDeps, 'release' | 'stopSession' | 'branchFree' | 'sessionChanged'>;
 }
@@ -33,29 +33,15 @@ export interface ReviewServiceDeps {
 /** What every review operation needs about a session, resolved once. */
 export interface ReviewTarget {
   session: SessionRecord;
+  project: ProjectRecord;
   repoPath: string;
   worktreePath: string;
   branch: string;
   base: string;
 }
 
-export const TURN_REF_PREFIX = 'refs/baton/turns/';
-
-/** A commit's message ('' when it cannot be read): a preserved snapshot names its branch there. */
-async function revMessage(repoPath: string, commit: string): Promise<string> {
-  const r = await runGit(['log', '-1', '--format=%B', commit], { cwd: repoPath });
-  return r.ok && r.value.code === 0 ? r.value.stdout.toString('utf8') : '';
-}
-
-/**
- * Review runs git on this machine (src/main/git); a project on an SSH destination has its worktrees there (ADR 0018).
- * Until review runs through the remote helper as worktrees do, it answers this instead of running local git on a
- * path of another machine (which could name an unrelated folder here).
- */
-export function notOnSsh(project: Pick<ProjectRecord, 'name' | 'host'>, where: string): Result<never> {
-  const dest = project.host.kind === 'ssh' ? project.host.destination.replace(/^ssh:\/\//, '') : 'another machine';
-  return fail('remote_project', `Not yet on SSH projects: reviewing changes (diff, commit, merge, pull request, archive) runs git on this machine, and project "${project.name}" lives on ${dest}. Review it there meanwhile: ssh ${dest}, then git -C ${where} diff.`);
-}
+/** The destination a project lives on, as the user wrote it, or '' for this machine (gh's messages name it). */
+export const destinationOf = (project: Pick<ProjectRecord, 'host'>): string => (project.host.kind === 'ssh' ? project.host.destination.replace(/^ssh:\/\//, '') : '');
 
 /** A plain error result: git's own error shapes carry extra fields the contract does not declare. */
 const plain = <T>(r: { ok: false; error: AppError }): Result<T> => err({ code: r.error.code, message: r.error.message });
@@ -68,41 +54,35 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!w || w.state !== 'active') return fail('no_worktree', `Session ${sessionId} has no worktree any more, so there is nothing to review.`);
     const project = deps.projects.get(session.projectId);
     if (!project) return fail('project_not_found', `The project of session ${sessionId} was removed.`);
-    if (project.host.kind === 'ssh') return notOnSsh(project, w.path);
     // The branch the worktree was made from (`session new --base`); the project's for worktrees made before that was recorded.
-    return ok({ session, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
+    return ok({ session, project, repoPath: project.path, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
 
   /**
    * A worktree no session holds (made in the Worktrees panel, or left by a
    * stopped session): reviewed by its own id, against the branch it was made from.
    */
-  function worktreeTarget(worktreeId: string): Result<{ worktreePath: string; branch: string; base: string }> {
+  function worktreeTarget(worktreeId: string): Result<{ project: ProjectRecord; worktreePath: string; branch: string; base: string }> {
     const w = deps.worktrees.get(worktreeId);
     if (!w) return fail('worktree_not_found', `There is no worktree ${worktreeId}; see the project's Worktrees list.`);
     if (w.state !== 'active') return fail('no_worktree', `Worktree ${w.name} was released, so there is nothing to review; its uncommitted work is under Preserved work.`);
     const project = deps.projects.get(w.projectId);
     if (!project) return fail('project_not_found', `The project of worktree ${w.name} was removed.`);
-    if (project.host.kind === 'ssh') return notOnSsh(project, w.path);
-    return ok({ worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
+    return ok({ project, worktreePath: w.path, branch: w.branch, base: w.baseBranch ?? project.baseBranch });
   }
 
   /** The diff of a live worktree against its base's merge-base (`all`) or HEAD (`uncommitted`); `since_turn` against `turnRef`. */
   async function diffIn(
-    t: { worktreePath: string; branch: string; base: string },
+    t: { project: ProjectRecord; worktreePath: string; branch: string; base: string },
     input: { scope: DiffScope; stat: boolean; maxPatchBytes?: number },
     turnRef: string | null,
   ): Promise<Result<Omit<DiffView, 'sessionId' | 'scope'>>> {
-    const { worktreePath, base, branch } = t;
-    const since = async (): Promise<Result<string, AppError>> => {
-      const r = turnRef ? await revParse(worktreePath, turnRef) : fail('no_turn_snapshot', 'No agent works in this worktree, so there is no last turn; look at all changes or the uncommitted ones.');
-      return r.ok ? r : fail('no_turn_snapshot', r.error.code === 'no_turn_snapshot' ? r.error.message : "The agent has not ended a turn since Baton began recording them, so there is no 'since last turn' yet; look at all changes instead.");
-    };
-    // Not awaited here: diffWorktree reads it beside its own first gits (one process start less on the open's path).
-    const from = input.scope === 'uncommitted' ? revParse(worktreePath, 'HEAD') : input.scope === 'since_turn' ? since() : mergeBase(worktreePath, `refs/heads/${base}`, 'HEAD');
-    const d = await diffWorktree({ worktreePath, from, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    const g = await deps.git(t.project);
+    if (!g.ok) return g;
+    const from: LiveFrom = input.scope === 'uncommitted' ? { kind: 'head' } : input.scope === 'since_turn' ? { kind: 'turn', ref: turnRef } : { kind: 'base', base: t.base };
+    const d = await g.value.diffLive({ worktreePath: t.worktreePath, from, statOnly: input.stat, ...(input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {}) });
     if (!d.ok) return plain(d);
-    return ok({ branch, base, ...d.value });
+    return ok({ branch: t.branch, base: t.base, ...d.value });
   }
 
   /** "Open previous work": a preserved snapshot against its parent (`uncommitted`), the base (`all`) or the last turn snapshot. */
@@ -112,23 +92,22 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const wt = session ? null : deps.worktrees.get(input.sessionId);
     const project = deps.projects.get(session?.projectId ?? wt?.projectId ?? '');
     if (!project) return fail('session_not_found', `There is no session (or worktree) ${input.sessionId} whose preserved work could be shown.`);
-    if (project.host.kind === 'ssh') return notOnSsh(project, project.path);
     const made = wt ?? (session?.worktreeId ? deps.worktrees.get(session.worktreeId) : null);
     const base = made?.baseBranch ?? project.baseBranch;
-    const to = await revParse(project.path, input.preservedRef);
-    if (!to.ok) return fail('preserved_not_found', `No preserved work exists under ${input.preservedRef}; it may have been deleted. See the project's Preserved work list.`);
-    const message = await revMessage(project.path, to.value);
-    const branch = /^Branch: (.+)$/m.exec(message)?.[1] ?? '';
-    let from: Result<string, AppError>;
-    if (input.scope === 'uncommitted') from = await revParse(project.path, `${to.value}^`);
-    else if (input.scope === 'since_turn') {
-      from = await revParse(project.path, TURN_REF_PREFIX + input.sessionId);
-      if (!from.ok) return fail('no_turn_snapshot', 'There is no turn snapshot for this work; look at what was uncommitted, or at all of it, instead.');
-    } else from = await mergeBase(project.path, `refs/heads/${base}`, `${to.value}^`);
-    if (!from.ok) return plain(from);
-    const d = await diffCommits({ repoPath: project.path, from: from.value, to: to.value, statOnly: input.stat, limits: input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {} });
+    const g = await deps.git(project);
+    if (!g.ok) return g;
+    const d = await g.value.diffPreserved({
+      repoPath: project.path,
+      preservedRef: input.preservedRef,
+      scope: input.scope,
+      base,
+      turnRef: TURN_REF_PREFIX + input.sessionId,
+      statOnly: input.stat,
+      ...(input.maxPatchBytes !== undefined ? { maxPatchBytes: input.maxPatchBytes } : {}),
+    });
     if (!d.ok) return plain(d);
-    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...d.value, preservedRef: input.preservedRef });
+    const { branch, ...diff } = d.value;
+    return ok({ sessionId: input.sessionId, scope: input.scope, branch, base, ...diff, preservedRef: input.preservedRef });
   }
 
   const changed = (t: ReviewTarget) => deps.emitChanged(t.session.id, t.session.projectId);
@@ -146,16 +125,23 @@ export function createReviewService(deps: ReviewServiceDeps) {
     await dropLegacyFacts(repoPath, sessionId, legacy.oid);
   }
 
-  async function facts(t: ReviewTarget): Promise<Result<ReviewFacts>> {
-    await importLegacy(t.repoPath, t.session.id);
+  /** Legacy facts were only ever written by a Baton without SSH projects: a destination's repository has none. */
+  async function importLegacyOf(t: Pick<ReviewTarget, 'session' | 'project' | 'repoPath'>): Promise<void> {
+    if (t.project.host.kind === 'local') await importLegacy(t.repoPath, t.session.id);
+  }
+
+  async function facts(t: Pick<ReviewTarget, 'session' | 'project' | 'repoPath'>): Promise<Result<ReviewFacts>> {
+    await importLegacyOf(t);
     const f = deps.reviews.facts(t.session.id);
-    const turn = await revParse(t.repoPath, TURN_REF_PREFIX + t.session.id);
+    const g = await deps.git(t.project);
+    // A destination that cannot be reached now: the stored facts (merged, pushed, archived) still answer, without the turn snapshot.
+    const turn = g.ok ? await g.value.revParse(t.repoPath, TURN_REF_PREFIX + t.session.id) : g;
     const turnId = lastTurnIds.get(t.session.id) ?? '';
     return ok({ ...f, lastTurn: turn.ok ? { commit: turn.value, turnId } : null });
   }
 
   async function record(t: ReviewTarget, patch: Partial<StoredFacts>): Promise<void> {
-    await importLegacy(t.repoPath, t.session.id);
+    await importLegacyOf(t);
     deps.reviews.record(t.session.id, patch);
     changed(t);
   }
@@ -176,7 +162,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (!turn || turn.status !== 'ended' || lastTurnIds.get(sessionId) === turn.id || snapshots.has(sessionId)) return;
     const t = target(sessionId);
     if (!t.ok) return;
-    const p = snapshotWorktree(t.value.worktreePath, TURN_REF_PREFIX + sessionId, `Baton: worktree of session ${sessionId} after turn ${turn.id}\n`)
+    const { project, worktreePath } = t.value;
+    const p = deps
+      .git(project)
+      .then((g) => (g.ok ? g.value.snapshot(worktreePath, TURN_REF_PREFIX + sessionId, `Baton: worktree of session ${sessionId} after turn ${turn.id}\n`) : g))
       .then((r) => {
         if (r.ok) lastTurnIds.set(sessionId, turn.id);
         else console.warn(`[baton] session ${sessionId}: no turn snapshot: ${r.error.message}`);
@@ -204,21 +193,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const session = deps.sessions.get(sessionId);
       const project = session ? deps.projects.get(session.projectId) : null;
       if (!session || !project) return t;
-      // On a destination: what is stored (merged, pushed, archived) answers; git there is not asked (notOnSsh).
-      if (project.host.kind === 'ssh') {
-        const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
-        return ok({ sessionId, branch: w?.branch ?? '', base: w?.baseBranch ?? project.baseBranch, facts: { ...deps.reviews.facts(sessionId), lastTurn: null } });
-      }
       const w = session.worktreeId ? deps.worktrees.get(session.worktreeId) : null;
       const base = w?.baseBranch ?? project.baseBranch;
-      const f = await facts({ session, repoPath: project.path, worktreePath: '', branch: w?.branch ?? '', base });
+      const f = await facts({ session, project, repoPath: project.path });
       return f.ok ? ok({ sessionId, branch: w?.branch ?? '', base, facts: f.value }) : f;
     },
 
     async archive(input: { sessionId: string; deleteBranch: boolean; force: boolean }): Promise<Result<ArchiveView>> {
-      const project = deps.projects.get(deps.sessions.get(input.sessionId)?.projectId ?? '');
-      if (project?.host.kind === 'ssh') return notOnSsh(project, project.path);
-      const r = await archiveSession({ ...deps.archive, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
+      const r = await archiveSession({ ...deps.archive, git: deps.git, sessions: deps.sessions, worktrees: deps.worktrees, projects: deps.projects, reviews: deps.reviews }, input);
       const s = deps.sessions.get(input.sessionId);
       // A Changes view open on the session follows it too (its worktree is gone; its preserved work is named).
       if (r.ok && s) deps.emitChanged(s.id, s.projectId);
@@ -268,7 +250,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       // The agent may still be writing: a commit now would take half a turn's edits.
       const view = sessionView({ state: t.value.session.state });
       if (!view.can.commit) return fail('agent_busy', `Nothing was committed. ${view.commitRefusal ?? ''}`.trim());
-      const r = await commitWorktree({ worktreePath: t.value.worktreePath, message: input.message, ...(input.paths ? { paths: input.paths } : {}) });
+      const g = await deps.git(t.value.project);
+      if (!g.ok) return g;
+      const r = await g.value.commit({ worktreePath: t.value.worktreePath, message: input.message, ...(input.paths ? { paths: input.paths } : {}) });
       if (!r.ok) return plain(r);
       if (r.value.status === 'committed') changed(t.value);
       return ok(r.value);
@@ -279,7 +263,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (!t.ok) return t;
       const { session, branch, base } = t.value;
       const message = input.message ?? (input.mode === 'squash' ? `${session.title}\n\nSquashed from ${branch} (Baton session ${session.id}).` : `Merge branch '${branch}' into ${base}\n\n${session.title}`);
-      const r = await mergeIntoBase({ repoPath: t.value.repoPath, branch, base, mode: input.mode, message, sessionWorktree: t.value.worktreePath });
+      const g = await deps.git(t.value.project);
+      if (!g.ok) return g;
+      const r = await g.value.merge({ repoPath: t.value.repoPath, branch, base, mode: input.mode, message, sessionWorktree: t.value.worktreePath });
       if (!r.ok) return plain(r);
       if (r.value.status === 'merged') await record(t.value, { merged: { commit: r.value.commit, mode: input.mode, base, at: new Date().toISOString() } });
       return ok(r.value);
@@ -295,7 +281,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (!t.ok) return t;
       const { session, worktreePath, base, branch } = t.value;
       if (session.state !== 'idle') return fail('agent_busy', `The agent is ${session.state}; it can take the conflicts once it is idle. Wait for its turn to end (or continue it), then ask again.`);
-      const rebased = await rebaseOnto(worktreePath, `refs/heads/${base}`, false);
+      const g = await deps.git(t.value.project);
+      if (!g.ok) return g;
+      const rebased = await g.value.rebaseOnto(worktreePath, `refs/heads/${base}`, false);
       if (!rebased.ok) return plain(rebased);
       if (rebased.value.status === 'rebased') {
         changed(t.value);
@@ -309,7 +297,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const sent = await deps.prompt(sessionId, text, `resolve:${sessionId}:${Date.now()}`);
       if (!sent.ok) {
         // Nobody will finish the rebase: put the branch back as it was rather than leave it half-done.
-        await abortRebase(worktreePath);
+        await g.value.abortRebase(worktreePath);
         return fail(sent.error.code, `The rebase was undone because the agent could not be asked: ${sent.error.message}`);
       }
       changed(t.value);
@@ -320,13 +308,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = target(input.sessionId);
       if (!t.ok) return t;
       const { session, worktreePath, branch, base } = t.value;
-      const pushed = await pushBranch(worktreePath, branch);
+      const g = await deps.git(t.value.project);
+      if (!g.ok) return g;
+      const pushed = await g.value.push(worktreePath, branch);
       if (!pushed.ok) return plain(pushed);
       const at = new Date().toISOString();
       await record(t.value, { pushed: { remote: pushed.value.remote, branch, at } });
       const title = input.title ?? session.title;
       const body = input.body ?? [session.initialPrompt ?? '', `Made by Baton session ${session.id} on ${branch}.`].filter(Boolean).join('\n\n');
-      const pr = await openPullRequest(worktreePath, pushed.value, base, title, body);
+      // gh runs where the repository is: on a destination, its gh (a missing or logged-out one is named there).
+      const opened = await g.value.openPullRequest(worktreePath, pushed.value, base, title, body, destinationOf(t.value.project));
+      if (!opened.ok) return plain(opened);
+      const pr = opened.value;
       if (pr.kind !== 'none') await record(t.value, { pr: { url: pr.url, kind: pr.kind, at: new Date().toISOString() } });
       return ok({ pushed: pushed.value, pr });
     },

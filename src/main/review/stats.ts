@@ -48,7 +48,8 @@ export function createReviewStats(deps: ReviewStatsDeps) {
   async function compute(sessionId: string): Promise<Result<ReviewStat>> {
     const previous = cache.get(sessionId)?.stat;
     const at = new Date().toISOString();
-    const [d, s] = [await deps.review.diff({ sessionId, scope: 'all', stat: true }), await deps.review.status(sessionId)];
+    // Side by side: on an SSH project each is a round trip to the destination (ADR 0018).
+    const [d, s] = await Promise.all([deps.review.diff({ sessionId, scope: 'all', stat: true }), deps.review.status(sessionId)]);
     if (!d.ok) {
       // Keep what was last seen: a card must not drop to zero because one read failed.
       return ok({ ...(previous ?? empty(sessionId)), at: previous?.at ?? '', error: d.error.message });
@@ -161,9 +162,12 @@ export function createReviewStats(deps: ReviewStatsDeps) {
       }
     },
 
-    /** A review action (commit, merge, PR) moved the facts or the counts. */
+    /**
+     * A review action (commit, merge, PR) moved the facts or the counts: read after any read in flight, which
+     * began before it (a commit's read still under way when the merge lands would otherwise be the merge's).
+     */
     onReviewChanged(sessionId: string): void {
-      if (cache.has(sessionId)) void refresh(sessionId);
+      if (cache.has(sessionId)) void refresh(sessionId, true);
     },
 
     async idle(): Promise<void> {

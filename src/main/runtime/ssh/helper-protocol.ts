@@ -4,11 +4,11 @@ import type { JournalTailRead } from '../../sessions/host-port';
 /**
  * Bumped when a helper verb's answer changes shape or a verb is added that main relies on. 2: `tail` (a journal's
  * tail facts and a range of its lines) and `journal` with an upper bound. 3: `terminal` (launch, exit, scrollback,
- * alive, remove: terminals on the destination, ADR 0017's amendment). The bundle's folder is named by its
+ * alive, remove: terminals on the destination, ADR 0017's amendment). 4: `review` (review's git run there). The bundle's folder is named by its
  * hash, so main normally runs the helper it shipped; the number catches a helper from another build all the same,
  * as the host's hello does for the socket protocol.
  */
-export const REMOTE_HELPER_PROTOCOL = 3;
+export const REMOTE_HELPER_PROTOCOL = 4;
 
 /** `remote.js tail <dataDir> <session> <afterSeq> <throughSeq>`. */
 export interface TailAnswer extends JournalTailRead {

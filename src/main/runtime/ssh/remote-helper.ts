@@ -10,6 +10,7 @@
  *   node remote.js bridge  <socket>             stdio ↔ the host's socket (when streamlocal forwarding is off)
  *   node remote.js worktree                     stdin: RemoteWorktreeRequest → Result (git/worktrees.ts, run here)
  *   node remote.js terminal <launch | exit | scrollback | remove> …           (remote-terminal.ts)
+ *   node remote.js review                       stdin: RemoteReviewRequest   → Result (git/review-ops.ts, run here)
  *
  * It is main's local runtime adapter (launch, liveness, journal), run where the host runs: one
  * implementation of each, never a remote copy. One JSON document on stdout per call. Journals are read from
@@ -35,6 +36,8 @@ import { parseRemoteLaunch } from './remote-launch';
 import { REMOTE_WORKTREE_METHODS, type RemoteWorktreeRequest } from './remote-worktrees';
 import { createWorktreeManager } from '../../git/worktrees';
 import { terminalVerb } from './remote-terminal';
+import { REVIEW_GIT_OPS, reviewGitOps } from '../../git/review-ops';
+import type { RemoteReviewRequest } from './remote-review';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -127,6 +130,18 @@ async function main(argv: string[]): Promise<number> {
       print(answer);
       return 0;
     }
+    case 'review': {
+      const req = JSON.parse(await readStdin()) as RemoteReviewRequest;
+      const op = REVIEW_GIT_OPS.find((x) => x === req.op);
+      if (!op || !Array.isArray(req.args)) {
+        print(fail('bad_request', `Unknown review operation ${JSON.stringify(req.op)}; main and this helper may be of different builds (Baton installs its own again on a restart).`));
+        return 0;
+      }
+      // Main built these arguments for this operation's own parameters (remote-review.ts).
+      const fn = reviewGitOps[op] as (...a: unknown[]) => Promise<unknown>;
+      print(await fn(...req.args));
+      return 0;
+    }
     case 'bridge': {
       if (!a) return usage();
       const sock = connect(a);
@@ -145,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> [fromSeq] [throughSeq] | tail <dataDir> <session> <afterSeq> <throughSeq> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree | terminal <launch | exit | scrollback | remove> <dataDir> <id>\n');
+  process.stderr.write('usage: remote.js launch | probe <dataDir> <session> | journal <dataDir> <session> [fromSeq] [throughSeq] | tail <dataDir> <session> <afterSeq> <throughSeq> | append <dataDir> <session> | agentlog <dataDir> <session> [maxBytes] | bridge <socket> | worktree | terminal <launch | exit | scrollback | remove> <dataDir> <id> | review\n');
   return 2;
 }
 
