@@ -16,6 +16,7 @@ import { makeRepo } from '../tests/support/git';
 import { connectWs, type WsClient } from '../tests/support/ws-client';
 import { openBarePage, type BarePage } from './support/bare-page';
 import { cpuTicks, median, must, releaseAfterAll, startBrowserBench, tree } from './support/app';
+import { waiter } from './support/waiter';
 
 /** Bytes per flood; BENCH_TERM_BYTES makes it smaller for a quick look. */
 const BYTES = Number(process.env.BENCH_TERM_BYTES ?? 50_000_000);
@@ -52,23 +53,6 @@ const floodLine = (): { line: string; marker: string } => {
   floods += 1;
   return { line: `head -c ${BYTES} /dev/zero | tr '\\0' a; echo; echo end${floods}-$((40+2))\r`, marker: `end${floods}-42` };
 };
-
-/** Resolves each `until` once `has()` holds, checked whenever the caller reports new output through `wake`. */
-function waiter(): { wake: () => void; until: (has: () => boolean) => Promise<void> } {
-  let pending: (() => void) | null = null;
-  return {
-    wake: () => pending?.(),
-    until: (has) =>
-      new Promise<void>((resolve) => {
-        if (has()) return resolve();
-        pending = () => {
-          if (!has()) return;
-          pending = null;
-          resolve();
-        };
-      }),
-  };
-}
 
 /** One way of running a flood: resolves with its milliseconds, from the command sent to its marker seen. */
 type Flood = () => Promise<number>;

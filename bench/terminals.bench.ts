@@ -9,6 +9,7 @@ import { newToken, startBrowserServer } from '../src/main/api/ws-server';
 import type { TerminalOutput, TerminalView } from '../src/shared/contracts/terminals';
 import { makeRepo } from '../tests/support/git';
 import { ensureHostBuilt } from '../tests/integration/host/helpers';
+import { waiter, type Waiter } from './support/waiter';
 
 /** Keystrokes measured one at a time (each waits for its echo). */
 const KEYS = 300;
@@ -17,23 +18,6 @@ const BYTES = 50_000_000;
 const ENV = { ...process.env, SHELL: '/bin/sh', PS1: '$ ', ENV: '', TERM: 'xterm-256color' } as Record<string, string>;
 
 const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
-
-/** Waits until `has()` holds, checking after each chunk the caller reports through `wake`. */
-function waiter(): { wake: () => void; until: (has: () => boolean) => Promise<void> } {
-  let pending: (() => void) | null = null;
-  return {
-    wake: () => pending?.(),
-    until: (has) =>
-      new Promise<void>((resolve) => {
-        if (has()) return resolve();
-        pending = () => {
-          if (!has()) return;
-          pending = null;
-          resolve();
-        };
-      }),
-  };
-}
 
 /** The echo figures of one path, and its flood: 50 MB printed, timed until the marker after it arrives. */
 interface Path {
@@ -44,7 +28,7 @@ interface Path {
 }
 
 /** Types one key at a time, each after the previous one's echo (Ctrl+U now and then keeps the line short). */
-async function echoes(type: (key: string) => Promise<void>, end: () => number, w: ReturnType<typeof waiter>): Promise<{ echoP50: number; echoP99: number }> {
+async function echoes(type: (key: string) => Promise<void>, end: () => number, w: Waiter): Promise<{ echoP50: number; echoP99: number }> {
   const lat: number[] = [];
   for (let i = 0; i < KEYS; i++) {
     const before = end();

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { CONTROL_VERSION, ControlHello, ControlServerFrame, type ControlClientFrame } from '../../shared/control';
 import { ErrorCode } from '../../shared/errors';
 import type { Result } from '../../shared/result';
+import { onJsonLines } from '../lib/json-lines';
 
 /**
  * A connection to the running app's control socket: calls, events, and agent
@@ -66,24 +67,10 @@ interface LineReader {
   onFrame: (frame: unknown) => void;
 }
 
-/** Splits the socket's text into lines; the server runs as this user, so its frames are not size-limited here. */
+/** The socket's frames, to whichever handler is current (the hello's first, then the client's). */
 function lineReader(sock: Socket, first: (frame: unknown) => void): LineReader {
   const reader: LineReader = { onFrame: first };
-  let buf = '';
-  sock.on('data', (chunk: string) => {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) !== -1) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
-      try {
-        reader.onFrame(JSON.parse(line));
-      } catch {
-        // A line that is not JSON cannot be matched to anything; the server never sends one.
-      }
-    }
-  });
+  onJsonLines(sock, (f) => reader.onFrame(f));
   return reader;
 }
 

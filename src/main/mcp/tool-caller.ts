@@ -1,6 +1,7 @@
 /** The MCP bridge's side of the control socket, without zod (it runs where Baton's node_modules are not): hello, then tool calls by id. */
 import { connect } from 'node:net';
 import { CONTROL_VERSION } from '../../shared/control-names';
+import { onJsonLines } from '../lib/json-lines';
 
 export interface ToolError {
   code: string;
@@ -32,7 +33,6 @@ export function reachControl(path: string, timeoutMs = 5000): Promise<Reached> {
     const sock = connect(path);
     sock.setEncoding('utf8');
     let settled = false;
-    let buf = '';
     const pending = new Map<number, (a: ToolAnswer) => void>();
     let nextId = 0;
     const settle = (r: Reached): void => {
@@ -76,20 +76,8 @@ export function reachControl(path: string, timeoutMs = 5000): Promise<Reached> {
       pending.delete(f.id);
       answer?.(f.ok === true ? { ok: true, value: f.value } : { ok: false, error: errorOf(f.error) });
     };
-    sock.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) !== -1) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        try {
-          const f: unknown = JSON.parse(line);
-          if (isRecord(f)) onFrame(f);
-        } catch {
-          // The server never sends a line that is not JSON; one could not be matched to a call.
-        }
-      }
+    onJsonLines(sock, (f) => {
+      if (isRecord(f)) onFrame(f);
     });
   });
 }
