@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { test } from 'vitest';
 import { WebSocket } from 'ws';
@@ -21,6 +22,17 @@ const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 20);
 const PER_SECOND = Number(process.env.BENCH_LIVE_RATE ?? 2000) / SESSIONS;
 const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
 const STAMP = /^t=(\d+) /;
+
+/** CPU ticks (user + system, 1/100 s) of one thread, /proc/<pid>/task/<tid>/stat: the brain's main thread is its pid. */
+function threadTicks(pid: number, tid = pid): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
 
 /** The baseline: `total` messages at `rate`/s to an echo server in its own process; the p99 of send → echo. */
 async function wsEchoP99(rate: number, seconds: number): Promise<number> {
@@ -83,8 +95,13 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
       }
     });
     const expected = Math.round(PER_SECOND * SECONDS) * SESSIONS;
+    // The brain's main thread alone (a worker thread's checkpoints are not on the path to the page).
+    const brainPid = app.server.proc.pid ?? 0;
+    const ticks0 = threadTicks(brainPid);
+    const wall0 = Date.now();
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `stream-${i}-key` })));
     await waitUntil(() => latencies.length, (n) => n >= expected, 120_000 + SECONDS * 5000, `${expected} stamped records`, 200);
+    const brainCpuPct = Math.round((threadTicks(brainPid) - ticks0) / ((Date.now() - wall0) / 1000));
     if (trace.length) {
       // BENCH_LIVE_TRACE=1: the p99 per second of the run, to tell a queue that grows (too slow) from spikes.
       const t0 = Math.min(...trace.map((t) => t[0]));
@@ -103,6 +120,7 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     console.log(`bench: ingest_live_p99_ms = ${p99}`);
     console.log(`bench: ingest_live_max_ms = ${latencies.at(-1) ?? 0}`);
     console.log(`bench: ingest_live_host_to_ws_p99_ms = ${pct(hostLatencies, 99)}`);
+    console.log(`bench: ingest_live_brain_main_cpu_pct = ${brainCpuPct}`);
     console.log(`bench: ws_echo_p99_ms = ${echo}`);
   } finally {
     await app.close();
