@@ -124,7 +124,7 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
       }
     });
     const expected = Math.round(PER_SECOND * SECONDS) * SESSIONS;
-    // The brain's main thread alone (a worker thread's checkpoints are not on the path to the page).
+    // The brain's main thread alone: the thread every record goes through on its way to the page.
     const brainPid = app.server.proc.pid ?? 0;
     // BENCH_LIVE_NO_SETTLE=1: stream straight into the setup's git tail, as the bench did before ADR 0029.
     const settleMs = process.env.BENCH_LIVE_NO_SETTLE === '1' ? 0 : await settle(brainPid, 1000, 60_000);

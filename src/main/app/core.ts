@@ -34,7 +34,6 @@ import { createSessionsRepository } from '../sessions/repository';
 import { createSessionsService, type SessionsService } from '../sessions/service';
 import { createTurnsRepository } from '../sessions/turns-repository';
 import { openDatabase, storeStatus } from '../store/db';
-import { startCheckpointer } from '../store/checkpointer';
 import { tasksHandlers } from '../tasks/handlers';
 import { createTasksRepository } from '../tasks/repository';
 import { createTasksService, type TasksService } from '../tasks/service';
@@ -134,8 +133,6 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   const db = store.value;
-  // WAL checkpoints (and their fsyncs) off the brain's thread: a live tick's commit never waits for the disk (ADR 0029).
-  const checkpoints = startCheckpointer(db, dbPath);
   const projectsRepo = createProjectsRepository(db);
   const worktreesRepo = createWorktreesRepository(db);
   const sessionsRepo = createSessionsRepository(db);
@@ -431,7 +428,6 @@ export function createCore(opts: CoreOptions): Core {
       // The master connections are ours (not daemonised): they end with the brain; remote hosts keep running.
       await sshHosts.close();
       meta?.endRun(closeOpts?.stopAgents === true);
-      await checkpoints.stop();
       db.close();
     },
   };
