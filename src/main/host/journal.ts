@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { HostFaults } from './debug-point';
@@ -33,16 +33,12 @@ const READ_CHUNK = 1 << 20;
  * record is written with one synchronous write before anyone sees it: once
  * `append` returns, the bytes are in the kernel and survive a crash of this
  * process (ADR 0005). fdatasync runs after every record, or grouped every
- * `fsyncIntervalMs`, for power loss; the grouped one on libuv's thread pool,
- * so a slow disk never holds up the next read of the agent's output (ADR 0029).
+ * `fsyncIntervalMs`, for power loss.
  */
 export class Journal {
   private seq: number;
   private size: number;
   private dirty = false;
-  private closed = false;
-  /** Grouped syncs issued to the thread pool and not yet finished. */
-  private syncing = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Sparse seq → byte offset, so catch-up reads start near the first line it needs. */
   private readonly index: Array<[number, number]> = [];
@@ -190,8 +186,7 @@ export class Journal {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    // A sync still on the thread pool counts as not done: close() must not return before the bytes are on disk.
-    if (!this.dirty && this.syncing === 0) return;
+    if (!this.dirty) return;
     this.dirty = false;
     fdatasyncSync(this.fd);
   }
@@ -200,7 +195,6 @@ export class Journal {
     try {
       this.flush();
     } finally {
-      this.closed = true;
       closeSync(this.fd);
       void this.reader?.then((h) => h.close()).catch(() => undefined);
       this.reader = null;
@@ -229,20 +223,11 @@ export class Journal {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.dirty || this.closed) return;
-      // One at a time: a slow disk must not fill the thread pool (the host's own file reads use it too).
-      if (this.syncing > 0) {
-        this.scheduleSync();
-        return;
+      try {
+        this.flush();
+      } catch {
+        // The next write reports a failing disk; a timer must not crash the host.
       }
-      this.dirty = false;
-      // Off this thread: the records are already in the kernel (a crash of this process loses nothing), so
-      // nothing waits for it.
-      this.syncing++;
-      fdatasync(this.fd, () => {
-        this.syncing--;
-        // An error here comes back on the next write, which reports the failing disk; a timer must not crash the host.
-      });
     }, this.fsyncIntervalMs);
     this.timer.unref();
   }
