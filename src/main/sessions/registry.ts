@@ -207,9 +207,10 @@ export function createRegistry(deps: SessionsServiceDeps) {
       autoAnswer: (params) => autoAnswerFor(s, params),
       onPendingChanged: () => deps.onPendingChanged?.(s.id),
       onApplied: (records, holes) => {
-        broadcasts.add(s.id, records);
         // A divergence recorded for skipped lines is a fact of the session: the change (rules, inbox, UIs) follows these records at once.
+        // Marked before add: add may broadcast the records itself, right now, and the change goes out with that broadcast.
         if (holes) factsMoved.add(s.id);
+        broadcasts.add(s.id, records);
         // Records that moved the state (a turn's end, say) go out with that move, as one step, not a frame later.
         if (moved.delete(s.id) || holes) broadcasts.flush(s.id);
       },
