@@ -30,7 +30,9 @@ export function SessionView({ session }: { session: SessionSummary }) {
   // A page of records read back (or a burst of live ones) is drawn in a deferred render, which React splits into
   // slices between frames, rather than inside the task that received it: in one task, its parse, the transcript
   // folded again and the rows drawn were the long tasks left while scrolling a long transcript (issue 16).
-  const shown = useDeferredValue(records);
+  // The first records of an opened transcript are drawn at once: nothing is on screen to keep meanwhile.
+  const deferred = useDeferredValue(records);
+  const shown = deferred.length === 0 ? records : deferred;
   const transcript = useMemo(() => buildTranscript(shown), [shown]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
