@@ -243,6 +243,7 @@ export function createCore(opts: CoreOptions): Core {
       const a = reviewsRepo.archived(id);
       return a ? { at: a.at, preservedRef: a.preservedRef } : null;
     },
+    archivedAll: () => new Map([...reviewsRepo.archivedAll()].map(([id, a]) => [id, { at: a.at, preservedRef: a.preservedRef }])),
     onPendingChanged: () => inboxFollows(),
   });
   settingsChanged = () => sessions.hibernationSettingsChanged();

@@ -34,6 +34,12 @@ export function createInbox(deps: InboxDeps) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = '';
   let closed = false;
+  /**
+   * The whole inbox as last derived, until the next change: a page's load asks for it while nothing moved since the
+   * derivation that was broadcast (500 sessions' facts read again were most of the page's wait). Every fact it
+   * reads reports its change through schedule(), which is also what keeps the broadcast view current.
+   */
+  let cached: InboxView | null = null;
 
   function facts(s: SessionSummary): InboxFacts {
     const turn = s.role === 'worker' && s.state === 'idle' ? deps.turns.last(s.id) : null;
@@ -62,9 +68,9 @@ export function createInbox(deps: InboxDeps) {
     };
   }
 
-  function view(projectId?: string): InboxView {
-    const items = inbox(deps.sessions.list().map(facts));
-    return { items: projectId ? items.filter((i) => i.projectId === projectId) : items };
+  function view(): InboxView {
+    cached ??= { items: inbox(deps.sessions.list().map(facts)) };
+    return cached;
   }
 
   function flush(): void {
@@ -78,10 +84,14 @@ export function createInbox(deps: InboxDeps) {
   }
 
   return {
-    list: (projectId?: string): InboxView => view(projectId),
+    list(projectId?: string): InboxView {
+      const v = view();
+      return projectId ? { items: v.items.filter((i) => i.projectId === projectId) } : v;
+    },
 
-    /** Some session's facts changed: derive the inbox again soon (once for a burst). */
+    /** Some session's facts changed: derive the inbox again soon (once for a burst); until then a read derives it. */
     schedule(): void {
+      cached = null;
       if (closed || timer) return;
       timer = setTimeout(flush, deps.coalesceMs ?? 16);
     },

@@ -92,6 +92,14 @@ export function createProjectsRepository(db: Db) {
 
   return {
     listSummaries(): ProjectSummary[] {
+      // Resolving a launch looks the command up on PATH (a file check per directory): once per distinct command in a
+      // list, not once per project (20 projects with the default agent made it most of the list's time).
+      const launches = new Map<string, string | null>();
+      const launchOf = (harness: HarnessId, command: string): string | null => {
+        const key = `${harness}\u0000${command}`;
+        if (!launches.has(key)) launches.set(key, configuredLaunch(harness, command));
+        return launches.get(key) ?? null;
+      };
       return summaries.all().map((r) => ({
         id: r.id,
         name: r.name,
@@ -103,7 +111,7 @@ export function createProjectsRepository(db: Db) {
         baseBranch: r.base_branch,
         orchestratorAgent: r.orchestrator_agent,
         // Resolved as a launch resolves it (PATH lookups, no process), so a changed custom command shows as Restart needed.
-        orchestratorLaunch: configuredLaunch(r.orchestrator_agent as HarnessId, customCommandFor(toRecord(r), 'orchestrator')),
+        orchestratorLaunch: launchOf(r.orchestrator_agent as HarnessId, customCommandFor(toRecord(r), 'orchestrator')),
         sessionCounts: { active: r.active, total: r.total },
         notificationsMuted: r.notifications_muted === 1,
       }));

@@ -57,6 +57,7 @@ const archiveOf = (r: Row | undefined): ArchiveFact | null =>
 export function createReviewRepository(db: Db) {
   const now = () => new Date().toISOString();
   const getStmt = db.prepare<[string], Row>('SELECT * FROM session_reviews WHERE session_id = ?');
+  const archivedAllStmt = db.prepare<[], Row>('SELECT * FROM session_reviews WHERE archived_at IS NOT NULL');
   // One row per session, made on its first fact; each write names only its own columns.
   const ensure = db.prepare("INSERT INTO session_reviews (session_id, updated_at) VALUES (?, ?) ON CONFLICT (session_id) DO NOTHING");
   const write = (sessionId: string, sql: string, ...values: (string | null)[]) =>
@@ -96,6 +97,16 @@ export function createReviewRepository(db: Db) {
       if (!have.pushed && legacy.pushed) patch.pushed = legacy.pushed;
       if (!have.pr && legacy.pr) patch.pr = legacy.pr;
       if (Object.keys(patch).length > 0) this.record(sessionId, patch);
+    },
+
+    /** Every archived session's archive fact, in one query (a list of summaries carries one each), by session. */
+    archivedAll(): Map<string, ArchiveFact> {
+      const out = new Map<string, ArchiveFact>();
+      for (const r of archivedAllStmt.all()) {
+        const a = archiveOf(r);
+        if (a) out.set(r.session_id, a);
+      }
+      return out;
     },
 
     archived(sessionId: string): ArchiveFact | null {

@@ -34,6 +34,7 @@ const toDivergence = (r: Row): Divergence => ({
 /** The only module that writes `session_divergences`. */
 export function createDivergencesRepository(db: Db) {
   const openStmt = db.prepare<[string], Row>('SELECT * FROM session_divergences WHERE session_id = ? AND acknowledged_at IS NULL ORDER BY id DESC LIMIT 1');
+  const openAllStmt = db.prepare<[], Row>('SELECT * FROM session_divergences WHERE acknowledged_at IS NULL ORDER BY id');
   return {
     record(d: Omit<Divergence, 'id' | 'detectedAt'>): Divergence {
       const at = new Date().toISOString();
@@ -41,6 +42,13 @@ export function createDivergencesRepository(db: Db) {
         .prepare('INSERT INTO session_divergences (session_id, detected_at, db_seq, journal_seq, realigned_from, detail) VALUES (?, ?, ?, ?, ?, ?)')
         .run(d.sessionId, at, d.dbSeq, d.journalSeq, d.realignedFrom, d.detail);
       return { ...d, id: Number(r.lastInsertRowid), detectedAt: at };
+    },
+    /** Every session's newest unacknowledged divergence, in one query (a list of 500 summaries asked one each). */
+    openAll(): Map<string, Divergence> {
+      const out = new Map<string, Divergence>();
+      // Ascending ids: a session's newer divergence replaces its older one.
+      for (const r of openAllStmt.all()) out.set(r.session_id, toDivergence(r));
+      return out;
     },
     /** The newest divergence nobody has acknowledged yet; the card shows it. */
     open(sessionId: string): Divergence | null {

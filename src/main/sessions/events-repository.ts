@@ -30,7 +30,16 @@ export function createEventsRepository(db: Db) {
   const newest = db.prepare<[string], { stopped: number | null }>(
     `SELECT dir = 'host' AND json_type(msg, '$.exit') = 'object' AND json_extract(msg, '$.cause') = 'stopped' AS stopped FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1`,
   );
+  // endedByStop for many sessions in one statement: the same newest-line read, per id of the JSON array given.
+  const newestMany = db.prepare<[string], { id: string; stopped: number | null }>(
+    `SELECT j.value AS id, (SELECT dir = 'host' AND json_type(msg, '$.exit') = 'object' AND json_extract(msg, '$.cause') = 'stopped' FROM events WHERE session_id = j.value ORDER BY seq DESC LIMIT 1) AS stopped FROM json_each(?) AS j`,
+  );
   return {
+    /** endedByStop of each session given, in one query: the ids whose newest line is such an exit. */
+    endedByStopOf(sessionIds: readonly string[]): Set<string> {
+      if (sessionIds.length === 0) return new Set();
+      return new Set(newestMany.all(JSON.stringify(sessionIds)).filter((r) => r.stopped === 1).map((r) => r.id));
+    },
     /**
      * The newest projected line is the exit of an agent Baton stopped. For an
      * idle session that is a hibernation: every other stop moves the session

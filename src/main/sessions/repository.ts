@@ -85,6 +85,9 @@ export function createSessionsRepository(db: Db) {
   const getStmt = db.prepare<[string], Row>('SELECT * FROM sessions WHERE id = ?');
   // Prepared once: every live tick moves each streaming session's last applied seq.
   const setLastAppliedStmt = db.prepare('UPDATE sessions SET last_applied_seq = ? WHERE id = ?');
+  // Prepared once: every sessions.list and inbox derivation reads them.
+  const listOfProject = db.prepare<[string], Row>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at, id');
+  const listAll = db.prepare<[], Row>('SELECT * FROM sessions ORDER BY created_at, id');
   const setState = db.prepare('UPDATE sessions SET state = ?, state_detail = ?, updated_at = ? WHERE id = ? AND state = ?');
   const addTransition = db.prepare(
     'INSERT INTO session_transitions (session_id, from_state, to_state, trigger, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -110,9 +113,7 @@ export function createSessionsRepository(db: Db) {
       return r ? toRecord(r) : null;
     },
     list(projectId?: string): SessionRecord[] {
-      const rows = projectId
-        ? db.prepare<[string], Row>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at, id').all(projectId)
-        : db.prepare<[], Row>('SELECT * FROM sessions ORDER BY created_at, id').all();
+      const rows = projectId ? listOfProject.all(projectId) : listAll.all();
       return rows.map(toRecord);
     },
     listInStates(states: readonly SessionState[]): SessionRecord[] {

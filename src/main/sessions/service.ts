@@ -17,12 +17,12 @@ export type { OpenedHow } from './start';
  */
 export function createSessionsService(deps: SessionsServiceDeps) {
   const reg = createRegistry(deps);
-  const { summary, found, current } = reg;
+  const { found, current } = reg;
   const hibernation = createHibernation(reg, deps.hibernation ?? (() => ({ afterMs: null, orchestrators: false })));
   reg.watch(hibernation);
   return {
     list(projectId?: string, archived: ArchivedFilter = 'hide'): SessionSummary[] {
-      const all = deps.sessions.list(projectId).map(summary);
+      const all = reg.summaries(deps.sessions.list(projectId));
       return archived === 'include' ? all : all.filter((s) => !!s.archived === (archived === 'only'));
     },
 

@@ -38,6 +38,8 @@ const toRecord = (r: Row): TurnRecord => ({
 /** The only module that writes `turns`. */
 export function createTurnsRepository(db: Db) {
   const now = () => new Date().toISOString();
+  // Prepared once: the inbox reads every idle worker's last turn each time it is derived.
+  const lastStmt = db.prepare<[string], Row>('SELECT * FROM turns WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   return {
     byKey(idempotencyKey: string): TurnRecord | null {
       const r = db.prepare<[string], Row>('SELECT * FROM turns WHERE idempotency_key = ?').get(idempotencyKey);
@@ -65,7 +67,7 @@ export function createTurnsRepository(db: Db) {
         .map(toRecord);
     },
     last(sessionId: string): TurnRecord | null {
-      const r = db.prepare<[string], Row>('SELECT * FROM turns WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(sessionId);
+      const r = lastStmt.get(sessionId);
       return r ? toRecord(r) : null;
     },
     /** The checkpoint: committed before the prompt leaves main. */

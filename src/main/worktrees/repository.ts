@@ -59,10 +59,18 @@ const toRecord = (r: Row): WorktreeRecord => ({
 /** The only module that writes the worktrees table. */
 export function createWorktreesRepository(db: Db) {
   const now = () => new Date().toISOString();
+  // Prepared once: every session summary with a worktree reads one.
+  const getStmt = db.prepare<[string], Row>('SELECT * FROM worktrees WHERE id = ?');
+  const getManyStmt = db.prepare<[string], Row>('SELECT * FROM worktrees WHERE id IN (SELECT value FROM json_each(?))');
   return {
     get(id: string): WorktreeRecord | null {
-      const r = db.prepare<[string], Row>('SELECT * FROM worktrees WHERE id = ?').get(id);
+      const r = getStmt.get(id);
       return r ? toRecord(r) : null;
+    },
+    /** The worktrees of the ids given, in one query (a list of summaries names one each), by id. */
+    getMany(ids: readonly string[]): Map<string, WorktreeRecord> {
+      if (ids.length === 0) return new Map();
+      return new Map(getManyStmt.all(JSON.stringify(ids)).map((r) => [r.id, toRecord(r)]));
     },
     listLive(projectId: string): WorktreeRecord[] {
       return db

@@ -37,6 +37,14 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const pending = new Map<number, Pending>();
   const queue: { frame: ClientFrame; p: Pending }[] = [];
+  /**
+   * The socket is open and its auth frame sent: frames go out now, behind it, without waiting for the hello. The
+   * server reads a socket's frames in order and checks the first synchronously, so a page's first calls are on
+   * their way one round trip sooner (the hello's, which a busy page or main made a few hundred ms at load).
+   */
+  let authSent = false;
+  /** Calls sent behind the auth frame before its hello: queued again if the socket closes first (a refused token, a restart). */
+  let early: { frame: ClientFrame; p: Pending }[] = [];
   /** Keyed by name, or name and topic (subKey); each key's sub frame is sent once and again after a reconnect. */
   const subs = new Map<string, { name: string; topic?: string; callbacks: Set<(payload: unknown) => void> }>();
   const subKey = (name: string, topic: string | undefined): string => (topic === undefined ? name : `${name}\u0000${topic}`);
@@ -55,11 +63,22 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
     retryTimer = null;
     const socket = new WebSocket(`ws://${host}${HTTP_PATHS.socket}`);
     ws = socket;
-    socket.onopen = () => sendRaw({ t: 'auth', token });
+    socket.onopen = () => {
+      sendRaw({ t: 'auth', token });
+      authSent = true;
+      for (const { name, topic } of subs.values()) sendRaw(subFrame('sub', name, topic));
+      for (const q of queue.splice(0)) sendEarly(q);
+    };
     socket.onmessage = (ev) => onFrame(typeof ev.data === 'string' ? ev.data : '');
     socket.onclose = (ev) => {
       if (ws !== socket) return;
       ws = null;
+      authSent = false;
+      // Never answered (no hello came): they wait for the next connection, as calls made while down do.
+      for (const q of early.splice(0)) {
+        if (q.frame.t !== 'call' || !pending.delete(q.frame.id)) continue;
+        queue.push(q);
+      }
       for (const [id, p] of pending) {
         clearTimeout(p.timer);
         p.resolve(fail(ErrorCode.disconnected, 'The connection to Baton was lost before it answered; try again.'));
@@ -85,12 +104,9 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
       const wasReconnect = everConnected;
       everConnected = true;
       attempt = 0;
-      for (const { name, topic } of subs.values()) sendRaw(subFrame('sub', name, topic));
+      // The subscriptions and queued calls went out behind the auth frame already.
+      early = [];
       setState({ kind: 'connected' });
-      for (const { frame, p } of queue.splice(0)) {
-        if (frame.t === 'call') pending.set(frame.id, p);
-        sendRaw(frame);
-      }
       if (wasReconnect) for (const l of resyncListeners) l();
     } else if (f.t === 'result') {
       const p = pending.get(f.id);
@@ -136,6 +152,13 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
     }
   }
 
+  /** A call sent behind the auth frame, its answer awaited; remembered until the hello in case the socket closes first. */
+  function sendEarly(q: { frame: ClientFrame; p: Pending }): void {
+    if (q.frame.t === 'call') pending.set(q.frame.id, q.p);
+    sendRaw(q.frame);
+    if (state.kind !== 'connected') early.push(q);
+  }
+
   if (token) connect();
   else rejected();
 
@@ -144,7 +167,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
       return new Promise((resolve) => {
         const id = nextId++;
         const frame: ClientFrame = { t: 'call', id, name, input };
-        const connected = ws?.readyState === WebSocket.OPEN && state.kind === 'connected';
+        const connected = ws?.readyState === WebSocket.OPEN && authSent;
         const timer = setTimeout(
           () => {
             pending.delete(id);
@@ -156,8 +179,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
         );
         const p: Pending = { resolve, timer };
         if (connected) {
-          pending.set(id, p);
-          sendRaw(frame);
+          sendEarly({ frame, p });
         } else {
           queue.push({ frame, p });
         }
@@ -169,7 +191,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
       if (!entry) {
         entry = topic === undefined ? { name, callbacks: new Set() } : { name, topic, callbacks: new Set() };
         subs.set(k, entry);
-        if (state.kind === 'connected') sendRaw(subFrame('sub', name, topic));
+        if (ws?.readyState === WebSocket.OPEN && authSent) sendRaw(subFrame('sub', name, topic));
       }
       const set = entry.callbacks;
       set.add(cb);
@@ -177,7 +199,7 @@ export function createWsTransport(opts: { token: string; host: string }): Transp
         set.delete(cb);
         if (set.size === 0 && subs.get(k)?.callbacks === set) {
           subs.delete(k);
-          if (state.kind === 'connected') sendRaw(subFrame('unsub', name, topic));
+          if (ws?.readyState === WebSocket.OPEN && authSent) sendRaw(subFrame('unsub', name, topic));
         }
       };
     },

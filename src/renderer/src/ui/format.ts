@@ -16,7 +16,26 @@ export function timeAgo(iso: string, nowMs: number): string {
   const h = Math.floor(min / 60);
   if (h < 24) return `${h} h ago`;
   if (h < 48) return 'yesterday';
-  return `on ${new Date(then).toLocaleDateString()}`;
+  return `on ${dateOnly(then)}`;
+}
+
+/**
+ * Formatters made once: `Date#toLocaleString` builds one on each call (about a millisecond, and a board draws a
+ * date in each card's title, 25 cards at a page's load). The options are those the methods use, so the text is theirs.
+ */
+let dateTimeFormat: Intl.DateTimeFormat | null = null;
+let dateFormat: Intl.DateTimeFormat | null = null;
+
+/** A moment as `Date#toLocaleString` writes it ("11/24/2025, 4:00:00 PM" in en-US). */
+export function dateTime(at: string | number): string {
+  dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  return dateTimeFormat.format(new Date(at));
+}
+
+/** A day as `Date#toLocaleDateString` writes it. */
+export function dateOnly(at: string | number): string {
+  dateFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'numeric', day: 'numeric' });
+  return dateFormat.format(new Date(at));
 }
 
 /** "1 task", "3 tasks". */

@@ -2,7 +2,7 @@
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useMemo } from 'react';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
-import { harnessLabel, timeAgo } from '../../ui/format';
+import { dateTime, harnessLabel, timeAgo } from '../../ui/format';
 import { useNow } from '../../ui/hooks';
 import { selectIsCurrentOrchestrator, selectIsDuplicate, selectRevivalBlock, REVIVAL_BLOCK_NOTES } from '../orchestrator';
 import { useBaton } from '../../app/react';
@@ -38,7 +38,7 @@ export function SessionCard({ session: s }: { session: SessionSummary }) {
       <div className="muted small mono">{s.branch ?? s.worktreePath}</div>
       <div className="muted small">
         {s.role === 'orchestrator' ? 'Orchestrator' : 'Worker'} · {harnessLabel(s.harness)} ·{' '}
-        <span title={new Date(s.createdAt).toLocaleString()}>started {timeAgo(s.createdAt, now)}</span>
+        <span title={dateTime(s.createdAt)}>started {timeAgo(s.createdAt, now)}</span>
       </div>
       <CardStat session={s} />
       {(duplicate || current) && (

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AgentLogLine } from '../../../../shared/contracts/sessions';
 import { createSubscribe } from '../../api/client';
 import { useServices } from '../../app/react';
+import { dateTime } from '../../ui/format';
 import { EMPTY_LOG, hasGap, mergeAgentLog, type AgentLogView } from './agent-log';
 
 export function AgentLogPane({ sessionId }: { sessionId: string }) {
@@ -82,7 +83,7 @@ export function AgentLogPane({ sessionId }: { sessionId: string }) {
           }}
         >
           {log.lines.map((l) => (
-            <div key={l.n} className="agent-log-line" data-testid="agent-log-line" title={new Date(l.ts).toLocaleString()}>
+            <div key={l.n} className="agent-log-line" data-testid="agent-log-line" title={dateTime(l.ts)}>
               {l.text}
             </div>
           ))}

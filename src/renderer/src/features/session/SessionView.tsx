@@ -1,5 +1,5 @@
 /** One open session: its header, banners, transcript (or Changes) and prompt box. */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
 import { buildTranscript } from '../../../../shared/transcript';
@@ -27,7 +27,13 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const hasLater = useBaton((s) => s.recordsNewer[session.id] === true);
   const loadLater = useBaton((s) => s.loadLater);
   const onLater = useCallback(() => void loadLater(session.id), [loadLater, session.id]);
-  const transcript = useMemo(() => buildTranscript(records), [records]);
+  // A page of records read back (or a burst of live ones) is drawn in a deferred render, which React splits into
+  // slices between frames, rather than inside the task that received it: in one task, its parse, the transcript
+  // folded again and the rows drawn were the long tasks left while scrolling a long transcript (issue 16).
+  // The first records of an opened transcript are drawn at once: nothing is on screen to keep meanwhile.
+  const deferred = useDeferredValue(records);
+  const shown = deferred.length === 0 ? records : deferred;
+  const transcript = useMemo(() => buildTranscript(shown), [shown]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
