@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWriteQueue, INTERACTIVE_CHARS } from '../../src/renderer/src/features/terminals/write-queue';
+import { createWriteQueue, FLOOD_CHARS, INTERACTIVE_CHARS } from '../../src/renderer/src/features/terminals/write-queue';
 import { until } from '../support/wait';
 
 /** A terminal stand-in that records each write and finishes parsing it when the test says so. */
@@ -93,5 +93,30 @@ describe('terminal write queue (renderer)', () => {
     // Nothing of the dropped backlog is written; the next push starts a write of its own.
     q.push('after');
     expect(t.writes).toEqual(['first', 'after']);
+  });
+
+  it('a flood it stays behind on is caught up: when every write finds a flood more waiting, the backlog goes and it says so', () => {
+    const t = terminal();
+    let overflows = 0;
+    const q = createWriteQueue(t.write, { gatherMs: 0, floodMs: 0, onOverflow: () => overflows++ });
+    const flood = 'y'.repeat(FLOOD_CHARS);
+    q.push(flood);
+    q.push(flood);
+    // The first write is parsed with a flood's worth waiting: behind since it began, not yet caught up.
+    t.finish();
+    expect(overflows).toBe(0);
+    expect(t.writes).toHaveLength(2);
+    q.push(flood);
+    // Still behind a write later: the backlog is dropped and the caller reads the scrollback.
+    t.finish();
+    expect(overflows).toBe(1);
+    expect(t.writes).toHaveLength(2);
+    // Output it keeps up with (nothing waiting after a write) never counts as a flood.
+    q.push('after');
+    t.finish();
+    q.push('more');
+    t.finish();
+    expect(overflows).toBe(1);
+    expect(t.writes.slice(2)).toEqual(['after', 'more']);
   });
 });

@@ -39,31 +39,33 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     let disposed = false;
     const early: TerminalOutput[] = [];
     // One write parsed at a time, what comes meanwhile joined: a flood costs xterm a few paints a second, not one per chunk.
-    // Past its bound (a runaway flood) the backlog is dropped and the scrollback read again: a consistent screen of the latest output.
+    // A flood that outruns xterm is caught up as tmux does for a slow client: the backlog is dropped and the scrollback
+    // read again (what a reload shows), unless a read is already on its way.
     const writes = createWriteQueue((data, done) => term.write(data, done), {
       onOverflow: () => {
-        shown = -1;
-        resync();
+        if (shown >= 0) resync();
       },
     });
+    /** A chunk of output: held while the scrollback is being read, else its unseen part written. */
     const show = (o: TerminalOutput): void => {
+      if (shown < 0) {
+        early.push(o);
+        return;
+      }
       const part = unseenPart(o, shown);
-      if (part) writes.push(part);
+      // Before the push: a push that overflows starts a read, which must hold what comes next.
       shown = Math.max(shown, o.end);
+      if (part) writes.push(part);
     };
     // Subscribed (to this terminal only) before the scrollback is read: chunks sent meanwhile are held, then shown past its end.
-    const off = createSubscribe(transport)(
-      'terminals.output',
-      (o) => {
-        if (shown < 0) early.push(o);
-        else show(o);
-      },
-      undefined,
-      id,
-    );
+    const off = createSubscribe(transport)('terminals.output', show, undefined, id);
+    /** The latest read of the scrollback; an older one's answer is dropped. */
+    let reads = 0;
     function resync(): void {
+      shown = -1;
+      const mine = ++reads;
       void api.terminals.scrollback({ id }).then((r) => {
-        if (disposed) return;
+        if (disposed || mine !== reads) return;
         if (!r.ok) return setError(r.error.message);
         writes.clear();
         term.reset();
@@ -74,10 +76,7 @@ export function TerminalPane({ terminal }: { terminal: TerminalView }) {
     }
     resync();
     // After a reconnect events may have been missed: the scrollback is read again.
-    const offResync = transport.onResync(() => {
-      shown = -1;
-      resync();
-    });
+    const offResync = transport.onResync(resync);
     const input = term.onData(
       (data) =>
         void api.terminals.input({ id, data }).then((r) => {

@@ -14,11 +14,15 @@ export const GATHER_MS = 50;
 /** A write under this is interactive (an echo, a prompt): what follows it goes out as soon as it is parsed. */
 export const INTERACTIVE_CHARS = 4096;
 /**
- * The most text kept waiting for the terminal. xterm.js itself discards a write past 50 MB of backlog, leaving a
- * screen cut mid escape sequence; past this bound the queue drops its backlog and says so, and the pane reads the
- * scrollback again (a consistent screen of the latest output). Memory stays bounded under `yes` or a runaway log.
+ * The most text kept waiting for the terminal: twice the host's scrollback ring (1 MiB). Past it the queue drops its
+ * backlog and says so, and the pane reads the scrollback again, as tmux redraws a client that cannot keep up: what
+ * the person sees is what a reload would show (the ring's latest MiB), without parsing megabytes that scroll away.
+ * Output the terminal keeps up with never comes near it; memory stays bounded under `yes` or a runaway log.
  */
-export const MAX_BACKLOG_CHARS = 50 * (1 << 20);
+export const MAX_BACKLOG_CHARS = 2 * (1 << 20);
+/** Output keeps arriving faster than xterm parses it when, after each write for this long, this much more already waits. */
+export const FLOOD_MS = 100;
+export const FLOOD_CHARS = 256 * 1024;
 
 export interface WriteQueue {
   /** Text for the terminal: written at once when the terminal is idle (an echo is not delayed), else joined into a later write. */
@@ -33,6 +37,7 @@ export interface WriteQueueOptions {
   maxChars?: number;
   gatherMs?: number;
   maxBacklogChars?: number;
+  floodMs?: number;
   /** The backlog passed its bound and was dropped: the caller shows the latest output another way (the scrollback). */
   onOverflow?: () => void;
 }
@@ -42,6 +47,9 @@ export function createWriteQueue(write: (data: string, done: () => void) => void
   const maxChars = opts.maxChars ?? MAX_WRITE_CHARS;
   const gatherMs = opts.gatherMs ?? GATHER_MS;
   const maxBacklog = opts.maxBacklogChars ?? MAX_BACKLOG_CHARS;
+  const floodMs = opts.floodMs ?? FLOOD_MS;
+  /** Since when every write has found a flood's worth more waiting when it was parsed; null when the terminal keeps up. */
+  let behindSince: number | null = null;
   let parts: string[] = [];
   let queued = 0;
   /** A write handed to the terminal and not parsed yet, or a gathering window open. */
@@ -69,7 +77,17 @@ export function createWriteQueue(write: (data: string, done: () => void) => void
     const began = performance.now();
     write(data, () => {
       if (mine !== generation || closed) return;
-      const wait = gatherMs - (performance.now() - began);
+      const now = performance.now();
+      if (queued < FLOOD_CHARS) behindSince = null;
+      else if (behindSince === null) behindSince = began;
+      else if (now - behindSince >= floodMs) {
+        // A flood the terminal cannot keep up with: caught up from the scrollback rather than parsed to the end.
+        behindSince = null;
+        queue.clear();
+        opts.onOverflow?.();
+        return;
+      }
+      const wait = gatherMs - (now - began);
       // Small (an echo) or already a full piece waiting (the terminal is the slow part): no reason to wait.
       if (size < INTERACTIVE_CHARS || queued >= maxChars || wait <= 0) next();
       else timer = setTimeout(next, wait);
@@ -93,6 +111,7 @@ export function createWriteQueue(write: (data: string, done: () => void) => void
       }
     },
     clear() {
+      behindSince = null;
       parts = [];
       queued = 0;
       if (timer !== null) clearTimeout(timer);
