@@ -4,7 +4,7 @@
  * temp dir. Nothing touches the machine's own ssh setup (/etc/ssh, ~/.ssh).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,10 @@ export async function startSshd(): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       'AllowStreamLocalForwarding yes',
       'AcceptEnv BATON_REMOTE_HOME',
+      // The remote user is this machine's user: its shell would read the real ~/.bashrc (pyenv's rehash lock there,
+      // left behind when a test cuts a connection mid-rehash, hung every later ssh command) and write its history.
+      // Commands and terminals "there" get the empty remote home as HOME instead.
+      `SetEnv HOME=${remoteHome}`,
       'LogLevel ERROR',
       '',
     ].join('\n'),
@@ -246,7 +250,31 @@ export async function startSshd(): Promise<Sshd> {
       } catch {
         // None running.
       }
-      rmSync(dir, { recursive: true, force: true });
+      // What ran "there" and outlives its test (a terminal or session host, a helper call still finishing) would
+      // write into the folder while it is removed: each process naming it is ended first, and the removal retries.
+      await killAll(processesNaming(dir));
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/** Live processes of this user whose command line names `dir`. */
+function processesNaming(dir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const e of entries) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) found.push(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
 }
