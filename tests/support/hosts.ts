@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { sessionDir } from '../../src/main/host/paths';
 import { isPidAlive } from '../../src/main/host/proc';
 import { readHostFile } from '../../src/main/host/liveness';
@@ -35,4 +36,28 @@ export async function killSessionProcesses(dataDir: string, sessionId: string, o
   }
   await waitUntil(() => pids.filter(isPidAlive), (alive) => alive.length === 0, opts.timeoutMs ?? 10_000, `the processes of session ${sessionId} to die`);
   return pids;
+}
+
+/**
+ * Live processes (not this one) whose command line contains `text`: hosts, agents and tools are detached from the
+ * test, and the temp dir in their command lines gives them away.
+ */
+export function processesNaming(text: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const e of entries) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) && isPidAlive(pid)) found.push(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
 }

@@ -4,11 +4,12 @@
  * temp dir. Nothing touches the machine's own ssh setup (/etc/ssh, ~/.ssh).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { descendantsOf, isPidAlive } from '../../src/main/host/proc';
+import { processesNaming } from './hosts';
 import { until, waitUntil } from './wait';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -258,23 +259,3 @@ export async function startSshd(): Promise<Sshd> {
   };
 }
 
-/** Live processes of this user whose command line names `dir`. */
-function processesNaming(dir: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const found: number[] = [];
-  for (const e of entries) {
-    const pid = Number(e);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) found.push(pid);
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return found;
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, realpathSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, realpathSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPidAlive, processStartTime } from '../../../src/main/host/proc';
@@ -11,7 +11,7 @@ import type { SessionState } from '../../../src/shared/session-state';
 import { killApp, startApp, type AppProcess, type StartOptions } from '../../support/app-process';
 import { snapshotBuild } from '../../support/build';
 import { makeRepo } from '../../support/core-harness';
-import { killSessionProcesses } from '../../support/hosts';
+import { killSessionProcesses, processesNaming } from '../../support/hosts';
 import { ensureHostBuilt } from '../host/helpers';
 import { scriptedCommand, waitUntil } from '../../support/scripted';
 
@@ -172,24 +172,9 @@ export function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
 }
 
 function killAllMentioning(text: string): number {
-  let n = 0;
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    if (commandLine(pid).includes(text) && isPidAlive(pid)) {
-      kill(pid);
-      n++;
-    }
-  }
-  return n;
-}
-
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
+  const pids = processesNaming(text);
+  for (const pid of pids) kill(pid);
+  return pids.length;
 }
 
 /**
