@@ -15,6 +15,8 @@ export default defineConfig({
           remote: resolve(__dirname, 'src/main/runtime/ssh/remote-helper.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           'mcp-bridge': resolve(__dirname, 'src/main/mcp/bridge.ts'),
+          // Starts git for main, so libuv's wait for each exec does not hold main's loop (ADR 0030).
+          spawner: resolve(__dirname, 'src/main/runtime/spawner-process.ts'),
         },
       },
     },

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { isPidAlive, processStartTime } from '../host/proc';
 import { privateUmask, secureDataDir } from './data-dir';
 import { registerInstance, unregisterInstance } from './instance-registry';
+import { useGitRunner } from '../git/exec';
+import { createSpawner } from '../runtime/spawner';
 
 /**
  * One Baton per data dir (ADR 0011). Each process that wants the data dir puts
@@ -209,5 +211,8 @@ export function takeDataDir(
   const secured = secureDataDir(dataDir);
   if (!secured.ok) return { ok: false, reason: 'unsafe', line: `baton: ${secured.error.message}` };
   const c = claimInstance(dataDir, opts);
-  return c.ok ? c : { ok: false, reason: 'taken', line: alreadyRunningLine(c) };
+  if (!c.ok) return { ok: false, reason: 'taken', line: alreadyRunningLine(c) };
+  // This process runs git from now on through the spawner (ADR 0030), started under the umask it had before.
+  useGitRunner(createSpawner());
+  return c;
 }

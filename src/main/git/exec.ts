@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import { gitError, type GitError } from './errors';
-import { withUserUmask } from '../lib/umask';
+import { directRunner, type ChildRunner } from '../lib/child-runner';
 
 export interface GitRun {
   code: number;
@@ -65,7 +64,7 @@ const INHERITED_GIT_VARS = [
   'GIT_CEILING_DIRECTORIES',
 ];
 
-function gitEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+function gitEnv(extra: Record<string, string> | undefined): Record<string, string> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of INHERITED_GIT_VARS) delete env[name];
   // Messages are classified by text, so they must not be translated; git never
@@ -73,7 +72,16 @@ function gitEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
   env.LC_ALL = 'C';
   env.LANGUAGE = 'C';
   env.GIT_TERMINAL_PROMPT = '0';
-  return { ...env, ...extra };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...env, ...extra })) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+let runner: ChildRunner = directRunner;
+
+/** Where git is started from: the spawner process once the app has one (ADR 0030), else this process. */
+export function useGitRunner(r: ChildRunner | null): void {
+  runner = r ?? directRunner;
 }
 
 /**
@@ -84,20 +92,9 @@ function gitEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Result<GitRun, GitError>> {
   const timeoutMs = timeoutFor(args, options.timeoutMs);
-  const ownGroup = process.platform !== 'win32';
+  // Its own process group (not on Windows), so a timeout can kill git and its hooks together.
+  const run = runner.run('git', args, { cwd: options.cwd, env: gitEnv(options.env), group: process.platform !== 'win32', ...(options.input !== undefined ? { input: options.input } : {}) });
   return new Promise((resolve) => {
-    // The user's repository: git writes objects and checkouts under the user's umask, not Baton's private one.
-    const child = withUserUmask(() => spawn('git', args, {
-      cwd: options.cwd,
-      env: gitEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-      // Its own process group, so a timeout can kill git and its hooks together.
-      detached: ownGroup,
-    }));
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    let spawnError: NodeJS.ErrnoException | null = null;
     let settled = false;
     const settle = (r: Result<GitRun, GitError>) => {
       if (settled) return;
@@ -106,40 +103,12 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Re
       resolve(r);
     };
     const timer = setTimeout(() => {
-      killTree(child.pid, ownGroup, () => child.kill('SIGKILL'));
-      // Answered now, not at 'close': a hook that escaped the group could hold git's pipes open indefinitely.
-      child.stdout.destroy();
-      child.stderr.destroy();
-      settle(err(timedOut(args, timeoutMs, options.cwd, Buffer.concat(errOut).toString('utf8'))));
+      run.kill();
+      // Answered now, not when it ends: a hook that escaped the group could hold git's pipes open indefinitely.
+      settle(err(timedOut(args, timeoutMs, options.cwd, run.stderrSoFar())));
     }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e;
-    });
-    // git may exit before reading all of stdin (e.g. on a usage error); the
-    // resulting EPIPE is reported through the exit code, not as a crash.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-    child.on('close', (code) => {
-      if (spawnError) {
-        settle(err(spawnFailure(spawnError, options.cwd)));
-        return;
-      }
-      settle(ok({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString('utf8') }));
-    });
+    void run.done.then((o) => settle(o.ok ? ok({ code: o.code, stdout: o.stdout, stderr: o.stderr }) : err(spawnFailure(o, options.cwd))));
   });
-}
-
-function killTree(pid: number | undefined, ownGroup: boolean, fallback: () => void): void {
-  if (pid === undefined) return;
-  try {
-    if (ownGroup) process.kill(-pid, 'SIGKILL');
-    else fallback();
-  } catch {
-    // The group is already gone (git exited just now); the direct child may still need it.
-    fallback();
-  }
 }
 
 function timedOut(args: readonly string[], timeoutMs: number, cwd: string, stderr: string): GitError {
@@ -154,7 +123,10 @@ function timedOut(args: readonly string[], timeoutMs: number, cwd: string, stder
   );
 }
 
-function spawnFailure(e: NodeJS.ErrnoException, cwd: string): GitError {
+function spawnFailure(e: { code: string; message: string }, cwd: string): GitError {
+  if (e.code === 'ESPAWNER') {
+    return gitError('git_failed', 'transient', `git in "${cwd}" was cut short: ${e.message}. It may or may not have finished; check the repository and retry.`, e.message);
+  }
   if (e.code === 'ENOENT') {
     // spawn reports a missing cwd as ENOENT too; tell the two apart.
     return gitError(

@@ -1,0 +1,74 @@
+/**
+ * Running a short-lived child to completion (git), either from this process or through the spawner process
+ * (runtime/spawner.ts, ADR 0030). One interface, so the caller's rules (timeouts, messages) are written once.
+ */
+import { spawn } from 'node:child_process';
+import { withUserUmask } from './umask';
+
+export interface ChildRequest {
+  cwd: string;
+  env: Record<string, string>;
+  input?: Buffer | string;
+  /** Its own process group, so `kill` ends it and everything it started (git's hooks). */
+  group: boolean;
+}
+
+export type ChildOutcome =
+  | { ok: true; code: number; stdout: Buffer; stderr: string }
+  /** It could not be started (`code` is the errno name: ENOENT, EACCES…), or the spawner ended under it (ESPAWNER). */
+  | { ok: false; code: string; message: string };
+
+export interface ChildRun {
+  readonly done: Promise<ChildOutcome>;
+  /** SIGKILLs the child (its group when `group`); `done` may then never settle: the caller answers for it. */
+  kill(): void;
+  /** What it wrote to stderr so far, for a timeout's message. */
+  stderrSoFar(): string;
+}
+
+export interface ChildRunner {
+  run(command: string, args: readonly string[], req: ChildRequest): ChildRun;
+}
+
+/** Spawned from this process, under the person's umask (the child writes their files, not Baton's). */
+export const directRunner: ChildRunner = {
+  run(command, args, req) {
+    const child = withUserUmask(() => spawn(command, args, { cwd: req.cwd, env: req.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: req.group }));
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    let spawnError: NodeJS.ErrnoException | null = null;
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
+    child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
+    // The child may exit before reading all of its input (git on a usage error): the EPIPE is its exit code's business.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(req.input ?? '');
+    const done = new Promise<ChildOutcome>((resolve) => {
+      child.on('close', (code) => {
+        const e = spawnError as NodeJS.ErrnoException | null;
+        resolve(e ? { ok: false, code: e.code ?? 'EUNKNOWN', message: e.message } : { ok: true, code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString('utf8') });
+      });
+    });
+    return {
+      done,
+      kill() {
+        killGroup(child.pid, req.group, () => child.kill('SIGKILL'));
+        // A hook that escaped the group could hold the pipes open indefinitely.
+        child.stdout.destroy();
+        child.stderr.destroy();
+      },
+      stderrSoFar: () => Buffer.concat(errOut).toString('utf8'),
+    };
+  },
+};
+
+export function killGroup(pid: number | undefined, group: boolean, fallback: () => void): void {
+  if (pid === undefined) return;
+  try {
+    if (group) process.kill(-pid, 'SIGKILL');
+    else fallback();
+  } catch {
+    // The group is already gone (it exited just now); the direct child may still need it.
+    fallback();
+  }
+}
