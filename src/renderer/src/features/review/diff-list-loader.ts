@@ -16,8 +16,7 @@ export function loadDiffList(): Promise<{ default: ComponentType<DiffListProps> 
   return loading;
 }
 
-// Pure: a module that imports this file for something else (the review index) need not keep the lazy, nor what it loads.
-const LazyDiffList = /* @__PURE__ */ lazy(loadDiffList);
+const LazyDiffList = lazy(loadDiffList);
 
 /**
  * The component itself once its chunk has loaded, else a lazy one. A lazy component suspends on its first render

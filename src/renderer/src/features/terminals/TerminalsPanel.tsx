@@ -5,8 +5,7 @@ import { useBaton, useServices } from '../../app/react';
 import { selectTerminals, terminalsAt, terminalStateLabel, type TerminalPlace } from './terminals';
 
 /** xterm is a third of the page's code and only a terminal needs it: loaded when the first one is shown, not with the board. */
-// Pure: the board imports this feature's index for its card line; without the mark, this call kept the panel (and what it imports) in the first chunk.
-const TerminalPane = /* @__PURE__ */ lazy(() => import('./TerminalPane').then((m) => ({ default: m.TerminalPane })));
+const TerminalPane = lazy(() => import('./TerminalPane').then((m) => ({ default: m.TerminalPane })));
 
 const TONE: Record<TerminalView['state'], string> = { running: 'pill-ok', exited: 'pill-muted', lost: 'pill-warn' };
 
