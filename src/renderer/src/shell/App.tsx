@@ -3,12 +3,11 @@ import { useState } from 'react';
 import { selectStoreError } from '../app/status';
 import { selectSelectedProject } from '../features/projects/projects';
 import { useBaton } from '../app/react';
-import { AddProjectDialog } from '../features/projects/AddProjectDialog';
-import { AppSettingsDialog } from '../features/settings/AppSettingsDialog';
 import { CommandPalette } from '../features/palette/CommandPalette';
-import { NewSessionDialog } from '../features/session/NewSessionDialog';
 import { BoardEmpty } from '../features/board/Board';
-import { InboxNotifier, InboxPanel } from '../features/inbox';
+import { InboxNotifier } from '../features/inbox';
+import { PieceLoading } from '../ui/lazy';
+import { AddProjectDialog, AppSettingsDialog, InboxPanel, LazyDialog, LazyPanel, NewSessionDialog, usePreloadAfterPaint } from './pieces';
 import { ProjectView } from './ProjectView';
 import { Sidebar } from './Sidebar';
 import { StartupNotice } from '../features/recovery/StartupNotice';
@@ -27,6 +26,13 @@ export function App() {
   const [newSession, setNewSession] = useState(false);
   const setProjectTab = useBaton((s) => s.setProjectTab);
   const [inboxOpen, setInboxOpen] = useState(false);
+  // The board is drawn from the projects and sessions: once both are in, the views it does not show are fetched (idle).
+  usePreloadAfterPaint(useBaton((s) => s.projectsLoaded && s.sessionsLoaded));
+
+  const closeNewSession = () => {
+    setNewSession(false);
+    setProjectTab('board');
+  };
 
   if (storeError) {
     return (
@@ -55,7 +61,9 @@ export function App() {
       <div className="main-column">
         <StartupNotice />
         {inboxOpen ? (
-          <InboxPanel onClose={() => setInboxOpen(false)} />
+          <LazyPanel what="the inbox" fallback={<InboxLoading />}>
+            <InboxPanel.Component onClose={() => setInboxOpen(false)} />
+          </LazyPanel>
         ) : selected ? (
           <ProjectView key={selected.id} project={selected} onNewSession={() => setNewSession(true)} />
         ) : hasProjects ? (
@@ -72,19 +80,32 @@ export function App() {
         )}
       </div>
       <StatusBar />
-      <AddProjectDialog open={adding} onClose={() => setAdding(false)} />
-      <AppSettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <LazyDialog open={adding} title="Add project" onClose={() => setAdding(false)}>
+        <AddProjectDialog.Component open={adding} onClose={() => setAdding(false)} />
+      </LazyDialog>
+      <LazyDialog open={settingsOpen} title="Settings" onClose={() => setSettingsOpen(false)}>
+        <AppSettingsDialog.Component open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      </LazyDialog>
       {selected && (
-        <NewSessionDialog
-          projectId={selected.id}
-          open={newSession}
-          onClose={() => {
-            setNewSession(false);
-            setProjectTab('board');
-          }}
-        />
+        <LazyDialog open={newSession} title="New session" onClose={closeNewSession}>
+          <NewSessionDialog.Component projectId={selected.id} open={newSession} onClose={closeNewSession} />
+        </LazyDialog>
       )}
       <CommandPalette onNewSession={() => setNewSession(true)} onAddProject={() => setAdding(true)} onOpenSettings={() => setSettingsOpen(true)} />
     </div>
+  );
+}
+
+/** The inbox while its code loads: its frame and title as the panel draws them, so nothing jumps when it comes. */
+function InboxLoading() {
+  return (
+    <main className="main inbox" aria-label="Inbox">
+      <header className="main-header">
+        <h1>Needs you</h1>
+      </header>
+      <div className="main-body">
+        <PieceLoading what="the inbox" />
+      </div>
+    </main>
   );
 }

@@ -7,12 +7,10 @@ import { selectOpenSession } from '../features/session/sessions';
 import { selectOpenTaskCount } from '../features/tasks/tasks';
 import { useBaton } from '../app/react';
 import { OrchestratorPanel } from '../features/orchestrator/OrchestratorPanel';
-import { ProjectSettings } from '../features/settings/ProjectSettings';
 import { SessionBoard } from '../features/board/SessionBoard';
 import { SessionCardDetails } from '../features/board/SessionCard';
-import { SessionView } from '../features/session/SessionView';
-import { TasksPanel } from '../features/tasks/TasksPanel';
-import { WorktreesPanel } from '../features/worktrees/WorktreesPanel';
+import { PieceLoading } from '../ui/lazy';
+import { LazyPanel, ProjectSettings, SessionView, TasksPanel, WorktreesPanel } from './pieces';
 
 const TABS: { id: ProjectTab; label: string }[] = [
   { id: 'board', label: 'Board' },
@@ -27,6 +25,7 @@ export function ProjectView({ project, onNewSession }: { project: ProjectSummary
   const setTab = useBaton((s) => s.setProjectTab);
   const showBoard = useBaton((s) => s.showBoard);
   const open = useBaton(selectOpenSession);
+  const setOpenSession = useBaton((s) => s.openSession);
   const openTasks = useBaton(useMemo(() => selectOpenTaskCount(project.id), [project.id]));
   const loadOrchestrator = useBaton((s) => s.loadOrchestrator);
   const loadTasks = useBaton((s) => s.loadTasks);
@@ -73,7 +72,9 @@ export function ProjectView({ project, onNewSession }: { project: ProjectSummary
       <div className={`main-body ${tab === 'board' && openSession ? 'main-body-flush' : ''}`}>
         {tab === 'board' &&
           (openSession ? (
-            <SessionView session={openSession} />
+            <LazyPanel what="the session" fallback={<SessionLoading title={openSession.title} onBack={() => setOpenSession(null)} />}>
+              <SessionView.Component session={openSession} />
+            </LazyPanel>
           ) : (
             <>
               {orchestrator}
@@ -83,12 +84,37 @@ export function ProjectView({ project, onNewSession }: { project: ProjectSummary
         {tab === 'tasks' && (
           <>
             {orchestrator}
-            <TasksPanel projectId={project.id} />
+            <LazyPanel what="the tasks">
+              <TasksPanel.Component projectId={project.id} />
+            </LazyPanel>
           </>
         )}
-        {tab === 'worktrees' && <WorktreesPanel projectId={project.id} />}
-        {tab === 'settings' && <ProjectSettings key={project.id} projectId={project.id} />}
+        {tab === 'worktrees' && (
+          <LazyPanel what="the worktrees">
+            <WorktreesPanel.Component projectId={project.id} />
+          </LazyPanel>
+        )}
+        {tab === 'settings' && (
+          <LazyPanel what="the project’s settings">
+            <ProjectSettings.Component key={project.id} projectId={project.id} />
+          </LazyPanel>
+        )}
       </div>
     </main>
+  );
+}
+
+/** An open session while its view's code loads (first open before the idle fetch got to it): its head as the view draws it, so nothing jumps. */
+function SessionLoading({ title, onBack }: { title: string; onBack: () => void }) {
+  return (
+    <div className="session-view">
+      <div className="session-head">
+        <button className="btn btn-ghost btn-sm" onClick={onBack}>
+          ← Board
+        </button>
+        <strong className="session-title">{title}</strong>
+      </div>
+      <PieceLoading what="the session" />
+    </div>
   );
 }
