@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../../../src/main/host/proc';
 import { runGit, useGitRunner } from '../../../src/main/git/exec';
 import { privateUmask } from '../../../src/main/lib/umask';
 import { createSpawner, type Spawner } from '../../../src/main/runtime/spawner';
@@ -36,18 +37,6 @@ afterAll(async () => {
   process.umask(savedUmask);
   await cleanupAll();
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return true;
-  const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '')[0];
-  return state !== 'Z' && state !== 'X';
-}
 
 describe('git through the spawner', () => {
   it('answers byte for byte: binary stdout, stdin, stderr and exit codes', async () => {
@@ -91,7 +80,7 @@ describe('git through the spawner', () => {
     const r = await runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 1500 });
     expect(r).toMatchObject({ ok: false, error: { code: 'git_timeout' } });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    await waitUntil(() => alive(pid), (a) => !a, 10_000, 'the hook process to be killed');
+    await waitUntil(() => isPidAlive(pid), (a) => !a, 10_000, 'the hook process to be killed');
   }, 30_000);
 
   it('a spawner that dies fails the call it ran, and the next call starts it again', async () => {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../../../src/main/host/proc';
 import { runGit, timeoutFor, LONG_TIMEOUT_MS, SHORT_TIMEOUT_MS } from '../../../src/main/git/exec';
 import { createWorktreeManager } from '../../../src/main/git/worktrees';
 import { waitUntil } from '../../support/scripted';
@@ -21,19 +22,6 @@ async function hangingHook(repo: string): Promise<string> {
   await writeFile(hook, `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
   await chmod(hook, 0o755);
   return pidFile;
-}
-
-/** Running, and not a zombie waiting for a parent that is gone. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return true;
-  const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '')[0];
-  return state !== 'Z' && state !== 'X';
 }
 
 describe('every git call has a timeout', () => {
@@ -68,7 +56,7 @@ describe('every git call has a timeout', () => {
     expect(took).toBeLessThan(20_000);
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(pid).toBeGreaterThan(0);
-    await waitUntil(() => alive(pid), (a) => !a, 10_000, 'the hook process to be killed');
+    await waitUntil(() => isPidAlive(pid), (a) => !a, 10_000, 'the hook process to be killed');
   }, 60_000);
 
   it('an explicit timeout on one call, through runGit', async () => {
@@ -78,7 +66,7 @@ describe('every git call has a timeout', () => {
     const r = await runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 1500 });
     expect(r).toMatchObject({ ok: false, error: { code: 'git_timeout' } });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    await waitUntil(() => alive(pid), (a) => !a, 10_000, 'the hook process to be killed');
+    await waitUntil(() => isPidAlive(pid), (a) => !a, 10_000, 'the hook process to be killed');
   }, 60_000);
 
   it('a call that finishes in time is unaffected', async () => {
