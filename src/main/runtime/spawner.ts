@@ -85,8 +85,15 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
       const id = nextId++;
       const p: Pending = { out: [], err: [], resolve: () => undefined };
       const done = new Promise<ChildOutcome>((resolve) => (p.resolve = resolve));
+      let child: ChildProcess;
+      try {
+        child = ensure();
+      } catch (e) {
+        // The spawner itself could not be started (EAGAIN, EMFILE): this call fails as a spawn would, and the next tries again.
+        const x = e as NodeJS.ErrnoException;
+        return { done: Promise.resolve({ ok: false, code: x.code ?? 'EUNKNOWN', message: x.message }), kill: () => undefined, stderrSoFar: () => '' };
+      }
       pending.set(id, p);
-      const child = ensure();
       const input = req.input === undefined ? undefined : Buffer.from(req.input).toString('base64');
       child.stdin?.write(`${JSON.stringify({ t: 'run', id, command, args, cwd: req.cwd, env: req.env, group: req.group, ...(input ? { input } : {}) })}\n`);
       return {
