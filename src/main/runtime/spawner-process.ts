@@ -98,3 +98,6 @@ lines.on('close', () => {
   process.exit(0);
 });
 process.stdout.on('error', () => process.exit(0));
+// A terminal's Ctrl+C or a service manager's SIGTERM reaches main's whole process group. Main may still be finishing
+// (a worktree add, a commit): this process stays until main closes its stdin, so those gits are answered.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);

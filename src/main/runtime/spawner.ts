@@ -21,6 +21,17 @@ export interface Spawner extends ChildRunner {
   close(): void;
 }
 
+/** The end frame's outcome; one that cannot be read fails its call rather than throwing in a stream listener. */
+function endOf(payload: Buffer, p: Pending): ChildOutcome {
+  let end: { code: number | null; error?: { code: string; message: string } };
+  try {
+    end = JSON.parse(payload.toString('utf8')) as typeof end;
+  } catch {
+    return { ok: false, code: 'ESPAWNER', message: 'the spawner sent an end it could not read' };
+  }
+  return end.error ? { ok: false, code: end.error.code, message: end.error.message } : { ok: true, code: end.code ?? 1, stdout: Buffer.concat(p.out), stderr: Buffer.concat(p.err).toString('utf8') };
+}
+
 export function defaultSpawnerScript(): string | null {
   return findHostScript('BATON_SPAWNER_SCRIPT', 'spawner.js');
 }
@@ -32,33 +43,34 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
   let proc: ChildProcess | null = null;
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let buf: Buffer = Buffer.alloc(0);
 
-  function onData(chunk: Buffer): void {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    while (buf.length >= 9) {
-      const len = buf.readUInt32BE(5);
-      if (buf.length < 9 + len) break;
-      const type = buf.readUInt8(0);
-      const id = buf.readUInt32BE(1);
-      const payload = buf.subarray(9, 9 + len);
-      buf = buf.subarray(9 + len);
-      const p = pending.get(id);
-      if (!p) continue; // Killed and answered already.
-      if (type === 1) p.out.push(Buffer.from(payload));
-      else if (type === 2) p.err.push(Buffer.from(payload));
-      else if (type === 3) {
-        pending.delete(id);
-        const end = JSON.parse(payload.toString('utf8')) as { code: number | null; error?: { code: string; message: string } };
-        p.resolve(end.error ? { ok: false, code: end.error.code, message: end.error.message } : { ok: true, code: end.code ?? 1, stdout: Buffer.concat(p.out), stderr: Buffer.concat(p.err).toString('utf8') });
+  /** A frame reader of its own per spawner child: bytes of a dead one can never be read as the next one's frames. */
+  function frameReader(): (chunk: Buffer) => void {
+    let buf: Buffer = Buffer.alloc(0);
+    return (chunk) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      while (buf.length >= 9) {
+        const len = buf.readUInt32BE(5);
+        if (buf.length < 9 + len) break;
+        const type = buf.readUInt8(0);
+        const id = buf.readUInt32BE(1);
+        const payload = buf.subarray(9, 9 + len);
+        buf = buf.subarray(9 + len);
+        const p = pending.get(id);
+        if (!p) continue; // Killed and answered already.
+        if (type === 1) p.out.push(Buffer.from(payload));
+        else if (type === 2) p.err.push(Buffer.from(payload));
+        else if (type === 3) {
+          pending.delete(id);
+          p.resolve(endOf(payload, p));
+        }
       }
-    }
+    };
   }
 
   function ended(which: ChildProcess): void {
     if (proc !== which) return;
     proc = null;
-    buf = Buffer.alloc(0);
     for (const p of pending.values()) p.resolve({ ok: false, code: 'ESPAWNER', message: 'the spawner process ended while it ran' });
     pending.clear();
   }
@@ -69,8 +81,9 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     const child = withUserUmask(() => spawn(process.execPath, [path], { stdio: ['pipe', 'pipe', 'inherit'], env, windowsHide: true }));
     proc = child;
-    child.stdout?.on('data', onData);
-    child.on('exit', () => ended(child));
+    child.stdout?.on('data', frameReader());
+    // 'close', not 'exit': its stdout has been read to the end by then, so a last end frame is not lost.
+    child.on('close', () => ended(child));
     child.on('error', () => ended(child));
     child.stdin?.on('error', () => ended(child));
     // Neither the process nor its pipes keep main alive: a call's own timeout timer does while it runs.

@@ -105,6 +105,19 @@ describe('git through the spawner', () => {
     process.kill(hookPid, 'SIGKILL');
   }, 30_000);
 
+  it("a terminal's Ctrl+C or SIGTERM to the group does not end it before main: its gits are still answered", async () => {
+    const { repo } = await makeRepo();
+    expect((await runGit(['rev-parse', 'HEAD'], { cwd: repo })).ok).toBe(true);
+    const pid = spawner.pid();
+    if (!pid) throw new Error('the spawner is not running');
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(pid, sig);
+    // A signal is delivered before the spawner can read another request: had it ended, this call would fail.
+    const r = await runGit(['rev-parse', 'HEAD'], { cwd: repo });
+    expect(r.ok && r.value.code).toBe(0);
+    expect(spawner.pid()).toBe(pid);
+    expect(isPidAlive(pid)).toBe(true);
+  });
+
   it("what git writes keeps the person's umask, not Baton's private one", async () => {
     const { repo } = await makeRepo();
     await writeFile(path.join(repo, 'new.txt'), 'x\n');

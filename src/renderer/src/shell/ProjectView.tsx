@@ -72,7 +72,7 @@ export function ProjectView({ project, onNewSession }: { project: ProjectSummary
       <div className={`main-body ${tab === 'board' && openSession ? 'main-body-flush' : ''}`}>
         {tab === 'board' &&
           (openSession ? (
-            <LazyPanel what="the session" fallback={<SessionLoading title={openSession.title} onBack={() => setOpenSession(null)} />}>
+            <LazyPanel key={openSession.id} what="the session" fallback={<SessionLoading title={openSession.title} onBack={() => setOpenSession(null)} />}>
               <SessionView.Component session={openSession} />
             </LazyPanel>
           ) : (

@@ -33,10 +33,13 @@ export function lazyPiece<P extends object>(load: () => Promise<ComponentType<P>
   }
   return {
     Component: Piece,
-    // A failed idle fetch is not an error yet: the render that needs the piece meets it and shows the boundary's notice.
+    // A failed idle fetch is not an error yet (a blip, the server restarting): it is forgotten, so the render that
+    // needs the piece fetches it again, and only a failure then shows the boundary's notice.
     preload: () => start().then(
       () => undefined,
-      () => undefined,
+      () => {
+        pending = null;
+      },
     ),
   };
 }
