@@ -2,7 +2,7 @@
  * Running a short-lived child to completion (git), either from this process or through the spawner process
  * (runtime/spawner.ts, ADR 0030). One interface, so the caller's rules (timeouts, messages) are written once.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { withUserUmask } from './umask';
 
 export interface ChildRequest {
@@ -11,6 +11,8 @@ export interface ChildRequest {
   input?: Buffer | string;
   /** Its own process group, so `kill` ends it and everything it started (git's hooks). */
   group: boolean;
+  /** Output handed on as it arrives (the spawner streams it to main) instead of kept: the outcome's stdout is then empty. */
+  onData?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
 export type ChildOutcome =
@@ -33,12 +35,19 @@ export interface ChildRunner {
 /** Spawned from this process, under the person's umask (the child writes their files, not Baton's). */
 export const directRunner: ChildRunner = {
   run(command, args, req) {
-    const child = withUserUmask(() => spawn(command, args, { cwd: req.cwd, env: req.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: req.group }));
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = withUserUmask(() => spawn(command, args, { cwd: req.cwd, env: req.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: req.group }));
+    } catch (e) {
+      // spawn throws for some failures (EAGAIN, a bad argument) instead of emitting 'error': the same outcome either way.
+      return failedRun(e);
+    }
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
     let spawnError: NodeJS.ErrnoException | null = null;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
+    const onData = req.onData;
+    child.stdout.on('data', onData ? (chunk: Buffer) => onData('stdout', chunk) : (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', onData ? (chunk: Buffer) => onData('stderr', chunk) : (chunk: Buffer) => errOut.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
     // The child may exit before reading all of its input (git on a usage error): the EPIPE is its exit code's business.
     child.stdin.on('error', () => undefined);
@@ -62,7 +71,7 @@ export const directRunner: ChildRunner = {
   },
 };
 
-export function killGroup(pid: number | undefined, group: boolean, fallback: () => void): void {
+function killGroup(pid: number | undefined, group: boolean, fallback: () => void): void {
   if (pid === undefined) return;
   try {
     if (group) process.kill(-pid, 'SIGKILL');
@@ -71,4 +80,10 @@ export function killGroup(pid: number | undefined, group: boolean, fallback: () 
     // The group is already gone (it exited just now); the direct child may still need it.
     fallback();
   }
+}
+
+/** A run that could not start: `e` is what spawn threw. */
+export function failedRun(e: unknown): ChildRun {
+  const x = e as NodeJS.ErrnoException;
+  return { done: Promise.resolve({ ok: false, code: x.code ?? 'EUNKNOWN', message: x.message }), kill: () => undefined, stderrSoFar: () => '' };
 }

@@ -11,9 +11,8 @@
  * bytes, 2 stderr bytes, 3 the end as JSON `{code, error?: {code, message}}`. stdin closing (main gone) ends it;
  * gits still running are left to finish, as main's own would be.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { killGroup } from '../lib/child-runner';
+import { directRunner, type ChildOutcome, type ChildRun } from '../lib/child-runner';
 
 interface RunRequest {
   t: 'run';
@@ -30,8 +29,7 @@ interface KillRequest {
   id: number;
 }
 
-const running = new Map<number, ChildProcess>();
-const groups = new Map<number, boolean>();
+const running = new Map<number, ChildRun>();
 
 function frame(type: number, id: number, payload: Buffer): void {
   const head = Buffer.alloc(9);
@@ -41,44 +39,22 @@ function frame(type: number, id: number, payload: Buffer): void {
   process.stdout.write(Buffer.concat([head, payload]));
 }
 
-function end(id: number, body: { code: number | null; error?: { code: string; message: string } }): void {
+function end(id: number, o: ChildOutcome): void {
   running.delete(id);
-  groups.delete(id);
-  frame(3, id, Buffer.from(JSON.stringify(body)));
+  frame(3, id, Buffer.from(JSON.stringify(o.ok ? { code: o.code } : { code: null, error: { code: o.code, message: o.message } })));
 }
 
+/** The same spawn as main's own (lib/child-runner), its output streamed to main as it arrives. */
 function run(r: RunRequest): void {
-  let child: ChildProcess;
-  try {
-    child = spawn(r.command, r.args, { cwd: r.cwd, env: r.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: r.group });
-  } catch (e) {
-    const x = e as NodeJS.ErrnoException;
-    end(r.id, { code: null, error: { code: x.code ?? 'EUNKNOWN', message: x.message } });
-    return;
-  }
-  running.set(r.id, child);
-  groups.set(r.id, r.group);
-  let spawnError: NodeJS.ErrnoException | null = null;
-  child.stdout?.on('data', (d: Buffer) => frame(1, r.id, d));
-  child.stderr?.on('data', (d: Buffer) => frame(2, r.id, d));
-  child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
-  // The child may exit before reading all of its input; that EPIPE is its exit code's business.
-  child.stdin?.on('error', () => undefined);
-  child.stdin?.end(r.input ? Buffer.from(r.input, 'base64') : '');
-  child.on('close', (code) => {
-    const e = spawnError as NodeJS.ErrnoException | null;
-    end(r.id, e ? { code: null, error: { code: e.code ?? 'EUNKNOWN', message: e.message } } : { code });
+  const child = directRunner.run(r.command, r.args, {
+    cwd: r.cwd,
+    env: r.env,
+    group: r.group,
+    ...(r.input ? { input: Buffer.from(r.input, 'base64') } : {}),
+    onData: (stream, d) => frame(stream === 'stdout' ? 1 : 2, r.id, d),
   });
-}
-
-function kill(id: number): void {
-  const child = running.get(id);
-  if (!child?.pid) return;
-  // Its own process group: git and every hook it started.
-  killGroup(child.pid, groups.get(id) ?? false, () => child.kill('SIGKILL'));
-  // Answered by main already; a hook that escaped the group could hold the pipes open.
-  child.stdout?.destroy();
-  child.stderr?.destroy();
+  running.set(r.id, child);
+  void child.done.then((o) => end(r.id, o));
 }
 
 const lines = createInterface({ input: process.stdin });
@@ -90,11 +66,11 @@ lines.on('line', (line) => {
     return; // Only main writes here; a line it did not mean is dropped.
   }
   if (req.t === 'run') run(req);
-  else if (req.t === 'kill') kill(req.id);
+  // Answered by main already: git and every hook it started (its process group) are killed.
+  else if (req.t === 'kill') running.get(req.id)?.kill();
 });
 lines.on('close', () => {
   // Main is gone. What runs finishes on its own (its output has nowhere to go); this process leaves now.
-  for (const c of running.values()) c.unref();
   process.exit(0);
 });
 process.stdout.on('error', () => process.exit(0));

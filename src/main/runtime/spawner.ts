@@ -5,7 +5,7 @@
  * (git may or may not have finished: the caller's error says to retry). Never keeps main alive on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ChildOutcome, ChildRequest, ChildRun, ChildRunner } from '../lib/child-runner';
+import { failedRun, type ChildOutcome, type ChildRequest, type ChildRun, type ChildRunner } from '../lib/child-runner';
 import { withUserUmask } from '../lib/umask';
 import { findHostScript } from './host-process';
 
@@ -103,8 +103,7 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
         child = ensure();
       } catch (e) {
         // The spawner itself could not be started (EAGAIN, EMFILE): this call fails as a spawn would, and the next tries again.
-        const x = e as NodeJS.ErrnoException;
-        return { done: Promise.resolve({ ok: false, code: x.code ?? 'EUNKNOWN', message: x.message }), kill: () => undefined, stderrSoFar: () => '' };
+        return failedRun(e);
       }
       pending.set(id, p);
       const input = req.input === undefined ? undefined : Buffer.from(req.input).toString('base64');

@@ -121,3 +121,12 @@ export async function canMakeUndeletable(): Promise<boolean> {
   await rm(probe, { recursive: true, force: true });
   return stuck;
 }
+
+/** A post-checkout hook that records its pid, then hangs for a minute (exec: the pid is the sleeping process). */
+export async function hangingHook(repo: string): Promise<string> {
+  const pidFile = path.join(repo, '..', 'hook.pid');
+  const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
+  await writeFile(hook, `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
+  await chmod(hook, 0o755);
+  return pidFile;
+}

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../../src/main/host/proc';
@@ -15,7 +15,7 @@ import { createSpawner, type Spawner } from '../../../src/main/runtime/spawner';
 import { buildOnce } from '../../support/build';
 import { waitUntil } from '../../support/scripted';
 import { root } from '../host/helpers';
-import { cleanupAll, makeRepo, sh } from './helpers';
+import { cleanupAll, hangingHook, makeRepo, sh } from './helpers';
 
 let spawner: Spawner;
 let savedUmask = 0;
@@ -72,10 +72,7 @@ describe('git through the spawner', () => {
 
   it('a timeout kills git and its hook there', async () => {
     const { repo } = await makeRepo();
-    const pidFile = path.join(repo, '..', 'hook.pid');
-    const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
-    await writeFile(hook, `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
-    await chmod(hook, 0o755);
+    const pidFile = await hangingHook(repo);
     await sh(repo, ['branch', 'other']);
     const r = await runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 1500 });
     expect(r).toMatchObject({ ok: false, error: { code: 'git_timeout' } });
@@ -85,10 +82,7 @@ describe('git through the spawner', () => {
 
   it('a spawner that dies fails the call it ran, and the next call starts it again', async () => {
     const { repo } = await makeRepo();
-    const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
-    const marker = path.join(repo, '..', 'hook.started');
-    await writeFile(hook, `#!/bin/sh\necho $$ > "${marker}"\nexec sleep 60\n`);
-    await chmod(hook, 0o755);
+    const marker = await hangingHook(repo);
     await sh(repo, ['branch', 'other']);
     const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 30_000 });
     const first = spawner.pid();

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../../src/main/host/proc';
 import { runGit, timeoutFor, LONG_TIMEOUT_MS, SHORT_TIMEOUT_MS } from '../../../src/main/git/exec';
 import { createWorktreeManager } from '../../../src/main/git/worktrees';
 import { waitUntil } from '../../support/scripted';
-import { cleanupAll, makeRepo, sh } from './helpers';
+import { cleanupAll, hangingHook, makeRepo, sh } from './helpers';
 
 const savedCap = process.env.BATON_GIT_TIMEOUT_MS;
 afterEach(async () => {
@@ -14,15 +12,6 @@ afterEach(async () => {
   else process.env.BATON_GIT_TIMEOUT_MS = savedCap;
   await cleanupAll();
 });
-
-/** A post-checkout hook that records its pid, then hangs for a minute (exec: the pid is the sleeping process). */
-async function hangingHook(repo: string): Promise<string> {
-  const pidFile = path.join(repo, '..', 'hook.pid');
-  const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
-  await writeFile(hook, `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
-  await chmod(hook, 0o755);
-  return pidFile;
-}
 
 describe('every git call has a timeout', () => {
   it('picks long timeouts for tree-sized work and short ones for queries', () => {

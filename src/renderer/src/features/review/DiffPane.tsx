@@ -3,7 +3,7 @@ import { Suspense } from 'react';
 import type { DiffFileView, DiffView } from '../../../../shared/contracts/review';
 import { Spinner } from '../../ui/feedback';
 import type { DiffSubject } from './DiffList';
-import { diffListComponent } from './diff-list-loader';
+import { DiffList } from './diff-list-loader';
 import { statText } from './selectors';
 
 
@@ -25,8 +25,6 @@ export function DiffSummary({ view, against, testId }: { view: DiffView; against
  * way; the worktree view leaves it out, its toolbar's spinner says so.
  */
 export function DiffPane({ subject, view, files, loading }: { subject: DiffSubject; view: DiffView | null | undefined; files: DiffFileView[]; loading?: boolean }) {
-  // The diff library (and its highlighter) loads with the first changes view, not with the board.
-  const DiffList = diffListComponent();
   return (
     <div className="review-main">
       {view && files.length === 0 && <div className="empty-inline">No changes in this scope.</div>}
@@ -35,6 +33,7 @@ export function DiffPane({ subject, view, files, loading }: { subject: DiffSubje
           <Spinner /> Reading the changes from git…
         </div>
       )}
+      {/* The diff library (and its highlighter) loads with the first changes view, not with the board. */}
       {files.length > 0 && (
         <Suspense
           fallback={
@@ -43,7 +42,7 @@ export function DiffPane({ subject, view, files, loading }: { subject: DiffSubje
             </div>
           }
         >
-          <DiffList subject={subject} from={view?.from ?? ''} files={files} />
+          <DiffList.Component subject={subject} from={view?.from ?? ''} files={files} />
         </Suspense>
       )}
     </div>

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { useReview } from './context';
-import { loadDiffList } from './diff-list-loader';
+import { DiffList } from './diff-list-loader';
 import { statText } from './selectors';
 
 /** Transcript | Changes in a session's header; Changes only where there is a worktree to review. */
@@ -14,7 +14,7 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
   // without (most transcripts): running that code is a long task that would stall a transcript's open for nothing.
   const hasChanges = !!session.worktreePath && !!stat && stat.files > 0;
   useEffect(() => {
-    if (hasChanges) void loadDiffList();
+    if (hasChanges) void DiffList.preload();
   }, [hasChanges]);
   if (!session.worktreePath) return null;
   return (
@@ -39,7 +39,7 @@ export function SessionTabs({ session }: { session: SessionSummary }) {
 }
 
 /** Fetches the diff viewer's code once the pointer or the focus reaches the Changes tab (a session whose counts are not in yet). */
-const preloadDiffList = (): void => void loadDiffList();
+const preloadDiffList = (): void => void DiffList.preload();
 
 /** Whether the session's Changes tab is the one showing. */
 export function useChangesOpen(sessionId: string): boolean {
