@@ -34,6 +34,15 @@ function threadTicks(pid: number, tid = pid): number {
   }
 }
 
+/** Bytes the process has caused to be written to storage (/proc/<pid>/io write_bytes): SQLite's WAL and checkpoints, for the brain. */
+function writeBytes(pid: number): number {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** The brain's git children right now (a turn's snapshot, the review counts): each one blocked its event loop while it was spawned. */
 function gitChildren(brainPid: number): number {
   const ppids = parents();
@@ -129,10 +138,12 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     // BENCH_LIVE_NO_SETTLE=1: stream straight into the setup's git tail, as the bench did before ADR 0029.
     const settleMs = process.env.BENCH_LIVE_NO_SETTLE === '1' ? 0 : await settle(brainPid, 1000, 60_000);
     const ticks0 = threadTicks(brainPid);
+    const written0 = writeBytes(brainPid);
     const wall0 = Date.now();
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `stream-${i}-key` })));
     await waitUntil(() => latencies.length, (n) => n >= expected, 120_000 + SECONDS * 5000, `${expected} stamped records`, 200);
     const brainCpuPct = Math.round((threadTicks(brainPid) - ticks0) / ((Date.now() - wall0) / 1000));
+    const brainWriteMbPerS = (writeBytes(brainPid) - written0) / 1e6 / ((Date.now() - wall0) / 1000);
     if (trace.length) {
       // BENCH_LIVE_TRACE=1: the p99 per second of the run, to tell a queue that grows (too slow) from spikes.
       const t0 = Math.min(...trace.map((t) => t[0]));
@@ -152,6 +163,7 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     console.log(`bench: ingest_live_max_ms = ${latencies.at(-1) ?? 0}`);
     console.log(`bench: ingest_live_host_to_ws_p99_ms = ${pct(hostLatencies, 99)}`);
     console.log(`bench: ingest_live_brain_main_cpu_pct = ${brainCpuPct}`);
+    console.log(`bench: ingest_live_brain_write_mb_per_s = ${brainWriteMbPerS.toFixed(1)}`);
     console.log(`bench: ingest_live_settle_ms = ${settleMs}`);
     console.log(`bench: ws_echo_p99_ms = ${echo}`);
   } finally {

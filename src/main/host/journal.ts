@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { HostFaults } from './debug-point';
@@ -33,12 +33,18 @@ const READ_CHUNK = 1 << 20;
  * record is written with one synchronous write before anyone sees it: once
  * `append` returns, the bytes are in the kernel and survive a crash of this
  * process (ADR 0005). fdatasync runs after every record, or grouped every
- * `fsyncIntervalMs`, for power loss.
+ * `fsyncIntervalMs`, for power loss; the grouped one on libuv's thread pool:
+ * behind a busy disk it took 20–54 ms, and on this thread it held the next
+ * read of the agent's output that long (ADR 0031).
  */
 export class Journal {
   private seq: number;
   private size: number;
   private dirty = false;
+  /** A grouped sync is on the thread pool: one at a time, so a slow disk never fills the pool (file reads use it too). */
+  private syncing = false;
+  /** Closed while a sync was on the pool: the fd is closed when it returns, never under it. */
+  private closeAfterSync = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Sparse seq → byte offset, so catch-up reads start near the first line it needs. */
   private readonly index: Array<[number, number]> = [];
@@ -183,10 +189,12 @@ export class Journal {
     return out;
   }
 
+  /** Syncs now, on this thread: whatever was written is on disk when it returns. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!this.dirty) return;
+    // A sync still on the pool may have started before the last write: this one covers both.
+    if (!this.dirty && !this.syncing) return;
     this.dirty = false;
     fdatasyncSync(this.fd);
   }
@@ -195,7 +203,8 @@ export class Journal {
     try {
       this.flush();
     } finally {
-      closeSync(this.fd);
+      if (this.syncing) this.closeAfterSync = true;
+      else closeSync(this.fd);
       void this.reader?.then((h) => h.close()).catch(() => undefined);
       this.reader = null;
     }
@@ -223,11 +232,19 @@ export class Journal {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      try {
-        this.flush();
-      } catch {
-        // The next write reports a failing disk; a timer must not crash the host.
+      if (!this.dirty || this.closeAfterSync) return;
+      if (this.syncing) {
+        this.scheduleSync();
+        return;
       }
+      this.dirty = false;
+      this.syncing = true;
+      // The records are in the kernel already (a crash of this process loses nothing): nothing waits for this.
+      fdatasync(this.fd, () => {
+        this.syncing = false;
+        // A failing disk is reported by the next write; a sync's own error must not crash the host.
+        if (this.closeAfterSync) closeSync(this.fd);
+      });
     }, this.fsyncIntervalMs);
     this.timer.unref();
   }

@@ -38,9 +38,9 @@ export function createProjector(deps: { db: Db; sessions: SessionsRepository; ev
   const { sessions, events, turns } = deps;
 
   const apply = deps.db.transaction((sessionId: string, records: readonly JournalRecord[]): ProjectionResult => {
-    const session = sessions.get(sessionId);
-    if (!session) throw new Error(`No session ${sessionId}`);
-    let last = session.lastAppliedSeq;
+    const lastApplied = sessions.lastApplied(sessionId);
+    if (lastApplied === null) throw new Error(`No session ${sessionId}`);
+    let last = lastApplied;
     const applied: JournalRecord[] = [];
     const turnEnds: number[] = [];
     let duplicates = 0;

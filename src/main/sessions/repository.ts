@@ -85,6 +85,8 @@ export function createSessionsRepository(db: Db) {
   const getStmt = db.prepare<[string], Row>('SELECT * FROM sessions WHERE id = ?');
   // Prepared once: every live tick moves each streaming session's last applied seq.
   const setLastAppliedStmt = db.prepare('UPDATE sessions SET last_applied_seq = ? WHERE id = ?');
+  // The projection reads only this, for every session in every live tick: the whole row (and its JSON) is not needed.
+  const lastAppliedStmt = db.prepare<[string], number>('SELECT last_applied_seq FROM sessions WHERE id = ?').pluck();
   // Prepared once: every sessions.list and inbox derivation reads them.
   const listOfProject = db.prepare<[string], Row>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at, id');
   const listAll = db.prepare<[], Row>('SELECT * FROM sessions ORDER BY created_at, id');
@@ -111,6 +113,10 @@ export function createSessionsRepository(db: Db) {
     get(id: string): SessionRecord | null {
       const r = getStmt.get(id);
       return r ? toRecord(r) : null;
+    },
+    /** The last journal seq projected for the session; null when there is no such session. */
+    lastApplied(id: string): number | null {
+      return lastAppliedStmt.get(id) ?? null;
     },
     list(projectId?: string): SessionRecord[] {
       const rows = projectId ? listOfProject.all(projectId) : listAll.all();

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/main/host/journal';
 import { readJournal } from '../../../src/main/host/journal-read';
 import { LineSplitter } from '../../../src/main/host/lines';
+import { waitUntil } from '../../support/wait';
 
 function split(chunks: string[], max = 16) {
   const lines: string[] = [];
@@ -43,6 +44,36 @@ describe('host line handling', () => {
       b.close();
       expect(readJournal(path).records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(readFileSync(path, 'utf8').split('\n').at(-2)).toMatch(/^\{"v":1,"seq":11,"ts":\d+,"dir":"out","msg":\{"i":10\}\}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('grouped syncs run off the thread: closing with one in flight closes the file once, when it returns, with every line kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-journal-'));
+    /** This process's descriptors open on the journal. */
+    const openOn = (path: string) =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === path;
+        } catch {
+          return false;
+        }
+      }).length;
+    try {
+      // Many rounds, each closing at a different point of the 1 ms sync cycle: before it, during it, after it.
+      for (let round = 0; round < 40; round++) {
+        const path = join(dir, `journal-${round}.jsonl`);
+        const j = Journal.open(path, join(dir, `torn-${round}`), 1).journal;
+        for (let i = 0; i < 5; i++) {
+          j.append('in', { round, i });
+          await new Promise((r) => setTimeout(r, round % 3));
+        }
+        j.close();
+        // A descriptor closed twice would throw EBADF from the sync's callback and fail this test as uncaught.
+        await waitUntil(() => openOn(path), (n) => n === 0, 5000, `journal ${round} closed`);
+        expect(readJournal(path).records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
