@@ -22,6 +22,8 @@ export type ChildOutcome =
 
 export interface ChildRun {
   readonly done: Promise<ChildOutcome>;
+  /** The child's pid once it is spawned (undefined if it never was). */
+  readonly pid?: number | undefined;
   /** SIGKILLs the child (its group when `group`); `done` may then never settle: the caller answers for it. */
   kill(): void;
   /** What it wrote to stderr so far, for a timeout's message. */
@@ -60,6 +62,7 @@ export const directRunner: ChildRunner = {
     });
     return {
       done,
+      pid: child.pid,
       kill() {
         killGroup(child.pid, req.group, () => child.kill('SIGKILL'));
         // A hook that escaped the group could hold the pipes open indefinitely.
@@ -71,7 +74,8 @@ export const directRunner: ChildRunner = {
   },
 };
 
-function killGroup(pid: number | undefined, group: boolean, fallback: () => void): void {
+/** SIGKILLs `pid`'s process group when `group` (git and its hooks), else runs `fallback`; also when the group is gone already. */
+export function killGroup(pid: number | undefined, group: boolean, fallback: () => void): void {
   if (pid === undefined) return;
   try {
     if (group) process.kill(-pid, 'SIGKILL');

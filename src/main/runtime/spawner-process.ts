@@ -8,7 +8,8 @@
  *
  * Requests arrive as JSON lines on stdin: `{t:'run', id, command, args, cwd, env, input?, group}` (input base64)
  * and `{t:'kill', id}`. Answers are binary frames on stdout, `[type u8][id u32][length u32][payload]`: 1 stdout
- * bytes, 2 stderr bytes, 3 the end as JSON `{code, error?: {code, message}}`. stdin closing (main gone) ends it;
+ * bytes, 2 stderr bytes, 3 the end as JSON `{code, error?: {code, message}}`, 4 the child's pid (u32) once
+ * spawned, so main can still kill it if this process is gone. stdin closing (main gone) ends it;
  * gits still running are left to finish, as main's own would be.
  */
 import { createInterface } from 'node:readline';
@@ -54,6 +55,11 @@ function run(r: RunRequest): void {
     onData: (stream, d) => frame(stream === 'stdout' ? 1 : 2, r.id, d),
   });
   running.set(r.id, child);
+  if (child.pid !== undefined) {
+    const pid = Buffer.alloc(4);
+    pid.writeUInt32BE(child.pid, 0);
+    frame(4, r.id, pid);
+  }
   void child.done.then((o) => end(r.id, o));
 }
 

@@ -1,11 +1,13 @@
 /**
  * Main's side of the spawner process (spawner-process.ts, ADR 0030): git is started there, so libuv's wait for
  * each child's exec holds that process's loop instead of main's. Started at the first call under the person's
- * umask, started again at the next call if it ends; a call it was running when it ended fails with ESPAWNER
- * (git may or may not have finished: the caller's error says to retry). Never keeps main alive on its own.
+ * umask, started again at the next call if it ends; a call it was running when it ended fails with ESPAWNER once
+ * that git has ended (it may or may not have done its work: the caller's error says to retry), and a git that hangs
+ * is still killed from here by the caller's timeout. Never keeps main alive on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { failedRun, type ChildOutcome, type ChildRequest, type ChildRun, type ChildRunner } from '../lib/child-runner';
+import { isPidAlive } from '../host/proc';
+import { failedRun, killGroup, type ChildOutcome, type ChildRequest, type ChildRun, type ChildRunner } from '../lib/child-runner';
 import { withUserUmask } from '../lib/umask';
 import { findHostScript } from './host-process';
 
@@ -13,7 +15,13 @@ interface Pending {
   out: Buffer[];
   err: Buffer[];
   resolve: (o: ChildOutcome) => void;
+  /** The git's pid, once the spawner said it started it. */
+  pid?: number;
+  group: boolean;
 }
+
+/** How often a git whose spawner ended is looked at, to answer its call once it is gone. */
+const ORPHAN_POLL_MS = 100;
 
 export interface Spawner extends ChildRunner {
   /** The spawner's pid while it runs (tests end it to prove a call fails cleanly and the next one starts it again). */
@@ -60,6 +68,7 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
         if (!p) continue; // Killed and answered already.
         if (type === 1) p.out.push(Buffer.from(payload));
         else if (type === 2) p.err.push(Buffer.from(payload));
+        else if (type === 4 && payload.length === 4) p.pid = payload.readUInt32BE(0);
         else if (type === 3) {
           pending.delete(id);
           p.resolve(endOf(payload, p));
@@ -68,11 +77,37 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
     };
   }
 
+  /** Gits whose spawner ended while they ran: main can still kill them (the caller's timeout), and answers once they are gone. */
+  const orphans = new Map<number, Pending & { pid: number }>();
+  let orphanTimer: ReturnType<typeof setInterval> | null = null;
+  const cutShort = (): ChildOutcome => ({ ok: false, code: 'ESPAWNER', message: 'the spawner process ended while it ran' });
+
+  function watchOrphans(): void {
+    orphanTimer ??= setInterval(() => {
+      for (const [id, o] of orphans) {
+        if (isPidAlive(o.pid)) continue;
+        orphans.delete(id);
+        o.resolve(cutShort());
+      }
+      if (orphans.size === 0 && orphanTimer) {
+        clearInterval(orphanTimer);
+        orphanTimer = null;
+      }
+    }, ORPHAN_POLL_MS);
+    orphanTimer.unref();
+  }
+
   function ended(which: ChildProcess): void {
     if (proc !== which) return;
     proc = null;
-    for (const p of pending.values()) p.resolve({ ok: false, code: 'ESPAWNER', message: 'the spawner process ended while it ran' });
+    // A git it had started runs on (its own process group, detached): answered when it ends, or killed from here by
+    // the caller's timeout, as a hung git must be. One it had not started yet is answered now.
+    for (const [id, p] of pending) {
+      if (p.pid === undefined) p.resolve(cutShort());
+      else orphans.set(id, { ...p, pid: p.pid });
+    }
     pending.clear();
+    if (orphans.size > 0) watchOrphans();
   }
 
   function ensure(): ChildProcess {
@@ -96,7 +131,7 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
   return {
     run(command: string, args: readonly string[], req: ChildRequest): ChildRun {
       const id = nextId++;
-      const p: Pending = { out: [], err: [], resolve: () => undefined };
+      const p: Pending = { out: [], err: [], resolve: () => undefined, group: req.group };
       const done = new Promise<ChildOutcome>((resolve) => (p.resolve = resolve));
       let child: ChildProcess;
       try {
@@ -111,6 +146,14 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
       return {
         done,
         kill() {
+          const orphan = orphans.get(id);
+          if (orphan) {
+            // Its spawner is gone: killed from here, by the pid (and group) the spawner reported.
+            orphans.delete(id);
+            killGroup(orphan.pid, orphan.group, () => isPidAlive(orphan.pid) && process.kill(orphan.pid, 'SIGKILL'));
+            orphan.resolve(cutShort());
+            return;
+          }
           if (!pending.has(id)) return;
           proc?.stdin?.write(`${JSON.stringify({ t: 'kill', id })}\n`);
         },
@@ -124,8 +167,11 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
       proc = null;
       // Its stdin closing ends it; gits it started finish on their own.
       child.stdin?.end();
-      for (const p of pending.values()) p.resolve({ ok: false, code: 'ESPAWNER', message: 'Baton is closing' });
+      for (const p of [...pending.values(), ...orphans.values()]) p.resolve({ ok: false, code: 'ESPAWNER', message: 'Baton is closing' });
       pending.clear();
+      orphans.clear();
+      if (orphanTimer) clearInterval(orphanTimer);
+      orphanTimer = null;
     },
   };
 }

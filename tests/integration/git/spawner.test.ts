@@ -80,23 +80,46 @@ describe('git through the spawner', () => {
     await waitUntil(() => isPidAlive(pid), (a) => !a, 10_000, 'the hook process to be killed');
   }, 30_000);
 
-  it('a spawner that dies fails the call it ran, and the next call starts it again', async () => {
+  it('a spawner that dies: its git is answered when it ends, and the next call starts the spawner again', async () => {
     const { repo } = await makeRepo();
-    const marker = await hangingHook(repo);
+    const release = path.join(repo, '..', 'release');
+    const started = path.join(repo, '..', 'hook.started');
+    // A hook that ends when the test says so: the git outlives its spawner, then finishes on its own.
+    await writeFile(path.join(repo, '.git', 'hooks', 'post-checkout'), `#!/bin/sh\ntouch "${started}"\nwhile [ ! -f "${release}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
     await sh(repo, ['branch', 'other']);
-    const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 30_000 });
+    let answered = false;
+    const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 60_000 }).finally(() => (answered = true));
     const first = spawner.pid();
-    const hookPid = await waitUntil(() => (existsSync(marker) ? Number(readFileSync(marker, 'utf8').trim()) : 0), (p) => p > 0, 10_000, 'the hook to start');
+    await waitUntil(() => existsSync(started), (s) => s, 10_000, 'the hook to start');
     if (!first) throw new Error('the spawner is not running');
     process.kill(first, 'SIGKILL');
-    const r = await call;
-    expect(r).toMatchObject({ ok: false, error: { code: 'git_failed', kind: 'transient' } });
-    expect(r.ok ? '' : r.error.message).toMatch(/cut short.*retry/);
+    // A call made before main has seen the spawner's end fails as cut short, like the one it ran; this one comes after.
+    await waitUntil(() => spawner.pid(), (p) => p !== first, 10_000, 'main to see the spawner end');
     const next = await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repo });
     expect(next.ok && next.value.code).toBe(0);
     expect(spawner.pid()).not.toBe(first);
-    // The git it ran was its own group's, detached: it and its hook are left to finish, as after main's own death.
-    process.kill(hookPid, 'SIGKILL');
+    // The git the dead spawner ran is still running: its call is not answered before it ends.
+    expect(answered).toBe(false);
+    await writeFile(release, '');
+    const r = await call;
+    expect(r).toMatchObject({ ok: false, error: { code: 'git_failed', kind: 'transient' } });
+    expect(r.ok ? '' : r.error.message).toMatch(/cut short.*retry/);
+    // It did its work (the checkout), which is why the message says to look before retrying blindly.
+    expect((await sh(repo, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('other');
+  }, 30_000);
+
+  it("a git that hangs after its spawner died is still killed by the call's timeout, with its hook", async () => {
+    const { repo } = await makeRepo();
+    const marker = await hangingHook(repo);
+    await sh(repo, ['branch', 'other']);
+    const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 3000 });
+    const hookPid = await waitUntil(() => (existsSync(marker) ? Number(readFileSync(marker, 'utf8').trim()) : 0), (p) => p > 0, 10_000, 'the hook to start');
+    const first = spawner.pid();
+    if (!first) throw new Error('the spawner is not running');
+    process.kill(first, 'SIGKILL');
+    const r = await call;
+    expect(r).toMatchObject({ ok: false, error: { code: 'git_timeout' } });
+    await waitUntil(() => isPidAlive(hookPid), (a) => !a, 10_000, 'the hook process to be killed');
   }, 30_000);
 
   it("a terminal's Ctrl+C or SIGTERM to the group does not end it before main: its gits are still answered", async () => {
