@@ -7,18 +7,32 @@ import { testContract, testHandlers } from '../tests/support/test-contract';
 
 const CALLS = 5000;
 
-async function roundTrips(url: string, frame: (id: number) => string): Promise<number> {
+/**
+ * CALLS calls one after the other; `auth`: the first frame Baton's socket wants (wire v2: the token in a frame, never
+ * the URL), sent before the clock starts. A frame that is not a result (a refusal, a closed socket) fails the bench
+ * instead of leaving it waiting.
+ */
+async function roundTrips(url: string, frame: (id: number) => string, auth?: string): Promise<number> {
   const ws = new WebSocket(url);
   await new Promise((r) => ws.once('open', r));
+  if (auth) {
+    const hello = new Promise<void>((resolve, reject) => {
+      ws.once('message', (d) => ((JSON.parse(d.toString()) as { t?: string }).t === 'hello' ? resolve() : reject(new Error(`no hello: ${String(d)}`))));
+      ws.once('close', () => reject(new Error('the server closed the socket before its hello')));
+    });
+    ws.send(auth);
+    await hello;
+  }
   let left = CALLS;
   const start = performance.now();
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
     ws.on('message', (d) => {
-      const f = JSON.parse(d.toString()) as { t?: string };
-      if (f.t === 'hello') return;
+      const f = JSON.parse(d.toString()) as { t?: string; ok?: boolean };
+      if (f.t !== 'result' || !f.ok) return reject(new Error(`not a result: ${String(d).slice(0, 200)}`));
       if (--left === 0) resolve();
       else ws.send(frame(CALLS - left));
     });
+    ws.once('close', () => left > 0 && reject(new Error('the socket closed mid-bench')));
     ws.send(frame(0));
   });
   const ms = performance.now() - start;
@@ -39,11 +53,12 @@ test('contract round trip over the WebSocket adapter vs a raw ws echo', async ()
   await new Promise((r) => echo.once('listening', r));
   const echoPort = (echo.address() as { port: number }).port;
 
-  const call = (id: number) => JSON.stringify({ t: 'call', id, name: 'math.add', input: { a: id, b: 1 }, token });
+  const call = (id: number) => JSON.stringify({ t: 'call', id, name: 'math.add', input: { a: id, b: 1 } });
+  const auth = JSON.stringify({ t: 'auth', token });
   // Warm both paths, then measure.
-  await roundTrips(`ws://127.0.0.1:${server.port}/ws?token=${token}`, call);
+  await roundTrips(`ws://127.0.0.1:${server.port}/ws`, call, auth);
   await roundTrips(`ws://127.0.0.1:${echoPort}`, call);
-  const ours = await roundTrips(`ws://127.0.0.1:${server.port}/ws?token=${token}`, call);
+  const ours = await roundTrips(`ws://127.0.0.1:${server.port}/ws`, call, auth);
   const raw = await roundTrips(`ws://127.0.0.1:${echoPort}`, call);
 
   console.log(`bench: contract_calls_per_s = ${Math.round((CALLS / ours) * 1000)}`);

@@ -113,3 +113,44 @@ test('a view whose code cannot be loaded says what failed and offers Reload, whi
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' })).toContainText('Leave agents running');
 });
+
+test('while a dialog’s code loads, keys are not lost: the palette keeps what is typed, and a dialog’s loading line holds the focus, not its ×', async ({ page }) => {
+  server = await startServer();
+  // The palette's and the Settings dialog's chunks held until the test lets them through: a slow network, made certain.
+  const held = (url: URL) => /\/assets\/(AppSettingsDialog|PaletteDialog)-[^/]+\.js$/.test(url.pathname);
+  const waiting: Array<() => void> = [];
+  let release = false;
+  await page.route(held, async (route) => {
+    if (!release) await new Promise<void>((r) => waiting.push(r));
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings.getByTestId('piece-loading')).toBeFocused();
+  // Enter or Space on a focused × would close it: on the loading line they do nothing.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press(' ');
+  await expect(settings.getByTestId('piece-loading')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(settings).toHaveCount(0);
+
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette.getByTestId('palette-typeahead')).toBeFocused();
+  await page.keyboard.type('sett');
+  await expect(palette.getByTestId('palette-typeahead')).toHaveValue('sett');
+
+  release = true;
+  for (const go of waiting.splice(0)) go();
+  // The dialog arrives with what was typed, its field focused, the matching command listed.
+  const field = palette.getByRole('combobox', { name: 'Command' });
+  await expect(field).toHaveValue('sett');
+  await expect(field).toBeFocused();
+  // The caret after the typed text (the dialog selected it as it took the focus), so the next key adds to it.
+  await expect.poll(() => field.evaluate((el: HTMLInputElement) => [el.selectionStart, el.selectionEnd])).toEqual([4, 4]);
+  await page.keyboard.type('ings');
+  await expect(field).toHaveValue('settings');
+});

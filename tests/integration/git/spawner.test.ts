@@ -88,24 +88,29 @@ describe('git through the spawner', () => {
     await writeFile(path.join(repo, '.git', 'hooks', 'post-checkout'), `#!/bin/sh\ntouch "${started}"\nwhile [ ! -f "${release}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
     await sh(repo, ['branch', 'other']);
     let answered = false;
-    const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 60_000 }).finally(() => (answered = true));
-    const first = spawner.pid();
-    await waitUntil(() => existsSync(started), (s) => s, 10_000, 'the hook to start');
-    if (!first) throw new Error('the spawner is not running');
-    process.kill(first, 'SIGKILL');
-    // A call made before main has seen the spawner's end fails as cut short, like the one it ran; this one comes after.
-    await waitUntil(() => spawner.pid(), (p) => p !== first, 10_000, 'main to see the spawner end');
-    const next = await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repo });
-    expect(next.ok && next.value.code).toBe(0);
-    expect(spawner.pid()).not.toBe(first);
-    // The git the dead spawner ran is still running: its call is not answered before it ends.
-    expect(answered).toBe(false);
-    await writeFile(release, '');
-    const r = await call;
-    expect(r).toMatchObject({ ok: false, error: { code: 'git_failed', kind: 'transient' } });
-    expect(r.ok ? '' : r.error.message).toMatch(/cut short.*retry/);
-    // It did its work (the checkout), which is why the message says to look before retrying blindly.
-    expect((await sh(repo, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('other');
+    try {
+      const call = runGit(['checkout', '-q', 'other'], { cwd: repo, timeoutMs: 60_000 }).finally(() => (answered = true));
+      const first = spawner.pid();
+      await waitUntil(() => existsSync(started), (s) => s, 10_000, 'the hook to start');
+      if (!first) throw new Error('the spawner is not running');
+      process.kill(first, 'SIGKILL');
+      // A call made before main has seen the spawner's end fails as cut short, like the one it ran; this one comes after.
+      await waitUntil(() => spawner.pid(), (p) => p !== first, 10_000, 'main to see the spawner end');
+      const next = await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repo });
+      expect(next.ok && next.value.code).toBe(0);
+      expect(spawner.pid()).not.toBe(first);
+      // The git the dead spawner ran is still running: its call is not answered before it ends.
+      expect(answered).toBe(false);
+      await writeFile(release, '');
+      const r = await call;
+      expect(r).toMatchObject({ ok: false, error: { code: 'git_failed', kind: 'transient' } });
+      expect(r.ok ? '' : r.error.message).toMatch(/cut short.*retry/);
+      // It did its work (the checkout), which is why the message says to look before retrying blindly.
+      expect((await sh(repo, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('other');
+    } finally {
+      // Whatever failed above, the hook must not loop on after the test.
+      await writeFile(release, '');
+    }
   }, 30_000);
 
   it("a git that hangs after its spawner died is still killed by the call's timeout, with its hook", async () => {

@@ -68,7 +68,7 @@ export function LazyDialog({ open, title, onClose, children }: { open: boolean; 
   );
   return (
     <LazyBoundary what={`the ${title} dialog`} frame={frame}>
-      <Suspense fallback={frame(<PieceLoading what={`the ${title} dialog`} />)}>{children}</Suspense>
+      <Suspense fallback={frame(<PieceLoading what={`the ${title} dialog`} takeFocus />)}>{children}</Suspense>
     </LazyBoundary>
   );
 }

@@ -10,7 +10,12 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (props.open && !d.open) d.showModal();
+    if (props.open && !d.open) {
+      d.showModal();
+      // The browser focuses the first control (the ×): content that asks for the focus (a loading line) takes it, so a
+      // key pressed right after opening cannot close the dialog.
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (

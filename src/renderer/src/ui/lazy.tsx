@@ -66,9 +66,9 @@ export function lazyView<P extends object>(what: string, load: () => Promise<Com
 }
 
 /** What a lazy view shows while its code loads: the line a slow read shows, in the place the view will take. */
-export function PieceLoading({ what }: { what: string }): ReactNode {
+export function PieceLoading({ what, takeFocus = false }: { what: string; takeFocus?: boolean }): ReactNode {
   return (
-    <div className="muted piece-loading" role="status" data-testid="piece-loading">
+    <div className="muted piece-loading" role="status" data-testid="piece-loading" {...(takeFocus ? { tabIndex: -1, 'data-autofocus': true } : {})}>
       <Spinner /> Loading {what}…
     </div>
   );

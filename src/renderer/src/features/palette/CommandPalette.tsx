@@ -22,12 +22,15 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
   // Each opening mounts the dialog afresh: its search, confirmation and error start empty.
   const [openings, setOpenings] = useState(0);
   const [cursor, setCursor] = useState<string | null>(null);
+  // Typed into the loading frame's field before the dialog's code arrived: handed to its search, so no key is lost.
+  const [typedAhead, setTypedAhead] = useState('');
   const hasProject = useBaton((s) => s.selectedProjectId !== null && s.projects.some((p) => p.id === s.selectedProjectId));
   const showBoard = useBaton((s) => s.showBoard);
   const setProjectTab = useBaton((s) => s.setProjectTab);
 
   const show = () => {
     setCursor(cardSessionId(document.activeElement));
+    setTypedAhead('');
     setOpenings((n) => n + 1);
     setOpen(true);
   };
@@ -49,6 +52,8 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
         fallback={
           open && (
             <PaletteFrame onClose={close}>
+              {/* The field takes the keys at once (a person types right after Ctrl+K): none reach the board behind. */}
+              <input className="palette-typeahead" autoFocus value={typedAhead} onChange={(e) => setTypedAhead(e.target.value)} aria-label="Command" placeholder="Type a command…" data-testid="palette-typeahead" />
               <div className="muted palette-loading" role="status">
                 <Spinner /> Loading the command palette…
               </div>
@@ -56,7 +61,7 @@ export function CommandPalette(props: { onNewSession: () => void; onAddProject: 
           )
         }
       >
-        <Dialog.Component key={openings} open={open} onOpenChange={(o) => (o ? show() : close())} cursor={cursor} onNewSession={props.onNewSession} onAddProject={props.onAddProject} onOpenSettings={props.onOpenSettings} />
+        <Dialog.Component key={openings} open={open} onOpenChange={(o) => (o ? show() : close())} cursor={cursor} initialSearch={typedAhead} onNewSession={props.onNewSession} onAddProject={props.onAddProject} onOpenSettings={props.onOpenSettings} />
       </Suspense>
     </LazyBoundary>
   );

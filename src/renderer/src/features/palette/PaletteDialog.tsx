@@ -5,7 +5,7 @@
  * error start empty).
  */
 import { Command } from 'cmdk';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TerminalView } from '../../../../shared/contracts/terminals';
 import { newestActiveOrchestrator } from '../../../../shared/orchestrator';
 import { useBaton, useServices } from '../../app/react';
@@ -26,6 +26,8 @@ export interface PaletteDialogProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   cursor: string | null;
+  /** What was typed while the dialog's code loaded: its search starts with it. */
+  initialSearch?: string;
   onNewSession: () => void;
   onAddProject: () => void;
   onOpenSettings: () => void;
@@ -34,7 +36,18 @@ export interface PaletteDialogProps {
 export function PaletteDialog(props: PaletteDialogProps) {
   const { api } = useServices();
   const { open, cursor } = props;
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(props.initialSearch ?? '');
+  const input = useRef<HTMLInputElement>(null);
+  // The dialog selects its field's text as it takes the focus: text typed while it loaded would be replaced by the next
+  // key. The caret goes after it instead, once the dialog has focused the field.
+  useEffect(() => {
+    if (!props.initialSearch) return;
+    const id = requestAnimationFrame(() => {
+      const el = input.current;
+      if (el && el.selectionStart === 0 && el.selectionEnd === el.value.length) el.setSelectionRange(el.value.length, el.value.length);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [props.initialSearch]);
   const [confirming, setConfirming] = useState<PaletteCommand | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -195,7 +208,7 @@ export function PaletteDialog(props: PaletteDialogProps) {
   return (
     <Command.Dialog open={open} onOpenChange={props.onOpenChange} label="Command palette" contentClassName="palette" overlayClassName="palette-overlay" loop shouldFilter={confirming === null}>
       {/* The input stays while confirming: it holds the focus that cmdk's keys (arrows, Enter) go through. */}
-      <Command.Input value={search} onValueChange={setSearch} placeholder={confirming ? 'Enter to confirm, or choose Back' : 'Type a command…'} aria-label="Command" />
+      <Command.Input ref={input} value={search} onValueChange={setSearch} placeholder={confirming ? 'Enter to confirm, or choose Back' : 'Type a command…'} aria-label="Command" />
       {confirming ? (
         <Command.List>
           <div className="palette-confirm" role="alert">
