@@ -16,7 +16,9 @@ import { seedSessions } from './support/seed-sessions';
  *   sessions), beside `bare_node_rss_mb`, a bare Node process doing nothing;
  *   `agent_rss_mb` is the scripted agent's, for scale (a real CLI is ~200 MB);
  * - `idle_cpu_percent`: CPU of the brain, every host and every agent over an
- *   idle window with 20 idle sessions, in % of one core; `idle_spawns_per_min`:
+ *   idle window with 20 idle sessions, in % of one core, and its parts: `idle_cpu_percent_baton` (brain, spawner,
+ *   hosts: the goal's "Baton"), `_brain`, `_hosts`, `_agents` (the scripted agents' own V8 housekeeping, ~8 s
+ *   apart: not Baton's); `idle_spawns_per_min`:
  *   processes started meanwhile (PATH shims count every git and ps call, and a
  *   /proc scan every 100 ms catches any other child of the brain's tree);
  * - `brain_rss_mb_200_sessions`: the brain with 200 sessions (seeded, settled
@@ -135,10 +137,16 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     }
     let ticks = 0;
     let brainTicks = 0;
+    let hostTicks = 0;
+    let agentTicks = 0;
+    const hostSet = new Set(hosts);
+    const agentSet = new Set(agents);
     for (const [p, t0] of ticks0) {
       const d = Math.max(0, cpuTicks(p) - t0);
       ticks += d;
       if (p === brain) brainTicks = d;
+      else if (hostSet.has(p)) hostTicks += d;
+      else if (agentSet.has(p)) agentTicks += d;
     }
     const calls = shim.calls().slice(calls0);
     const seconds = IDLE_MS / 1000;
@@ -151,6 +159,11 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     console.log(`bench: brain_rss_mb_20_live_sessions = ${rssMb(brain).toFixed(1)}`);
     console.log(`bench: idle_cpu_percent = ${((ticks / seconds)).toFixed(2)}`);
     console.log(`bench: idle_cpu_percent_brain = ${((brainTicks / seconds)).toFixed(2)}`);
+    // Baton's own part (brain and hosts) apart from the agents' (the scripted agent here; a real agent CLI has its own).
+    console.log(`bench: idle_cpu_percent_hosts = ${((hostTicks / seconds)).toFixed(2)}`);
+    // What is Baton's: everything in the brain's tree but the agents (the brain, its spawner, the hosts).
+    console.log(`bench: idle_cpu_percent_baton = ${(((ticks - agentTicks) / seconds)).toFixed(2)}`);
+    console.log(`bench: idle_cpu_percent_agents = ${((agentTicks / seconds)).toFixed(2)}`);
     console.log(`bench: idle_spawns_per_min = ${perMin(Math.max(spawned, calls.length))}`);
     console.log(`bench: idle_git_ps_calls_per_min = ${perMin(calls.length)}`);
     if (calls.length) console.log(`bench: idle_spawns_sample = ${JSON.stringify(calls.slice(0, 5))}`);
