@@ -5,7 +5,7 @@ import { test } from 'vitest';
 import { WebSocket } from 'ws';
 import { buildOnce } from '../tests/support/build';
 import { waitUntil } from '../tests/support/wait';
-import { must, parents, pct, startApp, tree } from './support/app';
+import { cpuTicks, hostPids, must, parents, pct, startApp, tree } from './support/app';
 
 /**
  * Live traffic, the realistic case (issue 16): 20 live sessions of the
@@ -15,7 +15,10 @@ import { must, parents, pct, startApp, tree } from './support/app';
  * the app receiving the `sessions.records` broadcast (agent → host →
  * journal → main → SQLite → broadcast → socket). Baseline in the same run:
  * a raw WebSocket echo at the same rate (`ws_echo_p99_ms`), a client and a
- * bare `ws` server process with nothing between them.
+ * bare `ws` server process with nothing between them. Beside it, where the CPU
+ * goes during the stream, in % of one core: the brain's main thread, the 20
+ * hosts, the 20 agents (`ingest_live_{brain_main,hosts,agents}_cpu_pct`), and
+ * the brain's storage writes (`ingest_live_brain_write_mb_per_s`).
  */
 
 const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 20);
@@ -139,11 +142,21 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     const settleMs = process.env.BENCH_LIVE_NO_SETTLE === '1' ? 0 : await settle(brainPid, 1000, 60_000);
     const ticks0 = threadTicks(brainPid);
     const written0 = writeBytes(brainPid);
+    // Where the machine's CPU goes during the stream: Baton's hosts, and the agents (not Baton's) beside them.
+    const hosts = hostPids(app.server.dataDir);
+    const ppids = parents();
+    const agents = hosts.flatMap((h) => tree(h, ppids).slice(1));
+    const sumTicks = (pids: number[]) => pids.reduce((n, p) => n + cpuTicks(p), 0);
+    const hostTicks0 = sumTicks(hosts);
+    const agentTicks0 = sumTicks(agents);
     const wall0 = Date.now();
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `stream-${i}-key` })));
     await waitUntil(() => latencies.length, (n) => n >= expected, 120_000 + SECONDS * 5000, `${expected} stamped records`, 200);
     const brainCpuPct = Math.round((threadTicks(brainPid) - ticks0) / ((Date.now() - wall0) / 1000));
     const brainWriteMbPerS = (writeBytes(brainPid) - written0) / 1e6 / ((Date.now() - wall0) / 1000);
+    const streamS = (Date.now() - wall0) / 1000;
+    const hostsCpuPct = Math.round((sumTicks(hosts) - hostTicks0) / streamS);
+    const agentsCpuPct = Math.round((sumTicks(agents) - agentTicks0) / streamS);
     if (trace.length) {
       // BENCH_LIVE_TRACE=1: the p99 per second of the run, to tell a queue that grows (too slow) from spikes.
       const t0 = Math.min(...trace.map((t) => t[0]));
@@ -163,6 +176,8 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     console.log(`bench: ingest_live_max_ms = ${latencies.at(-1) ?? 0}`);
     console.log(`bench: ingest_live_host_to_ws_p99_ms = ${pct(hostLatencies, 99)}`);
     console.log(`bench: ingest_live_brain_main_cpu_pct = ${brainCpuPct}`);
+    console.log(`bench: ingest_live_hosts_cpu_pct = ${hostsCpuPct}`);
+    console.log(`bench: ingest_live_agents_cpu_pct = ${agentsCpuPct}`);
     console.log(`bench: ingest_live_brain_write_mb_per_s = ${brainWriteMbPerS.toFixed(1)}`);
     console.log(`bench: ingest_live_settle_ms = ${settleMs}`);
     console.log(`bench: ws_echo_p99_ms = ${echo}`);
