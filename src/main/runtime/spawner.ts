@@ -150,7 +150,13 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
           if (orphan) {
             // Its spawner is gone: killed from here, by the pid (and group) the spawner reported.
             orphans.delete(id);
-            killGroup(orphan.pid, orphan.group, () => isPidAlive(orphan.pid) && process.kill(orphan.pid, 'SIGKILL'));
+            killGroup(orphan.pid, orphan.group, () => {
+              try {
+                process.kill(orphan.pid, 'SIGKILL');
+              } catch {
+                // Gone already: nothing to kill.
+              }
+            });
             orphan.resolve(cutShort());
             return;
           }
@@ -162,16 +168,18 @@ export function createSpawner(script: string | null = defaultSpawnerScript()): S
     },
     pid: () => proc?.pid ?? null,
     close() {
+      // Gits a dead spawner left are not waited on any more (also when no spawner runs now).
+      for (const o of orphans.values()) o.resolve({ ok: false, code: 'ESPAWNER', message: 'Baton is closing' });
+      orphans.clear();
+      if (orphanTimer) clearInterval(orphanTimer);
+      orphanTimer = null;
       const child = proc;
       if (!child) return;
       proc = null;
       // Its stdin closing ends it; gits it started finish on their own.
       child.stdin?.end();
-      for (const p of [...pending.values(), ...orphans.values()]) p.resolve({ ok: false, code: 'ESPAWNER', message: 'Baton is closing' });
+      for (const p of pending.values()) p.resolve({ ok: false, code: 'ESPAWNER', message: 'Baton is closing' });
       pending.clear();
-      orphans.clear();
-      if (orphanTimer) clearInterval(orphanTimer);
-      orphanTimer = null;
     },
   };
 }
