@@ -243,7 +243,12 @@ export class Journal {
       fdatasync(this.fd, () => {
         this.syncing = false;
         // A failing disk is reported by the next write; a sync's own error must not crash the host.
-        if (this.closeAfterSync) closeSync(this.fd);
+        if (!this.closeAfterSync) return;
+        try {
+          closeSync(this.fd);
+        } catch {
+          // Closing is all that was left to do; the host is ending.
+        }
       });
     }, this.fsyncIntervalMs);
     this.timer.unref();
