@@ -49,7 +49,7 @@ describe('host line handling', () => {
     }
   });
 
-  it('grouped syncs run off the thread: closing with one in flight closes the file once, when it returns, with every line kept', async () => {
+  it('grouped syncs run off the thread: closing with one in flight closes the file when it returns, with every line kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-journal-'));
     /** This process's descriptors open on the journal. */
     const openOn = (path: string) =>
@@ -70,7 +70,7 @@ describe('host line handling', () => {
           await new Promise((r) => setTimeout(r, round % 3));
         }
         j.close();
-        // A descriptor closed twice would throw EBADF from the sync's callback and fail this test as uncaught.
+        // Closed once the sync in flight (if any) has returned: a descriptor left open fails here.
         await waitUntil(() => openOn(path), (n) => n === 0, 5000, `journal ${round} closed`);
         expect(readJournal(path).records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
       }
