@@ -18,6 +18,11 @@ export interface EventDef<P extends z.ZodType = z.ZodType> {
    * stands for the plain `EventDef` of `ContractDef`.
    */
   topic?(payload: z.output<P>): string;
+  /**
+   * With `topic`: a subscription without one is allowed too and gets every topic's payloads (a session's
+   * records: the page takes the open session's alone, a script or the CLI may follow them all).
+   */
+  readonly anyTopic?: boolean;
 }
 
 export interface DomainDef {
@@ -30,8 +35,8 @@ export const procedure = <I extends z.ZodType, O extends z.ZodType>(input: I, ou
   output,
 });
 
-export const event = <P extends z.ZodType>(payload: P, opts?: { topic(payload: z.output<P>): string }): EventDef<P> =>
-  opts ? { payload, topic: (p) => opts.topic(p) } : { payload };
+export const event = <P extends z.ZodType>(payload: P, opts?: { topic(payload: z.output<P>): string; anyTopic?: boolean }): EventDef<P> =>
+  opts ? { payload, topic: (p) => opts.topic(p), ...(opts.anyTopic ? { anyTopic: true } : {}) } : { payload };
 
 export const domain = <D extends DomainDef>(def: D): D => def;
 

@@ -15,6 +15,8 @@ export const testContract = {
       ticked: event(z.object({ n: z.number().int() })),
       /** Sent per topic, as terminals.output is: only to the subscribers of its `stream`. */
       streamed: event(z.object({ stream: z.string(), n: z.number().int() }), { topic: (p) => p.stream }),
+      /** Per topic, or all topics to a subscription without one, as sessions.records is. */
+      fed: event(z.object({ stream: z.string(), n: z.number().int() }), { topic: (p) => p.stream, anyTopic: true }),
     },
   }),
 };

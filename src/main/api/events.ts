@@ -29,6 +29,8 @@ export interface EventHub<C extends ContractDef = ContractDef> {
    * send those events only to the subscribers of that topic.
    */
   topicOf(name: string, payload: unknown): string | null;
+  /** A topical event that may also be subscribed without a topic, for every topic's payloads (EventDef.anyTopic). */
+  takesAnyTopic(name: string): boolean;
 }
 
 type RawListener = (name: string, payload: unknown) => void;
@@ -57,6 +59,9 @@ export function createEventHub<C extends ContractDef>(contract: C): EventHub<C> 
     },
     hasTopics(name) {
       return lookupEvent(contract, name)?.topic !== undefined;
+    },
+    takesAnyTopic(name) {
+      return lookupEvent(contract, name)?.anyTopic === true;
     },
     topicOf(name, payload) {
       // Listeners get only payloads emit parsed by this name's schema, which is what the topic function reads.

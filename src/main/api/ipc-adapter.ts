@@ -72,9 +72,11 @@ export function registerIpcAdapter<Ctx>(opts: IpcAdapterOptions<Ctx>): () => voi
   const stop = hub.listen((name, payload) => {
     const topic = hub.topicOf(name, payload);
     for (const { contents, subs } of subscribers.values()) {
-      if (!subs.wants(name, topic) || contents.isDestroyed()) continue;
-      if (topic === null) contents.send(IPC.event, name, payload);
-      else contents.send(IPC.event, name, payload, topic);
+      if (contents.isDestroyed()) continue;
+      for (const t of subs.deliveries(name, topic)) {
+        if (t === null) contents.send(IPC.event, name, payload);
+        else contents.send(IPC.event, name, payload, t);
+      }
     }
   });
 

@@ -32,14 +32,30 @@ export class ClientSubscriptions {
 
   /** Whether an event (with its payload's topic, null for plain events) goes to this client. */
   wants(name: string, topic: string | null): boolean {
-    return this.keys.has(key(name, topic));
+    return this.deliveries(name, topic).length > 0;
   }
+
+  /**
+   * Under which topics the event goes to this client: its own topic for a subscription to that topic, null (sent
+   * plain) for a plain event or for a subscription to every topic of an event that allows one; none if neither.
+   */
+  deliveries(name: string, topic: string | null): Array<string | null> {
+    const out: Array<string | null> = [];
+    if (this.keys.has(key(name, topic))) out.push(topic);
+    if (topic !== null && this.keys.has(key(name, null))) out.push(null);
+    return out;
+  }
+}
+
+/** The event frame of one delivery: with its topic when it was subscribed per topic. */
+export function eventFrame(name: string, payload: unknown, topic: string | null): { t: 'event'; name: string; payload: unknown; topic?: string } {
+  return topic === null ? { t: 'event', name, payload } : { t: 'event', name, payload, topic };
 }
 
 export function checkSubscription(hub: EventHub, name: string, topic: string | null): SubscriptionRefusal | null {
   if (!hub.has(name)) return { code: ErrorCode.unknownEvent, message: `There is no event named "${name}".` };
   const topical = hub.hasTopics(name);
-  if (topical && topic === null) return { code: ErrorCode.invalidInput, message: `"${name}" is sent per topic: subscribe with one (for terminals.output, the terminal's id).` };
+  if (topical && topic === null && !hub.takesAnyTopic(name)) return { code: ErrorCode.invalidInput, message: `"${name}" is sent per topic: subscribe with one (for terminals.output, the terminal's id).` };
   if (!topical && topic !== null) return { code: ErrorCode.invalidInput, message: `"${name}" has no topics: subscribe without one.` };
   return null;
 }

@@ -10,7 +10,7 @@ import type { Router } from './router';
 import { tokensEqual } from '../lib/tokens';
 import { bearerToken, CONTENT_SECURITY_POLICY, ownOrigins } from './security';
 import { readStatic } from './static-files';
-import { ClientSubscriptions } from './subscriptions';
+import { ClientSubscriptions, eventFrame } from './subscriptions';
 import { describeZodError } from './validation';
 
 export interface BrowserServerOptions<Ctx> {
@@ -195,7 +195,7 @@ export async function startBrowserServer<Ctx>(opts: BrowserServerOptions<Ctx>): 
   const stopListening = hub.listen((name, payload) => {
     const topic = hub.topicOf(name, payload);
     for (const [ws, subs] of subscriptions) {
-      if (subs.wants(name, topic)) send(ws, topic === null ? { t: 'event', name, payload } : { t: 'event', name, payload, topic });
+      for (const t of subs.deliveries(name, topic)) send(ws, eventFrame(name, payload, t));
     }
   });
 

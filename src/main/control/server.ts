@@ -17,7 +17,7 @@ import type { Result } from '../../shared/result';
 import type { EventHub } from '../api/events';
 import { thrownMessage, type Router } from '../api/router';
 import { describeZodError } from '../api/validation';
-import { ClientSubscriptions } from '../api/subscriptions';
+import { ClientSubscriptions, eventFrame } from '../api/subscriptions';
 import { LineSplitter } from '../host/lines';
 import { claimSocket } from './claim';
 import { controlInfoPath, controlSocketPath, readControlInfo } from './paths';
@@ -181,7 +181,7 @@ export async function startControlServer<Ctx>(opts: ControlServerOptions<Ctx>): 
   const stopListening = hub.listen((name, payload) => {
     const topic = hub.topicOf(name, payload);
     for (const [sock, subs] of subscriptions) {
-      if (subs.wants(name, topic)) send(sock, topic === null ? { t: 'event', name, payload } : { t: 'event', name, payload, topic });
+      for (const t of subs.deliveries(name, topic)) send(sock, eventFrame(name, payload, t));
     }
   });
 

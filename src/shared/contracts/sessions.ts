@@ -143,8 +143,11 @@ export const sessionsContract = domain({
      * streams is not one (`records` carries the seqs; a summary read at any time has the current one).
      */
     changed: event(z.object({ sessionId: z.string(), projectId: z.string() })),
-    /** New journal records, sent only after they are committed to the events table. */
-    records: event(z.object({ sessionId: z.string(), records: z.array(JournalRecordSchema) })),
+    /**
+     * New journal records, sent only after they are committed to the events table. Per session (the topic): the page
+     * takes the open session's alone, not every live agent's lines (issue 16); without a topic, every session's.
+     */
+    records: event(z.object({ sessionId: z.string(), records: z.array(JournalRecordSchema) }), { topic: (r) => r.sessionId, anyTopic: true }),
     /** New agent-log lines, live while its host is attached; after a reconnect, resync with the `agentLog` procedure (line numbers dedupe). */
     agentLog: event(z.object({ sessionId: z.string(), lines: z.array(AgentLogLine) })),
   },

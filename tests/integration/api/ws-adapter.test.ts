@@ -89,6 +89,40 @@ describe('WebSocket adapter (real socket)', () => {
     expect(c.frames.filter((f) => f.t === 'event')).toHaveLength(1);
   });
 
+  it('a per-topic event reaches only its topic’s subscribers; one that allows it also reaches a subscription to every topic, once', async () => {
+    const { port, hub } = await start();
+    const [one, all, both, none] = [await connect(port), await connect(port), await connect(port), await connect(port)];
+    const sub = async (c: WsClient, name: string, topic?: string) => {
+      c.ws.send(JSON.stringify(topic === undefined ? { t: 'sub', name } : { t: 'sub', name, topic }));
+      await c.call('math.add', { a: 0, b: 0 }); // round trip: the subscription is in place (or refused)
+    };
+    await sub(one, 'math.fed', 'a');
+    await sub(all, 'math.fed');
+    await sub(both, 'math.fed', 'b');
+    await sub(both, 'math.fed');
+    // A topic-only event still refuses a subscription without a topic.
+    await sub(none, 'math.streamed');
+    expect(none.frames.find((f) => f.t === 'error')).toMatchObject({ error: { code: 'invalid_input' } });
+    for (const c of [one, all, both, none]) await sub(c, 'math.ticked');
+    hub.emit('math.fed', { stream: 'a', n: 1 });
+    hub.emit('math.fed', { stream: 'b', n: 2 });
+    hub.emit('math.ticked', { n: 0 }); // every client's end mark: events reach a client in the order emitted
+    for (const c of [one, all, both, none]) await c.next((f) => f.t === 'event' && f.name === 'math.ticked');
+    const fed = (c: WsClient) => c.frames.filter((f) => f.t === 'event' && f.name === 'math.fed').map((f) => [f.payload, f.topic ?? null]);
+    expect(fed(one)).toEqual([[{ stream: 'a', n: 1 }, 'a']]);
+    expect(fed(all)).toEqual([
+      [{ stream: 'a', n: 1 }, null],
+      [{ stream: 'b', n: 2 }, null],
+    ]);
+    // Subscribed both ways: each delivery under the subscription it matches (a page following one topic and a script every topic).
+    expect(fed(both)).toEqual([
+      [{ stream: 'a', n: 1 }, null],
+      [{ stream: 'b', n: 2 }, 'b'],
+      [{ stream: 'b', n: 2 }, null],
+    ]);
+    expect(fed(none)).toEqual([]);
+  });
+
   it('refuses to subscribe to an unknown event, and the hub refuses a payload that breaks the contract', async () => {
     const { port, hub } = await start();
     const c = await connect(port);

@@ -143,18 +143,20 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
       if (isFollowed(s(), 'worktrees', projectId)) void s().loadWorktrees(projectId);
     }),
   ];
-  // Journal records only while a session is open: 50 streaming agents send a board nothing shows a thousand lines a
-  // second, each frame parsed and checked here. Held windows missed lines meanwhile: each reads on from its end.
+  // Journal records of the open session only (its topic): 20 streaming agents send a page that shows one of them
+  // two thousand lines a second, each frame parsed and checked here (issue 16). A window held for a session while it
+  // was not open missed its lines meanwhile: opened again, it reads on from its end.
   let recordsOff: (() => void) | null = null;
+  let followed: string | null = null;
   const followRecords = (): void => {
-    const open = s().openSessionId !== null;
-    if (open && !recordsOff) {
-      recordsOff = subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records));
-      for (const id of Object.keys(s().records)) void s().loadRecords(id);
-    } else if (!open && recordsOff) {
-      recordsOff();
-      recordsOff = null;
-    }
+    const open = s().openSessionId;
+    if (open === followed) return;
+    recordsOff?.();
+    recordsOff = null;
+    followed = open;
+    if (open === null) return;
+    recordsOff = subscribe('sessions.records', ({ sessionId, records }) => incoming.add(sessionId, records), undefined, open);
+    if (s().records[open]) void s().loadRecords(open);
   };
   offs.push(store.subscribe(followRecords), () => recordsOff?.());
   followRecords();
