@@ -4,6 +4,7 @@ import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
 import { buildOnce } from '../tests/support/build';
 import { waitUntil } from '../tests/support/wait';
 import { must, pct, startApp } from './support/app';
+import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/live';
 
 /**
  * Live traffic as far as the page (issue 16: "from the agent's write to the page's update"): the same 20 sessions
@@ -14,10 +15,6 @@ import { must, pct, startApp } from './support/app';
  * (`ingest_live_page_run_ws_p99_ms`), which is what live.bench.ts measures without a page drawing.
  */
 
-const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 20);
-const PER_SECOND = Number(process.env.BENCH_LIVE_RATE ?? 2000) / SESSIONS;
-const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
-const STAMP = /^t=(\d+) /;
 
 /** In the page before its scripts: each stamped chunk's latency, taken in the frame after its text reached the transcript. */
 const PAGE_PROBE = `
@@ -51,12 +48,7 @@ test('live ingest to the page: the open transcript of one of 20 sessions at 2,00
   const app = await startApp();
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
-    const script = {
-      prompts: [{ match: 'stream', steps: [{ type: 'burst', count: Math.round(PER_SECOND * SECONDS), perSecond: PER_SECOND, stamp: true, text: 'live chunk of agent text' }] }],
-      default: { steps: [{ type: 'text', text: 'ready' }] },
-    };
-    const projectId = await app.project('live', script);
-    const ids = await app.idleSessions(projectId, SESSIONS);
+    const ids = await liveSessions(app);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript({ content: PAGE_PROBE });

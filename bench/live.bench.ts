@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { buildOnce } from '../tests/support/build';
 import { waitUntil } from '../tests/support/wait';
 import { cpuTicks, hostPids, must, parents, pct, startApp, tree } from './support/app';
+import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/live';
 
 /**
  * Live traffic, the realistic case (issue 16): 20 live sessions of the
@@ -21,10 +22,6 @@ import { cpuTicks, hostPids, must, parents, pct, startApp, tree } from './suppor
  * the brain's storage writes (`ingest_live_brain_write_mb_per_s`).
  */
 
-const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 20);
-const PER_SECOND = Number(process.env.BENCH_LIVE_RATE ?? 2000) / SESSIONS;
-const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
-const STAMP = /^t=(\d+) /;
 
 /** CPU ticks (user + system, 1/100 s) of one thread, /proc/<pid>/task/<tid>/stat: the brain's main thread is its pid. */
 function threadTicks(pid: number, tid = pid): number {
@@ -107,12 +104,7 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
   buildOnce();
   const app = await startApp();
   try {
-    const script = {
-      prompts: [{ match: 'stream', steps: [{ type: 'burst', count: Math.round(PER_SECOND * SECONDS), perSecond: PER_SECOND, stamp: true, text: 'live chunk of agent text' }] }],
-      default: { steps: [{ type: 'text', text: 'ready' }] },
-    };
-    const projectId = await app.project('live', script);
-    const ids = await app.idleSessions(projectId, SESSIONS);
+    const ids = await liveSessions(app);
 
     const latencies: number[] = [];
     const hostLatencies: number[] = [];
