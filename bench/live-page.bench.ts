@@ -1,9 +1,8 @@
 import { chromium } from '@playwright/test';
 import { test } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
-import { buildOnce } from '../tests/support/build';
+import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
 import { waitUntil } from '../tests/support/wait';
-import { must, pct, startApp } from './support/app';
+import { chromiumOrSkip, must, pct, startApp } from './support/app';
 import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/live';
 
 /**
@@ -39,12 +38,8 @@ const PAGE_PROBE = `
 `;
 
 test('live ingest to the page: the open transcript of one of 20 sessions at 2,000 events/s, agent write → painted', async () => {
-  const executablePath = findChromium();
-  if (!executablePath) {
-    console.log('bench: ingest_live_page_p99_ms = skipped (no Chromium)');
-    return;
-  }
-  buildOnce();
+  const executablePath = chromiumOrSkip('live-page');
+  if (!executablePath) return;
   const app = await startApp();
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {

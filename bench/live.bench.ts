@@ -22,7 +22,6 @@ import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/li
  * the brain's storage writes (`ingest_live_brain_write_mb_per_s`).
  */
 
-
 /** CPU ticks (user + system, 1/100 s) of one thread, /proc/<pid>/task/<tid>/stat: the brain's main thread is its pid. */
 function threadTicks(pid: number, tid = pid): number {
   try {
@@ -144,9 +143,9 @@ test('live ingest: 20 sessions at 2,000 events/s, agent write → WebSocket broa
     const wall0 = Date.now();
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `stream-${i}-key` })));
     await waitUntil(() => latencies.length, (n) => n >= expected, 120_000 + SECONDS * 5000, `${expected} stamped records`, 200);
-    const brainCpuPct = Math.round((threadTicks(brainPid) - ticks0) / ((Date.now() - wall0) / 1000));
-    const brainWriteMbPerS = (writeBytes(brainPid) - written0) / 1e6 / ((Date.now() - wall0) / 1000);
     const streamS = (Date.now() - wall0) / 1000;
+    const brainCpuPct = Math.round((threadTicks(brainPid) - ticks0) / streamS);
+    const brainWriteMbPerS = (writeBytes(brainPid) - written0) / 1e6 / streamS;
     const hostsCpuPct = Math.round((sumTicks(hosts) - hostTicks0) / streamS);
     const agentsCpuPct = Math.round((sumTicks(agents) - agentTicks0) / streamS);
     if (trace.length) {

@@ -2,14 +2,13 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/support/chromium';
+import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
 import { startServer, stopServer, type RunningServer } from '../tests/e2e/support/server';
-import { buildOnce } from '../tests/support/build';
 import { makeRepo } from '../tests/support/git';
 import { scriptedCommand } from '../tests/support/scripted';
 import { waitUntil } from '../tests/support/wait';
 import { connectWs, type WsClient } from '../tests/support/ws-client';
-import { cpuTicks, median, must, tempDir, tree } from './support/app';
+import { chromiumOrSkip, cpuTicks, median, must, tempDir, tree } from './support/app';
 import { seedSessions } from './support/seed-sessions';
 
 /**
@@ -174,12 +173,8 @@ const SCROLL_TO_TOP = `new Promise((resolve) => {
 })`;
 
 test('board and transcript at scale in Chromium: paint, long tasks while streaming, a 100,000-event transcript', async () => {
-  const exe = findChromium();
-  if (!exe) {
-    console.log('bench: ui-scale skipped: no Chromium (set CHROMIUM_PATH)');
-    return;
-  }
-  buildOnce();
+  const exe = chromiumOrSkip('ui-scale');
+  if (!exe) return;
   browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
   const base = tempDir('baton-bench-ui-');
 

@@ -47,17 +47,24 @@ export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms
   }
 }
 
-/**
- * The start of a browser bench: Chromium found (null, with a line saying so, when there is none), the app built,
- * and a fresh temp dir `base` with an empty `repo` dir in it.
- */
-export async function startBrowserBench(name: string, label: string): Promise<{ exe: string; base: string; repo: string } | null> {
+/** Chromium's path with the app built, or null with a line saying the bench `name` is skipped (no Chromium here). */
+export function chromiumOrSkip(name: string): string | null {
   const exe = findChromium();
   if (!exe) {
     console.log(`bench: ${name} skipped: no Chromium (set CHROMIUM_PATH)`);
     return null;
   }
   buildOnce();
+  return exe;
+}
+
+/**
+ * The start of a browser bench: Chromium found (null, with a line saying so, when there is none), the app built,
+ * and a fresh temp dir `base` with an empty `repo` dir in it.
+ */
+export async function startBrowserBench(name: string, label: string): Promise<{ exe: string; base: string; repo: string } | null> {
+  const exe = chromiumOrSkip(name);
+  if (!exe) return null;
   const base = await realpath(await mkdtemp(join(tmpdir(), label)));
   const repo = join(base, 'repo');
   await mkdir(repo, { recursive: true });

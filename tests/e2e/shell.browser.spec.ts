@@ -150,11 +150,13 @@ test('while a dialog’s code loads, keys are not lost: the palette keeps what i
   await expect(field).toHaveValue('sett');
   await expect(field).toBeFocused();
   // The caret after the typed text (the dialog selected it as it took the focus), so the next key adds to it.
-  await expect.poll(() => field.evaluate((el) => {
-        // The tests' own types have no DOM: the field's selection read structurally.
-        const input = el as unknown as { selectionStart: number | null; selectionEnd: number | null };
-        return [input.selectionStart, input.selectionEnd];
-      })).toEqual([4, 4]);
+  // The tests' own types have no DOM: the field's selection is read structurally.
+  const selection = () =>
+    field.evaluate((el) => {
+      const input = el as unknown as { selectionStart: number | null; selectionEnd: number | null };
+      return [input.selectionStart, input.selectionEnd];
+    });
+  await expect.poll(selection).toEqual([4, 4]);
   await page.keyboard.type('ings');
   await expect(field).toHaveValue('settings');
 });

@@ -30,11 +30,6 @@ export class ClientSubscriptions {
     this.keys.delete(key(name, topic));
   }
 
-  /** Whether an event (with its payload's topic, null for plain events) goes to this client. */
-  wants(name: string, topic: string | null): boolean {
-    return this.deliveries(name, topic).length > 0;
-  }
-
   /**
    * Under which topics the event goes to this client: its own topic for a subscription to that topic, null (sent
    * plain) for a plain event or for a subscription to every topic of an event that allows one; none if neither.
