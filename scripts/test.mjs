@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 
 const results = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+// CI keeps only the tail of the output: each failed test is named again at the end.
+const failedNames = [];
 mkdirSync('test-results', { recursive: true });
 
 function run(label, cmd, args) {
@@ -23,6 +25,36 @@ function check(label, cmd, args) {
     failures.push(label);
   }
   return ok;
+}
+
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+
+function vitestFailures(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const name = String(file.name ?? '').replace(process.cwd() + '/', '');
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${name} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    // A file that failed to load has no failed test but says why in its own message.
+    if (failed.length === 0 && file.status === 'failed') out.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+function e2eFailures(report) {
+  const out = [];
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const err = t.results?.find((r) => r.error)?.error?.message;
+        out.push(`${file ?? suite.file} › ${spec.title}: ${firstLine(err)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, file ?? suite.file);
+  };
+  for (const suite of report.suites ?? []) walk(suite, suite.file);
+  return out;
 }
 
 function readJson(path) {
@@ -46,6 +78,7 @@ if (v) {
   results.failed += v.numFailedTests;
   results.skipped += v.numPendingTests + v.numTodoTests;
   if (v.numFailedTests > 0) failures.push(`vitest: ${v.numFailedTests} failed`);
+  failedNames.push(...vitestFailures(v));
 }
 if (!vitestOk && (!v || v.numFailedTests === 0)) {
   // A suite that failed to load has no failed tests but is a failure.
@@ -64,6 +97,7 @@ if (built) {
     results.failed += s.unexpected;
     results.skipped += s.skipped;
     if (s.unexpected > 0) failures.push(`e2e: ${s.unexpected} failed`);
+    failedNames.push(...e2eFailures(p));
   }
   if (!e2eOk && (!s || s.unexpected === 0)) {
     results.failed += 1;
@@ -73,6 +107,7 @@ if (built) {
 
 const summary = `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`;
 writeFileSync('test-results/summary.txt', summary + '\n');
+if (failedNames.length) console.log(`\nFailed tests:\n${failedNames.map((n) => `  ✗ ${n}`).join('\n')}`);
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\n${summary}`);
 process.exit(results.failed === 0 ? 0 : 1);
