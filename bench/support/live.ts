@@ -4,6 +4,11 @@ import type { BenchApp } from './app';
 export const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 20);
 export const PER_SECOND = Number(process.env.BENCH_LIVE_RATE ?? 2000) / SESSIONS;
 export const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
+/**
+ * A paragraph every 10 chunks (~400 characters), as agents write; 0 streams one paragraph of ~40 KB, which the
+ * page must lay out again whole for every chunk (ADR 0032).
+ */
+export const PARAGRAPH_EVERY = Number(process.env.BENCH_LIVE_PARAGRAPH_EVERY ?? 10);
 /** Each chunk's text starts with the time of the agent's write. */
 export const STAMP = /^t=(\d+) /;
 
@@ -13,7 +18,7 @@ export const STAMP = /^t=(\d+) /;
  */
 export async function liveSessions(app: BenchApp): Promise<string[]> {
   const script = {
-    prompts: [{ match: 'stream', steps: [{ type: 'burst', count: Math.round(PER_SECOND * SECONDS), perSecond: PER_SECOND, stamp: true, text: 'live chunk of agent text' }] }],
+    prompts: [{ match: 'stream', steps: [{ type: 'burst', count: Math.round(PER_SECOND * SECONDS), perSecond: PER_SECOND, stamp: true, text: 'live chunk of agent text. ', paragraphEvery: PARAGRAPH_EVERY }] }],
     default: { steps: [{ type: 'text', text: 'ready' }] },
   };
   const projectId = await app.project('live', script);

@@ -71,4 +71,59 @@ describe('frame batches', () => {
     b.flush();
     expect(runs.length).toBe(2);
   });
+
+  it('atFrame: a shown page runs the batch at its next animation frame; a hidden one, or a frame that never comes, by the timer', async () => {
+    // The page's frame clock, driven by the test: callbacks run when it says a frame starts.
+    const frames = new Map<number, FrameRequestCallback>();
+    let nextId = 1;
+    const g = globalThis as Record<string, unknown>;
+    const page = { visibilityState: 'visible' };
+    Object.assign(g, {
+      document: page,
+      requestAnimationFrame: (cb: FrameRequestCallback) => (frames.set(nextId, cb), nextId++),
+      cancelAnimationFrame: (id: number) => frames.delete(id),
+    });
+    const frame = (): void => {
+      const due = [...frames.values()];
+      frames.clear();
+      due.forEach((cb) => cb(performance.now()));
+    };
+    try {
+      const runs: number[][] = [];
+      const b = frameBatch<number>((pending) => runs.push(pending.get('k') ?? []), 20, true);
+      b.add('k', 1);
+      b.add('k', 2);
+      expect(frames.size).toBe(1);
+      frame();
+      expect(runs).toEqual([[1, 2]]);
+      // The frame ran it: its fallback timer is gone too (nothing runs twice).
+      await new Promise((r) => setTimeout(r, 80));
+      expect(runs).toHaveLength(1);
+
+      // No frame comes (an occluded window): the timer, three frames' length later, runs it.
+      const t0 = performance.now();
+      b.add('k', 3);
+      await until(() => runs.length === 2, 'the fallback timer');
+      expect(runs[1]).toEqual([3]);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+      expect(frames.size).toBe(0);
+
+      // Hidden: no frame is asked for at all.
+      page.visibilityState = 'hidden';
+      b.add('k', 4);
+      expect(frames.size).toBe(0);
+      await until(() => runs.length === 3, 'the timer of a hidden page');
+      b.add('k', 5);
+      b.cancel();
+      page.visibilityState = 'visible';
+      b.add('k', 6);
+      b.cancel();
+      frame();
+      expect(runs).toEqual([[1, 2], [3], [4]]);
+    } finally {
+      delete g['document'];
+      delete g['requestAnimationFrame'];
+      delete g['cancelAnimationFrame'];
+    }
+  });
 });

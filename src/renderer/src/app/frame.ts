@@ -1,6 +1,6 @@
 /** Events gathered per key and handled once a frame: a live agent's updates arrive far faster than a screen can show them. */
 
-/** About one display frame. A timer, not requestAnimationFrame: a hidden window must still keep its store current. */
+/** About one display frame. A timer by default (a hidden window must still keep its store current); see `atFrame`. */
 export const FRAME_MS = 16;
 
 export interface FrameBatch<V> {
@@ -10,13 +10,33 @@ export interface FrameBatch<V> {
   cancel(): void;
 }
 
-/** `run` gets every key added since the last frame, each with its values in the order they came. */
-export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRAME_MS): FrameBatch<V> {
+/**
+ * A shown page runs a batch at the start of the next frame, so what it draws is painted in that frame; a
+ * timer after a frame's length would land anywhere in it and wait for the next paint (issue 16: a streaming
+ * transcript's latency). The timer stays as the fallback: a hidden or occluded window runs no frames.
+ */
+const nextFrame = (run: () => void): (() => void) | null => {
+  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.visibilityState !== 'visible') return null;
+  const id = requestAnimationFrame(run);
+  return () => cancelAnimationFrame(id);
+};
+
+/**
+ * `run` gets every key added since the last frame, each with its values in the order they came.
+ * `atFrame`: on a shown page, run at the next animation frame (the timer, three frames later, is the fallback).
+ */
+export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRAME_MS, atFrame = false): FrameBatch<V> {
   let pending = new Map<string, V[]>();
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = (): void => {
+  let frame: (() => void) | null = null;
+  const stop = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
+    frame?.();
+    frame = null;
+  };
+  const flush = (): void => {
+    stop();
     if (pending.size === 0) return;
     const now = pending;
     pending = new Map();
@@ -27,12 +47,13 @@ export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRA
       const held = pending.get(key);
       if (held) held.push(value);
       else pending.set(key, [value]);
-      timer ??= setTimeout(flush, ms);
+      if (timer) return;
+      frame = atFrame ? nextFrame(flush) : null;
+      timer = setTimeout(flush, frame ? ms * 3 : ms);
     },
     flush,
     cancel() {
-      if (timer) clearTimeout(timer);
-      timer = null;
+      stop();
       pending = new Map();
     },
   };

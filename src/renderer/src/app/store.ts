@@ -103,9 +103,10 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
     }
     for (const projectId of wakes) void s().loadWake(projectId);
   });
+  // At the next frame: the open transcript's new text is drawn and painted in it.
   const incoming = frameBatch<JournalRecord[]>((pending) => {
     for (const [sessionId, batches] of pending) s().receiveRecords(sessionId, batches.flat());
-  });
+  }, undefined, true);
   const offs = [
     () => changed.cancel(),
     () => incoming.cancel(),

@@ -14,6 +14,14 @@ import { ChangesView, SessionTabs, useChangesOpen } from '../review';
 import { TerminalsPanel } from '../terminals';
 
 const EMPTY: never[] = [];
+/** A frame of a streaming agent at a fast pace (2,000 records a second in all is 32 a frame). */
+const FEW = 64;
+
+/** `now` is `drawn` and a few records after it (the store appends live records to the same array's items). */
+function appendsFew<T>(drawn: readonly T[], now: readonly T[]): boolean {
+  const more = now.length - drawn.length;
+  return more >= 0 && more <= FEW && drawn.length > 0 && now[drawn.length - 1] === drawn[drawn.length - 1] && now[0] === drawn[0];
+}
 
 export function SessionView({ session }: { session: SessionSummary }) {
   const { api } = useServices();
@@ -30,9 +38,10 @@ export function SessionView({ session }: { session: SessionSummary }) {
   // A page of records read back (or a burst of live ones) is drawn in a deferred render, which React splits into
   // slices between frames, rather than inside the task that received it: in one task, its parse, the transcript
   // folded again and the rows drawn were the long tasks left while scrolling a long transcript (issue 16).
-  // The first records of an opened transcript are drawn at once: nothing is on screen to keep meanwhile.
+  // The first records of an opened transcript are drawn at once: nothing is on screen to keep meanwhile. So are a
+  // frame's few live records after those drawn: a deferred render is one more task before the page shows them.
   const deferred = useDeferredValue(records);
-  const shown = deferred.length === 0 ? records : deferred;
+  const shown = deferred.length === 0 || appendsFew(deferred, records) ? records : deferred;
   const transcript = useMemo(() => buildTranscript(shown), [shown]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from '
 import { AUTO_ANSWER_LABEL } from '../../../../shared/baton-tools';
 import type { TranscriptItem } from '../../../../shared/transcript';
 import { keepLineBreaks } from './line-breaks';
+import { splitBlocks } from './md-blocks';
 import { ToolCard } from './ToolCard';
 
 const MD_OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
@@ -117,8 +118,19 @@ export function TranscriptList(props: {
  */
 const Row = memo(Item, (a, b) => a.canAnswer === b.canAnswer && a.onAnswer === b.onAnswer && (a.item === b.item || JSON.stringify(a.item) === JSON.stringify(b.item)));
 
+/** An agent's message block by block: while it streams, only its last block is parsed, rendered and laid out again. */
+function AgentText({ text }: { text: string }) {
+  const blocks = useMemo(() => splitBlocks(text), [text]);
+  // By position: a block's place never changes as the message grows (splitBlocks keeps every block but the last).
+  return blocks.map((md, i) => <MarkdownBlock key={i} md={md} />);
+}
+
+const MarkdownBlock = memo(function MarkdownBlock({ md }: { md: string }) {
+  const withBreaks = useMemo(() => keepLineBreaks(md), [md]);
+  return <Markdown options={MD_OPTIONS}>{withBreaks}</Markdown>;
+});
+
 function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (k: string, o: string | null) => void; canAnswer: boolean }) {
-  const md = useMemo(() => (item.type === 'agent' ? keepLineBreaks(item.text) : ''), [item]);
   switch (item.type) {
     case 'user':
       // What the person typed, exactly: line breaks and all, not read as Markdown.
@@ -130,7 +142,7 @@ function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (
     case 'agent':
       return (
         <div className="msg msg-agent" data-testid="msg-agent">
-          <Markdown options={MD_OPTIONS}>{md}</Markdown>
+          <AgentText text={item.text} />
         </div>
       );
     case 'thought':
