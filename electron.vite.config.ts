@@ -34,7 +34,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       // Minified: a page loads, parses and compiles about half the code (issue 16: board_paint_ms counts a fresh load).
-      minify: true,
+      // BATON_NO_MINIFY=1 keeps the names, for a page profile a person can read (BENCH_PAGE_PROFILE).
+      minify: process.env.BATON_NO_MINIFY !== '1',
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
     plugins: [react()],

@@ -1,4 +1,5 @@
 import { chromium } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
 import { waitUntil } from '../tests/support/wait';
@@ -85,11 +86,20 @@ test('live ingest to the page: the open transcript of one of 20 sessions at 2,00
       }
     });
     const perSession = Math.round(PER_SECOND * SECONDS);
+    // BENCH_PAGE_PROFILE=<file>: the page's CPU profile of the stream (Chrome DevTools' .cpuprofile), to see where its share goes.
+    const profiling = process.env.BENCH_PAGE_PROFILE;
+    const cdp = profiling ? await page.context().newCDPSession(page) : null;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    // BENCH_PAGE_TRACE=<file>: a Chromium trace of the stream (open it in DevTools' Performance panel or Perfetto).
+    const tracing = process.env.BENCH_PAGE_TRACE;
+    if (tracing) await browser.startTracing(page, { path: tracing, screenshots: false });
     // Session 0 first, so the open transcript's stream starts with everyone else's.
     await Promise.all(ids.map((id, i) => must(app.c, 'sessions.prompt', { id, text: 'stream now', idempotencyKey: `page-stream-${i}-key` })));
     await waitUntil(() => ws.length, (n) => n >= perSession * SESSIONS, 120_000 + SECONDS * 5000, 'every stamped record at the WebSocket client', 200);
     // Polled from here: the app's CSP refuses waitForFunction's evaluated string.
     const painted = await waitUntil(() => page.evaluate<[number, number][]>('window.__live'), (l) => l.length >= perSession, 60_000, `${perSession} chunks in the open transcript`, 200);
+    if (tracing) await browser.stopTracing();
+    if (cdp && profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const latency = painted.map(([stamp, at]) => at - stamp).sort((a, b) => a - b);
     // Both clocks are this machine's: the page's share of each chunk is from its arrival at a client of the app to its paint.
     const own = painted.flatMap(([stamp, at]) => (atClient.has(stamp) ? [at - atClient.get(stamp)!] : [])).sort((a, b) => a - b);
