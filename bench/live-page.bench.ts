@@ -9,10 +9,12 @@ import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/li
 /**
  * Live traffic as far as the page (issue 16: "from the agent's write to the page's update"): the same 20 sessions
  * at 2,000 events/s as live.bench.ts, with Chromium showing one of them, its transcript open as a person watches it.
- * `ingest_live_page_p99_ms`: from the agent's write (the time stamped in each chunk) to the frame after that chunk's
- * text is in the page's DOM (read in the page: a MutationObserver, then the next animation frame), for the open
- * session's 1,000 chunks. Its baseline in the same run: every session's chunks at a WebSocket client of the app
- * (`ingest_live_page_run_ws_p99_ms`), which is what live.bench.ts measures without a page drawing.
+ * `ingest_live_page_p99_ms`: from the agent's write (the time stamped in each chunk) to the main thread's paint of
+ * the frame that shows that chunk's text (PAGE_PROBE), for the open session's 1,000 chunks. `_own_`: the page's
+ * share of each, from the same chunk's arrival at a WebSocket client of the app to that paint. Its baseline in the
+ * same run: every session's chunks at that client (`ingest_live_page_run_ws_*`), which is what live.bench.ts
+ * measures without a page drawing. `_main_busy_pct`: how much of the stream the page's main thread was busy.
+ * The agents write a paragraph every 10 chunks (BENCH_LIVE_PARAGRAPH_EVERY; 0 is one paragraph of ~40 KB).
  */
 
 
@@ -88,8 +90,16 @@ test('live ingest to the page: the open transcript of one of 20 sessions at 2,00
     const perSession = Math.round(PER_SECOND * SECONDS);
     // BENCH_PAGE_PROFILE=<file>: the page's CPU profile of the stream (Chrome DevTools' .cpuprofile), to see where its share goes.
     const profiling = process.env.BENCH_PAGE_PROFILE;
-    const cdp = profiling ? await page.context().newCDPSession(page) : null;
-    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    const cdp = await page.context().newCDPSession(page);
+    if (profiling) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    // The page's main thread: how busy the stream keeps it (all its tasks, and the script among them).
+    await cdp.send('Performance.enable');
+    const busy = async (): Promise<{ task: number; script: number; at: number }> => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const m = (name: string): number => metrics.find((x) => x.name === name)?.value ?? 0;
+      return { task: m('TaskDuration'), script: m('ScriptDuration'), at: Date.now() };
+    };
+    const busy0 = await busy();
     // BENCH_PAGE_TRACE=<file>: a Chromium trace of the stream (open it in DevTools' Performance panel or Perfetto).
     const tracing = process.env.BENCH_PAGE_TRACE;
     if (tracing) await browser.startTracing(page, { path: tracing, screenshots: false });
@@ -99,7 +109,8 @@ test('live ingest to the page: the open transcript of one of 20 sessions at 2,00
     // Polled from here: the app's CSP refuses waitForFunction's evaluated string.
     const painted = await waitUntil(() => page.evaluate<[number, number][]>('window.__live'), (l) => l.length >= perSession, 60_000, `${perSession} chunks in the open transcript`, 200);
     if (tracing) await browser.stopTracing();
-    if (cdp && profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    const busy1 = await busy();
+    if (profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const latency = painted.map(([stamp, at]) => at - stamp).sort((a, b) => a - b);
     // Both clocks are this machine's: the page's share of each chunk is from its arrival at a client of the app to its paint.
     const own = painted.flatMap(([stamp, at]) => (atClient.has(stamp) ? [at - atClient.get(stamp)!] : [])).sort((a, b) => a - b);
@@ -109,6 +120,9 @@ test('live ingest to the page: the open transcript of one of 20 sessions at 2,00
     console.log(`bench: ingest_live_page_p99_ms = ${pct(latency, 99)}`);
     console.log(`bench: ingest_live_page_own_p50_ms = ${pct(own, 50)}`);
     console.log(`bench: ingest_live_page_own_p99_ms = ${pct(own, 99)}`);
+    const wall = (busy1.at - busy0.at) / 1000;
+    console.log(`bench: ingest_live_page_main_busy_pct = ${((100 * (busy1.task - busy0.task)) / wall).toFixed(1)}`);
+    console.log(`bench: ingest_live_page_main_script_pct = ${((100 * (busy1.script - busy0.script)) / wall).toFixed(1)}`);
     console.log(`bench: ingest_live_page_run_ws_p50_ms = ${pct(ws, 50)}`);
     console.log(`bench: ingest_live_page_run_ws_p99_ms = ${pct(ws, 99)}`);
   } finally {
