@@ -63,10 +63,12 @@ export function SessionView({ session }: { session: SessionSummary }) {
     else setError(`The prompt was not sent: ${r.error.message} Your text is kept; send it again when the session is Idle.`);
   }
 
-  const act = async (p: Promise<{ ok: boolean; error?: { message: string } }>) => {
+  const act = useCallback(async (p: Promise<{ ok: boolean; error?: { message: string } }>) => {
     const r = await p;
     if (!r.ok) setError(`${r.error?.message ?? 'Baton did not say why.'} Check the session’s status, then try again.`);
-  };
+  }, []);
+  // The same function while the session is: the transcript is not drawn again for a new one.
+  const onAnswer = useCallback((k: string, o: string | null) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o })), [act, api, session.id]);
 
   const view = sessionView(summaryFacts(session));
   const { can } = view;
@@ -116,7 +118,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               <Spinner /> Starting the agent… the prompt box opens when it is ready.
             </div>
           )}
-          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} hasLater={hasLater} onLater={onLater} canAnswer={can.answer} onAnswer={(k, o) => void act(api.sessions.answerPermission({ id: session.id, requestKey: k, optionId: o }))} />
+          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} hasLater={hasLater} onLater={onLater} canAnswer={can.answer} onAnswer={onAnswer} />
           <form
             className="prompt-box"
             onSubmit={(e) => {

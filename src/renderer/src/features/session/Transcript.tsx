@@ -24,7 +24,13 @@ const rowKey = (item: TranscriptItem): string => `${item.seq}:${item.type}`;
  * only a window of the history is held (`hasEarlier`: scrolling to its top
  * asks for the page before it, which comes in above without moving the view).
  */
-export function TranscriptList(props: {
+/**
+ * Drawn again only when its props change: the deferred render that catches up after a live frame was drawn at
+ * once (SessionView) brings the same rows, and stops here.
+ */
+export const TranscriptList = memo(TranscriptListRows);
+
+function TranscriptListRows(props: {
   items: TranscriptItem[];
   onAnswer: (requestKey: string, optionId: string | null) => void;
   canAnswer: boolean;
