@@ -23,10 +23,9 @@ const rowKey = (item: TranscriptItem): string => `${item.seq}:${item.type}`;
  * Long transcripts stay smooth: only the rows on screen are rendered, and
  * only a window of the history is held (`hasEarlier`: scrolling to its top
  * asks for the page before it, which comes in above without moving the view).
- */
-/**
- * Drawn again only when its props change: the deferred render that catches up after a live frame was drawn at
- * once (SessionView) brings the same rows, and stops here.
+ * Drawn again only when its props change: the deferred render that catches up
+ * after a live frame was drawn at once (SessionView) brings the same rows, and
+ * stops here.
  */
 export const TranscriptList = memo(TranscriptListRows);
 
