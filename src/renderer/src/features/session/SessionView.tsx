@@ -1,5 +1,5 @@
 /** One open session: its header, banners, transcript (or Changes) and prompt box. */
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { SessionSummary } from '../../../../shared/contracts/sessions';
 import { sessionView, summaryFacts } from '../../../../shared/session-view';
 import { buildTranscript } from '../../../../shared/transcript';
@@ -23,18 +23,20 @@ function appendsFew<T>(drawn: readonly T[], now: readonly T[]): boolean {
   return more >= 0 && more <= FEW && drawn.length > 0 && now[drawn.length - 1] === drawn[drawn.length - 1] && now[0] === drawn[0];
 }
 
-export function SessionView({ session }: { session: SessionSummary }) {
-  const { api } = useServices();
-  const records = useBaton((s) => s.records[session.id] ?? EMPTY);
-  const openSession = useBaton((s) => s.openSession);
+/**
+ * The open session's transcript, fed from the store. Its own component: a live frame's records draw the
+ * transcript alone, not the session's header, banners and prompt box with it.
+ */
+const LiveTranscript = memo(function LiveTranscript({ sessionId, canAnswer, onAnswer }: { sessionId: string; canAnswer: boolean; onAnswer: (k: string, o: string | null) => void }) {
+  const records = useBaton((s) => s.records[sessionId] ?? EMPTY);
   // Held records start after this seq: scrolling to the top of the transcript reads the page before it.
-  const hasEarlier = useBaton((s) => (s.recordsBase[session.id] ?? 0) > 0);
+  const hasEarlier = useBaton((s) => (s.recordsBase[sessionId] ?? 0) > 0);
   const loadEarlier = useBaton((s) => s.loadEarlier);
-  const onEarlier = useCallback(() => void loadEarlier(session.id), [loadEarlier, session.id]);
+  const onEarlier = useCallback(() => void loadEarlier(sessionId), [loadEarlier, sessionId]);
   // Scrolled back past the bound of what is held, the newest records are let go: scrolling down reads them again.
-  const hasLater = useBaton((s) => s.recordsNewer[session.id] === true);
+  const hasLater = useBaton((s) => s.recordsNewer[sessionId] === true);
   const loadLater = useBaton((s) => s.loadLater);
-  const onLater = useCallback(() => void loadLater(session.id), [loadLater, session.id]);
+  const onLater = useCallback(() => void loadLater(sessionId), [loadLater, sessionId]);
   // A page of records read back (or a burst of live ones) is drawn in a deferred render, which React splits into
   // slices between frames, rather than inside the task that received it: in one task, its parse, the transcript
   // folded again and the rows drawn were the long tasks left while scrolling a long transcript (issue 16).
@@ -43,6 +45,12 @@ export function SessionView({ session }: { session: SessionSummary }) {
   const deferred = useDeferredValue(records);
   const shown = deferred.length === 0 || appendsFew(deferred, records) ? records : deferred;
   const transcript = useMemo(() => buildTranscript(shown), [shown]);
+  return <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} hasLater={hasLater} onLater={onLater} canAnswer={canAnswer} onAnswer={onAnswer} />;
+});
+
+export function SessionView({ session }: { session: SessionSummary }) {
+  const { api } = useServices();
+  const openSession = useBaton((s) => s.openSession);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -118,7 +126,7 @@ export function SessionView({ session }: { session: SessionSummary }) {
               <Spinner /> Starting the agent… the prompt box opens when it is ready.
             </div>
           )}
-          <TranscriptList items={transcript.items} hasEarlier={hasEarlier} onEarlier={onEarlier} hasLater={hasLater} onLater={onLater} canAnswer={can.answer} onAnswer={onAnswer} />
+          <LiveTranscript sessionId={session.id} canAnswer={can.answer} onAnswer={onAnswer} />
           <form
             className="prompt-box"
             onSubmit={(e) => {
