@@ -85,6 +85,8 @@ export function createHarness(): Harness {
         await stopAllSessions(callerOf(c));
         await c.close();
       }
+      // Hosts outlive a closed main by design: each test's own are stopped here, or they run on after the suite.
+      await stopAllSessions(callerOf(core));
       await core.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },

@@ -59,6 +59,12 @@ async function startNow(reg: Registry, id: string, trigger: Trigger, firstPrompt
     failStart('spawn_failed', connected.error.message);
     return null;
   }
+  // Stopped while its host was starting: the stop found nothing to signal and stands, so the host this start
+  // brought up is stopped here, with its agent, instead of running on unseen (a ghost).
+  if (deps.sessions.get(id)?.state !== 'starting') {
+    await connected.value.link.stop(stopGraceMs);
+    return null;
+  }
   const l = reg.attachLive(s0, connected.value.link);
   l.attach(deps.sessions.get(id)?.lastAppliedSeq ?? 0);
 
