@@ -17,7 +17,6 @@ import { liveSessions, PER_SECOND, SECONDS, SESSIONS, STAMP } from './support/li
  * The agents write a paragraph every 10 chunks (BENCH_LIVE_PARAGRAPH_EVERY; 0 is one paragraph of ~40 KB).
  */
 
-
 /**
  * In the page before its scripts: each stamped chunk's stamp and the time its text was first painted, taken in
  * a task right after the main thread's paint of the frame that showed it. A mutation made while a frame runs

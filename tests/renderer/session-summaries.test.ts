@@ -90,7 +90,7 @@ describe('frame batches', () => {
     };
     try {
       const runs: number[][] = [];
-      const b = frameBatch<number>((pending) => runs.push(pending.get('k') ?? []), 20, true);
+      const b = frameBatch<number>((pending) => runs.push(pending.get('k') ?? []), { ms: 20, atFrame: true });
       b.add('k', 1);
       b.add('k', 2);
       expect(frames.size).toBe(1);

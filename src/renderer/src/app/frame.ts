@@ -25,7 +25,7 @@ const nextFrame = (run: () => void): (() => void) | null => {
  * `run` gets every key added since the last frame, each with its values in the order they came.
  * `atFrame`: on a shown page, run at the next animation frame (the timer, three frames later, is the fallback).
  */
-export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, ms = FRAME_MS, atFrame = false): FrameBatch<V> {
+export function frameBatch<V>(run: (pending: Map<string, V[]>) => void, { ms = FRAME_MS, atFrame = false }: { ms?: number; atFrame?: boolean } = {}): FrameBatch<V> {
   let pending = new Map<string, V[]>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let frame: (() => void) | null = null;

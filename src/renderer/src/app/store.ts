@@ -106,7 +106,7 @@ export function connectStore(store: BatonStore, transport: Transport): () => voi
   // At the next frame: the open transcript's new text is drawn and painted in it.
   const incoming = frameBatch<JournalRecord[]>((pending) => {
     for (const [sessionId, batches] of pending) s().receiveRecords(sessionId, batches.flat());
-  }, undefined, true);
+  }, { atFrame: true });
   const offs = [
     () => changed.cancel(),
     () => incoming.cancel(),

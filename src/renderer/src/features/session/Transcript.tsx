@@ -130,9 +130,9 @@ function AgentText({ text }: { text: string }) {
   return blocks.map((md, i) => <MarkdownBlock key={i} md={md} />);
 }
 
+/** Drawn again only when its own text changes (memo): the line breaks are worked out then, too. */
 const MarkdownBlock = memo(function MarkdownBlock({ md }: { md: string }) {
-  const withBreaks = useMemo(() => keepLineBreaks(md), [md]);
-  return <Markdown options={MD_OPTIONS}>{withBreaks}</Markdown>;
+  return <Markdown options={MD_OPTIONS}>{keepLineBreaks(md)}</Markdown>;
 });
 
 function Item({ item, onAnswer, canAnswer }: { item: TranscriptItem; onAnswer: (k: string, o: string | null) => void; canAnswer: boolean }) {
