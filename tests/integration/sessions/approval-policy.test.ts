@@ -66,6 +66,8 @@ async function idleWorker(policy: 'ask' | 'edits' | 'all') {
   const projectId = await scriptedProject(h, lostHostScript(h.tempDir('agent-store-'), undefined, ASKS));
   await h.must('projects.update', { id: projectId, patch: { approvalPolicy: policy } });
   const s = await h.must('sessions.create', { projectId, prompt: 'hello', harness: 'custom' });
+  // Idle after its first turn: the session is idle for a moment before that prompt is journaled too (then busy).
+  await waitTurnsEnded(callerOf(h.core), s.id, 1);
   await waitUntil(() => stateOf(callerOf(h.core), s.id), (st) => st === 'idle', WAIT_MS, 'idle');
   return { projectId, id: s.id };
 }
