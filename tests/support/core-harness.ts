@@ -54,6 +54,13 @@ export function createHarness(): Harness {
   };
   const dataDir = tempDir('baton-data-');
   const core = createCore({ dataDir, mode: 'browser', version: 'test' });
+  // Closed by the test itself (a simulated crash or restart): its sessions are no longer cleanup's to stop.
+  let closed = false;
+  const closeCore = core.close.bind(core);
+  core.close = async (closeOpts) => {
+    closed = true;
+    await closeCore(closeOpts);
+  };
   const events: { name: string; payload: unknown }[] = [];
   core.hub.listen((name, payload) => events.push({ name, payload }));
   const call = (name: string, input: unknown) => core.router.call(name, input, { via: 'test' });
@@ -86,8 +93,10 @@ export function createHarness(): Harness {
         await c.close();
       }
       // Hosts outlive a closed main by design: each test's own are stopped here, or they run on after the suite.
-      await stopAllSessions(callerOf(core));
-      await core.close();
+      if (!closed) {
+        await stopAllSessions(callerOf(core));
+        await core.close();
+      }
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };
