@@ -30,17 +30,28 @@ export function secureDataDir(dataDir: string): Result<void> {
     return fail('data_dir_unsafe', `Cannot make the data directory ${dataDir} private (chmod 0700: ${codeOf(e)}); fix its owner or permissions, or pick another with --data-dir.`);
   }
   const bad: string[] = [];
+  // Another Baton starting on this dir at the same moment writes its lock entry aside and renames it: an entry
+  // listed here may be gone when it is read or changed. Gone, it has nothing to make private.
   const fix = (path: string, mode: number): void => {
     try {
       chmodSync(path, mode);
     } catch (e) {
-      bad.push(`${path} (${codeOf(e)})`);
+      if (codeOf(e) !== 'ENOENT') bad.push(`${path} (${codeOf(e)})`);
+    }
+  };
+  const gone = <T>(read: () => T): T | null => {
+    try {
+      return read();
+    } catch (e) {
+      if (codeOf(e) === 'ENOENT') return null;
+      throw e;
     }
   };
   const walk = (dir: string, deep: boolean): void => {
-    for (const name of readdirSync(dir)) {
+    for (const name of gone(() => readdirSync(dir)) ?? []) {
       const path = join(dir, name);
-      const l = lstatSync(path);
+      const l = gone(() => lstatSync(path));
+      if (!l) continue;
       // A symlink's target is not ours to change.
       if (l.isSymbolicLink()) continue;
       if (l.isDirectory()) {
