@@ -24,7 +24,7 @@ async function latencies(port: HostPort, rw: RemoteWorld, id: string): Promise<n
   if (!c.ok) throw new Error(c.error.message);
   const peer = new LinkPeer(c.value.link);
   const lat: number[] = [];
-  c.value.link.attach(0, (r: JournalRecord) => {
+  void c.value.link.attach(0, (r: JournalRecord) => {
     peer.records.push(r);
     if (r.dir === 'in' && msgOf(r).method === 'session/update') lat.push(Date.now() - r.ts);
   });

@@ -22,6 +22,11 @@ export interface SessionFacts {
   agentRunning?: boolean;
   /** Known only in main: its agent exited on its own and its host is closing. */
   agentExiting?: boolean;
+  /**
+   * Known only in main: a prompt has been sent to its idle agent and is not in the journal yet (a few
+   * milliseconds). Its turn is starting: it counts as working, though the stored state is still idle.
+   */
+  promptSent?: boolean;
   /** A divergence between database and journal that no one has acknowledged yet. */
   divergence?: boolean;
   /**
@@ -81,6 +86,7 @@ const RULES: readonly Rule[] = [
   { when: (f) => f.state === 'pending' || f.state === 'starting', status: 'Starting' },
   { when: (f) => f.state === 'waiting_input', status: 'Needs you', attention: 'permission' },
   { when: (f) => f.state === 'busy', status: 'Working' },
+  { when: (f) => f.state === 'idle' && f.promptSent === true, status: 'Working' },
   { when: (f) => f.state === 'idle' && f.hibernated === true, status: 'Idle', label: 'Idle · hibernated' },
   { when: (f) => f.state === 'idle' && (f.agentRunning === false || f.agentExiting === true), status: 'Idle', label: 'Idle · agent not running' },
   { when: (f) => f.state === 'idle', status: 'Idle' },
@@ -103,6 +109,7 @@ function promptRefusal(f: SessionFacts): string | null {
   if (f.disconnected && LIVE.has(f.state)) return "The session's host cannot be reached (the link to its machine is down). Its agent runs on there; Baton reconnects by itself, then send the prompt.";
   if (f.agentExiting) return 'The agent has just exited and its session host is closing. Send the prompt again in a moment: the agent is started again and its conversation resumed.';
   if (f.state === 'busy' || f.state === 'waiting_input') return 'The agent cannot take a prompt now: it is working on a turn; wait for it or Cancel.';
+  if (f.state === 'idle' && f.promptSent) return 'The agent cannot take a prompt now: one has just been sent and its turn is starting; wait for it or Cancel.';
   if (f.state === 'idle') return null;
   const base = `The agent cannot take a prompt now: it is ${f.state}.`;
   // Reviving an orchestrator that another has replaced would make two live ones: no button to point at.
@@ -123,6 +130,8 @@ function commitRefusal(f: SessionFacts): string | null {
     case 'stopping':
     case 'retiring':
       return 'The agent is being stopped; commit once it has stopped.';
+    case 'idle':
+      return f.promptSent ? 'The agent is starting on its prompt and may be about to change files; wait for its turn to end, or Cancel it, then commit.' : null;
     default:
       return null;
   }
@@ -136,6 +145,7 @@ export function sessionView(f: SessionFacts): SessionView {
   const attention = rule.attention ?? (f.divergence ? 'divergence' : null);
   const noCommit = commitRefusal(f);
   const unreachable = f.disconnected === true && LIVE.has(f.state);
+  const turnOn = f.state === 'busy' || f.state === 'waiting_input' || (f.state === 'idle' && f.promptSent === true);
   return {
     status: rule.status,
     label: rule.label ?? rule.status,
@@ -144,7 +154,7 @@ export function sessionView(f: SessionFacts): SessionView {
     commitRefusal: noCommit,
     can: {
       prompt: refusal === null,
-      cancel: !unreachable && (f.state === 'busy' || f.state === 'waiting_input'),
+      cancel: !unreachable && turnOn,
       // A stop could not reach the host: it would leave the agent running there while the board said stopped.
       stop: !unreachable && f.state !== 'stopped' && f.state !== 'retired',
       continue: f.state === 'interrupted' && !f.revivalBlocked,
@@ -158,9 +168,10 @@ export function sessionView(f: SessionFacts): SessionView {
 }
 
 /** A session summary's facts, as the contract carries them. */
-export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown; agentRunning?: boolean; disconnected?: unknown }): SessionFacts {
+export function summaryFacts(s: { state: SessionState; hibernated?: boolean; divergence?: unknown; agentRunning?: boolean; disconnected?: unknown; promptSent?: boolean }): SessionFacts {
   return {
     state: s.state,
+    promptSent: s.promptSent === true,
     hibernated: s.hibernated === true,
     divergence: s.divergence != null,
     disconnected: s.disconnected != null,

@@ -6,7 +6,7 @@ import { buildOnce } from '../support/build';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createHarness, git, makeRepo, type Harness } from '../support/core-harness';
-import { scriptedCommand, waitUntil } from '../support/scripted';
+import { readyForPrompt, scriptedCommand, waitUntil } from '../support/scripted';
 import { inProcessTransport } from './in-process-transport';
 
 /**
@@ -49,7 +49,7 @@ async function opened(script?: unknown): Promise<{ store: ReviewStore; sessionId
   const { project } = await h.must('projects.add', { path: repo, name: 'rev' });
   await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), script ?? QUIET) } });
   const created = await h.must('sessions.create', { projectId: project.id, prompt: 'Do the work', title: 'Do the work' });
-  const session = await waitUntil(() => h!.must('sessions.get', { id: created.id }), (x) => x.state === 'idle', 30_000, 'session idle');
+  const session = await waitUntil(() => h!.must('sessions.get', { id: created.id }), readyForPrompt, 30_000, 'session idle');
   const setup = { session, wt: session.worktreePath ?? '' };
   const transport = inProcessTransport(h.core);
   const store = createReviewStore(createApi(transport));

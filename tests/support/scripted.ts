@@ -25,4 +25,4 @@ export function fakeHarnessBinary(dir: string, bin: string, scriptPath: string):
   return dir;
 }
 
-export { waitUntil } from './wait';
+export { readyForPrompt, waitUntil } from './wait';

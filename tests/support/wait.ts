@@ -19,3 +19,10 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, pred: (v: T) => boo
 export async function until(cond: () => boolean, what: string, ms = 10_000, stepMs = 10): Promise<void> {
   await waitUntil(cond, (v) => v, ms, what, stepMs);
 }
+
+/**
+ * A session that takes a prompt now: idle, and no prompt of its own still on its way to the agent (ADR 0033).
+ * Right after `sessions.create` with a prompt the state reads idle for a moment before that first prompt is
+ * journaled; a prompt sent then is refused, as a person's Send is while the card says Working.
+ */
+export const readyForPrompt = (s: { state: string; promptSent?: boolean } | null | undefined): boolean => !!s && s.state === 'idle' && s.promptSent !== true;

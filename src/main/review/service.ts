@@ -248,7 +248,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = target(input.sessionId);
       if (!t.ok) return t;
       // The agent may still be writing: a commit now would take half a turn's edits.
-      const view = sessionView({ state: t.value.session.state });
+      // A turn checkpointed and not started yet counts too: its prompt is on its way to the agent.
+      const view = sessionView({ state: t.value.session.state, promptSent: deps.turns.open(input.sessionId).some((x) => x.status === 'dispatching') });
       if (!view.can.commit) return fail('agent_busy', `Nothing was committed. ${view.commitRefusal ?? ''}`.trim());
       const g = await deps.git(t.value.project);
       if (!g.ok) return g;

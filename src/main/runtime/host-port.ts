@@ -14,7 +14,7 @@ export const identityOf = (i: HostInfo): HostInfo => ({ pid: i.pid, startTime: i
 /** The domain's HostLink over one host connection, local or through ssh. */
 export function linkOf(conn: HostConnection): HostLink {
   return {
-    attach: (fromSeq, onRecord) => void conn.attach(fromSeq, onRecord),
+    attach: (fromSeq, onRecord) => conn.attach(fromSeq, onRecord),
     send: (msg) => conn.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
     stop: async (graceMs) => {
       await conn.stop(graceMs);

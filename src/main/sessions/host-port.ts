@@ -12,8 +12,11 @@ export interface HostInfo {
 }
 
 export interface HostLink {
-  /** Streams journal records with seq > fromSeq, in order, then live ones as the host writes them. */
-  attach(fromSeq: number, onRecord: (r: JournalRecord) => void): void;
+  /**
+   * Streams journal records with seq > fromSeq, in order, then live ones as the host writes them. Resolves with
+   * the seq the journal had reached once all of it up to there has been streamed (where it got to, if the link closed).
+   */
+  attach(fromSeq: number, onRecord: (r: JournalRecord) => void): Promise<number>;
   /** One JSON-RPC message for the agent; the host journals it before forwarding. */
   send(msg: unknown): void;
   /** Stops the agent and every process it started, then the host. */

@@ -133,6 +133,10 @@ export function createLifecycle(reg: Registry, hibernation: Pick<Hibernation, 's
         if (!how || !turn) return fail('resume_failed', deps.sessions.get(id)?.stateDetail ?? 'The agent could not be started again.');
         return ok({ turnId: turn.id, duplicate: false });
       }
+      // Right after a restart the database can be behind the host's journal: a turn already there, not yet
+      // projected, would still read idle. Decided once what the host had journaled is projected.
+      const attached = live.get(id);
+      if (attached) await attached.caughtUp();
       return dispatch(reg, id, text, idempotencyKey);
     },
 

@@ -65,6 +65,16 @@ export class LiveSession implements IngestMember {
   readonly acp: AcpLink;
   readonly sessionId: string;
   readonly permissions = new Map<string, PendingPermission>();
+  /**
+   * Turns whose prompt this link has sent and the agent has not yet been seen to receive: until the host journals
+   * the prompt, the session still reads idle, and a second prompt let through then would reach the agent mid-turn.
+   * In memory on purpose: after a crash, a checkpointed prompt that never reached the journal is resent by recovery.
+   */
+  private readonly promptsInFlight = new Set<string>();
+  /** attach's catch-up: the seq the host's journal had reached once it had streamed all of it here. */
+  private streamed: Promise<number> | null = null;
+  private appliedWaiters: Array<() => void> = [];
+  private closed = false;
   private queue: JournalRecord[] = [];
   private scheduled = false;
   private exited = false;
@@ -94,7 +104,28 @@ export class LiveSession implements IngestMember {
   }
 
   attach(fromSeq: number): void {
-    this.deps.link.attach(fromSeq, (r) => this.enqueue(r));
+    this.streamed = this.deps.link.attach(fromSeq, (r) => this.enqueue(r));
+  }
+
+  /**
+   * Resolves once every record the host had journaled when this link attached is projected (or the link has
+   * closed). Until then the database can be behind the journal: a prompt checkpointed by an earlier main may be
+   * in the journal already, on its way here, and must not be taken for one that never went out.
+   * False when the link closed or was let go first (nothing more will be projected through it).
+   */
+  async caughtUp(): Promise<boolean> {
+    const seq = await (this.streamed ?? Promise.resolve(0));
+    for (;;) {
+      if (this.closed || this.detached) return false;
+      if ((this.deps.sessions.lastApplied(this.sessionId) ?? seq) >= seq) return true;
+      await new Promise<void>((resolve) => this.appliedWaiters.push(resolve));
+    }
+  }
+
+  private wakeAppliedWaiters(): void {
+    const waiters = this.appliedWaiters;
+    this.appliedWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Agent→client requests already projected before a restart were never answered: hand them to the SDK again. */
@@ -127,6 +158,7 @@ export class LiveSession implements IngestMember {
 
   detach(): void {
     this.detached = true;
+    this.wakeAppliedWaiters();
     this.queue = [];
     this.acp.close();
     this.deps.link.detach();
@@ -173,6 +205,7 @@ export class LiveSession implements IngestMember {
     }
     deps.debugPoint('before_broadcast');
     if (result.applied.length > 0) deps.onApplied(result.applied, result.holes.length > 0);
+    this.wakeAppliedWaiters();
   }
 
   /**
@@ -234,9 +267,26 @@ export class LiveSession implements IngestMember {
   }
 
   private onClose(): void {
+    this.closed = true;
+    this.wakeAppliedWaiters();
     this.acp.close();
     this.cancelPermissionsSilently();
     if (!this.exited && !this.detached) setImmediate(() => this.deps.onExit(this.agentGone));
+  }
+
+  /** A prompt this link sent is on its way to the agent: its turn still `dispatching`, the prompt not in the journal yet. */
+  promptInFlight(): boolean {
+    if (this.promptsInFlight.size === 0) return false;
+    const dispatching = new Set(this.deps.turns.open(this.sessionId).flatMap((t) => (t.status === 'dispatching' ? [t.id] : [])));
+    // Turns that have since started (the prompt journaled), ended or been interrupted are no longer on their way.
+    for (const id of this.promptsInFlight) if (!dispatching.has(id)) this.promptsInFlight.delete(id);
+    return this.promptsInFlight.size > 0;
+  }
+
+  /** Records that the prompt of `turnId` is being sent on this link, until `settled` resolves (answered, or the link closed). */
+  sendingPrompt(turnId: string, settled: Promise<unknown>): void {
+    this.promptsInFlight.add(turnId);
+    void settled.finally(() => this.promptsInFlight.delete(turnId)).catch(() => undefined);
   }
 
   /** The agent exited on its own and the host is closing: a prompt now would go nowhere. */

@@ -44,9 +44,13 @@ export function createRecoveryApi(reg: Registry) {
       const s0 = deps.sessions.get(id);
       if (!turn || !s0 || s0.state !== 'idle') return false;
       if (!live.has(id) && !(await start(reg, id, 'resume_requested', null, s0.agentSessionId))) return false;
+      const l0 = live.get(id);
+      // A host found running may hold the prompt in its journal, not yet streamed here: projected, it is running or ended.
+      if (l0 && !(await l0.caughtUp())) return false;
       const s = deps.sessions.get(id);
       const l = live.get(id);
-      if (!s || !l || !s.agentSessionId || s.state !== 'idle') return false;
+      const still = deps.turns.open(id).find((t) => t.id === turn.id && t.status === 'dispatching' && t.requestId === null);
+      if (!still || !s || !l || !s.agentSessionId || s.state !== 'idle' || l.promptInFlight()) return false;
       send(l, s.agentSessionId, turn.id, turn.prompt);
       return true;
     },

@@ -145,6 +145,7 @@ export function createRegistry(deps: SessionsServiceDeps) {
       updatedAt: s.updatedAt,
       archived: f.archived,
       agentRunning: live.has(s.id) && live.get(s.id)?.agentExited !== true,
+      promptSent: live.get(s.id)?.promptInFlight() === true,
       approvalPolicy: s.approvalPolicy,
     };
   }

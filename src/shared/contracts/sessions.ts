@@ -44,6 +44,8 @@ export const SessionSummary = z.object({
    * older main: unknown.
    */
   agentRunning: z.boolean().optional(),
+  /** A prompt has been sent to its idle agent and is not in the journal yet: its turn is starting (shown Working). Absent from an older main: false. */
+  promptSent: z.boolean().optional(),
   /** The session's own approval policy; null: it follows its project's. Absent from an older main: null. */
   approvalPolicy: z.enum(APPROVAL_POLICIES).nullable().optional(),
 });

@@ -25,7 +25,7 @@ describe("the sessions domain's HostPort over real hosts", () => {
     const records: JournalRecord[] = [];
     let closed = false;
     connected.value.link.onClose(() => (closed = true));
-    connected.value.link.attach(0, (r) => records.push(r));
+    void connected.value.link.attach(0, (r) => records.push(r));
     connected.value.link.send({ jsonrpc: '2.0', id: 'i1', method: 'initialize', params: { protocolVersion: 1, clientCapabilities: {} } });
     await waitUntil(() => records.some((r) => r.dir === 'in' && msgOf(r).id === 'i1'), 5000, 'the initialize answer');
 
@@ -54,7 +54,7 @@ describe("the sessions domain's HostPort over real hosts", () => {
     const connected = await port.connect(id, w.dataDir, info);
     if (!connected.ok) throw new Error(connected.error.message);
     const records: JournalRecord[] = [];
-    connected.value.link.attach(0, (r) => records.push(r));
+    void connected.value.link.attach(0, (r) => records.push(r));
     // Its SIGTERM handler is in place once it says so.
     await waitUntil(() => records.some((r) => r.dir === 'in' && msgOf(r).method === 'ready'), 10_000, 'the agent to be ready');
     const stopped = connected.value.link.stop(60_000);

@@ -64,7 +64,7 @@ export class LinkPeer {
   }
 
   attach(fromSeq = 0): void {
-    this.link.attach(fromSeq, (r) => this.records.push(r));
+    void this.link.attach(fromSeq, (r) => this.records.push(r));
   }
 
   send(method: string, params: unknown): string {

@@ -11,7 +11,7 @@ import { createHarness, git, makeRepo, type Caller, type Harness } from '../../s
 import { scriptedCommand } from '../../support/scripted';
 import { HOST_ALIAS } from '../../support/sshd';
 import { useSshdForCores } from './helpers';
-import { until, waitUntil } from '../../support/wait';
+import { readyForPrompt, until, waitUntil } from '../../support/wait';
 
 const world = useSshdForCores();
 let h: Harness;
@@ -57,7 +57,7 @@ describe('a long remote journal is read only where the database is behind', { ti
   it('a restart reconciles it from its tail; after its host is gone, catch-up carries exactly the lines the database missed', async () => {
     const project = await remoteProject({ prompts: [{ match: 'long', steps: chunks(1500, 'long') }, { match: 'more', steps: chunks(150, 'more', 15) }] });
     const s = await h.must('sessions.create', { projectId: project.id, prompt: 'long' });
-    const first = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq > 1500 && x.lastSeq === journalOnRemote(s.id).length, 90_000, 'the long turn projected whole');
+    const first = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.lastSeq > 1500 && x.lastSeq === journalOnRemote(s.id).length, 90_000, 'the long turn projected whole');
     remotePids.add(hostFile(s.id).pid);
     await h.core.close();
     const whole = journalBytes(s.id);
@@ -68,7 +68,7 @@ describe('a long remote journal is read only where the database is behind', { ti
     const a = h.reopen({ onHelperCall: (c) => callsA.push(c) });
     await a.core.recover();
     // Reattached by the startup reconcile, or (a handshake slower than the dial wait) by the one the link's return runs.
-    await waitUntil(() => a.call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.disconnected == null && x.agentRunning === true, 30_000, 'reattached');
+    await waitUntil(() => a.call<SessionSummary>('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.disconnected == null && x.agentRunning === true, 30_000, 'reattached');
     const tails = callsA.filter((c) => c.verb === 'tail');
     expect(tails.length).toBeGreaterThanOrEqual(1);
     // The divergence check's 64 lines before the database's last one, and nothing else.

@@ -11,7 +11,7 @@ import { MCP_TOKEN_FILE_ARG } from '../../../src/shared/tools';
 import { callerOf, createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
 import { scriptedCommand } from '../../support/scripted';
 import { HOST_ALIAS } from '../../support/sshd';
-import { waitUntil } from '../../support/wait';
+import { readyForPrompt, waitUntil } from '../../support/wait';
 import { orchestratorTranscript } from '../orchestrator/helpers';
 import { useSshdForCores } from './helpers';
 
@@ -106,7 +106,7 @@ async function orchestratorThere(): Promise<{ project: { id: string }; orch: Ses
   const first = await waitUntil(() => orchestratorTranscript(call, orch.id), (t) => !t.turnOpen && t.items.some((i) => i.type === 'agent' && i.text.includes('Listed 1: Remote task.')), 30_000, 'a turn that listed the task');
   // (The wake arrives while the handoff turn still runs, and the scripted agent cancels that turn: only completed calls count.)
   expect(listedWith(first.items, 'Remote task')).toBe(true);
-  await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'idle');
+  await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => readyForPrompt(s), 20_000, 'idle');
   return { project, orch };
 }
 
@@ -147,7 +147,7 @@ describe('the orchestrator of an SSH project', { timeout: 180_000 }, () => {
     expect(await helloAt(socket)).toBe(false);
     await world.sshd.up();
     await waitUntil(() => helloAt(socket), (v) => v, 30_000, 'the socket forwarded there again');
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle' && s.disconnected == null, 30_000, 'the orchestrator reattached');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => readyForPrompt(s) && s.disconnected == null, 30_000, 'the orchestrator reattached');
 
     await h.must('tasks.add', { projectId: project.id, title: 'Second task' });
     await call('sessions.prompt', { id: orch.id, text: 'list again', idempotencyKey: 'remote-orch-again' }).catch(() => undefined);
@@ -165,7 +165,7 @@ describe('the orchestrator of an SSH project', { timeout: 180_000 }, () => {
     await core.recover();
     // Nothing restarted the orchestrator: the new Baton's first use of the destination forwarded the socket again.
     await waitUntil(() => helloAt(socket), (v) => v, 30_000, 'the socket forwarded there again');
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle' && s.disconnected == null, 30_000, 'the orchestrator reattached');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => readyForPrompt(s) && s.disconnected == null, 30_000, 'the orchestrator reattached');
     await call('tasks.add', { projectId: project.id, title: 'After restart' });
     const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Listed 2: ')), 40_000, 'a tool call after the restart');
     expect(listedWith(t.items, 'After restart')).toBe(true);

@@ -11,7 +11,7 @@ import { callerOf, createHarness, git, makeRepo, type Caller, type Harness } fro
 import { scriptedCommand } from '../../support/scripted';
 import { HOST_ALIAS } from '../../support/sshd';
 import { useSshdForCores } from './helpers';
-import { waitUntil } from '../../support/wait';
+import { readyForPrompt, waitUntil } from '../../support/wait';
 
 const world = useSshdForCores();
 let h: Harness;
@@ -93,7 +93,7 @@ describe('Baton restarted while the link is down', { timeout: 150_000 }, () => {
 
       await world.sshd.up();
       linkBroken = false;
-      await waitUntil(card, (x) => x?.state === 'idle' && x.disconnected == null, 40_000, 'reattached and the turn finished');
+      await waitUntil(card, (x) => readyForPrompt(x) && x?.disconnected == null, 40_000, 'reattached and the turn finished');
       const rs = await waitUntil(() => records(call, s.id), (x) => texts(x).join('').endsWith('done'), 20_000, 'the caught-up transcript');
       expect(texts(rs).join('')).toBe(allChunks(40));
       const remote = journalOnRemote(s.id);

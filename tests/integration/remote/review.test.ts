@@ -10,7 +10,7 @@ import { createHarness, git, makeRepo, stopAllSessions, type Caller, type Harnes
 import { scriptedCommand } from '../../support/scripted';
 import { HOST_ALIAS } from '../../support/sshd';
 import { useSshdForCores } from './helpers';
-import { waitUntil } from '../../support/wait';
+import { readyForPrompt, waitUntil } from '../../support/wait';
 
 const world = useSshdForCores();
 let h: Harness;
@@ -64,7 +64,7 @@ async function remoteSession(script: unknown, files?: Record<string, string>) {
   const command = scriptedCommand(h.tempDir(), { store: h.tempDir('agent-store-'), ...(script as object) });
   await call('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: command } });
   const created = await call<SessionSummary>('sessions.create', { projectId: project.id, prompt: 'go', title: 'Remote work' });
-  const s = await waitUntil(() => call<SessionSummary>('sessions.get', { id: created.id }), (x) => x.state === 'idle', 30_000, 'the first turn to end');
+  const s = await waitUntil(() => call<SessionSummary>('sessions.get', { id: created.id }), (x) => readyForPrompt(x), 30_000, 'the first turn to end');
   remotePids.add(hostPid(s.id));
   return { project, s, repo, wt: s.worktreePath as string, branch: s.branch as string };
 }
@@ -121,7 +121,7 @@ describe('review on an SSH project runs its git on the destination', { timeout: 
     // "Ask the agent to resolve": the rebase runs in the remote worktree and is left there for the agent, stopped at the file.
     expect(await call('review.resolveConflicts', { sessionId: s.id })).toMatchObject({ status: 'asked', files: ['a.txt'] });
     expect(git(wt, 'status')).toMatch(/rebase in progress/);
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle', 30_000, 'the asked turn to end');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), (x) => readyForPrompt(x), 30_000, 'the asked turn to end');
     // This agent only answers: the person undoes the rebase, and the branch is as it was.
     git(wt, 'rebase', '--abort');
     expect(heads()).toEqual(before);

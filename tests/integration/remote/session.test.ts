@@ -108,7 +108,7 @@ describe('a session host on an SSH destination, through the same HostPort', () =
     const again = await port.connect(id, rw.w.dataDir, launched);
     if (!again.ok) throw new Error(again.error.message);
     const records = [...peer.records];
-    again.value.link.attach(lastSeen, (r) => records.push(r));
+    void again.value.link.attach(lastSeen, (r) => records.push(r));
     await until(() => records.some((r) => r.dir === 'in' && msgOf(r).id === p && msgOf(r).method === undefined), 'the turn to finish after the reconnect', 20_000);
 
     expect(records.length).toBeGreaterThan(before);

@@ -10,7 +10,7 @@ import { callerOf, createHarness, git, makeRepo, type Caller, type Harness } fro
 import { scriptedCommand } from '../../support/scripted';
 import { HOST_ALIAS } from '../../support/sshd';
 import { useSshdForCores } from './helpers';
-import { waitUntil } from '../../support/wait';
+import { readyForPrompt, waitUntil } from '../../support/wait';
 
 const world = useSshdForCores();
 let h: Harness;
@@ -79,7 +79,7 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     // Idle comes first after session/new, before the prompt goes out: the turn's end is read from the transcript.
     const rs = await waitUntil(() => records(callerOf(h.core), s.id), (x) => texts(x).join('').endsWith('done') && !buildTranscript(x).turnOpen, 30_000, 'the turn to finish');
     remotePids.add(hostFile(s.id).pid);
-    const done = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq >= rs.length, 10_000, 'idle after the turn');
+    const done = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.lastSeq >= rs.length, 10_000, 'idle after the turn');
     expect(texts(rs).join('')).toBe(allChunks(3));
     expectExactlyOnce(rs, journalOnRemote(s.id));
     expect(done.disconnected ?? null).toBeNull();
@@ -105,7 +105,7 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     expect((await h.must('sessions.get', { id: s.id })).state).toBe('busy');
 
     await linkUp();
-    const back = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.disconnected == null, 40_000, 'reattached and the turn finished');
+    const back = await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.disconnected == null, 40_000, 'reattached and the turn finished');
     // Reattached idle (the journal says the turn ended over there); its lines are still streaming in from the host.
     const rs = await waitUntil(() => records(callerOf(h.core), s.id), (x) => texts(x).join('').endsWith('done'), 20_000, 'the caught-up transcript');
     expect(texts(rs).join('')).toBe(allChunks(40));
@@ -133,7 +133,7 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     expect((await call<{ recovery: { lastReconcile: unknown } }>('app.status', {})).recovery.lastReconcile).not.toBeNull();
 
     await linkUp();
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.disconnected == null, 40_000, 'reattached and the turn finished');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.disconnected == null, 40_000, 'reattached and the turn finished');
     const rs = await waitUntil(() => records(call, s.id), (x) => texts(x).join('').endsWith('done'), 20_000, 'the caught-up transcript');
     expect(texts(rs).join('')).toBe(allChunks(30));
     expectExactlyOnce(rs, journalOnRemote(s.id));
@@ -160,7 +160,7 @@ describe('sessions on an SSH destination, through the domain', { timeout: 120_00
     remotePids.add(hostFile(s.id).pid);
     expect(hostFile(s.id).pid).not.toBe(first.pid);
     const rs = await waitUntil(() => records(callerOf(h.core), s.id), (x) => texts(x).join('').includes('Picked up again.') && !buildTranscript(x).turnOpen, 30_000, 'the continued turn to finish');
-    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => x.state === 'idle' && x.lastSeq === rs.length, 10_000, 'idle after the continued turn');
+    await waitUntil(() => h.must('sessions.get', { id: s.id }), (x) => readyForPrompt(x) && x.lastSeq === rs.length, 10_000, 'idle after the continued turn');
     expectExactlyOnce(rs, journalOnRemote(s.id));
   });
 

@@ -5,7 +5,7 @@ import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import type { ReviewCommentView, SendCommentsView } from '../../../src/shared/contracts/review';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { callerOf, makeRepo } from '../../support/core-harness';
-import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { readyForPrompt, scriptedCommand, waitUntil } from '../../support/scripted';
 import { inProcessCli } from '../control/cli-harness';
 import { json } from '../control/helpers';
 import { prompts } from '../tasks/helpers';
@@ -39,7 +39,7 @@ describe('baton comment', () => {
     const drop = all.find((c) => c.path === 'gone.ts')!;
     expect((await baton('comment', 'remove', session.id, drop.id.slice(0, 8))).stdout).toContain('Removed.');
 
-    await waitUntil(async () => json<SessionSummary[]>(await baton('session', 'list', '--json')).find((s) => s.id === session.id)?.state, (s) => s === 'idle', 30_000, 'idle');
+    await waitUntil(async () => json<SessionSummary[]>(await baton('session', 'list', '--json')).find((s) => s.id === session.id), readyForPrompt, 30_000, 'idle');
     const sent = json<SendCommentsView>(await baton('comment', 'send', session.id, '--json'));
     expect(sent).toMatchObject({ status: 'sent', count: 2 });
     expect(json<ReviewCommentView[]>(await baton('comment', 'list', session.id, '--json'))).toEqual([]);

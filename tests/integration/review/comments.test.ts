@@ -3,7 +3,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewCommentView } from '../../../src/shared/contracts/review';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, stopAllSessions, type Caller, type Harness } from '../../support/core-harness';
-import { waitUntil } from '../../support/scripted';
+import { readyForPrompt, waitUntil } from '../../support/scripted';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { prompts, state } from '../tasks/helpers';
 import { reviewSession } from './helpers';
 
@@ -46,7 +47,7 @@ describe('review comments', () => {
     expect(await call('review.removeComment', { sessionId: session.id, id: kept[0]!.id })).toEqual({ removed: true });
     await comment(session.id, 9, 'And this.');
 
-    await waitUntil(() => state(call, session.id), (s) => s === 'idle', 30_000, 'idle after the restart');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: session.id }), readyForPrompt, 30_000, 'idle after the restart');
     const sent = await call<{ status: string; count: number; turnId: string }>('review.sendComments', { sessionId: session.id });
     expect(sent).toMatchObject({ status: 'sent', count: 2 });
     const p = await waitUntil(() => reviewPrompts(session.id), (x) => x.length === 1, 30_000, 'the prompt');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from '../../support/build';
 import { createHarness, type Harness } from '../../support/core-harness';
-import { waitUntil } from '../../support/scripted';
+import { readyForPrompt, waitUntil } from '../../support/scripted';
 import { git, reviewSession, statusOf, teardown, write } from './helpers';
 
 let h: Harness;
@@ -60,7 +60,7 @@ describe('review.commit with the repository hooks', () => {
     expect(git(wt, 'rev-parse', 'HEAD').trim()).toBe(head);
     expect(statusOf(wt)).toBe(' M src/a.txt\n');
     await h.must('sessions.cancel', { id: session.id });
-    await waitUntil(() => h.must('sessions.get', { id: session.id }), (s) => s.state === 'idle', 20_000, 'session idle after cancel');
+    await waitUntil(() => h.must('sessions.get', { id: session.id }), readyForPrompt, 20_000, 'session idle after cancel');
     expect(await h.must('review.commit', { sessionId: session.id, message: 'Now' })).toMatchObject({ status: 'committed', files: ['src/a.txt'] });
   });
 

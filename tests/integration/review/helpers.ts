@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { ProjectSummary } from '../../../src/shared/contracts/projects';
 import { git, makeRepo, type Harness } from '../../support/core-harness';
-import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { readyForPrompt, scriptedCommand, waitUntil } from '../../support/scripted';
 
 export { git };
 
@@ -34,7 +34,7 @@ export async function reviewSession(h: Harness, opts: { script?: unknown; files?
   const { project } = await h.must('projects.add', { path: repo, name: 'rev' });
   await h.must('projects.update', { id: project.id, patch: { workerAgent: 'custom', customCommand: scriptedCommand(h.tempDir(), opts.script ?? QUIET_SCRIPT) } });
   const created = await h.must('sessions.create', { projectId: project.id, prompt: 'Do the work', title: opts.title ?? 'Do the work' });
-  const session = await waitUntil(() => h.must('sessions.get', { id: created.id }), (s) => s.state === 'idle', 30_000, 'session idle');
+  const session = await waitUntil(() => h.must('sessions.get', { id: created.id }), readyForPrompt, 30_000, 'session idle');
   if (!session.worktreePath) throw new Error('no worktree');
   return { project, session, repo, wt: session.worktreePath };
 }

@@ -7,8 +7,9 @@ import { hostLogPath, journalPath, sessionDir } from '../../../src/main/host/pat
 import type { AgentLogLine } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Caller, type Harness } from '../../support/core-harness';
-import { waitUntil } from '../../support/scripted';
-import { recordsOf, scriptedProject, stateOf, waitTurnsEnded, WAIT_MS } from './lost-hosts';
+import { readyForPrompt, waitUntil } from '../../support/scripted';
+import type { SessionSummary } from '../../../src/shared/contracts/sessions';
+import { recordsOf, scriptedProject, waitTurnsEnded, WAIT_MS } from './lost-hosts';
 
 let h: Harness;
 beforeAll(() => buildOnce(), 120_000);
@@ -53,7 +54,7 @@ async function idleSession(): Promise<{ projectId: string; id: string; call: Cal
   await h.must('projects.setEnv', { id: projectId, key: 'API_TOKEN', value: SECRET });
   const s = await h.must('sessions.create', { projectId, prompt: 'hello', harness: 'custom' });
   const call = callerOf(h.core);
-  await waitUntil(() => stateOf(call, s.id), (st) => st === 'idle', WAIT_MS, 'idle');
+  await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), readyForPrompt, WAIT_MS, 'idle');
   return { projectId, id: s.id, call };
 }
 
@@ -103,7 +104,7 @@ describe('the agent log', () => {
     expect(await tailOf(second.call, id)).toEqual(before);
 
     // The agent still runs under its host: its next lines reach the new Baton live, numbered on.
-    await waitUntil(() => stateOf(second.call, id), (st) => st === 'idle', WAIT_MS, 'idle after the restart');
+    await waitUntil(() => second.call<SessionSummary>('sessions.get', { id }), readyForPrompt, WAIT_MS, 'idle after the restart');
     await second.call('sessions.prompt', { id, text: 'after the restart', idempotencyKey: 'after-0001' });
     const next = await waitUntil(() => broadcast(events, id), (l) => l.length >= 3, WAIT_MS, 'lines after the restart');
     expect(next.map((l) => l.text)).toEqual(['after the restart 1', 'after the restart 2', 'after the restart 3']);

@@ -3,7 +3,7 @@ import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import type { TaskView } from '../../../src/shared/contracts/tasks';
 import { makeRepo, type Caller, type Harness } from '../../support/core-harness';
 import { harnessPerTest } from '../../support/harness-per-test';
-import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { readyForPrompt, scriptedCommand, waitUntil } from '../../support/scripted';
 import { orchestratorTranscript } from '../orchestrator/helpers';
 import { toolCaller, toolToken } from './helpers';
 import { ORCHESTRATOR_LOOP_STEPS } from '../../support/orchestrator-scripts';
@@ -53,7 +53,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
     const command = scriptedCommand(h.tempDir(), SCRIPT);
     await h.must('projects.update', { id: project.id, patch: { orchestratorAgent: 'custom', workerAgent: 'custom', customCommand: command } });
     const orch = await call<SessionSummary>('orchestrator.start', { projectId: project.id });
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle' && s.lastSeq > 5, 20_000, 'the handoff turn');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => readyForPrompt(s) && s.lastSeq > 5, 20_000, 'the handoff turn');
 
     const task = await call<TaskView>('tasks.add', { projectId: project.id, title: 'Implement the feature', body: 'Add src/feature.ts' });
     const done = await waitUntil(() => call<TaskView[]>('tasks.list', { projectId: project.id }), (l) => l[0]?.status !== 'open', 60_000, 'the run to complete').catch(async (e: unknown) => {
@@ -126,7 +126,7 @@ describe('the orchestrator at work, end to end with real processes', () => {
 
     // Through the agent's MCP server too: the misspelt argument is refused there, not stripped on the way.
     await harness.startControl();
-    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), (s) => s.state === 'idle', 20_000, 'the handoff turn');
+    await waitUntil(() => call<SessionSummary>('sessions.get', { id: orch.id }), readyForPrompt, 20_000, 'the handoff turn');
     await call('sessions.prompt', { id: orch.id, text: 'STRICT-CHECK', idempotencyKey: 'strict-check-1' });
     const t = await waitUntil(() => orchestratorTranscript(call, orch.id), (x) => !x.turnOpen && x.items.some((i) => i.type === 'agent' && i.text.includes('Checked.')), 30_000, 'the checked turn');
     const listed = t.items.find((i) => i.type === 'tool' && i.title === 'mcp: list_tasks');

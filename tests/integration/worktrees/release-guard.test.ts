@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from '../../support/build';
 import { createHarness, git, makeRepo, type Harness } from '../../support/core-harness';
-import { scriptedCommand, waitUntil } from '../../support/scripted';
+import { readyForPrompt, scriptedCommand, waitUntil } from '../../support/scripted';
 
 let h: Harness;
 beforeAll(() => buildOnce(), 120_000);
@@ -31,7 +31,7 @@ const state = async (id: string) => (await h.must('sessions.get', { id })).state
 /** A worker session that answered its first prompt and sits idle with its agent running, plus its worktree row. */
 async function idleSession(projectId: string) {
   const s = await h.must('sessions.create', { projectId, prompt: 'Fix the login page', harness: 'custom' });
-  await waitUntil(() => state(s.id), (st) => st === 'idle', 30_000, 'the session to be idle');
+  await waitUntil(() => h.must('sessions.get', { id: s.id }), readyForPrompt, 30_000, 'the session to be idle');
   const panel = await h.must('worktrees.list', { projectId });
   const wt = panel.worktrees.find((w) => w.path === s.worktreePath);
   if (!wt) throw new Error('the session has no worktree row');

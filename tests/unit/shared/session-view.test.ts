@@ -67,6 +67,11 @@ describe('sessionView: fact combinations, first rule wins', () => {
     [{ state: 'stopped', disconnected: true }, 'Stopped', null, false, 'The agent cannot take a prompt now: it is stopped.'],
     // hibernated only qualifies an idle session.
     [{ state: 'busy', hibernated: true }, 'Working', null, false, 'The agent cannot take a prompt now: it is working'],
+    // A prompt on its way (not journaled yet): its turn is starting, though the stored state is still idle.
+    [{ state: 'idle', promptSent: true }, 'Working', null, false, 'The agent cannot take a prompt now: one has just been sent'],
+    [{ state: 'idle', promptSent: false }, 'Idle', null, true, null],
+    // Once journaled, busy says it all.
+    [{ state: 'busy', promptSent: true }, 'Working', null, false, 'The agent cannot take a prompt now: it is working'],
   ];
   for (const [facts, label, attention, prompt, refusal] of rows) {
     it(JSON.stringify(facts), () => {
@@ -82,6 +87,13 @@ describe('sessionView: fact combinations, first rule wins', () => {
   it('a commit is refused with a reason naming wait or Cancel while a turn runs or starts', () => {
     for (const state of ['busy', 'waiting_input', 'pending', 'starting'] as const) expect(sessionView({ state }).commitRefusal).toMatch(/wait for its turn to end, or Cancel it/);
     expect(sessionView({ state: 'stopping' }).commitRefusal).toMatch(/once it has stopped/);
+    expect(sessionView({ state: 'idle', promptSent: true }).commitRefusal).toMatch(/starting on its prompt/);
+    expect(sessionView({ state: 'idle' }).commitRefusal).toBeNull();
+  });
+
+  it('a prompt on its way can be cancelled like a running turn, and nothing else changes for it', () => {
+    expect(sessionView({ state: 'idle', promptSent: true }).can).toEqual({ prompt: false, cancel: true, stop: true, continue: false, retry: false, restart: false, archive: false, answer: false, commit: false });
+    expect(sessionView({ state: 'idle' }).can.cancel).toBe(false);
   });
 
   it('a disconnected session can be neither cancelled, stopped nor answered from here: the host is out of reach', () => {
