@@ -61,6 +61,9 @@ export function pendingRequestOf(requestKey: string, p: PendingPermission): Pend
  * to the ACP SDK and broadcast. State changes follow from the records
  * themselves, so a live session and a reattached one obey the same rules.
  */
+/** How long a prompt or a resend waits for a reattached host's journal to be projected before deciding anyway. */
+const CATCH_UP_WAIT_MS = 30_000;
+
 export class LiveSession implements IngestMember {
   readonly acp: AcpLink;
   readonly sessionId: string;
@@ -113,12 +116,24 @@ export class LiveSession implements IngestMember {
    * in the journal already, on its way here, and must not be taken for one that never went out.
    * False when the link closed or was let go first (nothing more will be projected through it).
    */
-  async caughtUp(): Promise<boolean> {
-    const seq = await (this.streamed ?? Promise.resolve(0));
+  async caughtUp(timeoutMs = CATCH_UP_WAIT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    // Bounded: a host that never says it has caught up, or a record that cannot be projected, must not hold a prompt forever.
+    const wake = (register: (done: () => void) => void) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        register(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    let seq: number | null = null;
+    if (this.streamed) void this.streamed.then((n) => (seq = n));
+    await wake((done) => void (this.streamed ?? Promise.resolve(0)).then(done));
     for (;;) {
-      if (this.closed || this.detached) return false;
-      if ((this.deps.sessions.lastApplied(this.sessionId) ?? seq) >= seq) return true;
-      await new Promise<void>((resolve) => this.appliedWaiters.push(resolve));
+      if (this.closed || this.detached || Date.now() >= deadline) return false;
+      if (seq === null || (this.deps.sessions.lastApplied(this.sessionId) ?? seq) >= seq) return seq !== null || !this.streamed;
+      await wake((done) => this.appliedWaiters.push(done));
     }
   }
 

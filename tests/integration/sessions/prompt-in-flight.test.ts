@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../../../src/main/app/paths';
 import { journalPath, sessionDir } from '../../../src/main/host/paths';
 import { readJournal } from '../../../src/main/host/journal-read';
-import { asRpc, isRequest } from '../../../src/shared/journal';
+import { asRpc, isRequest, type JournalRecord } from '../../../src/shared/journal';
 import type { SessionSummary } from '../../../src/shared/contracts/sessions';
 import { buildOnce } from '../../support/build';
 import { callerOf, createHarness, type Harness } from '../../support/core-harness';
@@ -15,6 +15,13 @@ import { lostHostScript, methodsSent, recordsOf, scriptedProject, waitState, wai
  * A second prompt in that moment must be refused as for a busy session, not sent to an agent already
  * taking a turn (the agent would get two prompts at once, and Baton two open turns).
  */
+/** The prompts main sent, as the host journaled them. */
+const promptsIn = (records: readonly JournalRecord[]): JournalRecord[] =>
+  records.filter((r) => {
+    const m = asRpc(r.msg);
+    return r.dir === 'out' && !!m && isRequest(m) && m.method === 'session/prompt';
+  });
+
 let h: Harness;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(() => h.cleanup(), 60_000);
@@ -64,7 +71,7 @@ describe('a prompt on its way to the agent', () => {
     // As if main had died right after sending the second prompt: the turn checkpointed and not started, and the
     // database behind the journal from that prompt on (the host had journaled it, and the answer, meanwhile).
     const journal = readJournal(journalPath(sessionDir(h.dataDir, s.id))).records;
-    const promptSeqs = journal.filter((r) => { const m = asRpc(r.msg); return r.dir === 'out' && !!m && isRequest(m) && m.method === 'session/prompt'; }).map((r) => r.seq);
+    const promptSeqs = promptsIn(journal).map((r) => r.seq);
     expect(promptSeqs).toHaveLength(2);
     const cut = promptSeqs[1] as number;
     const db = new Database(databasePath(h.dataDir));
@@ -90,6 +97,6 @@ describe('a prompt on its way to the agent', () => {
     const lastNow = () => readJournal(journalPath(sessionDir(h.dataDir, s.id))).records.at(-1)?.seq ?? 0;
     await waitUntil(async () => (await again.call<SessionSummary>('sessions.get', { id: s.id })).lastSeq >= lastNow(), (ok) => ok, 30_000, 'the journal projected whole');
     expect(methodsSent(await recordsOf(again.call, s.id)).filter((m) => m === 'session/prompt')).toHaveLength(2);
-    expect(readJournal(journalPath(sessionDir(h.dataDir, s.id))).records.filter((r) => { const m = asRpc(r.msg); return r.dir === 'out' && !!m && isRequest(m) && m.method === 'session/prompt'; })).toHaveLength(2);
+    expect(promptsIn(readJournal(journalPath(sessionDir(h.dataDir, s.id))).records)).toHaveLength(2);
   });
 });
