@@ -26,13 +26,19 @@ let h: Harness;
 beforeAll(() => buildOnce(), 120_000);
 afterEach(() => h.cleanup(), 60_000);
 
+/** A fresh core and a session of the scripted agent whose first prompt has been answered. */
+async function answeredSession(): Promise<{ call: ReturnType<typeof callerOf>; s: SessionSummary }> {
+  h = createHarness();
+  const call = callerOf(h.core);
+  const projectId = await scriptedProject(h, lostHostScript(h.tempDir('store-')));
+  const s = await h.must('sessions.create', { projectId, prompt: 'first', harness: 'custom' });
+  await waitTurnsEnded(call, s.id, 1);
+  return { call, s };
+}
+
 describe('a prompt on its way to the agent', () => {
   it('keeps a second prompt out until its turn has started, then the turn ends and the next is taken', async () => {
-    h = createHarness();
-    const call = callerOf(h.core);
-    const projectId = await scriptedProject(h, lostHostScript(h.tempDir('store-')));
-    const s = await h.must('sessions.create', { projectId, prompt: 'first', harness: 'custom' });
-    await waitTurnsEnded(call, s.id, 1);
+    const { call, s } = await answeredSession();
     await waitState(call, s.id, (st) => st === 'idle', 'idle after the first turn');
 
     // Both in the same turn of main's event loop: the first prompt cannot be in the journal yet.
@@ -58,11 +64,7 @@ describe('a prompt on its way to the agent', () => {
   });
 
   it('a prompt the host journaled before main could project it is not sent again by the next main', async () => {
-    h = createHarness();
-    const call = callerOf(h.core);
-    const projectId = await scriptedProject(h, lostHostScript(h.tempDir('store-')));
-    const s = await h.must('sessions.create', { projectId, prompt: 'first', harness: 'custom' });
-    await waitTurnsEnded(call, s.id, 1);
+    const { call, s } = await answeredSession();
     await h.must('sessions.prompt', { id: s.id, text: 'second', idempotencyKey: 'journaled-not-projected' });
     await waitTurnsEnded(call, s.id, 2);
     await waitUntil(() => call<SessionSummary>('sessions.get', { id: s.id }), readyForPrompt, 30_000, 'idle after the second turn');
