@@ -268,6 +268,7 @@ export function createCore(opts: CoreOptions): Core {
     // Review's git runs where the repository is: here, or on the project's SSH destination (ADR 0018).
     git: (project) => (project.host.kind === 'ssh' ? remote.reviewGit(project.host.destination) : Promise.resolve(ok(reviewGitOps))),
     prompt: (id, text, key) => sessions.prompt(id, text, key),
+    promptSent: (id) => sessions.promptSent(id),
     archive: {
       release: (worktreeId, o) => worktrees.release(worktreeId, o),
       stopSession: (id) => sessions.stop(id),

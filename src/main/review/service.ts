@@ -21,6 +21,8 @@ export interface ReviewServiceDeps {
   projects: ProjectsRepository;
   /** The one writer of the review facts (and the archive fact). */
   reviews: ReviewRepository;
+  /** A prompt has been sent to the session's agent and is not journaled yet (the session summary's `promptSent`). */
+  promptSent(sessionId: string): boolean;
   /** The sessions service's prompt path (a turn row checkpointed before it leaves). */
   prompt(sessionId: string, text: string, idempotencyKey: string): Promise<Result<{ turnId: string; duplicate: boolean }>>;
   emitChanged(sessionId: string, projectId: string): void;
@@ -248,8 +250,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = target(input.sessionId);
       if (!t.ok) return t;
       // The agent may still be writing: a commit now would take half a turn's edits.
-      // A turn checkpointed and not started yet counts too: its prompt is on its way to the agent.
-      const view = sessionView({ state: t.value.session.state, promptSent: deps.turns.open(input.sessionId).some((x) => x.status === 'dispatching') });
+      const view = sessionView({ state: t.value.session.state, promptSent: deps.promptSent(input.sessionId) });
       if (!view.can.commit) return fail('agent_busy', `Nothing was committed. ${view.commitRefusal ?? ''}`.trim());
       const g = await deps.git(t.value.project);
       if (!g.ok) return g;

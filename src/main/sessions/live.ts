@@ -117,23 +117,22 @@ export class LiveSession implements IngestMember {
    * False when the link closed or was let go first (nothing more will be projected through it).
    */
   async caughtUp(timeoutMs = CATCH_UP_WAIT_MS): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
     // Bounded: a host that never says it has caught up, or a record that cannot be projected, must not hold a prompt forever.
-    const wake = (register: (done: () => void) => void) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        register(() => {
+    const deadline = Date.now() + timeoutMs;
+    const beforeDeadline = <T>(p: Promise<T>): Promise<T | null> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()));
+        void p.then((v) => {
           clearTimeout(timer);
-          resolve();
+          resolve(v);
         });
       });
-    let seq: number | null = null;
-    if (this.streamed) void this.streamed.then((n) => (seq = n));
-    await wake((done) => void (this.streamed ?? Promise.resolve(0)).then(done));
+    const seq = await beforeDeadline(this.streamed ?? Promise.resolve(0));
+    if (seq === null) return false;
     for (;;) {
-      if (this.closed || this.detached || Date.now() >= deadline) return false;
-      if (seq === null || (this.deps.sessions.lastApplied(this.sessionId) ?? seq) >= seq) return seq !== null || !this.streamed;
-      await wake((done) => this.appliedWaiters.push(done));
+      if (this.closed || this.detached) return false;
+      if ((this.deps.sessions.lastApplied(this.sessionId) ?? seq) >= seq) return true;
+      if ((await beforeDeadline(new Promise<true>((resolve) => this.appliedWaiters.push(() => resolve(true))))) === null) return false;
     }
   }
 

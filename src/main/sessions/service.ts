@@ -28,6 +28,9 @@ export function createSessionsService(deps: SessionsServiceDeps) {
 
     get: current,
 
+    /** A prompt sent to its agent is not journaled yet: its turn is starting (the summary's `promptSent`). */
+    promptSent: (id: string): boolean => reg.live.get(id)?.promptInFlight() === true,
+
     records(id: string, afterSeq: number, limit: number, beforeSeq?: number): Result<{ records: JournalRecord[]; lastSeq: number }> {
       const s = found(id);
       if (!s.ok) return s;
