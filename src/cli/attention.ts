@@ -3,11 +3,10 @@ import type { InboxItem } from '../shared/contracts/inbox';
 import type { PendingRequest, SessionSummary } from '../shared/contracts/sessions';
 import { APPROVAL_POLICY_LABEL, type ApprovalPolicy } from '../shared/approval';
 import { fail, ok, type Result } from '../shared/result';
-import { sessionView, summaryFacts } from '../shared/session-view';
 import { buildTranscript, type TranscriptItem } from '../shared/transcript';
 import { matchProject } from './api';
 import { printJson, type CommandContext } from './commands';
-import { clean, short, table, when } from './format';
+import { clean, short, statusOf, table, when } from './format';
 import { matchSession } from './review';
 import { askUntil } from './ask-until';
 
@@ -99,7 +98,7 @@ export async function answer(ctx: CommandContext, c: { session: string; option: 
   if (!pending.ok) return pending;
   const id = short(s.value.id);
   if (pending.value.length === 0) {
-    return fail('nothing_pending', `Session ${id} has no permission request waiting (it is ${sessionView(summaryFacts(s.value)).label}); see \`baton inbox\` for what needs you.`);
+    return fail('nothing_pending', `Session ${id} has no permission request waiting (it is ${statusOf(s.value)}); see \`baton inbox\` for what needs you.`);
   }
   const request = c.request === undefined ? pending.value[0] : pending.value.find((p) => p.requestKey === c.request);
   if (!request) return fail('unknown_request', `Session ${id} has no waiting request ${c.request}; its requests: ${pending.value.map((p) => p.requestKey).join(', ')}.`);
@@ -131,7 +130,7 @@ export async function sessionShow(ctx: CommandContext, c: { session: string }): 
   if (!pending.ok) return pending;
   if (!records.ok) return records;
   const items = buildTranscript(records.value.records).items.filter((i) => i.type !== 'turn_end');
-  const show: SessionShow = { session: s.value, status: sessionView(summaryFacts(s.value)).label, pending: pending.value, recent: items.slice(-RECENT) };
+  const show: SessionShow = { session: s.value, status: statusOf(s.value), pending: pending.value, recent: items.slice(-RECENT) };
   if (ctx.json) {
     printJson(ctx, show);
     return ok(undefined);

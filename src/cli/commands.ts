@@ -9,7 +9,7 @@ import { formatProjectLocation, hostLinkLabel } from '../shared/project-host';
 import { fail, ok, type Result } from '../shared/result';
 import { matchProject, type Call } from './api';
 import type { Backend } from './backend';
-import { clean, countByState, short, table, when } from './format';
+import { clean, countByStatus, short, statusOf, table, when } from './format';
 
 export interface CommandContext {
   call: Call;
@@ -94,7 +94,7 @@ function printStatus(ctx: CommandContext, r: StatusReport): void {
     const host = hostLinkLabel(p.project.host, p.project.hostLink);
     if (host) rows.push(['Host', p.project.hostLink?.reason ? `${host}: ${p.project.hostLink.reason}` : host]);
     rows.push(
-      ['Sessions', countByState(p.sessions)],
+      ['Sessions', countByStatus(p.sessions)],
       ['Orchestrator', describeOrchestrator(p.orchestrator)],
     );
     const replacement = describeReplacement(p.orchestrator, p.project.prefix);
@@ -191,9 +191,9 @@ export async function sessionList(ctx: CommandContext, c: { project?: string; ar
     for (const l of table(['ID', 'PROJECT', 'ARCHIVED', 'PRESERVED WORK', 'TITLE'], rows)) ctx.out(l);
     return ok(undefined);
   }
-  // A hibernated session is idle with no agent running: shown apart, as the board does ("Idle · hibernated").
-  const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.role, s.hibernated ? 'idle (hibernated)' : s.state, s.harness, s.branch ?? '-', s.title]);
-  for (const l of table(['ID', 'PROJECT', 'ROLE', 'STATE', 'AGENT', 'BRANCH', 'TITLE'], rows)) ctx.out(l);
+  // The board's status, not the stored state: "Working" while a prompt is on its way, "Idle · hibernated", "Needs you".
+  const rows = sessions.value.map((s) => [short(s.id), name.get(s.projectId) ?? short(s.projectId), s.role, statusOf(s), s.harness, s.branch ?? '-', s.title]);
+  for (const l of table(['ID', 'PROJECT', 'ROLE', 'STATUS', 'AGENT', 'BRANCH', 'TITLE'], rows)) ctx.out(l);
   return ok(undefined);
 }
 

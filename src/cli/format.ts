@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../shared/contracts/sessions';
-import { SESSION_STATES } from '../shared/session-state';
+import { sessionView, summaryFacts } from '../shared/session-view';
 
 /**
  * Titles, branch names and error messages come from people, agents and git:
@@ -26,13 +26,18 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   );
 }
 
-/** "3: 1 idle, 1 busy, 1 stopped", in the state machine's order. */
-export function countByState(sessions: readonly SessionSummary[]): string {
+/** A session's status as the board shows it ("Working", "Idle · hibernated"): the one view function, not the stored state. */
+export const statusOf = (s: SessionSummary): string => sessionView(summaryFacts(s)).label;
+
+/** "3: 1 Working, 2 Idle", by the board's status, in the order the sessions were listed. */
+export function countByStatus(sessions: readonly SessionSummary[]): string {
   if (sessions.length === 0) return 'none';
-  const parts = SESSION_STATES.map((s) => [s, sessions.filter((x) => x.state === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}`);
-  return `${sessions.length}: ${parts.join(', ')}`;
+  const counts = new Map<string, number>();
+  for (const s of sessions) {
+    const status = sessionView(summaryFacts(s)).status;
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return `${sessions.length}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
 export const when = (iso: string): string => {

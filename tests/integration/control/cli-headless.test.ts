@@ -105,6 +105,12 @@ describe('baton with no app running (headless, in process)', () => {
     const sessions = json<SessionSummary[]>(await cli('session', 'list', '--json'));
     expect(sessions.find((s) => s.id === done.oldSessionId)?.state).toBe('retired');
     expect(sessions.find((s) => s.id === done.newSessionId)?.state).toBe('idle');
+    // Read by a person, the list and the status show the board's status (the one view function), not the stored state.
+    const table = (await cli('session', 'list')).stdout.split('\n');
+    expect(table[0]).toMatch(/^ID\s+PROJECT\s+ROLE\s+STATUS\s+AGENT/);
+    expect(table.find((l) => l.startsWith(done.oldSessionId!.slice(0, 8)))).toMatch(/\sRetired\s/);
+    expect(table.find((l) => l.startsWith(done.newSessionId!.slice(0, 8)))).toMatch(/\sIdle\s/);
+    expect((await cli('status')).stdout).toMatch(/Sessions\s+2: (1 Retired, 1 Idle|1 Idle, 1 Retired)/);
     const status = json<StatusReport>(await cli('status', '--json'));
     expect(status.projects[0]?.orchestrator.current?.id).toBe(done.newSessionId);
   }, 120_000);
