@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,35 @@ describe("Baton's files removed from a destination", () => {
       const again = await port.installFor(HOST_ALIAS);
       if (!again.ok) throw new Error(again.error.message);
       expect(existsSync(join(again.value.bundleDir, 'remote.js'))).toBe(true);
+      expect(await port.readJournal('no-such-session', dataDir)).toMatchObject({ ok: true });
+    } finally {
+      await hosts.close();
+    }
+  });
+
+  it('an answer of the wrong shape is refused with what was wrong, and the next use installs the files again', { timeout: 120_000 }, async () => {
+    const hosts = createSshHosts({ dataDir, configFile: sshd.configPath });
+    const port = createRoutingHostPort({
+      local: createHostPort(),
+      hosts,
+      appVersion: '0.0.0-reinstall',
+      bundleDir: join(root, 'out/main'),
+      placeOf: () => ({ kind: 'ssh', destination: HOST_ALIAS }),
+    });
+    try {
+      const first = await port.installFor(HOST_ALIAS);
+      if (!first.ok) throw new Error(first.error.message);
+      const helper = join(first.value.bundleDir, 'remote.js');
+      const own = readFileSync(helper);
+      // A helper from another build (or a damaged file): valid JSON, but a record whose seq is not a number.
+      writeFileSync(helper, `process.stdout.write(JSON.stringify({ records: [{ v: 1, seq: 'one', ts: 0, dir: 'in', msg: {} }], diagnostics: [] }));\n`);
+      const read = await port.readJournal('no-such-session', dataDir);
+      expect(read).toMatchObject({ ok: false, error: { code: 'remote_failed' } });
+      if (!read.ok) expect(read.error.message).toMatch(/answered journal with something Baton cannot read \(records\.0\.seq: .*\); Baton installs its files there again/);
+
+      const again = await port.installFor(HOST_ALIAS);
+      if (!again.ok) throw new Error(again.error.message);
+      expect(readFileSync(join(again.value.bundleDir, 'remote.js')).equals(own)).toBe(true);
       expect(await port.readJournal('no-such-session', dataDir)).toMatchObject({ ok: true });
     } finally {
       await hosts.close();

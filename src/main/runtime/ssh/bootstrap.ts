@@ -1,5 +1,6 @@
 /** First use of a remote machine: check what it needs (git, Node ≥ 20, the agent), then install Baton's host bundle there, checksum-verified. */
 import { fail, ok, type Result } from '../../../shared/result';
+import { InstallAnswerSchema, parseAnswer } from './answers';
 import type { HostBundle } from './bundle';
 import { shq, type SshLink } from './link';
 
@@ -104,13 +105,8 @@ export async function bootstrapRemote(link: SshLink, bundle: HostBundle, agentCo
   const payload = JSON.stringify({ dir: bundleDir, files: bundle.files.map((f) => ({ rel: f.rel, sha256: f.sha256, b64: f.bytes.toString('base64') })) });
   const r = await link.exec(`${shq(node)} -e ${shq(INSTALL_JS)}`, payload, 120_000);
   if (!r.ok) return r;
-  const out = r.value.stdout.toString('utf8').trim();
-  let parsed: { copied?: boolean; error?: string } | null;
-  try {
-    parsed = JSON.parse(out) as { copied?: boolean; error?: string };
-  } catch {
-    parsed = null;
-  }
+  const answer = InstallAnswerSchema.safeParse(parseAnswer(r.value.stdout));
+  const parsed = answer.success ? answer.data : null;
   if (!parsed || r.value.code !== 0 || parsed.error || typeof parsed.copied !== 'boolean') {
     const why = parsed?.error ?? (r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`);
     return fail('install_failed', `Copying Baton's session host to ${dest}:${bundleDir} failed: ${why}. Check free space and permissions there, then retry.`);

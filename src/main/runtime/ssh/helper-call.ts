@@ -1,6 +1,8 @@
 /** One call of the remote helper (remote.js) over an SSH link: its verb run there, its one JSON answer parsed, and a failure said with what the remote said. */
+import type { z } from 'zod';
 import { fail, ok, type Result } from '../../../shared/result';
 import { isRecordObject } from '../../host/protocol';
+import { firstIssue, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import { shq, type SshLink } from './link';
 
@@ -33,24 +35,20 @@ function recordsIn(answer: unknown): number {
   return count(answer.records) + count(answer.lines);
 }
 
-function parseJson<T>(text: string): T | null {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
 
 /** The remote command line that runs one helper verb (every value quoted for the remote's shell). */
 export const helperCommand = (install: RemoteInstall, verb: string, ...args: string[]): string => [install.node, `${install.bundleDir}/remote.js`, verb, ...args].map(shq).join(' ');
 
-/** Runs helper verbs whose answer is one JSON document; a failure names the verb and what the remote said. */
+/**
+ * Runs helper verbs whose answer is one JSON document, checked against the verb's schema (answers.ts); a failure
+ * names the verb and what the remote said, or what in its answer was wrong.
+ */
 export function helperCaller(o: HelperCallerOptions) {
   const dest = o.link.target.destination;
-  return async function call<T>(verb: string, args: string[], input: string | null, timeoutMs: number): Promise<Result<T>> {
+  return async function call<T>(verb: string, args: string[], input: string | null, timeoutMs: number, schema: z.ZodType<T>): Promise<Result<T>> {
     const r = await o.link.exec(helperCommand(o.install, verb, ...args), input, timeoutMs);
     if (!r.ok) return r;
-    const parsed = parseJson<T>(r.value.stdout.toString('utf8'));
+    const parsed = parseAnswer(r.value.stdout);
     if (o.onHelperCall) o.onHelperCall({ destination: dest, verb, bytes: r.value.stdout.length, records: recordsIn(parsed) });
     if (r.value.code !== 0 || parsed === null) {
       const said = r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`;
@@ -60,6 +58,17 @@ export function helperCaller(o: HelperCallerOptions) {
       }
       return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}.`);
     }
-    return ok(parsed);
+    const checked = schema.safeParse(parsed);
+    if (!checked.success) return unreadable(o, verb, firstIssue(checked.error));
+    return ok(checked.data);
   };
+}
+
+/**
+ * An answer that parsed but is not what the verb answers: a helper from another build or a damaged file there. Its
+ * files are installed again on the next use (they are checked by hash then), so the next try runs Baton's own.
+ */
+function unreadable(o: Pick<HelperCallerOptions, 'link' | 'onInstallGone'>, verb: string, issue: string): Result<never> {
+  o.onInstallGone?.();
+  return fail('remote_failed', `Baton's helper on ${o.link.target.destination} answered ${verb} with something Baton cannot read (${issue}); Baton installs its files there again on the next try.`);
 }

@@ -5,12 +5,13 @@ import type { JournalRecord } from '../../../shared/journal';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
-import type { AgentLogTail, HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
+import type { HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port';
 import { handshakeHost } from '../connection';
 import { identityOf, linkOf } from '../host-port';
 import type { RemoteInstall } from './bootstrap';
-import { REMOTE_HELPER_PROTOCOL, type TailAnswer } from './helper-protocol';
+import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 import type { SshLink } from './link';
+import { AgentLogAnswerSchema, AppendAnswerSchema, JournalAnswerSchema, LaunchAnswerSchema, ProbeAnswerSchema, TailAnswerSchema } from './answers';
 import { helperCaller, helperCommand, type HelperCall } from './helper-call';
 import type { RemoteLaunch } from './remote-launch';
 
@@ -46,12 +47,12 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
   const helper = (verb: string, ...args: string[]) => helperCommand(install, verb, ...args);
   const call = helperCaller(o);
 
-  const probe = (sessionId: string) => call<{ host: HostFile | null; liveness: Liveness }>('probe', [install.dataDir, sessionId], null, 15_000);
+  const probe = (sessionId: string) => call('probe', [install.dataDir, sessionId], null, 15_000, ProbeAnswerSchema);
 
   return {
     async launch(opts: LaunchOptions): Promise<Result<HostInfo>> {
       const req: RemoteLaunch = { ...opts, dataDir: install.dataDir, fsyncIntervalMs: o.fsyncIntervalMs, readyTimeoutMs: o.readyTimeoutMs };
-      const r = await call<Result<HostFile>>('launch', [], JSON.stringify(req), (o.readyTimeoutMs ?? 10_000) + 30_000);
+      const r = await call('launch', [], JSON.stringify(req), (o.readyTimeoutMs ?? 10_000) + 30_000, LaunchAnswerSchema);
       if (!r.ok) return r;
       return r.value.ok ? ok(identityOf(r.value.value)) : r.value;
     },
@@ -97,19 +98,19 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     async readJournal(sessionId, _dataDir, fromSeq = 0, throughSeq) {
       // Long enough for a journal of many MB over a slow link; a bounded range is found there by bisection.
       const range = throughSeq === undefined ? [String(fromSeq)] : [String(fromSeq), String(throughSeq)];
-      const r = await call<{ records: JournalRecord[]; diagnostics: string[] }>('journal', [install.dataDir, sessionId, ...range], null, 120_000);
+      const r = await call('journal', [install.dataDir, sessionId, ...range], null, 120_000, JournalAnswerSchema);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       return ok(r.value);
     },
 
     async readAgentLog(sessionId, _dataDir, maxBytes) {
-      const r = await call<AgentLogTail>('agentlog', [install.dataDir, sessionId, String(maxBytes)], null, 30_000);
+      const r = await call('agentlog', [install.dataDir, sessionId, String(maxBytes)], null, 30_000, AgentLogAnswerSchema);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The agent log of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       return ok(r.value);
     },
 
     async journalTail(sessionId, _dataDir, check) {
-      const r = await call<TailAnswer>('tail', [install.dataDir, sessionId, String(check.afterSeq), String(check.throughSeq)], null, 60_000);
+      const r = await call('tail', [install.dataDir, sessionId, String(check.afterSeq), String(check.throughSeq)], null, 60_000, TailAnswerSchema);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
       if (r.value.v !== REMOTE_HELPER_PROTOCOL) {
         return fail('protocol_mismatch', `Baton's helper on ${dest} speaks protocol ${String(r.value.v)}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. Remove ${install.bundleDir} there and Baton installs its own again on the next use.`);
@@ -118,7 +119,7 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     },
 
     async appendMarker(sessionId, _dataDir, msg) {
-      const r = await call<Result<JournalRecord>>('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000);
+      const r = await call('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000, AppendAnswerSchema);
       if (!r.ok) return r;
       return r.value.ok ? ok(r.value.value.seq) : r.value;
     },
@@ -126,7 +127,7 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     probe,
 
     async appendHostRecord(sessionId, msg) {
-      const r = await call<Result<JournalRecord>>('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000);
+      const r = await call('append', [install.dataDir, sessionId], JSON.stringify(msg), 15_000, AppendAnswerSchema);
       return r.ok ? r.value : r;
     },
   };

@@ -4,6 +4,7 @@
  */
 import { fail } from '../../../shared/result';
 import type { ReviewGit, ReviewGitOp } from '../../git/review-ops';
+import { AnyResultSchema, firstIssue, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import { installGone, type HelperCall } from './host-port';
 import { shq, type SshLink } from './link';
@@ -29,14 +30,8 @@ export function remoteReviewGit(link: SshLink, install: RemoteInstall, opts: { o
     // Every operation answers a Result: one that could not be run here answers the same shape.
     const failed = (code: string, message: string): Answer<K> => fail(code, message) as Answer<K>;
     if (!r.ok) return failed('unreachable', `git on ${dest} could not be run (review ${op}): ${r.error.message}`);
-    let parsed: Answer<K> | null;
-    try {
-      // The helper prints what the very same operation answers here (remote-helper.ts `review`).
-      parsed = JSON.parse(r.value.stdout.toString('utf8')) as Answer<K>;
-    } catch {
-      parsed = null;
-    }
-    if (r.value.code !== 0 || !parsed) {
+    const parsed = parseAnswer(r.value.stdout);
+    if (r.value.code !== 0 || parsed === null) {
       const said = r.value.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.value.code}`;
       if (installGone(r.value.code, r.value.stderr)) {
         opts.onInstallGone?.();
@@ -44,7 +39,13 @@ export function remoteReviewGit(link: SshLink, install: RemoteInstall, opts: { o
       }
       return failed('remote_failed', `Baton's helper on ${dest} failed (review ${op}): ${said}. Check that git works there (ssh ${dest} git --version), then try again.`);
     }
-    return parsed;
+    // The envelope is checked; the value is what the very same operation answers here (remote-helper.ts `review`).
+    const checked = AnyResultSchema.safeParse(parsed);
+    if (!checked.success) {
+      opts.onInstallGone?.();
+      return failed('remote_failed', `Baton's helper on ${dest} answered review ${op} with something Baton cannot read (${firstIssue(checked.error)}); Baton installs its files there again on the next try.`);
+    }
+    return checked.data as Answer<K>;
   }
 
   return {

@@ -1,5 +1,6 @@
 /** A new worktree's setup (copied files, then the project's setup commands) run on the SSH destination it lives on (ADR 0018). */
 import type { CopyFile } from '../../../shared/contracts/projects';
+import { parseAnswer, SetupAnswerSchema } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import { shq, type SshLink } from './link';
 
@@ -39,10 +40,7 @@ export async function runRemoteSetup(link: SshLink, install: RemoteInstall, req:
   const where = link.target.destination;
   const r = await link.exec(`${shq(install.node)} -e ${shq(SETUP_JS)}`, JSON.stringify({ ...req, where }), 11 * 60_000);
   if (!r.ok) return { ok: false, log: `✗ setup on ${where} could not run: ${r.error.message}\n` };
-  try {
-    const out = JSON.parse(r.value.stdout.toString('utf8')) as { ok: boolean; log: string };
-    return { ok: out.ok === true, log: String(out.log) };
-  } catch {
-    return { ok: false, log: `✗ setup on ${where} failed: ${r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`}\n` };
-  }
+  const out = SetupAnswerSchema.safeParse(parseAnswer(r.value.stdout));
+  if (out.success) return out.data;
+  return { ok: false, log: `✗ setup on ${where} failed: ${r.value.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.value.code}`}\n` };
 }

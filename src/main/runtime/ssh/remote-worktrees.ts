@@ -6,21 +6,12 @@
 import { err, ok, type Result } from '../../../shared/result';
 import { gitError, type GitError } from '../../git/errors';
 import type { WorktreeManager } from '../../git/worktrees';
+import { AnyResultSchema, firstIssue, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
+import type { RemoteWorktreeMethod, RemoteWorktreeRequest } from './helper-protocol';
 import { installGone } from './host-port';
 import { shq, type SshLink } from './link';
 
-/** The manager's methods a remote call may name; the helper refuses any other. */
-export const REMOTE_WORKTREE_METHODS = ['create', 'list', 'reconcile', 'preserve', 'listPreserved', 'restore', 'release', 'restoreAsNew', 'putBack'] as const;
-export type RemoteWorktreeMethod = (typeof REMOTE_WORKTREE_METHODS)[number];
-
-export interface RemoteWorktreeRequest {
-  repoPath: string;
-  worktreeRoot: string;
-  /** `open` only resolves the manager (its realpath'd repoPath and worktreeRoot). */
-  method: RemoteWorktreeMethod | 'open';
-  args: unknown[];
-}
 
 /** Opens the manager on the remote (checking the repository there) and returns a local proxy to it. */
 export async function remoteWorktreeManager(
@@ -36,13 +27,8 @@ export async function remoteWorktreeManager(
     // Long enough for a checkout or a removal of a big tree (git's own LONG timeout runs there).
     const r = await link.exec(command, JSON.stringify(req), 11 * 60_000);
     if (!r.ok) return err(gitError('git_failed', 'transient', `git on ${dest} could not be run: ${r.error.message}`));
-    let parsed: Result<T, GitError> | null;
-    try {
-      parsed = JSON.parse(r.value.stdout.toString('utf8')) as Result<T, GitError>;
-    } catch {
-      parsed = null;
-    }
-    if (r.value.code !== 0 || !parsed) {
+    const parsed = parseAnswer(r.value.stdout);
+    if (r.value.code !== 0 || parsed === null) {
       const said = r.value.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.value.code}`;
       if (installGone(r.value.code, r.value.stderr)) {
         opts.onInstallGone?.();
@@ -50,7 +36,14 @@ export async function remoteWorktreeManager(
       }
       return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} failed (worktree ${method}): ${said}.`));
     }
-    return parsed;
+    // The envelope is checked (a Result, an error with its code and message); the value is what the very same
+    // method answers on this machine, printed by remote-helper.ts.
+    const checked = AnyResultSchema.safeParse(parsed);
+    if (!checked.success) {
+      opts.onInstallGone?.();
+      return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} answered worktree ${method} with something Baton cannot read (${firstIssue(checked.error)}); Baton installs its files there again on the next try.`));
+    }
+    return checked.data as Result<T, GitError>;
   }
 
   const opened = await call<{ repoPath: string; worktreeRoot: string }>('open', opts.repoPath, opts.worktreeRoot, []);

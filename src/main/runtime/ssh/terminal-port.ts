@@ -5,10 +5,10 @@ import { fail, ok, type Result } from '../../../shared/result';
 import type { TerminalHostInfo, TerminalHostPort, TerminalLaunch } from '../../terminals/host-port';
 import { handshakeTerminalHost } from '../terminal-connection';
 import type { RemoteInstall } from './bootstrap';
+import { AnyAnswerSchema, TerminalAliveAnswerSchema, TerminalExitAnswerSchema, TerminalLaunchAnswerSchema, TerminalScrollbackAnswerSchema } from './answers';
 import { helperCaller, helperCommand, type HelperCallerOptions } from './helper-call';
 import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 import type { SshLink } from './link';
-import type { TerminalAliveAnswer, TerminalExitAnswer, TerminalScrollbackAnswer } from './remote-terminal';
 
 export interface SshTerminalHostPortOptions extends HelperCallerOptions {
   link: SshLink;
@@ -39,7 +39,7 @@ export function createSshTerminalHostPort(o: SshTerminalHostPortOptions): Termin
 
   return {
     async launch(opts: TerminalLaunch): Promise<Result<TerminalHostInfo>> {
-      const r = await call<Result<TerminalHostInfo>>('terminal', ['launch'], JSON.stringify({ ...opts, dataDir: install.dataDir }), 45_000);
+      const r = await call('terminal', ['launch'], JSON.stringify({ ...opts, dataDir: install.dataDir }), 45_000, TerminalLaunchAnswerSchema);
       if (!r.ok) return why(r, 'starting the terminal host');
       return r.value;
     },
@@ -63,24 +63,24 @@ export function createSshTerminalHostPort(o: SshTerminalHostPortOptions): Termin
       if (link.state.state !== 'connected') return fail('unreachable', `${dest} became unreachable while connecting to terminal ${terminalId}'s host.`);
       // A master that died but is not yet seen as down (its forward refused) is not a dead host: the host is asked
       // about there, and one that runs is unreachable for now, never lost.
-      const alive = checked(await call<TerminalAliveAnswer>('terminal', ['alive', install.dataDir, terminalId, String(expected.pid), expected.nonce], null, 15_000), 'asking whether the terminal host runs');
+      const alive = checked(await call('terminal', ['alive', install.dataDir, terminalId, String(expected.pid), expected.nonce], null, 15_000, TerminalAliveAnswerSchema), 'asking whether the terminal host runs');
       if (!alive.ok || alive.value.alive) return fail('unreachable', `Terminal ${terminalId}'s host on ${dest} could not be reached (${r.error.message}); Baton tries again when the link reconnects.`);
       return r;
     },
 
     async exitOf(terminalId) {
-      const r = checked(await call<TerminalExitAnswer>('terminal', ['exit', install.dataDir, terminalId], null, 15_000), 'reading the terminal exit');
+      const r = checked(await call('terminal', ['exit', install.dataDir, terminalId], null, 15_000, TerminalExitAnswerSchema), 'reading the terminal exit');
       return r.ok ? ok(r.value.exit) : r;
     },
 
     async scrollback(terminalId) {
-      const r = checked(await call<TerminalScrollbackAnswer>('terminal', ['scrollback', install.dataDir, terminalId], null, 30_000), 'reading the terminal scrollback');
+      const r = checked(await call('terminal', ['scrollback', install.dataDir, terminalId], null, 30_000, TerminalScrollbackAnswerSchema), 'reading the terminal scrollback');
       return r.ok ? ok(r.value.scrollback) : r;
     },
 
     async remove(terminalId) {
       // Best effort: a folder left on an unreachable machine holds at most 1 MiB of scrollback, private to that user.
-      await call('terminal', ['remove', install.dataDir, terminalId], null, 15_000);
+      await call('terminal', ['remove', install.dataDir, terminalId], null, 15_000, AnyAnswerSchema);
     },
   };
 }
