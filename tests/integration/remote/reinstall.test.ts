@@ -19,17 +19,26 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** A routing port that puts every session on the loopback destination, closed after `fn`. */
+async function withPort(fn: (port: ReturnType<typeof createRoutingHostPort>) => Promise<void>): Promise<void> {
+  const hosts = createSshHosts({ dataDir, configFile: sshd.configPath });
+  const port = createRoutingHostPort({
+    local: createHostPort(),
+    hosts,
+    appVersion: '0.0.0-reinstall',
+    bundleDir: join(root, 'out/main'),
+    placeOf: () => ({ kind: 'ssh', destination: HOST_ALIAS }),
+  });
+  try {
+    await fn(port);
+  } finally {
+    await hosts.close();
+  }
+}
+
 describe("Baton's files removed from a destination", () => {
   it('a helper call says they are gone, and the next use installs them again', { timeout: 120_000 }, async () => {
-    const hosts = createSshHosts({ dataDir, configFile: sshd.configPath });
-    const port = createRoutingHostPort({
-      local: createHostPort(),
-      hosts,
-      appVersion: '0.0.0-reinstall',
-      bundleDir: join(root, 'out/main'),
-      placeOf: () => ({ kind: 'ssh', destination: HOST_ALIAS }),
-    });
-    try {
+    await withPort(async (port) => {
       const first = await port.installFor(HOST_ALIAS);
       if (!first.ok) throw new Error(first.error.message);
       expect(existsSync(join(first.value.bundleDir, 'remote.js'))).toBe(true);
@@ -44,21 +53,11 @@ describe("Baton's files removed from a destination", () => {
       if (!again.ok) throw new Error(again.error.message);
       expect(existsSync(join(again.value.bundleDir, 'remote.js'))).toBe(true);
       expect(await port.readJournal('no-such-session', dataDir)).toMatchObject({ ok: true });
-    } finally {
-      await hosts.close();
-    }
+    });
   });
 
   it('an answer of the wrong shape is refused with what was wrong, and the next use installs the files again', { timeout: 120_000 }, async () => {
-    const hosts = createSshHosts({ dataDir, configFile: sshd.configPath });
-    const port = createRoutingHostPort({
-      local: createHostPort(),
-      hosts,
-      appVersion: '0.0.0-reinstall',
-      bundleDir: join(root, 'out/main'),
-      placeOf: () => ({ kind: 'ssh', destination: HOST_ALIAS }),
-    });
-    try {
+    await withPort(async (port) => {
       const first = await port.installFor(HOST_ALIAS);
       if (!first.ok) throw new Error(first.error.message);
       const helper = join(first.value.bundleDir, 'remote.js');
@@ -73,8 +72,6 @@ describe("Baton's files removed from a destination", () => {
       if (!again.ok) throw new Error(again.error.message);
       expect(readFileSync(join(again.value.bundleDir, 'remote.js')).equals(own)).toBe(true);
       expect(await port.readJournal('no-such-session', dataDir)).toMatchObject({ ok: true });
-    } finally {
-      await hosts.close();
-    }
+    });
   });
 });
