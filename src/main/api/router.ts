@@ -13,6 +13,11 @@ type AnyHandler<Ctx> = (input: unknown, ctx: Ctx) => Result<unknown> | Promise<R
 export interface RouterOptions {
   /** Where bugs (thrown errors, invalid outputs) are reported with their stack; never sent to callers. */
   onBug?: (name: string, error: unknown) => void;
+  /**
+   * Why calls are refused now (the core is shutting down, its database closing), or null. A call that arrives
+   * while the app quits (a browser tab, a `baton` command) is told so, instead of reaching a closed store.
+   */
+  refusal?: () => string | null;
 }
 
 /**
@@ -37,6 +42,8 @@ export function createRouter<C extends ContractDef, Ctx>(
       }
       const parsed = def.input.safeParse(input === undefined ? {} : input);
       if (!parsed.success) return fail(ErrorCode.invalidInput, describeZodError(parsed.error, undefined, String(name)));
+      const refused = options.refusal?.();
+      if (refused) return fail(ErrorCode.storeUnavailable, refused);
       try {
         const result = await handler(parsed.data, ctx);
         if (!result.ok) return fail(result.error.code, result.error.message);
