@@ -122,8 +122,8 @@ describe('baton against a running app (over its control socket)', () => {
     expect(sessions).toEqual(await app.call('sessions.list', { projectId: web.id }));
     expect(sessions.find((s) => s.id === old.id)?.state).toBe('retired');
     const table = await cli('session', 'list');
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+PROJECT\s+ROLE\s+STATE\s+AGENT\s+BRANCH\s+TITLE$/);
-    expect(table.stdout).toMatch(new RegExp(`${old.id.slice(0, 8)}\\s+Shop Web\\s+orchestrator\\s+retired`));
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+PROJECT\s+ROLE\s+STATUS\s+AGENT\s+BRANCH\s+TITLE$/);
+    expect(table.stdout).toMatch(new RegExp(`${old.id.slice(0, 8)}\\s+Shop Web\\s+orchestrator\\s+Retired`));
 
     const again = json<ReplacementView>(await cli('orchestrator', 'replace', web.id, '--json'));
     expect(again).toMatchObject({ status: 'done', phase: 'done', oldSessionId: st.current?.id, lastError: null });
