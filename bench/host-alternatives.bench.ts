@@ -37,8 +37,18 @@ interface Running {
   /** The processes whose CPU and memory are the variant's (the relays, or Baton's hosts without their agents). */
   pids: number[];
   inputs: Writable[];
-  stop: () => void;
 }
+
+/** What to undo after a variant, recorded as each process starts, so a start that fails halfway leaves nothing behind. */
+type Track = (undo: () => void) => void;
+
+const kill = (pid: number | null | undefined): void => {
+  try {
+    if (pid) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+};
 
 /** Where a variant's relays or hosts send their records, and how it hears of each line back. */
 interface Sink {
@@ -51,18 +61,23 @@ interface Sink {
 
 interface Variant {
   name: string;
-  start: (sink: Sink, dir: string) => Promise<Running>;
+  start: (sink: Sink, dir: string, track: Track) => Promise<Running>;
 }
 
-const node = (args: string[], extraPipes: number): ChildProcess =>
-  spawn(process.execPath, [join(RELAY_DIR, 'relay.mjs'), ...args], { stdio: ['pipe', 'ignore', 'inherit', ...Array<'pipe'>(extraPipes).fill('pipe')] });
+function spawnTracked(track: Track, command: string, args: string[], extraPipes = 0): ChildProcess {
+  const p = spawn(command, args, { stdio: ['pipe', 'ignore', 'inherit', ...Array<'pipe'>(extraPipes).fill('pipe')] });
+  track(() => kill(p.pid));
+  return p;
+}
+
+const node = (track: Track, args: string[], extraPipes: number): ChildProcess => spawnTracked(track, process.execPath, [join(RELAY_DIR, 'relay.mjs'), ...args], extraPipes);
 
 const pipesOf = (p: ChildProcess, n: number): Writable[] => Array.from({ length: n }, (_, i) => p.stdio[3 + i] as Writable);
 
 /** Relays report to the bench's socket: ready once every session's relay has connected. */
 async function relays(sink: Sink, procs: ChildProcess[], inputs: Writable[], name: string): Promise<Running> {
   await waitUntil(() => sink.connections(), (n) => n === SESSIONS, 30_000, `${name}: ${SESSIONS} relays connected`, 20);
-  return { pids: procs.map((p) => p.pid!), inputs, stop: () => procs.forEach((p) => p.kill('SIGKILL')) };
+  return { pids: procs.map((p) => p.pid!), inputs };
 }
 
 /**
@@ -71,55 +86,56 @@ async function relays(sink: Sink, procs: ChildProcess[], inputs: Writable[], nam
  * The host does more than a relay: it parses each line, keeps a ring of recent records, and syncs its journal
  * every 100 ms (ADR 0031).
  */
-async function batonHosts(sink: Sink, dir: string): Promise<Running> {
+async function batonHosts(sink: Sink, dir: string, track: Track): Promise<Running> {
   buildOnce();
   const pids: number[] = [];
   const inputs: Writable[] = [];
-  const closers: Array<() => void> = [];
   for (let i = 0; i < SESSIONS; i++) {
     const fifo = join(dir, `in-${i}`);
     execFileSync('mkfifo', [fifo]);
     const launched = await launchHost({ sessionId: `alt-${i}`, dataDir: join(dir, 'data'), cwd: dir, command: '/bin/cat', args: [fifo], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, hostScript: join(ROOT, 'out/main/host.js') });
     if (!launched.ok) throw new Error(`host ${i}: ${launched.error.message}`);
     const host = launched.value;
+    track(() => [host.pid, host.agentPid].forEach(kill));
     pids.push(host.pid);
-    closers.push(() => [host.pid, host.agentPid].forEach((pid) => pid && process.kill(pid, 'SIGKILL')));
-    inputs.push(createWriteStream(fifo));
+    const input = createWriteStream(fifo);
+    track(() => input.destroy());
+    inputs.push(input);
     const conn = await connectHost(host);
     if (!conn.ok) throw new Error(`host ${i}: ${conn.error.message}`);
+    track(() => conn.value.close());
     await conn.value.attach(0, (r) => {
       const t = (r.msg as { params?: { t?: number } } | null)?.params?.t;
       if (r.dir === 'in' && typeof t === 'number') sink.line(t);
     });
-    closers.push(() => conn.value.close());
   }
-  return { pids, inputs, stop: () => closers.forEach((c) => c()) };
+  return { pids, inputs };
 }
 
 function variants(compiledBin: string | null): Variant[] {
   const list: Variant[] = [
-    { name: 'baton_host', start: (sink, dir) => batonHosts(sink, dir) },
+    { name: 'baton_host', start: batonHosts },
     {
       name: 'node_per_session',
-      start: (sink, dir) => {
+      start: (sink, dir, track) => {
         const procs = Array.from({ length: SESSIONS }, (_, i) => {
           mkdirSync(join(dir, String(i)));
-          return node([sink.socket, join(dir, String(i)), 'one'], 0);
+          return node(track, [sink.socket, join(dir, String(i)), 'one'], 0);
         });
         return relays(sink, procs, procs.map((p) => p.stdin!), 'node_per_session');
       },
     },
     {
       name: 'node_mux',
-      start: (sink, dir) => {
-        const p = node([sink.socket, dir, 'mux', String(SESSIONS)], SESSIONS);
+      start: (sink, dir, track) => {
+        const p = node(track, [sink.socket, dir, 'mux', String(SESSIONS)], SESSIONS);
         return relays(sink, [p], pipesOf(p, SESSIONS), 'node_mux');
       },
     },
     {
       name: 'node_workers',
-      start: (sink, dir) => {
-        const p = node([sink.socket, dir, 'workers', String(SESSIONS)], SESSIONS);
+      start: (sink, dir, track) => {
+        const p = node(track, [sink.socket, dir, 'workers', String(SESSIONS)], SESSIONS);
         return relays(sink, [p], pipesOf(p, SESSIONS), 'node_workers');
       },
     },
@@ -127,8 +143,8 @@ function variants(compiledBin: string | null): Variant[] {
   if (compiledBin) {
     list.push({
       name: 'compiled',
-      start: (sink, dir) => {
-        const procs = Array.from({ length: SESSIONS }, (_, i) => spawn(compiledBin, [sink.socket, join(dir, `journal-${i}.jsonl`)], { stdio: ['pipe', 'ignore', 'inherit'] }));
+      start: (sink, dir, track) => {
+        const procs = Array.from({ length: SESSIONS }, (_, i) => spawnTracked(track, compiledBin, [sink.socket, join(dir, `journal-${i}.jsonl`)]));
         return relays(sink, procs, procs.map((p) => p.stdin!), 'compiled');
       },
     });
@@ -183,10 +199,9 @@ async function measure(v: Variant, base: string): Promise<void> {
   });
   const socket = join(dir, 's.sock');
   await new Promise<void>((r) => server.listen(socket, r));
-  let run: Running | null = null;
+  const undo: Array<() => void> = [];
   try {
-    run = await v.start({ socket, connections: () => connections, line }, dir);
-    const { pids, inputs } = run;
+    const { pids, inputs } = await v.start({ socket, connections: () => connections, line }, dir, (u) => undo.push(u));
     const ticks0 = pids.reduce((s, pid) => s + cpuTicks(pid), 0);
     const started = Date.now();
     let sent = 0;
@@ -226,7 +241,7 @@ async function measure(v: Variant, base: string): Promise<void> {
     console.log(`bench: host_alt_${v.name}_lines_per_s = ${Math.round(sent / seconds)}`);
   } finally {
     for (const t of timers) clearTimeout(t);
-    run?.stop();
+    for (const u of undo.reverse()) u();
     await new Promise((r) => server.close(r));
   }
 }

@@ -111,7 +111,7 @@ function printStatus(ctx: CommandContext, r: StatusReport): void {
 function describeOrchestrator(o: OrchestratorStatus): string {
   const c = o.current;
   if (!c) return o.startRefusal ? `none; cannot start one: ${o.startRefusal.message}` : `none (configured agent: ${o.configuredAgent})`;
-  let text = `${short(c.id)} ${c.state} on ${c.branch ?? 'no branch'} (${c.harness})`;
+  let text = `${short(c.id)} ${statusOf(c)} on ${c.branch ?? 'no branch'} (${c.harness})`;
   const restart = restartNeeded({ agent: o.configuredAgent, launch: o.configuredLaunch }, { harness: c.harness, launch: o.currentLaunch });
   if (restart) text += restart.reason === 'agent' ? `; restart needed: configured for ${restart.configured}` : '; restart needed: its command changed since it started';
   if (o.duplicates.length) text += `; ${o.duplicates.length} duplicate(s), retire them in the app`;

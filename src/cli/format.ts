@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../shared/contracts/sessions';
-import { sessionView, summaryFacts } from '../shared/session-view';
+import { sessionView, summaryFacts, type DisplayStatus } from '../shared/session-view';
 
 /**
  * Titles, branch names and error messages come from people, agents and git:
@@ -29,15 +29,19 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 /** A session's status as the board shows it ("Working", "Idle · hibernated"): the one view function, not the stored state. */
 export const statusOf = (s: SessionSummary): string => sessionView(summaryFacts(s)).label;
 
-/** "3: 1 Working, 2 Idle", by the board's status, in the order the sessions were listed. */
+/** The order `baton status` counts them in: what needs a person first, what is over last (every status has a place). */
+const STATUS_RANK: Record<DisplayStatus, number> = { 'Needs you': 0, Failed: 1, Interrupted: 2, Disconnected: 3, Starting: 4, Working: 5, Idle: 6, Stopping: 7, Stopped: 8, Retiring: 9, Retired: 10 };
+
+/** "3: 1 Working, 2 Idle", by the board's status, always in the same order. */
 export function countByStatus(sessions: readonly SessionSummary[]): string {
   if (sessions.length === 0) return 'none';
-  const counts = new Map<string, number>();
+  const counts = new Map<DisplayStatus, number>();
   for (const s of sessions) {
     const status = sessionView(summaryFacts(s)).status;
     counts.set(status, (counts.get(status) ?? 0) + 1);
   }
-  return `${sessions.length}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
+  const parts = [...counts].sort(([a], [b]) => STATUS_RANK[a] - STATUS_RANK[b]).map(([status, n]) => `${n} ${status}`);
+  return `${sessions.length}: ${parts.join(', ')}`;
 }
 
 export const when = (iso: string): string => {

@@ -421,7 +421,7 @@ export function createCore(opts: CoreOptions): Core {
 
   let closed = false;
   return {
-    router: createRouter(contract, handlers, { refusal: () => (closed ? 'Baton is shutting down; run the command again once it has started.' : null) }),
+    router: createRouter(contract, handlers, { refusal: () => (closed ? 'Baton is shutting down; try again once it has started again.' : null) }),
     hub,
     status,
     recover: () => recover(),

@@ -21,7 +21,7 @@ describe('a call while the core is closing or closed', () => {
     const after = await h.call('projects.list', {});
     for (const r of [during, after]) {
       expect(r).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
-      if (!r.ok) expect(r.error.message).toBe('Baton is shutting down; run the command again once it has started.');
+      if (!r.ok) expect(r.error.message).toBe('Baton is shutting down; try again once it has started again.');
     }
     expect(bugs).not.toHaveBeenCalled();
   });

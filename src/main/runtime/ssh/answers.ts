@@ -11,7 +11,7 @@ import type { AgentLogLine, HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
 import type { AgentLogTail, JournalTail } from '../../sessions/host-port';
 import type { TerminalExitFact, TerminalHostInfo, TerminalScrollback } from '../../terminals/host-port';
-import type { TailAnswer } from './helper-protocol';
+import { REMOTE_HELPER_PROTOCOL, type TailAnswer } from './helper-protocol';
 import type { TerminalAliveAnswer, TerminalExitAnswer, TerminalScrollbackAnswer } from './remote-terminal';
 
 const int = z.number().int();
@@ -66,7 +66,7 @@ const JournalTailSchema = z.object({
   interruptedMarker: z.boolean(),
 }) satisfies z.ZodType<JournalTail>;
 
-/** `tail`: checked for its version first (a helper from another build says so, rather than failing the shape). */
+/** `tail`: a helper from another build is told apart by its `v` when the shape does not fit (`refusedAnswer`). */
 export const TailAnswerSchema = z.object({
   v: z.number(),
   journalBytes: z.number(),
@@ -108,9 +108,21 @@ export function parseAnswer(stdout: Buffer): unknown {
 }
 
 /** The first thing wrong with an answer, said briefly: "records.3.seq: expected number". */
-export function firstIssue(error: z.ZodError): string {
+function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'not the expected shape';
   const where = issue.path.map(String).join('.');
   return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+/**
+ * An answer that parsed but is not what `what` answers: a helper from another build (its `v` says so) or a damaged
+ * file there. Nothing is installed again by itself: the bundle is sent whole, and an answer that stays unreadable
+ * would send it on every call. Whoever reads this is told how to have Baton install its own.
+ */
+export function refusedAnswer(dest: string, bundleDir: string, what: string, answer: unknown, error: z.ZodError): { code: 'protocol_mismatch' | 'helper_unreadable'; message: string } {
+  const again = `Remove ${bundleDir} there and Baton installs its own again on the next use.`;
+  const v = typeof answer === 'object' && answer !== null && 'v' in answer ? answer.v : undefined;
+  if (typeof v === 'number' && v !== REMOTE_HELPER_PROTOCOL) return { code: 'protocol_mismatch', message: `Baton's helper on ${dest} speaks protocol ${v}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. ${again}` };
+  return { code: 'helper_unreadable', message: `Baton's helper on ${dest} answered ${what} with something Baton cannot read (${firstIssue(error)}). ${again}` };
 }

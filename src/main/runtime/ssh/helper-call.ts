@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../../../shared/result';
 import { isRecordObject } from '../../host/protocol';
-import { firstIssue, parseAnswer } from './answers';
+import { parseAnswer, refusedAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import { shq, type SshLink } from './link';
 
@@ -35,7 +35,6 @@ function recordsIn(answer: unknown): number {
   return count(answer.records) + count(answer.lines);
 }
 
-
 /** The remote command line that runs one helper verb (every value quoted for the remote's shell). */
 export const helperCommand = (install: RemoteInstall, verb: string, ...args: string[]): string => [install.node, `${install.bundleDir}/remote.js`, verb, ...args].map(shq).join(' ');
 
@@ -59,16 +58,10 @@ export function helperCaller(o: HelperCallerOptions) {
       return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}.`);
     }
     const checked = schema.safeParse(parsed);
-    if (!checked.success) return unreadable(o, verb, firstIssue(checked.error));
+    if (!checked.success) {
+      const refused = refusedAnswer(dest, o.install.bundleDir, verb, parsed, checked.error);
+      return fail(refused.code, refused.message);
+    }
     return ok(checked.data);
   };
-}
-
-/**
- * An answer that parsed but is not what the verb answers: a helper from another build or a damaged file there. Its
- * files are installed again on the next use (they are checked by hash then), so the next try runs Baton's own.
- */
-function unreadable(o: Pick<HelperCallerOptions, 'link' | 'onInstallGone'>, verb: string, issue: string): Result<never> {
-  o.onInstallGone?.();
-  return fail('remote_failed', `Baton's helper on ${o.link.target.destination} answered ${verb} with something Baton cannot read (${issue}); Baton installs its files there again on the next try.`);
 }

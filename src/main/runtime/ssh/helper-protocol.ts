@@ -2,6 +2,7 @@
  * The remote helper's (remote.js) requests and the answer shapes that carry a version, shared by main and the helper
  * so the two cannot drift apart. Nothing here may import a package: remote.js runs where only Node is (bundle.ts).
  */
+import type { ReviewGitOp } from '../../git/review-ops';
 import type { JournalTailRead } from '../../sessions/host-port';
 
 /**
@@ -19,6 +20,7 @@ export interface TailAnswer extends JournalTailRead {
   /** Bytes of the journal file there: what a whole read would have carried, for the figures. */
   journalBytes: number;
 }
+
 /** The manager's methods a remote call may name; the helper refuses any other. */
 export const REMOTE_WORKTREE_METHODS = ['create', 'list', 'reconcile', 'preserve', 'listPreserved', 'restore', 'release', 'restoreAsNew', 'putBack'] as const;
 export type RemoteWorktreeMethod = (typeof REMOTE_WORKTREE_METHODS)[number];
@@ -28,5 +30,11 @@ export interface RemoteWorktreeRequest {
   worktreeRoot: string;
   /** `open` only resolves the manager (its realpath'd repoPath and worktreeRoot). */
   method: RemoteWorktreeMethod | 'open';
+  args: unknown[];
+}
+
+/** `remote.js review`: one review git operation, run there with the arguments it has here. */
+export interface RemoteReviewRequest {
+  op: ReviewGitOp;
   args: unknown[];
 }

@@ -36,6 +36,9 @@ export interface SshHostPort extends HostPort {
   appendHostRecord(sessionId: string, msg: Record<string, unknown>): Promise<Result<JournalRecord>>;
 }
 
+/** Failures of a probe that leave the host's fate unknown. */
+const UNKNOWN_ANSWER = new Set(['unreachable', 'helper_unreadable', 'protocol_mismatch']);
+
 /**
  * Everything above this port speaks in session ids and host-relative paths:
  * the domain's `dataDir` (the desk's) is replaced by the remote's own, and
@@ -87,7 +90,8 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     async liveness(sessionId, _dataDir, expected) {
       if (link.state.state !== 'connected') return 'unreachable';
       const p = await probe(sessionId);
-      if (!p.ok) return p.error.code === 'unreachable' || link.state.state !== 'connected' ? 'unreachable' : 'gone';
+      // An answer that could not be read says nothing of the host: unknown is unreachable, never gone (ADR 0018).
+      if (!p.ok) return UNKNOWN_ANSWER.has(p.error.code) || link.state.state !== 'connected' ? 'unreachable' : 'gone';
       // host.json naming another host (a relaunch) means the one asked about is gone, whatever that one's liveness.
       const h = p.value.host;
       return h && h.pid === expected.pid && h.nonce === expected.nonce && p.value.liveness.alive ? 'alive' : 'gone';

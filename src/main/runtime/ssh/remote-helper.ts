@@ -28,7 +28,7 @@ import { isRecordObject } from '../../host/protocol';
 import { appendHostRecord, readJournal, sessionJournalPath } from '../journal';
 import { readJournalRange } from '../journal-lines';
 import { readJournalTailAndLines } from '../journal-tail';
-import { REMOTE_HELPER_PROTOCOL, REMOTE_WORKTREE_METHODS, type RemoteWorktreeRequest, type TailAnswer } from './helper-protocol';
+import { REMOTE_HELPER_PROTOCOL, REMOTE_WORKTREE_METHODS, type RemoteReviewRequest, type RemoteWorktreeRequest, type TailAnswer } from './helper-protocol';
 import { launchHost } from '../launch';
 import { stopOrphanHost } from '../orphan';
 import { privateUmask } from '../../lib/umask';
@@ -36,7 +36,6 @@ import { parseRemoteLaunch } from './remote-launch';
 import { createWorktreeManager } from '../../git/worktrees';
 import { terminalVerb } from './remote-terminal';
 import { REVIEW_GIT_OPS, reviewGitOps } from '../../git/review-ops';
-import type { RemoteReviewRequest } from './remote-review';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

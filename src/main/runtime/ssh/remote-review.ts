@@ -4,15 +4,11 @@
  */
 import { fail } from '../../../shared/result';
 import type { ReviewGit, ReviewGitOp } from '../../git/review-ops';
-import { AnyResultSchema, firstIssue, parseAnswer } from './answers';
+import { AnyResultSchema, parseAnswer, refusedAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
+import type { RemoteReviewRequest } from './helper-protocol';
 import { installGone, type HelperCall } from './host-port';
 import { shq, type SshLink } from './link';
-
-export interface RemoteReviewRequest {
-  op: ReviewGitOp;
-  args: unknown[];
-}
 
 /** Long enough for a merge, a rebase or a push of a big tree (git's own LONG timeout runs there). */
 const REVIEW_CALL_MS = 11 * 60_000;
@@ -42,8 +38,8 @@ export function remoteReviewGit(link: SshLink, install: RemoteInstall, opts: { o
     // The envelope is checked; the value is what the very same operation answers here (remote-helper.ts `review`).
     const checked = AnyResultSchema.safeParse(parsed);
     if (!checked.success) {
-      opts.onInstallGone?.();
-      return failed('remote_failed', `Baton's helper on ${dest} answered review ${op} with something Baton cannot read (${firstIssue(checked.error)}); Baton installs its files there again on the next try.`);
+      const refused = refusedAnswer(dest, install.bundleDir, `review ${op}`, parsed, checked.error);
+      return failed(refused.code, refused.message);
     }
     return checked.data as Answer<K>;
   }

@@ -6,12 +6,11 @@
 import { err, ok, type Result } from '../../../shared/result';
 import { gitError, type GitError } from '../../git/errors';
 import type { WorktreeManager } from '../../git/worktrees';
-import { AnyResultSchema, firstIssue, parseAnswer } from './answers';
+import { AnyResultSchema, parseAnswer, refusedAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import type { RemoteWorktreeMethod, RemoteWorktreeRequest } from './helper-protocol';
 import { installGone } from './host-port';
 import { shq, type SshLink } from './link';
-
 
 /** Opens the manager on the remote (checking the repository there) and returns a local proxy to it. */
 export async function remoteWorktreeManager(
@@ -39,10 +38,7 @@ export async function remoteWorktreeManager(
     // The envelope is checked (a Result, an error with its code and message); the value is what the very same
     // method answers on this machine, printed by remote-helper.ts.
     const checked = AnyResultSchema.safeParse(parsed);
-    if (!checked.success) {
-      opts.onInstallGone?.();
-      return err(gitError('git_failed', 'transient', `Baton's helper on ${dest} answered worktree ${method} with something Baton cannot read (${firstIssue(checked.error)}); Baton installs its files there again on the next try.`));
-    }
+    if (!checked.success) return err(gitError('git_failed', 'transient', refusedAnswer(dest, install.bundleDir, `worktree ${method}`, parsed, checked.error).message));
     return checked.data as Result<T, GitError>;
   }
 
