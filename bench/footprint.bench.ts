@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -7,7 +6,7 @@ import { buildOnce } from '../tests/support/build';
 import { makeRepo } from '../tests/support/git';
 import { waitUntil } from '../tests/support/wait';
 import { connectWs } from '../tests/support/ws-client';
-import { cpuTicks, hostPids, must, parents, privateMb, rssMb, startApp, tempDir, tree } from './support/app';
+import { bareNodeRssMb, cpuTicks, hostPids, must, parents, privateMb, rssMb, startApp, tempDir, tree } from './support/app';
 import { seedSessions } from './support/seed-sessions';
 
 /**
@@ -63,16 +62,6 @@ function shims(dir: string, names: string[]): { path: string; calls: () => strin
   return { path: dir, calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
-async function bareNodeRss(): Promise<number> {
-  const p = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  try {
-    await new Promise((r) => setTimeout(r, 1500));
-    return rssMb(p.pid as number);
-  } finally {
-    p.kill();
-  }
-}
-
 /** The brain's RSS once it settled and a client listed `sessions` sessions. */
 async function brainRss(seed: number): Promise<number> {
   const first = await startServer();
@@ -97,7 +86,7 @@ async function brainRss(seed: number): Promise<number> {
 
 test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain with 200 sessions', async () => {
   buildOnce();
-  const bare = await bareNodeRss();
+  const bare = await bareNodeRssMb();
   const brainEmpty = await brainRss(0);
   const brain200 = await brainRss(BRAIN_SESSIONS);
   console.log(`bench: bare_node_rss_mb = ${bare.toFixed(1)}`);

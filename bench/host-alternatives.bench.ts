@@ -8,7 +8,7 @@ import { connectHost } from '../src/main/runtime/connection';
 import { launchHost } from '../src/main/runtime/launch';
 import { buildOnce } from '../tests/support/build';
 import { waitUntil } from '../tests/support/wait';
-import { cpuTicks, pct, privateMb, rssMb, tempDir } from './support/app';
+import { bareNodeRssMb, cpuTicks, pct, privateMb, rssMb, tempDir } from './support/app';
 
 /**
  * The runtimes a session host could use (issue 16's "measure the alternatives", ADR 0022), each doing a host's
@@ -164,14 +164,6 @@ function compileRelay(dir: string): string | null {
   }
 }
 
-async function bareNodeRss(): Promise<number> {
-  const p = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("up")'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((r) => p.stdout!.once('data', r));
-  const mb = rssMb(p.pid!);
-  p.kill('SIGKILL');
-  return mb;
-}
-
 /** Runs one variant: its relays (or hosts) ready, the stream, then its memory once every line has come back. */
 async function measure(v: Variant, base: string): Promise<void> {
   const dir = join(base, v.name);
@@ -250,7 +242,7 @@ test('a host per session in Node, one Node process for 20 (one loop, or a worker
   const base = tempDir('baton-bench-hostalt-');
   try {
     const compiled = compileRelay(base);
-    console.log(`bench: host_alt_bare_node_rss_mb = ${(await bareNodeRss()).toFixed(1)}`);
+    console.log(`bench: host_alt_bare_node_rss_mb = ${(await bareNodeRssMb()).toFixed(1)}`);
     for (const v of variants(compiled)) await measure(v, base);
   } finally {
     rmSync(base, { recursive: true, force: true });

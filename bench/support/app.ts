@@ -1,4 +1,5 @@
 /** Shared by the scale benches: the built app as a child process, its sessions, and /proc readings of its processes. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,17 @@ export function rssMb(pid: number): number {
 }
 
 /** Memory only this process holds (smaps_rollup's Private_Clean + Private_Dirty), in MB: what one more of it costs, the binary's shared pages not counted. */
+/** The baseline for a process's memory: a bare Node process doing nothing, measured once it has settled. */
+export async function bareNodeRssMb(): Promise<number> {
+  const p = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    return rssMb(p.pid as number);
+  } finally {
+    p.kill();
+  }
+}
+
 export function privateMb(pid: number): number {
   try {
     const s = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');

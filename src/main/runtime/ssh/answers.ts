@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { JournalRecordSchema, type JournalRecord } from '../../../shared/journal';
-import type { Result } from '../../../shared/result';
+import { fail, ok, type Result } from '../../../shared/result';
 import type { AgentLogLine, HostFile } from '../../host/protocol';
 import type { Liveness } from '../../host/liveness';
 import type { AgentLogTail, JournalTail } from '../../sessions/host-port';
@@ -66,7 +66,7 @@ const JournalTailSchema = z.object({
   interruptedMarker: z.boolean(),
 }) satisfies z.ZodType<JournalTail>;
 
-/** `tail`: a helper from another build is told apart by its `v` when the shape does not fit (`refusedAnswer`). */
+/** `tail`: its `v` is checked before its shape, as every answer's is (`checkAnswer`). */
 export const TailAnswerSchema = z.object({
   v: z.number(),
   journalBytes: z.number(),
@@ -116,13 +116,16 @@ function firstIssue(error: z.ZodError): string {
 }
 
 /**
- * An answer that parsed but is not what `what` answers: a helper from another build (its `v` says so) or a damaged
- * file there. Nothing is installed again by itself: the bundle is sent whole, and an answer that stays unreadable
- * would send it on every call. Whoever reads this is told how to have Baton install its own.
+ * A parsed answer checked: first its version, where it carries one (a helper from another build says so by its
+ * `v`), then its shape (a damaged file there). Nothing is installed again by itself: the bundle is sent whole, and
+ * an answer that stays unreadable would send it on every call. Whoever reads the refusal is told how to have Baton
+ * install its own.
  */
-export function refusedAnswer(dest: string, bundleDir: string, what: string, answer: unknown, error: z.ZodError): { code: 'protocol_mismatch' | 'helper_unreadable'; message: string } {
-  const again = `Remove ${bundleDir} there and Baton installs its own again on the next use.`;
+export function checkAnswer<T>(schema: z.ZodType<T>, answer: unknown, where: { dest: string; bundleDir: string; what: string }): Result<T> {
+  const again = `Remove ${where.bundleDir} there and Baton installs its own again on the next use.`;
   const v = typeof answer === 'object' && answer !== null && 'v' in answer ? answer.v : undefined;
-  if (typeof v === 'number' && v !== REMOTE_HELPER_PROTOCOL) return { code: 'protocol_mismatch', message: `Baton's helper on ${dest} speaks protocol ${v}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. ${again}` };
-  return { code: 'helper_unreadable', message: `Baton's helper on ${dest} answered ${what} with something Baton cannot read (${firstIssue(error)}). ${again}` };
+  if (typeof v === 'number' && v !== REMOTE_HELPER_PROTOCOL) return fail('protocol_mismatch', `Baton's helper on ${where.dest} speaks protocol ${v}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. ${again}`);
+  const checked = schema.safeParse(answer);
+  if (checked.success) return ok(checked.data);
+  return fail('helper_unreadable', `Baton's helper on ${where.dest} answered ${where.what} with something Baton cannot read (${firstIssue(checked.error)}). ${again}`);
 }

@@ -1,8 +1,8 @@
 /** One call of the remote helper (remote.js) over an SSH link: its verb run there, its one JSON answer parsed, and a failure said with what the remote said. */
 import type { z } from 'zod';
-import { fail, ok, type Result } from '../../../shared/result';
+import { fail, type Result } from '../../../shared/result';
 import { isRecordObject } from '../../host/protocol';
-import { parseAnswer, refusedAnswer } from './answers';
+import { checkAnswer, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import { shq, type SshLink } from './link';
 
@@ -57,11 +57,6 @@ export function helperCaller(o: HelperCallerOptions) {
       }
       return fail('remote_failed', `Baton's helper on ${dest} failed (${verb}): ${said}.`);
     }
-    const checked = schema.safeParse(parsed);
-    if (!checked.success) {
-      const refused = refusedAnswer(dest, o.install.bundleDir, verb, parsed, checked.error);
-      return fail(refused.code, refused.message);
-    }
-    return ok(checked.data);
+    return checkAnswer(schema, parsed, { dest, bundleDir: o.install.bundleDir, what: verb });
   };
 }

@@ -9,7 +9,6 @@ import type { HostInfo, HostPort, LaunchOptions } from '../../sessions/host-port
 import { handshakeHost } from '../connection';
 import { identityOf, linkOf } from '../host-port';
 import type { RemoteInstall } from './bootstrap';
-import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 import type { SshLink } from './link';
 import { AgentLogAnswerSchema, AppendAnswerSchema, JournalAnswerSchema, LaunchAnswerSchema, ProbeAnswerSchema, TailAnswerSchema } from './answers';
 import { helperCaller, helperCommand, type HelperCall } from './helper-call';
@@ -116,9 +115,6 @@ export function createSshHostPort(o: SshHostPortOptions): SshHostPort {
     async journalTail(sessionId, _dataDir, check) {
       const r = await call('tail', [install.dataDir, sessionId, String(check.afterSeq), String(check.throughSeq)], null, 60_000, TailAnswerSchema);
       if (!r.ok) return link.state.state !== 'connected' ? fail('unreachable', `The journal of session ${sessionId} on ${dest} could not be read: ${r.error.message}`) : r;
-      if (r.value.v !== REMOTE_HELPER_PROTOCOL) {
-        return fail('protocol_mismatch', `Baton's helper on ${dest} speaks protocol ${String(r.value.v)}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. Remove ${install.bundleDir} there and Baton installs its own again on the next use.`);
-      }
       return ok({ tail: r.value.tail, lines: r.value.lines });
     },
 

@@ -4,7 +4,7 @@
  */
 import { fail } from '../../../shared/result';
 import type { ReviewGit, ReviewGitOp } from '../../git/review-ops';
-import { AnyResultSchema, parseAnswer, refusedAnswer } from './answers';
+import { AnyResultSchema, checkAnswer, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import type { RemoteReviewRequest } from './helper-protocol';
 import { installGone, type HelperCall } from './host-port';
@@ -36,12 +36,8 @@ export function remoteReviewGit(link: SshLink, install: RemoteInstall, opts: { o
       return failed('remote_failed', `Baton's helper on ${dest} failed (review ${op}): ${said}. Check that git works there (ssh ${dest} git --version), then try again.`);
     }
     // The envelope is checked; the value is what the very same operation answers here (remote-helper.ts `review`).
-    const checked = AnyResultSchema.safeParse(parsed);
-    if (!checked.success) {
-      const refused = refusedAnswer(dest, install.bundleDir, `review ${op}`, parsed, checked.error);
-      return failed(refused.code, refused.message);
-    }
-    return checked.data as Answer<K>;
+    const checked = checkAnswer(AnyResultSchema, parsed, { dest, bundleDir: install.bundleDir, what: `review ${op}` });
+    return checked.ok ? (checked.value as Answer<K>) : failed(checked.error.code, checked.error.message);
   }
 
   return {

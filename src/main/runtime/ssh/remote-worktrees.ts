@@ -6,7 +6,7 @@
 import { err, ok, type Result } from '../../../shared/result';
 import { gitError, type GitError } from '../../git/errors';
 import type { WorktreeManager } from '../../git/worktrees';
-import { AnyResultSchema, parseAnswer, refusedAnswer } from './answers';
+import { AnyResultSchema, checkAnswer, parseAnswer } from './answers';
 import type { RemoteInstall } from './bootstrap';
 import type { RemoteWorktreeMethod, RemoteWorktreeRequest } from './helper-protocol';
 import { installGone } from './host-port';
@@ -37,9 +37,8 @@ export async function remoteWorktreeManager(
     }
     // The envelope is checked (a Result, an error with its code and message); the value is what the very same
     // method answers on this machine, printed by remote-helper.ts.
-    const checked = AnyResultSchema.safeParse(parsed);
-    if (!checked.success) return err(gitError('git_failed', 'transient', refusedAnswer(dest, install.bundleDir, `worktree ${method}`, parsed, checked.error).message));
-    return checked.data as Result<T, GitError>;
+    const checked = checkAnswer(AnyResultSchema, parsed, { dest, bundleDir: install.bundleDir, what: `worktree ${method}` });
+    return checked.ok ? (checked.value as Result<T, GitError>) : err(gitError('git_failed', 'transient', checked.error.message));
   }
 
   const opened = await call<{ repoPath: string; worktreeRoot: string }>('open', opts.repoPath, opts.worktreeRoot, []);

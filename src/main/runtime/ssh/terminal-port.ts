@@ -7,7 +7,6 @@ import { handshakeTerminalHost } from '../terminal-connection';
 import type { RemoteInstall } from './bootstrap';
 import { AnyAnswerSchema, TerminalAliveAnswerSchema, TerminalExitAnswerSchema, TerminalLaunchAnswerSchema, TerminalScrollbackAnswerSchema } from './answers';
 import { helperCaller, helperCommand, type HelperCallerOptions } from './helper-call';
-import { REMOTE_HELPER_PROTOCOL } from './helper-protocol';
 import type { SshLink } from './link';
 
 export interface SshTerminalHostPortOptions extends HelperCallerOptions {
@@ -31,11 +30,8 @@ export function createSshTerminalHostPort(o: SshTerminalHostPortOptions): Termin
     if (r.ok) return fail('remote_failed', `${what} on ${dest} failed.`);
     return link.state.state !== 'connected' || r.error.code === 'unreachable' ? fail('unreachable', `${dest} is unreachable (${what}): ${r.error.message}`) : fail(r.error.code, r.error.message);
   };
-  const checked = <T extends { v: number }>(r: Result<T>, what: string): Result<T> => {
-    if (!r.ok) return why(r, what);
-    if (r.value.v !== REMOTE_HELPER_PROTOCOL) return fail('protocol_mismatch', `Baton's helper on ${dest} speaks protocol ${String(r.value.v)}; this Baton speaks ${REMOTE_HELPER_PROTOCOL}. Remove ${install.bundleDir} there and Baton installs its own again on the next use.`);
-    return r;
-  };
+  // The helper's version is checked with every answer (answers.ts `checkAnswer`).
+  const checked = <T>(r: Result<T>, what: string): Result<T> => (r.ok ? r : why(r, what));
 
   return {
     async launch(opts: TerminalLaunch): Promise<Result<TerminalHostInfo>> {
