@@ -56,14 +56,14 @@ export function pendingRequestOf(requestKey: string, p: PendingPermission): Pend
   };
 }
 
+/** How long a prompt or a resend waits for a reattached host's journal to be projected before deciding anyway. */
+const CATCH_UP_WAIT_MS = 30_000;
+
 /**
  * One attached session: host records in, projected and committed, then given
  * to the ACP SDK and broadcast. State changes follow from the records
  * themselves, so a live session and a reattached one obey the same rules.
  */
-/** How long a prompt or a resend waits for a reattached host's journal to be projected before deciding anyway. */
-const CATCH_UP_WAIT_MS = 30_000;
-
 export class LiveSession implements IngestMember {
   readonly acp: AcpLink;
   readonly sessionId: string;
