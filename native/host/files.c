@@ -133,7 +133,7 @@ void agent_log_init(AgentLog *l, const char *dir) {
 }
 
 void agent_log_append(AgentLog *l, const char *text, size_t n, Buf *out) {
-  size_t keep = utf8_cut(text, n, AGENT_LOG_LINE_CHARS);
+  size_t keep = js_cut(text, n, AGENT_LOG_LINE_CHARS);
   out->len = 0;
   buf_addf(out, "{\"n\":%lld,\"ts\":%lld,\"text\":", (long long)l->next++, (long long)now_ms());
   Buf t = {0};

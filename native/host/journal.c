@@ -206,7 +206,7 @@ Journal *journal_open(const char *path, const char *torn_path, int interval_ms, 
       return NULL;
     }
     torn->bytes = size - complete;
-    preview_of(&torn->preview, tail.data, tail.len, 200);
+    preview_of(&torn->preview, tail.data, tail.len, 200, 0);
   }
   buf_free(&tail);
   j->size = complete;

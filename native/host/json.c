@@ -291,14 +291,11 @@ void json_escape(Buf *out, const char *s, size_t n) {
       i++;
     } else {
       // Non-ASCII: copied when it is valid UTF-8, else U+FFFD, as decoding the bytes in Node would give.
-      size_t len = utf8_seq(s + i, n - i);
-      if (len == 0) {
-        buf_adds(out, "\xef\xbf\xbd");
-        i++;
-      } else {
-        buf_add(out, s + i, len);
-        i += len;
-      }
+      int valid;
+      size_t len = utf8_step(s + i, n - i, &valid);
+      if (valid) buf_add(out, s + i, len);
+      else buf_adds(out, "\xef\xbf\xbd");
+      i += len;
     }
   }
   buf_addc(out, '"');

@@ -128,7 +128,8 @@ static int append_json(const char *dir, const char *json, size_t n) {
   return 1;
 }
 
-static void diagnostic(const char *text, const char *kind, int64_t bytes, const char *preview, size_t plen) {
+/** A host diagnostic record; the preview counts UTF-16 units when it comes from text (units=1), bytes when from a buffer. */
+static void diagnostic(const char *text, const char *kind, int64_t bytes, const char *preview, size_t plen, int units) {
   Buf b = {0};
   buf_adds(&b, "{\"diagnostic\":");
   json_escape(&b, text, strlen(text));
@@ -136,7 +137,7 @@ static void diagnostic(const char *text, const char *kind, int64_t bytes, const 
   if (bytes >= 0) buf_addf(&b, ",\"bytes\":%lld", (long long)bytes);
   if (preview) {
     Buf p = {0};
-    preview_of(&p, preview, plen, PREVIEW_BYTES);
+    preview_of(&p, preview, plen, PREVIEW_BYTES, units);
     buf_adds(&b, ",\"preview\":");
     json_escape(&b, p.data ? p.data : "", p.len);
     buf_free(&p);
@@ -148,11 +149,10 @@ static void diagnostic(const char *text, const char *kind, int64_t bytes, const 
 
 /* ---- the agent's output ---- */
 
-static void from_agent(void *ctx, const char *p, size_t n) {
-  (void)ctx;
-  if (n == 0) return;
+/** One line of the agent's stdout, as text; raw_bytes is its length before bad bytes became U+FFFD. */
+static void agent_line(const char *p, size_t n, size_t raw_bytes) {
   if (!json_is_object(p, n)) {
-    diagnostic("The agent wrote a line that is not a JSON-RPC message; it was not forwarded.", "non_json", (int64_t)n, p, n);
+    diagnostic("The agent wrote a line that is not a JSON-RPC message; it was not forwarded.", "non_json", (int64_t)raw_bytes, p, n, 1);
     return;
   }
   // Journaled with the rest of this read of stdout, in one write, before any of them is forwarded.
@@ -167,11 +167,25 @@ static void from_agent(void *ctx, const char *p, size_t n) {
   buf_add(&S.pending, p, n);
 }
 
+static void from_agent(void *ctx, const char *p, size_t n) {
+  (void)ctx;
+  if (n == 0) return;
+  if (utf8_valid(p, n)) {
+    agent_line(p, n, n);
+    return;
+  }
+  // Journaled as text, as the Node host does: bytes that are not UTF-8 become U+FFFD.
+  Buf clean = {0};
+  utf8_sanitize(&clean, p, n);
+  agent_line(clean.data, clean.len, n);
+  buf_free(&clean);
+}
+
 static void from_agent_oversized(void *ctx, size_t bytes, const char *preview, size_t plen) {
   (void)ctx;
   char text[200];
   snprintf(text, sizeof text, "The agent wrote a line of %zu bytes, over the %d-byte limit; it was not forwarded.", bytes, MAX_LINE_BYTES);
-  diagnostic(text, "oversized", (int64_t)bytes, preview, plen);
+  diagnostic(text, "oversized", (int64_t)bytes, preview, plen, 0);
 }
 
 /** Journals the agent's lines of the last read of stdout, then tells main. Every other append calls it first, to keep the order. */
@@ -265,7 +279,7 @@ static void stderr_text(const char *p, size_t n) {
   buf_add(&line, p, n);
   redact(&line);
   // The tail the exit record carries.
-  size_t keep = utf8_cut(line.data ? line.data : "", line.len, STDERR_LINE_CHARS);
+  size_t keep = js_cut(line.data ? line.data : "", line.len, STDERR_LINE_CHARS);
   Buf t = {0};
   buf_add(&t, line.data, keep);
   if (keep < line.len) buf_adds(&t, "\xe2\x80\xa6");
@@ -304,7 +318,7 @@ static void from_stderr(void *ctx, const char *p, size_t n) {
 static void stderr_oversized(void *ctx, size_t bytes, const char *preview, size_t plen) {
   (void)ctx;
   Buf b = {0};
-  preview_of(&b, preview, plen, PREVIEW_BYTES);
+  preview_of(&b, preview, plen, PREVIEW_BYTES, 0);
   buf_addf(&b, "\xe2\x80\xa6 (%zu bytes)", bytes);
   stderr_text(b.data, b.len);
   buf_free(&b);
@@ -321,7 +335,7 @@ static const char *from_main(const char *line, size_t n) {
     else snprintf(what, sizeof what, "is not a JSON object");
     char text[200];
     snprintf(text, sizeof text, "Main sent a line that %s; it was not forwarded.", what);
-    diagnostic(text, "bad_send", (int64_t)n, line, n);
+    diagnostic(text, "bad_send", (int64_t)n, line, n, 1);
     snprintf(why, sizeof why, "The line %s.", what);
     return why;
   }
@@ -329,6 +343,13 @@ static const char *from_main(const char *line, size_t n) {
   Buf one = {0};
   if (memchr(line, '\n', n) || memchr(line, '\r', n)) json_minify(&one, line, n);
   else buf_add(&one, line, n);
+  if (!utf8_valid(one.data, one.len)) {
+    // Journaled as text, as the Node host does: bytes that are not UTF-8 become U+FFFD.
+    Buf clean = {0};
+    utf8_sanitize(&clean, one.data, one.len);
+    buf_free(&one);
+    one = clean;
+  }
   if (!append_json("out", one.data, one.len)) {
     buf_free(&one);
     return "The journal could not be written; the line was not forwarded.";
@@ -968,7 +989,7 @@ int main(int argc, char **argv) {
   if (torn.bytes > 0) {
     char text[200];
     snprintf(text, sizeof text, "The journal's last line was torn by a crash (%lld bytes); it was skipped and saved to journal.torn.", (long long)torn.bytes);
-    diagnostic(text, "torn_journal", torn.bytes, torn.preview.data ? torn.preview.data : "", torn.preview.len);
+    diagnostic(text, "torn_journal", torn.bytes, torn.preview.data ? torn.preview.data : "", torn.preview.len, 1);
   }
   buf_free(&torn.preview);
   started_record();

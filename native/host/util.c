@@ -208,6 +208,35 @@ char *path_join(const char *dir, const char *name) {
   return p;
 }
 
+size_t utf8_step(const char *s, size_t n, int *valid) {
+  size_t len = utf8_seq(s, n);
+  *valid = len > 0;
+  if (len) return len;
+  // Not valid here: one U+FFFD stands for the longest start of a sequence that could have been valid
+  // (the WHATWG decoder's "maximal subpart", which is what Node gives), or for the one byte.
+  const unsigned char *p = (const unsigned char *)s;
+  unsigned char c = p[0];
+  size_t want;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) want = 2;
+  else if (c >= 0xe0 && c <= 0xef) {
+    want = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    want = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else return 1;
+  size_t i = 1;
+  while (i < want && i < n) {
+    unsigned char b = p[i];
+    if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf)) break;
+    i++;
+  }
+  return i;
+}
+
 size_t utf8_seq(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   unsigned char c = p[0];
@@ -228,29 +257,61 @@ size_t utf8_seq(const char *s, size_t n) {
   return len;
 }
 
-size_t utf8_cut(const char *p, size_t n, size_t max) {
-  if (n <= max) return n;
-  size_t i = max;
-  // Step back over continuation bytes to the start of the sequence that straddles max.
-  while (i > 0 && ((unsigned char)p[i] & 0xc0) == 0x80) i--;
+size_t js_cut(const char *p, size_t n, size_t max_units) {
+  size_t i = 0, units = 0;
+  while (i < n) {
+    int valid;
+    size_t len = utf8_step(p + i, n - i, &valid);
+    // Bytes that are not UTF-8 are one U+FFFD; a character past U+FFFF is two UTF-16 units.
+    size_t u = valid && len == 4 ? 2 : 1;
+    if (units + u > max_units) break;
+    units += u;
+    i += len;
+  }
   return i;
 }
 
-void preview_of(Buf *out, const char *p, size_t n, size_t max) {
-  const unsigned char *u = (const unsigned char *)p;
-  size_t end = n < max ? n : max;
+void preview_of(Buf *out, const char *p, size_t n, size_t max, int units) {
+  // In units, the prefix a JS string's slice(0, max) keeps; in bytes, what decoding the first max bytes gives.
+  size_t end = units ? js_cut(p, n, max) : (n < max ? n : max);
   size_t i = 0;
   while (i < end) {
-    size_t len = utf8_seq(p + i, n - i);
-    if (len == 0) {
+    int valid;
+    size_t len = utf8_step(p + i, end - i, &valid);
+    if (!valid) {
+      // Bad bytes, or a character cut at the end: U+FFFD, as Node's decoder gives.
       buf_adds(out, "\xef\xbf\xbd");
+      i += len;
+      continue;
+    }
+    unsigned char c = (unsigned char)p[i];
+    if (len == 1 && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)) buf_adds(out, "\xef\xbf\xbd");
+    else buf_add(out, p + i, len);
+    i += len;
+  }
+}
+
+int utf8_valid(const char *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if ((unsigned char)p[i] < 0x80) {
       i++;
       continue;
     }
-    if (i + len > end) break;
-    unsigned char c = u[i];
-    if (len == 1 && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)) buf_adds(out, "\xef\xbf\xbd");
-    else buf_add(out, p + i, len);
+    size_t len = utf8_seq(p + i, n - i);
+    if (len == 0) return 0;
+    i += len;
+  }
+  return 1;
+}
+
+void utf8_sanitize(Buf *out, const char *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    int valid;
+    size_t len = (unsigned char)p[i] < 0x80 ? (valid = 1, 1) : utf8_step(p + i, n - i, &valid);
+    if (valid) buf_add(out, p + i, len);
+    else buf_adds(out, "\xef\xbf\xbd");
     i += len;
   }
 }

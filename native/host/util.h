@@ -46,11 +46,20 @@ int mkdir_p(const char *path, mode_t mode);
 /** path joined with name by "/"; caller frees. */
 char *path_join(const char *dir, const char *name);
 
-/** Appends up to max bytes of p as a printable preview: valid UTF-8, control characters (not tab or newline) as U+FFFD. */
-void preview_of(Buf *out, const char *p, size_t n, size_t max);
+/**
+ * Appends a printable preview of p: its first max UTF-16 units (units=1, as a JS string's slice) or bytes
+ * (units=0, as a Buffer's subarray), decoded as Node decodes, control characters but tab and newline as U+FFFD.
+ */
+void preview_of(Buf *out, const char *p, size_t n, size_t max, int units);
 /** Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there are not one. */
 size_t utf8_seq(const char *s, size_t n);
-/** Length of the longest prefix of p[0..n) that does not cut a UTF-8 sequence in two, at most max. */
-size_t utf8_cut(const char *p, size_t n, size_t max);
+/** Bytes to take at s: a valid character (*valid=1), or the bad bytes that decode to one U+FFFD (*valid=0). */
+size_t utf8_step(const char *s, size_t n, int *valid);
+/** The bytes of p that a JS string of it keeps in its first max_units UTF-16 units (each bad byte one unit). */
+size_t js_cut(const char *p, size_t n, size_t max_units);
+/** Every byte is part of a valid UTF-8 sequence. */
+int utf8_valid(const char *p, size_t n);
+/** Appends p with each byte that is not valid UTF-8 as U+FFFD, as decoding it in Node would give. */
+void utf8_sanitize(Buf *out, const char *p, size_t n);
 
 #endif
