@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { test } from 'vitest';
 import { connectHost } from '../src/main/runtime/connection';
+import type { HostRuntime } from '../src/main/runtime/host-runtime';
 import { launchHost } from '../src/main/runtime/launch';
-import { buildOnce } from '../tests/support/build';
+import { buildOnce, ensureNativeHost } from '../tests/support/build';
 import { waitUntil } from '../tests/support/wait';
 import { bareNodeRssMb, cpuTicks, pct, privateMb, rssMb, tempDir } from './support/app';
 
@@ -15,6 +16,7 @@ import { bareNodeRssMb, cpuTicks, pct, privateMb, rssMb, tempDir } from './suppo
  * per-line work and nothing else (bench/support/relay): 20 sessions, each fed 100 lines a second (2,000 in all, the
  * live bench's rate) from this process, each line journaled and forwarded to a Unix socket here.
  * - `baton_host`: Baton's own session host (out/main/host.js), the reference (its agent is `cat` on a FIFO);
+ * - `baton_native_host`: the same with the native session host (out/native/baton-host, native/host), where it is built;
  * - `node_per_session`: a Node process per session, as Baton runs its hosts, doing only the relay's work;
  * - `node_mux`: one Node process for all 20, on one event loop (no isolation: one session's bug or blocked loop is
  *   every session's);
@@ -81,19 +83,19 @@ async function relays(sink: Sink, procs: ChildProcess[], inputs: Writable[], nam
 }
 
 /**
- * Baton's own session host (out/main/host.js), the reference: its agent is `cat` reading a FIFO the bench writes
- * (so the agent costs what a C program costs), each host attached to by this process as main attaches to it.
- * The host does more than a relay: it parses each line, keeps a ring of recent records, and syncs its journal
- * every 100 ms (ADR 0031).
+ * Baton's own session host (out/main/host.js, or the native one), the reference: its agent is `cat` reading a FIFO
+ * the bench writes (so the agent costs what a C program costs), each host attached to by this process as main
+ * attaches to it. The host does more than a relay: it parses each line, keeps a ring of recent records, and syncs
+ * its journal every 100 ms (ADR 0031).
  */
-async function batonHosts(sink: Sink, dir: string, track: Track): Promise<Running> {
+async function batonHosts(sink: Sink, dir: string, track: Track, runtime: HostRuntime): Promise<Running> {
   buildOnce();
   const pids: number[] = [];
   const inputs: Writable[] = [];
   for (let i = 0; i < SESSIONS; i++) {
     const fifo = join(dir, `in-${i}`);
     execFileSync('mkfifo', [fifo]);
-    const launched = await launchHost({ sessionId: `alt-${i}`, dataDir: join(dir, 'data'), cwd: dir, command: '/bin/cat', args: [fifo], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, hostScript: join(ROOT, 'out/main/host.js') });
+    const launched = await launchHost({ sessionId: `alt-${i}`, dataDir: join(dir, 'data'), cwd: dir, command: '/bin/cat', args: [fifo], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, runtime, hostScript: join(ROOT, 'out/main/host.js') });
     if (!launched.ok) throw new Error(`host ${i}: ${launched.error.message}`);
     const host = launched.value;
     track(() => [host.pid, host.agentPid].forEach(kill));
@@ -112,9 +114,11 @@ async function batonHosts(sink: Sink, dir: string, track: Track): Promise<Runnin
   return { pids, inputs };
 }
 
-function variants(compiledBin: string | null): Variant[] {
+function variants(compiledBin: string | null, nativeHost: boolean): Variant[] {
   const list: Variant[] = [
-    { name: 'baton_host', start: batonHosts },
+    // Each row names its runtime: BATON_HOST_RUNTIME in the bench's environment cannot turn one into the other.
+    { name: 'baton_host', start: (sink, dir, track) => batonHosts(sink, dir, track, 'node') },
+    ...(nativeHost ? [{ name: 'baton_native_host', start: (sink: Sink, dir: string, track: Track) => batonHosts(sink, dir, track, 'native') }] : []),
     {
       name: 'node_per_session',
       start: (sink, dir, track) => {
@@ -242,8 +246,10 @@ test('a host per session in Node, one Node process for 20 (one loop, or a worker
   const base = tempDir('baton-bench-hostalt-');
   try {
     const compiled = compileRelay(base);
+    const native = ensureNativeHost();
+    if (!native.built) console.log(`host-alternatives: the baton_native_host variant is skipped: the native session host is not built (${native.reason ?? 'unknown'})`);
     console.log(`bench: host_alt_bare_node_rss_mb = ${(await bareNodeRssMb()).toFixed(1)}`);
-    for (const v of variants(compiled)) await measure(v, base);
+    for (const v of variants(compiled, native.built)) await measure(v, base);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

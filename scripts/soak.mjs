@@ -6,6 +6,7 @@
 //   npm run soak -- 5                 five runs, each with its own random seed (or BATON_SOAK_COUNT=5)
 //   BATON_SOAK_SEED=776922688 npm run soak -- 3   the same plan three times
 //   BATON_SOAK_KILLS=400 npm run soak             longer runs (default 200 kills each)
+//   BATON_HOST_RUNTIME=native npm run soak        against the native session host (vitest's native-host project)
 //
 // Every run prints its seed first; a failed run leaves its journals, database and trace in
 // test-results/soak-<seed>/. The last line sums the runs up and names the failed seeds.
@@ -14,17 +15,21 @@ import { randomInt } from 'node:crypto';
 
 const count = Math.max(1, Number(process.argv[2] ?? process.env.BATON_SOAK_COUNT ?? 1) || 1);
 const fixed = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : null;
+// One vitest project, not both (vitest.config.ts): a hunt runs one host runtime at a time.
+const native = process.env.BATON_HOST_RUNTIME === 'native';
+const project = native ? 'native-host' : 'default';
+const artifacts = (seed) => `test-results/soak-${seed}${native ? '-native' : ''}/`;
 const failed = [];
 for (let i = 1; i <= count; i++) {
   const seed = fixed ?? randomInt(1, 2 ** 31 - 1);
-  console.log(`\n━━ soak ${i}/${count}: BATON_SOAK_SEED=${seed}`);
-  const r = spawnSync('npx', ['vitest', 'run', 'tests/integration/recovery/soak.test.ts'], {
+  console.log(`\n━━ soak ${i}/${count}: BATON_SOAK_SEED=${seed} (${project})`);
+  const r = spawnSync('npx', ['vitest', 'run', '--project', project, 'tests/integration/recovery/soak.test.ts'], {
     stdio: 'inherit',
     env: { ...process.env, BATON_SOAK_SEED: String(seed) },
   });
   if (r.status !== 0) {
     failed.push(seed);
-    console.log(`━━ soak ${i}/${count} FAILED: seed ${seed}; see test-results/soak-${seed}/`);
+    console.log(`━━ soak ${i}/${count} FAILED: seed ${seed}; see ${artifacts(seed)}`);
   }
 }
 console.log(`\nsoak: ${count - failed.length} passed, ${failed.length} failed${failed.length ? ` (seeds ${failed.join(', ')})` : ''}`);

@@ -3,7 +3,7 @@
 // (scripts/electron-fetch.mjs decides). `npm run dev` is the same with the Vite dev server and hot reload.
 import { chooseMode, RETRY_FLAG } from './electron-fetch.mjs';
 import { prepareElectronSqlite } from './electron-sqlite.mjs';
-import { build, foreground } from './lib.mjs';
+import { build, buildNativeHost, foreground } from './lib.mjs';
 
 const dev = process.argv.includes('--dev');
 const force = process.argv.includes(RETRY_FLAG);
@@ -14,6 +14,8 @@ const sqlite = plan.mode === 'electron' ? prepareElectronSqlite() : null;
 if (plan.mode === 'electron' && sqlite.binding) {
   const env = { ...process.env, BATON_SQLITE_BINDING: sqlite.binding };
   if (dev) {
+    // electron-vite dev builds the bundles; the native host is not its to build.
+    buildNativeHost();
     foreground('npx', ['electron-vite', 'dev', ...args], env);
   } else {
     build();

@@ -32,7 +32,9 @@ const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() 
 function vitestFailures(report) {
   const out = [];
   for (const file of report.testResults ?? []) {
-    const name = String(file.name ?? '').replace(process.cwd() + '/', '');
+    // The native-host project runs the host and recovery files again (scripts/vitest-report.mjs adds `project`).
+    const project = file.project && file.project !== 'default' ? `[${file.project}] ` : '';
+    const name = project + String(file.name ?? '').replace(process.cwd() + '/', '');
     const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
     for (const a of failed) out.push(`${name} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
     // A file that failed to load has no failed test but says why in its own message.
@@ -70,7 +72,7 @@ check('lint', 'npm', ['run', '--silent', 'lint']);
 
 rmSync('test-results/vitest.json', { force: true });
 const vitestOk = run('unit + integration', 'npx', [
-  'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json',
+  'vitest', 'run', '--reporter=default', '--reporter=./scripts/vitest-report.mjs', '--outputFile.json=test-results/vitest.json',
 ]);
 const v = readJson('test-results/vitest.json');
 if (v) {

@@ -25,8 +25,8 @@ export function linkOf(conn: HostConnection): HostLink {
   };
 }
 
-/** The sessions domain's HostPort, over real host processes. */
-export function createHostPort(defaults: Pick<LaunchHostOptions, 'hostScript' | 'readyTimeoutMs' | 'fsyncIntervalMs'> = {}): HostPort {
+/** The sessions domain's HostPort, over real host processes; without a `runtime`, each launch takes BATON_HOST_RUNTIME's (launch.ts). */
+export function createHostPort(defaults: Pick<LaunchHostOptions, 'runtime' | 'hostScript' | 'readyTimeoutMs' | 'fsyncIntervalMs'> = {}): HostPort {
   return {
     async launch(opts: LaunchOptions): Promise<Result<HostInfo>> {
       await stopOrphanHost(opts.dataDir, opts.sessionId);

@@ -10,13 +10,16 @@ import { hostConfigPath, hostLogPath, journalPath, sessionDir, socketPathFor } f
 import { isRecordObject, type AgentLaunch, type HostConfig, type HostFile } from '../host/protocol';
 import { processLiveness, readHostFile } from '../host/liveness';
 import { findHostScript, socketReady, tryKill } from './host-process';
+import { chooseHostRuntime, findNativeHost, type HostRuntime } from './host-runtime';
 import { waitForEndingHost } from './orphan';
 import { spawnErrorText, unusableEnvKeys, unusableEnvMessage } from '../lib/spawn-error';
 import { sleep } from '../lib/wait';
 import { userUmask } from '../lib/umask';
 
 export interface LaunchHostOptions extends AgentLaunch {
-  /** The built host entry; defaults to out/main/host.js next to the running main bundle. */
+  /** Which host program runs the session; else BATON_HOST_RUNTIME, else DEFAULT_HOST_RUNTIME (host-runtime.ts). */
+  runtime?: HostRuntime;
+  /** The built Node host entry, for the node runtime; defaults to out/main/host.js next to the running main bundle. */
   hostScript?: string;
   /** How long to wait for host.json and the socket. */
   readyTimeoutMs?: number;
@@ -34,7 +37,7 @@ function hostDebugPoint(explicit: string | undefined, dataDir: string): string |
   return spec && isHostDebugPoint(spec) ? spec : undefined;
 }
 
-/** The variables a host process needs to run node and find temp space; never main's own secrets. */
+/** The variables a host process needs to find programs and temp space; never main's own secrets. */
 const HOST_ENV = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SystemRoot', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA'];
 
 /**
@@ -54,6 +57,27 @@ export function defaultHostScript(): string | null {
   return findHostScript('BATON_HOST_SCRIPT', 'host.js');
 }
 
+/** What to spawn for a session host (the config path is added after it), and how to name it in an error. */
+interface HostProgram {
+  command: string;
+  args: string[];
+  native: boolean;
+}
+
+/** The chosen runtime's program; a native host that is only the default falls back to Node when it is not there. */
+function hostProgram(o: Pick<LaunchHostOptions, 'runtime' | 'hostScript'>): Result<HostProgram> {
+  const choice = chooseHostRuntime(o.runtime);
+  if (!choice.ok) return choice;
+  if (choice.value.runtime === 'native') {
+    const binary = findNativeHost(choice.value.from);
+    if (binary.ok) return ok({ command: binary.value, args: [], native: true });
+    if (choice.value.from !== 'default') return binary;
+  }
+  const script = o.hostScript ?? defaultHostScript();
+  if (!script || !existsSync(script)) return fail('host_missing', `The session host script was not found (${script ?? 'out/main/host.js'}); build the app first.`);
+  return ok({ command: process.execPath, args: [...hostNodeFlags(), script], native: false });
+}
+
 /**
  * Starts a session host, detached in its own process group with its stdio
  * ignored, so it outlives this process; resolves once it has written
@@ -61,8 +85,9 @@ export function defaultHostScript(): string | null {
  * agent's command and why (from the host's journal, else its log).
  */
 export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>> {
-  const script = o.hostScript ?? defaultHostScript();
-  if (!script || !existsSync(script)) return fail('host_missing', `The session host script was not found (${script ?? 'out/main/host.js'}); build the app first.`);
+  const program = hostProgram(o);
+  if (!program.ok) return program;
+  const host = program.value.native ? 'native session host' : 'session host';
   // Refused here, before a value could reach the host, its config or any error text.
   const badEnv = unusableEnvKeys(o.env);
   if (badEnv.length) return fail('invalid_env', unusableEnvMessage(badEnv, `"${o.command}"`));
@@ -97,17 +122,18 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
 
   const env: Record<string, string> = {};
   for (const k of HOST_ENV) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  // Electron's binary is node only with this; the native host is its own program.
+  if (process.versions.electron && !program.value.native) env.ELECTRON_RUN_AS_NODE = '1';
   const journalStart = lastRecord(journalPath(dir))?.seq ?? 0;
 
   let exited: { code: number | null; signal: string | null } | null = null;
   let spawnError: Error | null = null;
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(process.execPath, [...hostNodeFlags(), script, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
+    child = spawn(program.value.command, [...program.value.args, '--config', configPath], { cwd: dir, detached: true, stdio: 'ignore', env, windowsHide: true });
   } catch (e) {
     rmSync(configPath, { force: true });
-    return fail('host_failed', `The session host could not be started: ${spawnErrorText(e)}.`);
+    return fail('host_failed', `The ${host} could not be started: ${spawnErrorText(e)}.`);
   }
   child.once('exit', (code, signal) => (exited = { code, signal }));
   child.once('error', (e) => (spawnError = e));
@@ -117,18 +143,18 @@ export async function launchHost(o: LaunchHostOptions): Promise<Result<HostFile>
   for (;;) {
     const info = readHostFile(dir);
     if (info && info.launchId === launchId && socketReady(info.socket)) return ok(info);
-    if (spawnError) return fail('host_failed', `The session host could not be started: ${spawnErrorText(spawnError)}.`);
-    if (exited) return fail(...whyHostEnded(dir, o.command, journalStart, exited));
+    if (spawnError) return fail('host_failed', `The ${host} could not be started: ${spawnErrorText(spawnError)}.`);
+    if (exited) return fail(...whyHostEnded(dir, host, o.command, journalStart, exited));
     if (Date.now() > deadline) {
       if (child.pid) tryKill(child.pid);
-      return fail('timeout', `The session host for "${o.command}" did not come up within ${o.readyTimeoutMs ?? 10_000} ms.`);
+      return fail('timeout', `The ${host} for "${o.command}" did not come up within ${o.readyTimeoutMs ?? 10_000} ms.`);
     }
     await sleep(15);
   }
 }
 
 /** Reads why a host ended before it was ready: the journal's exit record first, then the tail of its log. */
-function whyHostEnded(dir: string, command: string, journalStart: number, exit: { code: number | null; signal: string | null }): [string, string] {
+function whyHostEnded(dir: string, host: string, command: string, journalStart: number, exit: { code: number | null; signal: string | null }): [string, string] {
   const last = lastRecord(journalPath(dir));
   const msg = last && last.seq > journalStart && last.dir === 'host' && isRecordObject(last.msg) ? last.msg : null;
   if (msg && typeof msg.error === 'string') return [msg.cause === 'spawn_failed' ? 'spawn_failed' : 'host_failed', msg.error];
@@ -145,5 +171,5 @@ function whyHostEnded(dir: string, command: string, journalStart: number, exit: 
     // No log: the host died before it could open one.
   }
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  return ['host_failed', `The session host for "${command}" ${how} before it was ready${tail ? `: ${tail}` : '.'}`];
+  return ['host_failed', `The ${host} for "${command}" ${how} before it was ready${tail ? `: ${tail}` : '.'}`];
 }

@@ -6,7 +6,7 @@ import { readJournal } from '../../../src/main/host/journal-read';
 import { sessionDir, socketPathFor } from '../../../src/main/host/paths';
 import type { HostConfig, JournalRecord } from '../../../src/main/host/protocol';
 import { readHostFile } from '../../../src/main/host/liveness';
-import { alive, ensureHostBuilt, expectContiguous, HOST_SCRIPT, msgOf, Peer, root, textOf, updateOf, waitUntil, World } from './helpers';
+import { alive, ensureHostBuilt, expectContiguous, hostCommand, msgOf, Peer, root, textOf, updateOf, waitUntil, World } from './helpers';
 
 let w: World;
 beforeAll(() => ensureHostBuilt(), 180_000);
@@ -52,7 +52,7 @@ describe('session host: main goes away and comes back', () => {
     writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
 
     // main in a process group of its own, so the whole group can be killed as a crash would.
-    const main = spawn(process.execPath, [FAKE_MAIN, HOST_SCRIPT, configPath], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const main = spawn(process.execPath, [FAKE_MAIN, configPath, ...hostCommand()], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     w.extraPids.add(main.pid as number);
     let out = '';
     main.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -12,6 +12,12 @@ import { until } from '../../support/wait';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const HOST_SCRIPT = join(root, 'out/main/host.js');
+/** The native host launchHost finds (BATON_NATIVE_HOST, else the build's); runtime/host-runtime.ts has the rule. */
+export const NATIVE_HOST = process.env.BATON_NATIVE_HOST || join(root, 'out/native/baton-host');
+/** The host these tests run: the native-host vitest project sets BATON_HOST_RUNTIME=native, which launchHost reads. */
+export const HOST_RUNTIME: 'node' | 'native' = process.env.BATON_HOST_RUNTIME === 'native' ? 'native' : 'node';
+/** The command line of the host under test, before `--config <path>`, for a test that starts one itself. */
+export const hostCommand = (): string[] => (HOST_RUNTIME === 'native' ? [NATIVE_HOST] : [process.execPath, HOST_SCRIPT]);
 export const AGENT = join(root, 'tests/fixtures/scripted-agent/agent.mjs');
 
 function newest(dir: string): number {
@@ -23,7 +29,7 @@ function newest(dir: string): number {
   return m;
 }
 
-/** buildOnce() keys on serve.js; the host bundle is checked too, so a host-only edit is never tested stale. */
+/** buildOnce() keys on serve.js (and rebuilds the native host); the host bundle is checked too, so a host-only edit is never tested stale. */
 export function ensureHostBuilt(): void {
   buildOnce();
   if (!existsSync(HOST_SCRIPT) || statSync(HOST_SCRIPT).mtimeMs < newest(join(root, 'src/main/host'))) {
@@ -80,6 +86,7 @@ export class World {
       command: extra.command ?? process.execPath,
       args: extra.args ?? [AGENT],
       env: this.agentEnv(script, sessionId),
+      // Used by the node runtime only: under BATON_HOST_RUNTIME=native, launchHost starts the native host.
       hostScript: HOST_SCRIPT,
     });
     if (!r.ok) throw new Error(`launch failed: ${r.error.code}: ${r.error.message}`);

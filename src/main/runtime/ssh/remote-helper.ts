@@ -60,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
       const env = { ...o.env };
       for (const k of ['PATH', 'HOME'] as const) if (process.env[k] !== undefined && !o.keepEnv?.includes(k)) env[k] = process.env[k] as string;
       await stopOrphanHost(o.dataDir, o.sessionId);
-      print(await launchHost({ ...o, env, hostScript: join(dirname(fileURLToPath(import.meta.url)), 'host.js') }));
+      // The bundle sent over SSH carries the Node host only (ADR 0034): the remote machine's own environment does not choose.
+      print(await launchHost({ ...o, env, runtime: 'node', hostScript: join(dirname(fileURLToPath(import.meta.url)), 'host.js') }));
       return 0;
     }
     case 'probe': {
