@@ -32,7 +32,7 @@ const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() 
 function vitestFailures(report) {
   const out = [];
   for (const file of report.testResults ?? []) {
-    // The native-host project runs the host and recovery files again (scripts/vitest-report.mjs adds `project`).
+    // The node-host project runs the host and recovery files again (scripts/vitest-report.mjs adds `project`).
     const project = file.project && file.project !== 'default' ? `[${file.project}] ` : '';
     const name = project + String(file.name ?? '').replace(process.cwd() + '/', '');
     const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');

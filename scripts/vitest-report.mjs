@@ -1,4 +1,4 @@
-// Vitest's JSON report, each file's entry with the vitest project it ran in (`project`): with the native-host
+// Vitest's JSON report, each file's entry with the vitest project it ran in (`project`): with the node-host
 // project (vitest.config.ts) the same file runs twice, and scripts/test.mjs must say which run failed.
 import { JsonReporter } from 'vitest/reporters';
 

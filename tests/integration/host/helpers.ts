@@ -14,10 +14,13 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const HOST_SCRIPT = join(root, 'out/main/host.js');
 /** The native host launchHost finds (BATON_NATIVE_HOST, else the build's); runtime/host-runtime.ts has the rule. */
 export const NATIVE_HOST = process.env.BATON_NATIVE_HOST || join(root, 'out/native/baton-host');
-/** The host these tests run: the native-host vitest project sets BATON_HOST_RUNTIME=native, which launchHost reads. */
-export const HOST_RUNTIME: 'node' | 'native' = process.env.BATON_HOST_RUNTIME === 'native' ? 'native' : 'node';
+/**
+ * The host these tests run, as launchHost picks it: the node-host vitest project sets BATON_HOST_RUNTIME=node;
+ * otherwise the native host where it is built (ADR 0034). Asked after ensureHostBuilt, which builds it.
+ */
+export const hostRuntime = (): 'node' | 'native' => (process.env.BATON_HOST_RUNTIME === 'node' || !existsSync(NATIVE_HOST) ? 'node' : 'native');
 /** The command line of the host under test, before `--config <path>`, for a test that starts one itself. */
-export const hostCommand = (): string[] => (HOST_RUNTIME === 'native' ? [NATIVE_HOST] : [process.execPath, HOST_SCRIPT]);
+export const hostCommand = (): string[] => (hostRuntime() === 'native' ? [NATIVE_HOST] : [process.execPath, HOST_SCRIPT]);
 export const AGENT = join(root, 'tests/fixtures/scripted-agent/agent.mjs');
 
 function newest(dir: string): number {

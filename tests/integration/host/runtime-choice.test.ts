@@ -51,7 +51,7 @@ describe('choosing the session host runtime', () => {
     vi.stubEnv('BATON_HOST_RUNTIME', 'nodejs');
     const o = launchOptions();
     const r = await launchHost(o);
-    expect(r).toEqual({ ok: false, error: { code: 'invalid_host_runtime', message: `BATON_HOST_RUNTIME is "nodejs"; it must be "node" or "native" (or unset, for ${DEFAULT_HOST_RUNTIME}).` } });
+    expect(r).toEqual({ ok: false, error: { code: 'invalid_host_runtime', message: `BATON_HOST_RUNTIME is "nodejs"; it must be "node" or "native" (or unset, for ${DEFAULT_HOST_RUNTIME} where it is built).` } });
     expect(existsSync(o.dataDir)).toBe(false);
   });
 

@@ -16,14 +16,14 @@ import { useSnapshotBuild } from './world';
  * that once caught a tool call shown interrupted after a Retry reused its
  * id); `npm run soak` (scripts/soak.mjs) runs random seeds. A failed run
  * leaves its journals, database and trace in test-results/soak-<seed>/
- * (soak-<seed>-native/ for the native-host project's run of the same seed).
+ * (soak-<seed>-node/ for the node-host project's run of the same seed).
  */
 const FIXED_SEED = 776922688;
 const KILLS = Number(process.env.BATON_SOAK_KILLS ?? 200);
 const LANES = Math.max(1, Number(process.env.BATON_SOAK_LANES ?? 2));
 const SEED = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : FIXED_SEED;
 // Both vitest projects run the same seed side by side: each keeps its own artifacts.
-const ARTIFACTS = resolve(process.cwd(), 'test-results', `soak-${SEED}${process.env.BATON_HOST_RUNTIME === 'native' ? '-native' : ''}`);
+const ARTIFACTS = resolve(process.cwd(), 'test-results', `soak-${SEED}${process.env.BATON_HOST_RUNTIME === 'node' ? '-node' : ''}`);
 /** Per kill, restart and checks take well under a second; this only keeps a wedged soak from running forever. */
 const BUDGET_MS = 240_000 + KILLS * 2_000;
 
@@ -55,7 +55,7 @@ describe('randomized crash soak', () => {
         rmSync(ARTIFACTS, { recursive: true, force: true });
         await Promise.all(lanes.map((l) => l.saveArtifacts(join(ARTIFACTS, l.name)))).catch((err: unknown) => console.error('[soak] could not save the artifacts:', err));
         console.error(
-          `[soak] FAILED with seed ${SEED}; journals, databases and traces are in ${ARTIFACTS}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run --project ${process.env.BATON_HOST_RUNTIME === 'native' ? 'native-host' : 'default'} tests/integration/recovery/soak.test.ts\n${traces}`,
+          `[soak] FAILED with seed ${SEED}; journals, databases and traces are in ${ARTIFACTS}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run --project ${process.env.BATON_HOST_RUNTIME === 'node' ? 'node-host' : 'default'} tests/integration/recovery/soak.test.ts\n${traces}`,
         );
         throw new Error(`soak seed ${SEED}: ${message} (artifacts in ${ARTIFACTS})`, { cause: e });
       })
