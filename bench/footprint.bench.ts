@@ -14,8 +14,9 @@ import { seedSessions } from './support/seed-sessions';
  * - `host_rss_mb`: a live idle session's host process (mean over the idle
  *   sessions), beside `bare_node_rss_mb`, a bare Node process doing nothing;
  *   `agent_rss_mb` is the scripted agent's, for scale (a real CLI is ~200 MB);
- *   `host_rss_mb_native` (and `host_private_mb_native`): the same with the
- *   native session host (native/host), on an app of its own, where it is built;
+ *   hosts run as Baton runs them by default: the native session host
+ *   (native/host, ADR 0034) where it is built; `host_rss_mb_node` (and
+ *   `host_private_mb_node`): the same with the Node host, on an app of its own;
  * - `idle_cpu_percent`: CPU of the brain, every host and every agent over an
  *   idle window with 20 idle sessions, in % of one core, and its parts: `idle_cpu_percent_baton` (brain, spawner,
  *   hosts: the goal's "Baton"), `_brain`, `_hosts`, `_agents` (the scripted agents' own V8 housekeeping, ~8 s
@@ -86,21 +87,16 @@ async function brainRss(seed: number): Promise<number> {
   }
 }
 
-/** `host_rss_mb` measured again with the native session host: as many idle sessions after the same first turn, on an app of its own. */
-async function nativeHostRss(): Promise<void> {
-  const native = ensureNativeHost();
-  if (!native.built) {
-    console.log(`bench: host_rss_mb_native skipped: the native session host is not built (${native.reason ?? 'unknown'})`);
-    return;
-  }
-  const app = await startApp({ env: { BATON_HOST_RUNTIME: 'native' } });
+/** `host_rss_mb` measured again with the Node session host: as many idle sessions after the same first turn, on an app of its own. */
+async function nodeHostRss(): Promise<void> {
+  const app = await startApp({ env: { BATON_HOST_RUNTIME: 'node' } });
   try {
-    await app.idleSessions(await app.project('idle-native', BUSY_FIRST_TURN), IDLE_SESSIONS);
+    await app.idleSessions(await app.project('idle-node', BUSY_FIRST_TURN), IDLE_SESSIONS);
     await new Promise((r) => setTimeout(r, 5000));
     const hosts = hostPids(app.server.dataDir);
     expect(hosts.length).toBe(IDLE_SESSIONS);
-    console.log(`bench: host_rss_mb_native = ${(hosts.reduce((n, p) => n + rssMb(p), 0) / hosts.length).toFixed(1)}`);
-    console.log(`bench: host_private_mb_native = ${(hosts.reduce((n, p) => n + privateMb(p), 0) / hosts.length).toFixed(1)}`);
+    console.log(`bench: host_rss_mb_node = ${(hosts.reduce((n, p) => n + rssMb(p), 0) / hosts.length).toFixed(1)}`);
+    console.log(`bench: host_private_mb_node = ${(hosts.reduce((n, p) => n + privateMb(p), 0) / hosts.length).toFixed(1)}`);
   } finally {
     await app.close();
   }
@@ -116,8 +112,10 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
   console.log(`bench: brain_rss_mb_200_sessions = ${brain200.toFixed(1)}`);
 
   const shim = shims(tempDir('baton-bench-shims-'), ['git', 'ps']);
-  // Every figure but the _native ones is the Node host's, whatever BATON_HOST_RUNTIME the bench runs with.
-  const app = await startApp({ env: { PATH: `${shim.path}:${process.env.PATH ?? ''}`, BATON_HOST_RUNTIME: 'node' } });
+  // The hosts Baton runs by default: the native one where it is built (said on the line below), else Node's.
+  const native = ensureNativeHost();
+  console.log(`footprint: session hosts are ${native.built ? 'native (native/host)' : `Node's (the native host is not built: ${native.reason ?? 'unknown'})`}`);
+  const app = await startApp({ env: { PATH: `${shim.path}:${process.env.PATH ?? ''}` } });
   try {
     const projectId = await app.project('idle', BUSY_FIRST_TURN);
     await app.idleSessions(projectId, IDLE_SESSIONS);
@@ -183,7 +181,7 @@ test('footprint: host RSS, idle CPU and spawns with 20 idle sessions, the brain 
     await app.close();
   }
 
-  await nativeHostRss();
+  await nodeHostRss();
 
   if (process.env.BENCH_HOST_FLAGS === '0') return;
   for (const [name, flags] of FLAG_VARIANTS) {

@@ -6,7 +6,7 @@
 //   npm run soak -- 5                 five runs, each with its own random seed (or BATON_SOAK_COUNT=5)
 //   BATON_SOAK_SEED=776922688 npm run soak -- 3   the same plan three times
 //   BATON_SOAK_KILLS=400 npm run soak             longer runs (default 200 kills each)
-//   BATON_HOST_RUNTIME=node npm run soak          against the Node session host (vitest's node-host project);
+//   BATON_HOST_RUNTIME=node npm run soak          against the Node session host;
 //                                                 unset, the native one where it is built (ADR 0034)
 //
 // Every run prints its seed first; a failed run leaves its journals, database and trace in
@@ -17,8 +17,9 @@ import { randomInt } from 'node:crypto';
 const count = Math.max(1, Number(process.argv[2] ?? process.env.BATON_SOAK_COUNT ?? 1) || 1);
 const fixed = process.env.BATON_SOAK_SEED ? Number(process.env.BATON_SOAK_SEED) : null;
 // One vitest project, not both (vitest.config.ts): a hunt runs one host runtime at a time.
+// The default project, which takes the host runtime from BATON_HOST_RUNTIME as given (node-host pins a short soak).
 const node = process.env.BATON_HOST_RUNTIME === 'node';
-const project = node ? 'node-host' : 'default';
+const project = 'default';
 const artifacts = (seed) => `test-results/soak-${seed}${node ? '-node' : ''}/`;
 const failed = [];
 for (let i = 1; i <= count; i++) {

@@ -101,7 +101,13 @@ int agent_spawn(const AgentSpec *s, AgentProc *out, Buf *error) {
     free(full);
     return -1;
   }
+  // Signals wait until the child has put its handlers back to the defaults: the host's own handler must never
+  // run in the child (a SIGTERM there would write into the host's signal pipe and stop the agent).
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
   pid_t pid = fork();
+  if (pid != 0) sigprocmask(SIG_SETMASK, &old, NULL);
   if (pid < 0) {
     int err = errno;
     int fds[] = {in[0], in[1], o[0], o[1], e[0], e[1], report[0], report[1]};

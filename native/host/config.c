@@ -221,7 +221,7 @@ Config *config_load(int argc, char **argv, char **error) {
     *error = (char *)buf_cstr(&b);
     return NULL;
   }
-  if (!json_skip_value(text.data ? text.data : "", text.data ? text.data + text.len : "")) {
+  if (!json_valid(text.data ? text.data : "", text.len)) {
     Buf b = {0};
     buf_addf(&b, "cannot read the config %s: not valid JSON", path);
     *error = (char *)buf_cstr(&b);

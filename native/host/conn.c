@@ -59,21 +59,26 @@ static int pump_line(void *ctx, int64_t seq, const char *text, size_t len) {
 void conn_kick(Conn *c) {
   if (c->fd < 0 || !c->attached || c->ending) return;
   Journal *j = H->journal();
-  while (c->out.len < BATCH_BYTES && c->read_off < journal_size(j)) {
-    if (journal_read(j, &c->read_off, pump_line, c) != 0) {
-      hlog("pump failed: %s", strerror(errno));
-      conn_close(c);
-      return;
+  // Fill a batch, hand it to the socket, and go on while the socket takes all of it: poll wakes this
+  // connection for POLLOUT only while something is left to send, so stopping with nothing left would stall it.
+  for (;;) {
+    while (c->out.len < BATCH_BYTES && c->read_off < journal_size(j)) {
+      if (journal_read(j, &c->read_off, pump_line, c) != 0) {
+        hlog("pump failed: %s", strerror(errno));
+        conn_close(c);
+        return;
+      }
     }
+    if (!c->caught_up_sent && c->read_off >= journal_size(j)) {
+      c->caught_up_sent = 1;
+      Buf b = {0};
+      buf_addf(&b, "{\"t\":\"caught_up\",\"seq\":%lld}\n", (long long)c->sent_seq);
+      buf_add(&c->out, b.data, b.len);
+      buf_free(&b);
+    }
+    flush(c);
+    if (c->fd < 0 || c->out.len > 0 || c->read_off >= journal_size(j)) return;
   }
-  if (!c->caught_up_sent && c->read_off >= journal_size(j)) {
-    c->caught_up_sent = 1;
-    Buf b = {0};
-    buf_addf(&b, "{\"t\":\"caught_up\",\"seq\":%lld}\n", (long long)c->sent_seq);
-    buf_add(&c->out, b.data, b.len);
-    buf_free(&b);
-  }
-  flush(c);
 }
 
 void conn_offer(Conn *c, int64_t start, const char *bytes, size_t n, int64_t last_seq) {
@@ -182,7 +187,7 @@ static void on_frame(void *ctx, const char *p, size_t n) {
     double g = f.grace_number && isfinite(f.grace) ? f.grace : 3000;
     if (g < 0) g = 0;
     if (g > MAX_GRACE_MS) g = MAX_GRACE_MS;
-    H->stop((int)g);
+    H->stop(g);
   } else {
     Buf m = {0};
     buf_adds(&m, "Unknown or malformed frame ");
@@ -232,8 +237,8 @@ void conn_on_readable(Conn *c) {
       conn_close(c);
       return;
     }
-    // After bye, what main still sends is not acted on.
-    if (!c->ending) lines_push(&c->in, buf, (size_t)r);
+    // As the Node host does, frames are acted on until the connection closes, also after its bye.
+    lines_push(&c->in, buf, (size_t)r);
   }
 }
 

@@ -35,7 +35,7 @@ typedef struct {
   Journal *(*journal)(void);
   /** Journals and forwards one line main sent; NULL, or why it was refused. */
   const char *(*send)(const char *line, size_t n);
-  void (*stop)(int grace_ms);
+  void (*stop)(double grace_ms);
   void (*gone)(Conn *c);
 } ConnHost;
 

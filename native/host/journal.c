@@ -132,7 +132,15 @@ static int scan(Journal *j, int64_t *complete, int64_t *file_size, Buf *tail) {
   while (pos < st.st_size) {
     ssize_t r = pread(j->fd, chunk, READ_CHUNK, pos);
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
+    if (r < 0) {
+      // Never taken for the end: what follows would be cut off as a torn tail.
+      int e = errno;
+      free(chunk);
+      buf_free(&line);
+      errno = e;
+      return -1;
+    }
+    if (r == 0) break;
     size_t s = 0;
     while (s < (size_t)r) {
       char *nl = memchr(chunk + s, '\n', (size_t)r - s);
@@ -191,13 +199,12 @@ Journal *journal_open(const char *path, const char *torn_path, int interval_ms, 
   if (size > complete) {
     // Nothing is thrown away: the torn bytes go aside (they were never forwarded), the file ends on a whole line.
     int tfd = open(torn_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (tfd >= 0) {
-      buf_addc(&tail, '\n');
-      (void)write_all(tfd, tail.data, tail.len);
-      close(tfd);
-      tail.len--;
-    }
-    if (ftruncate(fd, complete) != 0 || fdatasync(fd) != 0) {
+    buf_addc(&tail, '\n');
+    int saved = tfd >= 0 && write_all(tfd, tail.data, tail.len) == 0 && fdatasync(tfd) == 0;
+    if (tfd >= 0) close(tfd);
+    tail.len--;
+    // Cut only what was kept aside: a tail that could not be saved stays, and the host fails rather than lose it.
+    if (!saved || ftruncate(fd, complete) != 0 || fdatasync(fd) != 0) {
       int e = errno;
       close(fd);
       free(j);
@@ -273,6 +280,16 @@ static void schedule_sync(Journal *j) {
   pthread_mutex_unlock(&j->mu);
 }
 
+/**
+ * A write that failed part way (a full disk) left the start of a record: cut back to the last whole one, so
+ * the next append (the exit record the failure leads to) starts on a line of its own.
+ */
+static void cut_partial(Journal *j) {
+  int e = errno;
+  if (ftruncate(j->fd, j->size) != 0) hlog("journal: a failed write could not be cut off: %s", strerror(errno));
+  errno = e;
+}
+
 int journal_append(Journal *j, const char *dir, const char *const *msgs, const size_t *lens, size_t count, int64_t *start, Buf *written) {
   written->len = 0;
   *start = j->size;
@@ -298,9 +315,13 @@ int journal_append(Journal *j, const char *dir, const char *const *msgs, const s
         die_here();
       }
       if (write_all(j->fd, rec, line_len[i]) != 0) {
+        cut_partial(j);
         free(line_len);
         return -1;
       }
+      j->seq++;
+      if ((j->seq - 1) % INDEX_EVERY == 0 || j->index_len == 0) index_push(j, j->seq, j->size);
+      j->size += (int64_t)line_len[i];
       if (fault_fires(j, 1)) {
         fdatasync(j->fd);
         hlog("debug point after_journal_append: the record is durable, killing the host before it is forwarded");
@@ -309,13 +330,15 @@ int journal_append(Journal *j, const char *dir, const char *const *msgs, const s
       off += line_len[i];
     }
   } else if (write_all(j->fd, written->data, written->len) != 0) {
+    cut_partial(j);
     free(line_len);
     return -1;
-  }
-  for (size_t i = 0; i < count; i++) {
-    j->seq++;
-    if ((j->seq - 1) % INDEX_EVERY == 0 || j->index_len == 0) index_push(j, j->seq, j->size);
-    j->size += (int64_t)line_len[i];
+  } else {
+    for (size_t i = 0; i < count; i++) {
+      j->seq++;
+      if ((j->seq - 1) % INDEX_EVERY == 0 || j->index_len == 0) index_push(j, j->seq, j->size);
+      j->size += (int64_t)line_len[i];
+    }
   }
   free(line_len);
   schedule_sync(j);
@@ -361,9 +384,15 @@ int journal_read(Journal *j, int64_t *off, JournalLineFn fn, void *ctx) {
       if (ok && fn(ctx, seq, text, len)) stop = 1;
     }
     if (stop) return 0;
-    // A line longer than what was read: read more at once (lines are at most a few MiB).
-    if (s == 0) want = want * 2;
-    else want = READ_CHUNK;
+    if (s == 0) {
+      // No newline in all that is left: the file is not what this process wrote. Never loop on it.
+      if ((size_t)r >= (size_t)(j->size - *off)) {
+        errno = EIO;
+        return -1;
+      }
+      // A line longer than what was read: read more at once (lines are at most a few MiB).
+      want = want * 2;
+    } else want = READ_CHUNK;
     if (b->cap > 4 * READ_CHUNK && want == READ_CHUNK) buf_free(b);
   }
   return 0;

@@ -1,5 +1,6 @@
 #include "json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,29 @@ void json_minify(Buf *out, const char *p, size_t n) {
       p++;
     }
   }
+}
+
+void json_put_number(Buf *out, double v) {
+  double mag = v < 0 ? -v : v;
+  if (mag < 1e21 && (double)(long long)v == v) {
+    buf_addf(out, "%lld", (long long)v);
+    return;
+  }
+  // The shortest form that reads back as the same double, as JS prints numbers.
+  char tmp[40];
+  for (int p = 1; p <= 17; p++) {
+    snprintf(tmp, sizeof tmp, "%.*g", p, v);
+    if (strtod(tmp, NULL) == v) break;
+  }
+  // JS writes an exponent without leading zeros: 1e-7, not 1e-07.
+  char *e = strchr(tmp, 'e');
+  if (e && (e[1] == '-' || e[1] == '+')) {
+    char *digits = e + 2;
+    char *nz = digits;
+    while (*nz == '0' && nz[1]) nz++;
+    memmove(digits, nz, strlen(nz) + 1);
+  }
+  buf_adds(out, tmp);
 }
 
 int is_safe_integer(double v) {

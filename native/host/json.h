@@ -43,6 +43,8 @@ void json_escape(Buf *out, const char *s, size_t n);
 /** Appends the JSON value in p[0..n) without whitespace outside strings (the one-line form of pretty JSON). */
 void json_minify(Buf *out, const char *p, size_t n);
 
+/** Appends a finite number as JSON.stringify writes it (for the integers and plain fractions the host writes). */
+void json_put_number(Buf *out, double v);
 /** Number.isSafeInteger. */
 int is_safe_integer(double v);
 

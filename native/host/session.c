@@ -93,7 +93,9 @@ static struct {
   int64_t started_at;
   char *tag, *env_tag;
   int sig_pipe[2];
-} S = {.listen_fd = -1, .held_fd = -1, .in_fd = -1, .out_fd = -1, .err_fd = -1, .sig_pipe = {-1, -1}};
+  /* Held open so a connection can still be accepted (and closed) when descriptors run out. */
+  int spare_fd;
+} S = {.spare_fd = -1, .listen_fd = -1, .held_fd = -1, .in_fd = -1, .out_fd = -1, .err_fd = -1, .sig_pipe = {-1, -1}};
 
 static void shutdown_host(Outcome o);
 static void fail_host(const char *text);
@@ -240,9 +242,10 @@ static void flush_log(void) {
 /** Replaces the values of the secret variables wherever a line repeats them, longest first. */
 static void redact(Buf *line) {
   const Config *c = S.cfg;
-  size_t order[64];
+  if (c->nsecret == 0) return;
+  size_t *order = xmalloc(c->nsecret * sizeof *order);
   size_t n = 0;
-  for (size_t i = 0; i < c->nsecret && n < 64; i++) {
+  for (size_t i = 0; i < c->nsecret; i++) {
     const char *v = config_env(c, c->secret_env[i]);
     // Very short values would mangle ordinary words and hide nothing worth hiding.
     if (v && strlen(v) >= 4) order[n++] = i;
@@ -272,6 +275,7 @@ static void redact(Buf *line) {
     buf_free(line);
     *line = out;
   }
+  free(order);
 }
 
 static void stderr_text(const char *p, size_t n) {
@@ -364,12 +368,16 @@ static const char *from_main(const char *line, size_t n) {
 
 static void close_listener(void);
 
-static void stop_agent(int grace_ms) {
+static void stop_agent(double grace) {
   if (S.stopping || S.finished) return;
-  char rec[64];
-  int n = snprintf(rec, sizeof rec, "{\"stop\":{\"graceMs\":%d}}", grace_ms);
-  append_json("host", rec, (size_t)n);
-  hlog("stop requested, grace %d ms", grace_ms);
+  Buf num = {0}, rec = {0};
+  json_put_number(&num, grace);
+  buf_addf(&rec, "{\"stop\":{\"graceMs\":%s}}", buf_cstr(&num));
+  append_json("host", rec.data, rec.len);
+  hlog("stop requested, grace %s ms", num.data);
+  buf_free(&num);
+  buf_free(&rec);
+  int grace_ms = (int)grace + ((double)(int)grace < grace);
   // Stopping is recorded: no main may attach from now on (the one that asked keeps its connection to see the exit).
   close_listener();
   S.stopping = 1;
@@ -814,8 +822,21 @@ static void loop(void) {
       if (i_listen >= 0 && S.listen_fd >= 0 && (fds[i_listen].revents & POLLIN)) {
         for (;;) {
           int cfd = accept4(S.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-          if (cfd < 0) break;
-          offer(cfd);
+          if (cfd >= 0) {
+            offer(cfd);
+            continue;
+          }
+          if ((errno == EMFILE || errno == ENFILE) && S.spare_fd >= 0) {
+            // Out of descriptors: the waiting connection is taken with the spare one and closed at once, as libuv
+            // does, so the listener stops being readable instead of waking this loop forever.
+            close(S.spare_fd);
+            int drop = accept4(S.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+            if (drop >= 0) close(drop);
+            S.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            hlog("a connection was refused: out of file descriptors");
+            continue;
+          }
+          break;
         }
       }
     }
@@ -952,6 +973,7 @@ int main(int argc, char **argv) {
   buf_addf(&env_tag, "%s=%s", HOST_TAG_VAR, S.tag);
   S.env_tag = (char *)buf_cstr(&env_tag);
 
+  S.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (pipe2(S.sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     hlog("fatal: no pipe for signals: %s", strerror(errno));
     return 70;

@@ -17,6 +17,8 @@ import { ensureHostBuilt, HOST_SCRIPT, root, World } from './helpers';
 
 const AGENT = join(root, 'tests/integration/host/fixtures/parity-agent.mjs');
 const SECRET = 'parity-secret-value-42';
+/** Many secrets: a host that redacted only the first few would leak the last one. */
+const MANY = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`PARITY_MANY_${i}`, `many-secret-${String(i).padStart(2, '0')}`]));
 // Built before the check below: the suite must not skip just because this run is the first to need the binary.
 ensureHostBuilt();
 const native = findNativeHost('option');
@@ -48,8 +50,8 @@ async function run(w: World, runtime: 'node' | 'native'): Promise<Run> {
     cwd: w.cwd,
     command: process.execPath,
     args: [AGENT],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PARITY_SECRET: SECRET, PARITY_RECEIVED: received },
-    secretEnv: ['PARITY_SECRET'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PARITY_SECRET: SECRET, PARITY_RECEIVED: received, ...MANY },
+    secretEnv: ['PARITY_SECRET', ...Object.keys(MANY)],
     runtime,
     hostScript: HOST_SCRIPT,
   });
@@ -99,6 +101,8 @@ describe.skipIf(!native.ok)('the native session host matches the Node host', () 
   it('keeps the same agent.log, secrets redacted, long lines cut', () => {
     expect(nat.agentLog).toEqual(node.agentLog);
     expect(JSON.stringify(nat.agentLog)).not.toContain(SECRET);
+    expect(JSON.stringify(nat.agentLog)).not.toContain(MANY.PARITY_MANY_69);
+    expect(nat.agentLog.some((l) => l.text.includes('[secret PARITY_MANY_69]'))).toBe(true);
     expect(nat.agentLog.some((l) => l.text.includes('[secret PARITY_SECRET]'))).toBe(true);
   });
 

@@ -55,7 +55,7 @@ describe('randomized crash soak', () => {
         rmSync(ARTIFACTS, { recursive: true, force: true });
         await Promise.all(lanes.map((l) => l.saveArtifacts(join(ARTIFACTS, l.name)))).catch((err: unknown) => console.error('[soak] could not save the artifacts:', err));
         console.error(
-          `[soak] FAILED with seed ${SEED}; journals, databases and traces are in ${ARTIFACTS}; rerun with BATON_SOAK_SEED=${SEED} npx vitest run --project ${process.env.BATON_HOST_RUNTIME === 'node' ? 'node-host' : 'default'} tests/integration/recovery/soak.test.ts\n${traces}`,
+          `[soak] FAILED with seed ${SEED}; journals, databases and traces are in ${ARTIFACTS}; rerun with BATON_SOAK_SEED=${SEED}${process.env.BATON_HOST_RUNTIME === 'node' ? ' BATON_HOST_RUNTIME=node' : ''} npx vitest run --project default tests/integration/recovery/soak.test.ts\n${traces}`,
         );
         throw new Error(`soak seed ${SEED}: ${message} (artifacts in ${ARTIFACTS})`, { cause: e });
       })
