@@ -31,7 +31,8 @@ static void flush(Conn *c) {
 }
 
 void conn_write(Conn *c, const char *frame, size_t n) {
-  if (c->fd < 0 || c->wr_shut) return;
+  // Nothing follows the bye: a frame main sent after it is still acted on (as by the Node host), unanswered.
+  if (c->fd < 0 || c->ending) return;
   buf_add(&c->out, frame, n);
   flush(c);
 }
