@@ -187,14 +187,7 @@ Journal *journal_open(const char *path, const char *torn_path, int interval_ms, 
   pthread_cond_init(&j->cv, NULL);
   int64_t complete = 0, size = 0;
   Buf tail = {0};
-  if (scan(j, &complete, &size, &tail) != 0) {
-    int e = errno;
-    close(fd);
-    free(j);
-    buf_free(&tail);
-    errno = e;
-    return NULL;
-  }
+  if (scan(j, &complete, &size, &tail) != 0) goto fail;
   torn->bytes = 0;
   if (size > complete) {
     // Nothing is thrown away: the torn bytes go aside (they were never forwarded), the file ends on a whole line.
@@ -204,14 +197,7 @@ Journal *journal_open(const char *path, const char *torn_path, int interval_ms, 
     if (tfd >= 0) close(tfd);
     tail.len--;
     // Cut only what was kept aside: a tail that could not be saved stays, and the host fails rather than lose it.
-    if (!saved || ftruncate(fd, complete) != 0 || fdatasync(fd) != 0) {
-      int e = errno;
-      close(fd);
-      free(j);
-      buf_free(&tail);
-      errno = e;
-      return NULL;
-    }
+    if (!saved || ftruncate(fd, complete) != 0 || fdatasync(fd) != 0) goto fail;
     torn->bytes = size - complete;
     preview_of(&torn->preview, tail.data, tail.len, 200, 0);
   }
@@ -230,6 +216,15 @@ Journal *journal_open(const char *path, const char *torn_path, int interval_ms, 
     pthread_attr_destroy(&attr);
   }
   return j;
+
+fail:;
+  int e = errno;
+  close(fd);
+  free(j->index);
+  free(j);
+  buf_free(&tail);
+  errno = e;
+  return NULL;
 }
 
 int64_t journal_last_seq(const Journal *j) { return j->seq; }
