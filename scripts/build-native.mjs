@@ -4,7 +4,7 @@
 // BATON_HOST_RUNTIME (or a launch) asks for it, so a machine without a C compiler still builds and runs Baton:
 // that is one line and exit 0. A C file that does not compile is a failed build, never a silently older binary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,4 +78,37 @@ export function buildNativeReported() {
   return r;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && buildNativeReported().failed) process.exit(1);
+/**
+ * A build for hunting memory errors: AddressSanitizer and UBSan, their reports written under `logDir` (a host runs
+ * detached with its stdio ignored and a minimal environment, so ASAN_OPTIONS would never reach it: the options
+ * are compiled in). Run the suites on it with BATON_NATIVE_HOST=<the path printed>; a file appearing in `logDir`
+ * is a finding. Never the default build: it is slow and large.
+ */
+export function buildSanitized(logDir) {
+  const dir = resolve(logDir);
+  mkdirSync(dir, { recursive: true });
+  const out = join(ROOT, 'out', 'native', 'baton-host-sanitized');
+  const options = join(dir, 'sanitizer-options.c');
+  writeFileSync(
+    options,
+    `const char *__asan_default_options(void) { return "detect_leaks=0:log_path=${join(dir, 'asan')}"; }\n` +
+      `const char *__ubsan_default_options(void) { return "print_stacktrace=1:log_path=${join(dir, 'ubsan')}"; }\n`,
+  );
+  const [cc, ...ccArgs] = compiler(process.env);
+  const sources = readdirSync(NATIVE_SOURCE_DIR).filter((f) => f.endsWith('.c')).map((f) => join(NATIVE_SOURCE_DIR, f));
+  mkdirSync(dirname(out), { recursive: true });
+  const flags = ['-g', '-O1', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-pthread'];
+  const r = spawnSync(cc, [...ccArgs, ...flags, '-o', out, ...sources, options], { stdio: 'inherit' });
+  if (r.error || r.status !== 0) {
+    console.error(`baton: the sanitized native host did not build (${r.error ? r.error.message : `${cc} exited with ${r.status}`}).`);
+    return false;
+  }
+  console.log(`baton: built ${rel(out)}; its reports go to ${dir}. Run with BATON_NATIVE_HOST=${out}`);
+  return true;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--sanitize');
+  if (i >= 0) process.exit(buildSanitized(process.argv[i + 1] ?? 'test-results/native-sanitizer') ? 0 : 1);
+  if (buildNativeReported().failed) process.exit(1);
+}

@@ -34,7 +34,10 @@ function compileShim(w: World, name: string): string | null {
   }
 }
 
-/** The native host started as launchHost would, but with a shim preloaded (launchHost gives a host a minimal environment). */
+/**
+ * The native host started as launchHost would, but with a shim preloaded (launchHost gives a host a minimal
+ * environment). ASAN_OPTIONS lets a sanitized build (scripts/build-native.mjs --sanitize) run with the shim first.
+ */
 async function startWithShim(w: World, id: string, shim: string, o: { command: string; args: string[]; journal?: string; env?: Record<string, string> }) {
   const dir = w.sessionDir(id);
   mkdirSync(dir, { recursive: true });
@@ -42,7 +45,7 @@ async function startWithShim(w: World, id: string, shim: string, o: { command: s
   const config: HostConfig = { v: 1, sessionId: id, dataDir: w.dataDir, cwd: w.cwd, command: o.command, args: o.args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, socketPath: socketPathFor(dir, id), launchId: `shim-${id}`, fsyncIntervalMs: 100 };
   const configPath = join(dir, 'host-config.json');
   writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
-  const child = spawn(native.ok ? native.value : 'false', ['--config', configPath], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LD_PRELOAD: shim, ...o.env } });
+  const child = spawn(native.ok ? native.value : 'false', ['--config', configPath], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LD_PRELOAD: shim, ASAN_OPTIONS: 'verify_asan_link_order=0', ...o.env } });
   child.unref();
   if (child.pid) w.hostPids.add(child.pid);
   const host = await waitUntil(() => readHostFile(dir), (h) => h?.launchId === config.launchId && existsSync(h.socket), 10_000, `${id}: host.json and its socket`);
