@@ -172,6 +172,23 @@ static void put_utf8(Buf *out, unsigned cp) {
   }
 }
 
+/** The one-letter escapes JSON has for control characters: each letter, then the byte it stands for. */
+static const char SHORT_ESCAPES[] = "b\bf\fn\nr\rt\t";
+
+/** The byte `\<letter>` stands for, or -1. */
+static int escaped_byte(char letter) {
+  for (const char *e = SHORT_ESCAPES; *e; e += 2)
+    if (e[0] == letter) return (unsigned char)e[1];
+  return -1;
+}
+
+/** The letter that escapes a control byte, or 0 if it has none (then it is written as \u00XX). */
+static char escape_letter(unsigned char byte) {
+  for (const char *e = SHORT_ESCAPES; *e; e += 2)
+    if ((unsigned char)e[1] == byte) return e[0];
+  return 0;
+}
+
 static unsigned hex4(const char *p) { return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3])); }
 
 int json_string(const char *p, const char *end, Buf *out) {
@@ -189,12 +206,12 @@ int json_string(const char *p, const char *end, Buf *out) {
     }
     char e = p[1];
     p += 2;
+    int byte = escaped_byte(e);
+    if (byte >= 0) {
+      buf_addc(out, (char)byte);
+      continue;
+    }
     switch (e) {
-      case 'b': buf_addc(out, '\b'); break;
-      case 'f': buf_addc(out, '\f'); break;
-      case 'n': buf_addc(out, '\n'); break;
-      case 'r': buf_addc(out, '\r'); break;
-      case 't': buf_addc(out, '\t'); break;
       case 'u': {
         unsigned cp = hex4(p);
         p += 4;
@@ -281,14 +298,11 @@ void json_escape(Buf *out, const char *s, size_t n) {
       buf_addc(out, (char)c);
       i++;
     } else if (c < 0x20) {
-      switch (c) {
-        case '\b': buf_adds(out, "\\b"); break;
-        case '\f': buf_adds(out, "\\f"); break;
-        case '\n': buf_adds(out, "\\n"); break;
-        case '\r': buf_adds(out, "\\r"); break;
-        case '\t': buf_adds(out, "\\t"); break;
-        default: buf_addf(out, "\\u%04x", c);
-      }
+      char letter = escape_letter(c);
+      if (letter) {
+        buf_addc(out, '\\');
+        buf_addc(out, letter);
+      } else buf_addf(out, "\\u%04x", c);
       i++;
     } else {
       // Non-ASCII: copied when it is valid UTF-8, else U+FFFD, as decoding the bytes in Node would give.
