@@ -1,26 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPidAlive, listProcesses, processesWithEnv } from '../../../src/main/host/proc';
-import type { HostFile, JournalRecord } from '../../../src/main/host/protocol';
+import { socketPathFor } from '../../../src/main/host/paths';
+import type { HostConfig, HostFile, JournalRecord } from '../../../src/main/host/protocol';
 import { connectHost, type HostConnection } from '../../../src/main/runtime/connection';
+import { chooseHostRuntime, findNativeHost } from '../../../src/main/runtime/host-runtime';
 import { launchHost } from '../../../src/main/runtime/launch';
 import { buildOnce } from '../../support/build';
 import { until } from '../../support/wait';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const HOST_SCRIPT = join(root, 'out/main/host.js');
-/** The native host launchHost finds (BATON_NATIVE_HOST, else the build's); runtime/host-runtime.ts has the rule. */
-export const NATIVE_HOST = process.env.BATON_NATIVE_HOST || join(root, 'out/native/baton-host');
 /**
- * The host these tests run, as launchHost picks it: the node-host vitest project sets BATON_HOST_RUNTIME=node;
- * otherwise the native host where it is built (ADR 0034). Asked after ensureHostBuilt, which builds it.
+ * The command line of the host under test, before `--config <path>`, for a test that starts one itself: the
+ * program launchHost would run, by its own rule (runtime/host-runtime.ts). Asked after ensureHostBuilt.
  */
-export const hostRuntime = (): 'node' | 'native' => (process.env.BATON_HOST_RUNTIME === 'node' || !existsSync(NATIVE_HOST) ? 'node' : 'native');
-/** The command line of the host under test, before `--config <path>`, for a test that starts one itself. */
-export const hostCommand = (): string[] => (hostRuntime() === 'native' ? [NATIVE_HOST] : [process.execPath, HOST_SCRIPT]);
+export function hostCommand(): string[] {
+  const choice = chooseHostRuntime(undefined);
+  const native = choice.ok && choice.value.runtime === 'native' ? findNativeHost(choice.value.from) : null;
+  return native?.ok ? [native.value] : [process.execPath, HOST_SCRIPT];
+}
 export const AGENT = join(root, 'tests/fixtures/scripted-agent/agent.mjs');
 
 function newest(dir: string): number {
@@ -64,6 +66,19 @@ export class World {
 
   sessionDir(id: string): string {
     return join(this.dataDir, 'sessions', id);
+  }
+
+  /**
+   * A host config for `id` as launchHost writes one, for a test that starts a host itself (launchHost refuses a
+   * second host, and gives a host a minimal environment); its path under `name` in the session dir.
+   */
+  hostConfig(id: string, o: Pick<HostConfig, 'command' | 'args' | 'launchId'> & { socketSuffix?: string }, name = 'host-config.json'): string {
+    const dir = this.sessionDir(id);
+    mkdirSync(dir, { recursive: true });
+    const config: HostConfig = { v: 1, sessionId: id, dataDir: this.dataDir, cwd: this.cwd, command: o.command, args: o.args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, socketPath: `${socketPathFor(dir, id)}${o.socketSuffix ?? ''}`, launchId: o.launchId, fsyncIntervalMs: 100 };
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(config), { mode: 0o600 });
+    return path;
   }
 
   journal(id: string): string {

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/main/host/journal-read';
-import { hostConfigPath, hostLockPath, socketPathFor } from '../../../src/main/host/paths';
-import type { ExitMessage, HostConfig } from '../../../src/main/host/protocol';
+import { hostConfigPath, hostLockPath } from '../../../src/main/host/paths';
+import type { ExitMessage } from '../../../src/main/host/protocol';
 import { alive, ensureHostBuilt, hostCommand, msgOf, waitUntil, World } from './helpers';
 
 let w: World;
@@ -20,10 +20,7 @@ afterEach(() => w?.cleanup());
 
 /** Starts a host for `id` directly (launchHost refuses a second one before it could start), and waits for its exit code. */
 function secondHost(id: string): Promise<number | null> {
-  const dir = w.sessionDir(id);
-  const config: HostConfig = { v: 1, sessionId: id, dataDir: w.dataDir, cwd: w.cwd, command: 'sleep', args: ['60'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, socketPath: `${socketPathFor(dir, id)}.second`, launchId: 'second', fsyncIntervalMs: 100 };
-  const path = join(dir, 'second-config.json');
-  writeFileSync(path, JSON.stringify(config), { mode: 0o600 });
+  const path = w.hostConfig(id, { command: 'sleep', args: ['60'], launchId: 'second', socketSuffix: '.second' }, 'second-config.json');
   const [cmd, ...args] = hostCommand();
   const child = spawn(cmd as string, [...args, '--config', path], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -8,14 +8,13 @@
  *   was glued onto the half record, unreadable to recovery, and the host spun on the CPU holding its lock).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readHostFile } from '../../../src/main/host/liveness';
-import type { HostConfig, JournalRecord } from '../../../src/main/host/protocol';
+import type { JournalRecord } from '../../../src/main/host/protocol';
 import { parseRecordLine } from '../../../src/main/host/journal-read';
 import { isPidAlive } from '../../../src/main/host/proc';
-import { socketPathFor } from '../../../src/main/host/paths';
 import { findNativeHost } from '../../../src/main/runtime/host-runtime';
 import { until, waitUntil } from '../../support/wait';
 import { ensureHostBuilt, root, World } from './helpers';
@@ -40,15 +39,13 @@ function compileShim(w: World, name: string): string | null {
  */
 async function startWithShim(w: World, id: string, shim: string, o: { command: string; args: string[]; journal?: string; env?: Record<string, string> }) {
   const dir = w.sessionDir(id);
-  mkdirSync(dir, { recursive: true });
+  const launchId = `shim-${id}`;
+  const configPath = w.hostConfig(id, { command: o.command, args: o.args, launchId });
   if (o.journal) writeFileSync(join(dir, 'journal.jsonl'), o.journal);
-  const config: HostConfig = { v: 1, sessionId: id, dataDir: w.dataDir, cwd: w.cwd, command: o.command, args: o.args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, socketPath: socketPathFor(dir, id), launchId: `shim-${id}`, fsyncIntervalMs: 100 };
-  const configPath = join(dir, 'host-config.json');
-  writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
   const child = spawn(native.ok ? native.value : 'false', ['--config', configPath], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LD_PRELOAD: shim, ASAN_OPTIONS: 'verify_asan_link_order=0', ...o.env } });
   child.unref();
   if (child.pid) w.hostPids.add(child.pid);
-  const host = await waitUntil(() => readHostFile(dir), (h) => h?.launchId === config.launchId && existsSync(h.socket), 10_000, `${id}: host.json and its socket`);
+  const host = await waitUntil(() => readHostFile(dir), (h) => h?.launchId === launchId && existsSync(h.socket), 10_000, `${id}: host.json and its socket`);
   return { host: host as NonNullable<typeof host>, dir };
 }
 
